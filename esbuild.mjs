@@ -1,0 +1,21 @@
+// Two bundles (plus the worker and the CLI): the extension host (node, cjs, `vscode` external) and the webview
+// (browser, iife). Types are checked apart from bundling by `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const entries = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
+  { ...common, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
+].filter(e => e.entryPoints.every(p => fs.existsSync(p)));
+
+if (watch) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
+} else {
+  await Promise.all(entries.map(e => esbuild.build(e)));
+}
