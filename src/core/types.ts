@@ -169,3 +169,48 @@ export interface DivergenceInfo {
   step: number;
   message: string;
 }
+
+/** Where a run's data comes from (the `data` key of a config). */
+export interface DataSpec {
+  /** Path to a CSV/TSV/JSON/JSONL file (absolute once resolved against the config's folder). */
+  file?: string;
+  /** Or the name of a built-in generated dataset. */
+  builtin?: string;
+  /** Input columns by name or 0-based index; default: every column but the target. */
+  inputs?: (string | number)[];
+  /** Target column by name or index; default: the last column. */
+  target?: string | number;
+  /** Fraction held out for validation (0 … 0.9). */
+  validation: number;
+  /** Standardise inputs with statistics from the training split. */
+  normalize: boolean;
+  /** Built-in sets: noise level and sample count. */
+  noise?: number;
+  samples?: number;
+  /** Past this many rows, sample uniformly (seeded) and say so. */
+  rowLimit?: number;
+}
+
+/** One split of the data, as numbers: x row-major (n × d), y as in Dataset. */
+export interface DataSplit {
+  n: number;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** A dataset split into train/validation and standardised: what the trainer consumes. */
+export interface PreparedData {
+  task: Task;
+  d: number;
+  /** Width of the network's output: 1 for regression and binary (one logit), K for K classes. */
+  outputs: number;
+  inputNames: string[];
+  targetName: string;
+  classes?: string[];
+  train: DataSplit;
+  val: DataSplit;
+  /** Per input column: the standardisation applied (mean 0 / std 1 when normalize is off). */
+  mean: Float64Array;
+  std: Float64Array;
+  notes: string[];
+}
