@@ -10,7 +10,23 @@ export type RunSource =
 
 /** Host → worker. */
 export type ToWorker =
-  | { type: 'start'; runId: number; source: RunSource; options?: { rowLimit?: number; trustedRoots?: string[] } }
+  | {
+      type: 'start';
+      runId: number;
+      source: RunSource;
+      options?: {
+        rowLimit?: number;
+        trustedRoots?: string[];
+        /** Start training at once (default) or wait for a 'play' control. */
+        autoplay?: boolean;
+        /** Overrides of the config's settings (the panel's controls survive a reload this way). */
+        lr?: number;
+        batchSize?: number;
+        snapshotEvery?: number;
+        /** At most this many data points in RunMeta.points (default 2,000). */
+        maxPoints?: number;
+      };
+    }
   | { type: 'control'; runId: number; action: 'play' | 'pause' | 'stepBatch' | 'stepEpoch' | 'reset' | 'reseed' }
   | { type: 'set'; runId: number; lr?: number; batchSize?: number; snapshotEvery?: number }
   | { type: 'stop'; runId: number };
@@ -22,7 +38,9 @@ export type FromWorker =
   | { type: 'progress'; runId: number; epoch: number; epochs: number; step: number }
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   | { type: 'done'; runId: number }
-  | { type: 'error'; runId: number; message: string; location?: ErrorLocation };
+  | { type: 'error'; runId: number; message: string; location?: ErrorLocation }
+  /** Play/pause state changed (after a control, the end of the epochs, or divergence). */
+  | { type: 'state'; runId: number; running: boolean };
 
 export interface ErrorLocation {
   file: string;
@@ -47,4 +65,58 @@ export interface RunMeta {
   /** Data points to draw under the function (downsampled): inputs (original units) and targets. */
   points: { x: number[][]; y: number[]; split: ('train' | 'val')[] };
   notes: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Host ↔ webview (the panel). The webview says `ready` first; the host answers with the run and its frames.
+
+export type ControlAction = Extract<ToWorker, { type: 'control' }>['action'];
+
+/** One snapshot as the panel draws it; `view` (the network's function) travels only with some of them. */
+export interface SnapshotFrame {
+  snapshot: Snapshot;
+  view?: FunctionView;
+}
+
+export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+
+/** Host → webview. */
+export type ToWebview =
+  /** A (new) run: the panel clears its charts. `frames` replays what was recorded so far (restore, report). */
+  | { type: 'run'; runId: number; meta: RunMeta; source?: RunSource; sourceLabel: string; frames: SnapshotFrame[] }
+  /** New snapshots since the last message: throttled to ≤ ~10 messages/s and downsampled by the host. */
+  | { type: 'frames'; runId: number; frames: SnapshotFrame[] }
+  | { type: 'state'; runId: number; state: RunState; detail?: string }
+  | { type: 'progress'; runId: number; epoch: number; epochs: number; step: number }
+  | { type: 'diverged'; runId: number; info: DivergenceInfo }
+  /** Loading a run's data (before `run`): shows a placeholder instead of a blank panel. */
+  | { type: 'loading'; sourceLabel: string }
+  | { type: 'error'; message: string; location?: ErrorLocation };
+
+/** Webview → host. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'control'; action: ControlAction }
+  | { type: 'set'; lr?: number; batchSize?: number; snapshotEvery?: number }
+  | { type: 'export'; format: 'json' | 'csv' | 'html' }
+  | { type: 'savePng'; chart: string; dataUrl: string }
+  | { type: 'saveConfig' }
+  | { type: 'openLocation'; location: ErrorLocation }
+  | { type: 'retry' };
+
+/** What the webview keeps with setState, so a window reload restores the panel (and restarts the run). */
+export interface WebviewState {
+  source?: RunSource;
+  sourceLabel?: string;
+  settings?: { lr?: number; batchSize?: number; snapshotEvery?: number };
+}
+
+/** A recorded run, as the HTML report (CLI `--report`, panel export) replays it. */
+export interface RecordedRun {
+  meta: RunMeta;
+  sourceLabel: string;
+  frames: SnapshotFrame[];
+  divergence?: DivergenceInfo;
+  /** ISO time the report was written. */
+  createdAt?: string;
 }
