@@ -120,3 +120,51 @@ export interface RecordedRun {
   /** ISO time the report was written. */
   createdAt?: string;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live probe: config editor host ↔ probe worker (dist/probeWorker.js), separate from the training worker above.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** How big and how long a live probe may be. */
+export interface ProbeSettings {
+  /** Rows of the training split used (subsampled, seeded). */
+  sampleSize: number;
+  /** Wall-clock budget for the training phase after step 0, in ms. */
+  timeBudgetMs: number;
+  /** At most this many training steps. */
+  maxSteps: number;
+  /** Untrusted workspace: data files must resolve inside one of these folders. Absent: no restriction. */
+  trustedRoots?: string[];
+}
+
+/** Host → probe worker. A newer `probe` supersedes any running one. */
+export type ToProbeWorker =
+  | { type: 'probe'; probeId: number; configPath: string; configText: string; settings: ProbeSettings }
+  | { type: 'cancel'; probeId: number };
+
+/** Something wrong with the config or its data, located by JSON path (or offset) in the config text. */
+export interface ProbeProblem {
+  message: string;
+  severity: 'error' | 'warning';
+  /** e.g. ['data', 'file'] or ['data', 'inputs', 2]; the host maps it to a range. */
+  jsonPath?: (string | number)[];
+  offset?: number;
+  length?: number;
+}
+
+/** Probe worker → host. */
+export type FromProbeWorker =
+  | {
+      type: 'probeSnapshot';
+      probeId: number;
+      /** 'step0': diagnostics before any update; 'trained': after `steps` steps on the subsample. */
+      phase: 'step0' | 'trained';
+      snapshot: Snapshot;
+      steps: number;
+      rows: number;
+      elapsedMs: number;
+      lr: number;
+      diverged?: DivergenceInfo;
+    }
+  | { type: 'probeProblems'; probeId: number; problems: ProbeProblem[] }
+  | { type: 'probeDone'; probeId: number; cancelled: boolean; elapsedMs: number };
