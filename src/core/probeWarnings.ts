@@ -7,6 +7,15 @@ export type ConfigFixKind = 'reluHe' | 'seluLecun' | 'batchNorm' | 'skipEvery2' 
 
 export type ProbeWarningKind = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'diverged';
 
+/** The quick fixes offered for each kind of warning, most effective first. */
+export const FIXES_BY_KIND: Readonly<Record<ProbeWarningKind, readonly ConfigFixKind[]>> = {
+  vanishing: ['reluHe', 'seluLecun', 'batchNorm', 'skipEvery2'],
+  exploding: ['lowerLr', 'batchNorm', 'reluHe', 'seluLecun'],
+  dead: ['seluLecun', 'lowerLr', 'batchNorm'],
+  saturated: ['reluHe', 'seluLecun', 'batchNorm'],
+  diverged: ['lowerLr', 'batchNorm'],
+};
+
 export interface ProbeThresholds {
   /** A hidden layer whose gradNorm is below this fraction of the output layer's is vanishing (1/1000). */
   vanishingRatio: number;
@@ -36,7 +45,7 @@ export interface ProbeWarning {
   /** Where the number was measured, e.g. "at step 0" or "after 300 steps". */
   when: string;
   message: string;
-  fixes: ConfigFixKind[];
+  fixes: readonly ConfigFixKind[];
 }
 
 /** Activations bounded on both sides: their slope flattens to ~0 far from the origin. */
@@ -54,7 +63,7 @@ export function formatNumber(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-2 && magnitude < 1e3) return String(Number(value.toPrecision(2)));
   const [mantissa, exponent] = value.toExponential(1).split('e');
-  return `${mantissa}e${Number(exponent)}`;
+  return `${mantissa.replace(/\.0$/, '')}e${Number(exponent)}`;
 }
 
 /** A ratio to the output layer as a person reads it: "1/2400", "×5300", "0.31×". */
@@ -105,7 +114,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           message: `Vanishing gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
             `${formatRatio(ratio)} of the output layer's ${formatNumber(outputNorm)} ` +
             `(threshold ${formatRatio(thresholds.vanishingRatio)}): this layer barely learns.`,
-          fixes: ['reluHe', 'seluLecun', 'batchNorm', 'skipEvery2'],
+          fixes: FIXES_BY_KIND.vanishing,
         });
       } else if (ratio > thresholds.explodingRatio) {
         warnings.push({
@@ -114,7 +123,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           message: `Exploding gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
             `${formatRatio(ratio)} the output layer's ${formatNumber(outputNorm)} ` +
             `(threshold ${formatRatio(thresholds.explodingRatio)}).`,
-          fixes: ['lowerLr', 'batchNorm', 'reluHe', 'seluLecun'],
+          fixes: FIXES_BY_KIND.exploding,
         });
       }
     }
@@ -124,7 +133,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         threshold: thresholds.deadShare, when,
         message: `Dead units ${when}: ${formatPercent(layer.dead)} of ${layerName(layer)}'s units have zero slope ` +
           `on every probed sample (threshold ${formatPercent(thresholds.deadShare)}); they pass no gradient.`,
-        fixes: ['seluLecun', 'lowerLr', 'batchNorm'],
+        fixes: FIXES_BY_KIND.dead,
       });
     }
     if (position < last && SATURATING.has(layer.activation) && layer.saturation > thresholds.saturatedShare) {
@@ -134,7 +143,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         message: `Saturated ${when}: ${formatPercent(layer.saturation)} of ${layerName(layer)}'s activations sit ` +
           `where the slope is below 5% of its peak (${formatPercent(layer.saturatedLow)} low, ` +
           `${formatPercent(layer.saturatedHigh)} high; threshold ${formatPercent(thresholds.saturatedShare)}).`,
-        fixes: ['reluHe', 'seluLecun', 'batchNorm'],
+        fixes: FIXES_BY_KIND.saturated,
       });
     }
   });
@@ -146,7 +155,7 @@ export function divergenceWarning(info: DivergenceInfo, lr: number): ProbeWarnin
   return {
     kind: 'diverged', severity: 'warning', measured: lr, threshold: Number.NaN, when: `at step ${info.step}`,
     message: `Training diverged at the configured learning rate ${formatNumber(lr)}: ${info.message}`,
-    fixes: ['lowerLr', 'batchNorm'],
+    fixes: FIXES_BY_KIND.diverged,
   };
 }
 
