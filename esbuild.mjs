@@ -10,6 +10,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const entries = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['src/worker/probeWorker.ts'], outfile: 'dist/probeWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter(e => e.entryPoints.every(p => fs.existsSync(p)));
