@@ -109,6 +109,8 @@ export interface WebviewState {
   source?: RunSource;
   sourceLabel?: string;
   settings?: { lr?: number; batchSize?: number; snapshotEvery?: number };
+  /** The panel's own view choices. */
+  ui?: { logScale?: boolean; selectedLayer?: number; distributionMode?: 'bands' | 'histogram'; distributionOf?: 'z' | 'a' };
 }
 
 /** A recorded run, as the HTML report (CLI `--report`, panel export) replays it. */

@@ -1,0 +1,78 @@
+// The panel's copy of one run: its description, the recorded snapshots (thinned when long) and the latest view.
+import type { RunMeta, RunSource, RunState, SnapshotFrame } from '../src/protocol';
+import type { DivergenceInfo, FunctionView, Snapshot } from '../src/core/types';
+
+/** Past this many snapshots the older three quarters are thinned by half, so a long run stays light. */
+export const MAX_FRAMES = 1200;
+
+export class RunStore {
+  runId = -1;
+  meta: RunMeta | undefined;
+  source: RunSource | undefined;
+  sourceLabel = '';
+  frames: SnapshotFrame[] = [];
+  state: RunState = 'loading';
+  stateDetail: string | undefined;
+  divergence: DivergenceInfo | undefined;
+  error: { message: string; location?: { file: string; line: number; column: number } } | undefined;
+  progress: { epoch: number; epochs: number; step: number } | undefined;
+  /** Replay position (report): draw frames up to this index; undefined means the latest. */
+  cursor: number | undefined;
+  /** Reports keep every recorded view so the replay can show the function at each point. */
+  keepAllViews = false;
+
+  startRun(runId: number, meta: RunMeta, sourceLabel: string, source: RunSource | undefined, frames: SnapshotFrame[]): void {
+    this.runId = runId;
+    this.meta = meta;
+    this.sourceLabel = sourceLabel;
+    this.source = source;
+    this.frames = [];
+    this.divergence = undefined;
+    this.error = undefined;
+    this.progress = undefined;
+    this.cursor = undefined;
+    this.state = 'loading';
+    this.add(frames);
+  }
+
+  add(frames: readonly SnapshotFrame[]): void {
+    for (const frame of frames) {
+      if (frame.view !== undefined && !this.keepAllViews) {
+        // Only the newest function view is drawn live; older ones would only hold memory.
+        for (let i = this.frames.length - 1; i >= 0 && i >= this.frames.length - 4; i--) delete this.frames[i].view;
+      }
+      this.frames.push(frame);
+    }
+    if (this.frames.length > MAX_FRAMES) this.thin();
+  }
+
+  private thin(): void {
+    const keepTail = Math.floor(this.frames.length / 4);
+    const head = this.frames.slice(0, this.frames.length - keepTail);
+    const thinned = head.filter((frame, i) => i % 2 === 0 || frame.view !== undefined && this.keepAllViews);
+    this.frames = thinned.concat(this.frames.slice(this.frames.length - keepTail));
+  }
+
+  /** Frames up to the replay cursor (all of them live). */
+  visibleFrames(): SnapshotFrame[] {
+    return this.cursor === undefined ? this.frames : this.frames.slice(0, this.cursor + 1);
+  }
+
+  visibleSnapshots(): Snapshot[] {
+    return this.visibleFrames().map(frame => frame.snapshot);
+  }
+
+  latest(): Snapshot | undefined {
+    const frames = this.visibleFrames();
+    return frames[frames.length - 1]?.snapshot;
+  }
+
+  latestView(): FunctionView | undefined {
+    const frames = this.visibleFrames();
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const view = frames[i].view;
+      if (view !== undefined) return view;
+    }
+    return undefined;
+  }
+}
