@@ -1,0 +1,74 @@
+// Measures one library on one workload in this process and prints one JSON line (run by training.bench.ts in a
+// fresh child process per cell, so no library's JIT state or garbage affects another's figures).
+//   node --import tsx bench/lib/cell.ts <library> <W1|W2|W3> <windowSeconds> <windows>
+import { createRequire } from 'node:module';
+import { type BenchData, type Workload, makeData, workloads } from './workloads';
+import type { Runner } from './runner';
+import { kernelMlp } from './kernelMlp';
+
+type Setup = (w: Workload, d: BenchData) => Runner | Promise<Runner>;
+
+export interface CellResult {
+  library: string;
+  workload: string;
+  samplesPerSecond: number;
+  /** samples/s of each timed window, in order */
+  windows: number[];
+  setupMs: number;
+  note: string;
+  error?: string;
+}
+
+async function loadSetup(library: string): Promise<Setup> {
+  if (library === 'kernel-mlp') return kernelMlp;
+  if (library.startsWith('gradscope')) {
+    // Loaded by path so this file typechecks before the engine's runner exists.
+    const runnerModule = './gradscope';
+    const { gradscopeRunner } = (await import(runnerModule)) as {
+      gradscopeRunner(w: Workload, d: BenchData, variant: string): Runner;
+    };
+    return (w, d) => gradscopeRunner(w, d, library);
+  }
+  const peers = createRequire(__filename)('./peers.cjs') as Record<string, Setup>;
+  const setup = peers[library];
+  if (!setup) throw new Error(`unknown library ${library}`);
+  return setup;
+}
+
+async function main(): Promise<void> {
+  const [library, workloadId, windowArg, windowsArg] = process.argv.slice(2);
+  const w = workloads.find(x => x.id === workloadId);
+  if (!w) throw new Error(`unknown workload ${workloadId}`);
+  const windowMs = 1000 * Number(windowArg ?? 1);
+  const windowCount = Number(windowsArg ?? 3);
+  const data = makeData(w);
+  const t0 = performance.now();
+  const runner = await (await loadSetup(library))(w, data);
+  // Warm-up: let the JIT settle (and synaptic/tfjs compile) before timing.
+  const warmEnd = performance.now() + Math.max(300, windowMs / 2);
+  let warmSteps = 0;
+  while (performance.now() < warmEnd || warmSteps < 3) { runner.step(); warmSteps++; }
+  const setupMs = performance.now() - t0;
+  const windows: number[] = [];
+  for (let k = 0; k < windowCount; k++) {
+    let samples = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      samples += runner.step();
+      elapsed = performance.now() - start;
+    } while (elapsed < windowMs);
+    windows.push(samples / (elapsed / 1000));
+  }
+  const sorted = [...windows].sort((a, b) => a - b);
+  const result: CellResult = {
+    library, workload: w.id, samplesPerSecond: sorted[Math.floor(sorted.length / 2)], windows, setupMs, note: runner.note,
+  };
+  process.stdout.write(`\n${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  const [library, workload] = process.argv.slice(2);
+  process.stdout.write(`\n${JSON.stringify({ library, workload, samplesPerSecond: 0, windows: [], setupMs: 0, note: '', error: String(e instanceof Error ? e.message : e) })}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,82 @@
+// Training throughput (samples/s) of Gradscope's engine beside peer libraries on the three workloads of issue 2.
+// Every (library, workload) cell runs in its own child process, one after another, within this one run.
+//   npm run bench -- training [--libs a,b] [--workloads W1,W3] [--window 1] [--windows 3]
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { flopsPerSample, workloads } from './lib/workloads';
+import type { CellResult } from './lib/cell';
+
+const peerLibraries = ['tfjs-cpu', 'tfjs-wasm', 'brain.js', 'synaptic', 'convnetjs'];
+const ownLibraries = ['gradscope', 'gradscope+probes'];
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const libraries = option('libs')?.split(',') ?? [...ownLibraries, ...peerLibraries];
+const chosen = workloads.filter(w => (option('workloads')?.split(',') ?? [w.id]).includes(w.id));
+const windowSeconds = option('window') ?? '1';
+const windowCount = option('windows') ?? '3';
+// synaptic compiles W3 (131k connections) to straight-line JS for minutes; past this a cell reports a timeout.
+const cellTimeoutMs = 90_000;
+
+function runCell(library: string, workload: string): CellResult {
+  const cell = path.join(__dirname, 'lib', 'cell.ts');
+  let out = '';
+  let error: string | undefined;
+  try {
+    out = execFileSync(process.execPath, ['--import', 'tsx', cell, library, workload, windowSeconds, windowCount], {
+      encoding: 'utf8', timeout: cellTimeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+    });
+  } catch (e) {
+    const failed = e as { stdout?: string; signal?: string; message: string };
+    out = failed.stdout ?? '';
+    error = failed.signal === 'SIGTERM' ? `timed out after ${cellTimeoutMs / 1000} s` : failed.message.split('\n')[0];
+  }
+  const line = out.trim().split('\n').reverse().find(l => l.startsWith('{'));
+  if (line) return JSON.parse(line) as CellResult;
+  return { library, workload, samplesPerSecond: 0, windows: [], setupMs: 0, note: '', error: error ?? 'no result' };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function main(): void {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`Training throughput — node ${process.version}, ${cpu}, ${os.cpus().length} cores, ` +
+    `load average at start ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+  console.log(`Each cell: warm-up, then the median of ${windowCount} timed windows of ${windowSeconds} s. ` +
+    `GFLOP/s counts the dense products only (forward, dW, dX).\n`);
+  const all: CellResult[] = [];
+  for (const w of chosen) {
+    const results = libraries.map(l => {
+      const r = runCell(l, w.id);
+      all.push(r);
+      return r;
+    });
+    const fastestPeer = results
+      .filter(r => peerLibraries.includes(r.library) && !r.error)
+      .reduce<CellResult | undefined>((best, r) => (!best || r.samplesPerSecond > best.samplesPerSecond ? r : best), undefined);
+    console.log(`${w.id} ${w.title}, ${fmt(w.samples)} samples, batch ${w.batchSize}, SGD lr ${w.learningRate}` +
+      `  (${fmt(flopsPerSample(w))} FLOP/sample)`);
+    console.log(`  ${'library'.padEnd(18)}${'samples/s'.padStart(12)}${'GFLOP/s'.padStart(9)}${'× fastest peer'.padStart(16)}  windows (samples/s) · how it trains`);
+    for (const r of results) {
+      if (r.error) {
+        console.log(`  ${r.library.padEnd(18)}${'—'.padStart(12)}${''.padStart(9)}${''.padStart(16)}  ${r.error}`);
+        continue;
+      }
+      const gflops = (r.samplesPerSecond * flopsPerSample(w)) / 1e9;
+      const ratio = fastestPeer ? r.samplesPerSecond / fastestPeer.samplesPerSecond : Number.NaN;
+      console.log(`  ${r.library.padEnd(18)}${fmt(r.samplesPerSecond).padStart(12)}${fmt(gflops, 2).padStart(9)}` +
+        `${(fmt(ratio, 2) + '×').padStart(16)}  ${r.windows.map(v => fmt(v)).join(' / ')} · ${r.note}`);
+    }
+    console.log(`  fastest peer: ${fastestPeer ? `${fastestPeer.library} (${fmt(fastestPeer.samplesPerSecond)} samples/s)` : 'none ran'}\n`);
+  }
+  console.log(`load average at end ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify(all));
+}
+
+main();
