@@ -2,7 +2,7 @@
 // 20-layer × 64-unit network on 1,000 rows, and the host thread's event-loop delay while the user types.
 // It drives the extension's own host-side code (debouncer, config analysis, probe client, warnings, hint text) with
 // the real probe worker bundle; only VS Code's drawing of the decorations is left out.
-//   npx tsx bench/probe-latency.ts [--rounds N] [--debounce MS]
+//   npm run bench -- probe-latency [--rounds N] [--debounce MS]   (or: npx tsx bench/probe-latency.bench.ts)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
