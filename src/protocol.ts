@@ -1,6 +1,7 @@
 // Every message between the extension host, the training worker and the webview.
 // Type-only imports: this file has no runtime code, so all three sides can share it.
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
+import type { ActivationName } from './core/types';
 
 /** Where a run's setup comes from; resolved to data + TrainSpec inside the worker (it reads the files). */
 export type RunSource =
@@ -170,3 +171,28 @@ export type FromProbeWorker =
     }
   | { type: 'probeProblems'; probeId: number; problems: ProbeProblem[] }
   | { type: 'probeDone'; probeId: number; cancelled: boolean; elapsedMs: number };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Compare Activations panel (src/compare ↔ webview/compare). The webview computes curves and expected slopes
+// from the core's activation table itself; the host only says which activations to show.
+
+/** What the Compare Activations panel shows; kept in the webview's state and handed back on restore. */
+export interface CompareState {
+  selected: ActivationName[];
+  /** Parameters per activation where they differ from the table's defaults (e.g. a leaky slope of 0.2). */
+  params: Partial<Record<ActivationName, Record<string, number>>>;
+  /** Number of stacked layers for E[f′(z)]ⁿ. */
+  depth: number;
+  showDerivatives: boolean;
+}
+
+/** Host → compare webview. */
+export type ToCompareWebview =
+  | { type: 'compareInit'; state: CompareState }
+  /** The command ran again while the panel was open: add these (and select them). */
+  | { type: 'compareAdd'; activations: ActivationName[]; params: Partial<Record<ActivationName, Record<string, number>>> };
+
+/** Compare webview → host. */
+export type FromCompareWebview =
+  | { type: 'compareReady'; restored?: CompareState }
+  | { type: 'compareVisualize'; activation: ActivationName; params: Record<string, number> };
