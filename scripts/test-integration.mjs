@@ -1,0 +1,168 @@
+// Runs test/integration/ (mocha, exporting run() as @vscode/test-electron expects) inside a real VS Code:
+//  (a) @vscode/test-electron when VSCODE_EXECUTABLE names a VS Code, or one is already downloaded in .vscode-test/,
+//      or VS Code's download server answers within a few seconds;
+//  (b) otherwise code-server's extension host (set up offline by scripts/setup-vscode.mjs): the workbench URL's
+//      payload carries extensionDevelopmentPath + extensionTestsPath, the server runs with the smoke-test driver
+//      enabled, and the suite's outcome comes back through window.codeAutomationExit.
+// Usage: node scripts/test-integration.mjs [--grep TEXT] [--no-build]    env: GRADSCOPE_VSCODE=electron|code-server
+import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { format } from 'node:util';
+import * as esbuild from 'esbuild';
+import { chromiumLaunchOptions, extensionDir, makeStateDir, populateWorkspace, repoRoot, startCodeServer, stopCodeServer, tail, workbenchUrl } from './code-server.mjs';
+import { setupVSCodeOffline } from './setup-vscode.mjs';
+
+const args = process.argv.slice(2);
+const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : undefined;
+const outDir = path.join(repoRoot, 'out', 'test', 'integration');
+const suiteModule = path.join(outDir, 'index.js');
+const artifactsDir = path.join(repoRoot, 'test-artifacts', 'integration');
+const SUITE_TIMEOUT_MS = 300_000;
+const log = msg => console.log(`[integration] ${msg}`);
+
+function findSources(dir) {
+  const found = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== 'fixtures') found.push(...findSources(p));
+    else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) found.push(p);
+  }
+  return found;
+}
+
+/** Bundles every suite file on its own (vscode and mocha stay external: the host provides one, node_modules the other). */
+async function buildSuite() {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const entryPoints = findSources(path.join(repoRoot, 'test', 'integration'));
+  await esbuild.build({
+    entryPoints, outdir: outDir, outbase: path.join(repoRoot, 'test', 'integration'),
+    bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: 'inline',
+    external: ['vscode', 'mocha'], logLevel: 'warning',
+  });
+  return entryPoints.filter(p => p.endsWith('.test.ts')).map(p => path.relative(repoRoot, p));
+}
+
+async function buildExtension() {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('extension build failed (node esbuild.mjs)');
+}
+
+/** Which VS Code to use, decided quickly and without hanging when offline. */
+async function chooseVSCode() {
+  const forced = process.env.GRADSCOPE_VSCODE;
+  if (forced === 'electron' || forced === 'code-server') return { kind: forced, why: 'GRADSCOPE_VSCODE' };
+  if (process.env.VSCODE_EXECUTABLE) return { kind: 'electron', why: `VSCODE_EXECUTABLE=${process.env.VSCODE_EXECUTABLE}` };
+  const cached = path.join(repoRoot, '.vscode-test');
+  if (fs.existsSync(cached) && fs.readdirSync(cached).some(d => d.startsWith('vscode-'))) return { kind: 'electron', why: 'a VS Code is already in .vscode-test/' };
+  const withTimeout = (p, ms) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), ms))]);
+  try {
+    await withTimeout(dns.lookup('update.code.visualstudio.com'), 2000);
+    const res = await withTimeout(fetch('https://update.code.visualstudio.com/api/releases/stable', { method: 'HEAD' }), 4000);
+    if (res.ok) return { kind: 'electron', why: 'VS Code can be downloaded' };
+    return { kind: 'code-server', why: `VS Code download server answered ${res.status}` };
+  } catch (err) {
+    return { kind: 'code-server', why: `VS Code cannot be downloaded here (${err.code ?? err.message})` };
+  }
+}
+
+async function runWithTestElectron(workspace, resultsFile) {
+  const { runTests } = await import('@vscode/test-electron');
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-electron-ud-'));
+  try {
+    const code = await runTests({
+      vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
+      extensionDevelopmentPath: extensionDir,
+      extensionTestsPath: suiteModule,
+      extensionTestsEnv: { GRADSCOPE_TEST_RESULTS: resultsFile, GRADSCOPE_TEST_GREP: grep ?? '' },
+      launchArgs: [workspace, '--disable-extensions', '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust', `--user-data-dir=${userDataDir}`],
+    });
+    return code;
+  } catch (err) {
+    log(`VS Code reported failure: ${err}`);
+    return 1;
+  } finally {
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+// Console lines from the workbench that say nothing about our tests (no network here, no gallery, no auth).
+const NOISE = /gallery|open-vsx|ENOTFOUND|ERR_NAME_NOT_RESOLVED|vsda|github\.com|marketplace|^\s+at /i;
+
+async function runInCodeServer(resultsFile) {
+  setupVSCodeOffline();
+  const { chromium } = await import('playwright-core');
+  const state = makeStateDir('integration');
+  const workspace = populateWorkspace(path.join(state, 'ws'));
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({
+      state, smokeTestDriver: true,
+      env: { GRADSCOPE_TEST_RESULTS: resultsFile, GRADSCOPE_TEST_GREP: grep ?? '' },
+    });
+    log(`code-server ready on ${server.base} in ${(server.readyMs / 1000).toFixed(1)} s`);
+    browser = await chromium.launch(chromiumLaunchOptions);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let reportExit;
+    const exited = new Promise(resolve => { reportExit = resolve; });
+    await page.exposeFunction('codeAutomationExit', code => reportExit(code));
+    await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+      const line = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+      if (!NOISE.test(line)) console.log(line.split('\n').filter(l => !NOISE.test(l)).join('\n'));
+    });
+    await page.goto(workbenchUrl(server.base, { folder: workspace, extensionDevelopmentPath: extensionDir, extensionTestsPath: suiteModule }));
+    const timedOut = new Promise(resolve => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
+    const code = await Promise.race([exited, timedOut]);
+    if (code === 'timeout') {
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: path.join(artifactsDir, 'timeout.png') }).catch(() => {});
+      log(`the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s; server log:\n${tail(server.logFile)}`);
+      return 1;
+    }
+    return code;
+  } finally {
+    await browser?.close().catch(() => {});
+    await stopCodeServer(server ?? { pid: -1, state }, { keepState: process.env.GRADSCOPE_KEEP_STATE === '1' });
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (!args.includes('--no-build')) await buildExtension();
+  const testFiles = await buildSuite();
+  log(`suite: ${testFiles.join(', ')}`);
+  const choice = await chooseVSCode();
+  log(`using ${choice.kind === 'electron' ? '@vscode/test-electron (VS Code desktop)' : "code-server's extension host (VS Code web workbench, offline)"}: ${choice.why}`);
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const resultsFile = path.join(artifactsDir, 'results.json');
+  fs.rmSync(resultsFile, { force: true });
+  let exitCode;
+  if (choice.kind === 'electron') {
+    const workspace = populateWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-ws-')));
+    exitCode = await runWithTestElectron(workspace, resultsFile);
+    fs.rmSync(workspace, { recursive: true, force: true });
+  } else {
+    exitCode = await runInCodeServer(resultsFile);
+  }
+  if (!fs.existsSync(resultsFile)) {
+    log(`no results written (the suite did not run to its end); exit code ${exitCode}`);
+    console.log('integration: 0 passed, 1 failed');
+    process.exit(1);
+  }
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  for (const f of results.failed) log(`FAILED: ${f.title}\n${f.error}`);
+  for (const [name, value] of Object.entries(results.metrics ?? {})) log(`${name}: ${value}`);
+  log(`VS Code ${results.vscodeVersion}, extension host Node ${results.node}, ${((Date.now() - t0) / 1000).toFixed(1)} s in all; results in ${path.relative(repoRoot, resultsFile)}`);
+  const failedCount = results.failed.length + (exitCode !== 0 && results.failed.length === 0 ? 1 : 0);
+  console.log(`integration: ${results.passed.length} passed, ${failedCount} failed`);
+  process.exit(failedCount === 0 && results.passed.length > 0 ? 0 : 1);
+}
+
+main().catch(err => {
+  console.error(`[integration] ${err instanceof Error ? err.stack : err}`);
+  console.log('integration: 0 passed, 1 failed');
+  process.exit(1);
+});
