@@ -2,6 +2,7 @@
 // `modify` (or, to wrap layers in residual blocks, by inserting text around them) so the user's formatting and
 // comments survive. Pure: no vscode; the editor turns the edits into a WorkspaceEdit.
 import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit, type JSONPath, type Node } from 'jsonc-parser';
+import { lookupActivation } from './activations';
 import type { ConfigFixKind } from './probeWarnings';
 
 export type { ConfigFixKind } from './probeWarnings';
@@ -114,15 +115,27 @@ interface ModuleEntry {
   type: string | undefined;
 }
 
+/** Other spellings of module types the config accepts (configSchema's MODULE_TYPE_ALIASES). */
+const MODULE_ALIASES: Record<string, string> = {
+  dense: 'linear', fc: 'linear', batch_norm: 'batchnorm', batchnorm1d: 'batchnorm', bn: 'batchnorm', skip: 'residual',
+};
+
+/** The canonical module type of an entry; an activation named by its type ({ "type": "relu" }) is 'activation'. */
 function moduleType(node: Node): string | undefined {
   if (node.type === 'number') return 'linear';
   const type = propertyValue(node, 'type');
-  if (type?.type === 'string') return String(type.value);
-  if (propertyValue(node, 'units') || propertyValue(node, 'linear')) return 'linear';
+  if (type?.type === 'string') {
+    const written = String(type.value).toLowerCase();
+    const canonical = MODULE_ALIASES[written] ?? written;
+    if (['linear', 'activation', 'batchnorm', 'dropout', 'residual', 'repeat'].includes(canonical)) return canonical;
+    return lookupActivation(String(type.value)) ? 'activation' : undefined;
+  }
+  if (propertyValue(node, 'units')) return 'linear';
+  if (propertyValue(node, 'count') && propertyValue(node, 'layers')) return 'repeat';
   return undefined;
 }
 
-/** The entries of an array of modules at `path`, depth-first into residual blocks (in source order). */
+/** The entries of an array of modules at `path`, depth-first into residual and repeat blocks (in source order). */
 function modulesAt(root: Node, path: JSONPath): ModuleEntry[] {
   const array = findNodeAtLocation(root, path);
   if (!array || array.type !== 'array') return [];
@@ -131,7 +144,7 @@ function modulesAt(root: Node, path: JSONPath): ModuleEntry[] {
     const entryPath = [...path, i];
     const type = moduleType(node);
     entries.push({ path: entryPath, node, type });
-    if (type === 'residual') entries.push(...modulesAt(root, [...entryPath, 'layers']));
+    if (type === 'residual' || type === 'repeat') entries.push(...modulesAt(root, [...entryPath, 'layers']));
   });
   return entries;
 }
@@ -162,7 +175,9 @@ function switchActivation(text: string, activation: string, init: string): strin
     for (const entry of [...hidden].reverse()) {
       if (entry.node.type !== 'object') continue;
       if (entry.type === 'activation') {
-        current = set(current, [...entry.path, 'name'], activation);
+        // { "type": "activation", "name": "sigmoid" } or { "type": "sigmoid" }.
+        const named = propertyValue(entry.node, 'name') !== undefined;
+        current = set(current, [...entry.path, named ? 'name' : 'type'], activation);
         // Parameters of the old activation mean nothing to the new one (applied after `name`: offsets after it).
         for (const key of ['perUnit', 'params']) {
           const node = findNodeAtLocation(tree(current) ?? entry.node, entry.path);

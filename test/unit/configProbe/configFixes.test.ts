@@ -95,6 +95,23 @@ describe('config quick fixes (JSON edits)', () => {
     assert.deepEqual(parseStrict(applyConfigFix(bare, 'lowerLr', { defaultLr: 0.001 })).optimizer, { type: 'adam', lr: 0.0001 });
   });
 
+  it('handles activations named by their type and modules inside repeat blocks', () => {
+    const text = `{
+  "layers": [
+    { "type": "dense", "units": 8 }, { "type": "sigmoid" },
+    { "type": "repeat", "count": 6, "layers": [{ "type": "linear", "units": 8 }, { "type": "tanh" }] },
+    { "type": "linear" }, { "type": "sigmoid" }
+  ]
+}`;
+    const relu = parseStrict(applyConfigFix(text, 'reluHe'));
+    assert.equal(relu.layers[1].type, 'relu');
+    assert.equal(relu.layers[2].layers[1].type, 'relu');
+    assert.equal(relu.layers[4].type, 'sigmoid', 'the output activation stays');
+    const bn = parseStrict(applyConfigFix(text, 'batchNorm'));
+    assert.deepEqual(bn.layers[3].layers.map((m: any) => m.type), ['linear', 'batchnorm', 'tanh']);
+    assert.deepEqual(bn.layers.map((m: any) => m.type), ['dense', 'batchnorm', 'sigmoid', 'repeat', 'linear', 'sigmoid']);
+  });
+
   it('offers nothing on text that is not a JSON object', () => {
     assert.deepEqual(configFixEdits('[1, 2]', 'reluHe'), []);
     assert.deepEqual(configFixEdits('', 'batchNorm'), []);
