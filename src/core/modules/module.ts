@@ -1,0 +1,70 @@
+// What every module of the network shares: widths, parameters, and per-workspace buffers.
+// Parameters live in the module (one copy); everything that depends on a batch (outputs, saved statistics,
+// parameter gradients) lives in a Workspace, so a training pass, an evaluation pass and a diagnostic pass never
+// overwrite each other's buffers.
+
+/**
+ * How a forward pass treats batch-dependent modules:
+ * - `train`: batch norm uses batch statistics and updates its running estimates; dropout draws a mask.
+ * - `eval`: batch norm uses its running estimates; dropout is off.
+ * - `batchStats`: batch norm uses batch statistics but changes nothing; dropout is off (the step-0 diagnostics).
+ */
+export type ForwardMode = 'train' | 'eval' | 'batchStats';
+
+export type ParamRole = 'weight' | 'bias' | 'gamma' | 'beta' | 'slope' | 'projection';
+
+/** One learned tensor. `index` is its position in Network.parameters and Workspace.grads. */
+export interface ParamTensor {
+  index: number;
+  /** Spec path plus role, e.g. "layers[2].weight". */
+  name: string;
+  role: ParamRole;
+  value: Float64Array;
+}
+
+/** Per-pass buffers of every module, sized for `capacity` rows. */
+export class Workspace {
+  capacity = 0;
+  /** Rows of the last forward pass and how it ran. */
+  batch = 0;
+  mode: ForwardMode = 'eval';
+  /** Module state by module id (each module knows its own type). */
+  readonly states: unknown[] = [];
+  /** Output of each module in the last forward pass, by module id (may alias its input for identity passes). */
+  readonly outputs: Float64Array[] = [];
+  /** ∂L/∂θ for each parameter, by ParamTensor.index (overwritten by each backward pass). */
+  readonly grads: Float64Array[] = [];
+  /** ∂L/∂(network output), rows × outputs: the loss writes it, backward reads it. */
+  outputGrad = new Float64Array(0);
+  /** Whether grads hold the result of a backward pass over the last forward. */
+  hasGradients = false;
+
+  constructor(readonly paramSizes: readonly number[]) {
+    for (const size of paramSizes) this.grads.push(new Float64Array(size));
+  }
+}
+
+export interface Module {
+  readonly id: number;
+  readonly kind: 'linear' | 'activation' | 'batchnorm' | 'dropout' | 'residual' | 'sequential';
+  /** Spec path, e.g. "layers[3]" or "layers[2].layers[0]". */
+  readonly path: string;
+  readonly inWidth: number;
+  readonly outWidth: number;
+  /** Own parameters (not those of children). */
+  readonly params: ParamTensor[];
+  /** Allocate this module's buffers for `capacity` rows into the workspace. */
+  allocate(ws: Workspace, capacity: number): void;
+  /** Compute the output for n rows of x (n × inWidth); returns it (n × outWidth). */
+  forward(ws: Workspace, x: Float64Array, n: number, mode: ForwardMode): Float64Array;
+  /**
+   * Given x (the forward input) and g = ∂L/∂output, write parameter gradients into ws.grads and, when gradIn is
+   * given, ∂L/∂x into it (gradIn never aliases g).
+   */
+  backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void;
+}
+
+/** Grow-only buffer helper: a new array when the old one is too small. */
+export function sized(buf: Float64Array | undefined, length: number): Float64Array {
+  return buf && buf.length >= length ? buf : new Float64Array(length);
+}
