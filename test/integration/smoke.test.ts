@@ -1,6 +1,5 @@
 // The extension as VS Code sees it: found, activates (timed), and every command in the manifest is registered.
 import * as assert from 'assert';
-import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { recordMetric } from './metrics';
 
@@ -9,6 +8,35 @@ const EXTENSION_ID = 'gradscope.gradscope';
 interface ContributedCommand {
   command: string;
   title: string;
+}
+
+interface ActivationTimes {
+  loadCodeMs: number;
+  callActivateMs: number;
+  finishActivateMs: number;
+  event: string;
+}
+
+/**
+ * VS Code's own measurement of an extension's activation, read from its "Startup Performance" report (a document
+ * the workbench serves under the perf: scheme; its "Extension Activation Stats" table has one row per extension).
+ */
+async function activationTimesFromVSCode(extensionId: string): Promise<ActivationTimes | undefined> {
+  const report = vscode.Uri.from({ scheme: 'perf', path: 'Startup Performance' });
+  // The workbench registers the perf: documents lazily, when "Developer: Startup Performance" first runs.
+  await vscode.commands.executeCommand('perfview.show');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const text = (await vscode.workspace.openTextDocument(report)).getText();
+    const row = text.split('\n').find(line => line.startsWith('|') && line.split('|')[1]?.trim() === extensionId);
+    if (row) {
+      const cells = row.split('|').slice(1, -1).map(c => c.trim());
+      // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
+      return { loadCodeMs: Number(cells[2]), callActivateMs: Number(cells[3]), finishActivateMs: Number(cells[4]), event: cells[5] };
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  return undefined;
 }
 
 describe('Gradscope in a real VS Code', () => {
@@ -21,17 +49,16 @@ describe('Gradscope in a real VS Code', () => {
   });
 
   it('activates, and reports how long activation took', async () => {
-    if (extension.isActive) {
-      // An activation event (e.g. an editor restored on a *.py file) got there first; nothing left to time.
-      console.log('[smoke] extension was already active before the smoke test; activation not timed', vscode.workspace.textDocuments.map(d => d.languageId + ':' + d.uri.toString()).join(' | '));
-    } else {
-      const t0 = performance.now();
-      await extension.activate();
-      const activationMs = performance.now() - t0;
-      // Reported, not asserted: wall-clock on a shared 2-core machine is no pass/fail criterion.
-      recordMetric('activationMs', Math.round(activationMs * 10) / 10);
-    }
+    if (!extension.isActive) await extension.activate();
     assert.strictEqual(extension.isActive, true);
+    const times = await activationTimesFromVSCode(EXTENSION_ID);
+    assert.ok(times, `VS Code's startup performance report has no activation row for ${EXTENSION_ID}`);
+    // Reported, not asserted: wall-clock on a shared 2-core machine is no pass/fail criterion (bench/ holds goals).
+    // "Activation time" as VS Code's Running Extensions view defines it: loading the code + the activate() call.
+    recordMetric('activationMs', times.loadCodeMs + times.callActivateMs);
+    recordMetric('activationLoadCodeMs', times.loadCodeMs);
+    recordMetric('activationCallMs', times.callActivateMs);
+    console.log(`[smoke] activated by ${times.event}`);
   });
 
   it('registers every command it contributes', async () => {
