@@ -13,6 +13,7 @@ const entries = [
   { ...common, entryPoints: ['src/worker/probeWorker.ts'], outfile: 'dist/probeWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['webview/compare/main.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter(e => e.entryPoints.every(p => fs.existsSync(p)));
 
 if (watch) {

@@ -28,7 +28,7 @@ const PALETTES: Record<ThemeKind, Palette> = {
   },
   dark: {
     text: '#cccccc', axis: '#8b8b8b', grid: '#383838', f: '#4fc1ff', df: '#ffa657',
-    saturating: '#e5c07b', saturatingOpacity: 0.16, dead: '#f14c4c', deadOpacity: 0.18, strokeWidth: 2,
+    saturating: '#e5c07b', saturatingOpacity: 0.22, dead: '#f14c4c', deadOpacity: 0.18, strokeWidth: 2,
   },
   highContrast: {
     text: '#ffffff', axis: '#ffffff', grid: '#6b6b6b', f: '#00e5ff', df: '#ffd000',
@@ -94,6 +94,21 @@ export function plotWindow(name: ActivationName, params: Record<string, number>,
   return { xMin: xRange[0], xMax: xRange[1], yMin: lo - pad, yMax: hi + pad };
 }
 
+/** The parts of `ranges` outside every range of `remove`. */
+export function subtractRanges(ranges: XRange[], remove: XRange[]): XRange[] {
+  let pieces = ranges.map(r => ({ ...r }));
+  for (const cut of remove) {
+    const next: XRange[] = [];
+    for (const r of pieces) {
+      if (cut.to <= r.from || cut.from >= r.to) { next.push(r); continue; }
+      if (cut.from > r.from) next.push({ from: r.from, to: cut.from });
+      if (cut.to < r.to) next.push({ from: cut.to, to: r.to });
+    }
+    pieces = next;
+  }
+  return pieces.filter(r => r.to - r.from > 1e-9);
+}
+
 function niceStep(span: number, targetTicks: number): number {
   const raw = span / targetTicks;
   const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -148,7 +163,8 @@ export function renderActivationSvg(name: ActivationName, params: Record<string,
       `<rect data-range="${kind}" x="${r2(px(from))}" y="${area.top}" width="${r2(px(to) - px(from))}" height="${area.height}" fill="${color}" fill-opacity="${opacity}"/>`,
     );
   };
-  for (const r of facts.saturating) shade(r, palette.saturating, palette.saturatingOpacity, 'saturating');
+  // Dead ranges are saturated too; shade them once, in their own colour.
+  for (const r of subtractRanges(facts.saturating, facts.dead)) shade(r, palette.saturating, palette.saturatingOpacity, 'saturating');
   for (const r of facts.dead) shade(r, palette.dead, palette.deadOpacity, 'dead');
 
   // Grid and tick labels.
@@ -200,7 +216,7 @@ export function renderActivationSvg(name: ActivationName, params: Record<string,
   };
   legendLine(`${name}(x)`, palette.f, false);
   legendLine('derivative', palette.df, true);
-  if (facts.saturating.length > 0) legendBox('saturating', palette.saturating, palette.saturatingOpacity);
+  if (subtractRanges(facts.saturating, facts.dead).length > 0) legendBox('saturating', palette.saturating, palette.saturatingOpacity);
   if (facts.dead.length > 0) legendBox('dead', palette.dead, palette.deadOpacity);
 
   parts.push('</svg>');

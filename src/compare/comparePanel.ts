@@ -1,0 +1,182 @@
+// "Gradscope: Compare Activations": a webview overlaying chosen activations and their derivatives, with a depth
+// slider showing how each one's expected slope under N(0, 1) inputs compounds through n layers.
+// One panel at a time (createOrShow), restored after a reload by a serializer; the webview holds the state.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { isActivationName } from '../core/activations';
+import type { ActivationName } from '../core/types';
+import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
+import type { CompareActivationsArgs, VisualizeActivationArgs } from '../editor/hoverMarkdown';
+
+export const COMPARE_VIEW_TYPE = 'gradscope.compareActivations';
+const COMPARE_COMMAND = 'gradscope.compareActivations';
+const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
+
+/** What a first-time panel shows: the vanishing-gradient story in three curves. */
+export const DEFAULT_COMPARE_STATE: CompareState = {
+  selected: ['sigmoid', 'tanh', 'relu'],
+  params: {},
+  depth: 10,
+  showDerivatives: true,
+};
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}
+
+/** Accepts only well-formed state from a restored webview (it is data from another process). */
+export function sanitizeCompareState(raw: unknown): CompareState | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const candidate = raw as Partial<CompareState>;
+  const selected = Array.isArray(candidate.selected) ? candidate.selected.filter((n): n is ActivationName => typeof n === 'string' && isActivationName(n)) : [];
+  const params: CompareState['params'] = {};
+  if (candidate.params && typeof candidate.params === 'object') {
+    for (const [name, values] of Object.entries(candidate.params)) {
+      if (!isActivationName(name) || !values || typeof values !== 'object') continue;
+      const clean: Record<string, number> = {};
+      for (const [k, v] of Object.entries(values)) if (typeof v === 'number' && Number.isFinite(v)) clean[k] = v;
+      params[name] = clean;
+    }
+  }
+  const depth = typeof candidate.depth === 'number' && candidate.depth >= 1 && candidate.depth <= 100 ? Math.round(candidate.depth) : DEFAULT_COMPARE_STATE.depth;
+  return { selected, params, depth, showDerivatives: candidate.showDerivatives !== false };
+}
+
+/** The state a command invocation asks for: its activations first, then the defaults for contrast. */
+export function stateFromArgs(args: CompareActivationsArgs | undefined): CompareState {
+  const requested = (args?.activations ?? []).filter(isActivationName);
+  if (requested.length === 0) return { ...DEFAULT_COMPARE_STATE, params: {} };
+  const selected = [...requested];
+  // Put the textbook contrast next to what was hovered: sigmoid against ReLU.
+  for (const n of ['sigmoid', 'relu'] as ActivationName[]) if (!selected.includes(n) && selected.length < 3) selected.push(n);
+  const params: CompareState['params'] = {};
+  for (const name of requested) if (args?.params?.[name]) params[name] = args.params[name];
+  return { ...DEFAULT_COMPARE_STATE, selected, params };
+}
+
+export class ComparePanel {
+  private static current: ComparePanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+
+  static createOrShow(extensionUri: vscode.Uri, args?: CompareActivationsArgs): ComparePanel {
+    if (ComparePanel.current) {
+      ComparePanel.current.panel.reveal();
+      const activations = (args?.activations ?? []).filter(isActivationName);
+      if (activations.length) ComparePanel.current.post({ type: 'compareAdd', activations, params: args?.params ?? {} });
+      return ComparePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Activations', vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+    ComparePanel.current = new ComparePanel(panel, extensionUri, stateFromArgs(args));
+    return ComparePanel.current;
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown): void {
+    panel.webview.options = webviewOptions(extensionUri);
+    ComparePanel.current?.dispose();
+    ComparePanel.current = new ComparePanel(panel, extensionUri, sanitizeCompareState(state) ?? DEFAULT_COMPARE_STATE);
+  }
+
+  /** The open panel, if any (for tests). */
+  static get open(): ComparePanel | undefined {
+    return ComparePanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private initialState: CompareState,
+  ) {
+    panel.webview.html = this.html();
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((message: FromCompareWebview) => this.receive(message), null, this.disposables);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  private receive(message: FromCompareWebview): void {
+    switch (message.type) {
+      case 'compareReady': {
+        this.ready = true;
+        // A webview that restored its own state keeps it; a fresh one gets what the command asked for.
+        const state = sanitizeCompareState(message.restored) ?? this.initialState;
+        this.initialState = state;
+        this.post({ type: 'compareInit', state });
+        return;
+      }
+      case 'compareVisualize': {
+        if (!isActivationName(message.activation)) return;
+        const args: VisualizeActivationArgs = { activation: message.activation, params: message.params, depth: 10 };
+        void vscode.commands.executeCommand(VISUALIZE_COMMAND, args).then(undefined, (error: unknown) => {
+          void vscode.window.showErrorMessage(`Gradscope: could not open Visualize Network: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        return;
+      }
+      default:
+        assertNever(message);
+    }
+  }
+
+  private post(message: ToCompareWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Compare Activations</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p>Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (ComparePanel.current === this) ComparePanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+function makeNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** The command and the serializer that restores the panel after a window reload. */
+export function registerComparePanel(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMPARE_COMMAND, (args?: CompareActivationsArgs) => {
+      ComparePanel.createOrShow(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);
+    }),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        ComparePanel.revive(panel, context.extensionUri, state);
+      },
+    }),
+    { dispose: () => ComparePanel.open?.dispose() },
+  );
+}
