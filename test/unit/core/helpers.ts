@@ -89,3 +89,36 @@ export function gradCheck(
 }
 
 export { Network, Rng };
+
+import type { PreparedData, Task } from '../../../src/core/types';
+
+/**
+ * A small PreparedData from a target function over d N(0, 1) inputs (already standardised: mean 0, std 1).
+ * Classification targets come from `target` rounded down into [0, classes).
+ */
+export function makeData(
+  n: number, d: number, target: (x: Float64Array) => number, opts: { task?: Task; classes?: number; valShare?: number; seed?: number } = {},
+): PreparedData {
+  const task = opts.task ?? 'regression';
+  const rng = new Rng(opts.seed ?? 1);
+  const nVal = Math.round(n * (opts.valShare ?? 0.2));
+  const split = (rows: number) => {
+    const x = randomArray(rows * d, rng);
+    const y = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) y[i] = target(x.subarray(i * d, i * d + d));
+    return { n: rows, x, y };
+  };
+  const classes = task === 'binary' ? 2 : task === 'multiclass' ? opts.classes ?? 3 : 0;
+  return {
+    task, d,
+    outputs: task === 'multiclass' ? classes : 1,
+    inputNames: Array.from({ length: d }, (_, i) => `x${i}`),
+    targetName: 'y',
+    classes: classes ? Array.from({ length: classes }, (_, i) => `c${i}`) : undefined,
+    train: split(n - nVal),
+    val: split(nVal),
+    mean: new Float64Array(d),
+    std: new Float64Array(d).fill(1),
+    notes: [],
+  };
+}
