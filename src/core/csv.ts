@@ -63,38 +63,34 @@ export class DelimitedTokenizer {
         line++;
         continue;
       }
-      // One pass over the line: blank? contains a quote? where are the delimiters?
+      // One pass over the line: split at delimiters unless a quote shows up (then the general parser takes over).
       let end = newline;
       if (end > pos && text.charCodeAt(end - 1) === CR) end--;
       let blank = true;
       let quoted = false;
+      const fields: string[] = [];
+      const columns: number[] = [];
+      let start = pos;
       for (let i = pos; i < end; i++) {
         const c = text.charCodeAt(i);
-        if (c === QUOTE) {
+        if (c === delimiterCode) {
+          fields.push(text.slice(start, i));
+          columns.push(start - pos + 1);
+          start = i + 1;
+          blank = false;
+        } else if (c === QUOTE) {
           quoted = true;
           break;
+        } else if (blank && c !== 32 && c !== 9 && c !== CR) {
+          blank = false;
         }
-        if (blank && c !== 32 && c !== 9 && c !== CR) blank = false;
       }
       if (!quoted) {
-        if (blank) {
-          pos = newline + 1;
-          line++;
-          continue;
+        if (!blank) {
+          fields.push(text.slice(start, end));
+          columns.push(start - pos + 1);
+          this.onRecord(fields, line, columns);
         }
-        const fields: string[] = [];
-        const columns: number[] = [];
-        let start = pos;
-        for (let i = pos; i < end; i++) {
-          if (text.charCodeAt(i) === delimiterCode) {
-            fields.push(text.slice(start, i));
-            columns.push(start - pos + 1);
-            start = i + 1;
-          }
-        }
-        fields.push(text.slice(start, end));
-        columns.push(start - pos + 1);
-        this.onRecord(fields, line, columns);
         pos = newline + 1;
         line++;
         continue;

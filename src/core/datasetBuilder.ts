@@ -37,6 +37,26 @@ export type Locator = (rowRef: number, field: number, fieldColumns?: number[]) =
 
 type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'text'; text: string };
 
+/**
+ * The fast path for the common cell, a plain decimal number ("-1.5e3"): its value, or NaN when the cell needs the
+ * full reading of readCell (spaces, missing tokens, text, hex-looking strings that Number() would accept).
+ */
+function plainNumber(raw: unknown): number {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
+  if (typeof raw !== 'string' || raw.length === 0) return NaN;
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  const firstOk = (first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46;
+  const lastOk = (last >= 48 && last <= 57) || last === 46;
+  if (!firstOk || !lastOk) return NaN;
+  if (raw.length > 1) {
+    const second = raw.charCodeAt(1) | 32;
+    if (second === 120 || second === 98 || second === 111) return NaN; // 0x…, 0b…, 0o…
+  }
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : NaN;
+}
+
 /** How a cell reads: missing, a finite number, or text. Non-finite numbers (1e999) count as text: not usable. */
 export function readCell(raw: unknown): Cell {
   if (raw === null || raw === undefined) return { kind: 'missing' };
@@ -77,6 +97,8 @@ export class DatasetBuilder {
   private keysOverflowed = false;
   private firstText?: { text: string; location: SourceLocation };
   private readonly neededWidth: number;
+  /** The row being read, before it is known to be complete. */
+  private readonly rowInputs: Float64Array;
 
   constructor(
     readonly columnNames: string[],
@@ -109,6 +131,7 @@ export class DatasetBuilder {
     this.rowLimit = Math.max(1, Math.floor(choice.rowLimit ?? DEFAULT_ROW_LIMIT));
     this.uniform = seededUniform(choice.seed ?? 0);
     this.neededWidth = Math.max(this.targetIndex, ...this.inputIndices) + 1;
+    this.rowInputs = new Float64Array(this.d);
   }
 
   get rowsSeen(): number {
@@ -129,10 +152,16 @@ export class DatasetBuilder {
     }
     // Read every chosen cell first: a missing one skips the row before anything is stored.
     const d = this.d;
-    let inputs: number[] | undefined;
+    const inputs = this.rowInputs;
     for (let k = 0; k < d; k++) {
       const field = this.inputIndices[k];
-      const cell = readCell(field < values.length ? values[field] : undefined);
+      const raw = field < values.length ? values[field] : undefined;
+      const fast = plainNumber(raw);
+      if (fast === fast) {
+        inputs[k] = fast;
+        continue;
+      }
+      const cell = readCell(raw);
       if (cell.kind === 'missing') return this.skip(rowRef, field, fieldColumns);
       if (cell.kind === 'text') {
         throw new InputError(
@@ -140,10 +169,12 @@ export class DatasetBuilder {
           this.locate(rowRef, field, fieldColumns),
         );
       }
-      (inputs ??= new Array<number>(d))[k] = cell.value;
+      inputs[k] = cell.value;
     }
     const targetField = this.targetIndex;
-    const target = readCell(targetField < values.length ? values[targetField] : undefined);
+    const rawTarget = targetField < values.length ? values[targetField] : undefined;
+    const fastTarget = plainNumber(rawTarget);
+    const target: Cell = fastTarget === fastTarget ? { kind: 'number', value: fastTarget } : readCell(rawTarget);
     if (target.kind === 'missing') return this.skip(rowRef, targetField, fieldColumns);
     if (target.kind === 'text' && this.firstText === undefined) {
       this.firstText = { text: target.text, location: this.locate(rowRef, targetField, fieldColumns) };
@@ -165,7 +196,7 @@ export class DatasetBuilder {
     }
     this.usable++;
     const base = slot * d;
-    for (let k = 0; k < d; k++) this.x[base + k] = inputs![k];
+    for (let k = 0; k < d; k++) this.x[base + k] = inputs[k];
     this.yNumber[slot] = target.kind === 'number' ? target.value : NaN;
     this.yKey[slot] = key;
   }
