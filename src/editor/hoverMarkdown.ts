@@ -44,7 +44,8 @@ function commandUri(command: string, args: unknown): string {
 
 /** Escapes Markdown punctuation in free text taken from the table. */
 function md(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
+  // `<` and `>` stay: the MarkdownString renders no HTML, and `x > 0` must read as written.
+  return text.replace(/([\\`*_{}[\]#|])/g, '\\$1');
 }
 
 function superscript(n: number): string {
@@ -58,7 +59,7 @@ function fullPrecision(value: number): string {
 
 function slopeVerdict(maxSlope: number, where: string): string {
   const n = EXAMPLE_DEPTH;
-  const s = formatNumber(maxSlope, 4);
+  const s = formatNumber(maxSlope, 3);
   if (maxSlope === 0) return `**0** — ${md(where)}: no gradient passes through it at all`;
   if (maxSlope < 1) {
     return `**${s}** at ${md(where)} → n stacked layers scale the gradient by at most ${s}ⁿ ` +
@@ -96,13 +97,15 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const saturatingOnly = facts.saturating.filter(r => !facts.dead.some(d => d.from <= r.from && d.to >= r.to));
   rows.push([
     'Saturates',
-    facts.maxSlope === 0 ? 'everywhere' : saturatingOnly.length ? `${rangesText(saturatingOnly)} (slope below 5% of its largest)` : 'never',
+    facts.maxSlope === 0 ? 'everywhere'
+      : saturatingOnly.length ? `${rangesText(saturatingOnly)} (slope below 5% of its largest)`
+      : facts.dead.length ? 'only where it is dead (below)' : 'never',
   ]);
   if (facts.dead.length) rows.push(['Dead (f′ = 0)', `${rangesText(facts.dead)} — a unit whose input stays there on every sample stops learning`]);
   rows.push(['Zero-centred', facts.zeroCentred ? 'yes' : 'no — outputs have a non-zero mean, which biases the next layer’s updates']);
   rows.push([
     'E[f′(z)], z ~ N(0, 1)',
-    `${formatNumber(facts.expectedSlope, 4)} → through ${EXAMPLE_DEPTH} layers ×${formatNumber(compoundThroughLayers(facts.expectedSlope, EXAMPLE_DEPTH))}` +
+    `${formatNumber(facts.expectedSlope, 3)} → through ${EXAMPLE_DEPTH} layers ×${formatNumber(compoundThroughLayers(facts.expectedSlope, EXAMPLE_DEPTH))}` +
       ` (E[f′]${superscript(EXAMPLE_DEPTH)}, before weights)`,
   ]);
 
