@@ -1,7 +1,11 @@
-// GEMM microbenchmark: GFLOP/s of the engine's three dense products at the workloads' shapes, beside the naive
-// triple loop. Forward is gemmNT (Z = X·Wᵀ); backward is gemmTN (dW = dZᵀ·X) and gemmNN (dX = dZ·W).
+// GEMM microbenchmark: GFLOP/s of the engine's three dense products at the workloads' shapes, for the plain JS
+// kernels and for the dispatching entry points (WebAssembly SIMD including the copies in and out, where the
+// product is big enough), beside the naive triple loop.
+// Forward is gemmNT (Z = X·Wᵀ); backward is gemmTN (dW = dZᵀ·X) and gemmNN (dX = dZ·W).
 //   npm run bench -- gemm
-import { gemmNN, gemmNT, gemmTN } from '../src/core/kernels';
+import {
+  WASM_MIN_MULTIPLY_ADDS, gemmNN, gemmNNJs, gemmNT, gemmNTJs, gemmTN, gemmTNJs, kernelBackend,
+} from '../src/core/kernels';
 
 type Gemm = (m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, accumulate?: boolean) => void;
 
@@ -13,19 +17,19 @@ function naiveNT(m: number, n: number, k: number, a: Float64Array, b: Float64Arr
   }
 }
 
-/** [label, m, n, k] for forward; backward shapes follow from the layer (batch × in → out). */
+/** [label, batch, fanIn, out] of a layer; each product's m, n, k follow from it. */
 const layers: [string, number, number, number][] = [
-  ['W1 10×2→8', 10, 2, 8],
+  ['W1 10×8→8', 10, 8, 8],
   ['W2 32×32→32', 32, 32, 32],
-  ['W3 256×256→256', 256, 256, 256],
   ['W3 256×8→256', 256, 8, 256],
+  ['W3 256×256→256', 256, 256, 256],
 ];
 
-function gflops(f: Gemm, m: number, n: number, k: number, ms = 400): number {
-  const a = new Float64Array(Math.max(m * k, k * m)).map((_, i) => Math.sin(i));
-  const b = new Float64Array(Math.max(k * n, n * k)).map((_, i) => Math.cos(i));
+function gflops(f: Gemm, m: number, n: number, k: number, ms = 300): number {
+  const a = new Float64Array(m * k).map((_, i) => Math.sin(i));
+  const b = new Float64Array(k * n).map((_, i) => Math.cos(i));
   const c = new Float64Array(m * n);
-  for (let i = 0; i < 5; i++) f(m, n, k, a, b, c);
+  for (let i = 0; i < 3; i++) f(m, n, k, a, b, c);
   let reps = 0;
   const start = performance.now();
   let elapsed = 0;
@@ -33,14 +37,19 @@ function gflops(f: Gemm, m: number, n: number, k: number, ms = 400): number {
   return (2 * m * n * k * reps) / (elapsed / 1000) / 1e9;
 }
 
-console.log('Dense products, float64, GFLOP/s (higher is better)');
-console.log(`${'layer (batch×in→out)'.padEnd(20)}${'naive NT'.padStart(10)}${'fwd NT'.padStart(10)}${'dW TN'.padStart(10)}${'dX NN'.padStart(10)}`);
+const cols = ['naive NT', 'JS fwd NT', 'JS dW TN', 'JS dX NN', 'fwd NT', 'dW TN', 'dX NN'];
+console.log(`Dense products, float64, GFLOP/s. Left: plain JS kernels. Right: the engine's entry points ` +
+  `(${kernelBackend()} for products of ≥ ${WASM_MIN_MULTIPLY_ADDS} multiply-adds, copies included).`);
+console.log(`${'layer (batch×in→out)'.padEnd(20)}${cols.map(c => c.padStart(10)).join('')}`);
 for (const [label, batch, fanIn, out] of layers) {
   const row = [
     gflops(naiveNT, batch, out, fanIn),
-    gflops(gemmNT, batch, out, fanIn),   // Z[batch×out] = X[batch×in]·W[out×in]ᵀ
-    gflops(gemmTN, out, fanIn, batch),   // dW[out×in] = dZ[batch×out]ᵀ·X[batch×in]
-    gflops(gemmNN, batch, fanIn, out),   // dX[batch×in] = dZ[batch×out]·W[out×in]
+    gflops(gemmNTJs, batch, out, fanIn), // Z[batch×out] = X[batch×in]·W[out×in]ᵀ
+    gflops(gemmTNJs, out, fanIn, batch), // dW[out×in] = dZ[batch×out]ᵀ·X[batch×in]
+    gflops(gemmNNJs, batch, fanIn, out), // dX[batch×in] = dZ[batch×out]·W[out×in]
+    gflops(gemmNT, batch, out, fanIn),
+    gflops(gemmTN, out, fanIn, batch),
+    gflops(gemmNN, batch, fanIn, out),
   ];
   console.log(`${label.padEnd(20)}${row.map(v => v.toFixed(2).padStart(10)).join('')}`);
 }

@@ -5,14 +5,179 @@
 //             dX = dZ · W        gemmNN
 // `accumulate` adds into C instead of overwriting it. No allocation.
 //
-// Each product walks C in 4×4 register tiles: 16 running sums stay in registers while the k loop reads 4 values
-// of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 loads per multiply-add). Leftover rows and
-// columns use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the
-// backward products run at the forward product's speed. Sums are taken in p order per element, so each result
-// equals the naive triple loop up to the rounding of one extra addition when accumulating.
+// Two implementations with identical results (every element is summed over p in order from 0, as the naive
+// triple loop does, and no multiply-add is fused), so a seed reproduces a run bit for bit on either:
+// - WebAssembly SIMD (f64x2, src/core/wasm/gemmModule.ts) for products big enough to repay copying the operands
+//   into its memory: about 3× the scalar code. Used whenever the runtime supports it (Node ≥ 16.4, Electron).
+// - Plain JS, always present: C in 4×4 register tiles, 16 running sums in registers while the k loop reads 4
+//   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
+//   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
+//   products run at the forward product's speed.
+import { gemmModuleBytes } from './wasm/gemmModule';
+
+export type KernelBackend = 'wasm-simd' | 'js';
+
+/** Products with fewer multiply-adds than this stay in JS: below it the copies and the call cost more than SIMD saves. */
+export const WASM_MIN_MULTIPLY_ADDS = 4096;
 
 /** C[m×n] (+)= A[m×k] · B[k×n] */
 export function gemmNN(
+  m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
+): void {
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.NN, m, n, k, a, b, c, accumulate);
+  else gemmNNJs(m, n, k, a, b, c, accumulate);
+}
+
+/** C[m×n] (+)= A[m×k] · B[n×k]ᵀ */
+export function gemmNT(
+  m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
+): void {
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.NT, m, n, k, a, b, c, accumulate);
+  else gemmNTJs(m, n, k, a, b, c, accumulate);
+}
+
+/** C[m×n] (+)= A[k×m]ᵀ · B[k×n] */
+export function gemmTN(
+  m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
+): void {
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.TN, m, n, k, a, b, c, accumulate);
+  else gemmTNJs(m, n, k, a, b, c, accumulate);
+}
+
+/**
+ * 'auto' (the default) uses WebAssembly SIMD where the runtime has it; 'js' forces the scalar code (tests, and
+ * the benchmark's comparison). Returns the backend now in use for large products.
+ */
+export function setKernelBackend(choice: 'auto' | 'js'): KernelBackend {
+  forceJs = choice === 'js';
+  return kernelBackend();
+}
+
+export function kernelBackend(): KernelBackend {
+  return wasmReady() ? 'wasm-simd' : 'js';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// WebAssembly path: operands are copied into the module's memory (A as is, B padded to a multiple of 4 columns,
+// or transposed for NT), the kernel writes a padded C, and the valid part is copied out.
+
+const enum Product { NN, NT, TN }
+
+/** The few WebAssembly APIs used (the core's lib has no DOM typings, and @types/node declares only part of them). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface WasmGemm {
+  memory: WasmMemory;
+  gemm: (m4: number, n4: number, k: number, a: number, rs: number, ps: number, b: number, c: number) => void;
+  heap: Float64Array;
+}
+
+let wasm: WasmGemm | null | undefined;
+let forceJs = false;
+
+function wasmReady(): boolean {
+  if (forceJs) return false;
+  if (wasm === undefined) wasm = instantiateWasm();
+  return wasm !== null;
+}
+
+function instantiateWasm(): WasmGemm | null {
+  try {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!api) return null;
+    const bytes = gemmModuleBytes();
+    if (!api.validate(bytes)) return null; // no SIMD in this runtime
+    const instance = new api.Instance(new api.Module(bytes), {});
+    const memory = instance.exports.memory as WasmMemory;
+    return { memory, gemm: instance.exports.gemm as WasmGemm['gemm'], heap: new Float64Array(memory.buffer) };
+  } catch {
+    return null;
+  }
+}
+
+function roundUp4(v: number): number {
+  return (v + 3) & ~3;
+}
+
+/** The heap, grown to hold `doubles` values (growing detaches the old view, so it is refreshed). */
+function heapFor(w: WasmGemm, doubles: number): Float64Array {
+  const bytes = doubles * 8;
+  if (bytes > w.memory.buffer.byteLength) {
+    w.memory.grow(Math.ceil((bytes - w.memory.buffer.byteLength) / 65536));
+    w.heap = new Float64Array(w.memory.buffer);
+  }
+  return w.heap;
+}
+
+/** Copies `count` values of src to heap[at…]; one memcpy when src is exactly that long (no view allocated). */
+function copyIn(heap: Float64Array, at: number, src: Float64Array, count: number): void {
+  if (src.length === count) heap.set(src, at);
+  else for (let t = 0; t < count; t++) heap[at + t] = src[t];
+}
+
+function wasmProduct(
+  product: Product, m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) c.fill(0, 0, m * n);
+    return;
+  }
+  const w = wasm as WasmGemm;
+  const m4 = roundUp4(m);
+  const n4 = roundUp4(n);
+  // Regions (in doubles, 16-byte aligned). A's region has room for the padded rows the kernel reads (and drops).
+  const aLength = product === Product.TN ? k * m + 4 : m4 * k;
+  const aAt = 0;
+  const bAt = roundUp4(aLength);
+  const cAt = bAt + k * n4;
+  const heap = heapFor(w, cAt + m4 * n4);
+
+  copyIn(heap, aAt, a, m * k);
+  if (product === Product.NT) {
+    // B is n×k; the kernel wants Bᵀ (k×n4).
+    for (let j = 0; j < n; j++) {
+      const row = j * k;
+      for (let p = 0, at = bAt + j; p < k; p++, at += n4) heap[at] = b[row + p];
+    }
+  } else if (n === n4) {
+    copyIn(heap, bAt, b, k * n);
+  } else {
+    for (let p = 0; p < k; p++) {
+      const from = p * n;
+      const to = bAt + p * n4;
+      for (let j = 0; j < n; j++) heap[to + j] = b[from + j];
+    }
+  }
+
+  if (product === Product.TN) w.gemm(m4, n4, k, aAt * 8, 1, m, bAt * 8, cAt * 8);
+  else w.gemm(m4, n4, k, aAt * 8, k, 1, bAt * 8, cAt * 8);
+
+  for (let i = 0; i < m; i++) {
+    const from = cAt + i * n4;
+    const to = i * n;
+    if (accumulate) for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
+    else for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Plain JS path (exported for the tests and the benchmark).
+
+/** C[m×n] (+)= A[m×k] · B[k×n] */
+export function gemmNNJs(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
@@ -63,7 +228,7 @@ export function gemmNN(
 }
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ */
-export function gemmNT(
+export function gemmNTJs(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
@@ -118,7 +283,7 @@ export function gemmNT(
 }
 
 /** C[m×n] (+)= A[k×m]ᵀ · B[k×n] */
-export function gemmTN(
+export function gemmTNJs(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {

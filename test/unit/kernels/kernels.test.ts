@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { gemmNN, gemmNT, gemmTN } from '../../../src/core/kernels';
+import {
+  WASM_MIN_MULTIPLY_ADDS, gemmNN, gemmNNJs, gemmNT, gemmNTJs, gemmTN, gemmTNJs, kernelBackend, setKernelBackend,
+} from '../../../src/core/kernels';
 
 type Gemm = (m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, accumulate?: boolean) => void;
 
@@ -64,7 +66,9 @@ function checkAgainstNaive(v: Variant, m: number, n: number, k: number, accumula
   for (let t = m * n; t < c.length; t++) assert.equal(c[t], sentinel, `${v.name} wrote past m×n`);
 }
 
-describe('kernels: dense products against the naive triple loop', () => {
+for (const backend of ['auto', 'js'] as const) describe(`kernels (${backend}): dense products against the naive triple loop`, () => {
+  before(() => setKernelBackend(backend));
+  after(() => setKernelBackend('auto'));
   const sizes = [1, 3, 17, 33];
   for (const v of variants) {
     it(`${v.name} on every combination of sizes ${sizes.join(', ')} (overwrite and accumulate)`, () => {
@@ -103,15 +107,62 @@ describe('kernels: dense products against the naive triple loop', () => {
   });
 
   it('works on subarray views at an offset (how the engine slices one buffer per layer)', () => {
-    const backing = filled(1000, 3);
-    const a = backing.subarray(5, 5 + 6 * 7);   // 6×7
-    const b = backing.subarray(101, 101 + 7 * 5); // 7×5 (NN) or 5×7 (NT)
-    const c = new Float64Array(40).subarray(3, 33); // 6×5
-    gemmNN(6, 5, 7, a, b, c);
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 5; j++) {
+    const [m, n, k] = [20, 25, 30]; // big enough for the WebAssembly path
+    const backing = filled(3000, 3);
+    const a = backing.subarray(5, 5 + m * k);
+    const b = backing.subarray(1001, 1001 + k * n);
+    const c = new Float64Array(m * n + 10).subarray(3, 3 + m * n);
+    gemmNN(m, n, k, a, b, c);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < 7; p++) s += a[i * 7 + p] * b[p * 5 + j];
-      assert.ok(Math.abs(c[i * 5 + j] - s) <= 1e-12 * 7);
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      assert.equal(c[i * n + j], s);
+    }
+  });
+});
+
+describe('kernels: WebAssembly SIMD path', () => {
+  after(() => setKernelBackend('auto'));
+
+  it('is in use on this Node (which has WebAssembly SIMD), and the JS path can be forced', () => {
+    assert.equal(setKernelBackend('auto'), 'wasm-simd');
+    assert.equal(setKernelBackend('js'), 'js');
+    assert.equal(kernelBackend(), 'js');
+    assert.equal(setKernelBackend('auto'), 'wasm-simd');
+  });
+
+  it('gives bit-identical results to the JS kernels (same summation order, no fused multiply-add)', () => {
+    const pairs: [string, Gemm, Gemm][] = [['NN', gemmNN, gemmNNJs], ['NT', gemmNT, gemmNTJs], ['TN', gemmTN, gemmTNJs]];
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }),
+      fc.boolean(), fc.integer({ min: 0, max: 1e6 }),
+      (m, n, k, accumulate, seed) => {
+        for (const [name, dispatched, js] of pairs) {
+          const a = filled(m * k, seed);
+          const b = filled(k * n, seed + 1);
+          const viaDispatch = filled(m * n, seed + 2);
+          const viaJs = viaDispatch.slice();
+          dispatched(m, n, k, a, b, viaDispatch, accumulate);
+          js(m, n, k, a, b, viaJs, accumulate);
+          for (let t = 0; t < m * n; t++) {
+            if (!Object.is(viaDispatch[t], viaJs[t])) assert.fail(`${name} ${m}×${n}×${k} differs at ${t}: ${viaDispatch[t]} vs ${viaJs[t]}`);
+          }
+        }
+      },
+    ), { numRuns: 120 });
+  });
+
+  it('keeps working after its memory grows, and reads operands longer than the product needs', () => {
+    assert.ok(300 * 300 * 300 >= WASM_MIN_MULTIPLY_ADDS);
+    for (const size of [40, 300, 24, 301]) {
+      // Operand buffers sized for a larger capacity than this batch, as the engine's grow-only buffers are.
+      const a = filled(size * size + 50, size);
+      const b = filled(size * size + 70, size + 1);
+      const c = new Float64Array(size * size);
+      const ref = new Float64Array(size * size);
+      gemmNT(size, size, size, a, b, c);
+      gemmNTJs(size, size, size, a, b, ref);
+      assert.deepEqual(c, ref);
     }
   });
 });
