@@ -4,10 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { parseConfig } from '../core/config';
-import type { FromProbeWorker, ProbeProblem, ProbeSettings, ToProbeWorker } from '../protocol';
+import { buildRun, loadDataset, parseConfig, type ConfigRun } from '../core/config';
+import { seededPermutation, seededUniform } from '../core/datasetRandom';
 import { isInputError } from '../core/inputError';
-import { loadProbeRun, type ProbeRun } from './probeRun';
+import { Trainer } from '../core/trainer';
+import type { Dataset } from '../core/types';
+import type { FromProbeWorker, ProbeProblem, ProbeSettings, ToProbeWorker } from '../protocol';
 
 type ProbeRequest = Extract<ToProbeWorker, { type: 'probe' }>;
 
@@ -30,7 +32,7 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
   const problems = (list: ProbeProblem[]) => hooks.post({ type: 'probeProblems', probeId, problems: list });
 
   const parsed = parseConfig(request.configText, request.configPath);
-  if (parsed.errors.length > 0 || !parsed.run) {
+  if (!parsed.ok || !parsed.run) {
     problems([]); // the host shows parse errors from its own parse of the same text
     return { cancelled: false };
   }
@@ -42,10 +44,15 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
 
   let run: ProbeRun;
   try {
-    run = await loadProbeRun(parsed.run, settings);
+    run = await loadProbeRun(parsed.run, settings, () => hooks.isCancelled());
   } catch (error) {
-    if (!isInputError(error)) throw error;
-    problems([dataProblem(error.message, parsed.run.data)]);
+    if (hooks.isCancelled()) return { cancelled: true };
+    if (isInputError(error)) {
+      problems([dataProblem(error.message, error.location, parsed.run)]);
+      return { cancelled: false };
+    }
+    // The network cannot be built for this data (a mismatch the parser cannot see without the data).
+    problems([{ severity: 'error', jsonPath: ['layers'], message: `The live probe cannot build this network: ${(error as Error).message}` }]);
     return { cancelled: false };
   }
   problems([]);
@@ -105,13 +112,97 @@ function checkTrust(file: string | undefined, settings: ProbeSettings): ProbePro
   };
 }
 
-/** Point a data error at the key that caused it: a named column, the target, else the file. */
-function dataProblem(message: string, data: { inputs?: (string | number)[]; target?: string | number }): ProbeProblem {
-  const mentions = (value: string | number) => message.includes(`'${value}'`) || message.includes(`"${value}"`);
+/**
+ * Point a data error at the config key that caused it: a named input column, the target, the loss, else the file.
+ * A problem inside the data file itself keeps its place in that file in the message.
+ */
+function dataProblem(message: string, location: { file: string; line: number; column: number } | undefined, run: ConfigRun): ProbeProblem {
+  const data = run.data;
+  const where = location && path.resolve(location.file) !== path.resolve(run.configPath)
+    ? ` (${path.basename(location.file)}:${location.line}:${location.column})` : '';
+  const text = `${message}${where}`;
+  // Only the head of the message names the culprit; the rest lists suggestions and the file's columns.
+  const head = message.split(' — ')[0].split(' (')[0];
+  const mentions = (value: string | number) => head.includes(`'${value}'`) || head.includes(`"${value}"`);
   const inputIndex = (data.inputs ?? []).findIndex(mentions);
-  if (inputIndex >= 0) return { severity: 'error', message, jsonPath: ['data', 'inputs', inputIndex] };
-  if (data.target !== undefined && mentions(data.target)) return { severity: 'error', message, jsonPath: ['data', 'target'] };
-  return { severity: 'error', message, jsonPath: ['data', 'file'] };
+  if (inputIndex >= 0) return { severity: 'error', message: text, jsonPath: ['data', 'inputs', inputIndex] };
+  if (/input column/.test(message) && data.inputs) return { severity: 'error', message: text, jsonPath: ['data', 'inputs'] };
+  if (/target column/.test(message) || (data.target !== undefined && mentions(data.target))) {
+    return { severity: 'error', message: text, jsonPath: ['data', 'target'] };
+  }
+  if (/data\.task/.test(message)) return { severity: 'error', message: text, jsonPath: ['data', 'task'] };
+  if (/^loss /.test(message)) return { severity: 'error', message: text, jsonPath: ['loss'] };
+  if (/output layer/.test(message)) return { severity: 'error', message: text, jsonPath: ['layers'] };
+  return { severity: 'error', message: text, jsonPath: data.builtin ? ['data', 'builtin'] : ['data', 'file'] };
+}
+
+// ---- data and trainer ----
+
+export interface ProbeRun {
+  trainer: Trainer;
+  /** Training rows the probe uses. */
+  rows: number;
+  lr: number;
+}
+
+/** Datasets read for earlier probes, so typing in the config does not re-read the file each time. */
+const datasetCache = new Map<string, Dataset>();
+const DATASET_CACHE_SIZE = 4;
+
+function datasetKey(run: ConfigRun): string {
+  let stamp = '';
+  if (run.data.file) {
+    try {
+      const stat = fs.statSync(run.data.file);
+      stamp = `${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      stamp = 'missing';
+    }
+  }
+  const { validation: _validation, normalize: _normalize, ...source } = run.data;
+  return JSON.stringify({ source, seed: run.train.seed, stamp });
+}
+
+async function cachedDataset(run: ConfigRun, isCancelled: () => boolean): Promise<Dataset> {
+  const key = datasetKey(run);
+  const cached = datasetCache.get(key);
+  if (cached) {
+    datasetCache.delete(key);
+    datasetCache.set(key, cached); // most recently used last
+    return cached;
+  }
+  const dataset = await loadDataset(run.data, run.train.seed, { isCancelled });
+  datasetCache.set(key, dataset);
+  while (datasetCache.size > DATASET_CACHE_SIZE) datasetCache.delete(datasetCache.keys().next().value as string);
+  return dataset;
+}
+
+/** A seeded subsample of `rows` rows (the dataset itself when it is no larger). */
+export function subsampleDataset(dataset: Dataset, rows: number, seed: number): Dataset {
+  if (dataset.n <= rows) return dataset;
+  const order = seededPermutation(dataset.n, seededUniform(seed ^ 0x1b873593)).subarray(0, rows);
+  // Keep the original row order, so the sample is as the file has it, only thinner.
+  const picked = Array.from(order).sort((a, b) => a - b);
+  const d = dataset.d;
+  const x = new Float64Array(rows * d);
+  const y = new Float64Array(rows);
+  picked.forEach((row, i) => {
+    x.set(dataset.x.subarray(row * d, row * d + d), i * d);
+    y[i] = dataset.y[row];
+  });
+  return { ...dataset, n: rows, x, y, notes: [...dataset.notes, `live probe: a seeded sample of ${rows} of ${dataset.n} rows`] };
+}
+
+/** Data (cached, subsampled to the probe's size) and a trainer for this config. */
+export async function loadProbeRun(run: ConfigRun, settings: ProbeSettings, isCancelled: () => boolean = () => false): Promise<ProbeRun> {
+  const dataset = await cachedDataset(run, isCancelled);
+  // The probe trains on `sampleSize` rows; the validation share comes on top.
+  const validation = Math.min(run.data.validation, 0.5);
+  const wanted = Math.ceil(settings.sampleSize / (1 - validation));
+  const sample = subsampleDataset(dataset, wanted, run.train.seed);
+  const { data, train } = buildRun({ ...run, data: { ...run.data, validation } }, sample);
+  const trainer = new Trainer({ ...train, snapshotEvery: 0 }, data);
+  return { trainer, rows: data.train.n, lr: train.optimizer.lr };
 }
 
 // ---- worker wiring ----

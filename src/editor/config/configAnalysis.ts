@@ -1,5 +1,6 @@
 // What the editor needs from parsing a config as the user types: every problem with its exact span, and where each
 // linear layer is written (for the hints). Wraps the core's parseConfig; pure (no vscode).
+import { findNodeAtLocation } from 'jsonc-parser';
 import { parseConfig } from '../../core/config';
 import { parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
 
@@ -34,24 +35,18 @@ export function analyzeConfig(text: string, configPath: string): ConfigAnalysis 
   const result = parseConfig(text, configPath);
   const issues: ConfigIssue[] = result.errors.map(error => ({
     message: error.message,
-    severity: error.severity ?? 'error',
+    severity: error.severity,
     offset: error.offset,
     length: Math.max(error.length, 0),
   }));
   const layerLines = new Map<number, number>();
   const layerSpans = new Map<number, TextSpan>();
-  for (const location of result.layerLocations ?? []) {
+  for (const location of result.layerLocations) {
     layerLines.set(location.index, location.line - 1);
     layerSpans.set(location.index, { offset: location.offset, length: location.length });
   }
   const root = parseConfigTree(text);
-  const lrSpan = spanOfPath(root, ['optimizer', 'lr']) ?? spanOfPath(root, ['lr']);
-  return {
-    issues,
-    ok: !issues.some(issue => issue.severity === 'error'),
-    layerLines,
-    layerSpans,
-    lrSpan,
-    lr: result.run?.train.optimizer.lr,
-  };
+  const lrNode = root && (findNodeAtLocation(root, ['optimizer', 'lr']) ?? findNodeAtLocation(root, ['lr']));
+  const lrSpan = lrNode ? { offset: lrNode.offset, length: lrNode.length } : spanOfPath(root, ['optimizer']);
+  return { issues, ok: result.ok, layerLines, layerSpans, lrSpan, lr: result.run?.train.optimizer.lr };
 }
