@@ -1,9 +1,11 @@
 // Gradscope's entry point: activate() only registers things; each feature owns its registration.
 import type * as vscode from 'vscode';
 import { registerActivationPreviews } from './editor/hoverProvider';
+import { registerLiveConfigInsight } from './editor/config/liveProbe';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerActivationPreviews(context);
+  registerLiveConfigInsight(context);
 }
 
 export function deactivate(): void {}
