@@ -5,7 +5,9 @@ import fs from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// mainFields: jsonc-parser's `main` is a UMD build whose require('./impl/…') calls esbuild cannot follow; its ESM
+// `module` build bundles cleanly.
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', mainFields: ['module', 'main'] };
 
 const entries = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
