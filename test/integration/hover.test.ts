@@ -65,8 +65,11 @@ describe('Activation hover', () => {
 
   it('"Compare Activations" opens its panel', async () => {
     await vscode.commands.executeCommand('gradscope.compareActivations', { activations: ['selu'] });
-    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.label === 'Compare Activations');
-    assert.ok(tab, 'a Compare Activations tab');
+    const findTab = () => vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.label === 'Compare Activations');
+    // The webview's tab appears once the workbench has created the editor.
+    for (let attempt = 0; attempt < 50 && !findTab(); attempt++) await new Promise(resolve => setTimeout(resolve, 100));
+    const tab = findTab();
+    assert.ok(tab, `a Compare Activations tab; tabs: ${vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => t.label).join(', ')}`);
     assert.ok(tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('gradscope.compareActivations'));
     await vscode.window.tabGroups.close(tab);
   });
