@@ -126,9 +126,13 @@ export class Trainer {
       this.batchY = new Float64Array(rows);
     }
     const { x, y } = this.data.train;
+    const bx = this.batchX;
+    // Element copies rather than subarray views: no allocation per row.
     for (let r = 0; r < rows; r++) {
       const i = this.order[from + r];
-      this.batchX.set(x.subarray(i * d, i * d + d), r * d);
+      const src = i * d;
+      const dst = r * d;
+      for (let k = 0; k < d; k++) bx[dst + k] = x[src + k];
       this.batchY[r] = y[i];
     }
   }
