@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { type BenchData, type Workload, makeData, workloads } from './workloads';
 import type { Runner } from './runner';
 import { kernelMlp } from './kernelMlp';
+import { gradscopeRunner } from './gradscope';
 
 type Setup = (w: Workload, d: BenchData) => Runner | Promise<Runner>;
 
@@ -22,11 +23,6 @@ export interface CellResult {
 async function loadSetup(library: string): Promise<Setup> {
   if (library === 'kernel-mlp') return kernelMlp;
   if (library.startsWith('gradscope')) {
-    // Loaded by path so this file typechecks before the engine's runner exists.
-    const runnerModule = './gradscope';
-    const { gradscopeRunner } = (await import(runnerModule)) as {
-      gradscopeRunner(w: Workload, d: BenchData, variant: string): Runner;
-    };
     return (w, d) => gradscopeRunner(w, d, library);
   }
   const peers = createRequire(__filename)('./peers.cjs') as Record<string, Setup>;

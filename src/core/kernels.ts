@@ -13,7 +13,7 @@
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at the forward product's speed.
-import { gemmModuleBytes } from './wasm/gemmModule';
+import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
 
@@ -79,7 +79,7 @@ interface WasmApi {
 
 interface WasmGemm {
   memory: WasmMemory;
-  gemm: (m4: number, n4: number, k: number, a: number, rs: number, ps: number, b: number, c: number) => void;
+  gemm: (mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number) => void;
   heap: Float64Array;
 }
 
@@ -106,8 +106,13 @@ function instantiateWasm(): WasmGemm | null {
   }
 }
 
-function roundUp4(v: number): number {
-  return (v + 3) & ~3;
+function roundUp(v: number, multiple: number): number {
+  return Math.ceil(v / multiple) * multiple;
+}
+
+/** Column panel width: k × panel doubles of B (256 KiB) stay in L2 while every row block of A passes over them. */
+function panelColumns(k: number): number {
+  return Math.max(TILE_COLUMNS, Math.floor(32768 / k / TILE_COLUMNS) * TILE_COLUMNS);
 }
 
 /** The heap, grown to hold `doubles` values (growing detaches the old view, so it is refreshed). */
@@ -136,12 +141,12 @@ function wasmProduct(
     return;
   }
   const w = wasm as WasmGemm;
-  const m4 = roundUp4(m);
-  const n4 = roundUp4(n);
+  const m4 = roundUp(m, TILE_ROWS);
+  const n4 = roundUp(n, TILE_COLUMNS);
   // Regions (in doubles, 16-byte aligned). A's region has room for the padded rows the kernel reads (and drops).
-  const aLength = product === Product.TN ? k * m + 4 : m4 * k;
+  const aLength = product === Product.TN ? k * m + TILE_ROWS : m4 * k;
   const aAt = 0;
-  const bAt = roundUp4(aLength);
+  const bAt = roundUp(aLength, 2);
   const cAt = bAt + k * n4;
   const heap = heapFor(w, cAt + m4 * n4);
 
@@ -162,8 +167,12 @@ function wasmProduct(
     }
   }
 
-  if (product === Product.TN) w.gemm(m4, n4, k, aAt * 8, 1, m, bAt * 8, cAt * 8);
-  else w.gemm(m4, n4, k, aAt * 8, k, 1, bAt * 8, cAt * 8);
+  const rs = product === Product.TN ? 1 : k;
+  const ps = product === Product.TN ? m : 1;
+  const panel = panelColumns(k);
+  for (let j0 = 0; j0 < n4; j0 += panel) {
+    w.gemm(m4, Math.min(panel, n4 - j0), k, aAt * 8, rs, ps, (bAt + j0) * 8, (cAt + j0) * 8, n4);
+  }
 
   for (let i = 0; i < m; i++) {
     const from = cAt + i * n4;

@@ -85,6 +85,7 @@ for (const backend of ['auto', 'js'] as const) describe(`kernels (${backend}): d
       checkAgainstNaive(v, 33, 17, 257, false, 9);
       checkAgainstNaive(v, 257, 257, 3, true, 10);
       checkAgainstNaive(v, 64, 64, 257, false, 11);
+      checkAgainstNaive(v, 9, 301, 150, true, 12); // several column panels on the WebAssembly path
     });
 
     it(`${v.name} on random shapes`, () => {

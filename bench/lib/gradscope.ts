@@ -1,0 +1,48 @@
+// Gradscope's own engine on a benchmark workload: the real Trainer (src/core/trainer.ts) stepping batch by batch,
+// exactly as the training worker drives it. `gradscope+probes` also takes a full snapshot (layer probes,
+// distributions, histograms) at the end of every epoch, the panel's default cadence.
+import { Trainer } from '../../src/core/trainer';
+import type { ModuleSpec, PreparedData, TrainSpec } from '../../src/core/types';
+import { kernelBackend } from '../../src/core/kernels';
+import { type BenchData, type Workload } from './workloads';
+import type { Runner } from './runner';
+
+export function gradscopeRunner(w: Workload, data: BenchData, variant: string): Runner {
+  const layers: ModuleSpec[] = [];
+  for (const units of w.hidden) layers.push({ type: 'linear', units }, { type: 'activation', name: w.activation });
+  layers.push({ type: 'linear', units: 1 });
+  const spec: TrainSpec = {
+    network: { inputs: w.inputs, layers },
+    loss: 'mse',
+    optimizer: { type: 'sgd', lr: w.learningRate },
+    batchSize: w.batchSize,
+    epochs: Number.MAX_SAFE_INTEGER,
+    seed: 1,
+    snapshotEvery: 0,
+  };
+  const prepared: PreparedData = {
+    task: 'regression',
+    d: w.inputs,
+    outputs: 1,
+    inputNames: Array.from({ length: w.inputs }, (_, i) => `x${i}`),
+    targetName: 'y',
+    train: { n: w.samples, x: data.x, y: data.y },
+    val: { n: 0, x: new Float64Array(0), y: new Float64Array(0) },
+    mean: new Float64Array(w.inputs),
+    std: new Float64Array(w.inputs).fill(1),
+    notes: [],
+  };
+  const trainer = new Trainer(spec, prepared);
+  const probes = variant === 'gradscope+probes';
+  return {
+    note: `Trainer.stepBatch, float64, kernels ${kernelBackend()}${probes ? ', snapshot with probes each epoch' : ''}`,
+    step(): number {
+      const r = trainer.stepBatch();
+      if (r.diverged) throw new Error(trainer.diverged?.message ?? 'diverged');
+      if (probes && r.snapshotDue) {
+        trainer.snapshot();
+      }
+      return r.rows;
+    },
+  };
+}
