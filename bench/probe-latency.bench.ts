@@ -35,7 +35,7 @@ async function buildWorker(outDir: string): Promise<string> {
   const outfile = path.join(outDir, 'probeWorker.js');
   await esbuild.build({
     entryPoints: [path.join(repoRoot, 'src/worker/probeWorker.ts')], outfile, bundle: true, platform: 'node',
-    format: 'cjs', target: 'node18', logLevel: 'warning',
+    format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'],
   });
   return outfile;
 }
@@ -102,21 +102,30 @@ async function main(): Promise<void> {
   let hintsAt = 0;
   let hintCount = 0;
 
+  /** Longest synchronous slice of host-side work (ms), by kind: what could block typing. */
+  const hostWork = { analysis: 0, message: 0, keystroke: 0 };
+  const timed = <T>(kind: keyof typeof hostWork, work: () => T): T => {
+    const started = performance.now();
+    try { return work(); } finally { hostWork[kind] = Math.max(hostWork[kind], performance.now() - started); }
+  };
   const probe = () => {
     // What LiveConfigInsight.probeNow does on the host thread.
-    const analysis = analyzeConfig(text, configPath);
+    const analysis = timed('analysis', () => analyzeConfig(text, configPath));
     if (!analysis.ok) throw new Error(`bench config does not parse: ${analysis.issues.map(i => i.message).join('; ')}`);
     const lines = new Map(analysis.layerLines);
     client.request({ key, configPath, configText: text, settings }, {
-      onMessage: (message: FromProbeWorker) => {
+      onMessage: (message: FromProbeWorker) => timed('message', () => {
+        if (message.type === 'probeProblems' && message.problems.length > 0) {
+          throw new Error(`the probe reports: ${message.problems.map(p => p.message).join('; ')}`);
+        }
         if (message.type !== 'probeSnapshot') return;
         const warnings = warningsFromSnapshot(message.snapshot, DEFAULT_PROBE_THRESHOLDS, 'bench');
         const hints = lineHints(message.snapshot, index => lines.get(index), warnings, DEFAULT_PROBE_THRESHOLDS);
         layerLines = lines;
         if (message.phase === 'step0') { hintsAt = performance.now(); hintCount = hints.length; }
         else resolveRound?.({ hints: hintsAt - lastKeystroke, trained: performance.now() - lastKeystroke, hintCount });
-      },
-      onEnd: () => undefined,
+      }),
+      onEnd: outcome => { if (outcome.error) throw new Error(outcome.error); },
     });
   };
   const debouncer = new KeyedDebouncer(probe);
@@ -143,11 +152,13 @@ async function main(): Promise<void> {
       const at = text.indexOf('"lr": ') + 6 + (text.slice(text.indexOf('"lr": ') + 6).indexOf(' }'));
       text = text.slice(0, at) + ch + text.slice(at);
       // What LiveConfigInsight.changed does per keystroke.
-      const line = countLineBreaks(text.slice(0, at));
-      layerLines = shiftLines(layerLines, [{ startLine: line, endLine: line, insertedLineBreaks: 0 }]);
-      client.cancel(key);
-      lastKeystroke = performance.now();
-      debouncer.trigger(key, DEBOUNCE_MS);
+      timed('keystroke', () => {
+        const line = countLineBreaks(text.slice(0, at));
+        layerLines = shiftLines(layerLines, [{ startLine: line, endLine: line, insertedLineBreaks: 0 }]);
+        client.cancel(key);
+        lastKeystroke = performance.now();
+        debouncer.trigger(key, DEBOUNCE_MS);
+      });
       await sleep(KEYSTROKE_GAP_MS);
     }
     latencies.push(await done);
@@ -165,6 +176,8 @@ async function main(): Promise<void> {
   console.log(`  of which debounce: ${DEBOUNCE_MS} ms; probe after debounce: median ${(percentile(hints, 50) - DEBOUNCE_MS).toFixed(0)} ms`);
   console.log(`last keystroke → trained hints (≤ ${settings.maxSteps} steps, ${settings.timeBudgetMs} ms budget): median ${percentile(trained, 50).toFixed(0)} ms`);
   console.log(`host event loop delay while typing and probing: p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms (target max < 50 ms)`);
+  console.log(`longest host-side work: config analysis ${hostWork.analysis.toFixed(1)} ms, probe message → warnings + hints ${hostWork.message.toFixed(1)} ms, keystroke ${hostWork.keystroke.toFixed(2)} ms`);
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
 }
 
 main().catch(error => { console.error(error); process.exit(1); });

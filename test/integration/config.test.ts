@@ -18,14 +18,21 @@ const DEEP_SIGMOID = `// Ten sigmoid layers: the textbook's vanishing gradient.
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 45_000, context?: () => Promise<string>): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${context ? `; ${await context()}` : ''}`);
     await sleep(100);
   }
+}
+
+/** What the editor shows for this config, for failure messages. */
+async function describeState(uri: vscode.Uri): Promise<string> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+  const diagnostics = vscode.languages.getDiagnostics(uri).map(d => `[${d.source}/${String(d.code)}] ${d.message}`);
+  return `CodeLens: ${lenses.map(l => l.command?.title).join(' | ')}; diagnostics: ${diagnostics.join(' | ') || 'none'}`;
 }
 
 function gradscopeDiagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
@@ -57,7 +64,7 @@ describe('live config probe (*.nn.json)', function () {
     const vanishing = await waitFor('a vanishing-gradient warning', () => {
       const found = gradscopeDiagnostics(uri, 'vanishing');
       return found.length > 0 ? found : undefined;
-    });
+    }, 45_000, () => describeState(uri));
     assert.strictEqual(vanishing[0].severity, vscode.DiagnosticSeverity.Warning);
     // The message carries the measured ratio, e.g. "1/2400 of the output layer's".
     assert.match(vanishing[0].message, /1\/\d+ of the output layer's/);
@@ -79,7 +86,7 @@ describe('live config probe (*.nn.json)', function () {
 
     await waitFor('the vanishing-gradient warning to go away', () =>
       gradscopeDiagnostics(uri, 'vanishing').length === 0 && gradscopeDiagnostics(uri).every(d => !/stale/.test(d.message))
-        ? true : undefined);
+        ? true : undefined, 45_000, () => describeState(uri));
     // The new probe really ran on the edited config: the hover on the first layer reports relu and its numbers.
     const layerLine = editor.document.getText().split('\n').findIndex(line => line.includes('"hidden"'));
     const hover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri,
