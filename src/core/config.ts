@@ -740,7 +740,7 @@ class ConfigParser {
       this.error(node, p, `this module has no 'type' (${MODULE_TYPES.join(', ')}, or an activation name)`);
       return;
     }
-    if (isActivationName(type)) {
+    if (isActivationName(type) && !(MODULE_TYPES as readonly string[]).includes(type)) {
       const props = this.objectProps(node, p, ['type', 'params', 'perUnit']);
       if (props) out.push(this.activationExtras(type, props, p));
       return;

@@ -48,8 +48,8 @@ export const NETWORK_PRESETS: readonly NetworkPreset[] = [
   },
   {
     id: 'residual', label: 'Residual (skip every 2)',
-    description: 'The deep sigmoid stack with a skip connection around every two layers: the identity path carries the gradient back.',
-    network: { ...deep, activation: 'sigmoid', init: 'xavier_uniform', skip: 2, ...momentumSgd, epochs: 50 },
+    description: 'Ten tanh layers with a skip connection around every two (x + block(x)): the identity path carries the gradient back to the first layer. Plain SGD: without normalisation, residual sums grow and momentum overshoots.',
+    network: { ...deep, activation: 'tanh', init: 'xavier_uniform', skip: 2, optimizer: { type: 'sgd', lr: 0.01 }, epochs: 50 },
   },
   {
     id: 'one-hidden', label: 'One hidden layer (universal approximation)',
