@@ -208,10 +208,23 @@ function createCharts(curveCanvas: HTMLCanvasElement, depthCanvas: HTMLCanvasEle
       },
       scales: {
         x: { type: 'linear', min: 1, ...scaleColors(), title: { display: true, text: 'layers n', color: theme.foreground } },
-        y: { type: 'logarithmic', ...scaleColors(), title: { display: true, text: 'E[f′(z)]ⁿ', color: theme.foreground } },
+        y: {
+          type: 'logarithmic',
+          ...scaleColors(),
+          // Label the powers of ten only (1, 1e-3 …): the 2× and 5× ticks would crowd the axis.
+          ticks: { color: theme.foreground, callback: value => powerOfTenLabel(Number(value)) },
+          title: { display: true, text: 'E[f′(z)]ⁿ', color: theme.foreground },
+        },
       },
     },
   });
+}
+
+function powerOfTenLabel(value: number): string {
+  const exponent = Math.log10(value);
+  if (!Number.isFinite(exponent) || Math.abs(exponent - Math.round(exponent)) > 1e-9) return '';
+  const e = Math.round(exponent);
+  return e === 0 ? '1' : e === 1 ? '10' : `1e${e}`;
 }
 
 function sample(name: ActivationName, derivative: boolean): { x: number; y: number }[] {
