@@ -214,6 +214,18 @@ export class Network {
     ws.capacity = rows;
   }
 
+  /** How many Float64 values a workspace buffers per row of batch (to size very large batches safely). */
+  bufferValuesPerRow(): number {
+    const ws = new Workspace(this.parameters.map(() => 0));
+    this.ensureCapacity(ws, 1);
+    let values = 0;
+    for (const st of ws.states) {
+      if (!st) continue;
+      for (const v of Object.values(st as Record<string, unknown>)) if (v instanceof Float64Array) values += v.length;
+    }
+    return values + this.outputs;
+  }
+
   /** Forward n rows of x (n × inputs, row-major); returns the output buffer (n × outputs, owned by ws). */
   forward(ws: Workspace, x: Float64Array, n: number, mode: ForwardMode): Float64Array {
     this.ensureCapacity(ws, n);

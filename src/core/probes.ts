@@ -82,7 +82,7 @@ export function saturationOf(
   const st = ws.states[act.id] as ActivationState;
   const d = act.derivative(ws, n);
   const z = st.z;
-  let maxSlope = info.maxSlopeOf(act.params_);
+  let maxSlope = info.maxSlopeOf(act.resolvedParams);
   if (act.preluSlope) for (const s of act.preluSlope.value) maxSlope = Math.max(maxSlope, Math.abs(s));
   // step: flat wherever differentiable, so every point counts as saturated (threshold ∞).
   const threshold = maxSlope > 0 ? SATURATION_SHARE * maxSlope : Infinity;

@@ -7,6 +7,12 @@ import { probeLayers } from './probes';
 import { Rng } from './rng';
 import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } from './types';
 
+/**
+ * The step-0 diagnostics hold the whole training split as one batch; past this many buffered numbers (256 MB of
+ * Float64) they use an evenly strided subset of rows instead, so a wide net on a big file cannot exhaust memory.
+ */
+export const DIAGNOSTIC_MAX_VALUES = 1 << 25;
+
 export interface StepResult {
   /** Mean loss of the batch just trained on (NaN/Infinity when it diverged). */
   loss: number;
@@ -290,12 +296,27 @@ export class Trainer {
    * One forward + backward pass over the whole training split as a single batch (batch norm on batch statistics,
    * dropout off), no update: what the network does right now, for `--epochs 0` and the live config probe. The
    * validation loss also uses batch statistics, so both losses describe the same network. Changes nothing.
+   * (Beyond DIAGNOSTIC_MAX_VALUES buffered numbers, an evenly strided subset of the rows stands in for the split.)
    */
   step0Diagnostics(): Snapshot {
     const { train, val } = this.data;
-    this.diagnosticWs ??= this.network.createWorkspace(train.n);
+    const rows = this.diagnosticRows(train.n);
+    let x = train.x;
+    let y = train.y;
+    if (rows < train.n) {
+      // Too large for one batch in memory: an evenly strided subset (deterministic, no random draws).
+      const d = this.data.d;
+      x = new Float64Array(rows * d);
+      y = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        const i = Math.floor((r * train.n) / rows);
+        x.set(train.x.subarray(i * d, i * d + d), r * d);
+        y[r] = train.y[i];
+      }
+    }
+    this.diagnosticWs ??= this.network.createWorkspace(rows);
     const ws = this.diagnosticWs;
-    const d = this.diagnose(ws, train.x, train.y, train.n);
+    const d = this.diagnose(ws, x, y, rows);
     const snap: Snapshot = {
       epoch: this.epoch,
       step: this.step,
@@ -307,11 +328,18 @@ export class Trainer {
     };
     if (d.accuracy !== undefined) snap.accuracy = d.accuracy;
     if (val.n > 0) {
-      const out = this.network.forward(ws, val.x, val.n, 'batchStats');
-      snap.valLoss = computeLoss(this.spec.loss, out, val.y, val.n, this.network.outputs, null);
-      if (this.spec.loss !== 'mse') snap.valAccuracy = countCorrect(this.spec.loss, out, val.y, val.n, this.network.outputs) / val.n;
+      const vn = Math.min(val.n, rows);
+      const out = this.network.forward(ws, val.x, vn, 'batchStats');
+      snap.valLoss = computeLoss(this.spec.loss, out, val.y, vn, this.network.outputs, null);
+      if (this.spec.loss !== 'mse') snap.valAccuracy = countCorrect(this.spec.loss, out, val.y, vn, this.network.outputs) / vn;
     }
     return snap;
+  }
+
+  /** Rows the step-0 pass can hold within DIAGNOSTIC_MAX_VALUES buffered numbers (all of them, usually). */
+  private diagnosticRows(n: number): number {
+    const perRow = this.network.bufferValuesPerRow();
+    return Math.max(1, Math.min(n, Math.floor(DIAGNOSTIC_MAX_VALUES / Math.max(1, perRow))));
   }
 
   /** Loss and accuracy of a split in evaluation mode (undefined for an empty split). */

@@ -14,7 +14,7 @@ export interface ActivationState {
 export class Activation implements Module {
   readonly kind = 'activation';
   readonly params: ParamTensor[];
-  readonly params_: ActivationParams;
+  readonly resolvedParams: ActivationParams;
   /** PReLU only: the learned slopes (length 1 or width). */
   readonly preluSlope: ParamTensor | null;
 
@@ -27,9 +27,9 @@ export class Activation implements Module {
     perUnit: boolean,
     nextParamIndex: () => number,
   ) {
-    this.params_ = resolveActivationParams(name, params);
+    this.resolvedParams = resolveActivationParams(name, params);
     if (name === 'prelu') {
-      const value = new Float64Array(perUnit ? width : 1).fill(this.params_.slope);
+      const value = new Float64Array(perUnit ? width : 1).fill(this.resolvedParams.slope);
       this.preluSlope = { index: nextParamIndex(), name: `${path}.weight`, role: 'slope', value };
       this.params = [this.preluSlope];
     } else {
@@ -52,7 +52,7 @@ export class Activation implements Module {
 
   /** Reset the learned slope to its initial value. */
   resetLearned(): void {
-    if (this.preluSlope) this.preluSlope.value.fill(this.params_.slope);
+    if (this.preluSlope) this.preluSlope.value.fill(this.resolvedParams.slope);
   }
 
   allocate(ws: Workspace, capacity: number): void {
@@ -84,7 +84,7 @@ export class Activation implements Module {
         }
       }
     } else {
-      activationForward(this.name, this.params_, x, st.a, len);
+      activationForward(this.name, this.resolvedParams, x, st.a, len);
     }
     ws.outputs[this.id] = st.a;
     return st.a;
@@ -101,7 +101,7 @@ export class Activation implements Module {
         for (let j = 0; j < w; j++, i++) st.slope[i] = st.z[i] > 0 ? 1 : s[s.length === 1 ? 0 : j];
       }
     } else {
-      activationDerivative(this.name, this.params_, st.z, st.a, st.slope, len);
+      activationDerivative(this.name, this.resolvedParams, st.z, st.a, st.slope, len);
     }
     return st.slope;
   }
