@@ -138,11 +138,16 @@ function main(): void {
   const timings = new Map<string, number[]>();
   let hits = 0;
   const rounds = 25;
+  // CPU time beside wall time: on a shared machine a hover can wait for a core; CPU time is the work it did.
+  const cpuTimes: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const { target, position } of positions) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const result = hover(position);
       const dt = performance.now() - t0;
+      const cpu = process.cpuUsage(c0);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       if (result) hits++;
       const list = timings.get(target) ?? [];
       list.push(dt);
@@ -158,6 +163,8 @@ function main(): void {
     console.log(`${target.padEnd(16)} ${String(sorted.length).padStart(7)} ${percentile(sorted, 50).toFixed(3).padStart(8)} ${percentile(sorted, 95).toFixed(3).padStart(8)} ${sorted[sorted.length - 1].toFixed(3).padStart(8)}`);
   }
   const over = all.filter(t => t >= 5).length;
+  const cpuSorted = cpuTimes.sort((a, b) => a - b);
+  console.log(`CPU time per hover (the work itself, without waiting for a core): p50 ${percentile(cpuSorted, 50).toFixed(3)} ms, p99 ${percentile(cpuSorted, 99).toFixed(3)} ms, max ${cpuSorted[cpuSorted.length - 1].toFixed(3)} ms`);
   console.log(`all after the first: p50 ${percentile(all, 50).toFixed(3)} ms, p95 ${percentile(all, 95).toFixed(3)} ms, p99 ${percentile(all, 99).toFixed(3)} ms, max ${all[all.length - 1].toFixed(3)} ms; ${over} of ${all.length} at or over the 5 ms target (on a busy machine, pauses of the process itself show up as outliers)`);
 
   const big = new FakeDocument(pythonFile(60000), 'python');
