@@ -60,7 +60,8 @@ async function runGroup(kind, scenarios, chromium) {
       log(`installing ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB) with code-server --install-extension`);
       log(installExtension(state, vsix).split('\n').pop());
     }
-    server = await startCodeServer({ state });
+    // the workbench honours the URL payload's extensionDevelopmentPath only with the smoke-test driver enabled
+    server = await startCodeServer({ state, smokeTestDriver: kind === 'development' });
     log(`code-server (${kind}) ready on ${server.base} in ${(server.readyMs / 1000).toFixed(1)} s`);
     browser = await chromium.launch(chromiumLaunchOptions);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -101,7 +102,8 @@ async function runGroup(kind, scenarios, chromium) {
 }
 
 async function main() {
-  fs.rmSync(artifactsDir, { recursive: true, force: true });
+  // a full run starts from an empty artefacts folder; a narrowed one (--only) keeps the other scenarios' shots
+  if (!only) fs.rmSync(artifactsDir, { recursive: true, force: true });
   fs.mkdirSync(artifactsDir, { recursive: true });
   const scenarios = await loadScenarios();
   if (scenarios.length === 0) throw new Error(`no UI scenario matches ${only ?? '(none found in test/ui/)'}`);

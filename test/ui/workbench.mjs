@@ -52,7 +52,7 @@ export class Workbench {
    * F1, type the command's title, Enter. Commands contributed by an extension show in the palette only once the
    * extension host registered them, and a palette opened too early never refreshes: close and reopen until listed.
    */
-  async runCommand(title, timeoutMs = 60000) {
+  async runCommand(title, timeoutMs = 120000) {
     const end = Date.now() + timeoutMs;
     for (;;) {
       await this.page.keyboard.press('F1');
@@ -62,12 +62,23 @@ export class Workbench {
       try {
         await row.waitFor({ timeout: 2000 });
         await this.page.keyboard.press('Enter');
+        await this.paletteClosed();
         return;
       } catch (err) {
         if (Date.now() > end) throw new Error(`"${title}" never appeared in the command palette within ${timeoutMs / 1000} s`);
         await this.page.keyboard.press('Escape');
         await this.page.waitForTimeout(1000);
       }
+    }
+  }
+
+  /** Waits until the command palette (input starting with ">") gave way: hidden, or replaced by the command's own pick. */
+  async paletteClosed(timeoutMs = 5000) {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (!(await this.quickInput.isVisible())) return;
+      if (!(await this.quickInputBox.inputValue().catch(() => '')).startsWith('>')) return;
+      await this.page.waitForTimeout(100);
     }
   }
 
@@ -90,7 +101,9 @@ export class Workbench {
 
   /** Puts the mouse on the first occurrence of `word` in the editor until a hover containing `expected` shows. */
   async hoverWord(word, expected, attempts = 6) {
-    const token = this.page.locator('.editor-instance .view-line span span', { hasText: word }).first();
+    // the word on its own (Sigmoid in nn.Sigmoid, not in DeepSigmoid)
+    const wordPattern = new RegExp(`(^|[^A-Za-z0-9_])${word}($|[^A-Za-z0-9_])`);
+    const token = this.page.locator('.editor-instance .view-line span span', { hasText: wordPattern }).first();
     await token.waitFor({ timeout: 20000 });
     const hover = this.page.locator('.monaco-hover').filter({ hasText: expected }).first();
     let seen = '';
@@ -102,7 +115,9 @@ export class Workbench {
       // the token may hold more than the word (e.g. "nn.Sigmoid()"): aim at the word's own characters
       const text = (await token.textContent()) ?? word;
       const charWidth = box.width / Math.max(1, text.length);
-      const x = box.x + charWidth * (text.indexOf(word) + word.length / 2);
+      const match = wordPattern.exec(text);
+      const start = match ? match.index + match[1].length : 0;
+      const x = box.x + charWidth * (start + word.length / 2);
       await this.page.mouse.move(x, box.y + box.height / 2);
       try {
         await hover.waitFor({ timeout: 5000 });
