@@ -54,15 +54,16 @@ export class Trainer {
   private lastAccuracy: number | undefined;
 
   constructor(readonly spec: TrainSpec, readonly data: PreparedData) {
-    const problems = lossProblems(spec.loss, data.task, data.outputs, data.classes?.length ?? 0);
-    if (problems.length) throw new Error(problems.join('; '));
     if (data.train.n < 1) throw new Error('the training split is empty');
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
     this.network = new Network(spec.network, spec.seed);
     if (this.network.inputs !== data.d) throw new Error(`the network takes ${this.network.inputs} inputs, the data has ${data.d}`);
-    if (this.network.outputs !== data.outputs) {
-      throw new Error(`the network has ${this.network.outputs} outputs, the ${data.task} task needs ${data.outputs}`);
+    // A two-class task takes one logit (bce) or two (cross_entropy), so the output width is checked per loss.
+    const problems = lossProblems(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
+    if (problems.length) throw new Error(problems.join('; '));
+    if (spec.loss === 'mse' && this.network.outputs !== data.outputs) {
+      throw new Error(`the network has ${this.network.outputs} outputs, the regression target needs ${data.outputs}`);
     }
     this.optimizer = new Optimizer(spec.optimizer, this.network.parameters);
     this.order = new Uint32Array(data.train.n);

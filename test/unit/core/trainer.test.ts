@@ -283,3 +283,43 @@ describe('distribution', () => {
     assert.deepEqual(d.histogram.counts, [10, 10, 10, 10, 10, 10, 10, 10, 10, 11]);
   });
 });
+
+describe('trainer setup', () => {
+  const binary = makeData(60, 2, (x) => (x[0] > 0 ? 1 : 0), { task: 'binary' });
+  const base = (layers: ModuleSpec[], loss: TrainSpec['loss']): TrainSpec => ({
+    network: { inputs: 2, layers }, loss, optimizer: { type: 'sgd', lr: 0.1 }, batchSize: 8, epochs: 1, seed: 1,
+  });
+
+  it('rejects a loss that does not fit the task, and mismatched widths, with a message', () => {
+    assert.throws(() => new Trainer(base([{ type: 'linear', units: 1 }], 'mse'), binary), /mse expects a regression target/);
+    assert.throws(() => new Trainer(base([{ type: 'linear', units: 3 }], 'bce'), binary), /bce needs 1 output \(one logit\), the network has 3/);
+    assert.throws(() => new Trainer({ ...base([{ type: 'linear', units: 1 }], 'mse'), network: { inputs: 3, layers: [{ type: 'linear', units: 1 }] } }, regression), /takes 3 inputs, the data has 2/);
+    assert.throws(() => new Trainer(base([{ type: 'linear', units: 1 }], 'mse'), regression).setBatchSize(0), /batch size/);
+  });
+
+  it('a two-class task trains with one logit (bce) or two (cross_entropy); the curve shows both class probabilities', () => {
+    const ce = new Trainer(base([{ type: 'linear', units: 4 }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 2 }], 'cross_entropy'), binary);
+    ce.runSteps(3);
+    assert.ok(Number.isFinite(ce.snapshot().loss));
+    const one = makeData(40, 1, (x) => (x[0] > 0 ? 1 : 0), { task: 'binary' });
+    const t = new Trainer({ ...base([{ type: 'linear', units: 1 }], 'bce'), network: { inputs: 1, layers: [{ type: 'linear', units: 1 }] } }, one);
+    const view = functionView(t, one);
+    assert.equal(view.kind, 'curve');
+    if (view.kind !== 'curve') return;
+    assert.equal(view.ys.length, 2);
+    view.ys[0].forEach((p0, i) => assert.ok(Math.abs(p0 + view.ys[1][i] - 1) < 1e-15));
+  });
+
+  it('a linear layer without an init takes the one matched to the activation that follows it', () => {
+    const net = new Network({
+      inputs: 64,
+      layers: [{ type: 'linear', units: 400 }, { type: 'batchnorm' }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 400 }, { type: 'activation', name: 'selu' }, { type: 'linear', units: 1 }],
+    }, 3);
+    const std = (v: Float64Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
+    const [he, lecun, out] = net.linearLayers.map((l) => std(l.linear.weight.value));
+    assert.ok(Math.abs(he / Math.sqrt(2 / 64) - 1) < 0.03, `he ${he}`);
+    assert.ok(Math.abs(lecun / Math.sqrt(1 / 400) - 1) < 0.03, `lecun ${lecun}`);
+    // The output layer (no activation after it): Xavier uniform, std √(2/(fan_in + fan_out)).
+    assert.ok(Math.abs(out / Math.sqrt(2 / 401) - 1) < 0.15, `xavier ${out}`);
+  });
+});
