@@ -232,7 +232,7 @@ export function buildConfigSchema(): object {
     {
       type: 'object', description: 'An activation module named by its type, e.g. { "type": "relu" }.', required: ['type'], additionalProperties: false,
       properties: {
-        type: activationName,
+        type: { description: 'The activation, named directly as the module type.', ...activationName },
         params: { description: MODULE_KEYS.activation.params, type: 'object', additionalProperties: { type: 'number' } },
         perUnit: { description: MODULE_KEYS.activation.perUnit, type: 'boolean' },
       },

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from './types';
 import type { ModuleParams, Network } from './network';
-import { ACTIVATIONS, isActivationName, lookupActivation, validateActivationParams } from './activations';
+import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from './activations';
+import { closestName } from './datasetBuilder';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from './inputError';
 
@@ -174,7 +175,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
         case 'activation': {
           const name = l.name;
           if (typeof name !== 'string' || !isActivationName(name)) {
-            const known = typeof name === 'string' ? lookupActivation(name)?.name : undefined;
+            const known = typeof name === 'string' ? lookupActivation(name)?.name ?? closestName(name, activationNames()) : undefined;
             fail(`unknown activation ${JSON.stringify(name)}${known ? ` — did you mean '${known}'?` : ''}`, [...here, 'name']);
           }
           const act = name as ActivationName;
