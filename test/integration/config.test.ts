@@ -51,6 +51,9 @@ describe('live config probe (*.nn.json)', function () {
   });
 
   after(async () => {
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.uri.toString() === uri.toString() && document.isDirty) await document.save();
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
   });
@@ -99,13 +102,23 @@ describe('live config probe (*.nn.json)', function () {
   it('keeps the last hints, marked stale, while the JSON is half-typed', async () => {
     const document = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(document);
-    const end = document.positionAt(document.getText().lastIndexOf('}'));
+    const insertAt = document.getText().lastIndexOf('}');
+    const end = document.positionAt(insertAt);
     await editor.edit(edit => edit.insert(end, '"oops": ['));
     await sleep(800);
     const codeLenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     const titles = codeLenses.map(l => l.command?.title ?? '');
     assert.ok(titles.includes('Visualize Network') && titles.includes('Probe again'), titles.join(' | '));
     assert.ok(titles.some(t => /stale/.test(t)), titles.join(' | '));
-    await vscode.commands.executeCommand('undo');
+    // The last good numbers are still there, on the layer's line, saying they are stale.
+    const layerLine = document.getText().split('\n').findIndex(line => line.includes('"hidden"'));
+    const hover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri,
+      new vscode.Position(layerLine, 5));
+    const hoverText = hover.flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /Stale/);
+    assert.match(hoverText, /‖∂L\/∂W‖/);
+    // Put the text back and save, so closing the editor asks nothing.
+    await editor.edit(edit => edit.delete(new vscode.Range(document.positionAt(insertAt), document.positionAt(insertAt + '"oops": ['.length))));
+    await document.save();
   });
 });

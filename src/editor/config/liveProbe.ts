@@ -47,6 +47,8 @@ interface ConfigState {
   failure?: string;
   /** The hints no longer match the text (it does not parse, or has errors). */
   stale: boolean;
+  /** The document version the last probe was started on. */
+  probedVersion?: number;
 }
 
 export function isNetworkConfig(document: vscode.TextDocument): boolean {
@@ -107,7 +109,10 @@ export class LiveConfigInsight implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument(event => this.changed(event)),
       vscode.workspace.onDidCloseTextDocument(document => this.closed(document)),
       vscode.workspace.onDidSaveTextDocument(document => this.saved(document)),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.renderAllDecorations()),
+      vscode.window.onDidChangeVisibleTextEditors(editors => {
+        for (const editor of editors) this.probeIfUnprobed(editor.document);
+        this.renderAllDecorations();
+      }),
       vscode.workspace.onDidChangeConfiguration(event => {
         if (!event.affectsConfiguration(LIVE_PROBE_SECTION)) return;
         this.settings = readLiveProbeSettings();
@@ -144,7 +149,18 @@ export class LiveConfigInsight implements vscode.Disposable {
     const key = document.uri.toString();
     if (!this.states.has(key)) this.states.set(key, { uri: document.uri, analyzedVersion: -1, problems: [], stale: false });
     this.analyzeNow(key);
-    if (this.settings.enabled) this.probeDebouncer.trigger(key, 0);
+    this.probeIfUnprobed(document);
+  }
+
+  /**
+   * Probe a config the first time it shows in an editor: documents opened without an editor (another extension
+   * reading the file) get diagnostics but cost no training.
+   */
+  private probeIfUnprobed(document: vscode.TextDocument): void {
+    const state = this.states.get(document.uri.toString());
+    if (!state || state.good || state.probing || state.probedVersion === document.version || !this.settings.enabled) return;
+    const shown = vscode.window.visibleTextEditors.some(e => e.document.uri.toString() === state.uri.toString());
+    if (shown) this.probeDebouncer.trigger(state.uri.toString(), 0);
   }
 
   private changed(event: vscode.TextDocumentChangeEvent): void {
@@ -241,6 +257,7 @@ export class LiveConfigInsight implements vscode.Disposable {
       },
     });
     state.probing = { probeId, version, layerLines };
+    state.probedVersion = version;
     this.codeLensChanged.fire();
   }
 

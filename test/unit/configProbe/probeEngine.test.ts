@@ -68,6 +68,45 @@ describe('live probe on the real engine', function () {
     });
   }
 
+  it('fixes an explicit module list too: ReLU/He and residual blocks remove the vanishing warning', async () => {
+    const block = '    { "type": "linear", "units": 32 }, { "type": "activation", "name": "sigmoid" },\n';
+    const explicit = `{
+  "data": { "builtin": "circle", "samples": 300 },
+  "layers": [
+${block.repeat(9)}    { "type": "linear" }
+  ],
+  "init": "xavier_normal",
+  "optimizer": { "type": "sgd", "lr": 0.1 },
+  "seed": 1
+}`;
+    const before = await probe(explicit);
+    assert.ok(before.warnings.some(w => w.kind === 'vanishing'), JSON.stringify(before.problems));
+    const analysis = analyzeConfig(explicit, '/tmp/x.nn.json');
+    assert.equal(analysis.layerLines.get(0), 3);
+    assert.equal(analysis.layerLines.get(8), 11);
+    for (const fix of ['reluHe', 'skipEvery2'] as const) {
+      const fixed = applyConfigFix(explicit, fix);
+      assert.deepEqual(analyzeConfig(fixed, '/tmp/x.nn.json').issues.filter(i => i.severity === 'error'), []);
+      const after = await probe(fixed);
+      assert.ok(after.snapshots.length > 0);
+      assert.deepEqual(after.warnings.filter(w => w.kind === 'vanishing').map(w => w.message), [], fix);
+    }
+  });
+
+  it('measures saturation of a badly initialised sigmoid layer, and ReLU with He init removes it', async () => {
+    const saturating = deepSigmoid.replace('"init": "xavier_normal"', '"init": { "type": "normal", "std": 4 }')
+      .replace('"hidden": [32, 32, 32, 32, 32, 32, 32, 32, 32]', '"hidden": [32, 32]');
+    const before = await probe(saturating, undefined, { maxSteps: 0 });
+    const saturated = before.warnings.filter(w => w.kind === 'saturated');
+    const step0 = before.snapshots[0].snapshot;
+    assert.ok(saturated.length > 0, JSON.stringify(step0.layers.map(l => l.saturation)));
+    const layer = step0.layers[saturated[0].layerIndex!];
+    assert.equal(saturated[0].measured, layer.saturation);
+    assert.ok(saturated[0].message.includes(`${Math.round(layer.saturation * 100)}%`));
+    const after = await probe(applyConfigFix(saturating, 'reluHe'), undefined, { maxSteps: 0 });
+    assert.deepEqual(after.warnings.filter(w => w.kind === 'saturated'), []);
+  });
+
   it('warns of divergence at a huge learning rate, and lowering it 10× twice removes the warning', async () => {
     const hot = deepSigmoid.replace('"activation": "sigmoid"', '"activation": "relu"').replace('"init": "xavier_normal"', '"init": "he_normal"')
       .replace('"lr": 0.1', '"lr": 50');
