@@ -1094,3 +1094,40 @@ export function activationDerivative(
     }
   }
 }
+
+/**
+ * out[i] = g[i]·f′(z[i]) for i < n, in one pass (the backward step of an activation layer); `a` holds f(z).
+ */
+export function activationBackward(
+  name: ActivationName, p: ActivationParams, z: Float64Array, a: Float64Array, g: Float64Array, out: Float64Array, n: number,
+): void {
+  switch (name) {
+    case 'linear':
+      out.set(g.subarray(0, n));
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const s = a[i];
+        out[i] = g[i] * s * (1 - s);
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        const t = a[i];
+        out[i] = g[i] * (1 - t * t);
+      }
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = z[i] > 0 ? g[i] : 0;
+      return;
+    case 'leaky_relu': {
+      const s = p.slope;
+      for (let i = 0; i < n; i++) out[i] = z[i] > 0 ? g[i] : g[i] * s;
+      return;
+    }
+    default: {
+      const df = ACTIVATIONS[name].df;
+      for (let i = 0; i < n; i++) out[i] = g[i] * df(z[i], p);
+    }
+  }
+}

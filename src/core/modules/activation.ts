@@ -1,11 +1,13 @@
 // Element-wise activation from the table; PReLU carries its learned slope (one per layer or one per unit).
-import { ACTIVATIONS, type ActivationParams, activationDerivative, activationForward, resolveActivationParams } from '../activations';
+import {
+  ACTIVATIONS, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
+} from '../activations';
 import type { ActivationName } from '../types';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
 export interface ActivationState {
   a: Float64Array;
-  /** f′(z) scratch for the backward pass. */
+  /** f′(z) scratch for the probes. */
   slope: Float64Array;
   /** The input z of the last forward pass (the previous module's output). */
   z: Float64Array;
@@ -58,7 +60,8 @@ export class Activation implements Module {
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as ActivationState | undefined;
     const len = capacity * this.width;
-    ws.states[this.id] = { a: sized(old?.a, len), slope: sized(old?.slope, len), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
+    // f′ scratch is only needed by the probes: allocated on first use (see derivative).
+    ws.states[this.id] = { a: sized(old?.a, len), slope: old?.slope ?? new Float64Array(0), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
@@ -94,6 +97,7 @@ export class Activation implements Module {
   derivative(ws: Workspace, n: number): Float64Array {
     const st = ws.states[this.id] as ActivationState;
     const len = n * this.width;
+    st.slope = sized(st.slope, len);
     if (this.preluSlope) {
       const s = this.preluSlope.value;
       const w = this.width;
@@ -131,7 +135,6 @@ export class Activation implements Module {
       return;
     }
     if (!gradIn) return;
-    const d = this.derivative(ws, n);
-    for (let i = 0; i < len; i++) gradIn[i] = g[i] * d[i];
+    activationBackward(this.name, this.resolvedParams, x, st.a, g, gradIn, len);
   }
 }
