@@ -5,7 +5,14 @@ import type { ActivationName } from './core/types';
 
 /** Where a run's setup comes from; resolved to data + TrainSpec inside the worker (it reads the files). */
 export type RunSource =
-  | { kind: 'config'; configPath: string; configText?: string }
+  | {
+      kind: 'config';
+      configPath: string;
+      configText?: string;
+      /** Train the config's network on another data file or built-in set ("From config file…" after a dataset). */
+      dataPath?: string;
+      builtin?: string;
+    }
   | { kind: 'dataset'; dataPath: string; preset: string }
   | { kind: 'builtin'; builtin: string; preset: string };
 

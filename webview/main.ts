@@ -121,7 +121,7 @@ class GradscopePanel {
     switch (message.type) {
       case 'run':
         store.startRun(message.runId, message.meta, message.sourceLabel, message.source, message.frames);
-        store.state = message.frames.length > 0 ? 'paused' : 'loading';
+        store.state = 'paused';
         this.settings.selectedLayer = Math.min(this.settings.selectedLayer, Math.max(0, message.meta.layers.length - 1));
         this.runSettings = { ...this.runSettings, lr: message.meta.lr, batchSize: message.meta.batchSize };
         for (const chart of this.charts) chart.destroy();

@@ -20,6 +20,7 @@ export class RunStore {
   cursor: number | undefined;
   /** Reports keep every recorded view so the replay can show the function at each point. */
   keepAllViews = false;
+  private lastWithView: SnapshotFrame | undefined;
 
   startRun(runId: number, meta: RunMeta, sourceLabel: string, source: RunSource | undefined, frames: SnapshotFrame[]): void {
     this.runId = runId;
@@ -27,6 +28,7 @@ export class RunStore {
     this.sourceLabel = sourceLabel;
     this.source = source;
     this.frames = [];
+    this.lastWithView = undefined;
     this.divergence = undefined;
     this.error = undefined;
     this.progress = undefined;
@@ -39,7 +41,10 @@ export class RunStore {
     for (const frame of frames) {
       if (frame.view !== undefined && !this.keepAllViews) {
         // Only the newest function view is drawn live; older ones would only hold memory.
-        for (let i = this.frames.length - 1; i >= 0 && i >= this.frames.length - 4; i--) delete this.frames[i].view;
+        const previous = this.lastWithView;
+        const index = previous === undefined ? -1 : this.frames.lastIndexOf(previous);
+        if (previous !== undefined && index >= 0) this.frames[index] = { snapshot: previous.snapshot };
+        this.lastWithView = frame;
       }
       this.frames.push(frame);
     }

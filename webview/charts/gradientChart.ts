@@ -79,7 +79,7 @@ export class GradientChart implements PanelChart {
     const note = document.getElementById('note-gradient');
     if (note !== null && layers.length > 1) {
       const first = decayRelativeToOutput(layers)[0];
-      note.textContent = `first layer gets ${formatNumber(first)} × the output layer's gradient`;
+      note.textContent = `first layer gets ${formatNumber(first)} × the output layer’s gradient`;
       note.classList.toggle('warning', Number.isFinite(first) && first < 1e-3);
     }
   }

@@ -21,6 +21,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+/** The depth slider's end (MAX_COMPARE_DEPTH on the host, which clamps restored state to it). */
 const MAX_DEPTH = 50;
 const X_RANGE: [number, number] = [-5, 5];
 const SAMPLES = 201;
@@ -298,8 +299,8 @@ function updateTable(): void {
     swatch.setAttribute('aria-hidden', 'true');
     const row = element('tr', {}, [
       element('th', { scope: 'row' } as Partial<HTMLTableCellElement>, [swatch, displayName(name)]),
-      element('td', { textContent: `${formatNumber(facts.maxSlope, 4)} (${facts.maxSlopeWhere})` }),
-      element('td', { textContent: formatNumber(facts.expectedSlope, 4) }),
+      element('td', { textContent: `${formatNumber(facts.maxSlope, 3)} (${facts.maxSlopeWhere})` }),
+      element('td', { textContent: formatNumber(facts.expectedSlope, 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.expectedSlope, depth), 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.maxSlope, depth), 3) }),
       element('td', {}, [button]),
@@ -358,4 +359,4 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 const restored = vscode.getState() as CompareState | undefined;
-vscode.postMessage({ type: 'compareReady', restored: restored ?? undefined });
+vscode.postMessage(restored ? { type: 'compareReady', restored } : { type: 'compareReady' });

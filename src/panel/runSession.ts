@@ -1,0 +1,319 @@
+// One run as the extension host sees it: the training worker (worker_threads), the recorded history (for the
+// webview's restore and the exports) and the throttle that keeps the webview from being flooded.
+// No vscode import: the event-loop benchmark drives it in plain Node.
+import { Worker } from 'node:worker_threads';
+import type { DivergenceInfo } from '../core/types';
+import type {
+  ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
+} from '../protocol';
+
+/** Webview messages with frames go out at most this often (the worker already sends ≤ 10 snapshots/s). */
+export const FLUSH_INTERVAL_MS = 100;
+/** At most this many frames in one message; a backlog is thinned evenly (the newest always kept). */
+export const MAX_FRAMES_PER_MESSAGE = 20;
+/** The host keeps this many snapshots per run for export and restore (older ones thinned). */
+export const MAX_HISTORY = 3000;
+/** And this many function views (for the HTML report's replay). */
+export const MAX_HISTORY_VIEWS = 60;
+
+export interface RunSessionOptions {
+  workerPath: string;
+  /** Everything for the webview goes through here (the panel posts it; the benchmark serialises it). */
+  post: (message: ToWebview) => void;
+  log: (line: string) => void;
+  /** Optional hooks for the host UI (status bar, notifications). */
+  onStateChange?: (state: RunState, session: RunSession) => void;
+  onError?: (message: string, location: Extract<FromWorker, { type: 'error' }>['location']) => void;
+  onDiverged?: (info: DivergenceInfo) => void;
+  onSnapshot?: (frame: SnapshotFrame) => void;
+}
+
+export interface StartOptions {
+  autoplay?: boolean;
+  lr?: number;
+  batchSize?: number;
+  snapshotEvery?: number;
+  rowLimit?: number;
+  maxPoints?: number;
+}
+
+/** Evenly thins `items` to at most `max`, keeping the first and the last. */
+export function thinEvenly<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return items.slice();
+  const picked: T[] = [];
+  for (let k = 0; k < max; k++) picked.push(items[Math.round((k * (items.length - 1)) / (max - 1))]);
+  return picked;
+}
+
+export class RunSession {
+  private worker: Worker | undefined;
+  private workerRunId = 0;
+  /** Each worker `ready` (start, reset, re-seed) is a new chart history in the webview. */
+  private webviewRunId = 0;
+  meta: RunMeta | undefined;
+  source: RunSource | undefined;
+  sourceLabel = '';
+  state: RunState = 'loading';
+  divergence: DivergenceInfo | undefined;
+  error: { message: string; location?: { file: string; line: number; column: number } } | undefined;
+  progress: { epoch: number; epochs: number; step: number } | undefined;
+  private history: SnapshotFrame[] = [];
+  private pending: SnapshotFrame[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  private disposed = false;
+  private readonly firstSnapshotWaiters: ((result: FirstSnapshot) => void)[] = [];
+  private firstSnapshotSeen: FirstSnapshot | undefined;
+  startOptions: StartOptions = {};
+
+  constructor(private readonly options: RunSessionOptions) {}
+
+  /** Starts (or restarts) a run in the worker; the webview shows "loading" until the worker says ready. */
+  start(source: RunSource, sourceLabel: string, options: StartOptions = {}): void {
+    if (this.disposed) return;
+    if (this.worker !== undefined && this.meta !== undefined) this.send({ type: 'stop', runId: this.workerRunId });
+    this.source = source;
+    this.sourceLabel = sourceLabel;
+    this.startOptions = options;
+    this.meta = undefined;
+    this.history = [];
+    this.pending = [];
+    this.divergence = undefined;
+    this.error = undefined;
+    this.progress = undefined;
+    this.firstSnapshotSeen = undefined;
+    this.setState('loading');
+    this.options.post({ type: 'loading', sourceLabel });
+    this.workerRunId++;
+    this.ensureWorker();
+    this.options.log(`run ${this.workerRunId}: loading ${sourceLabel}`);
+    this.send({
+      type: 'start',
+      runId: this.workerRunId,
+      source,
+      options: {
+        autoplay: options.autoplay, lr: options.lr, batchSize: options.batchSize, snapshotEvery: options.snapshotEvery,
+        rowLimit: options.rowLimit, maxPoints: options.maxPoints,
+      },
+    });
+  }
+
+  control(action: ControlAction): void {
+    if (this.meta === undefined) return;
+    this.send({ type: 'control', runId: this.workerRunId, action });
+  }
+
+  set(settings: { lr?: number; batchSize?: number; snapshotEvery?: number }): void {
+    this.startOptions = { ...this.startOptions, ...settings };
+    if (this.meta === undefined) return;
+    this.send({ type: 'set', runId: this.workerRunId, ...settings });
+  }
+
+  /** Everything the webview needs to draw the run from scratch (after it was hidden or reloaded). */
+  replayMessages(): ToWebview[] {
+    const messages: ToWebview[] = [];
+    if (this.meta !== undefined) {
+      messages.push({
+        type: 'run', runId: this.webviewRunId, meta: this.meta, source: this.source, sourceLabel: this.sourceLabel,
+        frames: this.framesForReplay(),
+      });
+      messages.push({ type: 'state', runId: this.webviewRunId, state: this.state });
+      if (this.progress !== undefined) messages.push({ type: 'progress', runId: this.webviewRunId, ...this.progress });
+      if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: this.divergence });
+    } else if (this.error !== undefined) {
+      messages.push({ type: 'error', message: this.error.message, location: this.error.location });
+    } else {
+      messages.push({ type: 'loading', sourceLabel: this.sourceLabel });
+    }
+    return messages;
+  }
+
+  /** The recorded run (all kept snapshots, views thinned), for JSON/CSV export and the HTML report. */
+  recordedRun(): RecordedRun | undefined {
+    if (this.meta === undefined) return undefined;
+    return { meta: this.meta, sourceLabel: this.sourceLabel, frames: this.history.slice(), divergence: this.divergence, createdAt: new Date().toISOString() };
+  }
+
+  /** Resolves at the run's first snapshot or its error (the integration tests and the command's result). */
+  firstSnapshot(): Promise<FirstSnapshot> {
+    if (this.firstSnapshotSeen !== undefined) return Promise.resolve(this.firstSnapshotSeen);
+    return new Promise(resolve => this.firstSnapshotWaiters.push(resolve));
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker !== undefined) {
+      worker.removeAllListeners();
+      void worker.terminate();
+      this.options.log(`run ${this.workerRunId}: worker stopped`);
+    }
+    this.resolveFirst({ ok: false, error: 'the panel was closed' });
+  }
+
+  private ensureWorker(): void {
+    if (this.worker !== undefined) return;
+    const worker = new Worker(this.options.workerPath);
+    worker.on('message', (message: FromWorker) => this.onWorkerMessage(message));
+    worker.on('error', error => {
+      this.options.log(`worker error: ${error.stack ?? error.message}`);
+      this.fail(`The training worker failed: ${error.message}`);
+    });
+    worker.on('exit', code => {
+      if (this.disposed || this.worker !== worker) return;
+      this.worker = undefined;
+      if (code !== 0) this.fail(`The training worker stopped unexpectedly (exit code ${code}).`);
+    });
+    this.worker = worker;
+  }
+
+  private send(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private fail(message: string, location?: { file: string; line: number; column: number }): void {
+    this.error = { message, location };
+    this.setState('error');
+    this.options.post({ type: 'error', message, location });
+    this.options.onError?.(message, location);
+    this.resolveFirst({ ok: false, error: message });
+  }
+
+  private onWorkerMessage(message: FromWorker): void {
+    if (this.disposed || message.runId !== this.workerRunId) return;
+    switch (message.type) {
+      case 'ready':
+        this.flush();
+        this.webviewRunId++;
+        this.meta = message.meta;
+        this.history = [];
+        this.pending = [];
+        this.divergence = undefined;
+        this.options.log(`run ${this.workerRunId}: ${message.meta.title} — ${message.meta.layers.length} linear layers, seed ${message.meta.seed}, lr ${message.meta.lr}, batch ${message.meta.batchSize}`);
+        for (const note of message.meta.notes) this.options.log(`  note: ${note}`);
+        this.options.post({ type: 'run', runId: this.webviewRunId, meta: message.meta, source: this.source, sourceLabel: this.sourceLabel, frames: [] });
+        this.setState('paused');
+        break;
+      case 'snapshot': {
+        const frame: SnapshotFrame = message.view === undefined ? { snapshot: message.snapshot } : { snapshot: message.snapshot, view: message.view };
+        this.record(frame);
+        this.pending.push(frame);
+        this.scheduleFlush();
+        this.options.onSnapshot?.(frame);
+        this.resolveFirst({ ok: true, snapshot: { epoch: message.snapshot.epoch, step: message.snapshot.step, loss: message.snapshot.loss } });
+        break;
+      }
+      case 'progress':
+        this.progress = { epoch: message.epoch, epochs: message.epochs, step: message.step };
+        break;
+      case 'state':
+        this.flush();
+        this.setState(message.running ? 'running' : this.state === 'diverged' ? 'diverged' : 'paused');
+        this.options.post({ type: 'state', runId: this.webviewRunId, state: this.state });
+        break;
+      case 'done':
+        this.flush();
+        this.setState('done');
+        this.options.log(`run ${this.workerRunId}: done after ${this.progress?.epoch ?? '?'} epochs, step ${this.progress?.step ?? '?'}`);
+        this.options.post({ type: 'state', runId: this.webviewRunId, state: 'done' });
+        break;
+      case 'diverged':
+        this.flush();
+        this.divergence = message.info;
+        this.setState('diverged');
+        this.options.log(`run ${this.workerRunId}: ${message.info.message}`);
+        this.options.post({ type: 'diverged', runId: this.webviewRunId, info: message.info });
+        this.options.onDiverged?.(message.info);
+        break;
+      case 'error': {
+        const where = message.location === undefined ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
+        this.options.log(`run ${this.workerRunId}: error: ${where}${message.message}`);
+        if (this.meta !== undefined) {
+          // A live run stays on screen (e.g. a refused learning rate); only the message is shown.
+          this.options.onError?.(message.message, message.location);
+          break;
+        }
+        this.fail(message.message, message.location);
+        break;
+      }
+      default: {
+        const never: never = message;
+        throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private setState(state: RunState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.options.onStateChange?.(state, this);
+  }
+
+  private resolveFirst(result: FirstSnapshot): void {
+    if (this.firstSnapshotSeen !== undefined) return;
+    this.firstSnapshotSeen = result;
+    for (const resolve of this.firstSnapshotWaiters.splice(0)) resolve(result);
+  }
+
+  private record(frame: SnapshotFrame): void {
+    this.history.push(frame);
+    if (this.history.length > MAX_HISTORY) {
+      // Thin the older three quarters by half; the recent past stays dense.
+      const keepTail = Math.floor(this.history.length / 4);
+      const head = this.history.slice(0, this.history.length - keepTail).filter((_, i) => i % 2 === 0);
+      this.history = head.concat(this.history.slice(this.history.length - keepTail));
+    }
+    if (frame.view !== undefined) {
+      let withView = 0;
+      for (const f of this.history) if (f.view !== undefined) withView++;
+      if (withView > MAX_HISTORY_VIEWS) {
+        let k = 0;
+        this.history = this.history.map(f => {
+          if (f.view === undefined || f === frame) return f;
+          return k++ % 2 === 0 ? { snapshot: f.snapshot } : f;
+        });
+      }
+    }
+  }
+
+  private framesForReplay(): SnapshotFrame[] {
+    // The webview keeps its own bounded history and draws only the newest view: send that one, on the last frame.
+    const frames = thinEvenly(this.history, 1000).map(f => ({ snapshot: f.snapshot }) as SnapshotFrame);
+    const newestView = [...this.history].reverse().find(f => f.view !== undefined)?.view;
+    if (newestView !== undefined && frames.length > 0) frames[frames.length - 1] = { snapshot: frames[frames.length - 1].snapshot, view: newestView };
+    return frames;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    const wait = Math.max(0, FLUSH_INTERVAL_MS - (Date.now() - this.lastFlush));
+    this.flushTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0 || this.disposed) return;
+    let frames = this.pending;
+    this.pending = [];
+    if (frames.length > MAX_FRAMES_PER_MESSAGE) {
+      const newestView = [...frames].reverse().find(f => f.view !== undefined)?.view;
+      frames = thinEvenly(frames, MAX_FRAMES_PER_MESSAGE).map(f => ({ snapshot: f.snapshot }) as SnapshotFrame);
+      if (newestView !== undefined) frames[frames.length - 1] = { snapshot: frames[frames.length - 1].snapshot, view: newestView };
+    }
+    this.lastFlush = Date.now();
+    this.options.post({ type: 'frames', runId: this.webviewRunId, frames });
+    if (this.progress !== undefined) this.options.post({ type: 'progress', runId: this.webviewRunId, ...this.progress });
+  }
+}
+
+export type FirstSnapshot =
+  | { ok: true; snapshot: { epoch: number; step: number; loss: number } }
+  | { ok: false; error: string };

@@ -1,0 +1,129 @@
+// The host side of a run, in plain Node: the real training worker (bundled fresh by esbuild) driven through
+// RunSession, checking what reaches the webview: a `run`, throttled frames, controls that act at once, errors
+// with a place, and a worker that is gone after dispose.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { RunSession, MAX_FRAMES_PER_MESSAGE } from '../../src/panel/runSession';
+import type { RunSource, ToWebview } from '../../src/protocol';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function waitFor(predicate: () => boolean, timeoutMs = 60000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (predicate()) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(poll);
+        reject(new Error('timed out'));
+      }
+    }, 20);
+  });
+}
+
+describe('RunSession with the training worker (Node)', function () {
+  this.timeout(120000);
+  let workerPath: string;
+  let dir: string;
+  const sessions: RunSession[] = [];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-worker-'));
+    workerPath = path.join(dir, 'worker.js');
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/worker/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+  });
+  afterEach(() => { for (const s of sessions.splice(0)) s.dispose(); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function session(): { session: RunSession; messages: ToWebview[]; log: string[] } {
+    const messages: ToWebview[] = [];
+    const log: string[] = [];
+    const s = new RunSession({ workerPath, post: m => messages.push(JSON.parse(JSON.stringify(m)) as ToWebview), log: line => log.push(line) });
+    sessions.push(s);
+    return { session: s, messages, log };
+  }
+
+  it('trains a preset on a built-in set: run, then throttled frames with snapshots and views', async () => {
+    const { session: s, messages, log } = session();
+    const source: RunSource = { kind: 'builtin', builtin: 'sine', preset: 'deep-sigmoid' };
+    s.start(source, 'sine (built-in)', { snapshotEvery: 1 });
+    assert.deepEqual(messages[0], { type: 'loading', sourceLabel: 'sine (built-in)' });
+    const first = await s.firstSnapshot();
+    assert.equal(first.ok, true);
+    await waitFor(() => messages.filter(m => m.type === 'frames').length >= 8);
+    s.control('pause');
+    await waitFor(() => s.state === 'paused');
+    const run = messages.find(m => m.type === 'run');
+    assert.ok(run?.type === 'run');
+    assert.equal(run.meta.layers.length, 11);
+    assert.deepEqual(run.meta.layers.slice(0, 2).map(l => [l.units, l.activation]), [[32, 'sigmoid'], [32, 'sigmoid']]);
+    assert.equal(run.meta.inputNames.length, 1);
+    assert.ok(run.meta.points.x.length > 100 && run.meta.points.split.includes('val'));
+    const frameMessages = messages.filter((m): m is Extract<ToWebview, { type: 'frames' }> => m.type === 'frames');
+    const frames = frameMessages.flatMap(m => m.frames);
+    // Steps grow, the first is step 0 (before any update), and every frame has a probe per layer.
+    assert.equal(frames[0].snapshot.step, 0);
+    for (let i = 1; i < frames.length; i++) assert.ok(frames[i].snapshot.step > frames[i - 1].snapshot.step);
+    assert.ok(frames.every(f => f.snapshot.layers.length === 11));
+    assert.ok(frames.every(f => frameMessages.length > 0 && f.snapshot.layers[0].gradNorm >= 0));
+    assert.ok(frameMessages.every(m => m.frames.length <= MAX_FRAMES_PER_MESSAGE));
+    assert.ok(frames.some(f => f.view?.kind === 'curve'));
+    // Throttle: with a snapshot due every step, far fewer snapshots than steps reach the webview (≤ ~10/s).
+    const lastStep = frames[frames.length - 1].snapshot.step;
+    assert.ok(lastStep > frames.length * 3, `steps ${lastStep} vs frames ${frames.length}`);
+    assert.ok(log.some(line => /Deep sigmoid|deep-sigmoid/i.test(line)), log.join('\n'));
+    // The recorded run has every snapshot sent so far.
+    assert.equal(s.recordedRun()?.frames.length, frames.length);
+  });
+
+  it('applies controls at once: step batch, set lr, reset starts a new chart history', async () => {
+    const { session: s, messages } = session();
+    s.start({ kind: 'builtin', builtin: 'circle', preset: 'deep-relu-he' }, 'circle', { autoplay: false });
+    await s.firstSnapshot();
+    await waitFor(() => messages.some(m => m.type === 'frames'));
+    const framesBefore = () => messages.filter(m => m.type === 'frames').flatMap(m => (m.type === 'frames' ? m.frames : []));
+    assert.equal(framesBefore()[framesBefore().length - 1].snapshot.step, 0);
+    s.control('stepBatch');
+    await waitFor(() => framesBefore().some(f => f.snapshot.step === 1));
+    s.set({ lr: 0.005 });
+    await waitFor(() => framesBefore().some(f => f.snapshot.lr === 0.005));
+    const grid = framesBefore().find(f => f.view !== undefined)?.view;
+    assert.equal(grid?.kind, 'grid');
+    const runsBefore = messages.filter(m => m.type === 'run').length;
+    s.control('reset');
+    await waitFor(() => messages.filter(m => m.type === 'run').length === runsBefore + 1);
+    const newRun = messages.filter(m => m.type === 'run').pop();
+    assert.ok(newRun?.type === 'run' && newRun.runId === 2);
+    await waitFor(() => messages.some(m => m.type === 'frames' && m.runId === 2));
+  });
+
+  it('reports a bad dataset as an error with its file and line, not an exception', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'x,y\n1,2\n2,abc3\n3,4\nfoo,5\n');
+    const { session: s, messages } = session();
+    s.start({ kind: 'dataset', dataPath: bad, preset: 'deep-sigmoid' }, 'bad.csv');
+    const first = await s.firstSnapshot();
+    assert.equal(first.ok, false);
+    const error = messages.find(m => m.type === 'error');
+    assert.ok(error?.type === 'error');
+    assert.equal(error.location?.file, bad);
+    assert.equal(error.location?.line, 5);
+    assert.match(error.message, /foo/);
+    assert.equal(s.state, 'error');
+  });
+
+  it('stops the worker on dispose', async () => {
+    const { session: s } = session();
+    s.start({ kind: 'builtin', builtin: 'sine', preset: 'one-hidden' }, 'sine');
+    await s.firstSnapshot();
+    const worker = (s as unknown as { worker: { threadId: number } | undefined }).worker;
+    assert.ok(worker !== undefined && worker.threadId > 0);
+    s.dispose();
+    assert.equal((s as unknown as { worker: unknown }).worker, undefined);
+  });
+});
