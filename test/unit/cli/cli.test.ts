@@ -1,0 +1,153 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli, EXIT } from '../../../src/cli';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** The real command line in its own process (TypeScript through tsx), as a user runs it. */
+function gradscope(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), ...args], {
+    cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; }, progress: false });
+  return { code, stdout, stderr };
+}
+
+describe('gradscope CLI', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-cli-')); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('trains the deep sigmoid example and prints JSON Lines: snapshots, then a summary that shows the vanishing gradient', () => {
+    const { code, stdout, stderr } = gradscope(['train', 'examples/deep-sigmoid.nn.json', '--epochs', '3', '--json']);
+    assert.equal(code, EXIT.done, stderr);
+    const lines = jsonLines(stdout);
+    const snapshots = lines.filter(l => l.type === 'snapshot');
+    const summary = lines[lines.length - 1];
+    assert.equal(summary.type, 'summary');
+    assert.equal(snapshots.length, 4, 'step 0 and one per epoch');
+    assert.deepEqual(snapshots.map(s => s.epoch), [0, 1, 2, 3]);
+    const layers = (snapshots[3].layers as { index: number; units: number; activation: string; gradNorm: number; saturation: number; dead: number }[]);
+    assert.equal(layers.length, 11);
+    assert.deepEqual(layers.map(l => l.units), [...Array(10).fill(32), 1]);
+    assert.equal(layers[0].activation, 'sigmoid');
+    // Ten sigmoid layers: the first layer's gradient is a tiny fraction of the output layer's.
+    assert.ok((summary.firstToOutputGradRatio as number) < 1e-3, `ratio ${summary.firstToOutputGradRatio}`);
+    assert.equal(summary.firstToOutputGradRatio, layers[0].gradNorm / layers[10].gradNorm);
+    assert.equal(summary.status, 'done');
+    assert.equal(summary.epochs, 3);
+    assert.equal(summary.task, 'binary');
+  });
+
+  it('prints a per-layer table without --json', () => {
+    const { code, stdout } = gradscope(['train', 'examples/residual.nn.json', '--epochs', '2']);
+    assert.equal(code, EXIT.done);
+    assert.match(stdout, /layer +units +activation +gradNorm +vs output +saturated +dead/);
+    assert.equal(stdout.split('\n').filter(l => /^ +\d+ +\d+ +(tanh|linear) /.test(l)).length, 10);
+  });
+
+  it('--epochs 0 gives the step-0 diagnostics without any update', () => {
+    const { code, stdout } = gradscope(['train', '--builtin', 'circle', '--preset', 'deep-relu-he', '--epochs', '0', '--json']);
+    assert.equal(code, EXIT.done);
+    const lines = jsonLines(stdout);
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].step, 0);
+    const layers = lines[0].layers as { updateRatio: number; gradNorm: number }[];
+    assert.ok(layers.every(l => l.updateRatio === 0 && l.gradNorm > 0));
+    assert.equal(lines[1].steps, 0);
+  });
+
+  it('saves a model and loads it back to the same predictions', () => {
+    const model = path.join(dir, 'model.json');
+    const first = gradscope(['train', 'examples/turbine.nn.json', '--epochs', '5', '--json', '--save', model]);
+    assert.equal(first.code, EXIT.done, first.stderr);
+    const saved = JSON.parse(fs.readFileSync(model, 'utf8'));
+    assert.equal(saved.format, 'gradscope-model');
+    assert.deepEqual(saved.inputNames, ['wind_speed']);
+    const trained = jsonLines(first.stdout).filter(l => l.type === 'snapshot').pop()!;
+    const again = gradscope(['train', 'examples/turbine.nn.json', '--epochs', '0', '--json', '--load', model]);
+    assert.equal(again.code, EXIT.done, again.stderr);
+    const loaded = jsonLines(again.stdout)[0];
+    // Same network, same validation rows, no batch norm or dropout: the same validation loss.
+    assert.ok(Math.abs((loaded.valLoss as number) - (trained.valLoss as number)) < 1e-12, `${loaded.valLoss} vs ${trained.valLoss}`);
+  });
+
+  it('refuses a model whose input count does not fit the data', () => {
+    const model = path.join(dir, 'wide.json');
+    fs.writeFileSync(model, JSON.stringify({ format: 'gradscope-model', version: 1, inputs: 3, layers: [{ type: 'linear', weight: [[1, 2, 3]], bias: [0] }] }));
+    const { code, stderr } = gradscope(['train', 'examples/turbine.nn.json', '--load', model, '--epochs', '0']);
+    assert.equal(code, EXIT.badInput);
+    assert.match(stderr, /wide\.json takes 3 inputs but the data has 1 \(wind_speed\)/);
+  });
+
+  it('exits 2 with file:line:column for a bad config, and never prints a stack trace', () => {
+    const config = path.join(dir, 'bad.nn.json');
+    fs.writeFileSync(config, '{\n  "data": { "builtin": "xor" },\n  "hidden": [8, 8],\n  "activation": "sigmod"\n}\n');
+    const { code, stderr, stdout } = gradscope(['train', config]);
+    assert.equal(code, EXIT.badInput);
+    assert.equal(stdout, '');
+    assert.equal(stderr.trim(), `error: ${config}:4:17: unknown activation 'sigmod' — did you mean 'sigmoid'?`);
+  });
+
+  it('exits 2 for a data file error, pointing into the data file', () => {
+    const data = path.join(dir, 'broken.csv');
+    fs.writeFileSync(data, 'a,b,y\n1,2,0.5\n3,x,0.7\n');
+    const { code, stderr } = gradscope(['train', '--data', data]);
+    assert.equal(code, EXIT.badInput);
+    assert.equal(stderr.trim(), "error: broken.csv:3:3: column 'b' (2): 'x' is not a number");
+    assert.doesNotMatch(stderr, /\n\s+at /);
+  });
+
+  it('exits 1 when training diverges, saying when and what to try', () => {
+    const config = path.join(dir, 'hot.nn.json');
+    fs.writeFileSync(config, '{ "data": { "builtin": "plane" }, "hidden": [16, 16], "activation": "relu", "optimizer": { "type": "sgd", "lr": 1000 }, "epochs": 5 }');
+    const { code, stderr } = gradscope(['train', config]);
+    assert.equal(code, EXIT.diverged, stderr);
+    assert.match(stderr, /diverged at epoch \d+, step \d+/);
+    assert.match(stderr, /Try: .*learning rate/);
+  });
+
+  it('writes a self-contained HTML report when the webview bundle is built', function () {
+    if (!fs.existsSync(path.join(root, 'media', 'webview.js'))) this.skip();
+    const report = path.join(dir, 'report.html');
+    const { code, stdout } = gradscope(['train', 'examples/universal-approximation.nn.json', '--epochs', '3', '--report', report]);
+    assert.equal(code, EXIT.done);
+    assert.match(stdout, new RegExp(`Report: ${report.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const html = fs.readFileSync(report, 'utf8');
+    const embedded = JSON.parse(/<script type="application\/json" id="gradscope-report-data">([\s\S]*?)<\/script>/.exec(html)![1]);
+    assert.equal(embedded.frames.length, 4);
+    assert.equal(embedded.meta.task, 'regression');
+    assert.equal(embedded.frames[3].view.kind, 'curve');
+    assert.doesNotMatch(html, /<script src=|<link [^>]*href="http/);
+  });
+
+  it('answers usage mistakes with exit 2 and the usage text', async () => {
+    const none = await inProcess(['train']);
+    assert.equal(none.code, EXIT.badInput);
+    assert.match(none.stderr, /nothing to train/);
+    const unknown = await inProcess(['train', 'x.nn.json', '--epoch', '3']);
+    assert.equal(unknown.code, EXIT.badInput);
+    assert.match(unknown.stderr, /unknown option '--epoch'/);
+    const negative = await inProcess(['train', '--builtin', 'xor', '--epochs', '-1']);
+    assert.match(negative.stderr, /--epochs must be a whole number ≥ 0, got '-1'/);
+    const builtin = await inProcess(['train', '--builtin', 'spirl']);
+    assert.match(builtin.stderr, /did you mean 'spiral'/);
+    const missing = await inProcess(['train', path.join(dir, 'nope.nn.json')]);
+    assert.equal(missing.code, EXIT.badInput);
+    assert.match(missing.stderr, /cannot read .*nope\.nn\.json: no such file/);
+  });
+});
