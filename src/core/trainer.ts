@@ -98,12 +98,14 @@ export class Trainer {
     this.batchSize = validBatchSize(batchSize);
   }
 
-  /** Start again from a fresh initialisation (with the given seed, or the current one). */
+  /**
+   * Start again from a fresh initialisation (with the given seed, or the current one). The learning rate and batch
+   * size set live are kept: a reset restarts the weights, not the user's settings.
+   */
   reset(seed = this.seed): void {
     this.seed = seed;
     this.network.initialize(seed);
     this.optimizer.reset();
-    this.optimizer.lr = this.spec.optimizer.lr;
     this.shuffleRng = Rng.stream(seed, RNG_STREAM.shuffle);
     this.resetOrder();
     this.epoch = 0;
