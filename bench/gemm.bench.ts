@@ -25,22 +25,27 @@ const layers: [string, number, number, number][] = [
   ['W3 256×256→256', 256, 256, 256],
 ];
 
-function gflops(f: Gemm, m: number, n: number, k: number, ms = 300): number {
+/** [wall-clock GFLOP/s, GFLOP per second of this process's CPU time] */
+function gflops(f: Gemm, m: number, n: number, k: number, ms = 300): [number, number] {
   const a = new Float64Array(m * k).map((_, i) => Math.sin(i));
   const b = new Float64Array(k * n).map((_, i) => Math.cos(i));
   const c = new Float64Array(m * n);
   for (let i = 0; i < 3; i++) f(m, n, k, a, b, c);
   let reps = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let elapsed = 0;
   do { f(m, n, k, a, b, c); reps++; elapsed = performance.now() - start; } while (elapsed < ms);
-  return (2 * m * n * k * reps) / (elapsed / 1000) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const flop = 2 * m * n * k * reps;
+  return [flop / (elapsed / 1000) / 1e9, flop / ((cpu.user + cpu.system) / 1e6) / 1e9];
 }
 
 const cols = ['naive NT', 'JS fwd NT', 'JS dW TN', 'JS dX NN', 'fwd NT', 'dW TN', 'dX NN'];
-console.log(`Dense products, float64, GFLOP/s. Left: plain JS kernels. Right: the engine's entry points ` +
-  `(${kernelBackend()} for products of ≥ ${WASM_MIN_MULTIPLY_ADDS} multiply-adds, copies included).`);
-console.log(`${'layer (batch×in→out)'.padEnd(20)}${cols.map(c => c.padStart(10)).join('')}`);
+console.log(`Dense products, float64, GFLOP/s as wall-clock/CPU-time (CPU time: this process's own, steadier on a ` +
+  `busy machine).\nLeft: plain JS kernels. Right: the engine's entry points (${kernelBackend()} for products of ` +
+  `≥ ${WASM_MIN_MULTIPLY_ADDS} multiply-adds, copies included).`);
+console.log(`${'layer (batch×in→out)'.padEnd(20)}${cols.map(c => c.padStart(12)).join('')}`);
 for (const [label, batch, fanIn, out] of layers) {
   const row = [
     gflops(naiveNT, batch, out, fanIn),
@@ -51,5 +56,5 @@ for (const [label, batch, fanIn, out] of layers) {
     gflops(gemmTN, out, fanIn, batch),
     gflops(gemmNN, batch, fanIn, out),
   ];
-  console.log(`${label.padEnd(20)}${row.map(v => v.toFixed(2).padStart(10)).join('')}`);
+  console.log(`${label.padEnd(20)}${row.map(([wall, cpu]) => `${wall.toFixed(2)}/${cpu.toFixed(2)}`.padStart(12)).join('')}`);
 }

@@ -15,6 +15,9 @@ export interface CellResult {
   samplesPerSecond: number;
   /** samples/s of each timed window, in order */
   windows: number[];
+  /** Samples per second of this process's CPU time (user + system), median of the windows: less sensitive to
+   * other processes competing for the cores than wall-clock samples/s. */
+  samplesPerCpuSecond: number;
   setupMs: number;
   note: string;
   error?: string;
@@ -29,6 +32,11 @@ async function loadSetup(library: string): Promise<Setup> {
   const setup = peers[library];
   if (!setup) throw new Error(`unknown library ${library}`);
   return setup;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(): Promise<void> {
@@ -46,25 +54,29 @@ async function main(): Promise<void> {
   while (performance.now() < warmEnd || warmSteps < 3) { runner.step(); warmSteps++; }
   const setupMs = performance.now() - t0;
   const windows: number[] = [];
+  const cpuWindows: number[] = [];
   for (let k = 0; k < windowCount; k++) {
     let samples = 0;
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     let elapsed = 0;
     do {
       samples += runner.step();
       elapsed = performance.now() - start;
     } while (elapsed < windowMs);
+    const cpu = process.cpuUsage(cpuStart);
     windows.push(samples / (elapsed / 1000));
+    cpuWindows.push(samples / ((cpu.user + cpu.system) / 1e6));
   }
-  const sorted = [...windows].sort((a, b) => a - b);
   const result: CellResult = {
-    library, workload: w.id, samplesPerSecond: sorted[Math.floor(sorted.length / 2)], windows, setupMs, note: runner.note,
+    library, workload: w.id, samplesPerSecond: median(windows), windows, samplesPerCpuSecond: median(cpuWindows), setupMs,
+    note: runner.note,
   };
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }
 
 main().catch((e: unknown) => {
   const [library, workload] = process.argv.slice(2);
-  process.stdout.write(`\n${JSON.stringify({ library, workload, samplesPerSecond: 0, windows: [], setupMs: 0, note: '', error: String(e instanceof Error ? e.message : e) })}\n`);
+  process.stdout.write(`\n${JSON.stringify({ library, workload, samplesPerSecond: 0, windows: [], samplesPerCpuSecond: 0, setupMs: 0, note: '', error: String(e instanceof Error ? e.message : e) })}\n`);
   process.exitCode = 1;
 });

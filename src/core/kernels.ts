@@ -121,8 +121,23 @@ function heapFor(w: WasmGemm, doubles: number): Float64Array {
   if (bytes > w.memory.buffer.byteLength) {
     w.memory.grow(Math.ceil((bytes - w.memory.buffer.byteLength) / 65536));
     w.heap = new Float64Array(w.memory.buffer);
+    heapViews.fill(null); // views of the old buffer are detached
   }
   return w.heap;
+}
+
+/**
+ * A view of heap[at … at + length), from a small direct-mapped cache: a network multiplies the same few shapes
+ * every step, so after the first step copying C out is one memcpy and allocates nothing.
+ */
+const heapViews: (Float64Array | null)[] = new Array<Float64Array | null>(32).fill(null);
+function heapView(w: WasmGemm, at: number, length: number): Float64Array {
+  const slot = (Math.imul(at, 31) ^ length) & 31;
+  const cached = heapViews[slot];
+  if (cached !== null && cached.byteOffset === at * 8 && cached.length === length) return cached;
+  const view = w.heap.subarray(at, at + length);
+  heapViews[slot] = view;
+  return view;
 }
 
 /** Copies `count` values of src to heap[at…]; one memcpy when src is exactly that long (no view allocated). */
@@ -152,8 +167,15 @@ function wasmProduct(
 
   copyIn(heap, aAt, a, m * k);
   if (product === Product.NT) {
-    // B is n×k; the kernel wants Bᵀ (k×n4).
-    for (let j = 0; j < n; j++) {
+    // B is n×k; the kernel wants Bᵀ (k×n4). Four rows of B at a time, so each write fills 32 contiguous bytes.
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const r0 = j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+      for (let p = 0, at = bAt + j; p < k; p++, at += n4) {
+        heap[at] = b[r0 + p]; heap[at + 1] = b[r1 + p]; heap[at + 2] = b[r2 + p]; heap[at + 3] = b[r3 + p];
+      }
+    }
+    for (; j < n; j++) {
       const row = j * k;
       for (let p = 0, at = bAt + j; p < k; p++, at += n4) heap[at] = b[row + p];
     }
@@ -174,6 +196,10 @@ function wasmProduct(
     w.gemm(m4, Math.min(panel, n4 - j0), k, aAt * 8, rs, ps, (bAt + j0) * 8, (cAt + j0) * 8, n4);
   }
 
+  if (!accumulate && n === n4) {
+    c.set(heapView(w, cAt, m * n));
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const from = cAt + i * n4;
     const to = i * n;
