@@ -4,55 +4,18 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isActivationName } from '../core/activations';
-import type { ActivationName } from '../core/types';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
 import type { CompareActivationsArgs, VisualizeActivationArgs } from '../editor/hoverMarkdown';
-
-export const COMPARE_VIEW_TYPE = 'gradscope.compareActivations';
-const COMPARE_COMMAND = 'gradscope.compareActivations';
-const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
-
-/** What a first-time panel shows: the vanishing-gradient story in three curves. */
-export const DEFAULT_COMPARE_STATE: CompareState = {
-  selected: ['sigmoid', 'tanh', 'relu'],
-  params: {},
-  depth: 10,
-  showDerivatives: true,
-};
+import { renderCompareHtml } from './compareHtml';
+import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
 }
 
-/** Accepts only well-formed state from a restored webview (it is data from another process). */
-export function sanitizeCompareState(raw: unknown): CompareState | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const candidate = raw as Partial<CompareState>;
-  const selected = Array.isArray(candidate.selected) ? candidate.selected.filter((n): n is ActivationName => typeof n === 'string' && isActivationName(n)) : [];
-  const params: CompareState['params'] = {};
-  if (candidate.params && typeof candidate.params === 'object') {
-    for (const [name, values] of Object.entries(candidate.params)) {
-      if (!isActivationName(name) || !values || typeof values !== 'object') continue;
-      const clean: Record<string, number> = {};
-      for (const [k, v] of Object.entries(values)) if (typeof v === 'number' && Number.isFinite(v)) clean[k] = v;
-      params[name] = clean;
-    }
-  }
-  const depth = typeof candidate.depth === 'number' && candidate.depth >= 1 && candidate.depth <= 100 ? Math.round(candidate.depth) : DEFAULT_COMPARE_STATE.depth;
-  return { selected, params, depth, showDerivatives: candidate.showDerivatives !== false };
-}
-
-/** The state a command invocation asks for: its activations first, then the defaults for contrast. */
-export function stateFromArgs(args: CompareActivationsArgs | undefined): CompareState {
-  const requested = (args?.activations ?? []).filter(isActivationName);
-  if (requested.length === 0) return { ...DEFAULT_COMPARE_STATE, params: {} };
-  const selected = [...requested];
-  // Put the textbook contrast next to what was hovered: sigmoid against ReLU.
-  for (const n of ['sigmoid', 'relu'] as ActivationName[]) if (!selected.includes(n) && selected.length < 3) selected.push(n);
-  const params: CompareState['params'] = {};
-  for (const name of requested) if (args?.params?.[name]) params[name] = args.params[name];
-  return { ...DEFAULT_COMPARE_STATE, selected, params };
-}
+export const COMPARE_VIEW_TYPE = 'gradscope.compareActivations';
+const COMPARE_COMMAND = 'gradscope.compareActivations';
+const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 
 export class ComparePanel {
   private static current: ComparePanel | undefined;
@@ -125,30 +88,12 @@ export class ComparePanel {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Compare Activations</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p>Loading…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return renderCompareHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css')).toString(),
+      nonce: makeNonce(),
+    });
   }
 
   dispose(): void {

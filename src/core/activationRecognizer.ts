@@ -132,17 +132,25 @@ function textBefore(text: string, start: number): string {
   return text.slice(Math.max(0, start - 160), start);
 }
 
-/** Is the token at [start, end) (a string's content, or a bare identifier) in an activation slot? */
-function inActivationSlot(text: string, start: number, quoted: boolean): boolean {
+/** The key or argument name the token at `start` is the value of (`activation` in `activation="relu"`), if any. */
+function keyBefore(text: string, start: number, quoted: boolean): string | undefined {
   let before = textBefore(text, quoted ? start - 1 : start);
   // Inside a list of activations: `activations=["relu", "tanh"]`, `"hidden": ["relu", …]` keeps the key in view.
   const listStart = before.lastIndexOf('[');
   if (listStart >= 0 && !/[\]\n]/.test(before.slice(listStart))) before = before.slice(0, listStart);
   // key=value, key: value, "key": value (Python, R, JS objects, JSON, YAML).
-  const keyMatch = /["']?([\p{L}\p{N}_$.-]+)["']?\s*(=|:|<-)\s*$/u.exec(before);
-  if (keyMatch && ACTIVATION_KEY.test(keyMatch[1])) return true;
-  return ACTIVATION_CALL.test(before);
+  return /["']?([\p{L}\p{N}_$.-]+)["']?\s*(=|:|<-)\s*$/u.exec(before)?.[1];
 }
+
+/** Is the token at `start` (a string's content, or a bare identifier) in an activation slot? */
+function inActivationSlot(text: string, start: number, quoted: boolean): boolean {
+  const key = keyBefore(text, start, quoted);
+  if (key !== undefined && ACTIVATION_KEY.test(key)) return true;
+  return ACTIVATION_CALL.test(textBefore(text, quoted ? start - 1 : start));
+}
+
+/** Keys of a `*.nn.json` whose string value names an activation besides `activation`: the output, and modules. */
+const CONFIG_ACTIVATION_KEYS = new Set(['output', 'name', 'type']);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Framework conventions: how each framework passes an activation's parameters.
@@ -378,7 +386,14 @@ export function findActivationAt(text: string, offset: number, options: Recogniz
   if (token.quoted) {
     // A string names an activation only where one is expected (or anywhere in a config, where every string is data).
     if (segments.length > 1) return undefined;
-    if (!(inSlot || options.isConfig)) return undefined;
+    if (!inSlot) {
+      if (!options.isConfig) return undefined;
+      // In a config: `"output": "sigmoid"`, `{ "type": "activation", "name": "relu" }`, `{ "type": "relu" }` —
+      // but `{ "type": "linear" }` is a layer, and `"builtin": "sine"` a dataset.
+      const key = keyBefore(text, token.start, true);
+      if (key === undefined || !CONFIG_ACTIVATION_KEYS.has(key)) return undefined;
+      if (key === 'type' && name === 'linear') return undefined;
+    }
   } else {
     if (!tableAlias && !qualifierLooksNeural(segments)) return undefined;
     // In JSON a bare word is a key or a literal, never a name in code.

@@ -215,6 +215,29 @@ describe('activation recogniser', () => {
       assert.equal(hover(json, 'relu experiment', { languageId: 'json', isConfig: true }), undefined, 'a phrase is not a name');
     });
 
+    it('tells activations from layers and datasets in a *.nn.json', () => {
+      const config = [
+        '{',
+        '  "data": { "builtin": "sine", "noise": 0.1 },',
+        '  "layers": [',
+        '    { "type": "linear", "units": 32 },',
+        '    { "type": "activation", "name": "tanh" },',
+        '    { "type": "relu" },',
+        '    { "type": "linear" }',
+        '  ],',
+        '  "output": "sigmoid",',
+        '  "optimizer": { "type": "momentum", "lr": 0.01 }',
+        '}',
+      ].join('\n');
+      const options = { languageId: 'jsonc', isConfig: true };
+      assert.equal(hover(config, 'sine', options), undefined, 'a built-in dataset named sine');
+      assert.equal(hover(config, 'linear', options), undefined, 'a linear layer');
+      expectName(config, 'tanh', 'tanh', options);
+      expectName(config, '"relu"', 'relu', options);
+      expectName(config, 'sigmoid', 'sigmoid', options);
+      assert.equal(hover(config, 'momentum', options), undefined);
+    });
+
     it('reads YAML and Hugging Face style keys', () => {
       const yaml = 'model:\n  hidden_act: gelu_new\n  activation: step\n  optimizer: adam\n';
       expectName(yaml, 'gelu_new', 'gelu_tanh', { languageId: 'yaml' });
