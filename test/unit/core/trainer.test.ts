@@ -253,6 +253,34 @@ describe('network', () => {
     assert.deepEqual(bn.runningMean, before);
   });
 
+  it('dropout draws a seeded mask keeping about 1 − p of the units, scaled by 1/(1 − p); residual adds its input', () => {
+    const net = new Network({ inputs: 50, layers: [{ type: 'dropout', p: 0.3 }] }, 9);
+    const ws = net.createWorkspace(200);
+    const x = new Float64Array(200 * 50).fill(2);
+    const y = net.forward(ws, x, 200, 'train');
+    let kept = 0;
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (y[i] !== 0) {
+        kept++;
+        assert.ok(Math.abs(y[i] - 2 / 0.7) < 1e-15);
+      }
+      sum += y[i];
+    }
+    assert.ok(Math.abs(kept / x.length - 0.7) < 0.015, `${kept / x.length}`);
+    assert.ok(Math.abs(sum / x.length - 2) < 0.05);
+    const again = new Network({ inputs: 50, layers: [{ type: 'dropout', p: 0.3 }] }, 9);
+    assert.deepEqual(Array.from(again.forward(again.createWorkspace(200), x, 200, 'train')), Array.from(y));
+
+    const res = new Network({ inputs: 3, layers: [{ type: 'residual', layers: [{ type: 'linear', units: 3 }, { type: 'activation', name: 'tanh' }] }] }, 4);
+    const inner = new Network({ inputs: 3, layers: [{ type: 'linear', units: 3 }, { type: 'activation', name: 'tanh' }] }, 4);
+    inner.importParams((res.exportParams()[0] as { layers: never[] }).layers);
+    const xs = randomArray(12, new Rng(1));
+    const out = res.predict(xs, 4);
+    const block = inner.predict(xs, 4);
+    for (let i = 0; i < 12; i++) assert.ok(Math.abs(out[i] - (xs[i] + block[i])) < 1e-15);
+  });
+
   it('works at depth and width: 120 layers of 32, and 1,024 units', () => {
     const deep: ModuleSpec[] = [];
     for (let l = 0; l < 120; l++) deep.push({ type: 'linear', units: 32 }, { type: 'activation', name: 'relu' });
