@@ -103,17 +103,25 @@ export class Workbench {
   async hoverWord(word, expected, attempts = 6) {
     // the word on its own (Sigmoid in nn.Sigmoid, not in DeepSigmoid)
     const wordPattern = new RegExp(`(^|[^A-Za-z0-9_])${word}($|[^A-Za-z0-9_])`);
-    const token = this.page.locator('.editor-instance .view-line span span', { hasText: wordPattern }).first();
-    await token.waitFor({ timeout: 20000 });
+    const tokens = this.page.locator('.editor-instance .view-line span span', { hasText: wordPattern });
+    await tokens.first().waitFor({ state: 'attached', timeout: 20000 });
     const hover = this.page.locator('.monaco-hover').filter({ hasText: expected }).first();
     let seen = '';
     for (let i = 0; i < attempts; i++) {
       await this.page.mouse.move(0, 0);
       await this.page.waitForTimeout(200);
-      const box = await token.boundingBox();
-      if (!box) throw new Error(`"${word}" is not visible in the editor`);
+      // the innermost visible token holding the word (the editor re-renders lines as tokenization arrives)
+      let target;
+      for (const candidate of await tokens.all()) {
+        const box = await candidate.boundingBox().catch(() => null);
+        if (box && box.width > 0) target = { box, text: (await candidate.textContent()) ?? word };
+      }
+      if (!target) {
+        if (i === attempts - 1) throw new Error(`"${word}" is not visible in the editor`);
+        continue;
+      }
+      const { box, text } = target;
       // the token may hold more than the word (e.g. "nn.Sigmoid()"): aim at the word's own characters
-      const text = (await token.textContent()) ?? word;
       const charWidth = box.width / Math.max(1, text.length);
       const match = wordPattern.exec(text);
       const start = match ? match.index + match[1].length : 0;
