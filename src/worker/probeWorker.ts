@@ -55,7 +55,12 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
     problems([{ severity: 'error', jsonPath: ['layers'], message: `The live probe cannot build this network: ${(error as Error).message}` }]);
     return { cancelled: false };
   }
-  problems([]);
+  const fullTrainRows = Math.round(run.datasetRows * (1 - parsed.run.data.validation));
+  const batchSize = parsed.run.train.batchSize;
+  problems(batchSize > fullTrainRows ? [{
+    severity: 'warning', jsonPath: ['batchSize'],
+    message: `batchSize ${batchSize} is larger than the ${fullTrainRows} training rows: every step sees the whole training split (full-batch gradient descent).`,
+  }] : []);
   if (hooks.isCancelled()) return { cancelled: true };
 
   const { trainer, rows, lr } = run;
@@ -142,6 +147,8 @@ export interface ProbeRun {
   trainer: Trainer;
   /** Training rows the probe uses. */
   rows: number;
+  /** Rows in the whole dataset (before the probe's subsample). */
+  datasetRows: number;
   lr: number;
 }
 
@@ -202,7 +209,7 @@ export async function loadProbeRun(run: ConfigRun, settings: ProbeSettings, isCa
   const sample = subsampleDataset(dataset, wanted, run.train.seed);
   const { data, train } = buildRun({ ...run, data: { ...run.data, validation } }, sample);
   const trainer = new Trainer({ ...train, snapshotEvery: 0 }, data);
-  return { trainer, rows: data.train.n, lr: train.optimizer.lr };
+  return { trainer, rows: data.train.n, datasetRows: dataset.n, lr: train.optimizer.lr };
 }
 
 // ---- worker wiring ----

@@ -1,7 +1,9 @@
 // What the editor needs from parsing a config as the user types: every problem with its exact span, and where each
 // linear layer is written (for the hints). Wraps the core's parseConfig; pure (no vscode).
 import { findNodeAtLocation } from 'jsonc-parser';
-import { parseConfig } from '../../core/config';
+import { parseConfig, type ConfigRun } from '../../core/config';
+import { formatNumber } from '../../core/probeWarnings';
+import type { ModuleSpec } from '../../core/types';
 import { parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
 
 export interface ConfigIssue extends TextSpan {
@@ -48,5 +50,66 @@ export function analyzeConfig(text: string, configPath: string): ConfigAnalysis 
   const root = parseConfigTree(text);
   const lrNode = root && (findNodeAtLocation(root, ['optimizer', 'lr']) ?? findNodeAtLocation(root, ['lr']));
   const lrSpan = lrNode ? { offset: lrNode.offset, length: lrNode.length } : spanOfPath(root, ['optimizer']);
+  if (result.run) {
+    issues.push(...residualWidthIssues(result.run, layerSpans), ...learningRateIssues(result.run, lrSpan));
+    issues.sort((a, b) => a.offset - b.offset);
+  }
   return { issues, ok: result.ok, layerLines, layerSpans, lrSpan, lr: result.run?.train.optimizer.lr };
+}
+
+/**
+ * Residual blocks whose output width differs from their input: the engine then puts a linear projection on the skip
+ * path, so the block no longer has the identity path that carries the gradient through unchanged. Reported on the
+ * block's first layer. The input width of a block at the very start depends on the data and is not checked here.
+ */
+function residualWidthIssues(run: ConfigRun, layerSpans: Map<number, TextSpan>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  let linearIndex = 0;
+  const walk = (modules: ModuleSpec[], width: number | undefined): number | undefined => {
+    for (const module of modules) {
+      if (module.type === 'linear') {
+        linearIndex++;
+        width = module.units > 0 ? module.units : undefined;
+      } else if (module.type === 'residual') {
+        const first = linearIndex;
+        const out = walk(module.layers, width);
+        const span = layerSpans.get(first);
+        if (width !== undefined && out !== undefined && out !== width && span) {
+          issues.push({
+            ...span, severity: 'information',
+            message: `The skip connection over layers ${first}–${linearIndex - 1} joins ${width} units to ${out}: ` +
+              `a ${width}×${out} linear projection replaces the identity on the skip path. Keep the widths equal ` +
+              `inside a residual block for the identity path that lets the gradient through unchanged.`,
+          });
+        }
+        width = out;
+      }
+    }
+    return width;
+  };
+  walk(run.network.layers, undefined);
+  return issues;
+}
+
+/** Learning rates far outside the usual range for their optimizer (the probe shows what they do). */
+function learningRateIssues(run: ConfigRun, lrSpan: TextSpan | undefined): ConfigIssue[] {
+  if (!lrSpan) return [];
+  const { type, lr } = run.train.optimizer;
+  const adaptive = type === 'adam' || type === 'adamw';
+  const usual = adaptive ? [1e-5, 0.05] : [1e-4, 1];
+  if (lr > usual[1]) {
+    return [{
+      ...lrSpan, severity: 'information',
+      message: `lr ${formatNumber(lr)} is large for ${type} (usually ${formatNumber(usual[0])} … ${formatNumber(usual[1])}): ` +
+        'expect the loss to jump or diverge; the live probe shows whether it does.',
+    }];
+  }
+  if (lr < usual[0]) {
+    return [{
+      ...lrSpan, severity: 'information',
+      message: `lr ${formatNumber(lr)} is small for ${type} (usually ${formatNumber(usual[0])} … ${formatNumber(usual[1])}): ` +
+        'the weights will barely move.',
+    }];
+  }
+  return [];
 }

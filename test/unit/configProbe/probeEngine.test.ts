@@ -25,6 +25,10 @@ const deepSigmoid = `// ten sigmoid layers
 }
 `;
 
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length - 1;
+}
+
 async function probe(text: string, configPath = path.join(os.tmpdir(), 'probe-test.nn.json'), overrides: Partial<ProbeSettings> = {}) {
   const messages: FromProbeWorker[] = [];
   const outcome = await runProbe(
@@ -150,6 +154,34 @@ ${block.repeat(9)}    { "type": "linear" }
     assert.equal(inside.snapshots.length, 1);
     const trusted = await probe(untrustedText, configPath, { maxSteps: 0 });
     assert.equal(trusted.snapshots.length, 1);
+  });
+
+  it('adds semantic checks the schema cannot make, each on its exact span', async () => {
+    const text = `{
+  "data": { "builtin": "circle", "samples": 100 },
+  "hidden": [32, 32, 64, 16, 16],
+  "skip": 2,
+  "activation": "relu",
+  "optimizer": { "type": "adam", "lr": 0.5 },
+  "batchSize": 500
+}`;
+    const analysis = analyzeConfig(text, '/tmp/x.nn.json');
+    const info = analysis.issues.filter(i => i.severity === 'information');
+    assert.equal(info.length, 3, JSON.stringify(analysis.issues));
+    // hidden[1..2] form the first residual block (32 in, 64 out), hidden[3..4] the second (64 in, 16 out).
+    const [widths, widths2, lr] = info;
+    assert.match(widths2.message, /layers 3–4 joins 64 units to 16/);
+    assert.match(widths.message, /layers 1–2 joins 32 units to 64/);
+    assert.equal(text.slice(widths.offset, widths.offset + widths.length), '32');
+    assert.equal(lineOf(text, widths.offset), 2);
+    assert.match(lr.message, /lr 0\.5 is large for adam/);
+    assert.equal(text.slice(lr.offset, lr.offset + lr.length), '0.5');
+    const second = analyzeConfig(text.replace('[32, 32, 64, 16, 16]', '[32, 32, 32, 32, 32]'), '/tmp/x.nn.json');
+    assert.deepEqual(second.issues.filter(i => /skip connection/.test(i.message)), []);
+
+    const probed = await probe(text, undefined, { maxSteps: 0 });
+    assert.deepEqual(probed.problems.map(p => [p.severity, p.jsonPath?.join('.')]), [['warning', 'batchSize']]);
+    assert.match(probed.problems[0].message, /batchSize 500 is larger than the 80 training rows/);
   });
 
   it('stops at the next chunk when cancelled', async () => {
