@@ -274,7 +274,9 @@ describe('network', () => {
 
     const res = new Network({ inputs: 3, layers: [{ type: 'residual', layers: [{ type: 'linear', units: 3 }, { type: 'activation', name: 'tanh' }] }] }, 4);
     const inner = new Network({ inputs: 3, layers: [{ type: 'linear', units: 3 }, { type: 'activation', name: 'tanh' }] }, 4);
-    inner.importParams((res.exportParams()[0] as { layers: never[] }).layers);
+    const residualParams = res.exportParams()[0];
+    assert.equal(residualParams.type, 'residual');
+    if (residualParams.type === 'residual') inner.importParams(residualParams.layers);
     const xs = randomArray(12, new Rng(1));
     const out = res.predict(xs, 4);
     const block = inner.predict(xs, 4);
