@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { parseConfig, resolveNetwork, loadRun, ConfigError, countParameters, type ConfigIssue } from '../../../src/core/config';
 import { configSchemaText } from '../../../src/core/configSchema';
 import { NETWORK_PRESETS, presetConfigText, presetRun } from '../../../src/core/presets';
@@ -99,6 +100,22 @@ describe('config: errors with exact positions', () => {
   it('refuses an auto-sized layer that is not the output layer', () => {
     const t = '{ "data": { "builtin": "xor" }, "layers": [ { "type": "linear" }, { "type": "relu" }, { "type": "linear" } ] }';
     assert.equal(issue(t, /needs 'units'/).message, "layer 1 needs 'units' (only the output layer, the last linear module, takes its width from the data)");
+  });
+});
+
+describe('config: robustness', () => {
+  it('never throws, whatever the text (fuzz), and every issue lies inside the text', () => {
+    const fragments = fc.constantFrom('{', '}', '[', ']', ',', ':', '"data"', '"hidden"', '"layers"', '"type"', '"linear"', '"units"',
+      '"repeat"', '"count"', '"residual"', '"activation"', '"relu"', '"sigmod"', '"optimizer"', '"lr"', '"builtin"', '"xor"', '"skip"',
+      '0', '-1', '32', '1e999', 'true', 'null', '// c\n', '/*', '"', '\n', ' ');
+    fc.assert(fc.property(fc.array(fragments, { maxLength: 60 }).map(parts => parts.join('')), text => {
+      const result = parseConfig(text, configAt, { fileExists: () => true });
+      for (const i of result.errors) {
+        assert.ok(i.offset >= 0 && i.offset + i.length <= text.length + 1, JSON.stringify(i));
+        assert.ok(i.line >= 1 && i.column >= 1);
+      }
+      if (result.ok) assert.ok(result.run);
+    }), { numRuns: 2000 });
   });
 });
 
