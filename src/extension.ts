@@ -2,10 +2,12 @@
 import type * as vscode from 'vscode';
 import { registerActivationPreviews } from './editor/hoverProvider';
 import { registerLiveConfigInsight } from './editor/config/liveProbe';
+import { registerVisualizeNetwork } from './panel/registerVisualizeNetwork';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerActivationPreviews(context);
   registerLiveConfigInsight(context);
+  registerVisualizeNetwork(context);
 }
 
 export function deactivate(): void {}

@@ -178,7 +178,8 @@ export class RunSession {
     this.worker?.postMessage(message);
   }
 
-  private fail(message: string, location?: { file: string; line: number; column: number }): void {
+  /** Shows an error instead of a run (also used when there is nothing to restore). */
+  fail(message: string, location?: { file: string; line: number; column: number }): void {
     this.error = { message, location };
     this.setState('error');
     this.options.post({ type: 'error', message, location });
