@@ -165,7 +165,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<number> {
   }
   if (io.progress && !options.json) io.stderr('loading data…\r');
   const loaded = await loadRun(request, overrides, presetConfigText);
-  for (const w of loaded.warnings) io.stderr(`warning: ${options.config}:${w.line}:${w.column}: ${w.message}\n`);
+  for (const w of loaded.warnings) io.stderr(`warning: ${options.config ?? 'preset'}:${w.line}:${w.column}: ${w.message}\n`);
 
   let { data, train: spec } = loaded;
   let model: LoadedModel | undefined;
