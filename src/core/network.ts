@@ -1,7 +1,7 @@
 // The network: an nn.Sequential-like stack built from a NetworkSpec, Float64 throughout. Parameters live in the
 // modules; batch buffers live in Workspaces (see modules/module.ts), allocated for a batch capacity and grown
 // only when a larger batch arrives.
-import { ACTIVATIONS, isActivationName } from './activations';
+import { isActivationName } from './activations';
 import { defaultInitFor, initWeight } from './init';
 import { Activation } from './modules/activation';
 import { BatchNorm } from './modules/batchnorm';
@@ -72,7 +72,7 @@ export class Network {
     this.dropoutRng = Rng.stream(seed, RNG_STREAM.dropout);
     this.root = this.buildSequential(spec.layers, spec.inputs, 'layers', '');
     this.outputs = this.root.outWidth;
-    this.numberLinearLayers(this.root.modules, 'layers');
+    this.numberLinearLayers(this.root.modules);
     this.initialize(seed);
   }
 
@@ -171,7 +171,7 @@ export class Network {
     }
   }
 
-  private numberLinearLayers(mods: Module[], _path: string): void {
+  private numberLinearLayers(mods: Module[]): void {
     mods.forEach((m, i) => {
       if (m instanceof Linear) {
         let activation: Activation | null = null;
@@ -188,7 +188,7 @@ export class Network {
           index: m.layerIndex, path: m.path, linear: m, activation, activationName: activation?.name ?? 'linear', batchNorm,
         });
       } else if (m instanceof Residual) {
-        this.numberLinearLayers(m.block.modules, m.path);
+        this.numberLinearLayers(m.block.modules);
       }
     });
   }
@@ -371,9 +371,4 @@ function importModules(mods: Module[], layers: ModuleParams[], path: string): vo
       if (m.projection) setMatrix(m.projection.weight.value, m.projection.outWidth, m.projection.inWidth, p.projection, `${at}.projection`);
     }
   });
-}
-
-/** Display label of the activation after a linear layer (for RunMeta and hints). */
-export function activationLabel(name: ActivationName): string {
-  return ACTIVATIONS[name].label;
 }

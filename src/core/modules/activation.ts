@@ -1,6 +1,6 @@
 // Element-wise activation from the table; PReLU carries its learned slope (one per layer or one per unit).
 import {
-  ACTIVATIONS, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
+  ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../activations';
 import type { ActivationName } from '../types';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
@@ -48,7 +48,7 @@ export class Activation implements Module {
     return this.width;
   }
 
-  get info() {
+  get info(): ActivationInfo {
     return ACTIVATIONS[this.name];
   }
 
