@@ -87,6 +87,26 @@ export function lineHints(
   return hints.sort((a, b) => a.line - b.line);
 }
 
+/**
+ * What the hints show after training on the sample: the gradients as they were at step 0 (what the architecture
+ * and initialisation do, the textbook's vanishing gradient) beside the saturation and dead shares after training
+ * (which develop as the weights move).
+ */
+export function hintSnapshot(step0: Snapshot, trained: Snapshot | undefined): Snapshot {
+  if (!trained) return step0;
+  const byIndex = new Map(trained.layers.map(layer => [layer.index, layer]));
+  return {
+    ...step0,
+    layers: step0.layers.map(layer => {
+      const later = byIndex.get(layer.index);
+      return later ? {
+        ...layer, saturation: later.saturation, saturatedLow: later.saturatedLow, saturatedHigh: later.saturatedHigh,
+        dead: later.dead,
+      } : layer;
+    }),
+  };
+}
+
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** A histogram as one line of block characters, tallest bin = █. */
@@ -122,12 +142,14 @@ function distributionLines(label: string, distribution: Distribution): string[] 
 /** The hover's markdown for one layer: its numbers, then the histogram of its activations and pre-activations. */
 export function layerHoverMarkdown(
   layer: LayerProbe, ratio: number, isOutput: boolean, when: string, warnings: ProbeWarning[],
+  atStep0?: { layer: LayerProbe; ratio: number },
 ): string {
   const lines = [
     `**Layer ${layer.index}** · ${layer.fanIn} → ${layer.units} · ${layer.activation} — live probe ${when}`,
     '',
     '| | |',
     '|---|---|',
+    ...(atStep0 ? [`| ‖∂L/∂W‖ at step 0 | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(atStep0.ratio)} of the output layer's`} |`] : []),
     `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(ratio)} of the output layer's`} |`,
     `| ‖∂L/∂b‖ | ${formatNumber(layer.biasGradNorm)} |`,
     `| ‖∂L/∂z‖ | ${formatNumber(layer.deltaNorm)} |`,

@@ -13,7 +13,7 @@ import { configFixEdits, CONFIG_FIX_TITLES } from '../../core/configFixes';
 import type { FromProbeWorker, ProbeProblem } from '../../protocol';
 import { analyzeConfig, type ConfigAnalysis } from './configAnalysis';
 import { keySpan, parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
-import { layerHoverMarkdown, lineHints, type LayerHealth } from './layerHints';
+import { hintSnapshot, layerHoverMarkdown, lineHints, type LayerHealth } from './layerHints';
 import { countLineBreaks, shiftLines } from './lineTracking';
 import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from './probeClient';
 import { LIVE_PROBE_SECTION, readLiveProbeSettings, type LiveProbeSettings } from './settings';
@@ -329,9 +329,11 @@ export class LiveConfigInsight implements vscode.Disposable {
     const latest = good?.trained ?? good?.step0;
     if (good && latest && this.settings.enabled) {
       const document = editors[0].document;
-      const hints = lineHints(latest.snapshot, index => good.layerLines.get(index), this.warnings(state),
-        this.settings.thresholds);
-      const when = good.trained ? `after ${good.trained.steps} steps on ${good.trained.rows} rows` : `at step 0 on ${latest.rows} rows`;
+      const shown = good.step0 ? hintSnapshot(good.step0.snapshot, good.trained?.snapshot) : latest.snapshot;
+      const hints = lineHints(shown, index => good.layerLines.get(index), this.warnings(state), this.settings.thresholds);
+      const when = good.trained
+        ? `∇ at step 0, saturation and dead units after ${good.trained.steps} steps on ${good.trained.rows} rows`
+        : `at step 0 on ${latest.rows} rows`;
       for (const hint of hints) {
         if (hint.line >= document.lineCount) continue;
         const end = document.lineAt(hint.line).range.end;
@@ -439,10 +441,13 @@ export class LiveConfigInsight implements vscode.Disposable {
     const last = latest.snapshot.layers.length - 1;
     const when = good.trained ? `after ${good.trained.steps} steps on ${good.trained.rows} rows` : `at step 0 on ${latest.rows} rows`;
     const warnings = this.warnings(state);
+    const step0 = good.trained && good.step0 ? good.step0.snapshot : undefined;
+    const step0Ratios = step0 ? gradientRatios(step0) : [];
     const parts = indices.slice(0, 3).flatMap(index => {
       const position = latest.snapshot.layers.findIndex(layer => layer.index === index);
       if (position < 0) return [];
-      return [layerHoverMarkdown(latest.snapshot.layers[position], ratios[position], position === last, when, warnings)];
+      const atStep0 = step0?.layers[position] ? { layer: step0.layers[position], ratio: step0Ratios[position] } : undefined;
+      return [layerHoverMarkdown(latest.snapshot.layers[position], ratios[position], position === last, when, warnings, atStep0)];
     });
     if (indices.length > 3) parts.push(`… and ${indices.length - 3} more layers on this line.`);
     if (state.stale) parts.unshift('*Stale: from the last version of this config that parsed.*');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Distribution, LayerProbe, Snapshot } from '../../../src/core/types';
 import { DEFAULT_PROBE_THRESHOLDS, warningsFromSnapshot } from '../../../src/core/probeWarnings';
-import { layerHoverMarkdown, lineHints, sparkline } from '../../../src/editor/config/layerHints';
+import { hintSnapshot, layerHoverMarkdown, lineHints, sparkline } from '../../../src/editor/config/layerHints';
 import { shiftLine, shiftLines } from '../../../src/editor/config/lineTracking';
 
 const dist = (counts: number[]): Distribution => ({
@@ -40,6 +40,18 @@ describe('layer hints', () => {
     assert.equal(hints[0].text, '×2: ∇ 1e-5…1e-3 (worst 1/100000 of output) · sat ≤ 70%');
     assert.equal(hints[0].health, 'warn');
     assert.equal(hints[1].line, 9);
+  });
+
+  it('after training, shows the step-0 gradients beside the trained saturation and dead shares', () => {
+    const step0 = snapshot([layer(0, 'sigmoid', 2e-6, { saturation: 0.01 }), layer(1, 'linear', 0.5)]);
+    const trained = snapshot([layer(0, 'sigmoid', 4e-3, { saturation: 0.8, saturatedHigh: 0.8 }), layer(1, 'linear', 0.1)]);
+    const shown = hintSnapshot(step0, trained);
+    assert.equal(shown.layers[0].gradNorm, 2e-6);
+    assert.equal(shown.layers[0].saturation, 0.8);
+    assert.equal(shown.layers[0].saturatedHigh, 0.8);
+    const [hint] = lineHints(shown, () => 0, [], DEFAULT_PROBE_THRESHOLDS);
+    assert.equal(hint.text, '×2: ∇ 2e-6…0.5 (worst 1/250000 of output) · sat ≤ 80%');
+    assert.equal(hintSnapshot(step0, undefined), step0);
   });
 
   it('draws a histogram as block characters scaled to the tallest bin', () => {
