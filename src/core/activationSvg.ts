@@ -133,7 +133,7 @@ function escapeXml(text: string): string {
 /** Renders the SVG document for `name` with `params` (table defaults for the rest). */
 export function renderActivationSvg(name: ActivationName, params: Record<string, number>, options: SvgOptions): string {
   const width = options.width ?? 360;
-  const height = options.height ?? 210;
+  const height = options.height ?? 190;
   const palette = PALETTES[options.theme];
   const activation = bindActivation(name, params);
   const facts = activationFacts(name, params);

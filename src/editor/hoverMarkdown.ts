@@ -84,6 +84,9 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const where = FRAMEWORK_LABEL[reference.framework];
   lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${where ? ` (${where})` : ''}`);
   lines.push('');
+  // The verdict for deep stacks comes first: a tall hover scrolls, and this line is what the hover is for.
+  lines.push(`Largest slope ${slopeVerdict(facts.maxSlope, facts.maxSlopeWhere)}`);
+  lines.push('');
   lines.push(`![${name}: f(x) and its derivative](${activationSvgDataUri(name, params, theme)})`);
   lines.push('');
   lines.push(md(info.summary));
@@ -93,7 +96,6 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   rows.push(['f(x)', `\`${info.formula}\``]);
   rows.push(['f′(x)', `\`${info.derivativeFormula}\``]);
   rows.push(['Range', md(info.range)]);
-  rows.push(['Largest slope', slopeVerdict(facts.maxSlope, facts.maxSlopeWhere)]);
   const saturatingOnly = facts.saturating.filter(r => !facts.dead.some(d => d.from <= r.from && d.to >= r.to));
   rows.push([
     'Saturates',
