@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isActivationName } from '../core/activations';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
-import type { CompareActivationsArgs, VisualizeActivationArgs } from '../editor/hoverMarkdown';
+import { visualizeArgs, type CompareActivationsArgs } from '../editor/hoverMarkdown';
 import { renderCompareHtml } from './compareHtml';
 import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
 
@@ -71,8 +71,7 @@ export class ComparePanel {
       }
       case 'compareVisualize': {
         if (!isActivationName(message.activation)) return;
-        const args: VisualizeActivationArgs = { activation: message.activation, params: message.params, depth: 10 };
-        void vscode.commands.executeCommand(VISUALIZE_COMMAND, args).then(undefined, (error: unknown) => {
+        void vscode.commands.executeCommand(VISUALIZE_COMMAND, visualizeArgs(message.activation, message.params)).then(undefined, (error: unknown) => {
           void vscode.window.showErrorMessage(`Gradscope: could not open Visualize Network: ${error instanceof Error ? error.message : String(error)}`);
         });
         return;

@@ -5,6 +5,7 @@ import { ACTIVATIONS } from '../core/activations';
 import { activationFacts, compoundThroughLayers, describeRange, formatNumber } from '../core/activationFacts';
 import type { ActivationReference, Framework } from '../core/activationRecognizer';
 import { activationSvgDataUri, type ThemeKind } from '../core/activationSvg';
+import { NETWORK_PRESETS } from '../core/presets';
 import type { ActivationName } from '../core/types';
 
 export const COMPARE_COMMAND = 'gradscope.compareActivations';
@@ -21,11 +22,28 @@ export interface CompareActivationsArgs {
   params?: Partial<Record<ActivationName, Record<string, number>>>;
 }
 
-/** Arguments the hover passes to `gradscope.visualizeNetwork`: a deep stack of this activation. */
+/**
+ * Arguments the hover passes to `gradscope.visualizeNetwork`: a deep stack of this activation. `preset` is what the
+ * command reads today (its VisualizeOptions); `activation`, `params` and `depth` say the rest for when it reads them.
+ */
 export interface VisualizeActivationArgs {
+  preset?: string;
   activation: ActivationName;
   params: Record<string, number>;
   depth: number;
+}
+
+/** The panel's plain deep-stack preset of this activation (no batch norm, no skips), if it has one. */
+export function deepStackPresetFor(name: ActivationName): string | undefined {
+  return NETWORK_PRESETS.find(p => {
+    const n = p.network;
+    return n.activation === name && typeof n.hidden === 'object' && n.hidden !== null && !Array.isArray(n.hidden) && !n.batchNorm && !n.skip;
+  })?.id;
+}
+
+export function visualizeArgs(name: ActivationName, params: Record<string, number>): VisualizeActivationArgs {
+  const preset = deepStackPresetFor(name);
+  return { ...(preset ? { preset } : {}), activation: name, params, depth: EXAMPLE_DEPTH };
 }
 
 const FRAMEWORK_LABEL: Record<Framework, string> = {
@@ -145,7 +163,7 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   if (notes.length) lines.push('');
 
   const compare: CompareActivationsArgs = { activations: [name], params: { [name]: params } };
-  const visualize: VisualizeActivationArgs = { activation: name, params, depth: EXAMPLE_DEPTH };
+  const visualize = visualizeArgs(name, params);
   lines.push(
     `[Compare activations](${commandUri(COMPARE_COMMAND, compare)} "Overlay activations and see how their slopes compound with depth")` +
       ` · [Visualize a deep stack of it](${commandUri(VISUALIZE_COMMAND, visualize)} "Train a ${EXAMPLE_DEPTH}-layer ${name} network and watch its gradients")`,

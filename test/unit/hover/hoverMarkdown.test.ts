@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { findActivationAt } from '../../../src/core/activationRecognizer';
 import { renderActivationSvg } from '../../../src/core/activationSvg';
 import type { ThemeKind } from '../../../src/core/activationSvg';
-import { buildHoverMarkdown, COMPARE_COMMAND, VISUALIZE_COMMAND } from '../../../src/editor/hoverMarkdown';
+import { buildHoverMarkdown, COMPARE_COMMAND, deepStackPresetFor, VISUALIZE_COMMAND } from '../../../src/editor/hoverMarkdown';
 
 function markdownFor(code: string, target: string, languageId = 'python', theme: ThemeKind = 'dark'): string {
   const ref = findActivationAt(code, code.indexOf(target) + 1, { languageId });
@@ -37,7 +37,7 @@ describe('hover markdown', () => {
     assert.match(row(markdown, 'Zero-centred'), /\| no/);
     assert.match(row(markdown, 'E[f′(z)], z ~ N(0, 1)'), /\| 0\.2066 → through 10 layers ×1\.42e-7/);
     assert.match(row(markdown, 'Paper'), /Rumelhart.*1986/);
-    assert.deepEqual(commandArgs(markdown, VISUALIZE_COMMAND), [{ activation: 'sigmoid', params: {}, depth: 10 }]);
+    assert.deepEqual(commandArgs(markdown, VISUALIZE_COMMAND), [{ preset: 'deep-sigmoid', activation: 'sigmoid', params: {}, depth: 10 }]);
     assert.deepEqual(commandArgs(markdown, COMPARE_COMMAND), [{ activations: ['sigmoid'], params: { sigmoid: {} } }]);
     assert.match(markdown, /\[Compare activations\]\(command:/);
     assert.match(markdown, /\[Visualize a deep stack of it\]\(command:/);
@@ -68,6 +68,15 @@ describe('hover markdown', () => {
     assert.match(row(markdownFor('h = torch.tanh(x)', 'torch.tanh'), 'Zero-centred'), /\| yes \|/);
     assert.match(slopeLine(markdownFor('h = nn.ReLU()', 'nn.ReLU')), /\*\*1\*\* at x > 0/);
     assert.match(slopeLine(markdownFor('h = nn.SELU()', 'nn.SELU')), /can grow the gradient up to 1\.758ⁿ/);
+  });
+
+  it('asks Visualize Network for the panel’s plain deep-stack preset of the activation, when it has one', () => {
+    assert.equal(deepStackPresetFor('sigmoid'), 'deep-sigmoid');
+    assert.equal(deepStackPresetFor('relu'), 'deep-relu-he', 'not the batch-norm preset');
+    assert.equal(deepStackPresetFor('selu'), 'selu');
+    assert.equal(deepStackPresetFor('gelu'), undefined);
+    const gelu = commandArgs(markdownFor('y = F.gelu(x)', 'F.gelu'), VISUALIZE_COMMAND) as object[];
+    assert.deepEqual(gelu, [{ activation: 'gelu', params: {}, depth: 10 }]);
   });
 
   it('keeps every table row to two cells, escaping pipes inside formulas', () => {
