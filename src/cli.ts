@@ -216,15 +216,23 @@ async function train(options: TrainOptions, io: CliIo): Promise<number> {
       divergence,
       createdAt: new Date().toISOString(),
     };
-    writeReport(options.report, run);
+    try {
+      writeReport(options.report, run);
+    } catch (error) {
+      throw new InputError(`cannot write the report ${options.report}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     reportPath = path.resolve(options.report);
   }
   let savedPath: string | undefined;
   if (options.save !== undefined && !divergence) {
-    saveModelFile(options.save, modelFromNetwork(trainer.network, {
-      inputNames: data.inputNames, targetName: data.targetName, task: data.task, ...(data.classes ? { classes: data.classes } : {}),
-      standardisation: { mean: Array.from(data.mean), std: Array.from(data.std) },
-    }));
+    try {
+      saveModelFile(options.save, modelFromNetwork(trainer.network, {
+        inputNames: data.inputNames, targetName: data.targetName, task: data.task, ...(data.classes ? { classes: data.classes } : {}),
+        standardisation: { mean: Array.from(data.mean), std: Array.from(data.std) },
+      }));
+    } catch (error) {
+      throw new InputError(`cannot write the model file ${options.save}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     savedPath = path.resolve(options.save);
   }
 

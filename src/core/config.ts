@@ -360,7 +360,9 @@ class ConfigParser {
         const absolute = path.resolve(path.dirname(this.configPath), file);
         const exists = this.options.fileExists ?? ((f: string) => fs.existsSync(f) && fs.statSync(f).isFile());
         if (file.trim().length === 0) this.error(fileNode, ['data', 'file'], 'data.file is empty');
-        else if (!exists(absolute)) {
+        else if (!this.options.fileExists && fs.existsSync(absolute) && fs.statSync(absolute).isDirectory()) {
+          this.error(fileNode, ['data', 'file'], `data.file '${file}' is a folder, not a data file`);
+        } else if (!exists(absolute)) {
           const folder = path.dirname(absolute);
           let names: string[] = [];
           try {
@@ -368,7 +370,7 @@ class ConfigParser {
           } catch {
             names = [];
           }
-          const guess = closestName(path.basename(file), names);
+          const guess = closestName(path.basename(file), names.filter(n => n !== path.basename(file)));
           const shown = guess ? path.join(path.dirname(file), guess) : undefined;
           this.error(fileNode, ['data', 'file'], `data.file '${file}' not found${shown ? ` — did you mean '${shown.replace(/\\/g, '/')}'?` : ` (looked in ${folder})`}`);
         }
@@ -1160,6 +1162,18 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
   } else {
     if (!presetConfigText) throw new Error('loadRun: a preset request needs presetConfigText (from presets.ts)');
     const dataPath = request.kind === 'dataset' ? path.resolve(request.dataPath) : undefined;
+    if (dataPath !== undefined) {
+      // Checked here: a preset's config is virtual, so its errors must not point into it.
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.statSync(dataPath);
+      } catch {
+        stat = undefined;
+      }
+      const shown = request.kind === 'dataset' ? request.dataPath : dataPath;
+      if (!stat) throw new InputError(`cannot open ${shown}: no such file`);
+      if (stat.isDirectory()) throw new InputError(`${shown} is a folder, not a data file`);
+    }
     configPath = dataPath ? path.join(path.dirname(dataPath), `${path.basename(dataPath)}.nn.json`) : path.resolve('builtin.nn.json');
     text = presetConfigText(request.preset, request.kind === 'dataset' ? { file: path.basename(request.dataPath) } : { builtin: request.builtin }, configPath);
   }

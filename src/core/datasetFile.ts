@@ -44,7 +44,9 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
     throw new InputError(`cannot open ${filePath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new InputError(`${filePath} is a folder, not a data file`);
+    const size = stat.size;
     if (size === 0) throw new InputError(`${label} is empty`);
     const format = formatOf(filePath);
     if (format === 'json') {

@@ -89,8 +89,11 @@ export function readModelFile(file: string): LoadedModel {
   const label = path.basename(file);
   let size: number;
   try {
-    size = fs.statSync(file).size;
-  } catch {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw new InputError(`${file} is a folder, not a model file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`cannot open model file ${file}: no such file`);
   }
   if (size > MAX_MODEL_BYTES) throw new InputError(`${label} is ${(size / 2 ** 20).toFixed(0)} MB: model files up to ${MAX_MODEL_BYTES / 2 ** 20} MB are read`);

@@ -7,6 +7,7 @@ import { configSchemaText } from '../../../src/core/configSchema';
 import { NETWORK_PRESETS, presetConfigText, presetRun } from '../../../src/core/presets';
 import { activationNames } from '../../../src/core/activations';
 import { InputError } from '../../../src/core/inputError';
+import { Trainer } from '../../../src/core/trainer';
 import type { ModuleSpec } from '../../../src/core/types';
 
 const root = path.resolve(__dirname, '../../..');
@@ -259,6 +260,13 @@ describe('loadRun', () => {
       assert.match(e.message, /did you mean 'spiral'\?.* \(and 1 more problem\)$/);
       return true;
     });
+  });
+
+  it('locates each linear layer at the path the engine probes report', async () => {
+    const run = await loadRun({ kind: 'builtin', builtin: 'xor', preset: 'residual' }, { epochs: 0 }, presetConfigText);
+    const probes = new Trainer(run.train, run.data).step0Diagnostics().layers;
+    assert.deepEqual(run.layerLocations.map(l => l.specPath), probes.map(p => p.path));
+    assert.deepEqual(run.layerLocations.map(l => l.index), probes.map(p => p.index));
   });
 
   it('runs a preset on a data file', async () => {
