@@ -193,6 +193,8 @@ class ConfigParser {
   private linearSources: PendingLayer[] = [];
   private linearCount = 0;
   private topInit?: InitSpec;
+  /** Linear modules written without units: allowed only on the output layer, checked once the list is read. */
+  private pendingAutoUnits: { node: JsonNode; path: Path; ordinal: number; list: ModuleSpec[]; index: number; depth: number }[] = [];
 
   constructor(private readonly issues: IssueList, private readonly configPath: string, private readonly options: ParseConfigOptions) {}
 
@@ -474,19 +476,22 @@ class ConfigParser {
     }
     const params: Record<string, number> = {};
     const raw: Record<string, unknown> = {};
+    const reported = new Set<string>();
     for (const prop of propertiesOf(node)) {
       raw[prop.key] = prop.value.value;
       const problems = validateActivationParams(name, { [prop.key]: prop.value.value });
+      problems.forEach(m => reported.add(m));
       if (problems.length > 0) {
         const known = Object.keys(ACTIVATIONS[name].defaults);
-        const guess = known.length > 0 && !(prop.key in ACTIVATIONS[name].paramDocs) ? closestName(prop.key, known) : undefined;
-        this.error(prop.key in ACTIVATIONS[name].paramDocs ? prop.value : prop.keyNode, [...p, prop.key], `${problems[0]}${guess ? ` — did you mean '${guess}'?` : ''}`);
+        const unknownKey = !(prop.key in ACTIVATIONS[name].paramDocs);
+        const guess = known.length > 0 && unknownKey ? closestName(prop.key, known) : undefined;
+        this.error(unknownKey ? prop.keyNode : prop.value, [...p, prop.key], `${problems[0]}${guess ? ` — did you mean '${guess}'?` : ''}`);
       } else {
         params[prop.key] = prop.value.value as number;
       }
     }
-    const together = validateActivationParams(name, raw).filter(m => !Object.keys(raw).some(k => m.includes(`"${k}"`) || m.startsWith(`${name}.${k} `)));
-    for (const m of together) this.error(node, p, m);
+    // Problems only the parameters together have (hardtanh's min below max), on the whole object.
+    for (const m of validateActivationParams(name, raw)) if (!reported.has(m)) this.error(node, p, m);
     return params;
   }
 
@@ -855,8 +860,6 @@ class ConfigParser {
       }
     }
   }
-
-  private pendingAutoUnits: { node: JsonNode; path: Path; ordinal: number; list: ModuleSpec[]; index: number; depth: number }[] = [];
 
   /** Map every linear layer to its source, and refuse "auto" widths anywhere but on the output layer. */
   private finishLayerLocations(network: NetworkTemplate): void {

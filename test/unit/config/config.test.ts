@@ -90,6 +90,14 @@ describe('config: errors with exact positions', () => {
     assert.match(issue(t, /dense/).message, /^unknown module type 'dense' — did you mean 'linear'\?/);
   });
 
+  it('reports a problem of the parameters together on the params object', () => {
+    const t = '{ "data": { "builtin": "xor" }, "hidden": [4], "activation": { "name": "hardtanh", "params": { "min": 0.5, "max": 0.2 } } }';
+    const found = issue(t, /hardtanh/);
+    assert.equal(found.message, 'hardtanh.min must be below hardtanh.max');
+    assert.equal(found.offset, t.indexOf('{ "min"'));
+    assert.equal(parseConfig(t.replace('0.5', '-0.5'), configAt).ok, true);
+  });
+
   it('accepts only the canonical activation names the schema lists, suggesting them for other spellings', () => {
     assert.equal(issue('{ "data": { "builtin": "xor" }, "hidden": [4], "activation": "ReLU" }', /activation/).message, "unknown activation 'ReLU' — did you mean 'relu'?");
     for (const name of activationNames()) {
