@@ -203,3 +203,79 @@ export type ToCompareWebview =
 export type FromCompareWebview =
   | { type: 'compareReady'; restored?: CompareState }
   | { type: 'compareVisualize'; activation: ActivationName; params: Record<string, number> };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Universal approximation (src/uat ↔ webview/uat, and the host ↔ dist/uatWorker.js). The webview builds and edits
+// the one-hidden-layer network itself (pure functions of src/core/uat.ts); only training runs in the worker.
+
+/** Where the Universal Approximation panel's data comes from. */
+export type UatSource =
+  | { kind: 'file'; dataPath: string; inputs?: (string | number)[]; target?: string | number }
+  | { kind: 'builtin'; builtin: string; samples?: number };
+
+/** The data as the panel draws it: original units, 1 or 2 inputs (x2 for the second). */
+export interface UatData {
+  label: string;
+  inputs: number;
+  inputNames: string[];
+  targetName: string;
+  x: number[];
+  x2?: number[];
+  y: number[];
+  /** A built-in set (its function gives the bump heights when it has one). */
+  builtin?: string;
+  notes: string[];
+}
+
+/** y(x) = outputBias + Σ v·σ(w·x + b); units 2k, 2k+1 are bump k. Same shape as core/uat's OneHiddenLayerNetwork. */
+export interface UatNetwork {
+  units: { w: number; b: number; v: number }[];
+  outputBias: number;
+}
+
+/** Gradient descent from the hand-built weights, or from a random initialisation of the same size. */
+export type UatTrainStart = 'handBuilt' | 'random';
+
+export interface UatTrainedCurve {
+  network: UatNetwork;
+  step: number;
+  loss: number;
+}
+
+/** What the panel keeps with setState (and the serializer hands back after a reload). */
+export interface UatState {
+  source?: UatSource;
+  /** The hand-built network (absent: build `bumps` bumps when the data arrives). */
+  network?: UatNetwork;
+  bumps: number;
+  /** Towers per side for two inputs. */
+  towers: number;
+  lr: number;
+  trained: Partial<Record<UatTrainStart, UatTrainedCurve>>;
+}
+
+/** Host → UAT webview. */
+export type ToUatWebview =
+  | { type: 'uatLoading'; label: string }
+  | { type: 'uatData'; source: UatSource; data: UatData }
+  | { type: 'uatError'; message: string }
+  | { type: 'uatTrainFrame'; start: UatTrainStart; curve: UatTrainedCurve }
+  | { type: 'uatTrainState'; start: UatTrainStart; running: boolean; detail?: string };
+
+/** UAT webview → host. */
+export type FromUatWebview =
+  | { type: 'uatReady'; restored?: UatState }
+  | { type: 'uatChooseData' }
+  | { type: 'uatTrain'; start: UatTrainStart; network: UatNetwork; lr: number; seed: number }
+  | { type: 'uatStopTraining'; start: UatTrainStart };
+
+/** Host → UAT training worker. `network` is the starting point; 'random' starts from the core's seeded init. */
+export type ToUatWorker =
+  | { type: 'uatTrain'; jobId: number; start: UatTrainStart; network: UatNetwork; x: number[]; y: number[]; lr: number; seed: number; maxSteps: number }
+  | { type: 'uatStop'; jobId: number };
+
+/** UAT training worker → host. Frames at most ~10 a second. */
+export type FromUatWorker =
+  | { type: 'uatFrame'; jobId: number; curve: UatTrainedCurve }
+  | { type: 'uatDone'; jobId: number; reason: 'steps' | 'stopped' | 'diverged' }
+  | { type: 'uatFailed'; jobId: number; message: string };
