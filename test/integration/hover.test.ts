@@ -53,6 +53,12 @@ describe('Activation hover', () => {
     assert.doesNotMatch(await hoverText(keras, 'step = 0'), /Largest slope/);
   });
 
+  it('answers in a *.nn.json config for its activation, not for other strings', async () => {
+    const config = await vscode.workspace.openTextDocument(fixture('examples/deep-sigmoid.nn.json'));
+    assert.match(await hoverText(config, '"sigmoid"'), /0\.25ⁿ/);
+    assert.doesNotMatch(await hoverText(config, 'xavier_uniform'), /Largest slope/);
+  });
+
   it('can be switched off with gradscope.hover.enabled', async () => {
     try {
       await setHoverEnabled(false);
