@@ -47,9 +47,9 @@ export interface OverfitRange {
 
 /**
  * Where validation loss rises while training loss falls: compares the mean over a trailing window with the
- * window before it. Small wiggles (under 1%) do not count.
+ * window before it. Small wiggles (validation up under 3%, training flat) and short blips do not count.
  */
-export function overfittingRanges(snapshots: readonly Snapshot[], minWindow = 3): OverfitRange[] {
+export function overfittingRanges(snapshots: readonly Snapshot[], minWindow = 4): OverfitRange[] {
   const n = snapshots.length;
   const window = Math.max(minWindow, Math.floor(n / 20));
   const ranges: OverfitRange[] = [];
@@ -71,7 +71,7 @@ export function overfittingRanges(snapshots: readonly Snapshot[], minWindow = 3)
     const valBefore = mean(i - 2 * window + 1, i - window + 1, s => s.valLoss);
     const trainNow = mean(i - window + 1, i + 1, s => s.loss);
     const trainBefore = mean(i - 2 * window + 1, i - window + 1, s => s.loss);
-    const flagged = valNow > valBefore * 1.01 && trainNow < trainBefore;
+    const flagged = valNow > valBefore * 1.03 && trainNow < trainBefore * 0.995;
     if (flagged) {
       const start = i - window + 1;
       if (open !== undefined && start <= open.to + 1) open.to = i;
@@ -81,7 +81,8 @@ export function overfittingRanges(snapshots: readonly Snapshot[], minWindow = 3)
       }
     }
   }
-  return ranges;
+  // A blip of noise is not overfitting: keep stretches that last at least a full window.
+  return ranges.filter(range => range.to - range.from + 1 >= 2 * window - 1);
 }
 
 /** Evenly spaced layer indices (always the first and the last) when a net has too many layers to draw each. */

@@ -19,6 +19,13 @@ const DEEP_SIGMOID = `// Ten sigmoid layers on the circle set
 
 type FirstSnapshot = { ok: true; snapshot: { epoch: number; step: number; loss: number } } | { ok: false; error: string };
 
+/** The tab model reaches the extension host asynchronously: wait a moment for the panel's tab. */
+async function waitForGradscopeTabs(count: number): Promise<vscode.Tab[]> {
+  const until = Date.now() + 10_000;
+  while (gradscopeTabs().length !== count && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 100));
+  return gradscopeTabs();
+}
+
 function gradscopeTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap(group => group.tabs)
     .filter(tab => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('gradscope.panel'));
@@ -56,15 +63,15 @@ describe('Visualize Network panel', function () {
     assert.ok(result.ok, `expected a snapshot, got: ${result.ok ? '' : result.error}`);
     assert.strictEqual(result.snapshot.step, 0);
     assert.ok(Number.isFinite(result.snapshot.loss) && result.snapshot.loss > 0, `loss ${result.snapshot.loss}`);
-    const tabs = gradscopeTabs();
-    assert.strictEqual(tabs.length, 1);
+    const tabs = await waitForGradscopeTabs(1);
+    assert.strictEqual(tabs.length, 1, `tabs: ${vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => t.label).join(', ')}`);
     assert.match(tabs[0].label, /Gradscope: visualize-deep-sigmoid\.nn\.json/);
   });
 
   it('trains a preset on a built-in dataset when asked by options (no quick picks)', async () => {
     const result = await vscode.commands.executeCommand<FirstSnapshot>(COMMAND, { builtin: 'circle', preset: 'deep-relu-he' });
     assert.ok(result?.ok, JSON.stringify(result));
-    assert.match(gradscopeTabs()[0]?.label ?? '', /circle \(built-in\)/);
+    assert.match((await waitForGradscopeTabs(1))[0]?.label ?? '', /circle \(built-in\)/);
   });
 
   it('answers a bad dataset with an error message, not an exception', async () => {
@@ -77,6 +84,6 @@ describe('Visualize Network panel', function () {
     assert.ok(result !== undefined && !result.ok, JSON.stringify(result));
     assert.match(result.error, /foo/);
     // The panel stays open to show the message (never a blank panel).
-    assert.strictEqual(gradscopeTabs().length, 1);
+    assert.strictEqual((await waitForGradscopeTabs(1)).length, 1);
   });
 });
