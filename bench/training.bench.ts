@@ -20,7 +20,7 @@ const chosen = workloads.filter(w => (option('workloads')?.split(',') ?? [w.id])
 const windowSeconds = option('window') ?? '1';
 const windowCount = option('windows') ?? '3';
 // synaptic compiles W3 (131k connections) to straight-line JS for minutes; past this a cell reports a timeout.
-const cellTimeoutMs = 90_000;
+const cellTimeoutMs = 60_000;
 
 function runCell(library: string, workload: string): CellResult {
   const cell = path.join(__dirname, 'lib', 'cell.ts');

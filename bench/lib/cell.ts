@@ -49,10 +49,18 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const runner = await (await loadSetup(library))(w, data);
   // Warm-up: let the JIT settle (and synaptic/tfjs compile) before timing.
-  const warmEnd = performance.now() + Math.max(300, windowMs / 2);
+  const warmStart = performance.now();
+  const warmMs = Math.max(300, windowMs / 2);
   let warmSteps = 0;
-  while (performance.now() < warmEnd || warmSteps < 3) { runner.step(); warmSteps++; }
+  let warmSamples = 0;
+  while (performance.now() - warmStart < warmMs || warmSteps < 3) { warmSamples += runner.step(); warmSteps++; }
+  const warmSeconds = (performance.now() - warmStart) / 1000;
   const setupMs = performance.now() - t0;
+  // Gradscope's windows each span at least one epoch, so the once-per-epoch snapshot of `gradscope+probes` is
+  // counted in every window and the two Gradscope rows compare like for like. (Peers keep the plain window: the
+  // slowest would need minutes per epoch, and nothing happens at their epoch boundaries.)
+  const epochMs = (1000 * w.samples * warmSeconds) / warmSamples;
+  const timedMs = library.startsWith('gradscope') ? Math.max(windowMs, 1.1 * epochMs) : windowMs;
   const windows: number[] = [];
   const cpuWindows: number[] = [];
   for (let k = 0; k < windowCount; k++) {
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
     do {
       samples += runner.step();
       elapsed = performance.now() - start;
-    } while (elapsed < windowMs);
+    } while (elapsed < timedMs);
     const cpu = process.cpuUsage(cpuStart);
     windows.push(samples / (elapsed / 1000));
     cpuWindows.push(samples / ((cpu.user + cpu.system) / 1e6));
