@@ -189,6 +189,25 @@ export function mergeWarnings(...lists: ProbeWarning[][]): ProbeWarning[] {
     (a.layerIndex ?? -1) - (b.layerIndex ?? -1) || order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
+/**
+ * Several warnings of one kind on layers written in one place (a `hidden` list or a `repeat`): one warning, the
+ * worst measurement's, naming the other layers, so one line does not carry a pile of near-identical diagnostics.
+ */
+export function combineWarnings(warnings: ProbeWarning[]): ProbeWarning {
+  if (warnings.length === 1) return warnings[0];
+  const worst = warnings.reduce((a, b) => (excess(b) > excess(a) ? b : a));
+  const others = warnings.filter(w => w !== worst && w.layerIndex !== undefined).map(w => w.layerIndex as number)
+    .sort((a, b) => a - b);
+  const also = others.length === 0 ? '' : ` Also ${others.length === 1 ? 'layer' : 'layers'} ${listIndices(others)} here.`;
+  return { ...worst, message: `${worst.message}${also}` };
+}
+
+/** "1, 2, 3" or "1–5" for a run of consecutive indices. */
+function listIndices(indices: number[]): string {
+  const consecutive = indices.every((value, i) => i === 0 || value === indices[i - 1] + 1);
+  return consecutive && indices.length > 2 ? `${indices[0]}–${indices[indices.length - 1]}` : indices.join(', ');
+}
+
 function assertNever(value: never): never {
   throw new Error(`unexpected value ${String(value)}`);
 }

@@ -1,12 +1,13 @@
 // The live config editor: as a `*.nn.json` is opened or edited, semantic diagnostics (debounced lightly), then a
 // probe in a worker (debounced ~400 ms after typing stops) whose per-layer numbers appear at the end of each layer's
 // line, as warnings with quick fixes, in a hover and in a CodeLens over the layers. Half-typed JSON keeps the last
-// good hints, dimmed and marked stale, on the lines the text moved them to.
+// good hints, dimmed and marked stale, on the lines the text moved them to. (Retraining an open Visualize Network
+// panel on save is the panel's own listener; it reads `gradscope.liveProbe.retrainOnSave`.)
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
-  divergenceWarning, FIXES_BY_KIND, gradientRatios, mergeWarnings, warningsFromSnapshot, type ConfigFixKind,
+  combineWarnings, divergenceWarning, FIXES_BY_KIND, gradientRatios, mergeWarnings, warningsFromSnapshot, type ConfigFixKind,
   type ProbeWarning, type ProbeWarningKind,
 } from '../../core/probeWarnings';
 import { configFixEdits, CONFIG_FIX_TITLES } from '../../core/configFixes';
@@ -108,7 +109,6 @@ export class LiveConfigInsight implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument(document => this.opened(document)),
       vscode.workspace.onDidChangeTextDocument(event => this.changed(event)),
       vscode.workspace.onDidCloseTextDocument(document => this.closed(document)),
-      vscode.workspace.onDidSaveTextDocument(document => this.saved(document)),
       vscode.window.onDidChangeVisibleTextEditors(editors => {
         for (const editor of editors) this.probeIfUnprobed(editor.document);
         this.renderAllDecorations();
@@ -188,14 +188,6 @@ export class LiveConfigInsight implements vscode.Disposable {
     this.states.delete(key);
     this.diagnostics.delete(document.uri);
     this.codeLensChanged.fire();
-  }
-
-  private saved(document: vscode.TextDocument): void {
-    if (!isNetworkConfig(document) || !this.settings.retrainOnSave) return;
-    // The panel engineer's command retrains an open "Visualize Network" panel showing this config, if there is one.
-    void vscode.commands.getCommands(true).then(commands => {
-      if (commands.includes(RETRAIN_COMMAND)) void vscode.commands.executeCommand(RETRAIN_COMMAND, document.uri);
-    });
   }
 
   private probeAll(): void {
@@ -372,6 +364,8 @@ export class LiveConfigInsight implements vscode.Disposable {
     if (!this.settings.enabled) return diagnostics;
     const good = state.good;
     const analysis = state.analysis;
+    // Warnings of one kind on the same span (layers written by one `hidden` or `repeat`) become one diagnostic.
+    const grouped = new Map<string, { range: vscode.Range; warnings: ProbeWarning[] }>();
     for (const warning of this.warnings(state)) {
       let range: vscode.Range | undefined;
       if (warning.layerIndex !== undefined) {
@@ -388,6 +382,13 @@ export class LiveConfigInsight implements vscode.Disposable {
         range = span ? spanRange(span) : new vscode.Range(0, 0, 0, 1);
       }
       if (!range) continue;
+      const key = `${warning.kind}@${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+      const group = grouped.get(key) ?? { range, warnings: [] };
+      group.warnings.push(warning);
+      grouped.set(key, group);
+    }
+    for (const { range, warnings } of grouped.values()) {
+      const warning = combineWarnings(warnings);
       const diagnostic = new vscode.Diagnostic(range, state.stale ? `${warning.message} (stale: from the last version that parsed)` : warning.message,
         warning.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
       diagnostic.source = DIAGNOSTIC_SOURCE;
@@ -484,9 +485,6 @@ export class LiveConfigInsight implements vscode.Disposable {
     return actions;
   }
 }
-
-/** Exposed by the panel: retrains an open panel whose run comes from this config (no-op when none). */
-const RETRAIN_COMMAND = 'gradscope.retrainConfig';
 
 function safeAnalyze(text: string, configPath: string): ConfigAnalysis {
   try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Distribution, LayerProbe, Snapshot } from '../../../src/core/types';
 import {
-  DEFAULT_PROBE_THRESHOLDS, divergenceWarning, formatNumber, formatRatio, gradientRatios, mergeWarnings,
+  combineWarnings, DEFAULT_PROBE_THRESHOLDS, divergenceWarning, formatNumber, formatRatio, gradientRatios, mergeWarnings,
   warningsFromSnapshot,
 } from '../../../src/core/probeWarnings';
 
@@ -79,5 +79,16 @@ describe('probe warnings', () => {
     assert.deepEqual(merged.map(w => `${w.kind}:${w.when}`),
       ['diverged:at step 37', 'vanishing:at step 0', 'saturated:after 200 steps']);
     assert.match(merged[0].message, /learning rate 2: loss became NaN/);
+  });
+
+  it('combines warnings on layers written in one place into the worst one, naming the others', () => {
+    const s = snapshot([layer(0, 'sigmoid', 1e-7), layer(1, 'sigmoid', 1e-6), layer(2, 'sigmoid', 1e-5), layer(3, 'sigmoid', 2e-4), layer(4, 'linear', 1)]);
+    const warnings = warningsFromSnapshot(s, DEFAULT_PROBE_THRESHOLDS, 'at step 0');
+    assert.equal(warnings.length, 4);
+    const combined = combineWarnings(warnings);
+    assert.equal(combined.layerIndex, 0);
+    assert.equal(combined.measured, 1e-7);
+    assert.match(combined.message, /1\/1e7 of the output.* Also layers 1–3 here\.$/);
+    assert.equal(combineWarnings([warnings[2]]), warnings[2]);
   });
 });
