@@ -72,7 +72,7 @@ export interface ConfigRun {
   name?: string;
   /** Absolute path of the config file. */
   configPath: string;
-  data: DataSpec & { task?: Task; header?: boolean };
+  data: DataSpec;
   network: NetworkTemplate;
   /** The loss written in the config; undefined: chosen from the task. */
   loss?: LossName;

@@ -189,6 +189,10 @@ export interface DataSpec {
   samples?: number;
   /** Past this many rows, sample uniformly (seeded) and say so. */
   rowLimit?: number;
+  /** Force the task instead of detecting it from the target. */
+  task?: Task;
+  /** CSV/TSV: whether the first row holds column names (default: detected). */
+  header?: boolean;
 }
 
 /** One split of the data, as numbers: x row-major (n × d), y as in Dataset. */
