@@ -164,8 +164,9 @@ export class DatasetBuilder {
       const cell = readCell(raw);
       if (cell.kind === 'missing') return this.skip(rowRef, field, fieldColumns);
       if (cell.kind === 'text') {
+        const hint = /^[+-]?\d+,\d+$/.test(cell.text) ? ` (a decimal comma? numbers are read with '.' as the decimal point)` : '';
         throw new InputError(
-          `column '${this.columnNames[field]}' (${field + 1}): '${clip(cell.text)}' is not a number`,
+          `column '${this.columnNames[field]}' (${field + 1}): '${clip(cell.text)}' is not a number${hint}`,
           this.locate(rowRef, field, fieldColumns),
         );
       }

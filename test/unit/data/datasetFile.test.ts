@@ -78,6 +78,10 @@ describe('dataset files: CSV and TSV', () => {
     });
   });
 
+  it('hints at a decimal comma', () => {
+    assert.throws(() => parseDatasetText('x;y\n1,5;2\n', 'eu.csv'), inputError(/'1,5' is not a number \(a decimal comma\? numbers are read with '\.' as the decimal point\)/, { line: 2, column: 1 }));
+  });
+
   it('points at the right line after a quoted field with newlines', () => {
     const text = 'note,x,y\n"multi\nline",1,2\n"ok",oops,3\n';
     assert.throws(() => parseDatasetText(text, 'n.csv', { inputs: ['x'], target: 'y' }), inputError(/'oops' is not a number/, { line: 4, column: 6 }));
