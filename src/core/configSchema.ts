@@ -263,7 +263,6 @@ export function buildConfigSchema(): object {
   const column = { oneOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }] };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://gradscope.dev/schema/gradscope.nn.schema.json',
     title: 'Gradscope network config (*.nn.json)',
     description: 'A network and its data for Gradscope. JSON with comments and trailing commas.',
     type: 'object',
