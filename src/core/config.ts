@@ -742,7 +742,7 @@ class ConfigParser {
       }
       type = String(typeProp.value.value);
     } else if (own.has('units')) type = 'linear';
-    else if (own.has('count') || own.has('repeat')) type = 'repeat';
+    else if (own.has('count')) type = 'repeat';
     else {
       this.error(node, p, `this module has no 'type' (${MODULE_TYPES.join(', ')}, or an activation name)`);
       return;

@@ -213,7 +213,8 @@ export function buildConfigSchema(): object {
   const moduleList = { type: 'array', items: moduleRef };
   const moduleSchemas = [
     {
-      type: 'object', description: MODULE_KEYS.linear.type, required: ['type'], additionalProperties: false,
+      // The type may be left out when `units` is given, as the parser reads it.
+      type: 'object', description: MODULE_KEYS.linear.type, anyOf: [{ required: ['type'] }, { required: ['units'] }], additionalProperties: false,
       properties: describedProperties(MODULE_KEYS.linear, {
         type: { const: 'linear' },
         units: { oneOf: [units, { const: 'auto' }] },
@@ -232,7 +233,8 @@ export function buildConfigSchema(): object {
     {
       type: 'object', description: 'An activation module named by its type, e.g. { "type": "relu" }.', required: ['type'], additionalProperties: false,
       properties: {
-        type: { description: 'The activation, named directly as the module type.', ...activationName },
+        // "linear" as a type is the linear module, so the identity activation is only reachable by name.
+        type: { description: 'The activation, named directly as the module type.', type: 'string', enum: activationNamesList.filter(n => !(MODULE_TYPES as readonly string[]).includes(n)) },
         params: { description: MODULE_KEYS.activation.params, type: 'object', additionalProperties: { type: 'number' } },
         perUnit: { description: MODULE_KEYS.activation.perUnit, type: 'boolean' },
       },
