@@ -141,7 +141,10 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const playButton = button('btn-play', 'play', 'Play', 'Resume training (Space)', { keys: 'Space', className: 'toolbar-button primary' });
   const playLabel = playButton.querySelector('.button-label') as HTMLElement;
   const setPlayIcon = (running: boolean): void => {
-    playButton.querySelector('svg')?.replaceWith(icon(running ? 'pause' : 'play'));
+    const wanted = running ? 'pause' : 'play';
+    const current = playButton.querySelector('svg');
+    if (current?.classList.contains(`icon-${wanted}`) === true) return;
+    current?.replaceWith(icon(wanted));
   };
   const stepBatchButton = button('btn-step-batch', 'stepBatch', 'Step batch', 'Train one batch (.)', { keys: '.' });
   const stepEpochButton = button('btn-step-epoch', 'stepEpoch', 'Step epoch', 'Train one epoch (E)', { keys: 'e' });

@@ -152,6 +152,19 @@ describe('Compare Activations page', function () {
     assert.deepEqual(rows.map(r => r[0]), ['selu', 'serlu', 'leaky_relu (slope 0.2)']);
     assert.equal(rows[2][2], '0.6', 'E[f′(z)] = ½(1 + 0.2) for a slope of 0.2');
     assert.equal(await page.isChecked('#pick-leaky_relu'), true);
+    // Edit the slope with the keyboard: E[f′(z)] = ½(1 + a) follows.
+    await page.focus('#param-leaky_relu-slope');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0.5');
+    await page.keyboard.press('Enter');
+    assert.equal((await tableRows(page))[2][2], '0.75');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'param-leaky_relu-slope');
+    assert.deepEqual((await page.evaluate('window.__state') as CompareState).params.leaky_relu, { slope: 0.5 });
+    await page.focus('#param-selu-lambda');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('-1');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.$eval('#param-selu-lambda', el => (el as HTMLInputElement).validationMessage), 'selu.lambda must be > 0');
     await page.close();
   });
 });

@@ -117,6 +117,36 @@ describe('RunSession with the training worker (Node)', function () {
     assert.equal(s.state, 'error');
   });
 
+  it('points a config mistake at its line and column', async () => {
+    const { session: s, messages } = session();
+    const configPath = path.join(dir, 'typo.nn.json');
+    const text = '{\n  "data": { "builtin": "sine" },\n  "hidden": [8, 8],\n  "activation": "sigmod"\n}\n';
+    s.start({ kind: 'config', configPath, configText: text }, 'typo.nn.json');
+    const first = await s.firstSnapshot();
+    assert.equal(first.ok, false);
+    const error = messages.find(m => m.type === 'error');
+    assert.ok(error?.type === 'error');
+    assert.match(error.message, /sigmod.*sigmoid/);
+    assert.deepEqual([error.location?.file, error.location?.line], [configPath, 4]);
+  });
+
+  it('stops at divergence with the epoch, the last finite snapshot and a suggestion', async () => {
+    const { session: s, messages } = session();
+    const text = '{ "data": { "builtin": "sine", "samples": 200 }, "hidden": [16, 16], "activation": "relu", "optimizer": { "type": "sgd", "lr": 1000 }, "epochs": 50, "seed": 1 }';
+    s.start({ kind: 'config', configPath: path.join(dir, 'explode.nn.json'), configText: text }, 'explode', { snapshotEvery: 1 });
+    await waitFor(() => s.state === 'diverged');
+    const diverged = messages.find(m => m.type === 'diverged');
+    assert.ok(diverged?.type === 'diverged');
+    assert.match(diverged.info.message, /diverged at epoch \d+, step \d+/);
+    assert.match(diverged.info.message, /learning rate|clipNorm/);
+    const frames = messages.flatMap(m => (m.type === 'frames' ? m.frames : []));
+    assert.ok(frames.length > 0 && frames.every(f => Number.isFinite(f.snapshot.loss)));
+    // Play after divergence does nothing: the run stays stopped.
+    s.control('play');
+    await new Promise(resolve => setTimeout(resolve, 300));
+    assert.equal(s.state, 'diverged');
+  });
+
   it('stops the worker on dispose', async () => {
     const { session: s } = session();
     s.start({ kind: 'builtin', builtin: 'sine', preset: 'one-hidden' }, 'sine');

@@ -5,7 +5,7 @@ import {
   CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import { ACTIVATIONS, activationNames } from '../../src/core/activations';
+import { ACTIVATIONS, activationNames, validateActivationParams } from '../../src/core/activations';
 import { activationFacts, compoundThroughLayers, formatNumber } from '../../src/core/activationFacts';
 import type { ActivationName } from '../../src/core/types';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
@@ -285,6 +285,7 @@ function updateTable(): void {
       element('th', { scope: 'col', textContent: 'E[f′(z)]' } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: `E[f′(z)]ⁿ, n = ${depth}` } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: `max slopeⁿ, n = ${depth}` } as Partial<HTMLTableCellElement>),
+      element('th', { scope: 'col', textContent: 'Parameters' } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: '' } as Partial<HTMLTableCellElement>),
     ]),
   ]);
@@ -303,14 +304,42 @@ function updateTable(): void {
       element('td', { textContent: formatNumber(facts.expectedSlope, 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.expectedSlope, depth), 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.maxSlope, depth), 3) }),
+      element('td', { className: 'params' }, parameterInputs(name, facts.params)),
       element('td', {}, [button]),
     ]);
     body.append(row);
   }
   if (state.selected.length === 0) {
-    body.append(element('tr', {}, [element('td', { colSpan: 6, textContent: 'Pick one or more activations above.' } as Partial<HTMLTableCellElement>)]));
+    body.append(element('tr', {}, [element('td', { colSpan: 7, textContent: 'Pick one or more activations above.' } as Partial<HTMLTableCellElement>)]));
   }
   table.replaceChildren(table.caption ?? element('caption'), head, body);
+}
+
+/** One number input per parameter of the table's entry (a leaky slope, ELU's α, softplus' β …). */
+function parameterInputs(name: ActivationName, current: Record<string, number>): HTMLElement[] {
+  const info = ACTIVATIONS[name];
+  return Object.keys(info.defaults).map(key => {
+    const id = `param-${name}-${key}`;
+    const input = element<HTMLInputElement>('input', { type: 'number', id, step: 'any', value: String(current[key]) });
+    input.title = info.paramDocs[key]?.description ?? key;
+    input.addEventListener('change', () => {
+      if (!state) return;
+      const value = Number(input.value);
+      const next = { ...current, [key]: value };
+      const problems = input.value.trim() === '' ? [`${name}.${key} needs a number`] : validateActivationParams(name, next);
+      input.setCustomValidity(problems.join('; '));
+      if (problems.length) {
+        input.reportValidity();
+        return;
+      }
+      state.params[name] = next;
+      save();
+      refreshAll();
+      // The table was rebuilt: keep the keyboard where it was.
+      document.getElementById(id)?.focus();
+    });
+    return element('label', { className: 'param' }, [`${key} `, input]);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
