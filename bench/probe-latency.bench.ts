@@ -142,14 +142,14 @@ async function main(): Promise<void> {
   loopDelay.enable();
   const latencies: { hints: number; trained: number; hintCount: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    // Type a new learning rate character by character: "0.1" → "0.0" + digits, one keystroke each.
+    // Type a new learning rate, one key every KEYSTROKE_GAP_MS: "0.015", "0.025", …
     const typed = `0.0${round + 1}5`;
     const done = new Promise<{ hints: number; trained: number; hintCount: number }>(resolve => { resolveRound = resolve; });
-    const lrAt = text.indexOf('"lr": ') + 6;
-    const lrEnd = text.indexOf(' }', lrAt);
-    text = text.slice(0, lrAt) + text.slice(lrEnd);
+    // Select the old value and delete it, then type the new one.
+    const lrAt = text.indexOf('"lr": ') + '"lr": '.length;
+    text = text.slice(0, lrAt) + text.slice(text.indexOf(' }', lrAt));
     for (const ch of typed) {
-      const at = text.indexOf('"lr": ') + 6 + (text.slice(text.indexOf('"lr": ') + 6).indexOf(' }'));
+      const at = text.indexOf(' }', lrAt);
       text = text.slice(0, at) + ch + text.slice(at);
       // What LiveConfigInsight.changed does per keystroke.
       timed('keystroke', () => {
