@@ -209,7 +209,8 @@ function wasmProduct(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Plain JS path (exported for the tests and the benchmark).
+// Plain JS path (exported for the tests and the benchmark). Stores are written out in place rather than through
+// helpers: a call that is not inlined boxes each double argument, an allocation per tile.
 
 /** C[m×n] (+)= A[m×k] · B[k×n] */
 export function gemmNNJs(
@@ -231,8 +232,18 @@ export function gemmNNJs(
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      const o = i * n + j;
-      store4x4(c, o, n, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      const o0 = i * n + j, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      if (accumulate) {
+        c[o0] += c00; c[o0 + 1] += c01; c[o0 + 2] += c02; c[o0 + 3] += c03;
+        c[o1] += c10; c[o1 + 1] += c11; c[o1 + 2] += c12; c[o1 + 3] += c13;
+        c[o2] += c20; c[o2 + 1] += c21; c[o2 + 2] += c22; c[o2 + 3] += c23;
+        c[o3] += c30; c[o3 + 1] += c31; c[o3 + 2] += c32; c[o3 + 3] += c33;
+      } else {
+        c[o0] = c00; c[o0 + 1] = c01; c[o0 + 2] = c02; c[o0 + 3] = c03;
+        c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+        c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
+        c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
+      }
     }
     for (let j = n4; j < n; j++) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
@@ -240,7 +251,12 @@ export function gemmNNJs(
         const y = b[bp];
         c0 += a[a0 + p] * y; c1 += a[a1 + p] * y; c2 += a[a2 + p] * y; c3 += a[a3 + p] * y;
       }
-      storeColumn4(c, i * n + j, n, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + n] += c1; c[o + 2 * n] += c2; c[o + 3 * n] += c3;
+      } else {
+        c[o] = c0; c[o + n] = c1; c[o + 2 * n] = c2; c[o + 3 * n] = c3;
+      }
     }
   }
   for (let i = m4; i < m; i++) {
@@ -251,7 +267,12 @@ export function gemmNNJs(
         const x = a[a0 + p];
         c0 += x * b[bp]; c1 += x * b[bp + 1]; c2 += x * b[bp + 2]; c3 += x * b[bp + 3];
       }
-      storeRow4(c, i * n + j, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + 1] += c1; c[o + 2] += c2; c[o + 3] += c3;
+      } else {
+        c[o] = c0; c[o + 1] = c1; c[o + 2] = c2; c[o + 3] = c3;
+      }
     }
     for (let j = n4; j < n; j++) {
       let s = 0;
@@ -283,8 +304,18 @@ export function gemmNTJs(
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      const o = i * n + j;
-      store4x4(c, o, n, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      const o0 = i * n + j, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      if (accumulate) {
+        c[o0] += c00; c[o0 + 1] += c01; c[o0 + 2] += c02; c[o0 + 3] += c03;
+        c[o1] += c10; c[o1 + 1] += c11; c[o1 + 2] += c12; c[o1 + 3] += c13;
+        c[o2] += c20; c[o2 + 1] += c21; c[o2 + 2] += c22; c[o2 + 3] += c23;
+        c[o3] += c30; c[o3 + 1] += c31; c[o3 + 2] += c32; c[o3 + 3] += c33;
+      } else {
+        c[o0] = c00; c[o0 + 1] = c01; c[o0 + 2] = c02; c[o0 + 3] = c03;
+        c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+        c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
+        c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
+      }
     }
     for (let j = n4; j < n; j++) {
       const b0 = j * k;
@@ -293,7 +324,12 @@ export function gemmNTJs(
         const y = b[b0 + p];
         c0 += a[a0 + p] * y; c1 += a[a1 + p] * y; c2 += a[a2 + p] * y; c3 += a[a3 + p] * y;
       }
-      storeColumn4(c, i * n + j, n, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + n] += c1; c[o + 2 * n] += c2; c[o + 3 * n] += c3;
+      } else {
+        c[o] = c0; c[o + n] = c1; c[o + 2 * n] = c2; c[o + 3 * n] = c3;
+      }
     }
   }
   for (let i = m4; i < m; i++) {
@@ -305,7 +341,12 @@ export function gemmNTJs(
         const x = a[a0 + p];
         c0 += x * b[b0 + p]; c1 += x * b[b1 + p]; c2 += x * b[b2 + p]; c3 += x * b[b3 + p];
       }
-      storeRow4(c, i * n + j, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + 1] += c1; c[o + 2] += c2; c[o + 3] += c3;
+      } else {
+        c[o] = c0; c[o + 1] = c1; c[o + 2] = c2; c[o + 3] = c3;
+      }
     }
     for (let j = n4; j < n; j++) {
       const b0 = j * k;
@@ -336,8 +377,18 @@ export function gemmTNJs(
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      const o = i * n + j;
-      store4x4(c, o, n, accumulate, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+      const o0 = i * n + j, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      if (accumulate) {
+        c[o0] += c00; c[o0 + 1] += c01; c[o0 + 2] += c02; c[o0 + 3] += c03;
+        c[o1] += c10; c[o1 + 1] += c11; c[o1 + 2] += c12; c[o1 + 3] += c13;
+        c[o2] += c20; c[o2 + 1] += c21; c[o2 + 2] += c22; c[o2 + 3] += c23;
+        c[o3] += c30; c[o3 + 1] += c31; c[o3 + 2] += c32; c[o3 + 3] += c33;
+      } else {
+        c[o0] = c00; c[o0 + 1] = c01; c[o0 + 2] = c02; c[o0 + 3] = c03;
+        c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+        c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
+        c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
+      }
     }
     for (let j = n4; j < n; j++) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
@@ -345,7 +396,12 @@ export function gemmTNJs(
         const y = b[bp];
         c0 += a[ap] * y; c1 += a[ap + 1] * y; c2 += a[ap + 2] * y; c3 += a[ap + 3] * y;
       }
-      storeColumn4(c, i * n + j, n, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + n] += c1; c[o + 2 * n] += c2; c[o + 3 * n] += c3;
+      } else {
+        c[o] = c0; c[o + n] = c1; c[o + 2 * n] = c2; c[o + 3 * n] = c3;
+      }
     }
   }
   for (let i = m4; i < m; i++) {
@@ -355,7 +411,12 @@ export function gemmTNJs(
         const x = a[ap];
         c0 += x * b[bp]; c1 += x * b[bp + 1]; c2 += x * b[bp + 2]; c3 += x * b[bp + 3];
       }
-      storeRow4(c, i * n + j, accumulate, c0, c1, c2, c3);
+      const o = i * n + j;
+      if (accumulate) {
+        c[o] += c0; c[o + 1] += c1; c[o + 2] += c2; c[o + 3] += c3;
+      } else {
+        c[o] = c0; c[o + 1] = c1; c[o + 2] = c2; c[o + 3] = c3;
+      }
     }
     for (let j = n4; j < n; j++) {
       let s = 0;
@@ -363,34 +424,5 @@ export function gemmTNJs(
       const o = i * n + j;
       c[o] = accumulate ? c[o] + s : s;
     }
-  }
-}
-
-function store4x4(
-  c: Float64Array, o: number, n: number, accumulate: boolean,
-  c00: number, c01: number, c02: number, c03: number, c10: number, c11: number, c12: number, c13: number,
-  c20: number, c21: number, c22: number, c23: number, c30: number, c31: number, c32: number, c33: number,
-): void {
-  storeRow4(c, o, accumulate, c00, c01, c02, c03);
-  storeRow4(c, o + n, accumulate, c10, c11, c12, c13);
-  storeRow4(c, o + 2 * n, accumulate, c20, c21, c22, c23);
-  storeRow4(c, o + 3 * n, accumulate, c30, c31, c32, c33);
-}
-
-function storeRow4(c: Float64Array, o: number, accumulate: boolean, v0: number, v1: number, v2: number, v3: number): void {
-  if (accumulate) {
-    c[o] += v0; c[o + 1] += v1; c[o + 2] += v2; c[o + 3] += v3;
-  } else {
-    c[o] = v0; c[o + 1] = v1; c[o + 2] = v2; c[o + 3] = v3;
-  }
-}
-
-function storeColumn4(
-  c: Float64Array, o: number, n: number, accumulate: boolean, v0: number, v1: number, v2: number, v3: number,
-): void {
-  if (accumulate) {
-    c[o] += v0; c[o + n] += v1; c[o + 2 * n] += v2; c[o + 3 * n] += v3;
-  } else {
-    c[o] = v0; c[o + n] = v1; c[o + 2 * n] = v2; c[o + 3 * n] = v3;
   }
 }
