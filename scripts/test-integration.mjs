@@ -70,6 +70,9 @@ async function chooseVSCode() {
 
 async function runWithTestElectron(workspace, resultsFile) {
   const { runTests } = await import('@vscode/test-electron');
+  if (process.platform === 'linux' && !process.env.DISPLAY) {
+    log('no DISPLAY: VS Code desktop needs one on Linux (run under xvfb-run, or GRADSCOPE_VSCODE=code-server)');
+  }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-electron-ud-'));
   try {
     const code = await runTests({

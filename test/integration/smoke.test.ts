@@ -71,6 +71,16 @@ describe('Gradscope in a real VS Code', () => {
     for (const c of contributed) assert.ok(c.title && c.title.trim().length > 0, `${c.command} has no title`);
   });
 
+  it('describes every setting it contributes', () => {
+    const sections = [extension.packageJSON.contributes?.configuration ?? []].flat() as { properties?: Record<string, { description?: string; markdownDescription?: string }> }[];
+    const settings = sections.flatMap(section => Object.entries(section.properties ?? {}));
+    const undescribed = settings.filter(([, schema]) => !(schema.description ?? schema.markdownDescription)?.trim()).map(([key]) => key);
+    assert.deepStrictEqual(undescribed, [], `settings without a description: ${undescribed.join(', ')}`);
+    // each one is known to VS Code's configuration service with the default the manifest declares
+    const configuration = vscode.workspace.getConfiguration();
+    for (const [key] of settings) assert.notStrictEqual(configuration.inspect(key)?.defaultValue, undefined, `${key} has no default`);
+  });
+
   it('activates only on specific events, never on startup', () => {
     const events = (extension.packageJSON.activationEvents ?? []) as string[];
     assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `activationEvents: ${events.join(', ')}`);
