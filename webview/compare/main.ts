@@ -316,9 +316,11 @@ function updateTable(): void {
 }
 
 /** One number input per parameter of the table's entry (a leaky slope, ELU's α, softplus' β …). */
-function parameterInputs(name: ActivationName, current: Record<string, number>): HTMLElement[] {
+function parameterInputs(name: ActivationName, current: Record<string, number>): (HTMLElement | string)[] {
   const info = ACTIVATIONS[name];
-  return Object.keys(info.defaults).map(key => {
+  const keys = Object.keys(info.defaults);
+  if (keys.length === 0) return ['—'];
+  return keys.map(key => {
     const id = `param-${name}-${key}`;
     const input = element<HTMLInputElement>('input', { type: 'number', id, step: 'any', value: String(current[key]) });
     input.title = info.paramDocs[key]?.description ?? key;
