@@ -32,8 +32,6 @@ export interface ActivationFacts {
   zeroCentred: boolean;
   /** E[f′(z)] for z ~ N(0, 1): the typical factor a layer applies to the gradient when its inputs are standardised. */
   expectedSlope: number;
-  /** √E[f′(z)²] for z ~ N(0, 1): the factor on the gradient's norm. */
-  rmsSlope: number;
 }
 
 /** The fraction of the largest slope below which a unit counts as saturated (as the engine's probes count it). */
@@ -87,10 +85,9 @@ function computeFacts(activation: BoundActivation): ActivationFacts {
   const dead = saturates.dead.map(toRange);
   const maxSlopeWhere = defaultParams ? info.maxSlope.where : whereMaxSlope(activation, maxSlope, info.maxSlope.where);
   const expectedSlope = gaussianExpectation(x => activation.df(x));
-  const rmsSlope = Math.sqrt(gaussianExpectation(x => activation.df(x) ** 2));
   return {
     name: activation.name, params: activation.params, maxSlope, maxSlopeWhere, saturating, dead,
-    zeroCentred: info.zeroCentred, expectedSlope, rmsSlope,
+    zeroCentred: info.zeroCentred, expectedSlope,
   };
 }
 
