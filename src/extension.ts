@@ -3,11 +3,13 @@ import type * as vscode from 'vscode';
 import { registerActivationPreviews } from './editor/hoverProvider';
 import { registerLiveConfigInsight } from './editor/config/liveProbe';
 import { registerVisualizeNetwork } from './panel/registerVisualizeNetwork';
+import { registerUniversalApproximation } from './uat/uatPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerActivationPreviews(context);
   registerLiveConfigInsight(context);
   registerVisualizeNetwork(context);
+  registerUniversalApproximation(context);
 }
 
 export function deactivate(): void {}

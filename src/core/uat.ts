@@ -3,6 +3,7 @@
 // weights +h and −h make a bump of height h; N bumps follow any continuous function. In two inputs, x- and y-steps
 // combine into towers. Pure: the panel's webview, its worker, the CLI and the tests share these functions.
 import { sigmoid } from './activations';
+import { findBuiltinDataset, nielsenFunction } from './builtinDatasets';
 import type { ModuleParams } from './network';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,6 +87,11 @@ export function dataRange(values: ArrayLike<number>): [number, number] {
   if (!(lo <= hi)) return [0, 1];
   // A single distinct x still gets an interval to put bumps on.
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+/** A built-in set's own function, when "Build N bumps" should take f(midpoint) instead of the data's means. */
+export function knownFunctionFor(builtin: string | undefined): ((x: number) => number) | undefined {
+  return builtin !== undefined && findBuiltinDataset(builtin)?.name === 'nielsen' ? nielsenFunction : undefined;
 }
 
 /** Where the heights come from: the data (mean target per interval) or a known function (its value at the midpoint). */

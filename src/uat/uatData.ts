@@ -1,7 +1,7 @@
 // The data the Universal Approximation panel and `gradscope uat` work on: a file's 1 or 2 input columns and a
 // target, or a built-in set, as plain arrays in original units (no split, no standardisation: the steps sit at
 // positions the user reads off the x axis). No vscode import, so the CLI and the tests use it too.
-import { findBuiltinDataset, generateBuiltinDataset, nielsenFunction } from '../core/builtinDatasets';
+import { findBuiltinDataset, generateBuiltinDataset } from '../core/builtinDatasets';
 import { readDatasetFile, type ReadDatasetOptions } from '../core/datasetFile';
 import { InputError } from '../core/inputError';
 import type { Dataset } from '../core/types';
@@ -11,10 +11,7 @@ import type { UatData, UatSource } from '../protocol';
 export const UAT_ROW_LIMIT = 5000;
 export const UAT_BUILTIN_SAMPLES = 500;
 
-/** A built-in set's own function, when the heights of "Build N bumps" should be f(midpoint) instead of data means. */
-export function builtinFunction(name: string): ((x: number) => number) | undefined {
-  return findBuiltinDataset(name)?.name === 'nielsen' ? nielsenFunction : undefined;
-}
+export { knownFunctionFor as builtinFunction } from '../core/uat';
 
 export function uatDataFromDataset(dataset: Dataset, label: string, builtin?: string): UatData {
   if (dataset.d !== 1 && dataset.d !== 2) {
