@@ -111,6 +111,29 @@ ${block.repeat(9)}    { "type": "linear" }
     assert.deepEqual(after.warnings.filter(w => w.kind === 'saturated'), []);
   });
 
+  it('finds dead ReLU units after training at a high learning rate; lowering it 10× keeps them alive', async () => {
+    const hot = `{
+  "data": { "builtin": "circle", "samples": 300 },
+  "hidden": [32, 32, 32, 32],
+  "activation": "relu",
+  "optimizer": { "type": "sgd", "lr": 2 },
+  "seed": 1
+}`;
+    // A generous budget: exactly 200 steps, however busy the machine, so the result is the seed's.
+    const steps = { maxSteps: 200, timeBudgetMs: 60_000 };
+    const before = await probe(hot, undefined, steps);
+    const trained = before.snapshots.find(s => s.phase === 'trained');
+    assert.equal(trained?.steps, 200);
+    const dead = before.warnings.filter(w => w.kind === 'dead');
+    assert.ok(dead.length > 0, JSON.stringify(trained?.snapshot.layers.map(l => l.dead)));
+    const layer = trained!.snapshot.layers.find(l => l.index === dead[0].layerIndex)!;
+    assert.equal(dead[0].measured, layer.dead);
+    assert.ok(layer.dead > 0.5);
+    assert.match(dead[0].message, new RegExp(`${Math.round(layer.dead * 100)}% of layer ${layer.index}`));
+    const after = await probe(applyConfigFix(hot, 'lowerLr'), undefined, steps);
+    assert.deepEqual(after.warnings.filter(w => w.kind === 'dead'), []);
+  });
+
   it('warns of divergence at a huge learning rate, and lowering it 10× twice removes the warning', async () => {
     const hot = deepSigmoid.replace('"activation": "sigmoid"', '"activation": "relu"').replace('"init": "xavier_normal"', '"init": "he_normal"')
       .replace('"lr": 0.1', '"lr": 50');
