@@ -98,25 +98,31 @@ async function hostSide(): Promise<{ messages: { at: number; json: string }[] }>
   return { messages };
 }
 
+interface PanelStats { renders: number; lastRenderMs: number; maxRenderMs: number; totalRenderMs: number; layers: number; kept: number }
+interface BenchPage { evaluate(script: string): Promise<unknown> }
+interface Harness {
+  launchBrowser(): Promise<{ close(): Promise<void> }>;
+  openPanel(browser: unknown, theme: 'dark' | 'light', options: { width: number; height: number }): Promise<BenchPage>;
+}
+
 async function browserSide(messages: { at: number; json: string }[]): Promise<void> {
-  const { launchBrowser, openPanel } = await import('../test/webview/harness');
+  // The harness is browser-facing test code (DOM types): loaded by path so this Node-only file stays DOM-free.
+  const harness = (await import(path.join(ROOT, 'test', 'webview', 'harness'))) as Harness;
   await esbuild.build({ entryPoints: [path.join(ROOT, 'webview/main.ts')], outfile: path.join(ROOT, 'media/webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning', minify: true });
-  const browser = await launchBrowser();
+  const browser = await harness.launchBrowser();
   try {
-    const page = await openPanel(browser, 'dark', { width: 1400, height: 1200 });
+    const page = await harness.openPanel(browser, 'dark', { width: 1400, height: 1200 });
     // Replay at the recorded pace: the page sees what a live panel sees.
     const t0 = performance.now();
     for (const message of messages) {
       const wait = message.at - messages[0].at - (performance.now() - t0);
       if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
-      await page.evaluate(json => window.postMessage(JSON.parse(json), '*'), message.json);
+      await page.evaluate(`window.postMessage(${message.json}, '*')`);
     }
-    await page.evaluate(() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const stats = await page.evaluate(() => window.gradscopeStats);
-    const layers = await page.evaluate(() => window.gradscopePanel.store.meta?.layers.length ?? 0);
-    const kept = await page.evaluate(() => window.gradscopePanel.store.frames.length);
-    console.log(`\nPanel frame time (headless chromium, replaying the same ${messages.length} messages at their pace; ${layers} layers, ${kept} snapshots kept)`);
-    console.log(`  renders ${stats.renders} · mean ${(stats.totalRenderMs / Math.max(1, stats.renders)).toFixed(1)} ms · last ${stats.lastRenderMs.toFixed(1)} ms · max ${stats.maxRenderMs.toFixed(1)} ms per frame (all six charts)`);
+    await page.evaluate('new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    const stats = (await page.evaluate(`({ ...window.gradscopeStats, layers: window.gradscopePanel.store.meta?.layers.length ?? 0, kept: window.gradscopePanel.store.frames.length })`)) as PanelStats;
+    console.log(`\nPanel frame time (headless chromium, replaying the same ${messages.length} messages at their pace; ${stats.layers} layers, ${stats.kept} snapshots kept)`);
+    console.log(`  renders ${stats.renders} · mean ${(stats.totalRenderMs / Math.max(1, stats.renders)).toFixed(1)} ms · last ${stats.lastRenderMs.toFixed(1)} ms · max ${stats.maxRenderMs.toFixed(1)} ms per frame (charts on screen)`);
   } finally {
     await browser.close();
   }

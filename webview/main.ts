@@ -79,6 +79,7 @@ class GradscopePanel {
     this.wireControls();
     observeTheme(() => this.onThemeChange());
     new ResizeObserver(() => this.scheduleRender()).observe(this.elements.chartsGrid);
+    this.observeVisibility();
     window.gradscopeStats = { renders: 0, lastRenderMs: 0, maxRenderMs: 0, totalRenderMs: 0, messages: 0 };
     if (report !== undefined) this.loadReport(report);
     else {
@@ -207,6 +208,12 @@ class GradscopePanel {
     if (hasData) {
       const context: ChartContext = { store: this.store, palette: this.palette, settings: this.settings, tooltip: this.tooltip };
       for (const chart of this.charts) {
+        // Charts scrolled out of view wait until they come back (the observer schedules a render then).
+        if (!this.isOnScreen(chart)) {
+          this.staleCharts.add(chart);
+          continue;
+        }
+        this.staleCharts.delete(chart);
         try {
           chart.update(context);
         } catch (error) {
@@ -221,6 +228,41 @@ class GradscopePanel {
     stats.lastRenderMs = elapsed;
     stats.maxRenderMs = Math.max(stats.maxRenderMs, elapsed);
     stats.totalRenderMs += elapsed;
+  }
+
+  private readonly visibleCards = new Set<Element>();
+  private readonly staleCharts = new Set<PanelChart>();
+  private visibilityKnown = false;
+
+  private cardOf(chart: PanelChart): Element | null {
+    return document.getElementById(chart.canvasIds[0])?.closest('section') ?? null;
+  }
+
+  private isOnScreen(chart: PanelChart): boolean {
+    if (!this.visibilityKnown) return true;
+    const card = this.cardOf(chart);
+    return card === null || this.visibleCards.has(card);
+  }
+
+  private observeVisibility(): void {
+    if (typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver(entries => {
+      this.visibilityKnown = true;
+      let cameIntoView = false;
+      for (const entry of entries) {
+        if (entry.isIntersecting) {
+          if (!this.visibleCards.has(entry.target)) cameIntoView = true;
+          this.visibleCards.add(entry.target);
+        } else {
+          this.visibleCards.delete(entry.target);
+        }
+      }
+      if (cameIntoView && this.staleCharts.size > 0) this.scheduleRender();
+    }, { rootMargin: '200px 0px' });
+    for (const chart of this.charts) {
+      const card = this.cardOf(chart);
+      if (card !== null) observer.observe(card);
+    }
   }
 
   /** The non-chart parts: title, status line, banners, layer strip, control states. */
@@ -500,7 +542,9 @@ function statusText(state: RunState, latest: ReturnType<RunStore['latest']>, pro
     if (state === 'error') return 'not started';
     return progress === undefined ? 'waiting for the first snapshot…' : `epoch ${progress.epoch} · step ${progress.step}`;
   }
-  const parts = [`epoch ${latest.epoch}${epochs !== undefined ? `/${epochs}` : ''}`, `step ${latest.step}`, `loss ${formatNumber(latest.loss)}`];
+  // Between snapshots (a slow cadence) the worker's progress is newer than the last snapshot.
+  const now = progress !== undefined && progress.step > latest.step ? progress : latest;
+  const parts = [`epoch ${now.epoch}${epochs !== undefined ? `/${epochs}` : ''}`, `step ${now.step}`, `loss ${formatNumber(latest.loss)}`];
   if (latest.valLoss !== undefined) parts.push(`val ${formatNumber(latest.valLoss)}`);
   if (latest.accuracy !== undefined) parts.push(`acc ${formatPercent(latest.accuracy)}`);
   return parts.join(' · ');

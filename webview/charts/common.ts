@@ -56,9 +56,18 @@ export function valueScale(log: boolean, title: string, palette: Palette, extra:
     type: log ? 'logarithmic' : 'linear',
     title: axisTitle(title, palette),
     grid: { color: palette.grid },
-    ticks: { color: palette.muted, maxTicksLimit: 7, callback: (value: string | number) => shortTick(Number(value)) },
+    // Log axes: chart.js proposes 1…9 × 10ᵏ; labelling only 1, 2, 3 and 5 keeps the labels from piling up.
+    ticks: log
+      ? { color: palette.muted, autoSkip: true, callback: (value: string | number) => (isRoundLogTick(Number(value)) ? shortTick(Number(value)) : '') }
+      : { color: palette.muted, maxTicksLimit: 7, callback: (value: string | number) => shortTick(Number(value)) },
     ...extra,
   } as CartesianScale;
+}
+
+export function isRoundLogTick(value: number): boolean {
+  if (!(value > 0)) return false;
+  const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+  return [1, 2, 3, 5].some(m => Math.abs(mantissa - m) < 1e-6);
 }
 
 export function shortTick(value: number): string {
@@ -67,7 +76,7 @@ export function shortTick(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 1e4 || magnitude < 1e-2) {
     const exponent = Math.log10(magnitude);
-    // On a log axis only label the powers of ten, or the labels pile up.
+    // Tiny values: only the powers of ten get a label, or the labels pile up.
     if (Math.abs(exponent - Math.round(exponent)) > 1e-9 && magnitude < 1e-2) return '';
     return value.toExponential(0).replace('e+', 'e');
   }
