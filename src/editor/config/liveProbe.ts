@@ -115,10 +115,19 @@ export class LiveConfigInsight implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration(event => {
         if (!event.affectsConfiguration(LIVE_PROBE_SECTION)) return;
+        const before = this.settings;
         this.settings = readLiveProbeSettings();
+        // Thresholds only change how the numbers are judged; the probe's size or switching it on needs new numbers.
+        const reprobe = this.settings.enabled
+          && (!before.enabled || JSON.stringify(before.probe) !== JSON.stringify(this.settings.probe));
         for (const state of this.states.values()) {
-          if (!this.settings.enabled) this.client.cancel(state.uri.toString());
+          if (!this.settings.enabled) {
+            this.client.cancel(state.uri.toString());
+            state.probing = undefined;
+          }
           this.render(state);
+          const shown = vscode.window.visibleTextEditors.some(e => e.document.uri.toString() === state.uri.toString());
+          if (reprobe && shown) this.probeDebouncer.trigger(state.uri.toString(), 0);
         }
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.probeAll()),
