@@ -44,6 +44,8 @@ function missingDebianPackages(names) {
   });
 }
 
+let aptListsUpdated = false;
+
 /** Installs Debian packages through apt-get when missing, saying which and why. */
 export function ensureDebianPackages(names, why) {
   const missing = missingDebianPackages(names);
@@ -56,8 +58,14 @@ export function ensureDebianPackages(names, why) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const t0 = Date.now();
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(asRoot ? [] : ['apt-get']), 'update', '-qq'], { env });
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(asRoot ? [] : ['apt-get']), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  const aptGet = args => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(asRoot ? [] : ['apt-get']), ...args], { env });
+  // a fresh machine's package lists are empty or old: refresh them once per run
+  if (!aptListsUpdated) {
+    aptGet(['update', '-qq']);
+    aptListsUpdated = true;
+  }
+  // wait for another apt/dpkg run to finish instead of failing on its lock
+  aptGet(['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
   say(`apt-get done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
