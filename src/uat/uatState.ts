@@ -27,11 +27,13 @@ export function sanitizeUatSource(raw: unknown): UatSource | undefined {
   const c = raw as Record<string, unknown>;
   const column = (v: unknown) => (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && v >= 0) ? v : undefined);
   if (c.kind === 'builtin' && typeof c.builtin === 'string') {
-    return { kind: 'builtin', builtin: c.builtin, samples: Number.isInteger(c.samples) && (c.samples as number) >= 2 ? (c.samples as number) : undefined };
+    const samples = Number.isInteger(c.samples) && (c.samples as number) >= 2 ? (c.samples as number) : undefined;
+    return samples === undefined ? { kind: 'builtin', builtin: c.builtin } : { kind: 'builtin', builtin: c.builtin, samples };
   }
   if (c.kind === 'file' && typeof c.dataPath === 'string' && c.dataPath !== '') {
     const inputs = Array.isArray(c.inputs) ? c.inputs.map(column).filter((v): v is string | number => v !== undefined) : undefined;
-    return { kind: 'file', dataPath: c.dataPath, inputs: inputs?.length ? inputs : undefined, target: column(c.target) };
+    const target = column(c.target);
+    return { kind: 'file', dataPath: c.dataPath, ...(inputs?.length ? { inputs } : {}), ...(target !== undefined ? { target } : {}) };
   }
   return undefined;
 }

@@ -723,7 +723,7 @@ new MutationObserver(() => {
   if (data?.inputs === 1) { const canvas = byId<HTMLCanvasElement>('error-canvas'); if (canvas) { makeErrorChart(canvas); updateErrorChart(); } drawMain(); } else if (data) buildPage2D();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-post({ type: 'uatReady', restored: vscode.getState() === undefined ? undefined : state });
+post(vscode.getState() === undefined ? { type: 'uatReady' } : { type: 'uatReady', restored: state });
 
 declare global {
   interface Window {
