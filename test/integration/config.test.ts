@@ -126,4 +126,35 @@ describe('live config probe (*.nn.json)', function () {
     await editor.edit(edit => edit.delete(new vscode.Range(document.positionAt(insertAt), document.positionAt(insertAt + '"oops": ['.length))));
     await document.save();
   });
+
+  it('switching the live probe off removes its warnings; on again, or "Probe again", brings them back', async () => {
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    // Back to the deep sigmoid stack (the first test switched it to ReLU).
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), DEEP_SIGMOID);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the vanishing warning', () => (gradscopeDiagnostics(uri, 'vanishing').length > 0 ? true : undefined),
+      45_000, () => describeState(uri));
+    const settings = vscode.workspace.getConfiguration('gradscope.liveProbe');
+    try {
+      await settings.update('enabled', false, vscode.ConfigurationTarget.Global);
+      await waitFor('the warnings to go', () => (gradscopeDiagnostics(uri, 'vanishing').length === 0 ? true : undefined),
+        10_000, () => describeState(uri));
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      assert.ok(lenses.some(l => /live probe off/.test(l.command?.title ?? '')));
+    } finally {
+      await settings.update('enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the warning to return', () => (gradscopeDiagnostics(uri, 'vanishing').length > 0 ? true : undefined),
+      45_000, () => describeState(uri));
+    await vscode.commands.executeCommand('gradscope.probeAgain', uri);
+    const status = async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
+      .map(l => l.command?.title ?? '').join(' | ');
+    assert.match(await status(), /probing/);
+    const until = Date.now() + 45_000;
+    while (!/probe: step 0/.test(await status()) && Date.now() < until) await sleep(200);
+    assert.match(await status(), /probe: step 0 \+ \d+ steps on \d+ rows/);
+    await document.save();
+  });
 });
