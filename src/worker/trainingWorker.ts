@@ -90,9 +90,11 @@ class ActiveRun {
 
   /** Announce the run (meta + the step-0 snapshot); the host turns each `ready` into a fresh chart history. */
   announce(): void {
+    const started = performance.now();
     const first = this.trainer.snapshot();
+    this.snapshotCostMs = performance.now() - started;
     send({ type: 'ready', runId: this.runId, meta: metaOf(this.loaded, this.trainer, first, this.maxPoints) });
-    this.emit(first, true);
+    this.emit(true, first);
   }
 
   control(action: Extract<ToWorker, { type: 'control' }>['action']): void {
@@ -104,7 +106,7 @@ class ActiveRun {
         break;
       case 'pause':
         this.setRunning(false);
-        this.emit(this.trainer.snapshot(), true);
+        this.emit(true);
         break;
       case 'stepBatch':
         this.setRunning(false);
@@ -139,7 +141,7 @@ class ActiveRun {
     if (message.lr !== undefined) this.trainer.setLearningRate(message.lr);
     if (message.batchSize !== undefined) this.trainer.setBatchSize(message.batchSize);
     if (message.snapshotEvery !== undefined && message.snapshotEvery >= 0) this.snapshotEvery = Math.floor(message.snapshotEvery);
-    if (!this.running) this.emit(this.trainer.snapshot(), false);
+    if (!this.running) this.emit(false);
   }
 
   stop(): void {
@@ -156,7 +158,7 @@ class ActiveRun {
 
   private afterManualStep(): void {
     if (this.checkDiverged()) return;
-    this.emit(this.trainer.snapshot(), true);
+    this.emit(true);
   }
 
   private schedule(): void {
@@ -183,20 +185,20 @@ class ActiveRun {
       if (due) snapshotDue = true;
       if (trainer.epoch >= this.targetEpochs) break;
       // With a due snapshot and the throttle open, stop early so it goes out on time.
-      if (snapshotDue && performance.now() - this.lastEmit >= MIN_SNAPSHOT_INTERVAL_MS) break;
+      if (snapshotDue && performance.now() - this.lastEmit >= this.snapshotInterval()) break;
     }
     if (this.checkDiverged()) return;
     const now = performance.now();
     const finished = trainer.epoch >= this.targetEpochs;
     if (finished) {
-      this.emit(trainer.snapshot(), true);
+      this.emit(true);
       if (this.checkDiverged()) return;
       this.setRunning(false);
       send({ type: 'done', runId: this.runId });
       return;
     }
-    if (snapshotDue && now - this.lastEmit >= MIN_SNAPSHOT_INTERVAL_MS) {
-      this.emit(trainer.snapshot(), now - this.lastViewEmit >= MIN_VIEW_INTERVAL_MS);
+    if (snapshotDue && now - this.lastEmit >= this.snapshotInterval()) {
+      this.emit(now - this.lastViewEmit >= Math.max(MIN_VIEW_INTERVAL_MS, this.snapshotInterval()));
       if (this.checkDiverged()) return;
     } else if (now - this.lastProgress >= 250) {
       this.lastProgress = now;
@@ -221,19 +223,33 @@ class ActiveRun {
     return true;
   }
 
-  private emit(snapshot: Snapshot, withView: boolean): void {
-    const now = performance.now();
-    this.lastEmit = now;
-    this.lastProgress = now;
+  /** How long the last snapshot (probes, validation loss, function view) took to measure and send. */
+  private snapshotCostMs = 0;
+
+  /**
+   * ≥ 100 ms between snapshots (≤ 10/s), and longer when measuring is expensive (a big validation split, a very
+   * deep net): measuring then takes at most a fifth of the worker's time, so training keeps moving.
+   */
+  private snapshotInterval(): number {
+    return Math.max(MIN_SNAPSHOT_INTERVAL_MS, 4 * this.snapshotCostMs);
+  }
+
+  /** Measures the network now (unless `given`) and sends the snapshot, with the function view when asked. */
+  private emit(withView: boolean, given?: Snapshot): void {
+    const started = performance.now();
+    const snapshot = given ?? this.trainer.snapshot();
+    this.lastEmit = started;
+    this.lastProgress = started;
     this.lastSnapshotStep = snapshot.step;
     this.lastSnapshotEpoch = snapshot.epoch;
     let view;
     if (withView && this.trainer.diverged === null) {
       view = functionView(this.trainer, this.loaded.data);
-      this.lastViewEmit = now;
+      this.lastViewEmit = started;
     }
     send({ type: 'snapshot', runId: this.runId, snapshot, view });
     send({ type: 'progress', runId: this.runId, epoch: snapshot.epoch, epochs: this.targetEpochs, step: snapshot.step });
+    if (given === undefined) this.snapshotCostMs = performance.now() - started;
   }
 }
 
