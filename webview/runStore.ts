@@ -1,6 +1,6 @@
 // The panel's copy of one run: its description, the recorded snapshots (thinned when long) and the latest view.
 import type { RunMeta, RunSource, RunState, SnapshotFrame } from '../src/protocol';
-import type { DivergenceInfo, FunctionView, Snapshot } from '../src/core/types';
+import type { DivergenceInfo, FunctionView, LayerProbe, Snapshot } from '../src/core/types';
 
 /** Past this many snapshots the older three quarters are thinned by half, so a long run stays light. */
 export const MAX_FRAMES = 1200;
@@ -46,9 +46,20 @@ export class RunStore {
         if (previous !== undefined && index >= 0) this.frames[index] = { snapshot: previous.snapshot };
         this.lastWithView = frame;
       }
+      if (!this.keepAllViews) {
+        // Only the newest snapshot's histograms are drawn live; the rest of the history needs percentiles only.
+        const previous = this.frames[this.frames.length - 1];
+        if (previous !== undefined) for (const layer of previous.snapshot.layers) dropHistograms(layer);
+      }
       this.frames.push(frame);
     }
-    if (this.frames.length > MAX_FRAMES) this.thin();
+    if (this.frames.length > this.maxFrames()) this.thin();
+  }
+
+  /** Fewer snapshots for deeper nets: the history holds about 60k layer probes at most. */
+  maxFrames(): number {
+    const layers = Math.max(1, this.meta?.layers.length ?? 1);
+    return Math.max(200, Math.min(MAX_FRAMES, Math.floor(60000 / layers)));
   }
 
   private thin(): void {
@@ -80,4 +91,9 @@ export class RunStore {
     }
     return undefined;
   }
+}
+
+function dropHistograms(layer: LayerProbe): void {
+  if (layer.z.histogram.counts.length > 0) layer.z.histogram = { min: layer.z.histogram.min, max: layer.z.histogram.max, counts: [] };
+  if (layer.a.histogram.counts.length > 0) layer.a.histogram = { min: layer.a.histogram.min, max: layer.a.histogram.max, counts: [] };
 }

@@ -2,7 +2,7 @@
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
 import { Worker } from 'node:worker_threads';
-import type { DivergenceInfo } from '../core/types';
+import type { DivergenceInfo, Snapshot } from '../core/types';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
 } from '../protocol';
@@ -286,7 +286,11 @@ export class RunSession {
 
   private framesForReplay(): SnapshotFrame[] {
     // The webview keeps its own bounded history and draws only the newest view: send that one, on the last frame.
-    const frames = thinEvenly(this.history, 1000).map(f => ({ snapshot: f.snapshot }) as SnapshotFrame);
+    // A deep net's snapshots are big: about 20k layer probes at most, histograms only on the newest.
+    const layers = Math.max(1, this.meta?.layers.length ?? 1);
+    const budget = Math.max(100, Math.min(1000, Math.floor(20000 / layers)));
+    const frames = thinEvenly(this.history, budget).map((f, i, all) =>
+      ({ snapshot: i === all.length - 1 ? f.snapshot : withoutHistograms(f.snapshot) }) as SnapshotFrame);
     const newestView = [...this.history].reverse().find(f => f.view !== undefined)?.view;
     if (newestView !== undefined && frames.length > 0) frames[frames.length - 1] = { snapshot: frames[frames.length - 1].snapshot, view: newestView };
     return frames;
@@ -318,3 +322,14 @@ export class RunSession {
 export type FirstSnapshot =
   | { ok: true; snapshot: { epoch: number; step: number; loss: number } }
   | { ok: false; error: string };
+
+function withoutHistograms(snapshot: Snapshot): Snapshot {
+  return {
+    ...snapshot,
+    layers: snapshot.layers.map(layer => ({
+      ...layer,
+      z: { ...layer.z, histogram: { min: layer.z.histogram.min, max: layer.z.histogram.max, counts: [] } },
+      a: { ...layer.a, histogram: { min: layer.a.histogram.min, max: layer.a.histogram.max, counts: [] } },
+    })),
+  };
+}
