@@ -51,15 +51,26 @@ export async function run(wb) {
   wb.log(`    picked: ${picked.join(' → ') || '(no quick pick shown)'}`);
   const frame = await wb.step('find the panel page inside the webview (iframe.webview → #active-frame)', () => wb.webviewFrame('#gradscope-panel'));
 
-  const first = await wb.step('every chart canvas is on the page and painted', async () => {
-    let charts = [];
-    for (let i = 0; i < 40; i++) {
-      charts = await readCanvases(frame, CHART_IDS);
-      if (charts.every(c => c.present && c.painted > 0)) break;
-      await wb.page.waitForTimeout(500);
+  const first = await wb.step('every chart canvas is on the page and painted (scrolled into view)', async () => {
+    // the panel draws only the charts in view, so look at each as a person scrolling down would
+    const charts = [];
+    for (const id of CHART_IDS) {
+      const canvas = frame.locator(`#${id}`);
+      if (await canvas.count() === 0) {
+        charts.push({ id, present: false });
+        continue;
+      }
+      await canvas.scrollIntoViewIfNeeded();
+      let [chart] = await readCanvases(frame, [id]);
+      for (let i = 0; i < 40 && chart.painted === 0; i++) {
+        await wb.page.waitForTimeout(500);
+        [chart] = await readCanvases(frame, [id]);
+      }
+      charts.push(chart);
     }
     const blank = charts.filter(c => !c.present || c.painted === 0).map(c => `${c.id}${c.present ? ' (blank)' : ' (missing)'}`);
     assert.deepEqual(blank, [], `charts missing or blank: ${blank.join(', ')}`);
+    await frame.locator('#chart-function').scrollIntoViewIfNeeded();
     return charts;
   });
   for (const c of first) wb.log(`    ${c.id}: ${c.width}×${c.height}, ${(c.paintedShare * 100).toFixed(1)}% painted${c.label ? `, "${c.label.slice(0, 80)}"` : ''}`);
@@ -77,18 +88,48 @@ export async function run(wb) {
   });
   wb.log(`    #status: "${status.replace(/\s+/g, ' ').slice(0, 160)}"`);
 
-  await wb.step('clicking Re-seed retrains, and the charts follow', async () => {
-    // Training may already be over on a busy machine, so make the change happen: a new seed, new weights, new curves.
-    const before = await readCanvases(frame, CHART_IDS);
-    await frame.locator('#btn-reseed').click();
-    let changed = [];
-    for (let i = 0; i < 60 && changed.length === 0; i++) {
+  await wb.screenshot('visualize-network');
+
+  const waitForRedraw = async (before, seconds) => {
+    for (let i = 0; i < seconds * 2; i++) {
       await wb.page.waitForTimeout(500);
       const now = await readCanvases(frame, CHART_IDS);
-      changed = now.filter((c, k) => c.painted > 0 && c.fingerprint !== before[k].fingerprint).map(c => c.id);
+      const changed = now.filter((c, k) => c.painted > 0 && c.fingerprint !== before[k].fingerprint).map(c => c.id);
+      if (changed.length) return changed;
     }
+    return [];
+  };
+  const settledCharts = async () => {
+    let previous = await readCanvases(frame, CHART_IDS);
+    for (let i = 0; i < 20; i++) {
+      await wb.page.waitForTimeout(500);
+      const now = await readCanvases(frame, CHART_IDS);
+      if (now.every((c, k) => c.fingerprint === previous[k].fingerprint)) return now;
+      previous = now;
+    }
+    return previous;
+  };
+
+  await wb.step('Re-seed resets to a new network, and the charts redraw', async () => {
+    const before = await readCanvases(frame, CHART_IDS);
+    await frame.locator('#btn-reseed').click();
+    const changed = await waitForRedraw(before, 30);
     assert.ok(changed.length > 0, 'no chart was redrawn within 30 s of Re-seed');
     wb.log(`    redrawn: ${changed.join(', ')}`);
+  });
+
+  await wb.step('Step epoch trains one epoch, and the charts follow', async () => {
+    // should training run after Re-seed, pause it (Play toggles), so that only the click moves the charts
+    const runState = (await frame.locator('#run-state').innerText().catch(() => '')).trim();
+    if (/run|train/i.test(runState)) await frame.locator('#btn-play').click();
+    const before = await settledCharts();
+    const statusBefore = (await frame.locator('#status').innerText()).trim();
+    await frame.locator('#btn-step-epoch').click();
+    const changed = await waitForRedraw(before, 30);
+    const statusAfter = (await frame.locator('#status').innerText()).trim();
+    assert.ok(changed.length > 0, `no chart changed within 30 s of Step epoch (#status "${statusBefore}" → "${statusAfter}")`);
+    assert.notEqual(statusAfter, statusBefore, '#status did not move on Step epoch');
+    wb.log(`    #status: "${statusBefore}" → "${statusAfter}"; redrawn: ${changed.join(', ')}`);
   });
   await wb.step('the gradient card reads the vanishing gradient of the deep sigmoid stack', async () => {
     // the text the card shows under its title, e.g. "first layer gets 5.3e-7 × the output layer's gradient"
@@ -99,5 +140,4 @@ export async function run(wb) {
     wb.log(`    first layer's gradient / output layer's: ${value}`);
     assert.ok(value > 0 && value < 1e-2, `a 10-layer sigmoid stack should starve its first layer, but the ratio is ${value}`);
   });
-  await wb.screenshot('visualize-network');
 }
