@@ -102,7 +102,7 @@ describe('Universal Approximation page', function () {
       // Drag bump 4's left step (handle index 9) 60 px to the right.
       const handle = await page.$eval('#handles button[data-index="9"]', b => (b as HTMLElement).style.transform);
       const [hx, hy] = (handle.match(/-?[\d.]+/g) ?? []).map(Number);
-      const box = (await page.$('#main-canvas'))!.boundingBox ? await (await page.$('#main-canvas'))!.boundingBox() : null;
+      const box = await (await page.$('#main-canvas'))!.boundingBox();
       assert.ok(box);
       await page.mouse.move(box.x + hx + 6, box.y + hy + 6);
       await page.mouse.down();

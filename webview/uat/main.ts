@@ -618,8 +618,12 @@ function buildPage2D(): void {
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', 'Heatmap of the tower network\'s output with the data points');
   const errorCanvas = element<HTMLCanvasElement>('canvas', { id: 'error-canvas' });
+  const [t0, t1] = dataRange(data.y);
   app.append(element('div', { className: 'layout' }, [
-    element('div', { className: 'heatmap-box' }, [canvas]),
+    element('figure', {}, [
+      element('div', { className: 'heatmap-box' }, [canvas]),
+      element('figcaption', { textContent: `${data.inputNames[0] ?? 'x1'} → across, ${data.inputNames[1] ?? 'x2'} ↑ up; colour: ${data.targetName} from ${formatValue(t0)} (blue) to ${formatValue(t1)} (orange); circles are the data` }),
+    ]),
     element('div', { className: 'side' }, [
       element('div', { className: 'readout' }, [
         element('div', {}, [element('span', { className: 'label', textContent: 'Error (MSE) ' }), element('output', { id: 'mse', className: 'mse' })]),
@@ -707,11 +711,13 @@ function drawHeatmap(): void {
     const [r, g, b] = colour(data.y[i]);
     ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
     ctx.strokeStyle = theme.foreground;
-    ctx.lineWidth = 0.8;
+    ctx.lineWidth = 0.6;
     ctx.beginPath();
-    ctx.arc(((data.x[i] - x0) / (x1 - x0)) * size, ((y1 - data.x2[i]) / (y1 - y0)) * size, 2.6, 0, 2 * Math.PI);
+    ctx.arc(((data.x[i] - x0) / (x1 - x0)) * size, ((y1 - data.x2[i]) / (y1 - y0)) * size, 3, 0, 2 * Math.PI);
     ctx.fill();
+    ctx.globalAlpha = 0.45;
     ctx.stroke();
+    ctx.globalAlpha = 1;
   }
 }
 
