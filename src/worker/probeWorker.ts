@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { buildRun, loadDataset, parseConfig, type ConfigRun } from '../core/config';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { buildRun, countParameters, loadDataset, parseConfig, type ConfigRun } from '../core/config';
 import { seededPermutation, seededUniform } from '../core/datasetRandom';
 import { isInputError } from '../core/inputError';
 import { Trainer } from '../core/trainer';
@@ -42,17 +43,26 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
     return { cancelled: false };
   }
 
-  let run: ProbeRun;
+  let run: ProbeRun | TooLarge;
   try {
     run = await loadProbeRun(parsed.run, settings, () => hooks.isCancelled());
   } catch (error) {
     if (hooks.isCancelled()) return { cancelled: true };
     if (isInputError(error)) {
-      problems([dataProblem(error.message, error.location, parsed.run)]);
+      problems([dataProblem(error.message, error.location, parsed.run, request.configText)]);
       return { cancelled: false };
     }
     // The network cannot be built for this data (a mismatch the parser cannot see without the data).
-    problems([{ severity: 'error', jsonPath: ['layers'], message: `The live probe cannot build this network: ${(error as Error).message}` }]);
+    problems([{ severity: 'error', jsonPath: networkKey(request.configText), message: `The live probe cannot build this network: ${(error as Error).message}` }]);
+    return { cancelled: false };
+  }
+  if ('parameters' in run) {
+    problems([{
+      severity: 'warning', jsonPath: networkKey(request.configText),
+      message: `The live probe skips networks above ${PROBE_MAX_PARAMETERS.toLocaleString('en-US')} parameters ` +
+        `(this one has ${run.parameters.toLocaleString('en-US')}): it would hold up the hints for seconds. ` +
+        'Visualize Network trains it in full.',
+    }]);
     return { cancelled: false };
   }
   const fullTrainRows = Math.round(run.datasetRows * (1 - parsed.run.data.validation));
@@ -94,6 +104,12 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
   return { cancelled: false };
 }
 
+/** Where the network is written: `layers`, else the `hidden` shorthand. */
+function networkKey(configText: string): string[] {
+  const root = parseTree(configText, [], { allowTrailingComma: true, disallowComments: false });
+  return root && findNodeAtLocation(root, ['layers']) ? ['layers'] : ['hidden'];
+}
+
 /** Untrusted workspace: the data file must resolve (symlinks followed) inside a workspace folder. */
 function checkTrust(file: string | undefined, settings: ProbeSettings): ProbeProblem | undefined {
   const roots = settings.trustedRoots;
@@ -121,7 +137,7 @@ function checkTrust(file: string | undefined, settings: ProbeSettings): ProbePro
  * Point a data error at the config key that caused it: a named input column, the target, the loss, else the file.
  * A problem inside the data file itself keeps its place in that file in the message.
  */
-function dataProblem(message: string, location: { file: string; line: number; column: number } | undefined, run: ConfigRun): ProbeProblem {
+function dataProblem(message: string, location: { file: string; line: number; column: number } | undefined, run: ConfigRun, configText: string): ProbeProblem {
   const data = run.data;
   const where = location && path.resolve(location.file) !== path.resolve(run.configPath)
     ? ` (${path.basename(location.file)}:${location.line}:${location.column})` : '';
@@ -137,7 +153,7 @@ function dataProblem(message: string, location: { file: string; line: number; co
   }
   if (/data\.task/.test(message)) return { severity: 'error', message: text, jsonPath: ['data', 'task'] };
   if (/^loss /.test(message)) return { severity: 'error', message: text, jsonPath: ['loss'] };
-  if (/output layer/.test(message)) return { severity: 'error', message: text, jsonPath: ['layers'] };
+  if (/output layer/.test(message)) return { severity: 'error', message: text, jsonPath: networkKey(configText) };
   return { severity: 'error', message: text, jsonPath: data.builtin ? ['data', 'builtin'] : ['data', 'file'] };
 }
 
@@ -200,14 +216,23 @@ export function subsampleDataset(dataset: Dataset, rows: number, seed: number): 
   return { ...dataset, n: rows, x, y, notes: [...dataset.notes, `live probe: a seeded sample of ${rows} of ${dataset.n} rows`] };
 }
 
+/** Past this many learned parameters a probe would take seconds per keystroke: it is skipped, with a word. */
+export const PROBE_MAX_PARAMETERS = 2_000_000;
+
+interface TooLarge {
+  parameters: number;
+}
+
 /** Data (cached, subsampled to the probe's size) and a trainer for this config. */
-export async function loadProbeRun(run: ConfigRun, settings: ProbeSettings, isCancelled: () => boolean = () => false): Promise<ProbeRun> {
+export async function loadProbeRun(run: ConfigRun, settings: ProbeSettings, isCancelled: () => boolean = () => false): Promise<ProbeRun | TooLarge> {
   const dataset = await cachedDataset(run, isCancelled);
   // The probe trains on `sampleSize` rows; the validation share comes on top.
   const validation = Math.min(run.data.validation, 0.5);
   const wanted = Math.ceil(settings.sampleSize / (1 - validation));
   const sample = subsampleDataset(dataset, wanted, run.train.seed);
   const { data, train } = buildRun({ ...run, data: { ...run.data, validation } }, sample);
+  const parameters = countParameters(train.network);
+  if (parameters > PROBE_MAX_PARAMETERS) return { parameters };
   const trainer = new Trainer({ ...train, snapshotEvery: 0 }, data);
   return { trainer, rows: data.train.n, datasetRows: dataset.n, lr: train.optimizer.lr };
 }

@@ -16,6 +16,8 @@ export function spanOfPath(root: Node | undefined, path: (string | number)[]): T
   if (!root) return undefined;
   for (let depth = path.length; depth >= 0; depth--) {
     const node = findNodeAtLocation(root, path.slice(0, depth));
+    // Nothing of the path exists: the opening brace, not the whole file.
+    if (node === root) return { offset: root.offset, length: 1 };
     if (node) {
       // A whole object or array spans many lines: point at its key instead when it has one.
       if ((node.type === 'object' || node.type === 'array') && node.parent?.type === 'property' && node.parent.children) {

@@ -207,6 +207,14 @@ ${block.repeat(9)}    { "type": "linear" }
     assert.match(probed.problems[0].message, /batchSize 500 is larger than the 80 training rows/);
   });
 
+  it('skips networks too large to probe per keystroke, saying so on the network', async () => {
+    const big = deepSigmoid.replace('[32, 32, 32, 32, 32, 32, 32, 32, 32]', '[1024, 1024, 1024]');
+    const { snapshots, problems } = await probe(big);
+    assert.equal(snapshots.length, 0);
+    assert.deepEqual(problems.map(p => [p.severity, p.jsonPath]), [['warning', ['hidden']]]);
+    assert.match(problems[0].message, /skips networks above 2,000,000 parameters \(this one has 2,\d{3},\d{3}\)/);
+  });
+
   it('stops at the next chunk when cancelled', async () => {
     let posted = 0;
     let cancelled = false;
