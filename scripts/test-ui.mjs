@@ -2,7 +2,7 @@
 // Debian's chromium. Scenarios are test/ui/*.ui.mjs modules exporting `name`, `extension` ('development': the repo
 // loaded as extension under development; 'vsix': the packaged .vsix installed with --install-extension) and
 // `run(workbench)`. One workbench is shared by all scenarios of a kind. Screenshots land in test-artifacts/ui/.
-// Usage: node scripts/test-ui.mjs [--only TEXT] [--no-build]
+// Usage: node scripts/test-ui.mjs [--only TEXT] [--no-build] [--update-docs]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { Workbench } from '../test/ui/workbench.mjs';
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const artifactsDir = path.join(repoRoot, 'test-artifacts', 'ui');
+// screenshots the README shows; `--update-docs` copies them to docs/screenshots/ after a passing run
+const DOC_SCREENSHOTS = ['visualize-network.png', 'hover-sigmoid.png'];
 const t0 = Date.now();
 const log = msg => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 
@@ -118,6 +120,16 @@ async function main() {
   const failed = outcomes.filter(o => !o.ok);
   for (const o of outcomes) log(`${o.ok ? 'ok  ' : 'FAIL'} ${o.name} (${(o.ms / 1000).toFixed(1)} s)${o.ok ? '' : ` — ${o.error.message}`}`);
   log(`screenshots in ${path.relative(repoRoot, artifactsDir)}/`);
+  if (args.includes('--update-docs') && failed.length === 0) {
+    // the README's pictures are what the tests saw: refresh them from a passing run
+    const docsDir = path.join(repoRoot, 'docs', 'screenshots');
+    fs.mkdirSync(docsDir, { recursive: true });
+    for (const shot of DOC_SCREENSHOTS) {
+      const from = path.join(artifactsDir, shot);
+      if (fs.existsSync(from)) fs.copyFileSync(from, path.join(docsDir, shot));
+    }
+    log(`copied ${DOC_SCREENSHOTS.join(', ')} to docs/screenshots/`);
+  }
   console.log(`ui: ${outcomes.length - failed.length} passed, ${failed.length} failed`);
   process.exit(failed.length ? 1 : 0);
 }
