@@ -8,11 +8,11 @@
 // Two implementations with identical results (every element is summed over p in order from 0, as the naive
 // triple loop does, and no multiply-add is fused), so a seed reproduces a run bit for bit on either:
 // - WebAssembly SIMD (f64x2, src/core/wasm/gemmModule.ts) for products big enough to repay copying the operands
-//   into its memory: about 3× the scalar code. Used whenever the runtime supports it (Node ≥ 16.4, Electron).
+//   into its memory: 3–4× the scalar code. Used whenever the runtime supports it (Node ≥ 16.4, Electron).
 // - Plain JS, always present: C in 4×4 register tiles, 16 running sums in registers while the k loop reads 4
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
-//   products run at the forward product's speed.
+//   products run at about the forward product's speed.
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
@@ -25,8 +25,8 @@ export function gemmNN(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
-  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.NN, m, n, k, a, b, c, accumulate);
-  else gemmNNJs(m, n, k, a, b, c, accumulate);
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.NN, m, n, k, a, b, c, accumulate)) return;
+  gemmNNJs(m, n, k, a, b, c, accumulate);
 }
 
 /** C[m×n] (+)= A[m×k] · B[n×k]ᵀ */
@@ -34,8 +34,8 @@ export function gemmNT(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
-  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.NT, m, n, k, a, b, c, accumulate);
-  else gemmNTJs(m, n, k, a, b, c, accumulate);
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.NT, m, n, k, a, b, c, accumulate)) return;
+  gemmNTJs(m, n, k, a, b, c, accumulate);
 }
 
 /** C[m×n] (+)= A[k×m]ᵀ · B[k×n] */
@@ -43,8 +43,8 @@ export function gemmTN(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
-  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady()) wasmProduct(Product.TN, m, n, k, a, b, c, accumulate);
-  else gemmTNJs(m, n, k, a, b, c, accumulate);
+  if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.TN, m, n, k, a, b, c, accumulate)) return;
+  gemmTNJs(m, n, k, a, b, c, accumulate);
 }
 
 /**
@@ -116,10 +116,16 @@ function panelColumns(k: number): number {
 }
 
 /** The heap, grown to hold `doubles` values (growing detaches the old view, so it is refreshed). */
-function heapFor(w: WasmGemm, doubles: number): Float64Array {
+function heapFor(w: WasmGemm, doubles: number): Float64Array | null {
   const bytes = doubles * 8;
   if (bytes > w.memory.buffer.byteLength) {
-    w.memory.grow(Math.ceil((bytes - w.memory.buffer.byteLength) / 65536));
+    // Byte offsets travel as i32: stay under 2 GiB; past it (or when growing fails) the JS kernels take over.
+    if (bytes > 2 ** 31 - 65536) return null;
+    try {
+      w.memory.grow(Math.ceil((bytes - w.memory.buffer.byteLength) / 65536));
+    } catch {
+      return null;
+    }
     w.heap = new Float64Array(w.memory.buffer);
     heapViews.fill(null); // views of the old buffer are detached
   }
@@ -146,15 +152,11 @@ function copyIn(heap: Float64Array, at: number, src: Float64Array, count: number
   else for (let t = 0; t < count; t++) heap[at + t] = src[t];
 }
 
+/** Computes the product in WebAssembly; false (nothing written) when its memory cannot hold the operands. */
 function wasmProduct(
   product: Product, m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
-): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate) c.fill(0, 0, m * n);
-    return;
-  }
+): boolean {
   const w = wasm as WasmGemm;
   const m4 = roundUp(m, TILE_ROWS);
   const n4 = roundUp(n, TILE_COLUMNS);
@@ -164,6 +166,7 @@ function wasmProduct(
   const bAt = roundUp(aLength, 2);
   const cAt = bAt + k * n4;
   const heap = heapFor(w, cAt + m4 * n4);
+  if (!heap) return false;
 
   copyIn(heap, aAt, a, m * k);
   if (product === Product.NT) {
@@ -198,7 +201,7 @@ function wasmProduct(
 
   if (!accumulate && n === n4) {
     c.set(heapView(w, cAt, m * n));
-    return;
+    return true;
   }
   for (let i = 0; i < m; i++) {
     const from = cAt + i * n4;
@@ -206,6 +209,7 @@ function wasmProduct(
     if (accumulate) for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
     else for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
   }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
