@@ -2,7 +2,7 @@
 // 20-layer × 64-unit network on 1,000 rows, and the host thread's event-loop delay while the user types.
 // It drives the extension's own host-side code (debouncer, config analysis, probe client, warnings, hint text) with
 // the real probe worker bundle; only VS Code's drawing of the decorations is left out.
-//   npm run bench -- probe-latency [--rounds N] [--debounce MS]   (or: npx tsx bench/probe-latency.bench.ts)
+//   npm run bench -- probe-latency [--rounds N] [--debounce MS] [--sample ROWS]   (or: npx tsx bench/probe-latency.bench.ts)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const script = await buildWorker(dir);
   writeData(dir);
   const configPath = path.join(dir, 'bench.nn.json');
-  const settings = { sampleSize: 256, timeBudgetMs: 1500, maxSteps: 300 };
+  const settings = { sampleSize: option('--sample', 256), timeBudgetMs: 1500, maxSteps: 300 };
   const client = new ProbeClient(() => workerPort(script));
   const key = 'bench';
 
@@ -138,6 +138,12 @@ async function main(): Promise<void> {
   });
   console.log(`warm-up (worker start, data read, first probe): ${(performance.now() - warmStart).toFixed(0)} ms`);
 
+  // The same measure with nothing to do, for comparison: on a busy shared machine the OS alone stalls the loop.
+  const idleDelay = monitorEventLoopDelay({ resolution: 5 });
+  idleDelay.enable();
+  await sleep(5000);
+  idleDelay.disable();
+
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const latencies: { hints: number; trained: number; hintCount: number }[] = [];
@@ -176,6 +182,7 @@ async function main(): Promise<void> {
   console.log(`  of which debounce: ${DEBOUNCE_MS} ms; probe after debounce: median ${(percentile(hints, 50) - DEBOUNCE_MS).toFixed(0)} ms`);
   console.log(`last keystroke → trained hints (≤ ${settings.maxSteps} steps, ${settings.timeBudgetMs} ms budget): median ${percentile(trained, 50).toFixed(0)} ms`);
   console.log(`host event loop delay while typing and probing: p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms (target max < 50 ms)`);
+  console.log(`  idle baseline (same process, 5 s, no typing, no probe): p99 ${ms(idleDelay.percentile(99))} ms, max ${ms(idleDelay.max)} ms`);
   console.log(`longest host-side work: config analysis ${hostWork.analysis.toFixed(1)} ms, probe message → warnings + hints ${hostWork.message.toFixed(1)} ms, keystroke ${hostWork.keystroke.toFixed(2)} ms`);
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
 }
