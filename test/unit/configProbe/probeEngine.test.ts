@@ -215,6 +215,25 @@ ${block.repeat(9)}    { "type": "linear" }
     assert.match(problems[0].message, /skips networks above 2,000,000 parameters \(this one has 2,\d{3},\d{3}\)/);
   });
 
+  it('every quick fix on every bundled example yields a config that still parses without errors', () => {
+    const examples = path.join(__dirname, '..', '..', '..', 'examples');
+    const files = fs.readdirSync(examples).filter(f => f.endsWith('.nn.json'));
+    assert.ok(files.length >= 3, files.join(', '));
+    let changed = 0;
+    for (const file of files) {
+      const configPath = path.join(examples, file);
+      const text = fs.readFileSync(configPath, 'utf8');
+      assert.deepEqual(analyzeConfig(text, configPath).issues.filter(i => i.severity === 'error'), [], file);
+      for (const fix of ['reluHe', 'seluLecun', 'batchNorm', 'skipEvery2', 'lowerLr'] as const) {
+        const fixed = applyConfigFix(text, fix);
+        if (fixed !== text) changed++;
+        const errors = analyzeConfig(fixed, configPath).issues.filter(i => i.severity === 'error');
+        assert.deepEqual(errors.map(e => e.message), [], `${fix} on ${file}:\n${fixed}`);
+      }
+    }
+    assert.ok(changed >= files.length * 3, `${changed} fixes changed something`);
+  });
+
   it('stops at the next chunk when cancelled', async () => {
     let posted = 0;
     let cancelled = false;
