@@ -182,9 +182,8 @@ function buildPage1D(): void {
   });
 
   app.append(element('div', { className: 'controls' }, [
-    element<HTMLLabelElement>('label', { htmlFor: 'bumps', textContent: 'Bumps N' }), bumpsSlider, bumpsOut, buildButton,
-    element('span', { className: 'spacer' }),
-    element<HTMLLabelElement>('label', { htmlFor: 'steepness', textContent: 'Steepness w' }), steep, steepOut,
+    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'bumps', textContent: 'Bumps N' }), bumpsSlider, bumpsOut, buildButton]),
+    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'steepness', textContent: 'Steepness w' }), steep, steepOut]),
   ]));
 
   const canvas = element<HTMLCanvasElement>('canvas', { id: 'main-canvas' });
