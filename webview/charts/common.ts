@@ -58,15 +58,24 @@ export function valueScale(log: boolean, title: string, palette: Palette, extra:
     grid: { color: palette.grid },
     // Log axes: chart.js proposes 1…9 × 10ᵏ; labelling only 1, 2, 3 and 5 keeps the labels from piling up.
     ticks: log
-      ? { color: palette.muted, autoSkip: true, callback: (value: string | number) => (isRoundLogTick(Number(value)) ? shortTick(Number(value)) : '') }
+      ? {
+          color: palette.muted,
+          autoSkip: true,
+          callback: (value: string | number, _index: number, ticks: { value: number }[]) => {
+            // Within one decade (a loss that hovers around 0.6) every 0.1 step earns a label; across decades 1-2-3-5.
+            const narrow = ticks.length > 1 && ticks[ticks.length - 1].value / ticks[0].value < 10;
+            return isRoundLogTick(Number(value), narrow) ? shortTick(Number(value)) : '';
+          },
+        }
       : { color: palette.muted, maxTicksLimit: 7, callback: (value: string | number) => shortTick(Number(value)) },
     ...extra,
   } as CartesianScale;
 }
 
-export function isRoundLogTick(value: number): boolean {
+export function isRoundLogTick(value: number, everyDigit = false): boolean {
   if (!(value > 0)) return false;
   const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+  if (everyDigit) return Math.abs(mantissa - Math.round(mantissa)) < 1e-6;
   return [1, 2, 3, 5].some(m => Math.abs(mantissa - m) < 1e-6);
 }
 

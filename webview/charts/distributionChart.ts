@@ -30,7 +30,7 @@ export class DistributionChart implements PanelChart {
         const options = baseOptions<'line'>(palette);
         options.parsing = false;
         options.scales = {
-          x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 6 } },
+          x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, includeBounds: false, maxTicksLimit: 6 } },
           y: { type: 'linear', title: axisTitle(label, palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 6 } },
         };
         options.plugins = { ...options.plugins, legend: { display: false } };

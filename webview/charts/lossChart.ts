@@ -52,7 +52,7 @@ export class LossChart implements PanelChart {
       const options = baseOptions<'line'>(palette);
       options.parsing = false;
       options.scales = {
-        x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 8 } },
+        x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, includeBounds: false, maxTicksLimit: 8 } },
         y: valueScale(settings.logScale, settings.logScale ? 'loss (log)' : 'loss', palette),
       };
       options.plugins = { ...options.plugins, gradscopeOverfitShading: { ranges: [], steps: [], color: withAlpha(palette.bad, 0.12) } } as typeof options.plugins;
