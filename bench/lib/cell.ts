@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   // counted in every window and the two Gradscope rows compare like for like. (Peers keep the plain window: the
   // slowest would need minutes per epoch, and nothing happens at their epoch boundaries.)
   const epochMs = (1000 * w.samples * warmSeconds) / warmSamples;
-  const timedMs = library.startsWith('gradscope') ? Math.max(windowMs, 1.1 * epochMs) : windowMs;
+  const timedMs = library.startsWith('gradscope') ? Math.max(windowMs, Math.min(1.1 * epochMs, 20_000)) : windowMs;
   const windows: number[] = [];
   const cpuWindows: number[] = [];
   for (let k = 0; k < windowCount; k++) {
