@@ -136,6 +136,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'train':
         return await train(parseTrainArgs(rest), io);
       case 'uat': return await (await import('./cliUat')).runUat(rest, io);
+      case 'landscape': return await (await import('./cliLandscape')).runLandscape(rest, io);
       default:
         throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
     }
