@@ -163,6 +163,12 @@ describe('Universal Approximation page', function () {
     await page.evaluate(() => new Promise(r => requestAnimationFrame(r)));
     const withTraining = await page.evaluate('window.__state') as UatState;
     assert.equal(withTraining.trained.handBuilt?.step, 120);
+
+    // Edit the trained weights: the hand-built network becomes what training found.
+    const trainedNet = { units: five.units.map(u => ({ ...u, b: u.b + 1 })), outputBias: 0.05 };
+    await send(page, { type: 'uatTrainFrame', start: 'handBuilt', curve: { network: trainedNet, step: 200, loss: 0.01 } });
+    await page.click('#adopt-trained');
+    assert.deepEqual(await networkOf(page), trainedNet);
     await page.close();
 
     // A reload: the same state comes back, and the page says so in its ready message.
@@ -176,6 +182,21 @@ describe('Universal Approximation page', function () {
     assert.deepEqual(await networkOf(restored.page), five);
     assert.equal(await restored.page.textContent('#bumps-value'), '5');
     assert.match(await restored.page.textContent('#train-status') ?? '', /step 120/);
+
+    // Add a bump (a tenth of the range wide, in the middle, at the mean target), then remove the one last touched.
+    await restored.page.click('#add-bump');
+    const added = await networkOf(restored.page);
+    assert.equal(added.units.length, 12);
+    const [a, b] = [Math.min(...nielsen.x), Math.max(...nielsen.x)];
+    const mean = nielsen.y.reduce((s, v) => s + v, 0) / nielsen.y.length;
+    const [left, right] = added.units.slice(10);
+    assert.ok(Math.abs(stepPosition(left) - (a + 0.45 * (b - a))) < 1e-9 && Math.abs(stepPosition(right) - (a + 0.55 * (b - a))) < 1e-9);
+    assert.ok(Math.abs(left.v - mean) < 1e-12 && right.v === -left.v);
+    assert.deepEqual(added.units.slice(0, 10), five.units);
+    await restored.page.focus('#handles button[data-index="4"]');
+    await restored.page.click('#remove-bump');
+    const removed = await networkOf(restored.page);
+    assert.deepEqual(removed.units, [...five.units.slice(0, 2), ...five.units.slice(4), left, right], 'bump 2 (last touched) is gone');
     assert.deepEqual([...problems, ...restored.problems], []);
     await restored.page.close();
   });

@@ -5,7 +5,7 @@
 // The network is built and edited here with the pure functions of src/core/uat.ts; state lives in getState/setState.
 import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
 import {
-  buildBumps, buildTowers, bumpCount, bumpValue, dataRange, errorCurve, evaluate, evaluateTowers, knownFunctionFor, meanSquaredError,
+  addBump, buildBumps, buildTowers, removeBump, bumpCount, bumpValue, dataRange, errorCurve, evaluate, evaluateTowers, knownFunctionFor, meanSquaredError,
   setSteepness, steepnessFor, stepPosition, towerError, type HeightSource, type OneHiddenLayerNetwork, type TowerNetwork,
 } from '../../src/core/uat';
 import { DEFAULT_UAT_STATE, sanitizeUatState, UAT_MAX_BUMPS, UAT_MAX_TOWERS } from '../../src/uat/uatState';
@@ -31,6 +31,8 @@ const running: Record<UatTrainStart, boolean> = { handBuilt: false, random: fals
 const trainDetail: Partial<Record<UatTrainStart, string>> = {};
 let dragging: Handle | undefined;
 let focused: Handle | undefined;
+/** The bump last touched by pointer or keyboard (focus moves to a button when it is clicked). */
+let lastTouched: Handle | undefined;
 let errorChart: Chart<'line', { x: number; y: number }[]> | undefined;
 let errorByN: { n: number; mse: number }[] = [];
 let towerNet: TowerNetwork | undefined;
@@ -181,9 +183,29 @@ function buildPage1D(): void {
     networkChanged(false);
   });
 
+  // A new bump: a tenth of the x range wide in the middle, at the mean target; the last (or the focused) one goes.
+  const addButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'add-bump', textContent: 'Add bump' });
+  addButton.addEventListener('click', () => {
+    if (!data) return;
+    const [a, b] = dataRange(data.x);
+    const mean = data.y.reduce((sum, v) => sum + v, 0) / Math.max(1, data.y.length);
+    network = addBump(network, a + 0.45 * (b - a), a + 0.55 * (b - a), mean, currentSteepness());
+    networkChanged(true);
+  });
+  const removeButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'remove-bump', textContent: 'Remove bump' });
+  removeButton.title = 'Removes the bump whose handle has focus, else the last one';
+  removeButton.addEventListener('click', () => {
+    if (bumpCount(network) === 0) return;
+    const chosen = lastTouched && lastTouched.bump < bumpCount(network) ? lastTouched.bump : bumpCount(network) - 1;
+    network = removeBump(network, chosen);
+    focused = lastTouched = undefined;
+    networkChanged(true);
+  });
+
   app.append(element('div', { className: 'controls' }, [
     element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'bumps', textContent: 'Bumps N' }), bumpsSlider, bumpsOut, buildButton]),
     element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'steepness', textContent: 'Steepness w' }), steep, steepOut]),
+    element('span', { className: 'group' }, [addButton, removeButton]),
   ]));
 
   const canvas = element<HTMLCanvasElement>('canvas', { id: 'main-canvas' });
@@ -227,12 +249,20 @@ function buildPage1D(): void {
     updateTrainStatus();
     save();
   });
+  // Take what gradient descent found as the hand-built network: its handles show where the steps went.
+  const adopt = element<HTMLButtonElement>('button', { className: 'secondary', id: 'adopt-trained', textContent: 'Edit the trained weights' });
+  adopt.addEventListener('click', () => {
+    const trained = state.trained.handBuilt ?? state.trained.random;
+    if (!trained) return;
+    network = { units: trained.network.units.map(u => ({ ...u })), outputBias: trained.network.outputBias };
+    networkChanged(true);
+  });
   app.append(
     element('h2', { textContent: 'Training' }),
     element('p', { className: 'muted', textContent: 'Adam on the whole data set (mean squared error) in a worker thread. Very steep steps hardly move: σ′ is zero almost everywhere, so only the points on a step\'s rise pull on it. Lower w to watch gradient descent move them.' }),
     element('div', { className: 'controls' }, [
       element<HTMLLabelElement>('label', { htmlFor: 'lr', textContent: 'Learning rate' }), lr,
-      trainButton('handBuilt', 'Let gradient descent take over'), trainButton('random', 'Start from random'), clear,
+      trainButton('handBuilt', 'Let gradient descent take over'), trainButton('random', 'Start from random'), adopt, clear,
     ]),
     element('ul', { id: 'train-status', className: 'train-status', ariaLive: 'polite' }),
   );
@@ -446,7 +476,7 @@ function rebuildHandles(): void {
   handlesOf(network).forEach((handle, i) => {
     const button = element<HTMLButtonElement>('button', { className: `handle ${handle.kind}` });
     button.dataset.index = String(i);
-    button.addEventListener('focus', () => { focused = handle; drawMain(); showWeights(handle); });
+    button.addEventListener('focus', () => { focused = lastTouched = handle; drawMain(); showWeights(handle); });
     button.addEventListener('blur', () => { if (sameHandle(focused, handle)) focused = undefined; drawMain(); });
     button.addEventListener('keydown', event => {
       const canvas = byId<HTMLCanvasElement>('main-canvas');
@@ -484,7 +514,7 @@ function setupCanvasEvents(canvas: HTMLCanvasElement): void {
     const p = local(event);
     const hit = hitTest(network, plotFor(canvas), p.x, p.y, 9);
     if (!hit) return;
-    dragging = hit;
+    dragging = lastTouched = hit;
     canvas.setPointerCapture(event.pointerId);
     event.preventDefault();
     showWeights(hit);
@@ -580,6 +610,8 @@ function updateTrainStatus(): void {
   const list = byId('train-status');
   if (!list) return;
   list.replaceChildren();
+  const adopt = byId<HTMLButtonElement>('adopt-trained');
+  if (adopt) adopt.disabled = !state.trained.handBuilt && !state.trained.random;
   for (const start of ['handBuilt', 'random'] as UatTrainStart[]) {
     const button = byId<HTMLButtonElement>(`train-${start}`);
     if (button) button.textContent = running[start] ? 'Stop' : start === 'handBuilt' ? 'Let gradient descent take over' : 'Start from random';
