@@ -299,7 +299,7 @@ function plotFor(canvas: HTMLCanvasElement): Plot {
   const hi = Math.max(0, yhi);
   const padX = (x1 - x0) * 0.04;
   const padY = (hi - lo) * 0.12 || 0.5;
-  return { left: 52, top: 12, width: Math.max(10, width - 64), height: Math.max(10, height - 12 - 52), x0: x0 - padX, x1: x1 + padX, y0: lo - padY, y1: hi + padY };
+  return { left: 52, top: 12, width: Math.max(10, width - 64), height: Math.max(10, height - 12 - 36), x0: x0 - padX, x1: x1 + padX, y0: lo - padY, y1: hi + padY };
 }
 
 function ticks(lo: number, hi: number, count: number): number[] {
@@ -352,8 +352,8 @@ function drawMain(): void {
     ctx.fillText(formatValue(t), plot.left - 6, py);
   }
   ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(`${data.inputNames[0] ?? 'x'}`, plot.left + plot.width / 2, h - 2);
+  ctx.textBaseline = 'top';
+  ctx.fillText(`${data.inputNames[0] ?? 'x'}`, plot.left + plot.width / 2, plot.top + plot.height + 18);
 
   ctx.save();
   ctx.beginPath();
