@@ -91,7 +91,16 @@ export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 
 /** Host → webview. */
 export type ToWebview =
   /** A (new) run: the panel clears its charts. `frames` replays what was recorded so far (restore, report). */
-  | { type: 'run'; runId: number; meta: RunMeta; source?: RunSource; sourceLabel: string; frames: SnapshotFrame[] }
+  | {
+      type: 'run';
+      runId: number;
+      meta: RunMeta;
+      source?: RunSource;
+      sourceLabel: string;
+      frames: SnapshotFrame[];
+      /** The worker's snapshot cadence (steps; 0 = per epoch), for the cadence control. */
+      snapshotEvery?: number;
+    }
   /** New snapshots since the last message: throttled to ≤ ~10 messages/s and downsampled by the host. */
   | { type: 'frames'; runId: number; frames: SnapshotFrame[] }
   | { type: 'state'; runId: number; state: RunState; detail?: string }

@@ -124,7 +124,10 @@ class GradscopePanel {
         store.startRun(message.runId, message.meta, message.sourceLabel, message.source, message.frames);
         store.state = 'paused';
         this.settings.selectedLayer = Math.min(this.settings.selectedLayer, Math.max(0, message.meta.layers.length - 1));
-        this.runSettings = { ...this.runSettings, lr: message.meta.lr, batchSize: message.meta.batchSize };
+        this.runSettings = {
+          ...this.runSettings, lr: message.meta.lr, batchSize: message.meta.batchSize,
+          snapshotEvery: message.snapshotEvery ?? this.runSettings?.snapshotEvery,
+        };
         for (const chart of this.charts) chart.destroy();
         this.saveState();
         break;
@@ -288,7 +291,14 @@ class GradscopePanel {
     elements.scaleLabel.textContent = this.settings.logScale ? 'Log' : 'Linear';
     if (document.activeElement !== elements.lrInput && this.runSettings?.lr !== undefined) elements.lrInput.value = String(this.runSettings.lr);
     if (document.activeElement !== elements.batchInput && this.runSettings?.batchSize !== undefined) elements.batchInput.value = String(this.runSettings.batchSize);
-    if (this.runSettings?.snapshotEvery !== undefined) elements.cadenceSelect.value = String(this.runSettings.snapshotEvery);
+    const cadence = this.runSettings?.snapshotEvery;
+    if (cadence !== undefined) {
+      // A cadence from settings or a config may not be one of the menu's; it gets an entry of its own.
+      if (![...elements.cadenceSelect.options].some(option => option.value === String(cadence))) {
+        elements.cadenceSelect.append(new Option(cadence === 0 ? 'every epoch' : `every ${cadence} steps`, String(cadence)));
+      }
+      elements.cadenceSelect.value = String(cadence);
+    }
     this.renderBanners();
     this.renderLayerStrip();
     this.renderDistributionControls();

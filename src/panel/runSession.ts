@@ -115,7 +115,7 @@ export class RunSession {
     if (this.meta !== undefined) {
       messages.push({
         type: 'run', runId: this.webviewRunId, meta: this.meta, source: this.source, sourceLabel: this.sourceLabel,
-        frames: this.framesForReplay(),
+        frames: this.framesForReplay(), snapshotEvery: this.startOptions.snapshotEvery,
       });
       messages.push({ type: 'state', runId: this.webviewRunId, state: this.state });
       if (this.progress !== undefined) messages.push({ type: 'progress', runId: this.webviewRunId, ...this.progress });
@@ -199,7 +199,7 @@ export class RunSession {
         this.divergence = undefined;
         this.options.log(`run ${this.workerRunId}: ${message.meta.title} — ${message.meta.layers.length} linear layers, seed ${message.meta.seed}, lr ${message.meta.lr}, batch ${message.meta.batchSize}`);
         for (const note of message.meta.notes) this.options.log(`  note: ${note}`);
-        this.options.post({ type: 'run', runId: this.webviewRunId, meta: message.meta, source: this.source, sourceLabel: this.sourceLabel, frames: [] });
+        this.options.post({ type: 'run', runId: this.webviewRunId, meta: message.meta, source: this.source, sourceLabel: this.sourceLabel, frames: [], snapshotEvery: this.startOptions.snapshotEvery });
         this.setState('paused');
         break;
       case 'snapshot': {
