@@ -291,6 +291,27 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     await page.close();
   });
 
+  it('comes back after a reload with its view choices (getState) and tells the host its source (setState)', async () => {
+    const source = { kind: 'builtin' as const, builtin: 'sine', preset: 'deep-sigmoid' };
+    const page = await openPanel(browser, 'light', {
+      initialState: { source, sourceLabel: 'sine (built-in)', settings: { lr: 0.02 }, ui: { logScale: false, selectedLayer: 2, distributionMode: 'histogram', distributionOf: 'z' } },
+    });
+    await send(page, { ...runMessage(deepSigmoid), source, snapshotEvery: 25 }, { type: 'frames', runId: 1, frames: deepSigmoid.frames.slice(0, 20) });
+    const charts = await page.evaluate(() => window.gradscopePanel.describeCharts());
+    assert.equal(charts['chart-loss'].scales.y.type, 'linear');
+    assert.equal(charts['chart-distribution'].type, 'bar');
+    assert.equal(charts['chart-distribution'].scales.x.title, 'pre-activation z');
+    assert.equal(await page.inputValue('#select-layer'), '2');
+    assert.equal(await page.inputValue('#select-cadence'), '25');
+    assert.equal(await page.textContent('#select-cadence option:checked'), 'every 25 steps');
+    await page.waitForTimeout(400);
+    const state = await page.evaluate(() => (window as unknown as { __state: Record<string, unknown> }).__state);
+    assert.deepEqual(state.source, source);
+    assert.equal(state.sourceLabel, 'synthetic.csv');
+    assert.deepEqual(state.ui, { logScale: false, selectedLayer: 2, distributionMode: 'histogram', distributionOf: 'z' });
+    await page.close();
+  });
+
   it('shows the layer card with all its numbers when a layer is hovered', async () => {
     const page = await openPanel(browser, 'dark');
     await send(page, runMessage(deepSigmoid), { type: 'frames', runId: 1, frames: deepSigmoid.frames });
