@@ -2,6 +2,7 @@
 // in a webview. The webview builds and edits the network itself; the host loads the data and relays gradient
 // descent from the worker threads. One panel at a time, restored after a reload by a serializer.
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_DATASETS } from '../core/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
@@ -117,6 +118,13 @@ export class UatPanel {
     this.post({ type: 'uatLoading', label });
     this.training.stop('handBuilt');
     this.training.stop('random');
+    // The manifest promises: in an untrusted workspace, data files only from inside the workspace.
+    if (source.kind === 'file' && !vscode.workspace.isTrusted && !insideWorkspace(source.dataPath)) {
+      const text = `${label} is outside the workspace, and the workspace is not trusted: open the file from inside the workspace, or trust it.`;
+      this.post({ type: 'uatError', message: text });
+      this.settle({ ok: false, error: text });
+      return;
+    }
     loadUatData(source).then(data => {
       if (token !== this.loadToken) return;
       this.data = data;
@@ -142,6 +150,14 @@ export class UatPanel {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+function insideWorkspace(file: string): boolean {
+  const resolved = path.resolve(file);
+  return (vscode.workspace.workspaceFolders ?? []).some(folder => {
+    const relative = path.relative(folder.uri.fsPath, resolved);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  });
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
