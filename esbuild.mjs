@@ -18,6 +18,8 @@ const entries = [
   { ...common, entryPoints: ['webview/compare/main.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, entryPoints: ['src/uat/uatWorker.ts'], outfile: 'dist/uatWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/uat/main.ts'], outfile: 'media/uat.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/compareNetworks/networksWorker.ts'], outfile: 'dist/networksWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['webview/compareNetworks/main.ts'], outfile: 'media/compareNetworks.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter(e => e.entryPoints.every(p => fs.existsSync(p)));
 
 if (watch) {

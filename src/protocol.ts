@@ -288,3 +288,94 @@ export type FromUatWorker =
   | { type: 'uatFrame'; jobId: number; curve: UatTrainedCurve }
   | { type: 'uatDone'; jobId: number; reason: 'steps' | 'stopped' | 'diverged' }
   | { type: 'uatFailed'; jobId: number; message: string };
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Compare Networks and Loss Landscape (src/compareNetworks ↔ src/compareNetworks/networksWorker ↔ webview/compareNetworks).
+// One worker (interleaved) trains every network of a comparison, and computes landscapes row by row.
+
+/** A network to compare: a config file, or a preset (both run on the comparison's one dataset). */
+export type NetworkChoice = { kind: 'config'; configPath: string; label: string } | { kind: 'preset'; preset: string; label: string };
+
+/** Where the comparison's data comes from (every network gets the same data, seed and split). */
+export type NetworksDataSource = { kind: 'builtin'; builtin: string } | { kind: 'file'; dataPath: string } | { kind: 'config' };
+
+/** Per network, what its chart series need at one measurement. */
+export interface NetworkFrame {
+  index: number;
+  step: number;
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  accuracy?: number;
+  valAccuracy?: number;
+  /** Per linear layer, input to output. */
+  gradNorm: number[];
+  saturation: number[];
+  dead: number[];
+}
+
+export interface NetworkSummary {
+  index: number;
+  label: string;
+  parameters: number;
+  layers: number;
+  task: Task;
+}
+
+/** One finished or streaming landscape (rows filled in order). */
+export interface LandscapeView {
+  id: number;
+  title: string;
+  axis: number[];
+  rows: number[][];
+  lossAtTheta: number;
+  rowsUsed: number;
+  seed: number;
+  range: number;
+  slice?: { axis: number[]; losses: number[] };
+  roughness?: number;
+}
+
+export interface LandscapeRequest {
+  grid: number;
+  range: number;
+  seed: number;
+  /** Training steps before the landscape (each network of a skip on/off pair takes the same). */
+  steps: number;
+  maxRows: number;
+  /** Plain and residual variants side by side, one colour scale. */
+  skipOnOff: boolean;
+}
+
+/** Host → networks worker. */
+export type ToNetworksWorker =
+  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number }
+  | { type: 'netsStop'; jobId: number }
+  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest }
+  | { type: 'landscapeCancel'; jobId: number };
+
+/** Networks worker → host (relayed to the webview as they are). */
+export type FromNetworksWorker =
+  | { type: 'netsLoaded'; jobId: number; dataLabel: string; networks: NetworkSummary[] }
+  | { type: 'netsFrames'; jobId: number; frames: NetworkFrame[] }
+  | { type: 'netsFunctions'; jobId: number; views: FunctionView[]; data: { x: number[]; y: number[]; d: number } }
+  | { type: 'netsDone'; jobId: number; reason: 'epochs' | 'stopped' }
+  | { type: 'netsFailed'; jobId: number; message: string }
+  | { type: 'landscapeBegin'; jobId: number; views: LandscapeView[] }
+  | { type: 'landscapeRow'; jobId: number; view: number; index: number; losses: number[] }
+  | { type: 'landscapeEnd'; jobId: number; views: LandscapeView[]; cancelled: boolean; seconds: number }
+  | { type: 'landscapeFailed'; jobId: number; message: string };
+
+/** Host → Compare Networks webview. */
+export type ToNetworksWebview =
+  | FromNetworksWorker
+  | { type: 'netsMode'; mode: 'compare' | 'landscape'; title: string };
+
+/** Compare Networks webview → host. */
+export type FromNetworksWebview =
+  | { type: 'netsReady' }
+  | { type: 'netsStop' }
+  | { type: 'netsRestart' }
+  | { type: 'landscapeCancel' }
+  | { type: 'landscapeRun'; request: LandscapeRequest }
+  | { type: 'netsExport'; format: 'json' | 'png'; name: string; content: string };

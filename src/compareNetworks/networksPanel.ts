@@ -1,0 +1,336 @@
+// "Gradscope: Compare Networks" and "Gradscope: Show Loss Landscape": one webview with two views. Compare trains
+// 2–4 configs or presets on one dataset, with one seed and split, interleaved in one worker thread, and overlays
+// their per-layer gradients, saturation, losses and functions. Landscape draws the loss around a network's weights
+// on two filter-normalised random directions (Li et al. 2018), streamed row by row from the same worker,
+// cancellable, optionally with and without skip connections side by side. One panel at a time.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { BUILTIN_DATASETS } from '../core/builtinDatasets';
+import { LANDSCAPE_DEFAULTS } from '../core/landscape';
+import { NETWORK_PRESETS } from '../core/presets';
+import type {
+  FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
+} from '../protocol';
+import { renderNetworksHtml } from './networksHtml';
+
+export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
+const COMPARE_COMMAND = 'gradscope.compareNetworks';
+const LANDSCAPE_COMMAND = 'gradscope.lossLandscape';
+export const MAX_COMPARED = 4;
+
+/** Command arguments (tests, the CodeLens): what to compare or which network's landscape, without asking. */
+export interface CompareNetworksArgs {
+  choices?: NetworkChoice[];
+  data?: NetworksDataSource;
+  seed?: number;
+  epochs?: number;
+}
+
+export interface LossLandscapeArgs {
+  choice?: NetworkChoice;
+  data?: NetworksDataSource;
+  request?: Partial<LandscapeRequest>;
+}
+
+/** What the commands resolve to once the worker has loaded the networks (or the landscape has begun). */
+export type NetworksOpenResult = { ok: true; networks: string[] } | { ok: false; error: string };
+
+export const DEFAULT_LANDSCAPE_REQUEST: LandscapeRequest = {
+  grid: LANDSCAPE_DEFAULTS.grid, range: LANDSCAPE_DEFAULTS.range, seed: LANDSCAPE_DEFAULTS.seed, steps: 300, maxRows: 1000, skipOnOff: false,
+};
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}
+
+export class NetworksPanel {
+  private static current: NetworksPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private worker: Worker | undefined;
+  private jobId = 0;
+  private ready = false;
+  private readonly queue: (() => void)[] = [];
+  private readonly waiters: ((r: NetworksOpenResult) => void)[] = [];
+  private lastCompare: Extract<ToNetworksWorker, { type: 'netsStart' }> | undefined;
+  private lastLandscape: { choice: NetworkChoice; data: NetworksDataSource } | undefined;
+  /** Messages posted to the webview, counted by type (the integration test reads them). */
+  readonly posted = new Map<string, number>();
+
+  static createOrShow(context: vscode.ExtensionContext): NetworksPanel {
+    if (NetworksPanel.current) {
+      NetworksPanel.current.panel.reveal();
+      return NetworksPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, 'Compare Networks', vscode.ViewColumn.Active, {
+      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+    });
+    NetworksPanel.current = new NetworksPanel(panel, context);
+    return NetworksPanel.current;
+  }
+
+  static get open(): NetworksPanel | undefined {
+    return NetworksPanel.current;
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly context: vscode.ExtensionContext) {
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = renderNetworksHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.css')).toString(),
+      nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+    });
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: FromNetworksWebview) => this.receive(m), null, this.disposables);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'networksWorker.js').fsPath);
+    worker.on('message', (m: FromNetworksWorker) => this.fromWorker(m));
+    worker.on('error', (e) => {
+      const message = `the worker failed: ${e.message}`;
+      this.post({ type: 'netsFailed', jobId: this.jobId, message });
+      this.settle({ ok: false, error: message });
+    });
+    worker.on('exit', () => { if (this.worker === worker) this.worker = undefined; });
+    this.worker = worker;
+    return worker;
+  }
+
+  private toWorker(message: ToNetworksWorker): void {
+    this.ensureWorker().postMessage(message);
+  }
+
+  private fromWorker(m: FromNetworksWorker): void {
+    if (m.jobId !== this.jobId) return;
+    if (m.type === 'netsLoaded') this.settle({ ok: true, networks: m.networks.map(n => n.label) });
+    else if (m.type === 'landscapeBegin') this.settle({ ok: true, networks: m.views.map(v => v.title) });
+    else if (m.type === 'netsFailed' || m.type === 'landscapeFailed') {
+      this.settle({ ok: false, error: m.message });
+      void vscode.window.showErrorMessage(`Gradscope: ${m.message}`);
+    }
+    this.post(m);
+  }
+
+  whenLoaded(): Promise<NetworksOpenResult> {
+    return new Promise(resolve => this.waiters.push(resolve));
+  }
+
+  private settle(result: NetworksOpenResult): void {
+    for (const resolve of this.waiters.splice(0)) resolve(result);
+  }
+
+  private whenReady(action: () => void): void {
+    if (this.ready) action();
+    else this.queue.push(action);
+  }
+
+  compare(choices: NetworkChoice[], data: NetworksDataSource, seed: number, epochs: number): void {
+    this.whenReady(() => {
+      const jobId = ++this.jobId;
+      this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
+      this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs ') });
+      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10 };
+      this.toWorker(this.lastCompare);
+    });
+  }
+
+  landscape(choice: NetworkChoice, data: NetworksDataSource, request: LandscapeRequest): void {
+    this.whenReady(() => {
+      const jobId = ++this.jobId;
+      this.panel.title = `Loss Landscape: ${choice.label}`;
+      this.lastLandscape = { choice, data };
+      this.post({ type: 'netsMode', mode: 'landscape', title: choice.label });
+      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request });
+    });
+  }
+
+  private receive(message: FromNetworksWebview): void {
+    switch (message.type) {
+      case 'netsReady':
+        this.ready = true;
+        for (const action of this.queue.splice(0)) action();
+        return;
+      case 'netsStop':
+        this.toWorker({ type: 'netsStop', jobId: this.jobId });
+        return;
+      case 'netsRestart':
+        if (this.lastCompare) this.compare(this.lastCompare.choices, this.lastCompare.data, this.lastCompare.seed, this.lastCompare.epochs);
+        return;
+      case 'landscapeCancel':
+        this.toWorker({ type: 'landscapeCancel', jobId: this.jobId });
+        return;
+      case 'landscapeRun':
+        if (this.lastLandscape) this.landscape(this.lastLandscape.choice, this.lastLandscape.data, sanitizeRequest(message.request));
+        return;
+      case 'netsExport':
+        void exportFile(message.format, message.name, message.content);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private post(message: ToNetworksWebview): void {
+    this.posted.set(message.type, (this.posted.get(message.type) ?? 0) + 1);
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (NetworksPanel.current === this) NetworksPanel.current = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.settle({ ok: false, error: 'the panel was closed' });
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+/** Clamp what the webview asks for to what the worker can do in reasonable time. */
+export function sanitizeRequest(r: Partial<LandscapeRequest> | undefined): LandscapeRequest {
+  const d = DEFAULT_LANDSCAPE_REQUEST;
+  const int = (v: unknown, lo: number, hi: number, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback);
+  let grid = int(r?.grid, 5, 101, d.grid);
+  if (grid % 2 === 0) grid += 1;
+  const range = typeof r?.range === 'number' && r.range > 0 && r.range <= 100 ? r.range : d.range;
+  return {
+    grid, range, seed: int(r?.seed, -(2 ** 31), 2 ** 31, d.seed), steps: int(r?.steps, 0, 100_000, d.steps),
+    maxRows: int(r?.maxRows, 10, 100_000, d.maxRows), skipOnOff: r?.skipOnOff === true,
+  };
+}
+
+async function exportFile(format: 'json' | 'png', name: string, content: string): Promise<void> {
+  const safe = name.replace(/[^\w.-]+/g, '-');
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: base ? vscode.Uri.joinPath(base, `${safe}.${format}`) : undefined,
+    filters: format === 'json' ? { JSON: ['json'] } : { 'PNG image': ['png'] },
+  });
+  if (!target) return;
+  const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');
+  await vscode.workspace.fs.writeFile(target, bytes);
+  void vscode.window.showInformationMessage(`Gradscope: saved ${path.basename(target.fsPath)}`);
+}
+
+type ChoiceItem = vscode.QuickPickItem & { choice: NetworkChoice };
+
+async function choiceItems(): Promise<ChoiceItem[]> {
+  const configs = await vscode.workspace.findFiles('**/*.nn.json', '**/node_modules/**', 50);
+  const items: ChoiceItem[] = NETWORK_PRESETS.map(p => ({ label: p.label, description: 'preset', detail: p.description, choice: { kind: 'preset', preset: p.id, label: p.label } }));
+  for (const uri of configs) {
+    const label = vscode.workspace.asRelativePath(uri);
+    items.push({ label, description: 'config', choice: { kind: 'config', configPath: uri.fsPath, label } });
+  }
+  return items;
+}
+
+async function pickData(configChosen: boolean): Promise<NetworksDataSource | undefined> {
+  type Item = vscode.QuickPickItem & { source?: NetworksDataSource };
+  const items: Item[] = [
+    ...(configChosen ? [{ label: "The first config's data", description: 'every network on it', source: { kind: 'config' as const } }] : []),
+    { label: 'Open data file…', description: 'CSV, TSV, JSON or JSON Lines' },
+    ...BUILTIN_DATASETS.map(b => ({ label: b.label, description: `built-in · ${b.name}`, detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Compare Networks: one dataset for all', placeHolder: 'Data every network trains on' });
+  if (!picked) return undefined;
+  if (picked.source) return picked.source;
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Data: ['csv', 'tsv', 'json', 'jsonl'] } });
+  return files?.[0] ? { kind: 'file', dataPath: files[0].fsPath } : undefined;
+}
+
+/** A config's own data when the first choice is a config; presets need a dataset, so configs lead. */
+function orderForData(choices: NetworkChoice[], data: NetworksDataSource): NetworkChoice[] {
+  if (data.kind !== 'config') return choices;
+  return [...choices.filter(c => c.kind === 'config'), ...choices.filter(c => c.kind === 'preset')];
+}
+
+/** With 'the first config's data', every other network runs on that config's data file or built-in set. */
+function resolveConfigData(choices: NetworkChoice[], data: NetworksDataSource): NetworksDataSource {
+  if (data.kind !== 'config') return data;
+  const first = choices.find(c => c.kind === 'config');
+  if (!first || first.kind !== 'config') return { kind: 'builtin', builtin: 'spiral' };
+  try {
+    const text = fs.readFileSync(first.configPath, 'utf8');
+    const file = /"file"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    if (file) return { kind: 'file', dataPath: path.resolve(path.dirname(first.configPath), file) };
+    const builtin = /"builtin"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    if (builtin) return { kind: 'builtin', builtin };
+  } catch { /* unreadable: the worker reports it when it loads the config */ }
+  return { kind: 'builtin', builtin: 'spiral' };
+}
+
+function choiceFromUri(uri: vscode.Uri): NetworkChoice {
+  return { kind: 'config', configPath: uri.fsPath, label: vscode.workspace.asRelativePath(uri) };
+}
+
+export function registerCompareNetworks(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
+      let choices: NetworkChoice[] | undefined;
+      let data: NetworksDataSource | undefined;
+      const a = (args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {}) as CompareNetworksArgs;
+      if (Array.isArray(a.choices) && a.choices.length >= 2) choices = a.choices.slice(0, MAX_COMPARED);
+      data = a.data;
+      if (!choices) {
+        const items = await choiceItems();
+        const against = args instanceof vscode.Uri ? choiceFromUri(args) : undefined;
+        const picked = await vscode.window.showQuickPick(items, {
+          canPickMany: true, title: against ? `Compare ${against.label} with…` : 'Compare Networks: pick 2 to 4', placeHolder: 'Presets and the workspace\'s *.nn.json configs',
+        });
+        if (!picked) return undefined;
+        choices = [...(against ? [against] : []), ...picked.map(p => p.choice)];
+        if (choices.length < 2 || choices.length > MAX_COMPARED) {
+          void vscode.window.showWarningMessage(`Gradscope: compare 2 to ${MAX_COMPARED} networks (${choices.length} chosen).`);
+          return undefined;
+        }
+      }
+      data ??= await pickData(choices.some(c => c.kind === 'config'));
+      if (!data) return undefined;
+      choices = orderForData(choices, data);
+      const resolved = resolveConfigData(choices, data);
+      const panel = NetworksPanel.createOrShow(context);
+      const loaded = panel.whenLoaded();
+      panel.compare(choices, resolved, a.seed ?? 1, a.epochs ?? 30);
+      return loaded;
+    }),
+    vscode.commands.registerCommand(LANDSCAPE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
+      const a = (args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {}) as LossLandscapeArgs;
+      let choice = a.choice;
+      const editor = vscode.window.activeTextEditor;
+      if (!choice && args instanceof vscode.Uri) choice = choiceFromUri(args);
+      if (!choice && editor && /\.nn\.json$/.test(editor.document.fileName)) {
+        if (editor.document.isDirty) await editor.document.save();
+        choice = choiceFromUri(editor.document.uri);
+      }
+      if (!choice) {
+        const picked = await vscode.window.showQuickPick(await choiceItems(), { title: 'Show Loss Landscape: which network' });
+        if (!picked) return undefined;
+        choice = picked.choice;
+      }
+      let data = a.data;
+      if (!data) data = choice.kind === 'config' ? { kind: 'config' } : await pickData(false);
+      if (!data) return undefined;
+      const resolved = data.kind === 'config' ? resolveConfigData([choice], data) : data;
+      const panel = NetworksPanel.createOrShow(context);
+      const loaded = panel.whenLoaded();
+      panel.landscape(choice, choice.kind === 'config' && data.kind === 'config' ? { kind: 'config' } : resolved, sanitizeRequest(a.request));
+      return loaded;
+    }),
+    // "Compare with…" above a config: opens it against presets chosen in a quick pick.
+    vscode.languages.registerCodeLensProvider({ pattern: '**/*.nn.json' }, {
+      provideCodeLenses: document => {
+        const top = new vscode.Range(0, 0, 0, 0);
+        return [
+          new vscode.CodeLens(top, { title: 'Compare with…', command: COMPARE_COMMAND, arguments: [document.uri] }),
+          new vscode.CodeLens(top, { title: 'Loss landscape', command: LANDSCAPE_COMMAND, arguments: [document.uri] }),
+        ];
+      },
+    }),
+    { dispose: () => NetworksPanel.open?.dispose() },
+  );
+}
+

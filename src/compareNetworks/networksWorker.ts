@@ -1,0 +1,239 @@
+// The Compare Networks / Loss Landscape worker (worker_threads, dist/networksWorker.js). Trains 2–4 networks
+// interleaved — one step of each in turn, same seed, same data and split — in 20 ms slices so a stop gets through at
+// once, and computes loss landscapes one grid row per slice, so rows stream to the panel and a cancel takes effect
+// within a row. The extension host never trains.
+import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { loadRun, type LoadedRun, type RunOverrides, type RunRequest } from '../core/config';
+import { functionView } from '../core/functionView';
+import { createLandscape, landscapeRoughness, skipConnectionVariants, type LandscapeEvaluator } from '../core/landscape';
+import { presetConfigText } from '../core/presets';
+import { Trainer } from '../core/trainer';
+import type { Snapshot } from '../core/types';
+import type {
+  FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
+} from '../protocol';
+
+const SLICE_MS = 20;
+const FRAME_INTERVAL_MS = 150;
+const FUNCTION_INTERVAL_MS = 1000;
+const DATA_POINTS = 400;
+
+function send(message: FromNetworksWorker): void {
+  parentPort?.postMessage(message);
+}
+
+function requestFor(choice: NetworkChoice, data: NetworksDataSource): { request: RunRequest; overrides: RunOverrides } {
+  const overrides: RunOverrides = {};
+  if (data.kind === 'builtin') overrides.builtin = data.builtin;
+  if (data.kind === 'file') overrides.dataFile = data.dataPath;
+  if (choice.kind === 'config') return { request: { kind: 'config', configPath: choice.configPath }, overrides };
+  const request: RunRequest = data.kind === 'file'
+    ? { kind: 'dataset', dataPath: data.dataPath, preset: choice.preset }
+    : { kind: 'builtin', builtin: data.kind === 'builtin' ? data.builtin : 'spiral', preset: choice.preset };
+  return { request, overrides: {} };
+}
+
+/** Load every choice on the one dataset with the one seed (so the split and the initial draw match single runs). */
+export async function loadChoices(choices: NetworkChoice[], data: NetworksDataSource, seed?: number, epochs?: number): Promise<LoadedRun[]> {
+  const runs: LoadedRun[] = [];
+  for (const choice of choices) {
+    const { request, overrides } = requestFor(choice, data);
+    runs.push(await loadRun(request, { ...overrides, seed, epochs }, presetConfigText));
+  }
+  return runs;
+}
+
+export function frameOf(index: number, s: Snapshot): NetworkFrame {
+  return {
+    index, step: s.step, epoch: s.epoch, loss: s.loss, valLoss: s.valLoss, accuracy: s.accuracy, valAccuracy: s.valAccuracy,
+    gradNorm: s.layers.map(l => l.gradNorm), saturation: s.layers.map(l => l.saturation), dead: s.layers.map(l => l.dead),
+  };
+}
+
+// ---- Side-by-side training -------------------------------------------------------------------------------------
+
+interface TrainingJob {
+  jobId: number;
+  trainers: Trainer[];
+  runs: LoadedRun[];
+  snapshotEvery: number;
+  lastFrame: number;
+  lastFunctions: number;
+  pending: NetworkFrame[];
+}
+
+let training: TrainingJob | undefined;
+let trainingTimer: NodeJS.Timeout | undefined;
+
+function sendFunctions(job: TrainingJob): void {
+  const data = job.runs[0].data;
+  const n = Math.min(DATA_POINTS, data.train.n);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = Math.floor((k * data.train.n) / n);
+    for (let j = 0; j < data.d; j++) x.push(data.train.x[i * data.d + j] * data.std[j] + data.mean[j]);
+    y.push(data.train.y[i]);
+  }
+  send({ type: 'netsFunctions', jobId: job.jobId, views: job.trainers.map(t => functionView(t, t.data)), data: { x, y, d: data.d } });
+  job.lastFunctions = performance.now();
+}
+
+function flushFrames(job: TrainingJob): void {
+  if (job.pending.length) send({ type: 'netsFrames', jobId: job.jobId, frames: job.pending.splice(0) });
+  job.lastFrame = performance.now();
+}
+
+function trainSlice(): void {
+  trainingTimer = undefined;
+  const job = training;
+  if (!job) return;
+  const until = performance.now() + SLICE_MS;
+  let running = false;
+  while (performance.now() < until) {
+    running = false;
+    job.trainers.forEach((t, i) => {
+      if (t.done || t.diverged) return;
+      running = true;
+      const result = t.stepBatch();
+      if (result.snapshotDue || t.done || t.diverged) job.pending.push(frameOf(i, t.snapshot()));
+    });
+    if (!running) break;
+  }
+  const now = performance.now();
+  if (now - job.lastFrame >= FRAME_INTERVAL_MS || !running) flushFrames(job);
+  if (now - job.lastFunctions >= FUNCTION_INTERVAL_MS || !running) sendFunctions(job);
+  if (!running) {
+    send({ type: 'netsDone', jobId: job.jobId, reason: 'epochs' });
+    training = undefined;
+    return;
+  }
+  trainingTimer = setTimeout(trainSlice, 0);
+}
+
+async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsStart' }>): Promise<void> {
+  stopTraining();
+  try {
+    const runs = await loadChoices(message.choices, message.data, message.seed, message.epochs);
+    const trainers = runs.map(r => new Trainer({ ...r.train, snapshotEvery: message.snapshotEvery }, r.data));
+    const job: TrainingJob = { jobId: message.jobId, trainers, runs, snapshotEvery: message.snapshotEvery, lastFrame: 0, lastFunctions: 0, pending: [] };
+    training = job;
+    send({
+      type: 'netsLoaded', jobId: message.jobId, dataLabel: `${runs[0].dataset.name} (${runs[0].data.train.n} train / ${runs[0].data.val.n} validation rows, seed ${message.seed})`,
+      networks: trainers.map((t, i) => ({ index: i, label: message.choices[i].label, parameters: t.network.parameterCount, layers: t.network.linearLayers.length, task: t.data.task })),
+    });
+    trainers.forEach((t, i) => job.pending.push(frameOf(i, t.snapshot())));
+    flushFrames(job);
+    sendFunctions(job);
+    trainingTimer = setTimeout(trainSlice, 0);
+  } catch (error) {
+    send({ type: 'netsFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function stopTraining(jobId?: number): void {
+  if (!training || (jobId !== undefined && training.jobId !== jobId)) return;
+  if (trainingTimer) clearTimeout(trainingTimer);
+  trainingTimer = undefined;
+  const job = training;
+  training = undefined;
+  flushFrames(job);
+  send({ type: 'netsDone', jobId: job.jobId, reason: 'stopped' });
+}
+
+// ---- Landscapes ------------------------------------------------------------------------------------------------
+
+interface LandscapeJob {
+  jobId: number;
+  views: LandscapeView[];
+  evaluators: LandscapeEvaluator[];
+  axes: Float64Array[];
+  sliceAxes: Float64Array[];
+  rowIters: Generator<{ index: number; losses: Float64Array }, void, void>[];
+  current: number;
+  started: number;
+}
+
+let landscape: LandscapeJob | undefined;
+let landscapeTimer: NodeJS.Timeout | undefined;
+
+async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landscapeStart' }>): Promise<void> {
+  cancelLandscape();
+  const req: LandscapeRequest = message.request;
+  try {
+    const started = performance.now();
+    const [run] = await loadChoices([message.choice], message.data);
+    const variants = req.skipOnOff
+      ? (() => { const v = skipConnectionVariants(run.train.network); return [{ title: 'without skip connections', network: v.plain }, { title: 'with skip connections', network: v.residual }]; })()
+      : [{ title: message.choice.label, network: run.train.network }];
+    const job: LandscapeJob = { jobId: message.jobId, views: [], evaluators: [], axes: [], sliceAxes: [], rowIters: [], current: 0, started };
+    for (const [i, v] of variants.entries()) {
+      const trainer = new Trainer({ ...run.train, network: v.network }, run.data);
+      trainer.runSteps(req.steps);
+      const made = createLandscape(trainer.network, run.train.loss, run.data.train, { grid: req.grid, range: req.range, seed: req.seed, maxRows: req.maxRows });
+      job.evaluators.push(made.evaluator);
+      job.axes.push(made.axis);
+      job.sliceAxes.push(made.sliceAxis);
+      job.rowIters.push(made.evaluator.rows(made.axis));
+      job.views.push({
+        id: i, title: `${v.title} — ${trainer.step} steps`, axis: Array.from(made.axis), rows: [], lossAtTheta: made.evaluator.lossAtTheta(),
+        rowsUsed: made.evaluator.sample.n, seed: req.seed, range: req.range,
+      });
+    }
+    landscape = job;
+    send({ type: 'landscapeBegin', jobId: job.jobId, views: job.views });
+    landscapeTimer = setTimeout(landscapeSlice, 0);
+  } catch (error) {
+    send({ type: 'landscapeFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function landscapeSlice(): void {
+  landscapeTimer = undefined;
+  const job = landscape;
+  if (!job) return;
+  const until = performance.now() + SLICE_MS;
+  do {
+    const next = job.rowIters[job.current].next();
+    if (next.done) {
+      const view = job.views[job.current];
+      view.slice = { axis: Array.from(job.sliceAxes[job.current]), losses: Array.from(job.evaluators[job.current].slice(job.sliceAxes[job.current])) };
+      view.roughness = landscapeRoughness(view.rows);
+      job.current++;
+      if (job.current >= job.views.length) {
+        landscape = undefined;
+        send({ type: 'landscapeEnd', jobId: job.jobId, views: job.views, cancelled: false, seconds: (performance.now() - job.started) / 1000 });
+        return;
+      }
+      continue;
+    }
+    const losses = Array.from(next.value.losses);
+    job.views[job.current].rows.push(losses);
+    send({ type: 'landscapeRow', jobId: job.jobId, view: job.current, index: next.value.index, losses });
+  } while (performance.now() < until);
+  landscapeTimer = setTimeout(landscapeSlice, 0);
+}
+
+function cancelLandscape(jobId?: number): void {
+  if (!landscape || (jobId !== undefined && landscape.jobId !== jobId)) return;
+  if (landscapeTimer) clearTimeout(landscapeTimer);
+  landscapeTimer = undefined;
+  const job = landscape;
+  landscape = undefined;
+  for (const it of job.rowIters) it.return(); // puts θ back
+  send({ type: 'landscapeEnd', jobId: job.jobId, views: job.views, cancelled: true, seconds: (performance.now() - job.started) / 1000 });
+}
+
+parentPort?.on('message', (message: ToNetworksWorker) => {
+  switch (message.type) {
+    case 'netsStart': void startTraining(message); return;
+    case 'netsStop': stopTraining(message.jobId); return;
+    case 'landscapeStart': void startLandscape(message); return;
+    case 'landscapeCancel': cancelLandscape(message.jobId); return;
+    default: {
+      const never: never = message;
+      throw new Error(`unexpected message ${JSON.stringify(never)}`);
+    }
+  }
+});
