@@ -119,11 +119,13 @@ function chartCard(id: string, title: string, canvases: { id: string; label: str
   ]);
   const header = el('header', { className: 'card-header' },
     el('div', { className: 'card-titles' }, el('h2', { text: title, attrs: { id: `title-${id}` } }), el('p', { id: `note-${id}`, className: 'card-note' })),
-    el('div', { className: 'card-actions' }, ...extraHeader, ...pngButtons.map(([, b]) => b)));
+    el('div', { className: 'card-actions' }, ...pngButtons.map(([, b]) => b)));
+  // A card's own choices (layer, z or a, view) sit on a row under the title rather than squeezing it.
+  const controls = extraHeader.length === 0 ? [] : [el('div', { className: 'card-controls', attrs: { role: 'group', 'aria-label': `${title} options` } }, ...extraHeader)];
   const boxes = el('div', { className: `chart-row chart-row-${canvases.length}` }, ...canvases.map(canvas =>
     el('div', { className: `chart-box ${canvas.className ?? ''}` },
       el('canvas', { id: canvas.id, attrs: { role: 'img', 'aria-label': canvas.label } }))));
-  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, boxes);
+  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, ...controls, boxes);
   return { section, pngButtons };
 }
 

@@ -92,6 +92,31 @@ export function shortTick(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
+/** The time axis (training step): spans the data; the end label is dropped when it would crowd its neighbour. */
+export function stepAxis(palette: Palette, maxTicks: number) {
+  return {
+    type: 'linear' as const,
+    bounds: 'data' as const,
+    title: axisTitle('step', palette),
+    grid: { color: palette.grid },
+    ticks: {
+      color: palette.muted,
+      maxTicksLimit: maxTicks,
+      callback: (value: string | number, index: number, ticks: { value: number }[]) => {
+        const n = ticks.length;
+        if (n > 2 && (index === n - 1 || index === 0)) {
+          const inner = ticks[n - 2].value - ticks[1].value;
+          const spacing = inner / Math.max(1, n - 3);
+          const gap = index === 0 ? ticks[1].value - ticks[0].value : ticks[n - 1].value - ticks[n - 2].value;
+          if (spacing > 0 && gap < 0.6 * spacing) return '';
+        }
+        const step = Number(value);
+        return Math.abs(step) >= 10000 ? `${Number((step / 1000).toPrecision(3))}k` : String(Math.round(step));
+      },
+    },
+  };
+}
+
 export function baseOptions<T extends ChartType>(palette: Palette): ChartOptions<T> {
   return {
     animation: false,

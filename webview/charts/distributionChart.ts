@@ -2,7 +2,7 @@
 // (min … max, ±1.5σ, ±σ, ±σ/2 of a normal, median), or the histogram now.
 import { withAlpha } from '../theme';
 import { formatNumber } from '../format';
-import { Chart, axisTitle, baseOptions, canvasById, finiteOrNull, type ChartContext, type PanelChart } from './common';
+import { Chart, stepAxis, axisTitle, baseOptions, canvasById, finiteOrNull, type ChartContext, type PanelChart } from './common';
 
 type Mode = 'bands' | 'histogram';
 
@@ -30,7 +30,7 @@ export class DistributionChart implements PanelChart {
         const options = baseOptions<'line'>(palette);
         options.parsing = false;
         options.scales = {
-          x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, includeBounds: false, maxTicksLimit: 6 } },
+          x: stepAxis(palette, 6),
           y: { type: 'linear', title: axisTitle(label, palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 6 } },
         };
         options.plugins = { ...options.plugins, legend: { display: false } };

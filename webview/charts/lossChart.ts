@@ -3,7 +3,7 @@ import type { Plugin } from 'chart.js';
 import { overfittingRanges, type OverfitRange } from '../analysis';
 import { withAlpha } from '../theme';
 import {
-  Chart, baseOptions, canvasById, finiteOrNull, positiveOrNull, valueScale, axisTitle,
+  Chart, stepAxis, baseOptions, canvasById, finiteOrNull, positiveOrNull, valueScale,
   type ChartContext, type PanelChart,
 } from './common';
 
@@ -52,7 +52,7 @@ export class LossChart implements PanelChart {
       const options = baseOptions<'line'>(palette);
       options.parsing = false;
       options.scales = {
-        x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, includeBounds: false, maxTicksLimit: 8 } },
+        x: stepAxis(palette, 8),
         y: valueScale(settings.logScale, settings.logScale ? 'loss (log)' : 'loss', palette),
       };
       options.plugins = { ...options.plugins, gradscopeOverfitShading: { ranges: [], steps: [], color: withAlpha(palette.bad, 0.12) } } as typeof options.plugins;

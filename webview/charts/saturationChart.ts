@@ -3,7 +3,7 @@
 import { sampleLayerIndices, saturationStack } from '../analysis';
 import { withAlpha } from '../theme';
 import {
-  Chart, axisTitle, baseOptions, canvasById, layerCardTooltip,
+  Chart, stepAxis, axisTitle, baseOptions, canvasById, layerCardTooltip,
   type ChartContext, type PanelChart,
 } from './common';
 
@@ -45,7 +45,7 @@ export class SaturationChart implements PanelChart {
       const historyOptions = baseOptions<'line'>(palette);
       historyOptions.parsing = false;
       historyOptions.scales = {
-        x: { type: 'linear', bounds: 'data', title: axisTitle('step', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, includeBounds: false, maxTicksLimit: 6 } },
+        x: stepAxis(palette, 6),
         y: { type: 'linear', min: 0, max: 1, title: axisTitle('saturated or dead', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
       this.historyChart = new Chart(canvasById('chart-saturation-history'), { type: 'line', data: { datasets: [] }, options: historyOptions });
