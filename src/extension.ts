@@ -4,12 +4,14 @@ import { registerActivationPreviews } from './editor/hoverProvider';
 import { registerLiveConfigInsight } from './editor/config/liveProbe';
 import { registerVisualizeNetwork } from './panel/registerVisualizeNetwork';
 import { registerUniversalApproximation } from './uat/uatPanel';
+import { registerCompareNetworks } from './compareNetworks/networksPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerActivationPreviews(context);
   registerLiveConfigInsight(context);
   registerVisualizeNetwork(context);
   registerUniversalApproximation(context);
+  registerCompareNetworks(context);
 }
 
 export function deactivate(): void {}

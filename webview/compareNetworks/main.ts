@@ -1,0 +1,536 @@
+// The Compare Networks page. Compare view: one colour per network, overlaid — gradient norm by layer (log),
+// saturation by layer, train (solid) and validation (dashed) loss, the approximated functions — and a table of the
+// final numbers, exportable as JSON or PNG. Landscape view: the loss around θ as a heatmap with contour lines and the
+// minimum marked, filled in row by row as rows stream from the worker, one colour scale across side-by-side
+// landscapes, the 1-D slice along δ, a log-loss toggle and Cancel.
+import {
+  CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip,
+  type ChartDataset,
+} from 'chart.js';
+import type { FunctionView } from '../../src/core/types';
+import type {
+  FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, ToNetworksWebview,
+} from '../../src/protocol';
+import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../heatmap';
+import { readPalette, withAlpha, type Palette } from '../theme';
+import { contourLevels, contourSegments } from './contours';
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
+
+interface VsCodeApi {
+  postMessage(message: FromNetworksWebview): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+type XY = { x: number; y: number };
+type LineChart = Chart<'line', XY[]>;
+
+const app = document.getElementById('app') as HTMLElement;
+let palette: Palette = readPalette();
+
+// ---- state ----
+let mode: 'compare' | 'landscape' = 'compare';
+let title = '';
+let networks: NetworkSummary[] = [];
+let dataLabel = '';
+let history: NetworkFrame[][] = [];
+let functions: { views: FunctionView[]; data: { x: number[]; y: number[]; d: number } } | undefined;
+let status = '';
+let running = false;
+let landscapes: LandscapeView[] = [];
+let landscapeRunning = false;
+let logLoss = true;
+const request: LandscapeRequest = { grid: 41, range: 1, seed: 0, steps: 300, maxRows: 1000, skipOnOff: false };
+
+const charts = new Map<string, LineChart>();
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function color(i: number): string {
+  return palette.series[i % palette.series.length];
+}
+
+function fmt(v: number | undefined, digits = 4): string {
+  if (v === undefined || !Number.isFinite(v)) return v === undefined ? '—' : String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : Number(v.toPrecision(digits)).toString();
+}
+
+// ---- layout ----
+function render(): void {
+  for (const c of charts.values()) c.destroy();
+  charts.clear();
+  app.replaceChildren();
+  app.setAttribute('aria-busy', 'false');
+  const header = el('header', { class: 'head' });
+  header.append(el('h1', {}, mode === 'compare' ? `Compare Networks${title ? `: ${title}` : ''}` : `Loss Landscape${title ? `: ${title}` : ''}`));
+  const statusLine = el('p', { id: 'status', class: 'status', role: 'status' }, status);
+  header.append(statusLine);
+  app.append(header);
+  if (mode === 'compare') renderCompare();
+  else renderLandscape();
+}
+
+function button(label: string, id: string, onClick: () => void, disabled = false): HTMLButtonElement {
+  const b = el('button', { id, type: 'button' }, label);
+  b.disabled = disabled;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function chartBox(id: string, caption: string): { figure: HTMLElement; canvas: HTMLCanvasElement } {
+  const figure = el('figure', { id: `fig-${id}` });
+  figure.append(el('figcaption', {}, caption));
+  const box = el('div', { class: 'chart-box' });
+  const canvas = el('canvas', { id: `chart-${id}`, role: 'img', 'aria-label': caption });
+  box.append(canvas);
+  figure.append(box);
+  return { figure, canvas };
+}
+
+function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yLog: boolean, xLinear = true): LineChart {
+  const axisColor = { color: palette.muted, font: { family: palette.fontFamily } };
+  return new Chart(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: {
+        x: { type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
+        y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
+      },
+      plugins: { legend: { labels: { color: palette.foreground, boxWidth: 12 } } },
+    },
+  });
+}
+
+function renderCompare(): void {
+  const controls = el('div', { class: 'controls' });
+  controls.append(
+    button('Stop', 'stop', () => vscode.postMessage({ type: 'netsStop' }), !running),
+    button('Train again', 'restart', () => vscode.postMessage({ type: 'netsRestart' }), running || networks.length === 0),
+    button('Export JSON', 'export-json', exportJson, networks.length === 0),
+    button('Export PNG', 'export-png', exportPng, networks.length === 0),
+  );
+  app.append(controls);
+  if (dataLabel) app.append(el('p', { class: 'lede' }, `Data: ${dataLabel}. Same seed, same split, same number of epochs for every network.`));
+  const grid = el('div', { class: 'charts' });
+  const specs: [string, string, string, string, boolean][] = [
+    ['grad', 'Gradient norm ‖∂L/∂W‖ by layer (log)', 'layer (input → output)', '‖∂L/∂W‖', true],
+    ['sat', 'Saturation by layer (share of saturated activations)', 'layer (input → output)', 'saturated share', false],
+    ['loss', 'Loss: training (solid), validation (dashed)', 'step', 'loss', true],
+  ];
+  for (const [id, caption, xTitle, yTitle, log] of specs) {
+    const { figure, canvas } = chartBox(id, caption);
+    grid.append(figure);
+    charts.set(id, lineChart(canvas, xTitle, yTitle, log));
+  }
+  const fn = el('figure', { id: 'fig-function' });
+  fn.append(el('figcaption', {}, 'The approximated functions over the data'));
+  const fnBody = el('div', { id: 'function-body', class: 'function-body' });
+  fn.append(fnBody);
+  grid.append(fn);
+  app.append(grid);
+  const table = el('div', { class: 'table-wrap' });
+  table.append(el('table', { id: 'final' }));
+  app.append(table);
+  updateCompare();
+}
+
+function latest(i: number): NetworkFrame | undefined {
+  const h = history[i];
+  return h && h.length ? h[h.length - 1] : undefined;
+}
+
+function updateCompare(): void {
+  const grad = charts.get('grad');
+  const sat = charts.get('sat');
+  const loss = charts.get('loss');
+  if (!grad || !sat || !loss) return;
+  const layerSeries = (pick: (f: NetworkFrame) => number[], positive: boolean): ChartDataset<'line', XY[]>[] => networks.map((n, i) => {
+    const f = latest(i);
+    const values = f ? pick(f) : [];
+    return {
+      label: n.label, borderColor: color(i), backgroundColor: color(i), pointRadius: 2, borderWidth: 2,
+      data: values.map((v, k) => ({ x: k + 1, y: positive ? Math.max(v, 1e-12) : v })),
+    };
+  });
+  grad.data.datasets = layerSeries(f => f.gradNorm, true);
+  sat.data.datasets = layerSeries(f => f.saturation, false);
+  const lossSets: ChartDataset<'line', XY[]>[] = [];
+  networks.forEach((n, i) => {
+    const h = history[i] ?? [];
+    lossSets.push({ label: `${n.label} train`, borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: h.filter(f => f.loss > 0 && Number.isFinite(f.loss)).map(f => ({ x: f.step, y: f.loss })) });
+    if (h.some(f => f.valLoss !== undefined)) {
+      lossSets.push({ label: `${n.label} validation`, borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4], pointRadius: 0, borderWidth: 2, data: h.filter(f => f.valLoss !== undefined && f.valLoss > 0 && Number.isFinite(f.valLoss)).map(f => ({ x: f.step, y: f.valLoss! })) });
+    }
+  });
+  loss.data.datasets = lossSets;
+  for (const c of [grad, sat, loss]) c.update('none');
+  renderFunctions();
+  renderTable();
+}
+
+function renderFunctions(): void {
+  const body = document.getElementById('function-body');
+  if (!body || !functions) return;
+  const { views, data } = functions;
+  const first = views[0];
+  if (first?.kind === 'curve') {
+    let canvas = body.querySelector('canvas#chart-function') as HTMLCanvasElement | null;
+    let chart = charts.get('function');
+    if (!canvas || !chart) {
+      body.replaceChildren();
+      const box = el('div', { class: 'chart-box' });
+      canvas = el('canvas', { id: 'chart-function', role: 'img', 'aria-label': 'approximated functions' });
+      box.append(canvas);
+      body.append(box);
+      chart = lineChart(canvas, 'input', 'output', false);
+      charts.set('function', chart);
+    }
+    const sets: ChartDataset<'line', XY[]>[] = [{
+      label: 'data', showLine: false, pointRadius: 1.5, borderColor: withAlpha(palette.muted, 0.6), backgroundColor: withAlpha(palette.muted, 0.6),
+      data: data.y.map((y, k) => ({ x: data.x[k], y })),
+    }];
+    views.forEach((v, i) => {
+      if (v.kind !== 'curve') return;
+      sets.push({ label: networks[i]?.label ?? `network ${i + 1}`, borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: v.xs.map((x, k) => ({ x, y: v.ys[0][k] })) });
+    });
+    chart.data.datasets = sets;
+    chart.update('none');
+    return;
+  }
+  // Two inputs: one small map per network (probability of class 1 or the value), framed in the network's colour.
+  body.replaceChildren();
+  const row = el('div', { class: 'maps' });
+  views.forEach((v, i) => {
+    const cell = el('div', { class: 'map' });
+    const canvas = el('canvas', { class: 'map-canvas', role: 'img', 'aria-label': `function of ${networks[i]?.label ?? ''}` });
+    canvas.style.borderColor = color(i);
+    const caption = el('div', { class: 'map-label' }, networks[i]?.label ?? '');
+    cell.append(canvas, caption);
+    row.append(cell);
+    requestAnimationFrame(() => drawFunctionMap(canvas, v, data));
+  });
+  body.append(row);
+}
+
+function drawFunctionMap(canvas: HTMLCanvasElement, v: FunctionView, data: { x: number[]; y: number[]; d: number }): void {
+  const prepared = prepareCanvas(canvas);
+  if (!prepared) return;
+  const { ctx, width, height } = prepared;
+  const rect: PlotRect = { left: 0, top: 0, width, height };
+  if (v.kind === 'grid') {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const value of v.values) { if (value < lo) lo = value; if (value > hi) hi = value; }
+    paintGrid(ctx, rect, v.size, v.size, (c, r) => {
+      const t = hi > lo ? (v.values[r * v.size + c] - lo) / (hi - lo) : 0.5;
+      const [R, G, B] = viridis(t);
+      return [R, G, B, 255];
+    });
+    if (data.d === 2) {
+      ctx.fillStyle = palette.foreground;
+      for (let k = 0; k < data.y.length; k++) {
+        const px = ((data.x[2 * k] - v.xRange[0]) / (v.xRange[1] - v.xRange[0])) * width;
+        const py = height - ((data.x[2 * k + 1] - v.yRange[0]) / (v.yRange[1] - v.yRange[0])) * height;
+        ctx.globalAlpha = 0.6;
+        ctx.fillRect(px - 1, py - 1, 2, 2);
+      }
+      ctx.globalAlpha = 1;
+    }
+  } else if (v.kind === 'scatter') {
+    const all = [...v.predicted, ...v.actual];
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    ctx.fillStyle = palette.foreground;
+    v.predicted.forEach((p, k) => ctx.fillRect(((v.actual[k] - lo) / (hi - lo || 1)) * width, height - ((p - lo) / (hi - lo || 1)) * height, 2, 2));
+  }
+}
+
+function renderTable(): void {
+  const table = document.getElementById('final');
+  if (!table) return;
+  table.replaceChildren();
+  const classification = networks.some(n => n.task !== 'regression');
+  const head = el('tr');
+  for (const h of ['network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []), 'first/last layer ‖∂L/∂W‖', 'mean saturation', 'dead units']) head.append(el('th', { scope: 'col' }, h));
+  const thead = el('thead');
+  thead.append(head);
+  const tbody = el('tbody');
+  networks.forEach((n, i) => {
+    const f = latest(i);
+    const tr = el('tr');
+    const name = el('th', { scope: 'row' });
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.background = color(i);
+    name.append(swatch, document.createTextNode(n.label));
+    tr.append(name);
+    const ratio = f && f.gradNorm.length ? f.gradNorm[0] / f.gradNorm[f.gradNorm.length - 1] : undefined;
+    const mean = (a: number[] | undefined) => (a && a.length ? a.reduce((s, x) => s + x, 0) / a.length : undefined);
+    const cells = [
+      String(n.parameters), String(n.layers), f ? String(f.step) : '—', fmt(f?.loss), fmt(f?.valLoss),
+      ...(classification ? [f?.accuracy !== undefined ? `${(f.accuracy * 100).toFixed(1)} %` : '—', f?.valAccuracy !== undefined ? `${(f.valAccuracy * 100).toFixed(1)} %` : '—'] : []),
+      fmt(ratio, 3), f ? `${((mean(f.saturation) ?? 0) * 100).toFixed(1)} %` : '—', f ? String(f.dead.reduce((s, x) => s + x, 0)) : '—',
+    ];
+    for (const c of cells) tr.append(el('td', {}, c));
+    tbody.append(tr);
+  });
+  table.append(thead, tbody);
+}
+
+function exportJson(): void {
+  const payload = { title, data: dataLabel, networks: networks.map((n, i) => ({ ...n, final: latest(i), history: history[i] ?? [] })), functions };
+  vscode.postMessage({ type: 'netsExport', format: 'json', name: `compare-networks`, content: JSON.stringify(payload, null, 1) });
+}
+
+/** Every chart canvas of the page, stacked, on the editor background. */
+function exportPng(): void {
+  const canvases = [...app.querySelectorAll('canvas')] as HTMLCanvasElement[];
+  if (!canvases.length) return;
+  const width = Math.max(...canvases.map(c => c.width));
+  const height = canvases.reduce((s, c) => s + c.height + 8, 0);
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d');
+  if (!ctx) return;
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, width, height);
+  let y = 0;
+  for (const c of canvases) { ctx.drawImage(c, 0, y); y += c.height + 8; }
+  vscode.postMessage({ type: 'netsExport', format: 'png', name: mode === 'compare' ? 'compare-networks' : 'loss-landscape', content: out.toDataURL('image/png') });
+}
+
+// ---- landscape ----
+function numberField(label: string, id: string, value: number, min: number, max: number, step: number, set: (v: number) => void): HTMLElement {
+  const wrap = el('label', { class: 'field' }, `${label} `);
+  const input = el('input', { id, type: 'number', min: String(min), max: String(max), step: String(step), value: String(value) });
+  input.addEventListener('change', () => { const v = Number(input.value); if (Number.isFinite(v)) set(v); });
+  wrap.append(input);
+  return wrap;
+}
+
+function renderLandscape(): void {
+  const controls = el('div', { class: 'controls' });
+  const skip = el('label', { class: 'field' });
+  const skipBox = el('input', { id: 'skip', type: 'checkbox' });
+  skipBox.checked = request.skipOnOff;
+  skipBox.addEventListener('change', () => { request.skipOnOff = skipBox.checked; });
+  skip.append(skipBox, document.createTextNode(' skip connections on/off'));
+  const log = el('label', { class: 'field' });
+  const logBox = el('input', { id: 'log-loss', type: 'checkbox' });
+  logBox.checked = logLoss;
+  logBox.addEventListener('change', () => { logLoss = logBox.checked; drawLandscapes(); });
+  log.append(logBox, document.createTextNode(' log loss'));
+  controls.append(
+    numberField('grid', 'grid', request.grid, 5, 101, 2, v => { request.grid = v; }),
+    numberField('range ±', 'range', request.range, 0.01, 100, 0.1, v => { request.range = v; }),
+    numberField('seed', 'seed', request.seed, -1e9, 1e9, 1, v => { request.seed = v; }),
+    numberField('steps', 'steps', request.steps, 0, 100000, 50, v => { request.steps = v; }),
+    skip,
+    button('Compute', 'compute', () => vscode.postMessage({ type: 'landscapeRun', request: { ...request } }), landscapeRunning),
+    button('Cancel', 'cancel', () => vscode.postMessage({ type: 'landscapeCancel' }), !landscapeRunning),
+    log,
+    button('Export JSON', 'export-json', () => vscode.postMessage({ type: 'netsExport', format: 'json', name: 'loss-landscape', content: JSON.stringify(landscapes) }), landscapes.length === 0),
+    button('Export PNG', 'export-png', exportPng, landscapes.length === 0),
+  );
+  app.append(controls);
+  app.append(el('p', { class: 'lede' }, 'The training loss at θ + α·δ + β·η, with δ, η random directions filter-normalised as in Li et al. (2018): each unit\'s incoming weights scaled to the norm of θ\'s; biases, batch norm and PReLU slopes not moved. The centre is the trained network; the ✕ marks the lowest loss on the grid.'));
+  const maps = el('div', { class: 'landscapes' });
+  landscapes.forEach(v => {
+    const fig = el('figure', { class: 'landscape', id: `landscape-${v.id}` });
+    fig.append(el('figcaption', {}, v.title));
+    const box = el('div', { class: 'heat-box' });
+    box.append(el('canvas', { id: `heat-${v.id}`, role: 'img', 'aria-label': `loss landscape ${v.title}` }));
+    fig.append(box);
+    fig.append(el('p', { class: 'figure-note', id: `note-${v.id}` }));
+    maps.append(fig);
+  });
+  app.append(maps);
+  const { figure, canvas } = chartBox('slice', '1-D slice: loss at θ + α·δ');
+  figure.classList.add('slice');
+  app.append(figure);
+  charts.set('slice', lineChart(canvas, 'α', 'loss', logLoss));
+  drawLandscapes();
+}
+
+function landscapeScale(): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of landscapes) for (const row of v.rows) for (const x of row) if (Number.isFinite(x)) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  return { lo, hi };
+}
+
+function drawLandscapes(): void {
+  const { lo, hi } = landscapeScale();
+  const f = (x: number) => (logLoss ? Math.log(Math.max(x, 1e-300)) : x);
+  const flo = f(lo);
+  const fhi = f(hi);
+  for (const v of landscapes) {
+    const canvas = document.getElementById(`heat-${v.id}`) as HTMLCanvasElement | null;
+    if (!canvas) continue;
+    const prepared = prepareCanvas(canvas);
+    if (!prepared) continue;
+    const { ctx, width, height } = prepared;
+    const size = Math.min(width - 110, height - 50);
+    const rect: PlotRect = { left: 56, top: 8, width: Math.max(40, size), height: Math.max(40, size) };
+    const n = v.axis.length;
+    const done = v.rows.length;
+    paintGrid(ctx, rect, n, n, (c, r) => {
+      if (r >= done) return [0, 0, 0, 0];
+      const x = v.rows[r][c];
+      if (!Number.isFinite(x)) return [0, 0, 0, 0];
+      const [R, G, B] = viridis(fhi > flo ? (f(x) - flo) / (fhi - flo) : 0.5);
+      return [R, G, B, 255];
+    });
+    // Contours over the rows computed so far, at levels of the shared scale.
+    const cell = rect.width / n;
+    const toPx = (gx: number, gy: number): [number, number] => [rect.left + (gx + 0.5) * cell, rect.top + rect.height - (gy + 0.5) * cell];
+    ctx.save();
+    ctx.strokeStyle = withAlpha(palette.background, 0.8);
+    ctx.lineWidth = 1;
+    for (const level of contourLevels(lo, hi, 10, logLoss)) {
+      ctx.beginPath();
+      for (const [x0, y0, x1, y1] of contourSegments(v.rows, level)) {
+        const [a, b] = toPx(x0, y0);
+        const [c2, d] = toPx(x1, y1);
+        ctx.moveTo(a, b);
+        ctx.lineTo(c2, d);
+      }
+      ctx.stroke();
+    }
+    ctx.restore();
+    // The minimum so far (✕) and θ (○).
+    let best = { i: -1, j: -1, loss: Infinity };
+    v.rows.forEach((row, j) => row.forEach((x, i) => { if (x < best.loss) best = { i, j, loss: x }; }));
+    ctx.save();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = palette.foreground;
+    const [cx, cy] = toPx((n - 1) / 2, (n - 1) / 2);
+    ctx.beginPath();
+    ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
+    ctx.stroke();
+    if (best.i >= 0) {
+      const [mx, my] = toPx(best.i, best.j);
+      ctx.strokeStyle = palette.bad;
+      ctx.beginPath();
+      ctx.moveTo(mx - 6, my - 6); ctx.lineTo(mx + 6, my + 6);
+      ctx.moveTo(mx + 6, my - 6); ctx.lineTo(mx - 6, my + 6);
+      ctx.stroke();
+    }
+    ctx.restore();
+    drawAxes(ctx, rect, { min: -v.range, max: v.range, title: 'α (δ)' }, { min: -v.range, max: v.range, title: 'β (η)' }, palette);
+    if (hi > lo) {
+      drawColorBar(ctx, { left: rect.left + rect.width + 12, top: rect.top, width: 12, height: rect.height }, t => viridis(t), fmt(lo, 3), fmt(hi, 3), palette);
+    }
+    const note = document.getElementById(`note-${v.id}`);
+    if (note) {
+      note.textContent = `loss at θ ${fmt(v.lossAtTheta)}; lowest ${best.i >= 0 ? `${fmt(best.loss)} at α=${fmt(v.axis[best.i], 3)}, β=${fmt(v.axis[best.j], 3)}` : '—'}; `
+        + `${done}/${n} rows; ${v.rowsUsed} training rows; seed ${v.seed}${v.roughness !== undefined ? `; roughness ${fmt(v.roughness, 3)}` : ''}`;
+    }
+  }
+  const slice = charts.get('slice');
+  if (slice) {
+    (slice.options.scales!.y as { type: string }).type = logLoss ? 'logarithmic' : 'linear';
+    slice.data.datasets = landscapes.filter(v => v.slice).map((v, i) => ({
+      label: v.title, borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2,
+      data: v.slice!.axis.map((x, k) => ({ x, y: v.slice!.losses[k] })),
+    }));
+    slice.update('none');
+  }
+}
+
+function setStatus(text: string): void {
+  status = text;
+  const s = document.getElementById('status');
+  if (s) s.textContent = text;
+}
+
+let redrawPending = false;
+function scheduleLandscapeDraw(): void {
+  if (redrawPending) return;
+  redrawPending = true;
+  requestAnimationFrame(() => { redrawPending = false; drawLandscapes(); });
+}
+
+window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'netsMode':
+      mode = m.mode;
+      title = m.title;
+      if (mode === 'compare') { networks = []; history = []; functions = undefined; running = true; setStatus('Loading the data and the networks…'); }
+      else { landscapes = []; landscapeRunning = true; setStatus('Training, then computing the landscape…'); }
+      render();
+      return;
+    case 'netsLoaded':
+      networks = m.networks;
+      dataLabel = m.dataLabel;
+      history = networks.map(() => []);
+      running = true;
+      status = `Training ${networks.length} networks…`;
+      render();
+      return;
+    case 'netsFrames':
+      for (const f of m.frames) (history[f.index] ??= []).push(f);
+      setStatus(`Training — step ${Math.max(...networks.map((_, i) => latest(i)?.step ?? 0))}`);
+      updateCompare();
+      return;
+    case 'netsFunctions':
+      functions = { views: m.views, data: m.data };
+      renderFunctions();
+      return;
+    case 'netsDone':
+      running = false;
+      status = m.reason === 'stopped' ? 'Stopped.' : 'Done: every network trained the same epochs.';
+      render();
+      return;
+    case 'netsFailed':
+    case 'landscapeFailed':
+      running = false;
+      landscapeRunning = false;
+      status = `Error: ${m.message}`;
+      render();
+      return;
+    case 'landscapeBegin':
+      landscapes = m.views;
+      landscapeRunning = true;
+      status = `Computing ${landscapes.length > 1 ? `${landscapes.length} landscapes` : 'the landscape'} row by row…`;
+      render();
+      return;
+    case 'landscapeRow': {
+      const v = landscapes[m.view];
+      if (!v) return;
+      v.rows[m.index] = m.losses;
+      const total = landscapes.reduce((s, x) => s + x.axis.length, 0);
+      const done = landscapes.reduce((s, x) => s + x.rows.length, 0);
+      setStatus(`Computing row ${done} of ${total}…`);
+      scheduleLandscapeDraw();
+      return;
+    }
+    case 'landscapeEnd':
+      landscapes = m.views;
+      landscapeRunning = false;
+      status = m.cancelled ? `Cancelled after ${m.seconds.toFixed(1)} s (the rows computed are kept).` : `Done in ${m.seconds.toFixed(1)} s.`;
+      render();
+      return;
+    default: {
+      const never: never = m;
+      void never;
+    }
+  }
+});
+
+new MutationObserver(() => { palette = readPalette(); render(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+render();
+vscode.postMessage({ type: 'netsReady' });
