@@ -96,6 +96,16 @@ function chartBox(id: string, caption: string): { figure: HTMLElement; canvas: H
   return { figure, canvas };
 }
 
+/** Log axes label only 1, 2, 5 × 10^k (chart.js labels every minor tick otherwise); linear axes as chart.js does. */
+function logTick(this: { type?: string }, value: number | string): string {
+  const v = Number(value);
+  if (this.type === 'logarithmic') {
+    const mantissa = v / 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5].some(m => Math.abs(mantissa - m) < 1e-6) ? fmt(v, 3) : '';
+  }
+  return fmt(v, 4);
+}
+
 function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yLog: boolean, xLinear = true): LineChart {
   const axisColor = { color: palette.muted, font: { family: palette.fontFamily } };
   return new Chart(canvas, {
@@ -106,7 +116,7 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: { type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
-        y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
+        y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: { ...axisColor, callback: logTick }, grid: { color: palette.grid } },
       },
       plugins: { legend: { labels: { color: palette.foreground, boxWidth: 12 } } },
     },
@@ -263,7 +273,7 @@ function renderTable(): void {
   table.replaceChildren();
   const classification = networks.some(n => n.task !== 'regression');
   const head = el('tr');
-  for (const h of ['network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []), 'first/last layer ‖∂L/∂W‖', 'mean saturation', 'dead units']) head.append(el('th', { scope: 'col' }, h));
+  for (const h of ['network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []), 'first/last layer ‖∂L/∂W‖', 'mean saturation', 'mean dead share']) head.append(el('th', { scope: 'col' }, h));
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
@@ -280,7 +290,7 @@ function renderTable(): void {
     const cells = [
       String(n.parameters), String(n.layers), f ? String(f.step) : '—', fmt(f?.loss), fmt(f?.valLoss),
       ...(classification ? [f?.accuracy !== undefined ? `${(f.accuracy * 100).toFixed(1)} %` : '—', f?.valAccuracy !== undefined ? `${(f.valAccuracy * 100).toFixed(1)} %` : '—'] : []),
-      fmt(ratio, 3), f ? `${((mean(f.saturation) ?? 0) * 100).toFixed(1)} %` : '—', f ? String(f.dead.reduce((s, x) => s + x, 0)) : '—',
+      fmt(ratio, 3), f ? `${((mean(f.saturation) ?? 0) * 100).toFixed(1)} %` : '—', f ? `${((mean(f.dead) ?? 0) * 100).toFixed(1)} %` : '—',
     ];
     for (const c of cells) tr.append(el('td', {}, c));
     tbody.append(tr);
@@ -504,6 +514,7 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
       return;
     case 'landscapeBegin':
       landscapes = m.views;
+      if (m.views[0]) Object.assign(request, { grid: m.views[0].axis.length, range: m.views[0].range, seed: m.views[0].seed, skipOnOff: m.views.length > 1 });
       landscapeRunning = true;
       status = `Computing ${landscapes.length > 1 ? `${landscapes.length} landscapes` : 'the landscape'} row by row…`;
       render();

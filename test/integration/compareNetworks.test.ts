@@ -1,0 +1,82 @@
+// "Compare Networks" and "Show Loss Landscape" in a real VS Code: both commands are contributed, open the one panel,
+// and resolve once the worker has loaded the networks (one per choice) or begun the landscape (two with skip
+// connections on/off); a config of the workspace can be compared against a preset; a broken config is an error.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+type OpenResult = { ok: true; networks: string[] } | { ok: false; error: string };
+
+function networksTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap(group => group.tabs)
+    .filter(tab => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('gradscope.compareNetworks'));
+}
+
+describe('Compare Networks and Loss Landscape', function () {
+  this.timeout(180_000);
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('contributes both commands with their titles in the Gradscope category', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    const manifest = vscode.extensions.all.find(e => e.packageJSON?.name === 'gradscope')?.packageJSON as { contributes: { commands: { command: string; title: string; category: string }[] } };
+    for (const [id, title] of [['gradscope.compareNetworks', 'Compare Networks'], ['gradscope.lossLandscape', 'Show Loss Landscape']]) {
+      assert.ok(commands.includes(id), id);
+      const entry = manifest.contributes.commands.find(c => c.command === id);
+      assert.deepStrictEqual([entry?.title, entry?.category], [title, 'Gradscope']);
+    }
+  });
+
+  it('compares three presets on one built-in set: the panel opens with one network per choice', async () => {
+    const result = await vscode.commands.executeCommand<OpenResult>('gradscope.compareNetworks', {
+      choices: [
+        { kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' },
+        { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' },
+        { kind: 'preset', preset: 'residual', label: 'Residual' },
+      ],
+      data: { kind: 'builtin', builtin: 'circle' }, epochs: 2,
+    });
+    assert.ok(result?.ok, JSON.stringify(result));
+    assert.deepStrictEqual(result.networks, ['Deep sigmoid', 'Deep ReLU', 'Residual']);
+    assert.strictEqual(networksTabs().length, 1);
+  });
+
+  it('compares a workspace config with a preset on the config\'s data', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const config = vscode.Uri.joinPath(folder, 'deep-sigmoid.nn.json');
+    const result = await vscode.commands.executeCommand<OpenResult>('gradscope.compareNetworks', {
+      choices: [{ kind: 'config', configPath: config.fsPath, label: 'deep-sigmoid.nn.json' }, { kind: 'preset', preset: 'relu-batchnorm', label: 'ReLU + BN' }],
+      data: { kind: 'config' }, epochs: 1,
+    });
+    assert.ok(result?.ok, JSON.stringify(result));
+    assert.deepStrictEqual(result.networks, ['deep-sigmoid.nn.json', 'ReLU + BN']);
+    assert.strictEqual(networksTabs().length, 1, 'the one panel is reused');
+  });
+
+  it('shows the loss landscape of a config with skip connections on and off (two maps)', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const config = vscode.Uri.joinPath(folder, 'residual.nn.json');
+    const result = await vscode.commands.executeCommand<OpenResult>('gradscope.lossLandscape', {
+      choice: { kind: 'config', configPath: config.fsPath, label: 'residual.nn.json' },
+      request: { grid: 9, steps: 10, maxRows: 100, skipOnOff: true },
+    });
+    assert.ok(result?.ok, JSON.stringify(result));
+    assert.strictEqual(result.networks.length, 2);
+    assert.match(result.networks[0], /without skip connections/);
+    assert.match(result.networks[1], /with skip connections/);
+    for (let i = 0; i < 50 && !/Loss Landscape/.test(networksTabs()[0]?.label ?? ''); i++) await new Promise(r => setTimeout(r, 100));
+    assert.match(networksTabs()[0]?.label ?? '', /Loss Landscape: residual\.nn\.json/);
+  });
+
+  it('answers a broken config with an error, not an exception', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const broken = vscode.Uri.joinPath(folder, 'broken-landscape.nn.json');
+    await vscode.workspace.fs.writeFile(broken, Buffer.from('{ "data": { "builtin": "circle" }, "hidden": [8], "activation": "nope" }', 'utf8'));
+    const result = await vscode.commands.executeCommand<OpenResult>('gradscope.lossLandscape', {
+      choice: { kind: 'config', configPath: broken.fsPath, label: 'broken' }, request: { grid: 5 },
+    });
+    assert.ok(result && !result.ok, JSON.stringify(result));
+    assert.match(result.error, /nope|activation/);
+  });
+});

@@ -1,0 +1,162 @@
+// The Compare Networks page in headless chromium: the real HTML (CSP and nonce) and bundle, fed the messages the
+// real worker sends (run here in a worker thread). Compare view: one series per network, the final table; landscape
+// view: rows filling in, a shared colour scale, the slice, the log toggle, cancel. Screenshots in
+// test-artifacts/webview/compare-networks-*.png.
+import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderNetworksHtml } from '../../src/compareNetworks/networksHtml';
+import type { FromNetworksWorker, ToNetworksWebview, ToNetworksWorker } from '../../src/protocol';
+import { THEME_STAND_INS } from '../../src/report';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'webview');
+type Theme = 'light' | 'dark';
+
+/** Runs the real worker on one request and returns every message until `isLast`. */
+async function workerMessages(workerPath: string, start: ToNetworksWorker, isLast: (m: FromNetworksWorker) => boolean): Promise<FromNetworksWorker[]> {
+  const worker = new Worker(workerPath);
+  const out: FromNetworksWorker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromNetworksWorker) => { out.push(m); if (isLast(m)) resolve(); });
+      worker.on('error', reject);
+      worker.postMessage(start);
+    });
+  } finally {
+    await worker.terminate();
+  }
+  return out;
+}
+
+async function openPage(browser: Browser, theme: Theme): Promise<{ page: Page; problems: string[] }> {
+  const media = path.join(ROOT, 'media');
+  const html = renderNetworksHtml({
+    cspSource: 'file:',
+    scriptUri: pathToFileURL(path.join(media, 'compareNetworks.js')).href,
+    styleUri: pathToFileURL(path.join(media, 'compareNetworks.css')).href,
+    nonce: 'testnonce42',
+  });
+  const file = path.join(ARTIFACTS, `compare-networks-${theme}.html`);
+  fs.writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const problems: string[] = [];
+  page.on('pageerror', error => problems.push(String(error)));
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()); });
+  await page.addInitScript(`
+    window.__name = fn => fn;
+    window.__posted = [];
+    window.acquireVsCodeApi = () => ({ postMessage: m => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
+    document.addEventListener('securitypolicyviolation', e => window.__posted.push({ type: 'csp-violation', directive: e.violatedDirective }));
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(${JSON.stringify(THEME_STAND_INS[theme])})) document.documentElement.style.setProperty('--vscode-' + k, v);
+      document.body.className = 'vscode-${theme}';
+    });`);
+  await page.goto(pathToFileURL(file).href);
+  return { page, problems };
+}
+
+async function send(page: Page, messages: ToNetworksWebview[]): Promise<void> {
+  await page.evaluate(json => { for (const m of JSON.parse(json) as unknown[]) window.postMessage(m, '*'); }, JSON.stringify(messages));
+  await page.evaluate(() => new Promise(r => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 50)));
+}
+
+async function posted(page: Page): Promise<{ type: string }[]> {
+  return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
+}
+
+describe('Compare Networks webview', function () {
+  this.timeout(240_000);
+  let browser: Browser;
+  let dir: string;
+  let workerPath: string;
+  let compareRun: FromNetworksWorker[];
+  let landscapeRun: FromNetworksWorker[];
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-cn-webview-'));
+    workerPath = path.join(dir, 'networksWorker.js');
+    await Promise.all([
+      esbuild.build({ entryPoints: [path.join(ROOT, 'src/compareNetworks/networksWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] }),
+      esbuild.build({ entryPoints: [path.join(ROOT, 'webview/compareNetworks/main.ts')], outfile: path.join(ROOT, 'media/compareNetworks.js'), bundle: true, sourcemap: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning' }),
+    ]);
+    compareRun = await workerMessages(workerPath, {
+      type: 'netsStart', jobId: 1, data: { kind: 'builtin', builtin: 'sine' }, seed: 1, epochs: 20, snapshotEvery: 5,
+      choices: [
+        { kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' },
+        { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' },
+        { kind: 'preset', preset: 'relu-batchnorm', label: 'ReLU + BN' },
+        { kind: 'preset', preset: 'residual', label: 'Residual' },
+      ],
+    }, m => m.type === 'netsDone' || m.type === 'netsFailed');
+    landscapeRun = await workerMessages(workerPath, {
+      type: 'landscapeStart', jobId: 2, choice: { kind: 'preset', preset: 'deep-tanh', label: 'Deep tanh' }, data: { kind: 'builtin', builtin: 'circle' },
+      request: { grid: 31, range: 1, seed: 0, steps: 300, maxRows: 300, skipOnOff: true },
+    }, m => m.type === 'landscapeEnd' || m.type === 'landscapeFailed');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const theme of ['dark', 'light'] as Theme[]) {
+    it(`compare view (${theme}): one series per network in each chart, a row per network in the table`, async () => {
+      const { page, problems } = await openPage(browser, theme);
+      assert.ok(!compareRun.some(m => m.type === 'netsFailed'), JSON.stringify(compareRun.find(m => m.type === 'netsFailed')));
+      await send(page, [{ type: 'netsMode', mode: 'compare', title: 'four presets on sine' }, ...compareRun]);
+      const counts = await page.evaluate(() => {
+        const chartOf = (id: string) => (window as unknown as { Chart?: unknown }).Chart ? null : document.getElementById(id);
+        void chartOf;
+        return { rows: document.querySelectorAll('#final tbody tr').length, canvases: document.querySelectorAll('canvas').length };
+      });
+      assert.equal(counts.rows, 4);
+      assert.ok(counts.canvases >= 4, `charts drawn: ${counts.canvases}`);
+      const legend = await page.locator('#final tbody th').allTextContents();
+      assert.deepEqual(legend, ['Deep sigmoid', 'Deep ReLU', 'ReLU + BN', 'Residual']);
+      assert.match(await page.locator('#status').textContent() ?? '', /Done/);
+      await page.screenshot({ path: path.join(ARTIFACTS, `compare-networks-${theme}.png`), fullPage: true });
+      await page.click('#export-json');
+      const exported = (await posted(page)).find(m => m.type === 'netsExport') as unknown as { content: string } | undefined;
+      assert.ok(exported);
+      assert.equal((JSON.parse(exported.content) as { networks: unknown[] }).networks.length, 4);
+      assert.deepEqual(problems, []);
+      assert.ok(!(await posted(page)).some(m => m.type === 'csp-violation'));
+      await page.close();
+    });
+  }
+
+  it('landscape view: rows fill in as they stream; both maps share one scale; log toggle; cancel', async () => {
+    const { page, problems } = await openPage(browser, 'dark');
+    assert.ok(!landscapeRun.some(m => m.type === 'landscapeFailed'), JSON.stringify(landscapeRun.find(m => m.type === 'landscapeFailed')));
+    const begin = landscapeRun.filter(m => m.type === 'landscapeBegin');
+    const rows = landscapeRun.filter(m => m.type === 'landscapeRow');
+    const end = landscapeRun.filter(m => m.type === 'landscapeEnd');
+    assert.equal(rows.length, 62);
+    await send(page, [{ type: 'netsMode', mode: 'landscape', title: 'Deep tanh' }, ...begin, ...rows.slice(0, 20)]);
+    assert.match(await page.locator('#status').textContent() ?? '', /row 20 of 62/);
+    assert.equal(await page.locator('#cancel').isDisabled(), false);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape-partial.png'), fullPage: true });
+    await page.click('#cancel');
+    assert.ok((await posted(page)).some(m => m.type === 'landscapeCancel'));
+    await send(page, [...rows.slice(20), ...end]);
+    assert.match(await page.locator('#status').textContent() ?? '', /Done/);
+    const notes = await page.locator('.figure-note').allTextContents();
+    assert.equal(notes.length, 2);
+    for (const n of notes) assert.match(n, /31\/31 rows/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape.png'), fullPage: true });
+    await page.click('#log-loss');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape-linear.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
