@@ -44,7 +44,7 @@ describe('Compare Networks and Loss Landscape', function () {
 
   it('compares a workspace config with a preset on the config\'s data', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
-    const config = vscode.Uri.joinPath(folder, 'deep-sigmoid.nn.json');
+    const config = vscode.Uri.joinPath(folder, 'examples', 'deep-sigmoid.nn.json');
     const result = await vscode.commands.executeCommand<OpenResult>('gradscope.compareNetworks', {
       choices: [{ kind: 'config', configPath: config.fsPath, label: 'deep-sigmoid.nn.json' }, { kind: 'preset', preset: 'relu-batchnorm', label: 'ReLU + BN' }],
       data: { kind: 'config' }, epochs: 1,
@@ -56,7 +56,7 @@ describe('Compare Networks and Loss Landscape', function () {
 
   it('shows the loss landscape of a config with skip connections on and off (two maps)', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
-    const config = vscode.Uri.joinPath(folder, 'residual.nn.json');
+    const config = vscode.Uri.joinPath(folder, 'examples', 'residual.nn.json');
     const result = await vscode.commands.executeCommand<OpenResult>('gradscope.lossLandscape', {
       choice: { kind: 'config', configPath: config.fsPath, label: 'residual.nn.json' },
       request: { grid: 9, steps: 10, maxRows: 100, skipOnOff: true },
