@@ -104,6 +104,7 @@ export class LandscapeEvaluator {
   readonly theta: Float64Array[];
   private readonly ws: Workspace;
   private readonly k: number;
+  private readonly chunks: { rows: number; x: Float64Array; y: Float64Array }[] = [];
 
   constructor(
     readonly network: Network,
@@ -116,22 +117,23 @@ export class LandscapeEvaluator {
     this.theta = network.parameters.map((p) => p.value.slice());
     this.ws = network.createWorkspace(Math.min(EVAL_CHUNK, sample.n));
     this.k = network.outputs;
+    // Views of each chunk made once, so evaluating a grid point allocates nothing.
+    const d = network.inputs;
+    const yWidth = sample.y.length / sample.n;
+    for (let start = 0; start < sample.n; start += EVAL_CHUNK) {
+      const rows = Math.min(EVAL_CHUNK, sample.n - start);
+      this.chunks.push({ rows, x: sample.x.subarray(start * d, (start + rows) * d), y: sample.y.subarray(start * yWidth, (start + rows) * yWidth) });
+    }
   }
 
   /** Mean loss over the sample at the network's current parameters. */
   private currentLoss(): number {
-    const { n, x, y } = this.sample;
-    const d = this.network.inputs;
-    const yWidth = y.length / n;
     let sum = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const rows = Math.min(EVAL_CHUNK, n - start);
-      const xs = start === 0 && rows === n ? x : x.subarray(start * d, (start + rows) * d);
-      const ys = start === 0 && rows === n ? y : y.subarray(start * yWidth, (start + rows) * yWidth);
-      const out = this.network.forward(this.ws, xs, rows, 'eval');
-      sum += computeLoss(this.loss, out, ys, rows, this.k, null) * rows;
+    for (const chunk of this.chunks) {
+      const out = this.network.forward(this.ws, chunk.x, chunk.rows, 'eval');
+      sum += computeLoss(this.loss, out, chunk.y, chunk.rows, this.k, null) * chunk.rows;
     }
-    return sum / n;
+    return sum / this.sample.n;
   }
 
   /** The loss at θ, with θ untouched. */

@@ -69,6 +69,22 @@ describe('Compare Networks and Loss Landscape', function () {
     assert.match(networksTabs()[0]?.label ?? '', /Loss Landscape: residual\.nn\.json/);
   });
 
+  it('puts "Compare with…" and "Loss landscape" above a config', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const config = vscode.Uri.joinPath(folder, 'examples', 'deep-relu-he.nn.json');
+    await vscode.window.showTextDocument(config);
+    let lenses: vscode.CodeLens[] = [];
+    for (let i = 0; i < 50 && !lenses.some(l => l.command?.title === 'Compare with…'); i++) {
+      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', config)) ?? [];
+      if (!lenses.some(l => l.command?.title === 'Compare with…')) await new Promise(r => setTimeout(r, 100));
+    }
+    const compare = lenses.find(l => l.command?.title === 'Compare with…');
+    assert.ok(compare, JSON.stringify(lenses.map(l => l.command?.title)));
+    assert.strictEqual(compare.command?.command, 'gradscope.compareNetworks');
+    assert.strictEqual((compare.command?.arguments?.[0] as vscode.Uri).fsPath, config.fsPath);
+    assert.ok(lenses.some(l => l.command?.title === 'Loss landscape' && l.command.command === 'gradscope.lossLandscape'));
+  });
+
   it('answers a broken config with an error, not an exception', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     const broken = vscode.Uri.joinPath(folder, 'broken-landscape.nn.json');

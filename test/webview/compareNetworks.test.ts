@@ -114,11 +114,7 @@ describe('Compare Networks webview', function () {
       const { page, problems } = await openPage(browser, theme);
       assert.ok(!compareRun.some(m => m.type === 'netsFailed'), JSON.stringify(compareRun.find(m => m.type === 'netsFailed')));
       await send(page, [{ type: 'netsMode', mode: 'compare', title: 'four presets on sine' }, ...compareRun]);
-      const counts = await page.evaluate(() => {
-        const chartOf = (id: string) => (window as unknown as { Chart?: unknown }).Chart ? null : document.getElementById(id);
-        void chartOf;
-        return { rows: document.querySelectorAll('#final tbody tr').length, canvases: document.querySelectorAll('canvas').length };
-      });
+      const counts = await page.evaluate(() => ({ rows: document.querySelectorAll('#final tbody tr').length, canvases: document.querySelectorAll('canvas').length }));
       assert.equal(counts.rows, 4);
       assert.ok(counts.canvases >= 4, `charts drawn: ${counts.canvases}`);
       const legend = await page.locator('#final tbody th').allTextContents();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadRun } from '../../../src/core/config';
 import {
-  LandscapeEvaluator, computeLandscape, filterNormalizedDirection, landscapeAxis, landscapeDirections, landscapeRoughness,
+  LandscapeEvaluator, computeLandscape, filterNormalizedDirection, landscapeAxis, landscapeDirections, landscapeRoughness, landscapeSample,
   skipConnectionVariants, withSkipConnections, withoutSkipConnections,
 } from '../../../src/core/landscape';
 import { Linear, Network } from '../../../src/core/network';
@@ -96,6 +96,23 @@ describe('loss landscape (Li et al. 2018)', function () {
     assert.notEqual(result.rows[0][0], result.lossAtTheta);
     assert.ok(result.min.loss <= result.lossAtTheta);
     assert.deepEqual(trainer.network.saveState(), before);
+  });
+
+  it('a sample past one chunk (1,024 rows) gives the mean loss over every row; past maxRows an evenly strided subsample', () => {
+    const net = new Network({ inputs: 2, layers: [{ type: 'linear', units: 4 }, { type: 'activation', name: 'tanh' }, { type: 'linear', units: 1 }] }, 3);
+    const train = randomSplit(2500, 2, 4, x => x[0] - x[1]);
+    const full = computeLandscape(net, 'mse', train, { grid: 3, maxRows: 5000 })!;
+    assert.equal(full.rowsUsed, 2500);
+    const out = net.predict(train.x, train.n);
+    let sq = 0;
+    for (let i = 0; i < train.n; i++) sq += (out[i] - train.y[i]) ** 2;
+    assert.ok(Math.abs(full.lossAtTheta - sq / train.n) <= 1e-12 * full.lossAtTheta);
+    assert.equal(full.rows[1][1], full.lossAtTheta);
+    const sub = landscapeSample(train, 2, 1000);
+    assert.equal(sub.n, 1000);
+    // Row k of the subsample is row floor(k · 2500 / 1000) of the split.
+    assert.deepEqual(Array.from(sub.x.subarray(2 * 7, 2 * 8)), Array.from(train.x.subarray(2 * 17, 2 * 18)));
+    assert.equal(sub.y[7], train.y[17]);
   });
 
   it('a seed fixes the directions and the grid; another seed gives another plane', () => {
