@@ -109,6 +109,8 @@ export class NetworksPanel {
     if (m.jobId !== this.jobId) return;
     if (m.type === 'netsLoaded') this.settle({ ok: true, networks: m.networks.map(n => n.label) });
     else if (m.type === 'landscapeBegin') this.settle({ ok: true, networks: m.views.map(v => v.title) });
+    else if (m.type === 'landscapeEnd' && m.views.length === 0) this.settle({ ok: false, error: 'cancelled before the grid began' });
+    else if (m.type === 'netsDone') this.settle({ ok: false, error: 'stopped before the networks loaded' });
     else if (m.type === 'netsFailed' || m.type === 'landscapeFailed') {
       this.settle({ ok: false, error: m.message });
       void vscode.window.showErrorMessage(`Gradscope: ${m.message}`);

@@ -158,8 +158,23 @@ interface LandscapeJob {
 let landscape: LandscapeJob | undefined;
 let landscapeTimer: NodeJS.Timeout | undefined;
 
+/** Bumped by every start and cancel, so a start still training its networks notices it was superseded. */
+let landscapeToken = 0;
+
+/** Train to `steps` in slices, yielding between them so a cancel gets through; false when superseded. */
+async function trainSliced(trainer: Trainer, steps: number, token: number): Promise<boolean> {
+  while (trainer.step < steps && !trainer.diverged) {
+    if (token !== landscapeToken) return false;
+    const until = performance.now() + SLICE_MS;
+    while (trainer.step < steps && !trainer.diverged && performance.now() < until) trainer.stepBatch();
+    await new Promise(resolve => setTimeout(resolve, 0));
+  }
+  return token === landscapeToken;
+}
+
 async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landscapeStart' }>): Promise<void> {
   cancelLandscape();
+  const token = ++landscapeToken;
   const req: LandscapeRequest = message.request;
   try {
     const started = performance.now();
@@ -170,7 +185,10 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
     const job: LandscapeJob = { jobId: message.jobId, views: [], evaluators: [], axes: [], sliceAxes: [], rowIters: [], current: 0, started };
     for (const [i, v] of variants.entries()) {
       const trainer = new Trainer({ ...run.train, network: v.network }, run.data);
-      trainer.runSteps(req.steps);
+      if (!(await trainSliced(trainer, req.steps, token))) {
+        send({ type: 'landscapeEnd', jobId: message.jobId, views: [], cancelled: true, seconds: (performance.now() - started) / 1000 });
+        return;
+      }
       const made = createLandscape(trainer.network, run.train.loss, run.data.train, { grid: req.grid, range: req.range, seed: req.seed, maxRows: req.maxRows });
       job.evaluators.push(made.evaluator);
       job.axes.push(made.axis);
@@ -216,6 +234,7 @@ function landscapeSlice(): void {
 }
 
 function cancelLandscape(jobId?: number): void {
+  if (jobId !== undefined) landscapeToken++; // a start still training stops at its next slice
   if (!landscape || (jobId !== undefined && landscape.jobId !== jobId)) return;
   if (landscapeTimer) clearTimeout(landscapeTimer);
   landscapeTimer = undefined;

@@ -92,5 +92,15 @@ describe('Compare Networks worker', function () {
     const cancelled = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 3);
     assert.equal(cancelled.cancelled, true);
     assert.ok(cancelled.views[0].rows.length < 101);
+
+    // A cancel while the network is still training before the grid: no rows at all.
+    messages.length = 0;
+    send({ type: 'landscapeStart', jobId: 4, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 5, range: 1, seed: 3, steps: 1_000_000, maxRows: 50, skipOnOff: false } });
+    await new Promise(r => setTimeout(r, 300));
+    send({ type: 'landscapeCancel', jobId: 4 });
+    const early = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 4, 20_000);
+    assert.equal(early.cancelled, true);
+    assert.deepEqual(early.views, []);
+    assert.ok(!messages.some(m => m.type === 'landscapeRow' && m.jobId === 4));
   });
 });
