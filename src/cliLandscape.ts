@@ -2,12 +2,14 @@
 // the loss around the config's weights (after K training steps, or a saved model's) on two filter-normalised random
 // directions (Li et al. 2018), printed as JSON (axis, rows of losses, loss at θ, minimum, 1-D slice along δ) or as a
 // small text summary with a character heatmap.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRun, loadRun } from './core/config';
 import { InputError } from './core/inputError';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from './core/landscape';
 import { readModelFile } from './core/modelFile';
 import { Trainer } from './core/trainer';
+import { landscapeReportHtml } from './landscapeReport';
 
 export const LANDSCAPE_USAGE = `Usage: gradscope landscape CONFIG.nn.json [options]
 
@@ -21,7 +23,8 @@ and PReLU slopes not moved), as in Li et al., "Visualizing the Loss Landscape of
   --range R        half-width of the plane (default ${LANDSCAPE_DEFAULTS.range})
   --seed S         seed of the directions (default ${LANDSCAPE_DEFAULTS.seed})
   --rows M         training rows evaluated, evenly strided past M (default ${LANDSCAPE_DEFAULTS.maxRows})
-  --json           one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}`;
+  --json           one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}
+  --report F.html  also write a self-contained HTML page with the heatmap, contours and the 1-D slice`;
 
 export interface LandscapeCliIo {
   stdout: (text: string) => void;
@@ -37,6 +40,7 @@ interface LandscapeArgs {
   seed: number;
   rows: number;
   json: boolean;
+  report?: string;
 }
 
 export function parseLandscapeArgs(args: string[]): LandscapeArgs {
@@ -74,6 +78,11 @@ export function parseLandscapeArgs(args: string[]): LandscapeArgs {
         break;
       }
       case '--json': out.json = true; break;
+      case '--report': {
+        out.report = take();
+        if (!/\.html?$/i.test(out.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${out.report}')`);
+        break;
+      }
       case '-h': case '--help': throw new InputError(LANDSCAPE_USAGE);
       default:
         if (flag.startsWith('-')) throw new InputError(`unknown option '${flag}'\n\n${LANDSCAPE_USAGE}`);
@@ -118,6 +127,10 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
   });
   if (!result) return 3;
   const seconds = (Date.now() - started) / 1000;
+  if (options.report !== undefined) {
+    fs.writeFileSync(options.report, landscapeReportHtml(loaded.title, result, landscapeRoughness(result.rows)));
+    if (!options.json) io.stderr(`wrote ${options.report}\n`);
+  }
   if (options.json) {
     io.stdout(`${JSON.stringify({
       title: loaded.title, steps: options.load ? undefined : trainer.step, load: options.load, ...result,

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { loadRun } from '../../../src/core/config';
 import {
   LandscapeEvaluator, computeLandscape, filterNormalizedDirection, landscapeAxis, landscapeDirections, landscapeRoughness, landscapeSample,
@@ -197,7 +199,7 @@ describe('loss landscape (Li et al. 2018)', function () {
     assert.ok(landscapeRoughness(grid((i, j) => (i + j) % 2)) > 1);
   });
 
-  it('gradscope landscape --json prints the axis, the rows of losses, the loss at θ and the slice', async () => {
+  it('gradscope landscape --json prints the axis, the rows of losses, the loss at θ and the slice; --report writes the heatmap page', async () => {
     // The real command line in its own process, as a user runs it.
     const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), 'landscape', ...args], {
       cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' },
@@ -216,6 +218,15 @@ describe('loss landscape (Li et al. 2018)', function () {
     assert.equal(out.slice.axis.length, out.slice.losses.length);
     assert.equal(out.slice.losses[(out.slice.losses.length - 1) / 2], out.lossAtTheta);
     assert.ok(typeof out.roughness === 'number');
+
+    const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-landscape-')), 'landscape.html');
+    const withReport = run([path.join(root, 'examples/deep-relu-he.nn.json'), '--grid', '5', '--rows', '60', '--report', report]);
+    assert.equal(withReport.status, 0, withReport.stderr);
+    const html = fs.readFileSync(report, 'utf8');
+    assert.equal(html.match(/<rect /g)?.length, 25, 'one cell per grid point');
+    assert.match(html, /<polyline points="/);
+    assert.doesNotMatch(html, /<script/);
+    fs.rmSync(path.dirname(report), { recursive: true, force: true });
 
     const bad = run([path.join(root, 'examples/deep-relu-he.nn.json'), '--grid', '4']);
     assert.equal(bad.status, 2);
