@@ -4,7 +4,6 @@
 // on two filter-normalised random directions (Li et al. 2018), streamed row by row from the same worker,
 // cancellable, optionally with and without skip connections side by side. One panel at a time.
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -250,21 +249,6 @@ function orderForData(choices: NetworkChoice[], data: NetworksDataSource): Netwo
   return [...choices.filter(c => c.kind === 'config'), ...choices.filter(c => c.kind === 'preset')];
 }
 
-/** With 'the first config's data', every other network runs on that config's data file or built-in set. */
-function resolveConfigData(choices: NetworkChoice[], data: NetworksDataSource): NetworksDataSource {
-  if (data.kind !== 'config') return data;
-  const first = choices.find(c => c.kind === 'config');
-  if (!first || first.kind !== 'config') return { kind: 'builtin', builtin: 'spiral' };
-  try {
-    const text = fs.readFileSync(first.configPath, 'utf8');
-    const file = /"file"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-    if (file) return { kind: 'file', dataPath: path.resolve(path.dirname(first.configPath), file) };
-    const builtin = /"builtin"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-    if (builtin) return { kind: 'builtin', builtin };
-  } catch { /* unreadable: the worker reports it when it loads the config */ }
-  return { kind: 'builtin', builtin: 'spiral' };
-}
-
 function choiceFromUri(uri: vscode.Uri): NetworkChoice {
   return { kind: 'config', configPath: uri.fsPath, label: vscode.workspace.asRelativePath(uri) };
 }
@@ -293,10 +277,9 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
       data ??= await pickData(choices.some(c => c.kind === 'config'));
       if (!data) return undefined;
       choices = orderForData(choices, data);
-      const resolved = resolveConfigData(choices, data);
       const panel = NetworksPanel.createOrShow(context);
       const loaded = panel.whenLoaded();
-      panel.compare(choices, resolved, a.seed ?? 1, a.epochs ?? 30);
+      panel.compare(choices, data, a.seed ?? 1, a.epochs ?? 30);
       return loaded;
     }),
     vscode.commands.registerCommand(LANDSCAPE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
@@ -316,10 +299,9 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
       let data = a.data;
       if (!data) data = choice.kind === 'config' ? { kind: 'config' } : await pickData(false);
       if (!data) return undefined;
-      const resolved = data.kind === 'config' ? resolveConfigData([choice], data) : data;
       const panel = NetworksPanel.createOrShow(context);
       const loaded = panel.whenLoaded();
-      panel.landscape(choice, choice.kind === 'config' && data.kind === 'config' ? { kind: 'config' } : resolved, sanitizeRequest(a.request));
+      panel.landscape(choice, data, sanitizeRequest(a.request));
       return loaded;
     }),
     // "Compare with…" above a config: opens it against presets chosen in a quick pick.

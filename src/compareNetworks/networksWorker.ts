@@ -37,6 +37,22 @@ function requestFor(choice: NetworkChoice, data: NetworksDataSource): { request:
 /** Load every choice on the one dataset with the one seed (so the split and the initial draw match single runs). */
 export async function loadChoices(choices: NetworkChoice[], data: NetworksDataSource, seed?: number, epochs?: number): Promise<LoadedRun[]> {
   const runs: LoadedRun[] = [];
+  if (data.kind === 'config') {
+    // "The first config's data": load that config as it is, then give every other network its file or built-in set.
+    const first = choices.find(c => c.kind === 'config');
+    if (!first) throw new Error("no config chosen, so there is no config's data to share: pick a dataset");
+    const run = await loadRun(requestFor(first, data).request, { seed, epochs }, presetConfigText);
+    const source = run.config.data;
+    data = source.file !== undefined ? { kind: 'file', dataPath: source.file } : { kind: 'builtin', builtin: source.builtin ?? 'spiral' };
+    for (const choice of choices) {
+      if (choice === first) runs.push(run);
+      else {
+        const { request, overrides } = requestFor(choice, data);
+        runs.push(await loadRun(request, { ...overrides, seed, epochs }, presetConfigText));
+      }
+    }
+    return runs;
+  }
   for (const choice of choices) {
     const { request, overrides } = requestFor(choice, data);
     runs.push(await loadRun(request, { ...overrides, seed, epochs }, presetConfigText));

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
+import { loadChoices } from '../../../src/compareNetworks/networksWorker';
 import { loadRun } from '../../../src/core/config';
 import { presetConfigText } from '../../../src/core/presets';
 import { Trainer } from '../../../src/core/trainer';
@@ -68,6 +69,20 @@ describe('Compare Networks worker', function () {
       assert.deepEqual(last.gradNorm, snap.layers.map(l => l.gradNorm));
     }
     assert.ok(messages.some(m => m.type === 'netsFunctions' && m.views.length === 2));
+  });
+
+  it("with 'the first config's data', a preset trains on the config's data file with the same split", async () => {
+    const config = path.join(ROOT, 'examples/deep-sigmoid.nn.json');
+    const runs = await loadChoices([
+      { kind: 'config', configPath: config, label: 'config' },
+      { kind: 'preset', preset: 'relu-batchnorm', label: 'preset' },
+    ], { kind: 'config' }, 7);
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1].dataset.name, runs[0].dataset.name);
+    assert.deepEqual(runs[1].data.train.y, runs[0].data.train.y);
+    assert.deepEqual(runs[1].data.val.x, runs[0].data.val.x);
+    assert.equal(runs[0].train.seed, 7);
+    await assert.rejects(loadChoices([{ kind: 'preset', preset: 'selu', label: 'p' }], { kind: 'config' }), /no config chosen/);
   });
 
   it('streams a landscape row by row, and a cancel stops it with the rows so far', async () => {
