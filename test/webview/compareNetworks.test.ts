@@ -116,6 +116,9 @@ describe('Compare Networks webview', function () {
       await send(page, [{ type: 'netsMode', mode: 'compare', title: 'four presets on sine' }, ...compareRun]);
       const counts = await page.evaluate(() => ({ rows: document.querySelectorAll('#final tbody tr').length, canvases: document.querySelectorAll('canvas').length }));
       assert.equal(counts.rows, 4);
+      const series = await page.evaluate(() => ['grad', 'sat', 'loss', 'function'].map(id => document.getElementById(`fig-${id}`)?.dataset.series));
+      // Gradient and saturation: one line per network; loss: training and validation per network; function: data + one curve each.
+      assert.deepEqual(series, ['4', '4', '8', '5']);
       assert.ok(counts.canvases >= 4, `charts drawn: ${counts.canvases}`);
       const legend = await page.locator('#final tbody th').allTextContents();
       assert.deepEqual(legend, ['Deep sigmoid', 'Deep ReLU', 'ReLU + BN', 'Residual']);

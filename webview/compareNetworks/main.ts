@@ -186,6 +186,11 @@ function updateCompare(): void {
   });
   loss.data.datasets = lossSets;
   for (const c of [grad, sat, loss]) c.update('none');
+  // Series counts on the figures, for tests and for anyone inspecting the page.
+  for (const [id, c] of [['grad', grad], ['sat', sat], ['loss', loss]] as const) {
+    const fig = document.getElementById(`fig-${id}`);
+    if (fig) fig.dataset.series = String(c.data.datasets.length);
+  }
   renderFunctions();
   renderTable();
 }
@@ -217,6 +222,7 @@ function renderFunctions(): void {
     });
     chart.data.datasets = sets;
     chart.update('none');
+    document.getElementById('fig-function')?.setAttribute('data-series', String(sets.length));
     return;
   }
   // Two inputs: one small map per network (probability of class 1 or the value), framed in the network's colour.
