@@ -923,27 +923,35 @@ export function saturationRanges(
   return { threshold, low, high, notches, dead, split, text: parts.length ? parts.join(', ') : 'never' };
 }
 
+// The numeric parts (maxima without a closed form, saturation ranges) are derived on first use, not at load:
+// scanning every activation's f′ when the module loads cost most of the extension's activation time.
 function finish(e: Entry): ActivationInfo {
   const { maxSlopeAt, periodicScan, ...rest } = e;
   const p = e.defaults;
   const df = (x: number): number => e.df(x, p);
-  let value = e.maxSlopeOf(p);
-  let at = maxSlopeAt.at;
-  let where = maxSlopeAt.where;
-  let maxSlopeOf = e.maxSlopeOf;
-  if (Number.isNaN(value)) {
+  const closedForm = e.maxSlopeOf(p);
+  let maxSlope: ActivationInfo['maxSlope'] | undefined;
+  const slope = (): ActivationInfo['maxSlope'] => {
+    if (maxSlope) return maxSlope;
+    if (!Number.isNaN(closedForm)) return (maxSlope = { value: closedForm, at: maxSlopeAt.at, where: maxSlopeAt.where });
     // Smooth maxima without a closed form (gelu_tanh, silu/swish, mish): find them numerically once.
     const m = numericMaxSlope(df, 0, 6);
-    value = m.value;
-    at = m.at;
-    where = `x ≈ ${m.at.toFixed(4)}`;
-    const fixed = value;
-    maxSlopeOf = () => fixed;
-  }
-  const saturates = periodicScan
-    ? saturationRanges(df, value, periodicScan, true)
-    : saturationRanges(df, value);
-  return { ...rest, maxSlopeOf, maxSlope: { value, at, where }, saturates };
+    return (maxSlope = { value: m.value, at: m.at, where: `x ≈ ${m.at.toFixed(4)}` });
+  };
+  let saturates: SaturationRanges | undefined;
+  const info = { ...rest } as ActivationInfo;
+  if (Number.isNaN(closedForm)) info.maxSlopeOf = () => slope().value;
+  Object.defineProperties(info, {
+    maxSlope: { enumerable: true, get: slope },
+    saturates: {
+      enumerable: true,
+      get: () =>
+        (saturates ??= periodicScan
+          ? saturationRanges(df, slope().value, periodicScan, true)
+          : saturationRanges(df, slope().value)),
+    },
+  });
+  return info;
 }
 
 /** The activation table, keyed by canonical name. */
