@@ -36,7 +36,7 @@ Train a network headless and print per-layer gradients, saturation and dead unit
   --load FILE            start from a gradscope-model file (its architecture replaces the config's)
   --report FILE.html     write a self-contained HTML report with the panel's charts
 
-Other commands: gradscope presets | gradscope datasets | gradscope uat (see gradscope uat --help) | gradscope --version
+Other commands: gradscope presets | gradscope datasets | gradscope uat (see gradscope uat --help) | gradscope landscape CONFIG (see gradscope landscape --help) | gradscope --version
 Exit codes: 0 done, 1 training diverged, 2 bad input.`;
 
 export interface CliIo {
