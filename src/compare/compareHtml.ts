@@ -1,39 +1,8 @@
-// The Compare Activations page: a strict CSP (nothing but our stylesheet, our nonce'd script and data: images),
-// no inline script or style. Pure, so the webview test loads exactly this HTML.
+// The Compare Activations page: the shared strict-CSP page of src/webviewPage.ts under its own title.
+import { renderWebviewPage, type WebviewPageOptions } from '../webviewPage';
 
-export interface CompareHtmlOptions {
-  /** webview.cspSource in VS Code; the test's file: origin in headless chromium. */
-  cspSource: string;
-  scriptUri: string;
-  styleUri: string;
-  nonce: string;
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
+export type CompareHtmlOptions = WebviewPageOptions;
 
 export function renderCompareHtml(options: CompareHtmlOptions): string {
-  const { cspSource, nonce } = options;
-  const csp = [
-    "default-src 'none'",
-    `img-src ${cspSource} data:`,
-    `style-src ${cspSource}`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
-<title>Compare Activations</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p>Loading…</p></main>
-<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
-</body>
-</html>`;
+  return renderWebviewPage('Compare Activations', options);
 }

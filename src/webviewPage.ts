@@ -1,0 +1,40 @@
+// The page of each small Gradscope panel (Compare Activations, Compare Networks, Universal Approximation): a strict
+// CSP (nothing but our stylesheet, our nonce'd script and data: images), no inline script or style, an empty root
+// the bundled script fills. Pure, so the webview tests load exactly this HTML.
+
+export interface WebviewPageOptions {
+  /** webview.cspSource in VS Code; the test's file: origin in headless chromium. */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  nonce: string;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+export function renderWebviewPage(title: string, options: WebviewPageOptions): string {
+  const { cspSource, nonce } = options;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
+<title>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p>Loading…</p></main>
+<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(options.scriptUri)}"></script>
+</body>
+</html>`;
+}
