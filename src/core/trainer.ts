@@ -146,9 +146,12 @@ export class Trainer {
     }
   }
 
-  /** Train on one batch. Does nothing once diverged. */
+  /**
+   * Train on one batch. Does nothing once diverged. The result is one object reused by every call (no allocation
+   * in the step loop): read it before the next step.
+   */
   stepBatch(): StepResult {
-    if (this.diverged) return { loss: NaN, rows: 0, epochEnded: false, diverged: true, snapshotDue: false };
+    if (this.diverged) return this.result(NaN, 0, false, true, false);
     const n = this.data.train.n;
     const rows = Math.min(this.batchSize, n - this.position);
     this.gather(this.position, rows);
@@ -165,7 +168,8 @@ export class Trainer {
     if (!Number.isFinite(gradNorm)) return this.diverge(stepNumber, 'the gradient became infinite', loss, rows);
     this.optimizer.step(ws.grads, gradNorm);
     let updateSq = 0;
-    for (const u of this.optimizer.lastUpdateSq) updateSq += u;
+    const updates = this.optimizer.lastUpdateSq;
+    for (let i = 0; i < updates.length; i++) updateSq += updates[i];
     if (!Number.isFinite(updateSq)) return this.diverge(stepNumber, 'the weights overflowed', loss, rows);
 
     this.step = stepNumber;
@@ -183,7 +187,19 @@ export class Trainer {
     }
     const every = this.spec.snapshotEvery ?? 0;
     const snapshotDue = every > 0 ? this.step % every === 0 : epochEnded;
-    return { loss, rows, epochEnded, diverged: false, snapshotDue };
+    return this.result(loss, rows, epochEnded, false, snapshotDue);
+  }
+
+  private readonly lastStep: StepResult = { loss: NaN, rows: 0, epochEnded: false, diverged: false, snapshotDue: false };
+
+  private result(loss: number, rows: number, epochEnded: boolean, diverged: boolean, snapshotDue: boolean): StepResult {
+    const r = this.lastStep;
+    r.loss = loss;
+    r.rows = rows;
+    r.epochEnded = epochEnded;
+    r.diverged = diverged;
+    r.snapshotDue = snapshotDue;
+    return r;
   }
 
   private diverge(step: number, what: string, loss: number, rows: number): StepResult {
@@ -196,7 +212,7 @@ export class Trainer {
       step,
       message: `diverged at epoch ${epoch}, step ${step}: ${what}. Try: ${advice}; batch normalization also helps.`,
     };
-    return { loss, rows, epochEnded: false, diverged: true, snapshotDue: false };
+    return this.result(loss, rows, false, true, false);
   }
 
   /** Run up to `count` steps (fewer when it diverges); returns the steps run. */
