@@ -3,10 +3,9 @@
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderCompareHtml } from '../../src/compare/compareHtml';
+import { openSmallPanelPage } from './smallPanelPage';
 import type { CompareState } from '../../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,36 +17,10 @@ const THEMES = {
 type Theme = keyof typeof THEMES;
 
 async function openComparePage(browser: Browser, theme: Theme, initialState?: CompareState): Promise<{ page: Page; problems: string[] }> {
-  const media = path.join(ROOT, 'media');
-  const html = renderCompareHtml({
-    cspSource: 'file:',
-    scriptUri: pathToFileURL(path.join(media, 'compare.js')).href,
-    styleUri: pathToFileURL(path.join(media, 'compare.css')).href,
-    nonce: 'testnonce42',
+  return openSmallPanelPage(browser, {
+    title: 'Compare Activations', bundle: 'compare', artifact: `compare-${theme}`, theme,
+    themeVariables: THEMES[theme], viewport: { width: 1100, height: 900 }, initialState,
   });
-  const file = path.join(ARTIFACTS, `compare-${theme}.html`);
-  fs.writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', error => problems.push(String(error)));
-  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()); });
-  // VS Code puts its theme variables on <html> and names the theme in <body>'s class.
-  await page.addInitScript(`
-    window.__name = fn => fn;
-    window.__posted = [];
-    window.__state = ${JSON.stringify(initialState ?? null)} || undefined;
-    window.acquireVsCodeApi = () => ({
-      postMessage: m => window.__posted.push(m),
-      getState: () => window.__state,
-      setState: s => { window.__state = s; },
-    });
-    document.addEventListener('securitypolicyviolation', e => window.__posted.push({ type: 'csp-violation', directive: e.violatedDirective }));
-    document.addEventListener('DOMContentLoaded', () => {
-      for (const [k, v] of Object.entries(${JSON.stringify(THEMES[theme])})) document.documentElement.style.setProperty('--vscode-' + k, v);
-      document.body.className = 'vscode-${theme}';
-    });`);
-  await page.goto(pathToFileURL(file).href);
-  return { page, problems };
 }
 
 async function posted(page: Page): Promise<{ type: string; [key: string]: unknown }[]> {

@@ -6,11 +6,10 @@ import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderNetworksHtml } from '../../src/compareNetworks/networksHtml';
+import { openSmallPanelPage } from './smallPanelPage';
 import type { FromNetworksWorker, ToNetworksWebview, ToNetworksWorker } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/report';
 
@@ -35,30 +34,10 @@ async function workerMessages(workerPath: string, start: ToNetworksWorker, isLas
 }
 
 async function openPage(browser: Browser, theme: Theme): Promise<{ page: Page; problems: string[] }> {
-  const media = path.join(ROOT, 'media');
-  const html = renderNetworksHtml({
-    cspSource: 'file:',
-    scriptUri: pathToFileURL(path.join(media, 'compareNetworks.js')).href,
-    styleUri: pathToFileURL(path.join(media, 'compareNetworks.css')).href,
-    nonce: 'testnonce42',
+  return openSmallPanelPage(browser, {
+    title: 'Compare Networks', bundle: 'compareNetworks', artifact: `compare-networks-${theme}`, theme,
+    themeVariables: THEME_STAND_INS[theme], viewport: { width: 1300, height: 1000 },
   });
-  const file = path.join(ARTIFACTS, `compare-networks-${theme}.html`);
-  fs.writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-  const problems: string[] = [];
-  page.on('pageerror', error => problems.push(String(error)));
-  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()); });
-  await page.addInitScript(`
-    window.__name = fn => fn;
-    window.__posted = [];
-    window.acquireVsCodeApi = () => ({ postMessage: m => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
-    document.addEventListener('securitypolicyviolation', e => window.__posted.push({ type: 'csp-violation', directive: e.violatedDirective }));
-    document.addEventListener('DOMContentLoaded', () => {
-      for (const [k, v] of Object.entries(${JSON.stringify(THEME_STAND_INS[theme])})) document.documentElement.style.setProperty('--vscode-' + k, v);
-      document.body.className = 'vscode-${theme}';
-    });`);
-  await page.goto(pathToFileURL(file).href);
-  return { page, problems };
 }
 
 async function send(page: Page, messages: ToNetworksWebview[]): Promise<void> {

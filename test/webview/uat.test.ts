@@ -5,12 +5,11 @@
 import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { openSmallPanelPage } from './smallPanelPage';
 import { generateBuiltinDataset } from '../../src/core/builtinDatasets';
 import { meanSquaredError, stepPosition, type OneHiddenLayerNetwork } from '../../src/core/uat';
-import { renderUatHtml } from '../../src/uat/uatHtml';
 import { uatDataFromDataset } from '../../src/uat/uatData';
 import type { ToUatWebview, UatState } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/report';
@@ -23,35 +22,10 @@ const nielsen = uatDataFromDataset(generateBuiltinDataset('nielsen', { samples: 
 const towersData = uatDataFromDataset(generateBuiltinDataset('multi-gauss', { samples: 800, seed: 0 }), 'multi-gauss (built-in)', 'multi-gauss');
 
 async function openUatPage(browser: Browser, theme: Theme, initialState?: UatState): Promise<{ page: Page; problems: string[] }> {
-  const media = path.join(ROOT, 'media');
-  const html = renderUatHtml({
-    cspSource: 'file:',
-    scriptUri: pathToFileURL(path.join(media, 'uat.js')).href,
-    styleUri: pathToFileURL(path.join(media, 'uat.css')).href,
-    nonce: 'testnonce42',
+  return openSmallPanelPage(browser, {
+    title: 'Universal Approximation', bundle: 'uat', artifact: `uat-${theme}`, theme,
+    themeVariables: THEME_STAND_INS[theme], viewport: { width: 1200, height: 900 }, initialState,
   });
-  const file = path.join(ARTIFACTS, `uat-${theme}.html`);
-  fs.writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', error => problems.push(String(error)));
-  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()); });
-  await page.addInitScript(`
-    window.__name = fn => fn;
-    window.__posted = [];
-    window.__state = ${JSON.stringify(initialState ?? null)} || undefined;
-    window.acquireVsCodeApi = () => ({
-      postMessage: m => window.__posted.push(m),
-      getState: () => window.__state,
-      setState: s => { window.__state = s; },
-    });
-    document.addEventListener('securitypolicyviolation', e => window.__posted.push({ type: 'csp-violation', directive: e.violatedDirective }));
-    document.addEventListener('DOMContentLoaded', () => {
-      for (const [k, v] of Object.entries(${JSON.stringify(THEME_STAND_INS[theme])})) document.documentElement.style.setProperty('--vscode-' + k, v);
-      document.body.className = 'vscode-${theme}';
-    });`);
-  await page.goto(pathToFileURL(file).href);
-  return { page, problems };
 }
 
 async function send(page: Page, message: ToUatWebview): Promise<void> {

@@ -1,0 +1,56 @@
+// Opens one of the small panels (Compare Activations, Compare Networks, Universal Approximation) in headless
+// chromium the way VS Code hosts it: the real page from src/webviewPage.ts (CSP and nonce) and bundle, a stand-in
+// for acquireVsCodeApi that records posted messages and keeps state, VS Code's theme variables on <html> and the
+// theme's name in <body>'s class, CSP violations reported as posted messages.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { renderWebviewPage } from '../../src/webviewPage';
+import { ARTIFACTS, ROOT } from './harness';
+
+export interface SmallPanelPageOptions {
+  title: string;
+  /** Bundle and stylesheet names in media/: `${bundle}.js`, `${bundle}.css`. */
+  bundle: string;
+  /** The html written to test-artifacts/webview/ under this name. */
+  artifact: string;
+  theme: 'light' | 'dark';
+  /** --vscode-* variables (without the prefix) for the theme. */
+  themeVariables: Record<string, string>;
+  viewport: { width: number; height: number };
+  initialState?: unknown;
+}
+
+export async function openSmallPanelPage(browser: Browser, options: SmallPanelPageOptions): Promise<{ page: Page; problems: string[] }> {
+  const media = path.join(ROOT, 'media');
+  const html = renderWebviewPage(options.title, {
+    cspSource: 'file:',
+    scriptUri: pathToFileURL(path.join(media, `${options.bundle}.js`)).href,
+    styleUri: pathToFileURL(path.join(media, `${options.bundle}.css`)).href,
+    nonce: 'testnonce42',
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${options.artifact}.html`);
+  fs.writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: options.viewport });
+  const problems: string[] = [];
+  page.on('pageerror', error => problems.push(String(error)));
+  page.on('console', message => { if (message.type() === 'error') problems.push(message.text()); });
+  await page.addInitScript(`
+    window.__name = fn => fn;
+    window.__posted = [];
+    window.__state = ${JSON.stringify(options.initialState ?? null)} || undefined;
+    window.acquireVsCodeApi = () => ({
+      postMessage: m => window.__posted.push(m),
+      getState: () => window.__state,
+      setState: s => { window.__state = s; },
+    });
+    document.addEventListener('securitypolicyviolation', e => window.__posted.push({ type: 'csp-violation', directive: e.violatedDirective }));
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(${JSON.stringify(options.themeVariables)})) document.documentElement.style.setProperty('--vscode-' + k, v);
+      document.body.className = 'vscode-${options.theme}';
+    });`);
+  await page.goto(pathToFileURL(file).href);
+  return { page, problems };
+}
