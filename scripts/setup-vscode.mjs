@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutOuterNpm } from './lib/npmEnv.mjs';
 
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -81,7 +82,7 @@ function versionOf(bin) {
 }
 
 /** Installs one npm package into a fresh folder and renames it into place once the check passes. */
-function installIntoCache(finalRoot, spec, { env = process.env, extraArgs = [], packageJson = {}, check }) {
+function installIntoCache(finalRoot, spec, { env = withoutOuterNpm(), extraArgs = [], packageJson = {}, check }) {
   const staging = `${finalRoot}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
@@ -97,8 +98,12 @@ function installIntoCache(finalRoot, spec, { env = process.env, extraArgs = [], 
   }
 }
 
-/** Environment that runs Node 24 first on PATH and builds native addons against its headers. */
+/**
+ * Environment that runs Node 24 first on PATH and builds native addons against its headers, with nothing an outer
+ * npm run (e.g. `npm test` on Node 20) leaked into it.
+ */
 export function node24Env(base = process.env) {
+  base = withoutOuterNpm(base);
   return {
     ...base,
     PATH: `${path.join(node24Home, 'bin')}:${base.PATH}`,
