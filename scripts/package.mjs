@@ -28,6 +28,10 @@ function main() {
   const forbidden = files.filter(f => /^(src|test|webview|scripts|bench|node_modules|out|examples)\//.test(f) || /\.(ts|map)$/.test(f));
   if (forbidden.length) throw new Error(`the package would ship files it must not:\n  ${forbidden.join('\n  ')}`);
   const required = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', manifest.main.replace(/^\.\//, ''), manifest.icon];
+  // the details page renders README.md from inside the installed extension: every picture it links must be packaged
+  const readmeImages = [...fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)]
+    .map(m => m[1]).filter(src => !/^[a-z]+:/i.test(src)).map(src => src.replace(/^\.\//, ''));
+  required.push(...readmeImages);
   const missing = required.filter(f => f && !files.includes(f));
   if (missing.length) throw new Error(`the package lacks: ${missing.join(', ')}`);
 
