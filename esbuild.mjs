@@ -11,13 +11,13 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const entries = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
-  { ...common, entryPoints: ['src/worker/trainingWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18' },
-  { ...common, entryPoints: ['src/worker/probeWorker.ts'], outfile: 'dist/probeWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
-  { ...common, entryPoints: ['webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
-  { ...common, entryPoints: ['webview/compare/main.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2020' },
-  { ...common, entryPoints: ['src/uat/uatWorker.ts'], outfile: 'dist/uatWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
-  { ...common, entryPoints: ['webview/uat/main.ts'], outfile: 'media/uat.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/visualize/trainingWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['src/configInsight/probeWorker.ts'], outfile: 'dist/probeWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['webview/visualize/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['webview/compareActivations/main.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['src/universalApproximation/uatWorker.ts'], outfile: 'dist/uatWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['webview/universalApproximation/main.ts'], outfile: 'media/uat.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, entryPoints: ['src/compareNetworks/networksWorker.ts'], outfile: 'dist/networksWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/compareNetworks/main.ts'], outfile: 'media/compareNetworks.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter(e => e.entryPoints.every(p => fs.existsSync(p)));

@@ -5,7 +5,7 @@
 //   npm run bench -- gemm
 import {
   WASM_MIN_MULTIPLY_ADDS, gemmNN, gemmNNJs, gemmNT, gemmNTJs, gemmTN, gemmTNJs, kernelBackend,
-} from '../src/core/kernels';
+} from '../src/core/nn/kernels';
 
 type Gemm = (m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, accumulate?: boolean) => void;
 

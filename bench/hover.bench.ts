@@ -109,7 +109,7 @@ function percentile(sorted: number[], p: number): number {
 
 function main(): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ActivationHoverProvider } = require('../src/editor/hoverProvider') as typeof import('../src/editor/hoverProvider');
+  const { ActivationHoverProvider } = require('../src/activationHover/hoverProvider') as typeof import('../src/activationHover/hoverProvider');
   const provider = new ActivationHoverProvider({ enabled: true, languages: ['python'], maxFileSize: 1_000_000 });
   const document = new FakeDocument(pythonFile(5000), 'python');
   const targets = ['nn.Sigmoid', 'nn.LeakyReLU', 'F.gelu', 'torch.tanh', '"selu"', 'nn.Linear', 'step = ', 'self.norm'];

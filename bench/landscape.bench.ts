@@ -2,10 +2,10 @@
 // Also reports the skip-connections-on/off roughness on a small case (mean |discrete Laplacian| / range).
 //   npm run bench -- landscape [--rounds 2]
 import os from 'node:os';
-import { computeLandscape, compareSkipConnections } from '../src/core/landscape';
-import { Trainer } from '../src/core/trainer';
-import { kernelBackend } from '../src/core/kernels';
-import { Rng } from '../src/core/rng';
+import { computeLandscape, compareSkipConnections } from '../src/core/analysis/landscape';
+import { Trainer } from '../src/core/nn/trainer';
+import { kernelBackend } from '../src/core/nn/kernels';
+import { Rng } from '../src/core/nn/rng';
 import type { PreparedData, TrainSpec } from '../src/core/types';
 
 function option(name: string): string | undefined {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
-import { RunSession } from '../src/panel/runSession';
+import { RunSession } from '../src/visualize/runSession';
 import type { ToWebview } from '../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -41,7 +41,7 @@ async function hostSide(): Promise<{ messages: { at: number; json: string }[] }>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-bench-'));
   const workerPath = path.join(dir, 'worker.js');
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src/worker/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node',
+    entryPoints: [path.join(ROOT, 'src/visualize/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node',
     format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'], minify: true,
   });
   const messages: { at: number; json: string }[] = [];
@@ -108,7 +108,7 @@ interface Harness {
 async function browserSide(messages: { at: number; json: string }[]): Promise<void> {
   // The harness is browser-facing test code (DOM types): loaded by path so this Node-only file stays DOM-free.
   const harness = (await import(path.join(ROOT, 'test', 'webview', 'harness'))) as Harness;
-  await esbuild.build({ entryPoints: [path.join(ROOT, 'webview/main.ts')], outfile: path.join(ROOT, 'media/webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning', minify: true });
+  await esbuild.build({ entryPoints: [path.join(ROOT, 'webview/visualize/main.ts')], outfile: path.join(ROOT, 'media/webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning', minify: true });
   const browser = await harness.launchBrowser();
   try {
     const page = await harness.openPanel(browser, 'dark', { width: 1400, height: 1200 });

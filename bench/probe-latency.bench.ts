@@ -9,12 +9,12 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import { DEFAULT_PROBE_THRESHOLDS, warningsFromSnapshot } from '../src/core/probeWarnings';
+import { DEFAULT_PROBE_THRESHOLDS, warningsFromSnapshot } from '../src/core/analysis/probeWarnings';
 import type { FromProbeWorker } from '../src/protocol';
-import { analyzeConfig } from '../src/editor/config/configAnalysis';
-import { lineHints } from '../src/editor/config/layerHints';
-import { countLineBreaks, shiftLines } from '../src/editor/config/lineTracking';
-import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from '../src/editor/config/probeClient';
+import { analyzeConfig } from '../src/configInsight/configAnalysis';
+import { lineHints } from '../src/configInsight/layerHints';
+import { countLineBreaks, shiftLines } from '../src/configInsight/lineTracking';
+import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from '../src/configInsight/probeClient';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 async function buildWorker(outDir: string): Promise<string> {
   const outfile = path.join(outDir, 'probeWorker.js');
   await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src/worker/probeWorker.ts')], outfile, bundle: true, platform: 'node',
+    entryPoints: [path.join(repoRoot, 'src/configInsight/probeWorker.ts')], outfile, bundle: true, platform: 'node',
     format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'],
   });
   return outfile;

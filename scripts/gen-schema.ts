@@ -2,7 +2,7 @@
 // fails when the committed file and the tables disagree.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configSchemaText } from '../src/core/configSchema';
+import { configSchemaText } from '../src/core/config/configSchema';
 
 const target = path.join(__dirname, '..', 'schema', 'gradscope.nn.schema.json');
 fs.writeFileSync(target, configSchemaText());

@@ -16,7 +16,7 @@ if (!fs.existsSync(chromium)) {
 }
 
 await esbuild.build({
-  entryPoints: ['webview/main.ts'], outfile: 'media/webview.js', bundle: true, sourcemap: true,
+  entryPoints: ['webview/visualize/main.ts'], outfile: 'media/webview.js', bundle: true, sourcemap: true,
   platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning',
 });
 

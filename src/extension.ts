@@ -1,9 +1,9 @@
 // Gradscope's entry point: activate() only registers things; each feature owns its registration.
 import type * as vscode from 'vscode';
-import { registerActivationPreviews } from './editor/hoverProvider';
-import { registerLiveConfigInsight } from './editor/config/liveProbe';
-import { registerVisualizeNetwork } from './panel/registerVisualizeNetwork';
-import { registerUniversalApproximation } from './uat/uatPanel';
+import { registerActivationPreviews } from './activationHover/hoverProvider';
+import { registerLiveConfigInsight } from './configInsight/liveProbe';
+import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
+import { registerUniversalApproximation } from './universalApproximation/uatPanel';
 import { registerCompareNetworks } from './compareNetworks/networksPanel';
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -189,7 +189,7 @@ export type FromProbeWorker =
   | { type: 'probeDone'; probeId: number; cancelled: boolean; elapsedMs: number };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Compare Activations panel (src/compare ↔ webview/compare). The webview computes curves and expected slopes
+// Compare Activations panel (src/compareActivations ↔ webview/compareActivations). The webview computes curves and expected slopes
 // from the core's activation table itself; the host only says which activations to show.
 
 /** What the Compare Activations panel shows; kept in the webview's state and handed back on restore. */
@@ -214,8 +214,8 @@ export type FromCompareWebview =
   | { type: 'compareVisualize'; activation: ActivationName; params: Record<string, number> };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Universal approximation (src/uat ↔ webview/uat, and the host ↔ dist/uatWorker.js). The webview builds and edits
-// the one-hidden-layer network itself (pure functions of src/core/uat.ts); only training runs in the worker.
+// Universal approximation (src/universalApproximation ↔ webview/universalApproximation, and the host ↔ dist/uatWorker.js). The webview builds and edits
+// the one-hidden-layer network itself (pure functions of src/core/analysis/uat.ts); only training runs in the worker.
 
 /** Where the Universal Approximation panel's data comes from. */
 export type UatSource =

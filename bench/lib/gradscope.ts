@@ -1,9 +1,9 @@
-// Gradscope's own engine on a benchmark workload: the real Trainer (src/core/trainer.ts) stepping batch by batch,
+// Gradscope's own engine on a benchmark workload: the real Trainer (src/core/nn/trainer.ts) stepping batch by batch,
 // exactly as the training worker drives it. `gradscope+probes` also takes a full snapshot (layer probes,
 // distributions, histograms) at the end of every epoch, the panel's default cadence.
-import { Trainer } from '../../src/core/trainer';
+import { Trainer } from '../../src/core/nn/trainer';
 import type { ModuleSpec, PreparedData, TrainSpec } from '../../src/core/types';
-import { kernelBackend } from '../../src/core/kernels';
+import { kernelBackend } from '../../src/core/nn/kernels';
 import { type BenchData, type Workload } from './workloads';
 import type { Runner } from './runner';
 

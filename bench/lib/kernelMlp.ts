@@ -1,7 +1,7 @@
 // A bare MLP training step written straight on the kernels: forward, MSE, backward, plain SGD, preallocated.
 // Not the engine: it is the ceiling the engine's own loop (src/core) can be compared with, and a way to measure
 // kernel changes end to end. Selected with `npm run bench -- training --libs kernel-mlp`.
-import { gemmNN, gemmNT, gemmTN } from '../../src/core/kernels';
+import { gemmNN, gemmNT, gemmTN } from '../../src/core/nn/kernels';
 import { type BenchData, type Workload, widths } from './workloads';
 import type { Runner } from './runner';
 

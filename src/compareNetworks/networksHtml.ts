@@ -1,5 +1,5 @@
-// The Compare Networks page: the shared strict-CSP page of src/webviewPage.ts under its own title.
-import { renderWebviewPage, type WebviewPageOptions } from '../webviewPage';
+// The Compare Networks page: the shared strict-CSP page of src/shared/webviewPage.ts under its own title.
+import { renderWebviewPage, type WebviewPageOptions } from '../shared/webviewPage';
 
 export type NetworksHtmlOptions = WebviewPageOptions;
 

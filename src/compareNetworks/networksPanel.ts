@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { BUILTIN_DATASETS } from '../core/builtinDatasets';
-import { LANDSCAPE_DEFAULTS } from '../core/landscape';
-import { NETWORK_PRESETS } from '../core/presets';
+import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
+import { LANDSCAPE_DEFAULTS } from '../core/analysis/landscape';
+import { NETWORK_PRESETS } from '../core/config/presets';
 import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';

@@ -4,11 +4,11 @@
 // within a row. The extension host never trains.
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { loadRun, type LoadedRun, type RunOverrides, type RunRequest } from '../core/config';
-import { functionView } from '../core/functionView';
-import { createLandscape, landscapeRoughness, skipConnectionVariants, type LandscapeEvaluator } from '../core/landscape';
-import { presetConfigText } from '../core/presets';
-import { Trainer } from '../core/trainer';
+import { loadRun, type LoadedRun, type RunOverrides, type RunRequest } from '../core/config/config';
+import { functionView } from '../core/nn/functionView';
+import { createLandscape, landscapeRoughness, skipConnectionVariants, type LandscapeEvaluator } from '../core/analysis/landscape';
+import { presetConfigText } from '../core/config/presets';
+import { Trainer } from '../core/nn/trainer';
 import type { Snapshot } from '../core/types';
 import type {
   FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,

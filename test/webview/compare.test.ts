@@ -53,7 +53,7 @@ describe('Compare Activations page', function () {
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await esbuild.build({
-      entryPoints: [path.join(ROOT, 'webview/compare/main.ts')], outfile: path.join(ROOT, 'media/compare.js'), bundle: true,
+      entryPoints: [path.join(ROOT, 'webview/compareActivations/main.ts')], outfile: path.join(ROOT, 'media/compare.js'), bundle: true,
       sourcemap: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning',
     });
     browser = await chromium.launch({

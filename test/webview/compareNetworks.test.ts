@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openSmallPanelPage } from './smallPanelPage';
 import type { FromNetworksWorker, ToNetworksWebview, ToNetworksWorker } from '../../src/protocol';
-import { THEME_STAND_INS } from '../../src/report';
+import { THEME_STAND_INS } from '../../src/visualize/report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'webview');

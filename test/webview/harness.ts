@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderPanelHtml } from '../../src/panel/panelHtml';
-import { THEME_STAND_INS } from '../../src/report';
+import { renderPanelHtml } from '../../src/visualize/panelHtml';
+import { THEME_STAND_INS } from '../../src/visualize/report';
 import type { ToWebview } from '../../src/protocol';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

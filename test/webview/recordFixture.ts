@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { RunSession } from '../../src/panel/runSession';
+import { RunSession } from '../../src/visualize/runSession';
 import type { ToWebview } from '../../src/protocol';
 
 const [builtin = 'sine', preset = 'deep-sigmoid', seconds = '4'] = process.argv.slice(2);
@@ -18,7 +18,7 @@ function round(key: string, value: unknown): unknown {
 void (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-record-'));
   const workerPath = path.join(dir, 'worker.js');
-  await esbuild.build({ entryPoints: [path.join(__dirname, '../../src/worker/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+  await esbuild.build({ entryPoints: [path.join(__dirname, '../../src/visualize/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
   const messages: ToWebview[] = [];
   const session = new RunSession({ workerPath, post: m => messages.push(JSON.parse(JSON.stringify(m, round)) as ToWebview), log: () => undefined });
   session.start({ kind: 'builtin', builtin, preset }, `${builtin} (built-in)`, { snapshotEvery: 25 });

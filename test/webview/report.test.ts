@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { loadReportAssets, renderReport, thinRun } from '../../src/report';
+import { loadReportAssets, renderReport, thinRun } from '../../src/visualize/report';
 import { ARTIFACTS, ROOT, canvasInk, launchBrowser, pageErrors, settle } from './harness';
 import { syntheticRun } from './syntheticRuns';
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { RunSession, MAX_FRAMES_PER_MESSAGE } from '../../src/panel/runSession';
+import { RunSession, MAX_FRAMES_PER_MESSAGE } from '../../src/visualize/runSession';
 import type { RunSource, ToWebview } from '../../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -35,7 +35,7 @@ describe('RunSession with the training worker (Node)', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-worker-'));
     workerPath = path.join(dir, 'worker.js');
-    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/worker/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/visualize/trainingWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
   });
   afterEach(() => { for (const s of sessions.splice(0)) s.dispose(); });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

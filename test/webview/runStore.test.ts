@@ -1,7 +1,7 @@
 // The panel's run store and chart computations, in plain Node (they hold no DOM).
 import assert from 'node:assert/strict';
-import { MAX_FRAMES, RunStore } from '../../webview/runStore';
-import { decayRelativeToOutput, overfittingRanges, sampleLayerIndices, saturationStack, sigmoidChainBound } from '../../webview/analysis';
+import { MAX_FRAMES, RunStore } from '../../webview/visualize/runStore';
+import { decayRelativeToOutput, overfittingRanges, sampleLayerIndices, saturationStack, sigmoidChainBound } from '../../webview/visualize/analysis';
 import { syntheticRun } from './syntheticRuns';
 
 describe('panel run store and chart maths (Node)', () => {

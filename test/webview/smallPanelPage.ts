@@ -1,12 +1,12 @@
 // Opens one of the small panels (Compare Activations, Compare Networks, Universal Approximation) in headless
-// chromium the way VS Code hosts it: the real page from src/webviewPage.ts (CSP and nonce) and bundle, a stand-in
+// chromium the way VS Code hosts it: the real page from src/shared/webviewPage.ts (CSP and nonce) and bundle, a stand-in
 // for acquireVsCodeApi that records posted messages and keeps state, VS Code's theme variables on <html> and the
 // theme's name in <body>'s class, CSP violations reported as posted messages.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { renderWebviewPage } from '../../src/webviewPage';
+import { renderWebviewPage } from '../../src/shared/webviewPage';
 import { ARTIFACTS, ROOT } from './harness';
 
 export interface SmallPanelPageOptions {

@@ -8,11 +8,11 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openSmallPanelPage } from './smallPanelPage';
-import { generateBuiltinDataset } from '../../src/core/builtinDatasets';
-import { meanSquaredError, stepPosition, type OneHiddenLayerNetwork } from '../../src/core/uat';
-import { uatDataFromDataset } from '../../src/uat/uatData';
+import { generateBuiltinDataset } from '../../src/core/data/builtinDatasets';
+import { meanSquaredError, stepPosition, type OneHiddenLayerNetwork } from '../../src/core/analysis/uat';
+import { uatDataFromDataset } from '../../src/universalApproximation/uatData';
 import type { ToUatWebview, UatState } from '../../src/protocol';
-import { THEME_STAND_INS } from '../../src/report';
+import { THEME_STAND_INS } from '../../src/visualize/report';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'webview');
@@ -47,7 +47,7 @@ describe('Universal Approximation page', function () {
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await esbuild.build({
-      entryPoints: [path.join(ROOT, 'webview/uat/main.ts')], outfile: path.join(ROOT, 'media/uat.js'), bundle: true,
+      entryPoints: [path.join(ROOT, 'webview/universalApproximation/main.ts')], outfile: path.join(ROOT, 'media/uat.js'), bundle: true,
       sourcemap: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning',
     });
     browser = await chromium.launch({

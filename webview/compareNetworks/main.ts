@@ -11,9 +11,9 @@ import type { FunctionView } from '../../src/core/types';
 import type {
   FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, ToNetworksWebview,
 } from '../../src/protocol';
-import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../heatmap';
-import { readPalette, withAlpha, type Palette } from '../theme';
-import { contourLevels, contourSegments } from './contours';
+import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
+import { readPalette, withAlpha, type Palette } from '../shared/theme';
+import { contourLevels, contourSegments } from '../../src/core/analysis/contours';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 

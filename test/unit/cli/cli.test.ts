@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli, EXIT } from '../../../src/cli';
+import { runCli, EXIT } from '../../../src/cli/cli';
 
 const root = path.resolve(__dirname, '../../..');
 
 /** The real command line in its own process (TypeScript through tsx), as a user runs it. */
 function gradscope(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'cli.ts'), ...args], {
     cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

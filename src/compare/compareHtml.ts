@@ -1,8 +1,0 @@
-// The Compare Activations page: the shared strict-CSP page of src/webviewPage.ts under its own title.
-import { renderWebviewPage, type WebviewPageOptions } from '../webviewPage';
-
-export type CompareHtmlOptions = WebviewPageOptions;
-
-export function renderCompareHtml(options: CompareHtmlOptions): string {
-  return renderWebviewPage('Compare Activations', options);
-}

@@ -1,0 +1,174 @@
+// The text and health colour of the per-layer hints, and the hover's numbers. Pure (no vscode) for unit tests.
+import type { Distribution, LayerProbe, Snapshot } from '../core/types';
+import {
+  formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
+} from '../core/analysis/probeWarnings';
+
+export type LayerHealth = 'good' | 'warn' | 'bad';
+
+export interface LineHint {
+  /** 0-based line of the config where the hint is drawn. */
+  line: number;
+  layerIndices: number[];
+  text: string;
+  health: LayerHealth;
+}
+
+const DEAD_PRONE = new Set(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step']);
+
+/** "∇ 3.1e-6 (1/2400 of output) · sat 91%" for one layer. */
+export function layerHintText(layer: LayerProbe, ratio: number, isOutput: boolean): string {
+  const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? '(output)' : `(${formatRatio(ratio)} of output)`}`];
+  if (layer.saturation > 0.005 || layer.activation === 'sigmoid' || layer.activation === 'tanh') {
+    parts.push(`sat ${formatPercent(layer.saturation)}`);
+  }
+  if (DEAD_PRONE.has(layer.activation)) parts.push(`dead ${formatPercent(layer.dead)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * Health from the warnings on that layer, with a middle band for layers within 10× of a gradient threshold or
+ * past 60% of a share threshold, so a layer turns yellow before it turns red.
+ */
+export function layerHealth(
+  layer: LayerProbe, ratio: number, isOutput: boolean, warnings: ProbeWarning[], thresholds: ProbeThresholds,
+): LayerHealth {
+  const own = warnings.filter(w => w.layerIndex === layer.index);
+  if (own.some(w => w.severity === 'warning')) return 'bad';
+  if (own.length > 0) return 'warn';
+  if (!isOutput && Number.isFinite(ratio)
+    && (ratio < thresholds.vanishingRatio * 10 || ratio > thresholds.explodingRatio / 10)) return 'warn';
+  if (layer.saturation > thresholds.saturatedShare * 0.6 || layer.dead > thresholds.deadShare * 0.6) return 'warn';
+  return 'good';
+}
+
+const HEALTH_RANK: Record<LayerHealth, number> = { good: 0, warn: 1, bad: 2 };
+
+/**
+ * One hint per config line. Layers that share a line (a `repeat` or `hidden` shorthand on one line) are summarised:
+ * "×8: ∇ 2.1e-7…4.0e-3 (worst 1/36000 of output) · sat ≤ 93%".
+ */
+export function lineHints(
+  snapshot: Snapshot, lineOfLayer: (index: number) => number | undefined, warnings: ProbeWarning[],
+  thresholds: ProbeThresholds,
+): LineHint[] {
+  const ratios = gradientRatios(snapshot);
+  const last = snapshot.layers.length - 1;
+  const byLine = new Map<number, { layer: LayerProbe; ratio: number; isOutput: boolean }[]>();
+  snapshot.layers.forEach((layer, position) => {
+    const line = lineOfLayer(layer.index);
+    if (line === undefined) return;
+    const group = byLine.get(line) ?? [];
+    group.push({ layer, ratio: ratios[position], isOutput: position === last });
+    byLine.set(line, group);
+  });
+  const hints: LineHint[] = [];
+  for (const [line, group] of byLine) {
+    const healths = group.map(g => layerHealth(g.layer, g.ratio, g.isOutput, warnings, thresholds));
+    const health = healths.reduce((worst, h) => (HEALTH_RANK[h] > HEALTH_RANK[worst] ? h : worst), 'good');
+    const layerIndices = group.map(g => g.layer.index);
+    if (group.length === 1) {
+      hints.push({ line, layerIndices, health, text: layerHintText(group[0].layer, group[0].ratio, group[0].isOutput) });
+      continue;
+    }
+    const norms = group.map(g => g.layer.gradNorm);
+    const hidden = group.filter(g => !g.isOutput && Number.isFinite(g.ratio));
+    const worst = hidden.reduce<number | undefined>((w, g) =>
+      w === undefined || Math.abs(Math.log(g.ratio)) > Math.abs(Math.log(w)) ? g.ratio : w, undefined);
+    const parts = [`×${group.length}: ∇ ${formatNumber(Math.min(...norms))}…${formatNumber(Math.max(...norms))}` +
+      (worst !== undefined ? ` (worst ${formatRatio(worst)} of output)` : '')];
+    const maxSaturation = Math.max(...group.map(g => g.layer.saturation));
+    if (maxSaturation > 0.005) parts.push(`sat ≤ ${formatPercent(maxSaturation)}`);
+    if (group.some(g => DEAD_PRONE.has(g.layer.activation))) {
+      parts.push(`dead ≤ ${formatPercent(Math.max(...group.map(g => g.layer.dead)))}`);
+    }
+    hints.push({ line, layerIndices, health, text: parts.join(' · ') });
+  }
+  return hints.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * What the hints show after training on the sample: the gradients as they were at step 0 (what the architecture
+ * and initialisation do, the textbook's vanishing gradient) beside the saturation and dead shares after training
+ * (which develop as the weights move).
+ */
+export function hintSnapshot(step0: Snapshot, trained: Snapshot | undefined): Snapshot {
+  if (!trained) return step0;
+  const byIndex = new Map(trained.layers.map(layer => [layer.index, layer]));
+  return {
+    ...step0,
+    layers: step0.layers.map(layer => {
+      const later = byIndex.get(layer.index);
+      return later ? {
+        ...layer, saturation: later.saturation, saturatedLow: later.saturatedLow, saturatedHigh: later.saturatedHigh,
+        dead: later.dead,
+      } : layer;
+    }),
+  };
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A histogram as one line of block characters, tallest bin = █. */
+export function sparkline(counts: number[], width = 32): string {
+  if (counts.length === 0) return '';
+  // Merge bins down to `width` so the hover stays one line.
+  const merged: number[] = [];
+  const per = Math.max(1, Math.ceil(counts.length / width));
+  for (let i = 0; i < counts.length; i += per) {
+    let sum = 0;
+    for (let j = i; j < Math.min(i + per, counts.length); j++) sum += counts[j];
+    merged.push(sum);
+  }
+  const peak = Math.max(...merged);
+  if (peak <= 0) return BARS[0].repeat(merged.length);
+  return merged.map(c => (c === 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((c / peak) * (BARS.length - 1) + 0.5))]))
+    .join('');
+}
+
+function distributionLines(label: string, distribution: Distribution): string[] {
+  const h = distribution.histogram;
+  return [
+    `**${label}** mean ${formatNumber(distribution.mean)}, std ${formatNumber(distribution.std)}, ` +
+      `range [${formatNumber(h.min)}, ${formatNumber(h.max)}]`,
+    '',
+    '```text',
+    sparkline(h.counts),
+    `${formatNumber(h.min)}${' '.repeat(Math.max(1, Math.min(32, h.counts.length) - formatNumber(h.min).length - formatNumber(h.max).length))}${formatNumber(h.max)}`,
+    '```',
+  ];
+}
+
+/** The hover's markdown for one layer: its numbers, then the histogram of its activations and pre-activations. */
+export function layerHoverMarkdown(
+  layer: LayerProbe, ratio: number, isOutput: boolean, when: string, warnings: ProbeWarning[],
+  atStep0?: { layer: LayerProbe; ratio: number },
+): string {
+  const lines = [
+    `**Layer ${layer.index}** · ${layer.fanIn} → ${layer.units} · ${layer.activation} — live probe ${when}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...(atStep0 ? [`| ‖∂L/∂W‖ at step 0 | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(atStep0.ratio)} of the output layer's`} |`] : []),
+    `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(ratio)} of the output layer's`} |`,
+    `| ‖∂L/∂b‖ | ${formatNumber(layer.biasGradNorm)} |`,
+    `| ‖∂L/∂z‖ | ${formatNumber(layer.deltaNorm)} |`,
+    `| mean / max \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
+    `| ‖W‖ | ${formatNumber(layer.weightNorm)} |`,
+    `| update ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
+    `| saturated | ${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)}) |`,
+    `| dead units | ${formatPercent(layer.dead)} |`,
+  ];
+  if (layer.preluSlope) {
+    lines.push(`| PReLU slope | mean ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);
+  }
+  if (layer.batchNorm) {
+    const bn = layer.batchNorm;
+    lines.push(`| BN γ / β | ${formatNumber(bn.gammaMean)} ± ${formatNumber(bn.gammaStd)} / ${formatNumber(bn.betaMean)} ± ${formatNumber(bn.betaStd)} |`);
+  }
+  lines.push('', ...distributionLines(`Activations a = ${layer.activation}(z)`, layer.a), '',
+    ...distributionLines('Pre-activations z', layer.z));
+  const own = warnings.filter(w => w.layerIndex === layer.index);
+  if (own.length > 0) lines.push('', ...own.map(w => `⚠ ${w.message}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,398 @@
+// Turns records (from CSV, TSV, JSON or JSON Lines) into a Dataset of numbers: picks the input and target columns,
+// skips rows with missing values (counting them), refuses text in input columns with the file, line and column,
+// decides regression or classification from the target, and samples past a row limit (seeded reservoir sampling).
+// Rows are stored straight into growing Float64Arrays, so memory holds numbers, not the file's strings.
+import type { Dataset, Task } from '../types';
+import { InputError, type SourceLocation } from '../inputError';
+import { seededUniform } from './datasetRandom';
+
+/** Values read as "missing" (case-insensitive), besides null and the empty string. */
+export const MISSING_TOKENS: readonly string[] = ['na', 'n/a', 'nan', 'null', 'none', '?'];
+
+/** Default row limit: past it, rows are sampled uniformly (and a note says so). */
+export const DEFAULT_ROW_LIMIT = 1_000_000;
+
+/** An integer target with at most this many distinct values is read as class labels. */
+export const MAX_INTEGER_CLASSES = 10;
+/** Classification supports at most this many classes. */
+export const MAX_CLASSES = 100;
+
+const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export interface ColumnChoice {
+  /** Input columns by name or 0-based index; default: every column but the target. */
+  inputs?: (string | number)[];
+  /** Target column by name or 0-based index; default: the last column. */
+  target?: string | number;
+  /** Force the task instead of detecting it. */
+  task?: Task;
+  /** Past this many usable rows, keep a seeded uniform sample of this size. */
+  rowLimit?: number;
+  /** Seed for the sampling. */
+  seed?: number;
+}
+
+/** Maps a row reference (a line number, or an item index in a JSON array) and field to a place in the file. */
+export type Locator = (rowRef: number, field: number, fieldColumns?: number[]) => SourceLocation;
+
+type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'text'; text: string };
+
+/**
+ * The fast path for the common cell, a plain decimal number ("-1.5e3"): its value, or NaN when the cell needs the
+ * full reading of readCell (spaces, missing tokens, text, hex-looking strings that Number() would accept).
+ */
+function plainNumber(raw: unknown): number {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : NaN;
+  if (typeof raw !== 'string' || raw.length === 0) return NaN;
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  const firstOk = (first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46;
+  const lastOk = (last >= 48 && last <= 57) || last === 46;
+  if (!firstOk || !lastOk) return NaN;
+  if (raw.length > 1) {
+    const second = raw.charCodeAt(1) | 32;
+    if (second === 120 || second === 98 || second === 111) return NaN; // 0x…, 0b…, 0o…
+  }
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : NaN;
+}
+
+/** How a cell reads: missing, a finite number, or text. Non-finite numbers (1e999) count as text: not usable. */
+export function readCell(raw: unknown): Cell {
+  if (raw === null || raw === undefined) return { kind: 'missing' };
+  if (typeof raw === 'number') return Number.isFinite(raw) ? { kind: 'number', value: raw } : { kind: 'text', text: String(raw) };
+  if (typeof raw === 'boolean') return { kind: 'text', text: String(raw) };
+  if (typeof raw === 'string') {
+    const s = raw.trim();
+    if (s.length === 0) return { kind: 'missing' };
+    if (NUMBER_PATTERN.test(s)) {
+      const value = Number(s);
+      return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'text', text: s };
+    }
+    if (MISSING_TOKENS.includes(s.toLowerCase())) return { kind: 'missing' };
+    return { kind: 'text', text: s };
+  }
+  return { kind: 'text', text: JSON.stringify(raw) ?? String(raw) };
+}
+
+export class DatasetBuilder {
+  readonly inputIndices: number[];
+  readonly targetIndex: number;
+  readonly inputNames: string[];
+  readonly targetName: string;
+  private readonly d: number;
+  private readonly rowLimit: number;
+  private readonly uniform: () => number;
+  private capacity = 0;
+  private x = new Float64Array(0);
+  private yNumber = new Float64Array(0);
+  private yKey = new Int32Array(0);
+  private stored = 0;
+  /** Usable rows seen, including those sampling dropped. */
+  private usable = 0;
+  private skipped = 0;
+  private firstSkipped?: { location: SourceLocation; column: string };
+  private readonly keys = new Map<string, number>();
+  private readonly keyIsNumber: boolean[] = [];
+  private keysOverflowed = false;
+  private firstText?: { text: string; location: SourceLocation };
+  private readonly neededWidth: number;
+  /** The row being read, before it is known to be complete. */
+  private readonly rowInputs: Float64Array;
+
+  constructor(
+    readonly columnNames: string[],
+    choice: ColumnChoice,
+    private readonly fileLabel: string,
+    private readonly locate: Locator,
+    private readonly forcedTask?: Task,
+  ) {
+    if (columnNames.length === 0) throw new InputError(`${fileLabel} has no columns`);
+    this.targetIndex = choice.target === undefined
+      ? columnNames.length - 1
+      : resolveColumn(choice.target, columnNames, fileLabel, 'target');
+    this.inputIndices = choice.inputs === undefined
+      ? columnNames.map((_, i) => i).filter(i => i !== this.targetIndex)
+      : choice.inputs.map(c => resolveColumn(c, columnNames, fileLabel, 'input'));
+    if (this.inputIndices.length === 0) {
+      throw new InputError(`${fileLabel} has only one column ('${columnNames[this.targetIndex]}'): there is no input column besides the target`);
+    }
+    if (this.inputIndices.includes(this.targetIndex)) {
+      throw new InputError(`column '${columnNames[this.targetIndex]}' is both an input and the target`);
+    }
+    const seen = new Set<number>();
+    for (const i of this.inputIndices) {
+      if (seen.has(i)) throw new InputError(`input column '${columnNames[i]}' is listed twice`);
+      seen.add(i);
+    }
+    this.inputNames = this.inputIndices.map(i => columnNames[i]);
+    this.targetName = columnNames[this.targetIndex];
+    this.d = this.inputIndices.length;
+    this.rowLimit = Math.max(1, Math.floor(choice.rowLimit ?? DEFAULT_ROW_LIMIT));
+    this.uniform = seededUniform(choice.seed ?? 0);
+    this.neededWidth = Math.max(this.targetIndex, ...this.inputIndices) + 1;
+    this.rowInputs = new Float64Array(this.d);
+  }
+
+  get rowsSeen(): number {
+    return this.usable + this.skipped;
+  }
+
+  addRow(values: ArrayLike<unknown>, rowRef: number, fieldColumns?: number[]): void {
+    const width = this.columnNames.length;
+    if (values.length > width) {
+      for (let f = width; f < values.length; f++) {
+        if (readCell(values[f]).kind !== 'missing') {
+          throw new InputError(
+            `this row has ${values.length} fields but the header has ${width} (an unquoted delimiter inside a value?)`,
+            this.locate(rowRef, f, fieldColumns),
+          );
+        }
+      }
+    }
+    // Read every chosen cell first: a missing one skips the row before anything is stored.
+    const d = this.d;
+    const inputs = this.rowInputs;
+    for (let k = 0; k < d; k++) {
+      const field = this.inputIndices[k];
+      const raw = field < values.length ? values[field] : undefined;
+      const fast = plainNumber(raw);
+      if (fast === fast) {
+        inputs[k] = fast;
+        continue;
+      }
+      const cell = readCell(raw);
+      if (cell.kind === 'missing') return this.skip(rowRef, field, fieldColumns);
+      if (cell.kind === 'text') {
+        const hint = /^[+-]?\d+,\d+$/.test(cell.text) ? ` (a decimal comma? numbers are read with '.' as the decimal point)` : '';
+        throw new InputError(
+          `column '${this.columnNames[field]}' (${field + 1}): '${clip(cell.text)}' is not a number${hint}`,
+          this.locate(rowRef, field, fieldColumns),
+        );
+      }
+      inputs[k] = cell.value;
+    }
+    const targetField = this.targetIndex;
+    const rawTarget = targetField < values.length ? values[targetField] : undefined;
+    const fastTarget = plainNumber(rawTarget);
+    const target: Cell = fastTarget === fastTarget ? { kind: 'number', value: fastTarget } : readCell(rawTarget);
+    if (target.kind === 'missing') return this.skip(rowRef, targetField, fieldColumns);
+    if (target.kind === 'text' && this.firstText === undefined) {
+      this.firstText = { text: target.text, location: this.locate(rowRef, targetField, fieldColumns) };
+    }
+    const key = this.keyOf(target);
+
+    // Reservoir sampling (Algorithm R): the first rowLimit rows fill the store, then row t replaces a random slot
+    // with probability rowLimit / t, which keeps every row equally likely to be in the sample.
+    let slot: number;
+    if (this.stored < this.rowLimit) {
+      slot = this.stored++;
+      if (slot >= this.capacity) this.grow();
+    } else {
+      slot = Math.floor(this.uniform() * (this.usable + 1));
+      if (slot >= this.rowLimit) {
+        this.usable++;
+        return;
+      }
+    }
+    this.usable++;
+    const base = slot * d;
+    for (let k = 0; k < d; k++) this.x[base + k] = inputs[k];
+    this.yNumber[slot] = target.kind === 'number' ? target.value : NaN;
+    this.yKey[slot] = key;
+  }
+
+  /** The width the chosen columns need; rows with fewer fields count as missing values. */
+  get requiredWidth(): number {
+    return this.neededWidth;
+  }
+
+  finish(name: string, extraNotes: string[] = []): Dataset {
+    const n = this.stored;
+    const d = this.d;
+    const notes = [...extraNotes];
+    if (n === 0) {
+      const why = this.skipped > 0
+        ? `: all ${this.skipped} rows have a missing value (first at line ${this.firstSkipped!.location.line}, column '${this.firstSkipped!.column}')`
+        : ': it has no data rows';
+      throw new InputError(`${this.fileLabel} has no usable rows${why}`);
+    }
+    if (this.skipped > 0) {
+      const first = this.firstSkipped!;
+      notes.push(`${this.skipped} row${this.skipped === 1 ? '' : 's'} skipped for missing values (first at line ${first.location.line}, column '${first.column}')`);
+    }
+    if (this.usable > n) {
+      notes.push(`${this.usable.toLocaleString('en-US')} usable rows; a seeded uniform sample of ${n.toLocaleString('en-US')} is used (raise data.rowLimit to use more)`);
+    }
+    const x = this.x.slice(0, n * d);
+    for (let k = 0; k < d; k++) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = x[i * d + k];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      if (min === max && n > 1) {
+        notes.push(`column '${this.inputNames[k]}' is constant (${min}): it carries no information and is left unscaled`);
+      }
+    }
+    const { task, y, classes } = this.decideTarget(n, notes);
+    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, notes };
+  }
+
+  private decideTarget(n: number, notes: string[]): { task: Task; y: Float64Array; classes?: string[] } {
+    const distinct = this.keys.size;
+    const allNumeric = this.firstText === undefined;
+    const yNumber = this.yNumber.subarray(0, n);
+    const keyNames = [...this.keys.keys()];
+    let integerValued = allNumeric && !this.keysOverflowed;
+    if (integerValued) for (const k of keyNames) if (!Number.isInteger(Number(k))) integerValued = false;
+    const forced = this.forcedTask;
+    let classify: boolean;
+    if (forced === 'regression') {
+      if (!allNumeric) {
+        throw new InputError(
+          `target '${this.targetName}' has text values ('${clip(this.firstText!.text)}'), so it cannot be a regression target`,
+          this.firstText!.location,
+        );
+      }
+      classify = false;
+    } else if (forced === 'binary' || forced === 'multiclass') {
+      classify = true;
+    } else {
+      classify = !allNumeric || (integerValued && distinct >= 2 && distinct <= MAX_INTEGER_CLASSES);
+    }
+    if (!classify) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (yNumber[i] < min) min = yNumber[i];
+        if (yNumber[i] > max) max = yNumber[i];
+      }
+      if (min === max) notes.push(`target '${this.targetName}' is constant (${min}): there is nothing to learn`);
+      return { task: 'regression', y: yNumber.slice() };
+    }
+    if (this.keysOverflowed || distinct > MAX_CLASSES) {
+      throw new InputError(
+        `target '${this.targetName}' has more than ${MAX_CLASSES} distinct values; classification supports up to ${MAX_CLASSES} classes` +
+        (allNumeric ? ` (set data.task to 'regression' to predict it as a number)` : ''),
+      );
+    }
+    if (distinct < 2) {
+      throw new InputError(`target '${this.targetName}' has a single value ('${keyNames[0]}'): a classifier needs at least two classes`);
+    }
+    if (forced === 'binary' && distinct > 2) {
+      throw new InputError(`data.task is 'binary' but target '${this.targetName}' has ${distinct} classes (${keyNames.slice(0, 5).join(', ')}${distinct > 5 ? ', …' : ''})`);
+    }
+    // Class order: numeric labels by value, text labels alphabetically (as scikit-learn's LabelEncoder).
+    const order = keyNames.map((name, id) => ({ name, id }));
+    const numericKeys = order.every(o => this.keyIsNumber[o.id]);
+    order.sort((a, b) => (numericKeys ? Number(a.name) - Number(b.name) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const classOfKey = new Float64Array(distinct);
+    order.forEach((o, classIndex) => { classOfKey[o.id] = classIndex; });
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = classOfKey[this.yKey[i]];
+    const classes = order.map(o => o.name);
+    const task: Task = forced === 'multiclass' ? 'multiclass' : distinct === 2 ? 'binary' : 'multiclass';
+    if (allNumeric && forced === undefined) {
+      notes.push(`target '${this.targetName}' has ${distinct} integer values (${classes.join(', ')}): read as classes (set data.task to 'regression' to predict it as a number)`);
+    }
+    return { task, y, classes };
+  }
+
+  private keyOf(cell: Cell): number {
+    if (this.keysOverflowed) return -1;
+    const name = cell.kind === 'number' ? String(cell.value) : cell.kind === 'text' ? cell.text : '';
+    let id = this.keys.get(name);
+    if (id === undefined) {
+      // Past a thousand distinct values the target is a number to regress on (or an error if it is text).
+      if (this.keys.size >= 1000) {
+        this.keysOverflowed = true;
+        return -1;
+      }
+      id = this.keys.size;
+      this.keys.set(name, id);
+      this.keyIsNumber.push(cell.kind === 'number');
+    }
+    return id;
+  }
+
+  private skip(rowRef: number, field: number, fieldColumns?: number[]): void {
+    this.skipped++;
+    if (this.firstSkipped === undefined) {
+      this.firstSkipped = { location: this.locate(rowRef, field, fieldColumns), column: this.columnNames[field] };
+    }
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.rowLimit, Math.max(1024, this.capacity * 2));
+    const x = new Float64Array(capacity * this.d);
+    x.set(this.x);
+    const yNumber = new Float64Array(capacity);
+    yNumber.set(this.yNumber);
+    const yKey = new Int32Array(capacity);
+    yKey.set(this.yKey);
+    this.x = x;
+    this.yNumber = yNumber;
+    this.yKey = yKey;
+    this.capacity = capacity;
+  }
+}
+
+/** A column given by name (exact, then case-insensitive) or 0-based index; unknown names get a suggestion. */
+export function resolveColumn(choice: string | number, names: string[], fileLabel: string, role: 'input' | 'target'): number {
+  if (typeof choice === 'number') {
+    if (Number.isInteger(choice) && choice >= 0 && choice < names.length) return choice;
+    throw new InputError(`${role} column index ${choice} is out of range: ${fileLabel} has ${names.length} columns (0 … ${names.length - 1})`);
+  }
+  const exact = names.indexOf(choice);
+  if (exact >= 0) return exact;
+  const lower = choice.toLowerCase();
+  const loose = names.findIndex(n => n.toLowerCase() === lower);
+  if (loose >= 0) return loose;
+  const guess = closestName(choice, names);
+  throw new InputError(
+    `${role} column '${choice}' is not in ${fileLabel}` +
+    (guess ? ` — did you mean '${guess}'?` : '') +
+    ` (columns: ${names.slice(0, 12).map(n => `'${n}'`).join(', ')}${names.length > 12 ? ', …' : ''})`,
+  );
+}
+
+/** The candidate closest to `word` by edit distance, when it is close enough to be a plausible typo. */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = word.toLowerCase();
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance: a swap of neighbours counts as one edit. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const table: number[] = new Array(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) table[i * cols] = i;
+  for (let j = 0; j < cols; j++) table[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(table[(i - 1) * cols + j] + 1, table[i * cols + j - 1] + 1, table[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, table[(i - 2) * cols + j - 2] + 1);
+      table[i * cols + j] = v;
+    }
+  }
+  return table[rows * cols - 1];
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}

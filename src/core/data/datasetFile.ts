@@ -1,0 +1,361 @@
+// Reads a dataset file into a Dataset: CSV/TSV (streamed in chunks), JSON Lines (streamed line by line) and JSON
+// (an array of objects, an array of arrays, or { "x": [[…]], "y": […] }). Bytes that are not valid UTF-8 become
+// U+FFFD and, if they sit in a used column, an error that points at them, never a crash.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TextDecoder } from 'node:util';
+import { parseTree, findNodeAtLocation, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import type { Dataset } from '../types';
+import { DelimitedTokenizer, sniffDelimiter } from './csv';
+import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
+import { InputError, type SourceLocation } from '../inputError';
+
+export type DatasetFormat = 'delimited' | 'json' | 'jsonl';
+
+export interface ReadDatasetOptions extends ColumnChoice {
+  /** Force the header decision (default: detected). */
+  header?: boolean;
+  /** Force the delimiter (default: from the extension and the first lines). */
+  delimiter?: string;
+  /** Checked between chunks: reading stops with an error once it is true. */
+  isCancelled?: () => boolean;
+  /** Bytes read so far, after each chunk. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Whole-file JSON (not JSON Lines) is parsed in memory; past this size the user is asked for CSV or JSON Lines. */
+export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+const CHUNK_BYTES = 1 << 20;
+
+export function formatOf(fileName: string): DatasetFormat {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.json')) return 'json';
+  return 'delimited';
+}
+
+/** Read a dataset file, streaming where the format allows. */
+export async function readDatasetFile(filePath: string, options: ReadDatasetOptions = {}): Promise<Dataset> {
+  const label = path.basename(filePath);
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(filePath, 'r');
+  } catch (e) {
+    throw new InputError(`cannot open ${filePath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new InputError(`${filePath} is a folder, not a data file`);
+    const size = stat.size;
+    if (size === 0) throw new InputError(`${label} is empty`);
+    const format = formatOf(filePath);
+    if (format === 'json') {
+      if (size > MAX_JSON_BYTES) {
+        throw new InputError(`${label} is ${(size / 1e6).toFixed(0)} MB: JSON files are read whole, up to ${MAX_JSON_BYTES / (1 << 20)} MB — save it as CSV or JSON Lines to stream it`);
+      }
+      const bytes = await handle.readFile();
+      return parseJsonDataset(decodeBytes(bytes), label, options);
+    }
+    const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const decoder = new StreamingDecoder();
+    let bytesRead = 0;
+    for (;;) {
+      if (options.isCancelled?.()) throw new InputError(`reading ${label} was cancelled`);
+      const { bytesRead: got } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (got === 0) break;
+      bytesRead += got;
+      reader.push(decoder.decode(buffer.subarray(0, got)));
+      options.onProgress?.(bytesRead, size);
+    }
+    reader.push(decoder.flush());
+    return reader.finish();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Parse a dataset held in a string (tests, editors' unsaved buffers). The format comes from `fileName`. */
+export function parseDatasetText(text: string, fileName: string, options: ReadDatasetOptions = {}): Dataset {
+  const label = path.basename(fileName);
+  const format = formatOf(fileName);
+  if (format === 'json') return parseJsonDataset(text, label, options);
+  const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
+  reader.push(text);
+  return reader.finish();
+}
+
+/** UTF-8 by default (invalid bytes become U+FFFD); UTF-16 when the file starts with its byte-order mark. */
+class StreamingDecoder {
+  private decoder?: TextDecoder;
+
+  decode(bytes: Uint8Array): string {
+    if (!this.decoder) {
+      const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+      this.decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+    }
+    return this.decoder.decode(bytes, { stream: true });
+  }
+
+  flush(): string {
+    return this.decoder ? this.decoder.decode() : '';
+  }
+}
+
+function decodeBytes(bytes: Uint8Array): string {
+  const decoder = new StreamingDecoder();
+  return decoder.decode(bytes) + decoder.flush();
+}
+
+interface ChunkReader {
+  push(text: string): void;
+  finish(): Dataset;
+}
+
+/** CSV/TSV: the first two records decide the header and are then replayed into the builder. */
+class DelimitedReader implements ChunkReader {
+  private tokenizer?: DelimitedTokenizer;
+  private pending: { fields: string[]; line: number; columns: number[] }[] = [];
+  private builder?: DatasetBuilder;
+  private headerLine?: number;
+  private readonly locate: Locator;
+
+  constructor(private readonly label: string, private readonly options: ReadDatasetOptions) {
+    this.locate = (line, _field, columns) => ({ file: label, line, column: columns?.[_field] ?? 1 });
+  }
+
+  push(text: string): void {
+    if (!this.tokenizer) {
+      if (text.length === 0) return;
+      const delimiter = this.options.delimiter ?? sniffDelimiter(text.slice(0, 64 * 1024), this.label);
+      this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
+    }
+    this.tokenizer.push(text);
+  }
+
+  finish(): Dataset {
+    if (!this.tokenizer) throw new InputError(`${this.label} is empty`);
+    this.tokenizer.end();
+    if (!this.builder) this.startBuilder();
+    const notes: string[] = [];
+    if (this.headerLine === undefined) notes.push(`${this.label} has no header row: columns are named 'column 1', 'column 2', …`);
+    return this.builder!.finish(this.label, notes);
+  }
+
+  private onRecord(fields: string[], line: number, columns: number[]): void {
+    if (this.builder) {
+      this.builder.addRow(fields, line, columns);
+      return;
+    }
+    this.pending.push({ fields, line, columns });
+    if (this.pending.length >= 2) this.startBuilder();
+  }
+
+  private startBuilder(): void {
+    const [first, second] = this.pending;
+    if (!first) throw new InputError(`${this.label} has no data rows`);
+    const header = this.options.header ?? looksLikeHeader(first.fields, second?.fields);
+    let names: string[];
+    let rows = this.pending;
+    if (header) {
+      names = uniqueNames(first.fields.map((f, i) => f.trim() || `column ${i + 1}`));
+      this.headerLine = first.line;
+      rows = this.pending.slice(1);
+    } else {
+      const width = Math.max(...this.pending.map(r => r.fields.length));
+      names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+    }
+    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task);
+    this.pending = [];
+    for (const r of rows) this.builder.addRow(r.fields, r.line, r.columns);
+  }
+}
+
+/**
+ * A first row is a header when every field is text, or when some column holds text there and a number in the next
+ * row. (A text target alone, "1.5,2,cat", does not make a header: its column is text in both rows.)
+ */
+export function looksLikeHeader(first: string[], second: string[] | undefined): boolean {
+  const kinds = first.map(f => readCell(f).kind);
+  if (kinds.every(k => k === 'text')) return true;
+  if (!second) return false;
+  return kinds.some((k, i) => k === 'text' && i < second.length && readCell(second[i]).kind === 'number');
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map(n => {
+    const count = seen.get(n) ?? 0;
+    seen.set(n, count + 1);
+    return count === 0 ? n : `${n}.${count}`;
+  });
+}
+
+/** JSON Lines: one object (or array) per line; keys of the first object name the columns. */
+class JsonLinesReader implements ChunkReader {
+  private carry = '';
+  private line = 1;
+  private builder?: DatasetBuilder;
+  private keys?: string[];
+  private started = false;
+  private readonly locate: Locator;
+
+  constructor(private readonly label: string, private readonly options: ReadDatasetOptions) {
+    this.locate = line => ({ file: label, line, column: 1 });
+  }
+
+  push(text: string): void {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const all = this.carry + text;
+    let pos = 0;
+    for (;;) {
+      const newline = all.indexOf('\n', pos);
+      if (newline < 0) break;
+      this.onLine(all.slice(pos, newline));
+      pos = newline + 1;
+    }
+    this.carry = all.slice(pos);
+  }
+
+  finish(): Dataset {
+    if (this.carry.length > 0) this.onLine(this.carry);
+    this.carry = '';
+    if (!this.builder) throw new InputError(`${this.label} has no data rows`);
+    return this.builder.finish(this.label);
+  }
+
+  private onLine(raw: string): void {
+    const line = this.line++;
+    const text = raw.trim();
+    if (text.length === 0 || text.startsWith('#') || text.startsWith('//')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new InputError(`this line is not valid JSON`, { file: this.label, line, column: 1 });
+    }
+    if (Array.isArray(value)) {
+      if (!this.builder) this.start(Array.from({ length: value.length }, (_, i) => `column ${i + 1}`));
+      this.builder!.addRow(value, line);
+    } else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (!this.builder) {
+        this.keys = Object.keys(record);
+        this.start(this.keys);
+      }
+      this.builder!.addRow(this.keys!.map(k => record[k]), line);
+    } else {
+      throw new InputError(`each line must hold a JSON object or array, not ${JSON.stringify(value)}`, { file: this.label, line, column: 1 });
+    }
+  }
+
+  private start(names: string[]): void {
+    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task);
+  }
+}
+
+/** Whole-file JSON in its three shapes. Locations are looked up in the text only when an error needs one. */
+export function parseJsonDataset(text: string, label: string, options: ReadDatasetOptions = {}): Dataset {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+    const at = errors.length > 0 ? locationOf(text, errors[0].offset, label) : { file: label, line: 1, column: 1 };
+    throw new InputError('this is not valid JSON', at);
+  }
+  let tree: JsonNode | undefined;
+  const locateItem = (jsonPath: (string | number)[]): SourceLocation => {
+    tree ??= parseTree(text);
+    const node = tree ? findNodeAtLocation(tree, jsonPath) : undefined;
+    return node ? locationOf(text, node.offset, label) : { file: label, line: 1, column: 1 };
+  };
+
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    if (items.length === 0) throw new InputError(`${label} is an empty array: it has no data rows`);
+    const first = items.find(i => i !== null && i !== undefined);
+    if (Array.isArray(first)) {
+      const width = Math.max(...items.map(i => (Array.isArray(i) ? i.length : 0)));
+      const names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+      const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem([item, field]), options.task);
+      items.forEach((item, i) => {
+        if (!Array.isArray(item)) throw new InputError(`item ${i + 1} is not an array like the first one`, locateItem([i]));
+        builder.addRow(item, i);
+      });
+      return builder.finish(label);
+    }
+    if (first !== null && typeof first === 'object') {
+      const keys: string[] = [];
+      const known = new Set<string>();
+      for (const item of items) {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+        for (const k of Object.keys(item)) if (!known.has(k)) { known.add(k); keys.push(k); }
+      }
+      const builder = new DatasetBuilder(keys, options, label,
+        (item, field) => locateItem(keys[field] !== undefined && hasKey(items[item], keys[field]) ? [item, keys[field]] : [item]), options.task);
+      items.forEach((item, i) => {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+          throw new InputError(`item ${i + 1} is not an object like the first one`, locateItem([i]));
+        }
+        const record = item as Record<string, unknown>;
+        builder.addRow(keys.map(k => record[k]), i);
+      });
+      return builder.finish(label);
+    }
+    throw new InputError(`${label} must hold an array of objects or of arrays (found an array of ${typeof first})`, locateItem([0]));
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (!Array.isArray(record.x) || !Array.isArray(record.y)) {
+      throw new InputError(`${label} must be an array of rows, or an object with "x" (rows of inputs) and "y" (targets)`, { file: label, line: 1, column: 1 });
+    }
+    const xs = record.x as unknown[];
+    const ys = record.y as unknown[];
+    if (xs.length !== ys.length) {
+      throw new InputError(`"x" has ${xs.length} rows but "y" has ${ys.length}`, locateItem(['y']));
+    }
+    if (xs.length === 0) throw new InputError(`${label} has no data rows`, locateItem(['x']));
+    const width = Array.isArray(xs[0]) ? (xs[0] as unknown[]).length : 1;
+    const names = [...Array.from({ length: width }, (_, i) => (width === 1 ? 'x' : `x${i + 1}`)), 'y'];
+    const choice: ColumnChoice = { ...options, inputs: options.inputs ?? names.slice(0, width), target: options.target ?? 'y' };
+    const builder = new DatasetBuilder(names, choice, label,
+      (i, field) => locateItem(field < width ? ['x', i, ...(Array.isArray(xs[i]) ? [field] : [])] : ['y', i]), options.task);
+    for (let i = 0; i < xs.length; i++) {
+      const row = Array.isArray(xs[i]) ? (xs[i] as unknown[]) : [xs[i]];
+      if (row.length !== width) {
+        throw new InputError(`row ${i + 1} of "x" has ${row.length} values, the first has ${width}`, locateItem(['x', i]));
+      }
+      let target = ys[i];
+      if (Array.isArray(target)) {
+        if (target.length !== 1) throw new InputError(`"y" must hold one value per row (several outputs are not supported)`, locateItem(['y', i]));
+        target = target[0];
+      }
+      builder.addRow([...row, target], i);
+    }
+    return builder.finish(label);
+  }
+  throw new InputError(`${label} must hold an array of rows or an object with "x" and "y"`, { file: label, line: 1, column: 1 });
+}
+
+function hasKey(item: unknown, key: string): boolean {
+  return item !== null && typeof item === 'object' && Object.prototype.hasOwnProperty.call(item, key);
+}
+
+/** 1-based line and column of a character offset. */
+export function locationOf(text: string, offset: number, file: string): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { file, line, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,76 @@
+// Fully connected layer, PyTorch's nn.Linear layout: weight out × in (row-major), z = x·Wᵀ + b.
+import { gemmNN, gemmNT, gemmTN } from '../kernels';
+import type { InitSpec } from '../../types';
+import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
+
+export interface LinearState {
+  z: Float64Array;
+  /** Σ (∂L/∂z)² over the last backward pass: the probes' deltaNorm. */
+  deltaNormSq: number;
+}
+
+export class Linear implements Module {
+  readonly kind = 'linear';
+  readonly params: ParamTensor[];
+  readonly weight: ParamTensor;
+  readonly bias: ParamTensor | null;
+  /** Probe numbering (0 … L−1 input to output, residual blocks depth-first); −1 for a skip projection. */
+  layerIndex = -1;
+
+  constructor(
+    readonly id: number,
+    readonly path: string,
+    readonly inWidth: number,
+    readonly outWidth: number,
+    hasBias: boolean,
+    readonly init: InitSpec,
+    nextParamIndex: () => number,
+    role: 'weight' | 'projection' = 'weight',
+  ) {
+    this.weight = { index: nextParamIndex(), name: `${path}.${role}`, role, value: new Float64Array(outWidth * inWidth) };
+    this.bias = hasBias
+      ? { index: nextParamIndex(), name: `${path}.bias`, role: 'bias', value: new Float64Array(outWidth) }
+      : null;
+    this.params = this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  allocate(ws: Workspace, capacity: number): void {
+    const old = ws.states[this.id] as LinearState | undefined;
+    ws.states[this.id] = { z: sized(old?.z, capacity * this.outWidth), deltaNormSq: 0 } satisfies LinearState;
+  }
+
+  forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
+    const st = ws.states[this.id] as LinearState;
+    const z = st.z;
+    const out = this.outWidth;
+    gemmNT(n, out, this.inWidth, x, this.weight.value, z);
+    if (this.bias) {
+      const b = this.bias.value;
+      for (let i = 0; i < n; i++) {
+        const row = i * out;
+        for (let j = 0; j < out; j++) z[row + j] += b[j];
+      }
+    }
+    ws.outputs[this.id] = z;
+    return z;
+  }
+
+  backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void {
+    const st = ws.states[this.id] as LinearState;
+    const out = this.outWidth;
+    const len = n * out;
+    let sq = 0;
+    for (let i = 0; i < len; i++) sq += g[i] * g[i];
+    st.deltaNormSq = sq;
+    gemmTN(out, this.inWidth, n, g, x, ws.grads[this.weight.index]);
+    if (this.bias) {
+      const db = ws.grads[this.bias.index];
+      db.fill(0);
+      for (let i = 0; i < n; i++) {
+        const row = i * out;
+        for (let j = 0; j < out; j++) db[j] += g[row + j];
+      }
+    }
+    if (gradIn) gemmNN(n, this.inWidth, out, g, this.weight.value, gradIn);
+  }
+}

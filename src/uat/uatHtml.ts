@@ -1,8 +1,0 @@
-// The Universal Approximation page: the shared strict-CSP page of src/webviewPage.ts under its own title.
-import { renderWebviewPage, type WebviewPageOptions } from '../webviewPage';
-
-export type UatHtmlOptions = WebviewPageOptions;
-
-export function renderUatHtml(options: UatHtmlOptions): string {
-  return renderWebviewPage('Universal Approximation', options);
-}

@@ -1,0 +1,371 @@
+// The "Visualize Network" panel: one webview per run, its RunSession (the worker), the status bar item, the
+// progress notification, exports, and restore after a window reload (WebviewPanelSerializer).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { applyEdits, modify } from 'jsonc-parser';
+import { presetConfigText } from '../core/config/presets';
+import type { DivergenceInfo } from '../core/types';
+import type { ErrorLocation, FromWebview, RunSource, RunState, ToWebview, WebviewState } from '../protocol';
+import { loadReportAssets, renderReport } from './report';
+import { renderPanelHtml } from './panelHtml';
+import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
+import { snapshotsToCsv } from './snapshotTable';
+
+export const PANEL_VIEW_TYPE = 'gradscope.panel';
+
+export interface PanelServices {
+  context: vscode.ExtensionContext;
+  output: vscode.OutputChannel;
+}
+
+function settings(): StartOptions & { autoplay: boolean; progressAfterMs: number } {
+  const config = vscode.workspace.getConfiguration('gradscope.panel');
+  return {
+    autoplay: config.get<boolean>('autoplay', true),
+    snapshotEvery: config.get<number>('snapshotEvery', 10),
+    rowLimit: config.get<number>('rowLimit', 100000),
+    maxPoints: config.get<number>('maxPoints', 2000),
+    progressAfterMs: Math.max(0, config.get<number>('progressNotificationAfterSeconds', 3)) * 1000,
+  };
+}
+
+function slug(text: string): string {
+  return text.replace(/\.nn\.json$|\.[a-z]+$/i, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'run';
+}
+
+export class VisualizePanel {
+  private static readonly panels = new Set<VisualizePanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly session: RunSession;
+  private readonly statusItem: vscode.StatusBarItem;
+  private webviewReady = false;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private endProgress: (() => void) | undefined;
+  private sourceLabel = '';
+  private disposed = false;
+
+  /** Opens a panel for `source` (or reuses the one already showing it) and starts the run. */
+  static show(services: PanelServices, source: RunSource, label: string, overrides: StartOptions = {}): VisualizePanel {
+    const existing = [...VisualizePanel.panels].find(p => p.session.source !== undefined && sameSource(p.session.source, source));
+    if (existing !== undefined) {
+      existing.panel.reveal();
+      existing.start(source, label, overrides);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Gradscope: ${label}`, vscode.ViewColumn.Active, VisualizePanel.webviewOptions(services.context));
+    const created = new VisualizePanel(panel, services);
+    created.start(source, label, overrides);
+    return created;
+  }
+
+  /** After a window reload: the webview's saved state names the run's source; it trains again from there. */
+  static revive(panel: vscode.WebviewPanel, services: PanelServices, state: WebviewState | undefined): VisualizePanel {
+    panel.webview.options = VisualizePanel.webviewOptions(services.context);
+    const revived = new VisualizePanel(panel, services);
+    if (state?.source !== undefined) {
+      revived.start(state.source, state.sourceLabel ?? 'restored run', { ...state.settings, autoplay: false });
+    } else {
+      revived.session.fail('Nothing to restore here: run “Gradscope: Visualize Network” again.');
+    }
+    return revived;
+  }
+
+  static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media'), vscode.Uri.joinPath(context.extensionUri, 'dist')],
+    };
+  }
+
+  static disposeAll(): void {
+    for (const panel of [...VisualizePanel.panels]) panel.dispose();
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices) {
+    VisualizePanel.panels.add(this);
+    const { context, output } = services;
+    this.statusItem = vscode.window.createStatusBarItem('gradscope.training', vscode.StatusBarAlignment.Left, 50);
+    this.statusItem.name = 'Gradscope training';
+    this.session = new RunSession({
+      workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
+      post: message => this.post(message),
+      log: line => output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`),
+      onStateChange: state => this.onStateChange(state),
+      onError: (message, location) => void this.showError(message, location),
+      onDiverged: info => this.showDivergence(info),
+      onSnapshot: () => this.updateStatus(),
+    });
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
+      panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
+      vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),
+      this.statusItem,
+    );
+  }
+
+  /** The run's first snapshot, or its error. */
+  firstSnapshot(): Promise<FirstSnapshot> {
+    return this.session.firstSnapshot();
+  }
+
+  private start(source: RunSource, label: string, overrides: StartOptions): void {
+    const defaults = settings();
+    this.sourceLabel = label;
+    this.panel.title = `Gradscope: ${label}`;
+    this.services.output.appendLine(`[${new Date().toLocaleTimeString()}] Visualize Network: ${describeSource(source)}`);
+    this.session.start(source, label, {
+      autoplay: defaults.autoplay, snapshotEvery: defaults.snapshotEvery, rowLimit: defaults.rowLimit, maxPoints: defaults.maxPoints,
+      ...stripUndefined(overrides),
+    });
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const media = vscode.Uri.joinPath(this.services.context.extensionUri, 'media');
+    return renderPanelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+    });
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.webviewReady || this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        this.webviewReady = true;
+        for (const replay of this.session.replayMessages()) void this.panel.webview.postMessage(replay);
+        break;
+      case 'control':
+        this.session.control(message.action);
+        break;
+      case 'set':
+        this.session.set({ lr: message.lr, batchSize: message.batchSize, snapshotEvery: message.snapshotEvery });
+        break;
+      case 'export':
+        void this.exportRun(message.format);
+        break;
+      case 'savePng':
+        void this.savePng(message.chart, message.dataUrl);
+        break;
+      case 'saveConfig':
+        void this.saveConfig();
+        break;
+      case 'openLocation':
+        void openLocation(message.location);
+        break;
+      case 'retry':
+        if (this.session.source !== undefined) this.start(this.session.source, this.sourceLabel, this.session.startOptions);
+        break;
+      default: {
+        const never: never = message;
+        throw new Error(`unknown webview message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private onSaved(document: vscode.TextDocument): void {
+    const source = this.session.source;
+    if (source?.kind !== 'config' || document.uri.fsPath !== source.configPath) return;
+    if (!vscode.workspace.getConfiguration('gradscope.liveProbe').get<boolean>('retrainOnSave', true)) return;
+    this.start({ ...source, configText: undefined }, this.sourceLabel, this.session.startOptions);
+  }
+
+  private onStateChange(state: RunState): void {
+    this.updateStatus();
+    if (state === 'running') {
+      // Only runs longer than a few seconds earn a notification.
+      if (this.progressTimer === undefined && this.endProgress === undefined) {
+        this.progressTimer = setTimeout(() => {
+          this.progressTimer = undefined;
+          if (this.session.running) this.showProgress();
+        }, settings().progressAfterMs);
+      }
+    } else {
+      if (this.progressTimer !== undefined) clearTimeout(this.progressTimer);
+      this.progressTimer = undefined;
+      this.endProgress?.();
+      this.endProgress = undefined;
+    }
+  }
+
+  private showProgress(): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Gradscope: training ${this.session.meta?.title ?? this.sourceLabel}`, cancellable: true },
+      (progress, token) => new Promise<void>(resolve => {
+        let reported = 0;
+        const tick = setInterval(() => {
+          const p = this.session.progress;
+          if (p === undefined) return;
+          const percent = p.epochs > 0 ? Math.min(100, (100 * p.epoch) / p.epochs) : 0;
+          const latest = this.session.recordedRun()?.frames.at(-1)?.snapshot;
+          progress.report({ increment: percent - reported, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}${latest !== undefined ? ` · loss ${latest.loss.toPrecision(3)}` : ''}` });
+          reported = percent;
+        }, 500);
+        const finish = () => {
+          clearInterval(tick);
+          resolve();
+        };
+        this.endProgress = finish;
+        // Cancelling the notification pauses training (the panel's Play resumes it).
+        token.onCancellationRequested(() => {
+          this.session.control('pause');
+          finish();
+        });
+      }),
+    );
+  }
+
+  private updateStatus(): void {
+    const state = this.session.state;
+    const p = this.session.progress;
+    if (state !== 'running' || p === undefined) {
+      this.statusItem.hide();
+      return;
+    }
+    const latest = this.session.recordedRun()?.frames.at(-1)?.snapshot;
+    this.statusItem.text = `$(pulse) Gradscope: epoch ${p.epoch}/${p.epochs}${latest !== undefined ? ` · loss ${latest.loss.toPrecision(3)}` : ''}`;
+    this.statusItem.tooltip = `Training ${this.session.meta?.title ?? this.sourceLabel} in a worker thread`;
+    this.statusItem.show();
+  }
+
+  private async showError(message: string, location: ErrorLocation | undefined): Promise<void> {
+    const where = location === undefined ? '' : ` (${path.basename(location.file)}:${location.line}:${location.column})`;
+    const open = location === undefined ? [] : ['Open File'];
+    const choice = await vscode.window.showErrorMessage(`Gradscope: ${message}${where}`, ...open);
+    if (choice === 'Open File' && location !== undefined) await openLocation(location);
+  }
+
+  private showDivergence(info: DivergenceInfo): void {
+    void vscode.window.showWarningMessage(`Gradscope: ${info.message}`);
+  }
+
+  private defaultUri(name: string): vscode.Uri {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return folder !== undefined ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(path.join(this.services.context.globalStorageUri.fsPath, name));
+  }
+
+  private async exportRun(format: 'json' | 'csv' | 'html'): Promise<void> {
+    const run = this.session.recordedRun();
+    if (run === undefined) {
+      void vscode.window.showInformationMessage('Gradscope: nothing to export yet — wait for the first snapshot.');
+      return;
+    }
+    const base = slug(run.meta.title);
+    if (format === 'html') {
+      const folder = vscode.Uri.joinPath(this.services.context.globalStorageUri, 'reports');
+      const file = path.join(folder.fsPath, `${base}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
+      fs.mkdirSync(folder.fsPath, { recursive: true });
+      fs.writeFileSync(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
+      this.services.output.appendLine(`HTML report written to ${file}`);
+      await vscode.env.openExternal(vscode.Uri.file(file));
+      const choice = await vscode.window.showInformationMessage(`Gradscope: report written to ${file}`, 'Save a Copy…');
+      if (choice === 'Save a Copy…') {
+        const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${base}-report.html`), filters: { HTML: ['html'] } });
+        if (target !== undefined) fs.copyFileSync(file, target.fsPath);
+      }
+      return;
+    }
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: this.defaultUri(`${base}-snapshots.${format}`),
+      filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+      saveLabel: 'Export snapshots',
+    });
+    if (target === undefined) return;
+    const text = format === 'json' ? JSON.stringify(run) : snapshotsToCsv(run.frames.map(f => f.snapshot));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    this.services.output.appendLine(`exported ${run.frames.length} snapshots to ${target.fsPath}`);
+  }
+
+  private async savePng(chart: string, dataUrl: string): Promise<void> {
+    const prefix = 'data:image/png;base64,';
+    if (!dataUrl.startsWith(prefix)) return;
+    const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${slug(this.session.meta?.title ?? 'gradscope')}-${chart}.png`), filters: { PNG: ['png'] } });
+    if (target === undefined) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
+  }
+
+  /** Writes the run's setup as a *.nn.json (preset or config, with the panel's lr and batch size) and opens it. */
+  private async saveConfig(): Promise<void> {
+    const source = this.session.source;
+    if (source === undefined) return;
+    const suggested = source.kind === 'dataset'
+      ? vscode.Uri.file(path.join(path.dirname(source.dataPath), `${slug(path.basename(source.dataPath))}-${source.preset}.nn.json`))
+      : source.kind === 'config' ? vscode.Uri.file(source.configPath.replace(/\.nn\.json$/i, '-copy.nn.json'))
+        : this.defaultUri(`${source.builtin}-${source.preset}.nn.json`);
+    const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { 'Network config': ['nn.json'] }, saveLabel: 'Save config' });
+    if (target === undefined) return;
+    const dir = path.dirname(target.fsPath);
+    let text: string;
+    try {
+      if (source.kind === 'config') {
+        text = source.configText ?? fs.readFileSync(source.configPath, 'utf8');
+        if (source.dataPath !== undefined) text = applyEdits(text, modify(text, ['data'], { file: path.relative(dir, source.dataPath).replace(/\\/g, '/') }, {}));
+        else if (source.builtin !== undefined) text = applyEdits(text, modify(text, ['data'], { builtin: source.builtin }, {}));
+      } else if (source.kind === 'dataset') {
+        text = presetConfigText(source.preset, { file: path.relative(dir, source.dataPath) });
+      } else {
+        text = presetConfigText(source.preset, { builtin: source.builtin });
+      }
+      const lr = this.session.startOptions.lr;
+      const batchSize = this.session.startOptions.batchSize;
+      const formatting = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
+      if (lr !== undefined) text = applyEdits(text, modify(text, ['optimizer', 'lr'], lr, formatting));
+      if (batchSize !== undefined) text = applyEdits(text, modify(text, ['batchSize'], batchSize, formatting));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Gradscope: could not write the config: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    VisualizePanel.panels.delete(this);
+    if (this.progressTimer !== undefined) clearTimeout(this.progressTimer);
+    this.endProgress?.();
+    // Closing the panel stops and disposes its worker.
+    this.session.dispose();
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+async function openLocation(location: ErrorLocation): Promise<void> {
+  const position = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, location.column - 1));
+  await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position) });
+}
+
+function sameSource(a: RunSource, b: RunSource): boolean {
+  if (a.kind === 'config' && b.kind === 'config') return a.configPath === b.configPath && a.dataPath === b.dataPath && a.builtin === b.builtin;
+  if (a.kind === 'dataset' && b.kind === 'dataset') return a.dataPath === b.dataPath && a.preset === b.preset;
+  if (a.kind === 'builtin' && b.kind === 'builtin') return a.builtin === b.builtin && a.preset === b.preset;
+  return false;
+}
+
+function describeSource(source: RunSource): string {
+  switch (source.kind) {
+    case 'config': return `config ${source.configPath}${source.dataPath !== undefined ? ` on ${source.dataPath}` : source.builtin !== undefined ? ` on built-in ${source.builtin}` : ''}`;
+    case 'dataset': return `${source.dataPath} with preset ${source.preset}`;
+    case 'builtin': return `built-in ${source.builtin} with preset ${source.preset}`;
+    default: {
+      const never: never = source;
+      return String(never);
+    }
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,121 @@
+// The Compare Networks worker (bundled fresh by esbuild) in a real worker thread: side-by-side training gives each
+// network the numbers of a single run with the same seed; a landscape streams rows in order and stops on cancel.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as esbuild from 'esbuild';
+import { loadChoices } from '../../../src/compareNetworks/networksWorker';
+import { loadRun } from '../../../src/core/config/config';
+import { presetConfigText } from '../../../src/core/config/presets';
+import { Trainer } from '../../../src/core/nn/trainer';
+import type { FromNetworksWorker, NetworkChoice, ToNetworksWorker } from '../../../src/protocol';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('Compare Networks worker', function () {
+  this.timeout(240_000);
+  let dir: string;
+  let workerPath: string;
+  let worker: Worker | undefined;
+  const messages: FromNetworksWorker[] = [];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-networks-worker-'));
+    workerPath = path.join(dir, 'networksWorker.js');
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/compareNetworks/networksWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+    worker = new Worker(workerPath);
+    worker.on('message', (m: FromNetworksWorker) => messages.push(m));
+  });
+  after(async () => {
+    await worker?.terminate();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const send = (m: ToNetworksWorker) => worker!.postMessage(m);
+  async function until<T extends FromNetworksWorker>(pred: (m: FromNetworksWorker) => m is T, ms = 200_000): Promise<T> {
+    const start = Date.now();
+    for (;;) {
+      const found = messages.find(pred);
+      if (found) return found;
+      if (Date.now() - start > ms) throw new Error('timed out waiting for the worker');
+      await new Promise(r => setTimeout(r, 20));
+    }
+  }
+
+  it('trains two presets side by side; each one\'s final numbers equal a single run with the same seed', async () => {
+    const choices: NetworkChoice[] = [
+      { kind: 'preset', preset: 'deep-sigmoid', label: 'sigmoid' },
+      { kind: 'preset', preset: 'relu-batchnorm', label: 'relu+bn' },
+    ];
+    send({ type: 'netsStart', jobId: 1, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 5, epochs: 2, snapshotEvery: 10 });
+    const loaded = await until((m): m is Extract<FromNetworksWorker, { type: 'netsLoaded' }> => m.type === 'netsLoaded' && m.jobId === 1);
+    assert.deepEqual(loaded.networks.map(n => n.label), ['sigmoid', 'relu+bn']);
+    const done = await until((m): m is Extract<FromNetworksWorker, { type: 'netsDone' }> => m.type === 'netsDone' && m.jobId === 1);
+    assert.equal(done.reason, 'epochs');
+    const frames = messages.flatMap(m => (m.type === 'netsFrames' && m.jobId === 1 ? m.frames : []));
+    for (const [index, choice] of choices.entries()) {
+      const mine = frames.filter(f => f.index === index);
+      const last = mine[mine.length - 1];
+      const run = await loadRun({ kind: 'builtin', builtin: 'circle', preset: choice.kind === 'preset' ? choice.preset : '' }, { seed: 5, epochs: 2, snapshotEvery: 10 }, presetConfigText);
+      const single = new Trainer(run.train, run.data);
+      single.snapshot();
+      let snap = single.snapshot();
+      while (!single.done) { const r = single.stepBatch(); if (r.snapshotDue || single.done) snap = single.snapshot(); }
+      assert.equal(last.step, single.step);
+      assert.equal(last.loss, snap.loss);
+      assert.equal(last.valLoss, snap.valLoss);
+      assert.deepEqual(last.gradNorm, snap.layers.map(l => l.gradNorm));
+    }
+    assert.ok(messages.some(m => m.type === 'netsFunctions' && m.views.length === 2));
+  });
+
+  it("with 'the first config's data', a preset trains on the config's data file with the same split", async () => {
+    const config = path.join(ROOT, 'examples/deep-sigmoid.nn.json');
+    const runs = await loadChoices([
+      { kind: 'config', configPath: config, label: 'config' },
+      { kind: 'preset', preset: 'relu-batchnorm', label: 'preset' },
+    ], { kind: 'config' }, 7);
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1].dataset.name, runs[0].dataset.name);
+    assert.deepEqual(runs[1].data.train.y, runs[0].data.train.y);
+    assert.deepEqual(runs[1].data.val.x, runs[0].data.val.x);
+    assert.equal(runs[0].train.seed, 7);
+    await assert.rejects(loadChoices([{ kind: 'preset', preset: 'selu', label: 'p' }], { kind: 'config' }), /no config chosen/);
+  });
+
+  it('streams a landscape row by row, and a cancel stops it with the rows so far', async () => {
+    messages.length = 0;
+    const choice: NetworkChoice = { kind: 'preset', preset: 'deep-relu-he', label: 'relu' };
+    send({ type: 'landscapeStart', jobId: 2, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 7, range: 1, seed: 3, steps: 5, maxRows: 50, skipOnOff: true } });
+    const begin = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeBegin' }> => m.type === 'landscapeBegin' && m.jobId === 2);
+    assert.equal(begin.views.length, 2, 'without and with skip connections');
+    const end = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 2);
+    assert.equal(end.cancelled, false);
+    const rows = messages.filter((m): m is Extract<FromNetworksWorker, { type: 'landscapeRow' }> => m.type === 'landscapeRow' && m.jobId === 2);
+    assert.deepEqual(rows.map(r => `${r.view}:${r.index}`), [0, 1].flatMap(v => Array.from({ length: 7 }, (_, j) => `${v}:${j}`)));
+    for (const v of end.views) {
+      assert.equal(v.rows[3][3], v.lossAtTheta);
+      assert.equal(v.slice?.losses[(v.slice.losses.length - 1) / 2], v.lossAtTheta);
+    }
+
+    messages.length = 0;
+    send({ type: 'landscapeStart', jobId: 3, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 101, range: 1, seed: 3, steps: 0, maxRows: 200, skipOnOff: false } });
+    await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeRow' }> => m.type === 'landscapeRow' && m.jobId === 3);
+    send({ type: 'landscapeCancel', jobId: 3 });
+    const cancelled = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 3);
+    assert.equal(cancelled.cancelled, true);
+    assert.ok(cancelled.views[0].rows.length < 101);
+
+    // A cancel while the network is still training before the grid: no rows at all.
+    messages.length = 0;
+    send({ type: 'landscapeStart', jobId: 4, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 5, range: 1, seed: 3, steps: 1_000_000, maxRows: 50, skipOnOff: false } });
+    await new Promise(r => setTimeout(r, 300));
+    send({ type: 'landscapeCancel', jobId: 4 });
+    const early = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 4, 20_000);
+    assert.equal(early.cancelled, true);
+    assert.deepEqual(early.views, []);
+    assert.ok(!messages.some(m => m.type === 'landscapeRow' && m.jobId === 4));
+  });
+});

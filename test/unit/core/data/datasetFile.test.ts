@@ -1,0 +1,193 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseDatasetText, readDatasetFile, looksLikeHeader } from '../../../../src/core/data/datasetFile';
+import { InputError } from '../../../../src/core/inputError';
+
+function inputError(pattern: RegExp, where?: { line: number; column?: number }) {
+  return (e: unknown) => {
+    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
+    assert.match(e.message, pattern);
+    if (where) {
+      assert.equal(e.location?.line, where.line, `line of: ${e.describe()}`);
+      if (where.column !== undefined) assert.equal(e.location?.column, where.column, `column of: ${e.describe()}`);
+    }
+    return true;
+  };
+}
+
+describe('dataset files: CSV and TSV', () => {
+  it('reads a header, inputs and a numeric target as regression', () => {
+    const ds = parseDatasetText('size,rooms,price\n50,2,100.5\n80,3,150.25\n120,4,310\n', 'homes.csv');
+    assert.deepEqual(ds.inputNames, ['size', 'rooms']);
+    assert.equal(ds.targetName, 'price');
+    assert.equal(ds.task, 'regression');
+    assert.deepEqual([...ds.x], [50, 2, 80, 3, 120, 4]);
+    assert.deepEqual([...ds.y], [100.5, 150.25, 310]);
+  });
+
+  it('keeps text class names, sorted, for a text target', () => {
+    const ds = parseDatasetText('a\tb\tkind\n1\t2\tsetosa\n3\t4\tvirginica\n5\t6\tversicolor\n7\t8\tsetosa\n', 'iris.tsv');
+    assert.equal(ds.task, 'multiclass');
+    assert.deepEqual(ds.classes, ['setosa', 'versicolor', 'virginica']);
+    assert.deepEqual([...ds.y], [0, 2, 1, 0]);
+  });
+
+  it('reads few distinct integers as classes (binary) and says so', () => {
+    const ds = parseDatasetText('x,y,label\n0.1,0.2,1\n0.3,0.1,0\n0.5,0.5,1\n', 'p.csv');
+    assert.equal(ds.task, 'binary');
+    assert.deepEqual(ds.classes, ['0', '1']);
+    assert.ok(ds.notes.some(n => /2 integer values/.test(n)));
+    const forced = parseDatasetText('x,y,label\n0.1,0.2,1\n0.3,0.1,0\n0.5,0.5,1\n', 'p.csv', { task: 'regression' });
+    assert.equal(forced.task, 'regression');
+  });
+
+  it('selects columns by name and by index', () => {
+    const ds = parseDatasetText('a,b,c,d\n1,2.5,3,4\n5,6.5,7,8\n', 'x.csv', { inputs: ['d', 0], target: 'b' });
+    assert.deepEqual(ds.inputNames, ['d', 'a']);
+    assert.deepEqual([...ds.x], [4, 1, 8, 5]);
+    assert.deepEqual([...ds.y], [2.5, 6.5]);
+  });
+
+  it('suggests the nearest column name for a typo', () => {
+    assert.throws(() => parseDatasetText('size,price\n1,2\n', 'x.csv', { target: 'prise' }), inputError(/target column 'prise' is not in x\.csv — did you mean 'price'\?/));
+  });
+
+  it('skips rows with missing values, counting them and naming the first', () => {
+    const text = 'x1,x2,y\n1,2,3.5\n4,NA,6\n7,8,?\n,1,1\n9,10,null\n11,12,NaN\n13,14,15.5\n';
+    const ds = parseDatasetText(text, 'gaps.csv');
+    assert.equal(ds.n, 2);
+    assert.deepEqual([...ds.y], [3.5, 15.5]);
+    assert.ok(ds.notes.includes("5 rows skipped for missing values (first at line 3, column 'x2')"), ds.notes.join('|'));
+  });
+
+  it('treats ragged short rows as missing values and refuses rows with extra values', () => {
+    const ds = parseDatasetText('a,b,c\n1,2,3\n4,5\n6,7,8,\n', 'r.csv');
+    assert.equal(ds.n, 2);
+    assert.throws(() => parseDatasetText('a,b,c\n1,2,3\n4,5,6,7\n', 'r.csv'), inputError(/4 fields but the header has 3/, { line: 3, column: 7 }));
+  });
+
+  it('names file, line, column and value for text in an input column', () => {
+    const text = 'age,height,weight\n30,1.80,80\n41,tall,70\n';
+    assert.throws(() => parseDatasetText(text, 'people.csv'), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.describe(), "people.csv:3:4: column 'height' (2): 'tall' is not a number");
+      return true;
+    });
+  });
+
+  it('hints at a decimal comma', () => {
+    assert.throws(() => parseDatasetText('x;y\n1,5;2\n', 'eu.csv'), inputError(/'1,5' is not a number \(a decimal comma\? numbers are read with '\.' as the decimal point\)/, { line: 2, column: 1 }));
+  });
+
+  it('points at the right line after a quoted field with newlines', () => {
+    const text = 'note,x,y\n"multi\nline",1,2\n"ok",oops,3\n';
+    assert.throws(() => parseDatasetText(text, 'n.csv', { inputs: ['x'], target: 'y' }), inputError(/'oops' is not a number/, { line: 4, column: 6 }));
+  });
+
+  it('reports constant columns and keeps huge numbers finite', () => {
+    const ds = parseDatasetText('a,b,y\n1e300,7,1.5\n-1e300,7,2.5\n1.7976931348623157e308,7,3.5\n', 'h.csv');
+    assert.equal(ds.x[4], 1.7976931348623157e308);
+    assert.ok(ds.notes.some(n => /column 'b' is constant \(7\)/.test(n)));
+    assert.throws(() => parseDatasetText('a,y\n1e999,1\n2,2\n', 'h.csv'), inputError(/'1e999' is not a number/, { line: 2 }));
+  });
+
+  it('detects a missing header and names columns by position', () => {
+    const ds = parseDatasetText('1,2,3\n4,5,6\n', 'nohead.csv');
+    assert.deepEqual(ds.inputNames, ['column 1', 'column 2']);
+    assert.equal(ds.n, 2);
+    assert.equal(looksLikeHeader(['1.5', '2', 'cat'], ['3', '4', 'dog']), false);
+    assert.equal(looksLikeHeader(['x', 'y', 'label'], ['3', '4', 'dog']), true);
+  });
+
+  it('turns invalid UTF-8 bytes into an error at their place, not a crash', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-'));
+    const file = path.join(dir, 'latin1.csv');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('caf\xe9,y\n', 'latin1'), Buffer.from('1,2\n\xff\xfe,3\n', 'latin1')]));
+    await assert.rejects(readDatasetFile(file), inputError(/column 'caf\uFFFD' \(1\): '\uFFFD\uFFFD' is not a number/, { line: 3, column: 1 }));
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('caf\xe9,y\n1,2\n3,4\n', 'latin1')]));
+    const ds = await readDatasetFile(file);
+    assert.deepEqual(ds.inputNames, ['caf\uFFFD']);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('never fails with anything but an InputError on arbitrary bytes (fuzz)', () => {
+    const alphabet = fc.constantFrom(...'0123456789.,-e"\n\r\t#? NAabc\uFEFF\uFFFD'.split(''));
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 120 }).map(cs => cs.join('')), fc.constantFrom('f.csv', 'f.tsv', 'f.jsonl', 'f.json'), (text, name) => {
+      try {
+        const ds = parseDatasetText(text, name);
+        assert.equal(ds.x.length, ds.n * ds.d);
+        for (const v of ds.x) assert.ok(Number.isFinite(v));
+      } catch (e) {
+        assert.ok(e instanceof InputError, `${name} ${JSON.stringify(text)}: ${String(e)}`);
+      }
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('dataset files: JSON and JSON Lines', () => {
+  it('reads an array of objects, with null as a missing value', () => {
+    const ds = parseDatasetText('[{"a":1,"b":2,"c":"yes"},{"a":3,"b":null,"c":"no"},{"a":5,"b":6,"c":"no"}]', 'o.json');
+    assert.deepEqual(ds.inputNames, ['a', 'b']);
+    assert.deepEqual(ds.classes, ['no', 'yes']);
+    assert.equal(ds.n, 2);
+  });
+
+  it('reads an array of arrays and the {x, y} form', () => {
+    const rows = parseDatasetText('[[1,2,0.5],[3,4,1.5]]', 'a.json');
+    assert.deepEqual([...rows.x], [1, 2, 3, 4]);
+    const xy = parseDatasetText('{"x":[[1,2],[3,4],[5,6]],"y":[0.1,0.2,[0.3]]}', 'xy.json');
+    assert.deepEqual(xy.inputNames, ['x1', 'x2']);
+    assert.deepEqual([...xy.y], [0.1, 0.2, 0.3]);
+  });
+
+  it('locates a bad JSON value by line and column', () => {
+    const text = '[\n  {"a": 1, "y": 2},\n  {"a": "oops", "y": 3}\n]';
+    assert.throws(() => parseDatasetText(text, 'bad.json'), inputError(/column 'a' \(1\): 'oops' is not a number/, { line: 3, column: 9 }));
+    assert.throws(() => parseDatasetText('[\n{"a":1,}\n]', 'bad.json'), inputError(/not valid JSON/, { line: 2 }));
+  });
+
+  it('reads JSON Lines and reports a broken line', () => {
+    const ds = parseDatasetText('{"x":1,"y":2.5}\n\n{"x":2,"y":4}\r\n{"x":3,"y":6}', 'l.jsonl');
+    assert.deepEqual([...ds.y], [2.5, 4, 6]);
+    assert.throws(() => parseDatasetText('{"x":1,"y":2}\n{"x":2,"y":\n', 'l.jsonl'), inputError(/not valid JSON/, { line: 2 }));
+  });
+});
+
+describe('dataset files: streaming and sampling', () => {
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-')); });
+  after(() => fs.rmSync(dir, { recursive: true }));
+
+  it('streams a 200,000-row file and matches the values written', async () => {
+    const file = path.join(dir, 'big.csv');
+    const lines = ['x1,x2,x3,y'];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${(i % 7) * 0.5},${-i / 3},${(i * 0.25).toFixed(2)}`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    let progressCalls = 0;
+    const ds = await readDatasetFile(file, { onProgress: () => { progressCalls++; } });
+    assert.equal(ds.n, 200_000);
+    assert.ok(progressCalls >= 5, `progress reported ${progressCalls} times`);
+    assert.equal(ds.x[3 * 123_457], 123_457);
+    assert.equal(ds.x[3 * 123_457 + 2], -123_457 / 3);
+    assert.equal(ds.y[199_999], 49_999.75);
+  });
+
+  it('samples past the row limit, seeded and uniform, and says so', async () => {
+    const file = path.join(dir, 'limit.csv');
+    const lines = ['i,y'];
+    for (let i = 0; i < 10_000; i++) lines.push(`${i},${i % 2 === 0 ? 0.5 : 1.5}`);
+    fs.writeFileSync(file, lines.join('\n'));
+    const a = await readDatasetFile(file, { rowLimit: 1000, seed: 7 });
+    const b = await readDatasetFile(file, { rowLimit: 1000, seed: 7 });
+    assert.equal(a.n, 1000);
+    assert.deepEqual(a.x, b.x);
+    assert.ok(a.notes.some(n => /10,000 usable rows; a seeded uniform sample of 1,000/.test(n)));
+    // A uniform sample of 0 … 9999 has a mean near 5000 (sd of the mean ≈ 91).
+    const mean = a.x.reduce((s, v) => s + v, 0) / a.n;
+    assert.ok(Math.abs(mean - 4999.5) < 400, `mean ${mean}`);
+    assert.equal(new Set(a.x).size, 1000);
+  });
+});

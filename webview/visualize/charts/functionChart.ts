@@ -1,0 +1,250 @@
+// (1) The function the network approximates, drawn over the data:
+//   1 input  — data (train / validation in two colours) and the network's curve;
+//   2 inputs — heatmap of the prediction (decision regions for classification) with the points on top;
+//   more     — predicted against actual with the y = x line.
+import type { FunctionView } from '../../../src/core/types';
+import type { RunMeta } from '../../../src/protocol';
+import { finiteExtent } from '../analysis';
+import { drawAxes, drawColorBar, mixColors, paintGrid, prepareCanvas, viridis, type PlotRect } from '../../shared/heatmap';
+import { formatNumber } from '../../shared/format';
+import { type Palette, parseColor, withAlpha } from '../../shared/theme';
+import { Chart, axisTitle, baseOptions, canvasById, type ChartContext, type PanelChart } from './common';
+
+type Mode = 'curve' | 'grid' | 'scatter' | 'points';
+
+/** How many data points the function chart draws at most (the worker already downsamples). */
+const MAX_POINTS = 2000;
+
+export class FunctionChart implements PanelChart {
+  readonly canvasIds = ['chart-function'];
+  private chart: Chart<'scatter'> | undefined;
+  private mode: Mode | undefined;
+  /** What is drawn now (tests read it from the canvas's data-mode attribute). */
+  drawnMode: Mode | undefined;
+
+  update({ store, palette }: ChartContext): void {
+    const meta = store.meta;
+    const canvas = canvasById('chart-function');
+    if (meta === undefined) return;
+    const view = store.latestView();
+    const mode: Mode = view === undefined ? (meta.inputNames.length === 2 ? 'grid' : 'points') : view.kind;
+    if (mode !== this.mode) {
+      this.destroy();
+      this.mode = mode;
+    }
+    this.drawnMode = mode;
+    canvas.dataset.mode = mode;
+    const note = document.getElementById('note-function');
+    if (note !== null) note.textContent = describe(meta, view);
+    if (mode === 'grid') {
+      this.drawGrid(canvas, meta, view?.kind === 'grid' ? view : undefined, palette);
+      return;
+    }
+    if (this.chart === undefined) this.chart = this.build(canvas, meta, mode, palette);
+    const chart = this.chart;
+    const datasets = chart.data.datasets;
+    if (mode === 'scatter' && view?.kind === 'scatter') {
+      const n = Math.min(view.predicted.length, MAX_POINTS);
+      datasets[0].data = Array.from({ length: n }, (_, i) => ({ x: view.actual[i], y: view.predicted[i] }));
+      const extent = finiteExtent([...view.actual.slice(0, n), ...view.predicted.slice(0, n)]) ?? [0, 1];
+      datasets[1].data = [{ x: extent[0], y: extent[0] }, { x: extent[1], y: extent[1] }];
+    } else {
+      const { train, val } = pointsByClass(meta);
+      datasets[0].data = train;
+      datasets[1].data = val;
+      const curves = view?.kind === 'curve' ? curvesToDraw(meta, view) : [];
+      for (let k = 0; k < curves.length; k++) {
+        const dataset = datasets[2 + k];
+        if (dataset !== undefined) dataset.data = curves[k];
+      }
+    }
+    chart.update('none');
+  }
+
+  private build(canvas: HTMLCanvasElement, meta: RunMeta, mode: Mode, palette: Palette): Chart<'scatter'> {
+    const options = baseOptions<'scatter'>(palette);
+    options.interaction = { mode: 'nearest', intersect: true };
+    if (mode === 'scatter') {
+      options.scales = {
+        x: { type: 'linear', title: axisTitle(`actual ${meta.targetName}`, palette), grid: { color: palette.grid } },
+        y: { type: 'linear', title: axisTitle(`predicted ${meta.targetName}`, palette), grid: { color: palette.grid } },
+      };
+      return new Chart(canvas, {
+        type: 'scatter',
+        data: {
+          datasets: [
+            { label: 'samples', data: [], backgroundColor: withAlpha(palette.train, 0.55), pointRadius: 2.5 },
+            { label: 'y = x', data: [], type: 'line' as never, borderColor: palette.muted, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
+          ],
+        },
+        options,
+      });
+    }
+    const classification = meta.task !== 'regression';
+    options.scales = {
+      x: { type: 'linear', title: axisTitle(meta.inputNames[0] ?? 'x', palette), grid: { color: palette.grid } },
+      y: {
+        type: 'linear',
+        title: axisTitle(classification ? `P(${meta.targetName})` : meta.targetName, palette),
+        grid: { color: palette.grid },
+        ...(classification ? { min: -0.05, max: 1.05 } : {}),
+      },
+    };
+    const curveLabels = curveNames(meta);
+    return new Chart(canvas, {
+      type: 'scatter',
+      data: {
+        datasets: [
+          { label: 'train', data: [], backgroundColor: withAlpha(palette.train, 0.6), borderColor: palette.train, pointRadius: 2.5 },
+          { label: 'validation', data: [], backgroundColor: withAlpha(palette.val, 0.75), borderColor: palette.val, pointRadius: 2.5, pointStyle: 'rectRot' },
+          ...curveLabels.map((label, k) => ({
+            label,
+            data: [],
+            type: 'line' as never,
+            borderColor: curveLabels.length === 1 ? palette.curve : palette.series[(k + 2) % palette.series.length],
+            backgroundColor: curveLabels.length === 1 ? palette.curve : palette.series[(k + 2) % palette.series.length],
+            pointRadius: 0,
+            borderWidth: 2.5,
+          })),
+        ],
+      },
+      options,
+    });
+  }
+
+  private drawGrid(canvas: HTMLCanvasElement, meta: RunMeta, view: Extract<FunctionView, { kind: 'grid' }> | undefined, palette: Palette): void {
+    const prepared = prepareCanvas(canvas);
+    if (prepared === undefined) return;
+    const { ctx, width, height } = prepared;
+    const plot: PlotRect = { left: 48, top: 8, width: Math.max(10, width - 48 - 70), height: Math.max(10, height - 8 - 40) };
+    const points = meta.points;
+    const xs = points.x.map(p => p[0]);
+    const ys = points.x.map(p => p[1]);
+    const xRange = view?.xRange ?? padded(finiteExtent(xs) ?? [0, 1]);
+    const yRange = view?.yRange ?? padded(finiteExtent(ys) ?? [0, 1]);
+    const classification = meta.task !== 'regression';
+    const classColors = palette.series;
+    let valueRange: [number, number] = [0, 1];
+    if (view !== undefined) {
+      const size = view.size;
+      if (meta.task === 'regression') valueRange = finiteExtent(view.values) ?? [0, 1];
+      const [bgR, bgG, bgB] = parseColor(palette.background);
+      paintGrid(ctx, plot, size, size, (column, row) => {
+        const index = row * size + column;
+        if (view.classes !== undefined) {
+          const [r, g, b] = parseColor(classColors[view.classes[index] % classColors.length]);
+          return [bgR + (r - bgR) * 0.45, bgG + (g - bgG) * 0.45, bgB + (b - bgB) * 0.45, 255];
+        }
+        if (classification) {
+          // Decision regions: class colours, faint near p = ½ so the boundary reads as a soft line.
+          const p = view.values[index];
+          const [r, g, b] = mixColors(classColors[0], classColors[1], p);
+          const strength = 0.15 + 0.5 * Math.abs(p - 0.5) * 2;
+          return [bgR + (r - bgR) * strength, bgG + (g - bgG) * strength, bgB + (b - bgB) * strength, 255];
+        }
+        const [r, g, b] = viridis((view.values[index] - valueRange[0]) / (valueRange[1] - valueRange[0] || 1));
+        return [r, g, b, 255];
+      });
+    }
+    // Points on top: filled for train, ringed for validation.
+    const targetRange = finiteExtent(points.y) ?? [0, 1];
+    const shown = Math.min(points.y.length, MAX_POINTS);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(plot.left, plot.top, plot.width, plot.height);
+    ctx.clip();
+    for (let i = 0; i < shown; i++) {
+      const px = plot.left + ((xs[i] - xRange[0]) / (xRange[1] - xRange[0] || 1)) * plot.width;
+      const py = plot.top + plot.height - ((ys[i] - yRange[0]) / (yRange[1] - yRange[0] || 1)) * plot.height;
+      const color = classification
+        ? classColors[points.y[i] % classColors.length]
+        : rgb(viridis((points.y[i] - targetRange[0]) / (targetRange[1] - targetRange[0] || 1)));
+      ctx.beginPath();
+      ctx.arc(px, py, 3, 0, Math.PI * 2);
+      if (points.split[i] === 'val') {
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = color;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = color;
+        ctx.fill();
+        ctx.lineWidth = 0.75;
+        ctx.strokeStyle = palette.background;
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+    drawAxes(ctx, plot,
+      { min: xRange[0], max: xRange[1], title: meta.inputNames[0] ?? 'x₁' },
+      { min: yRange[0], max: yRange[1], title: meta.inputNames[1] ?? 'x₂' }, palette);
+    const bar = { left: plot.left + plot.width + 10, top: plot.top, width: 10, height: plot.height };
+    if (view !== undefined && meta.task === 'regression') {
+      drawColorBar(ctx, bar, viridis, formatNumber(valueRange[0]), formatNumber(valueRange[1]), palette);
+    } else if (view !== undefined && meta.task === 'binary') {
+      drawColorBar(ctx, bar, t => mixColors(classColors[0], classColors[1], t), `${meta.classes?.[0] ?? '0'}`, `${meta.classes?.[1] ?? '1'}`, palette);
+    }
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+    this.mode = undefined;
+  }
+}
+
+function rgb([r, g, b]: [number, number, number]): string {
+  return `rgb(${r | 0}, ${g | 0}, ${b | 0})`;
+}
+
+function padded([min, max]: [number, number]): [number, number] {
+  const pad = (max - min) * 0.05 || 0.5;
+  return [min - pad, max + pad];
+}
+
+function curveNames(meta: RunMeta): string[] {
+  if (meta.task === 'regression') return ['network'];
+  if (meta.task === 'binary') return [`network P(${meta.classes?.[1] ?? '1'})`];
+  return (meta.classes ?? []).map(name => `P(${name})`);
+}
+
+/** Binary views may carry one curve (P(class 1)) or two (both classes); the chart draws P(class 1). */
+function curvesToDraw(meta: RunMeta, view: Extract<FunctionView, { kind: 'curve' }>): { x: number; y: number }[][] {
+  const curves = meta.task === 'binary' ? [view.ys[view.ys.length - 1] ?? []] : view.ys;
+  return curves.map(ys => view.xs.map((x, i) => ({ x, y: ys[i] })));
+}
+
+function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val: { x: number; y: number }[] } {
+  const train: { x: number; y: number }[] = [];
+  const val: { x: number; y: number }[] = [];
+  const classCount = meta.classes?.length ?? 2;
+  const shown = Math.min(meta.points.y.length, MAX_POINTS);
+  for (let i = 0; i < shown; i++) {
+    let y = meta.points.y[i];
+    // Multiclass targets are class indices: spread them over [0, 1] to share the probability axis.
+    if (meta.task === 'multiclass') y = classCount > 1 ? y / (classCount - 1) : y;
+    const point = { x: meta.points.x[i]?.[0] ?? 0, y };
+    (meta.points.split[i] === 'val' ? val : train).push(point);
+  }
+  return { train, val };
+}
+
+function describe(meta: RunMeta, view: FunctionView | undefined): string {
+  const inputs = meta.inputNames.length;
+  if (view === undefined) return 'waiting for the network’s first prediction…';
+  switch (view.kind) {
+    case 'curve':
+      return `${meta.targetName} against ${meta.inputNames[0] ?? 'x'}: data and the network’s curve`;
+    case 'grid':
+      return meta.task === 'regression'
+        ? `prediction of ${meta.targetName} over ${meta.inputNames.join(' × ')}; points are the data (rings: validation)`
+        : `decision regions over ${meta.inputNames.join(' × ')}; points are the data (rings: validation)`;
+    case 'scatter':
+      return `${inputs} inputs: predicted against actual ${meta.targetName}; on the dashed line the network is exact`;
+    default:
+      return assertNever(view);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
+}

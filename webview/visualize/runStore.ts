@@ -1,0 +1,99 @@
+// The panel's copy of one run: its description, the recorded snapshots (thinned when long) and the latest view.
+import type { RunMeta, RunSource, RunState, SnapshotFrame } from '../../src/protocol';
+import type { DivergenceInfo, FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
+
+/** Past this many snapshots the older three quarters are thinned by half, so a long run stays light. */
+export const MAX_FRAMES = 1200;
+
+export class RunStore {
+  runId = -1;
+  meta: RunMeta | undefined;
+  source: RunSource | undefined;
+  sourceLabel = '';
+  frames: SnapshotFrame[] = [];
+  state: RunState = 'loading';
+  stateDetail: string | undefined;
+  divergence: DivergenceInfo | undefined;
+  error: { message: string; location?: { file: string; line: number; column: number } } | undefined;
+  progress: { epoch: number; epochs: number; step: number } | undefined;
+  /** Replay position (report): draw frames up to this index; undefined means the latest. */
+  cursor: number | undefined;
+  /** Reports keep every recorded view so the replay can show the function at each point. */
+  keepAllViews = false;
+  private lastWithView: SnapshotFrame | undefined;
+
+  startRun(runId: number, meta: RunMeta, sourceLabel: string, source: RunSource | undefined, frames: SnapshotFrame[]): void {
+    this.runId = runId;
+    this.meta = meta;
+    this.sourceLabel = sourceLabel;
+    this.source = source;
+    this.frames = [];
+    this.lastWithView = undefined;
+    this.divergence = undefined;
+    this.error = undefined;
+    this.progress = undefined;
+    this.cursor = undefined;
+    this.state = 'loading';
+    this.add(frames);
+  }
+
+  add(frames: readonly SnapshotFrame[]): void {
+    for (const frame of frames) {
+      if (frame.view !== undefined && !this.keepAllViews) {
+        // Only the newest function view is drawn live; older ones would only hold memory.
+        const previous = this.lastWithView;
+        const index = previous === undefined ? -1 : this.frames.lastIndexOf(previous);
+        if (previous !== undefined && index >= 0) this.frames[index] = { snapshot: previous.snapshot };
+        this.lastWithView = frame;
+      }
+      if (!this.keepAllViews) {
+        // Only the newest snapshot's histograms are drawn live; the rest of the history needs percentiles only.
+        const previous = this.frames[this.frames.length - 1];
+        if (previous !== undefined) for (const layer of previous.snapshot.layers) dropHistograms(layer);
+      }
+      this.frames.push(frame);
+    }
+    if (this.frames.length > this.maxFrames()) this.thin();
+  }
+
+  /** Fewer snapshots for deeper nets: the history holds about 60k layer probes at most. */
+  maxFrames(): number {
+    const layers = Math.max(1, this.meta?.layers.length ?? 1);
+    return Math.max(200, Math.min(MAX_FRAMES, Math.floor(60000 / layers)));
+  }
+
+  private thin(): void {
+    const keepTail = Math.floor(this.frames.length / 4);
+    const head = this.frames.slice(0, this.frames.length - keepTail);
+    const thinned = head.filter((frame, i) => i % 2 === 0 || frame.view !== undefined && this.keepAllViews);
+    this.frames = thinned.concat(this.frames.slice(this.frames.length - keepTail));
+  }
+
+  /** Frames up to the replay cursor (all of them live). */
+  visibleFrames(): SnapshotFrame[] {
+    return this.cursor === undefined ? this.frames : this.frames.slice(0, this.cursor + 1);
+  }
+
+  visibleSnapshots(): Snapshot[] {
+    return this.visibleFrames().map(frame => frame.snapshot);
+  }
+
+  latest(): Snapshot | undefined {
+    const frames = this.visibleFrames();
+    return frames[frames.length - 1]?.snapshot;
+  }
+
+  latestView(): FunctionView | undefined {
+    const frames = this.visibleFrames();
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const view = frames[i].view;
+      if (view !== undefined) return view;
+    }
+    return undefined;
+  }
+}
+
+function dropHistograms(layer: LayerProbe): void {
+  if (layer.z.histogram.counts.length > 0) layer.z.histogram = { min: layer.z.histogram.min, max: layer.z.histogram.max, counts: [] };
+  if (layer.a.histogram.counts.length > 0) layer.a.histogram = { min: layer.a.histogram.min, max: layer.a.histogram.max, counts: [] };
+}
