@@ -19,8 +19,13 @@ SELU_ALPHA = 1.6732632423543772
 PRELU_INIT = 0.25
 GELU_TANH_COEFF = 0.044715
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
-_SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+# PyTorch's kernel constants (M_2_SQRTPI, M_SQRT1_2, M_SQRT2 from <cmath>)
+_M_2_SQRTPI = 1.12837916709551257390
+_M_SQRT1_2 = 0.70710678118654752440
+_M_SQRT2 = 1.41421356237309504880
+_K_BETA = _M_2_SQRTPI * _M_SQRT1_2 * 0.5
+_K_BETA_TANH = _M_SQRT2 * _M_2_SQRTPI * 0.5
 
 
 # -- scalar f' for the maxima without a closed form (same formulas as the table) ------------------------------
@@ -194,16 +199,19 @@ def _selu_spec(m):
 
 
 def _gelu_spec(m):
+    # f' written as PyTorch's GeluBackward kernels compute it, so exact zeros and the cut-off agree in float32 too
     if getattr(m, 'approximate', 'none') == 'tanh':
         def d_tanh(z):
-            inner = _SQRT_2_OVER_PI * (z + GELU_TANH_COEFF * z * z * z)
+            inner = _K_BETA_TANH * (z + GELU_TANH_COEFF * (z * z * z))
             t = torch.tanh(inner)
-            return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_COEFF * z * z)
+            left_derivative = 0.5 * (1 + t)
+            right_derivative = (0.5 * z) * (1 - t * t) * (_K_BETA_TANH * (1 + 3 * GELU_TANH_COEFF * (z * z)))
+            return left_derivative + right_derivative
         return ActivationSpec('gelu_tanh', {}, d_tanh, _numeric('gelu_tanh', _df_gelu_tanh))
 
     def d(z):
-        cdf = 0.5 * (1 + torch.erf(z * _SQRT1_2))
-        pdf = torch.exp(-0.5 * z * z) * _INV_SQRT_2PI
+        cdf = 0.5 * (1 + torch.erf(z * _M_SQRT1_2))
+        pdf = torch.exp(-0.5 * (z * z)) * _K_BETA
         return cdf + z * pdf
     return ActivationSpec('gelu', {}, d, _gelu_max_slope())
 
@@ -211,14 +219,15 @@ def _gelu_spec(m):
 def _silu_spec(m):
     def d(z):
         s = torch.sigmoid(z)
-        return s + z * s * (1 - s)
+        return s * (1 + z * (1 - s))  # PyTorch's silu_backward
     return ActivationSpec('silu', {'beta': 1.0}, d, _numeric('silu', _df_silu))
 
 
 def _mish_spec(m):
     def d(z):
-        t = torch.tanh(torch.nn.functional.softplus(z))
-        return t + z * (1 - t * t) * torch.sigmoid(z)
+        s = torch.sigmoid(z)
+        t = torch.tanh(torch.log1p(torch.exp(z)))  # PyTorch's mish_backward: no softplus threshold
+        return t + z * s * (1 - t * t)
     return ActivationSpec('mish', {}, d, _numeric('mish', _df_mish))
 
 
@@ -226,8 +235,9 @@ def _softplus_spec(m):
     beta, threshold = float(m.beta), float(m.threshold)
 
     def d(z):
-        bz = beta * z
-        return torch.where(bz > threshold, torch.ones_like(z), torch.sigmoid(bz))
+        bz = z * beta
+        e = torch.exp(bz)  # PyTorch's softplus_backward: e/(e + 1), 1 above the threshold
+        return torch.where(bz > threshold, torch.ones_like(z), e / (e + 1))
     return ActivationSpec('softplus', {'beta': beta, 'threshold': threshold}, d, 1.0)
 
 
