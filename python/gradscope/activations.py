@@ -106,9 +106,9 @@ def _gelu_max_slope():
 class ActivationSpec:
     """What the probes need of one activation module: name, constants, f'(z), the slope cut-off and the split."""
 
-    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned')
+    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone')
 
-    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False):
+    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True):
         self.name = name
         self.params = params
         self.derivative = derivative
@@ -116,6 +116,8 @@ class ActivationSpec:
         self.max_slope = max_slope
         self.split = split
         self.learned = learned
+        #: f non-decreasing for these constants (the summaries of a = f(z) can then reuse z's sort)
+        self.monotone = monotone
 
     def max_slope_now(self, module):
         return self.max_slope(module) if callable(self.max_slope) else self.max_slope
@@ -161,7 +163,7 @@ def _leaky_relu_spec(m):
 
     def d(z):
         return torch.where(z > 0, torch.ones_like(z), torch.full_like(z, slope))
-    return ActivationSpec('leaky_relu', {'slope': slope}, d, max(1.0, abs(slope)))
+    return ActivationSpec('leaky_relu', {'slope': slope}, d, max(1.0, abs(slope)), monotone=slope >= 0)
 
 
 def _prelu_weight(m, z):
@@ -179,7 +181,7 @@ def _prelu_spec(m):
     def max_slope(module):
         # maxSlopeOf(init) = max(1, 0.25), then the learned slopes (probes.ts)
         return max(1.0, PRELU_INIT, float(module.weight.detach().abs().max()))
-    return ActivationSpec('prelu', {'slope': PRELU_INIT}, d, max_slope, learned=True)
+    return ActivationSpec('prelu', {'slope': PRELU_INIT}, d, max_slope, learned=True, monotone=False)
 
 
 def _elu_spec(m):
@@ -187,7 +189,7 @@ def _elu_spec(m):
 
     def d(z):
         return torch.where(z > 0, torch.ones_like(z), alpha * torch.exp(z))
-    return ActivationSpec('elu', {'alpha': alpha}, d, max(1.0, abs(alpha)))
+    return ActivationSpec('elu', {'alpha': alpha}, d, max(1.0, abs(alpha)), monotone=alpha >= 0)
 
 
 def _selu_spec(m):
@@ -207,20 +209,20 @@ def _gelu_spec(m):
             left_derivative = 0.5 * (1 + t)
             right_derivative = (0.5 * z) * (1 - t * t) * (_K_BETA_TANH * (1 + 3 * GELU_TANH_COEFF * (z * z)))
             return left_derivative + right_derivative
-        return ActivationSpec('gelu_tanh', {}, d_tanh, _numeric('gelu_tanh', _df_gelu_tanh))
+        return ActivationSpec('gelu_tanh', {}, d_tanh, _numeric('gelu_tanh', _df_gelu_tanh), monotone=False)
 
     def d(z):
         cdf = 0.5 * (1 + torch.erf(z * _M_SQRT1_2))
         pdf = torch.exp(-0.5 * (z * z)) * _K_BETA
         return cdf + z * pdf
-    return ActivationSpec('gelu', {}, d, _gelu_max_slope())
+    return ActivationSpec('gelu', {}, d, _gelu_max_slope(), monotone=False)
 
 
 def _silu_spec(m):
     def d(z):
         s = torch.sigmoid(z)
         return s * (1 + z * (1 - s))  # PyTorch's silu_backward
-    return ActivationSpec('silu', {'beta': 1.0}, d, _numeric('silu', _df_silu))
+    return ActivationSpec('silu', {'beta': 1.0}, d, _numeric('silu', _df_silu), monotone=False)
 
 
 def _mish_spec(m):
@@ -228,7 +230,7 @@ def _mish_spec(m):
         s = torch.sigmoid(z)
         t = torch.tanh(torch.log1p(torch.exp(z)))  # PyTorch's mish_backward: no softplus threshold
         return t + z * s * (1 - t * t)
-    return ActivationSpec('mish', {}, d, _numeric('mish', _df_mish))
+    return ActivationSpec('mish', {}, d, _numeric('mish', _df_mish), monotone=False)
 
 
 def _softplus_spec(m):
@@ -238,7 +240,7 @@ def _softplus_spec(m):
         bz = z * beta
         e = torch.exp(bz)  # PyTorch's softplus_backward: e/(e + 1), 1 above the threshold
         return torch.where(bz > threshold, torch.ones_like(z), e / (e + 1))
-    return ActivationSpec('softplus', {'beta': beta, 'threshold': threshold}, d, 1.0)
+    return ActivationSpec('softplus', {'beta': beta, 'threshold': threshold}, d, 1.0, monotone=beta > 0)
 
 
 def _softsign_spec(m):

@@ -20,8 +20,8 @@ from torch import nn
 
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
-from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, moments, \
-    percentiles_and_histogram, strided_sample
+from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, inner_percentiles, \
+    moments, strided_sample
 
 FORMAT_VERSION = 1
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
@@ -330,8 +330,10 @@ class Watcher:
                 return
             try:
                 with torch.no_grad():
-                    v = output.detach().reshape(-1).to(accumulation_dtype(output.device))
-                    calls.a.append((v.numel(), moments(v), strided_sample(v).clone()))
+                    v = output.detach().reshape(-1)
+                    if v.dtype in (torch.float16, torch.bfloat16):
+                        v = v.float()
+                    calls.a.append((v.numel(), moments(v.to(accumulation_dtype(v.device))), strided_sample(v).clone()))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -347,23 +349,27 @@ class Watcher:
         else:
             threshold = SATURATION_SHARE * spec.max_slope
         saturated = d.abs() < threshold
-        low = (saturated & (z < spec.split)).sum()
-        high = saturated.sum() - low
+        low = torch.logical_and(saturated, z < spec.split).sum()
         zero = d == 0
         if z.dim() <= 1:
             units = z.numel()
             dead = zero.sum()
         else:
-            axis = self._unit_axis(z)
+            axis = self._unit_axis(z) % z.dim()
             units = z.shape[axis]
-            dead = zero.movedim(axis, 0).reshape(units, -1).all(dim=1).sum()
+            if axis == z.dim() - 1:
+                dead = zero.reshape(-1, units).all(dim=0).sum()
+            else:  # channels on dim 1: reduce the batch first, then every position of each channel
+                dead = zero.all(dim=0).reshape(units, -1).all(dim=1).sum()
         acc = accumulation_dtype(z.device)
-        v = z.reshape(-1).to(acc)
-        counts = torch.stack([low.to(acc), high.to(acc), dead.to(acc)])
+        v = z.reshape(-1)
         calls = self._calls.get(id(module))
         if calls is None:
             calls = self._calls[id(module)] = _ActivationCalls()
-        calls.z.append((v.numel(), units, torch.cat([counts, moments(v)]), strided_sample(v).clone()))
+        # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
+        # faster to sort) and is copied, since an in-place activation overwrites z next
+        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]), moments(v.to(acc))])
+        calls.z.append((v.numel(), units, numbers, strided_sample(v).clone()))
 
     # -- records ------------------------------------------------------------------------------------------------
 
@@ -406,26 +412,32 @@ class Watcher:
             b = params.get('bias')
             plan = {'name': n, 'type': type(m).__name__, 'param': pname}
             with torch.no_grad():
+                # one tensor per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
+                parts = []
                 g = w.grad
                 if g is not None:
                     if g.is_sparse:
                         gv = g.coalesce().values().reshape(-1)
                         absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
-                        stats = torch.stack([gv.norm(), gv.abs().sum() / g.numel(), absmax])
-                    else:
+                        parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
+                    elif g.numel():
                         ga = g.abs()
-                        stats = torch.stack([g.norm(), ga.mean(), ga.max()]) if g.numel() else g.new_zeros(3)
-                    plan['grad'] = _Slot(batch.add(stats))
-                if b is not None and b.grad is not None:
-                    bg = b.grad.coalesce().values() if b.grad.is_sparse else b.grad
-                    plan['biasGrad'] = _Slot(batch.add(bg.norm()))
-                plan['hasBias'] = b is not None
-                plan['weight'] = _Slot(batch.add(w.detach().norm()))
+                        parts += [g.norm(), ga.mean(), ga.max()]
+                    else:
+                        parts += [g.new_zeros(())] * 3
+                plan['grad'] = g is not None
+                plan['biasGrad'] = b is not None and b.grad is not None
+                if plan['biasGrad']:
+                    parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
+                wd = w.detach()
+                parts.append(wd.norm())
                 prev = self._previous_weights.get(id(w))
-                if prev is not None and prev.shape == w.shape and prev.device == w.device:
-                    plan['update'] = _Slot(batch.add((w.detach() - prev).norm()))
+                plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device
+                if plan['update']:
+                    parts.append((wd - prev).norm())
                 if id(w) not in new_previous:
-                    new_previous[id(w)] = w.detach().clone()
+                    new_previous[id(w)] = wd.clone()
+                plan['slot'] = _Slot(batch.add(torch.stack(parts)))
             layer_plans.append(plan)
         self._previous_weights = new_previous
 
@@ -437,12 +449,17 @@ class Watcher:
             with torch.no_grad():
                 plan = {'name': n, 'spec': spec, 'module': m, 'units': calls.z[0][1], 'calls': len(calls.z),
                         'elements': sum(c[0] for c in calls.z),
-                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z],
-                        'zdist': _Slot(batch.add(self._tails(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])))}
+                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z]}
+                zdist, z_ranked = self._tails(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
+                plan['zdist'] = _Slot(batch.add(zdist))
                 if calls.a:
                     plan['a'] = [_Slot(batch.add(c[1])) for c in calls.a]
                     plan['an'] = [c[0] for c in calls.a]
-                    plan['adist'] = _Slot(batch.add(self._tails(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3])))
+                    # f non-decreasing and the samples aligned: a's order statistics sit where z's do (one sort)
+                    aligned = spec.monotone and plan['an'] == plan['zn']
+                    adist, _ = self._tails(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3],
+                                           ranked=z_ranked if aligned else None)
+                    plan['adist'] = _Slot(batch.add(adist))
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
@@ -457,34 +474,36 @@ class Watcher:
             record['loss'] = loss_value
         record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
         record['activations'] = [self._activation_entry(p, values) for p in act_plans]
-        flags = []
-        record = _json_safe(record, flags)
-        if flags:
-            record['finite'] = False
         return record
 
     @staticmethod
-    def _tails(calls, sample_index, get_min, get_max):
-        """Percentiles and histogram over the samples of every call (exact extremes over the calls)."""
-        sample = calls[0][sample_index] if len(calls) == 1 else torch.cat([c[sample_index] for c in calls])
-        vmin = torch.stack([get_min(c) for c in calls]).min()
-        vmax = torch.stack([get_max(c) for c in calls]).max()
-        return percentiles_and_histogram(sample, vmin, vmax)
+    def _tails(calls, sample_index, get_min, get_max, ranked=None):
+        """Percentiles and histogram over the samples of every call (exact extremes over the calls), and where in
+        the sample the order statistics were."""
+        if len(calls) == 1:
+            sample, vmin, vmax = calls[0][sample_index], get_min(calls[0]), get_max(calls[0])
+        else:
+            sample = strided_sample(torch.cat([c[sample_index] for c in calls]))
+            vmin = torch.stack([get_min(c) for c in calls]).min()
+            vmax = torch.stack([get_max(c) for c in calls]).max()
+        pct, ranked = inner_percentiles(sample, ranked)
+        return torch.cat([pct, histogram(sample, vmin, vmax)]), ranked
 
     @staticmethod
     def _layer_entry(plan, values):
         entry = {'name': plan['name'], 'type': plan['type'], 'param': plan['param']}
-        if 'grad' in plan:
-            norm, mean_abs, max_abs = plan['grad'].get(values)
+        numbers = iter(plan['slot'].get(values))
+        if plan['grad']:
+            norm, mean_abs, max_abs = next(numbers), next(numbers), next(numbers)
         else:
             norm = mean_abs = max_abs = None
             entry['noGrad'] = True
         entry['gradNorm'] = norm
-        entry['biasGradNorm'] = plan['biasGrad'].get(values)[0] if 'biasGrad' in plan else None
-        weight_norm = plan['weight'].get(values)[0]
+        entry['biasGradNorm'] = next(numbers) if plan['biasGrad'] else None
+        weight_norm = next(numbers)
         entry['weightNorm'] = weight_norm
-        if 'update' in plan:
-            update = plan['update'].get(values)[0]
+        if plan['update']:
+            update = next(numbers)
             entry['updateRatio'] = update / weight_norm if weight_norm != 0 else (0.0 if update == 0 else math.inf)
         else:
             entry['updateRatio'] = None
@@ -512,7 +531,7 @@ class Watcher:
         for slot in plan['z']:
             v = slot.get(values)
             low += v[0]
-            high += v[1]
+            high += v[1] - v[0]
             dead += v[2]
         total = plan['elements']
         dead_units = plan['units'] * plan['calls']
@@ -534,7 +553,13 @@ class Watcher:
     # -- output -------------------------------------------------------------------------------------------------
 
     def _write(self, record):
-        line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+        try:
+            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+        except ValueError:  # NaN or ±Infinity somewhere: JSON.parse would reject them
+            flags = []
+            record = _json_safe(record, flags)
+            record['finite'] = False
+            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
         if self._needs_newline:
             # an earlier writer died mid-line: end that line so this record starts clean
             line = '\n' + line

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 import gradscope
+from gradscope.stats import DISTRIBUTION_SAMPLE_LIMIT
 from helpers import RunTestCase
 
 SELU_LAMBDA_ALPHA = 1.0507009873554805 * 1.6732632423543772
@@ -69,7 +70,7 @@ def tensorboard_percentiles(v):
     """The core's distribution() percentiles, written out on plain Python floats."""
     v = v.reshape(-1).tolist()
     n = len(v)
-    limit = 65536
+    limit = DISTRIBUTION_SAMPLE_LIMIT
     stride = n / limit if n > limit else 1
     m = n if stride == 1 else limit
     sample = sorted(v[math.floor(i * stride)] for i in range(m))
@@ -157,6 +158,9 @@ class SaturationRule(RunTestCase):
             a = reference(z).double()
             self.assertAlmostEqual(entry['a']['mean'], a.mean().item(), delta=1e-6 * a.abs().max().item())
             self.assertEqual(entry['a']['max'], a.max().item())
+            for got, exp in zip(entry['a']['percentiles'], tensorboard_percentiles(a)):
+                self.assertAlmostEqual(got, exp, delta=1e-12 * a.abs().max().item())
+            self.assertEqual(sum(entry['a']['histogram']['counts']), z.numel())
         return snaps
 
     def test_every_activation_float64(self):
@@ -250,14 +254,14 @@ class Aggregation(RunTestCase):
         model = nn.Sequential(nn.Linear(10, 300), nn.Tanh(), nn.Linear(300, 1)).double()
         capture = Capture(model[1])
         w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='large')
-        model(torch.randn(301, 10, dtype=torch.float64)).sum().backward()  # 90300 values > 65536
+        model(torch.randn(301, 10, dtype=torch.float64)).sum().backward()  # 90300 values > the sample limit
         w.step()
         w.close()
         (entry,) = self.snapshots('large')[0]['activations']
         z = capture.seen[0][0]
         for got, exp in zip(entry['z']['percentiles'], tensorboard_percentiles(z)):
             self.assertAlmostEqual(got, exp, places=12)
-        self.assertEqual(sum(entry['z']['histogram']['counts']), 65536)
+        self.assertEqual(sum(entry['z']['histogram']['counts']), DISTRIBUTION_SAMPLE_LIMIT)
         self.assertAlmostEqual(entry['z']['mean'], z.mean().item(), places=12)
 
 

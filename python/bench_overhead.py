@@ -1,0 +1,95 @@
+"""What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
+
+    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--steps 200] [--rounds 7] [--every 10]
+
+Each round trains the same model for --steps steps without gradscope and with it (order alternating between rounds,
+watch() and close() inside the timed part), on synthetic data drawn up front; the medians over the rounds are
+compared, in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
+--threads says otherwise.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+
+import torch
+from torch import nn
+
+import gradscope
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                         nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
+def cnn():
+    return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(32 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def batches(shape, steps, batch):
+    g = torch.Generator().manual_seed(0)
+    return [(torch.randn((batch,) + shape, generator=g), torch.randint(0, 10, (batch,), generator=g))
+            for _ in range(steps)]
+
+
+def train(model, data, every, log_dir):
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    t0, c0 = time.perf_counter(), time.process_time()
+    w = gradscope.watch(model, every=every, log_dir=log_dir, name='bench') if every else None
+    for x, y in data:
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        if w is not None:
+            w.step(loss)
+        opt.step()
+    if w is not None:
+        w.close()
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def bench(label, make, shape, batch, args, log_dir):
+    torch.manual_seed(0)
+    model = make()
+    data = batches(shape, args.steps, batch)
+    train(model, data[:20], 0, log_dir)  # warm-up
+    base, watched = [], []
+    for r in range(args.rounds):
+        for every in ((0, args.every) if r % 2 == 0 else (args.every, 0)):
+            t = train(model, data, every, log_dir)
+            (watched if every else base).append(t)
+    print(f'{label}, {args.steps} steps of batch {batch}, median of {args.rounds} rounds:')
+    for i, clock in enumerate(('wall', 'cpu')):
+        b = statistics.median(t[i] for t in base)
+        w = statistics.median(t[i] for t in watched)
+        print(f'  {clock:4}: without {b * 1000 / args.steps:8.3f} ms/step, with watch(every={args.every}) '
+              f'{w * 1000 / args.steps:8.3f} ms/step, overhead {100 * (w / b - 1):+6.2f} %')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--steps', type=int, default=200)
+    parser.add_argument('--rounds', type=int, default=7)
+    parser.add_argument('--every', type=int, default=10)
+    parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    blas = 'BLAS_INFO=' + torch.__config__.show().split('BLAS_INFO=')[1].split(',')[0]
+    print(f'torch {torch.__version__} ({blas}), {torch.get_num_threads()} threads, gradscope {gradscope.__version__}, '
+          f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
+    log_dir = tempfile.mkdtemp(prefix='gradscope-bench-')
+    try:
+        bench('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
+        bench('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+    finally:
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
