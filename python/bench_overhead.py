@@ -1,10 +1,10 @@
 """What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
 
-    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--steps 200] [--rounds 7] [--every 10]
+    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
 
-Each round trains the same model for --steps steps without gradscope and with it (order alternating between rounds,
-watch() and close() inside the timed part), on synthetic data drawn up front; the medians over the rounds are
-compared, in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
+Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
+between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
+median over the rounds of the with/without ratio, in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
 --threads says otherwise.
 """
 import argparse
@@ -57,25 +57,32 @@ def train(model, data, every, log_dir):
 def bench(label, make, shape, batch, args, log_dir):
     torch.manual_seed(0)
     model = make()
-    data = batches(shape, args.steps, batch)
-    train(model, data[:20], 0, log_dir)  # warm-up
-    base, watched = [], []
+    steps = args.every * args.snapshots
+    data = batches(shape, steps, batch)
+    train(model, data, 0, log_dir)  # warm-up
+    base, watched, ratios = [], [], []
     for r in range(args.rounds):
+        # short interleaved pairs, order alternating: a busy machine disturbs both sides of a pair alike
+        pair = {}
         for every in ((0, args.every) if r % 2 == 0 else (args.every, 0)):
-            t = train(model, data, every, log_dir)
-            (watched if every else base).append(t)
-    print(f'{label}, {args.steps} steps of batch {batch}, median of {args.rounds} rounds:')
+            pair[every] = train(model, data, every, log_dir)
+        base.append(pair[0])
+        watched.append(pair[args.every])
+        ratios.append([pair[args.every][i] / pair[0][i] for i in range(2)])
+    print(f'{label}, batch {batch}: {args.rounds} pairs of {steps} steps without / with watch(every={args.every}), '
+          'medians:')
     for i, clock in enumerate(('wall', 'cpu')):
-        b = statistics.median(t[i] for t in base)
-        w = statistics.median(t[i] for t in watched)
-        print(f'  {clock:4}: without {b * 1000 / args.steps:8.3f} ms/step, with watch(every={args.every}) '
-              f'{w * 1000 / args.steps:8.3f} ms/step, overhead {100 * (w / b - 1):+6.2f} %')
+        b = statistics.median(t[i] for t in base) / steps
+        w = statistics.median(t[i] for t in watched) / steps
+        ratio = statistics.median(r[i] for r in ratios)
+        print(f'  {clock:4}: without {b * 1000:8.3f} ms/step, with {w * 1000:8.3f} ms/step, '
+              f'overhead {100 * (ratio - 1):+6.2f} %')
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--steps', type=int, default=200)
-    parser.add_argument('--rounds', type=int, default=7)
+    parser.add_argument('--rounds', type=int, default=30, help='pairs of runs (default 30)')
+    parser.add_argument('--snapshots', type=int, default=2, help='snapshots per run: every × this many steps')
     parser.add_argument('--every', type=int, default=10)
     parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
     args = parser.parse_args()

@@ -106,9 +106,9 @@ def _gelu_max_slope():
 class ActivationSpec:
     """What the probes need of one activation module: name, constants, f'(z), the slope cut-off and the split."""
 
-    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone')
+    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone', 'masks')
 
-    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True):
+    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True, masks=None):
         self.name = name
         self.params = params
         self.derivative = derivative
@@ -118,6 +118,9 @@ class ActivationSpec:
         self.learned = learned
         #: f non-decreasing for these constants (the summaries of a = f(z) can then reuse z's sort)
         self.monotone = monotone
+        #: For slopes constant on pieces: z -> (saturated, zero) boolean masks without computing f' (the same
+        #: elements as |f'| < cut-off and f' == 0, NaN included, in fewer passes over a large tensor)
+        self.masks = masks
 
     def max_slope_now(self, module):
         return self.max_slope(module) if callable(self.max_slope) else self.max_slope
@@ -142,28 +145,50 @@ def _tanh_spec(m):
     return ActivationSpec('tanh', {}, d, 1.0)
 
 
+def _flat_outside(inside):
+    """Masks for a slope that is 0 outside `inside(z)` and far above the cut-off within: both are ~inside."""
+    def masks(z):
+        flat = ~inside(z)
+        return flat, flat
+    return masks
+
+
 def _relu_spec(m):
-    return ActivationSpec('relu', {}, lambda z: (z > 0).to(z.dtype), 1.0)
+    inside = lambda z: z > 0  # noqa: E731
+    return ActivationSpec('relu', {}, lambda z: inside(z).to(z.dtype), 1.0, masks=_flat_outside(inside))
 
 
 def _relu6_spec(m):
     # PyTorch computes it as hardtanh(x, 0, 6): the derivative is 0 at both corners.
-    return ActivationSpec('relu6', {}, lambda z: ((z > 0) & (z < 6)).to(z.dtype), 1.0, split=3.0)
+    inside = lambda z: (z > 0) & (z < 6)  # noqa: E731
+    return ActivationSpec('relu6', {}, lambda z: inside(z).to(z.dtype), 1.0, split=3.0, masks=_flat_outside(inside))
 
 
 def _hardtanh_spec(m):
     lo, hi = float(m.min_val), float(m.max_val)
+    inside = lambda z: (z > lo) & (z < hi)  # noqa: E731
     # The core takes the split from the default limits (0); for other limits the midpoint is what that 0 means.
-    return ActivationSpec('hardtanh', {'min': lo, 'max': hi}, lambda z: ((z > lo) & (z < hi)).to(z.dtype), 1.0,
-                          split=(lo + hi) / 2)
+    return ActivationSpec('hardtanh', {'min': lo, 'max': hi}, lambda z: inside(z).to(z.dtype), 1.0,
+                          split=(lo + hi) / 2, masks=_flat_outside(inside))
 
 
 def _leaky_relu_spec(m):
     slope = float(m.negative_slope)
+    max_slope = max(1.0, abs(slope))
+    threshold = SATURATION_SHARE * max_slope
 
     def d(z):
         return torch.where(z > 0, torch.ones_like(z), torch.full_like(z, slope))
-    return ActivationSpec('leaky_relu', {'slope': slope}, d, max(1.0, abs(slope)), monotone=slope >= 0)
+
+    def masks(z):
+        # slope 1 where z > 0, `slope` elsewhere (NaN included): each piece is saturated / zero or not as a whole
+        negative = ~(z > 0)
+        none = torch.zeros_like(negative)
+        saturated = negative if abs(slope) < threshold else none
+        if 1.0 < threshold:
+            saturated = torch.ones_like(negative) if abs(slope) < threshold else ~negative
+        return saturated, negative if slope == 0 else none
+    return ActivationSpec('leaky_relu', {'slope': slope}, d, max_slope, monotone=slope >= 0, masks=masks)
 
 
 def _prelu_weight(m, z):
@@ -251,7 +276,8 @@ def _softsign_spec(m):
 
 
 def _hardsigmoid_spec(m):
-    return ActivationSpec('hardsigmoid', {}, lambda z: ((z > -3) & (z < 3)).to(z.dtype) / 6, 1 / 6)
+    inside = lambda z: (z > -3) & (z < 3)  # noqa: E731
+    return ActivationSpec('hardsigmoid', {}, lambda z: inside(z).to(z.dtype) / 6, 1 / 6, masks=_flat_outside(inside))
 
 
 #: Module class -> entry builder. Looked up along the MRO, so ReLU6 (a Hardtanh subclass) finds its own entry first.

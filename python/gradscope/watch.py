@@ -333,7 +333,7 @@ class Watcher:
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moments(v.to(accumulation_dtype(v.device))), strided_sample(v).clone()))
+                    calls.a.append((v.numel(), moments(v).to(accumulation_dtype(v.device)), strided_sample(v).clone()))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -341,16 +341,19 @@ class Watcher:
     def _record_input(self, module, spec, z):
         if z.dtype in (torch.float16, torch.bfloat16):
             z = z.float()
-        d = spec.derivative(z)
-        if spec.learned:
-            # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), kept as a tensor: no sync here
-            top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
-            threshold = SATURATION_SHARE * top
+        if spec.masks is not None:
+            saturated, zero = spec.masks(z)
         else:
-            threshold = SATURATION_SHARE * spec.max_slope
-        saturated = d.abs() < threshold
+            d = spec.derivative(z)
+            if spec.learned:
+                # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync here
+                top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
+                threshold = SATURATION_SHARE * top
+            else:
+                threshold = SATURATION_SHARE * spec.max_slope
+            saturated = d.abs() < threshold
+            zero = d == 0
         low = torch.logical_and(saturated, z < spec.split).sum()
-        zero = d == 0
         if z.dim() <= 1:
             units = z.numel()
             dead = zero.sum()
@@ -368,7 +371,8 @@ class Watcher:
             calls = self._calls[id(module)] = _ActivationCalls()
         # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
         # faster to sort) and is copied, since an in-place activation overwrites z next
-        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]), moments(v.to(acc))])
+        # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
+        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]).to(acc), moments(v).to(acc)])
         calls.z.append((v.numel(), units, numbers, strided_sample(v).clone()))
 
     # -- records ------------------------------------------------------------------------------------------------
