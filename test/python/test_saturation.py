@@ -121,7 +121,7 @@ class SaturationRule(RunTestCase):
         capture = Capture(act)
         self.runs = getattr(self, 'runs', 0) + 1
         name = f'{type(act).__name__}-{dtype}-{self.runs}'.replace('torch.', '')
-        opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+        opt = torch.optim.SGD(model.parameters(), lr=1e-6)
         w = gradscope.watch(model, every=2, log_dir=self.log_dir, name=name)
         seen_at = {}
         torch.manual_seed(1)
