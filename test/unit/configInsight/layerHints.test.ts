@@ -12,7 +12,8 @@ function layer(index: number, activation: LayerProbe['activation'], gradNorm: nu
   return {
     index, path: `hidden[${index}]`, units: 64, fanIn: 64, activation, gradNorm, biasGradNorm: 0, gradMeanAbs: 0,
     gradMaxAbs: 0, deltaNorm: 0, updateRatio: 0, weightNorm: 1, z: dist([1, 2, 3]), a: dist([0, 8, 1, 0]),
-    saturation: 0, saturatedLow: 0, saturatedHigh: 0, dead: 0, ...extra,
+    lowSlopeKind: activation === 'linear' ? 'none' : activation === 'relu' ? 'inactive' : 'saturated',
+    saturation: 0, saturatedLow: 0, saturatedHigh: 0, inactive: 0, inactiveLow: 0, inactiveHigh: 0, dead: 0, ...extra,
   };
 }
 
