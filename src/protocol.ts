@@ -369,7 +369,13 @@ export type FromNetworksWorker =
 /** Host → Compare Networks webview. */
 export type ToNetworksWebview =
   | FromNetworksWorker
-  | { type: 'netsMode'; mode: 'compare' | 'landscape'; title: string };
+  /** `restore`: what the webview keeps (setState) so the panel can run the same job again after a window reload. */
+  | { type: 'netsMode'; mode: 'compare' | 'landscape'; title: string; restore?: NetworksRestore };
+
+/** The job a Compare Networks / Loss Landscape panel shows, as its serializer restores it. */
+export type NetworksRestore =
+  | { kind: 'compare'; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number }
+  | { kind: 'landscape'; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest };
 
 /** Compare Networks webview → host. */
 export type FromNetworksWebview =

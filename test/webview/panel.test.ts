@@ -5,13 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { RecordedRun } from '../../src/protocol';
 import { canvasInk, launchBrowser, openPanel, pageErrors, posted, screenshot, send, settle, themeScript, type Theme } from './harness';
 import { syntheticRun } from './syntheticRuns';
+import type { ChartDescription } from '../../webview/visualize/main';
 
-type Described = Record<string, {
-  type: string;
-  labels: string[];
-  datasets: { label: string; hidden: boolean; color: string; data: (number | null | { x: number; y: number | null })[] }[];
-  scales: Record<string, { type: string; min: number; max: number; title: string; color: string }>;
-}>;
+type Described = Record<string, ChartDescription>;
 
 async function describeCharts(page: Page): Promise<Described> {
   return page.evaluate(() => window.gradscopePanel.describeCharts()) as Promise<Described>;
@@ -100,8 +96,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
         assert.equal(factors.scales.y.type, 'logarithmic');
         assert.deepEqual(factors.labels, latest.layers.slice(0, -1).map(l => `L${l.index}`));
         assert.deepEqual(factors.legend, ['gain ‖δ_i‖/‖δ_{i+1}‖ (their product)', 'weights ‖g‖/‖δ next‖ (≤ ‖W‖₂)', 'activation ‖f′⊙g‖/‖g‖ (≤ max f′)']);
-        const bars = factors.datasets.slice(0, 4).map(d => d.data as unknown as ([number, number] | null)[]);
-        const gains = factors.datasets[4].data as number[];
+        const bars = factors.datasets.slice(0, 5).map(d => d.data as unknown as ([number, number] | null)[]);
+        const gains = factors.datasets[5].data as number[];
         latest.layers.slice(0, -1).forEach((layer, i) => {
           const product = bars.reduce((p, bar) => (bar[i] === null ? p : p * (bar[i] as [number, number])[1]), 1);
           bars.forEach(bar => { if (bar[i] !== null) assert.equal((bar[i] as [number, number])[0], 1); });
@@ -115,7 +111,7 @@ describe('Gradscope panel (webview, headless chromium)', function () {
         // The sentence under the chart names the layer that passes on the least, from the numbers.
         const hidden = latest.layers.slice(0, -1);
         const weakest = hidden.reduce((a, b) => (b.deltaNorm / latest.layers[b.index + 1].deltaNorm < a.deltaNorm / latest.layers[a.index + 1].deltaNorm ? b : a));
-        const split = (weakest as unknown as { backward: { gain: number; activationFactor: number; weightFactor: number } }).backward;
+        const split = weakest.backward as { gain: number; activationFactor: number; weightFactor: number };
         const caption = await page.textContent('#caption-gradient') ?? '';
         assert.equal(caption, `Layer ${weakest.index} passes on ${Math.round(split.gain * 100)}% of the gradient it receives: σ′ averages ${Number(split.activationFactor.toPrecision(2))} (at most ¼), the weights pass ${Number(split.weightFactor.toPrecision(2))}.`);
         for (const id of ['chart-gradient', 'chart-gradient-ratio', 'chart-gradient-factors']) {
@@ -442,12 +438,13 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const bars = charts['chart-saturation'];
     assert.deepEqual(bars.legend, ['inactive (zero slope)', 'dead', 'active']);
     const stack = bars.datasets[2].data as number[];
-    assert.ok(Math.abs(stack[1] - (latest.layers[1].saturatedLow + latest.layers[1].saturatedHigh - latest.layers[1].dead)) < 1e-12);
+    assert.ok(Math.abs(stack[1] - (latest.layers[1].inactiveLow + latest.layers[1].inactiveHigh - latest.layers[1].dead)) < 1e-12);
+    assert.ok(stack[1] > 0.1);
     assert.equal(charts['chart-saturation-history'].scales.y.title, 'inactive or dead');
     await page.hover('.layer-chip[data-layer="2"]');
     await page.waitForSelector('#layer-tooltip:not([hidden])');
     const card = await page.textContent('#layer-tooltip') ?? '';
-    const split = (latest.layers[2] as unknown as { backward: { gain: number; activationFactor: number; weightFactor: number } }).backward;
+    const split = latest.layers[2].backward as { gain: number; activationFactor: number; weightFactor: number };
     const f = (v: number) => String(Number(v.toPrecision(3)));
     assert.ok(card.includes(`gain ‖δ‖ ÷ next layer’sReLU′ ${f(split.activationFactor)} × W ${f(split.weightFactor)} = ${f(split.gain)}`), card);
     assert.match(card, /inactive \(zero slope\)\d/);
@@ -468,7 +465,7 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const charts = await describeCharts(page);
     assert.deepEqual(charts['chart-gradient'].datasets[0].data, shown.layers.map(l => l.gradNorm));
     assert.deepEqual(charts['chart-gradient-ratio'].datasets[0].data, shown.layers.map(l => l.deltaNorm / shown.layers[10].deltaNorm));
-    assert.deepEqual(charts['chart-gradient-factors'].datasets[4].data, shown.layers.slice(0, -1).map(l => (l as unknown as { backward: { gain: number } }).backward.gain));
+    assert.deepEqual(charts['chart-gradient-factors'].datasets[5].data, shown.layers.slice(0, -1).map(l => l.backward?.gain));
     const loss = charts['chart-loss'].datasets[0].data as { x: number; y: number }[];
     assert.equal(loss.length, k + 1);
     assert.equal(loss[k].x, shown.step);

@@ -58,8 +58,8 @@ export function addBackwardSplit(layers: LayerProbe[], random: () => number): vo
     cumulativeActivation *= activationFactor;
     activationBound *= maxSlope;
     rigorousBound *= maxSlope * weightSpectralNorm;
-    (layer as LayerProbe & { backward: unknown }).backward = {
-      gain, activationFactor, weightFactor, weightSpectralNorm, maxSlope,
+    layer.backward = {
+      gain, activationFactor, weightFactor, weightSpectralNorm, maxSlope, gainBound: maxSlope * weightSpectralNorm,
       cumulativeGain: layer.deltaNorm / layers[layers.length - 1].deltaNorm,
       cumulativeActivationFactor: cumulativeActivation, activationBound, rigorousBound,
     };
@@ -102,6 +102,8 @@ export function syntheticMeta(options: SyntheticOptions): RunMeta {
   };
 }
 
+const PIECEWISE = new Set(['relu', 'relu6', 'leaky_relu', 'prelu', 'hardtanh', 'hardsigmoid', 'step']);
+
 function layerProbe(index: number, layerCount: number, units: number, activation: string, progress: number, random: () => number): LayerProbe {
   const depthFromOutput = layerCount - 1 - index;
   // A sigmoid stack: each layer towards the input gets about a quarter of the gradient of the next.
@@ -122,9 +124,14 @@ function layerProbe(index: number, layerCount: number, units: number, activation
     weightNorm: 4 + index * 0.1,
     z: distribution(0.2 * index * progress, 1 + 0.5 * index, random),
     a: distribution(0.5, 0.2 + 0.02 * index, random),
-    saturation,
-    saturatedLow: saturation * 0.6,
-    saturatedHigh: saturation * 0.4,
+    // The probes call a piecewise-linear activation's flat side inactive, a smooth one's tails saturated.
+    lowSlopeKind: PIECEWISE.has(activation) ? 'inactive' : activation === 'linear' ? 'none' : 'saturated',
+    saturation: PIECEWISE.has(activation) ? 0 : saturation,
+    saturatedLow: PIECEWISE.has(activation) ? 0 : saturation * 0.6,
+    saturatedHigh: PIECEWISE.has(activation) ? 0 : saturation * 0.4,
+    inactive: PIECEWISE.has(activation) ? saturation : 0,
+    inactiveLow: PIECEWISE.has(activation) ? saturation * 0.9 : 0,
+    inactiveHigh: PIECEWISE.has(activation) ? saturation * 0.1 : 0,
     dead: index === 2 ? 0.05 : 0,
   };
 }

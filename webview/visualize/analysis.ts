@@ -1,5 +1,5 @@
 // Pure computations over recorded snapshots for the charts (no DOM), so Node tests can check them directly.
-import type { FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
+import type { BackwardSplit, FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
 import type { RunMeta } from '../../src/protocol';
 
 /** Each layer's weight-gradient norm ‖∂L/∂W‖ divided by the output layer's (it also carries each layer's input). */
@@ -15,41 +15,32 @@ export function errorSignalRatio(layers: readonly LayerProbe[]): number[] {
 }
 
 /**
- * The backward split of one hidden layer, as the probes measure it (THEORY.md, "Where the gradient is lost"):
- * gain = ‖δ_i‖/‖δ_{i+1}‖ = activationFactor × weightFactor (× batchNormFactor × residualFactor where present).
+ * The backward split of one hidden layer, as the probes measure it (src/core/types.ts, README "Where the gradient
+ * is lost"): gain = ‖δ_i‖/‖δ_{i+1}‖ = activationFactor × weightFactor (× batch norm, dropout, residual factors).
  */
-export interface BackwardSplit {
-  gain: number;
-  activationFactor: number;
-  weightFactor: number;
-  weightSpectralNorm: number;
-  maxSlope: number;
-  batchNormFactor?: number;
-  residualFactor?: number;
-  cumulativeGain?: number;
-  cumulativeActivationFactor?: number;
-  activationBound?: number;
-  rigorousBound?: number;
-}
+export type { BackwardSplit };
 
+/** The layer's split when the snapshot carries one with a finite gain (null: no gradient arrived there). */
 export function backwardOf(layer: LayerProbe | undefined): BackwardSplit | undefined {
-  const backward = (layer as (LayerProbe & { backward?: BackwardSplit }) | undefined)?.backward;
-  return backward !== undefined && Number.isFinite(backward.gain) ? backward : undefined;
+  const backward = layer?.backward;
+  return backward !== undefined && backward.gain !== null && Number.isFinite(backward.gain) ? backward : undefined;
 }
 
 export interface GainFactor {
-  /** Which part of the layer: the activation's slope, the next layer's weights, batch norm, the residual block. */
-  kind: 'activation' | 'weights' | 'batchNorm' | 'residual';
-  value: number;
+  /** Which stage: the activation's slope, the next layer's weights, batch norm, dropout, entering a residual block. */
+  kind: 'activation' | 'weights' | 'batchNorm' | 'dropout' | 'residual';
+  /** null: the stage passed no gradient (a denominator of exactly 0). */
+  value: number | null;
 }
 
-/** The factors whose product is the layer's gain, in the order the gradient meets them going back. */
+/** The factors whose product is the layer's gain (absent stages count as 1 and are not listed). */
 export function gainFactors(split: BackwardSplit): GainFactor[] {
   const factors: GainFactor[] = [
     { kind: 'weights', value: split.weightFactor },
     { kind: 'activation', value: split.activationFactor },
   ];
   if (split.batchNormFactor !== undefined) factors.push({ kind: 'batchNorm', value: split.batchNormFactor });
+  if (split.dropoutFactor !== undefined) factors.push({ kind: 'dropout', value: split.dropoutFactor });
   if (split.residualFactor !== undefined) factors.push({ kind: 'residual', value: split.residualFactor });
   return factors;
 }
@@ -82,15 +73,11 @@ export function chainReferences(layers: readonly LayerProbe[]): ChainReferences 
   rigorousBound[n - 1] = 1;
   for (let i = n - 2; i >= 0; i--) {
     const split = backwardOf(layers[i]);
-    const next = (values: (number | null)[], own: number | undefined, factor: number): number | null => {
-      if (own !== undefined && Number.isFinite(own)) return own;
-      const after = values[i + 1];
-      return after === null || !Number.isFinite(factor) ? null : after * factor;
-    };
     if (split === undefined) continue;
-    activationPart[i] = next(activationPart, split.cumulativeActivationFactor, split.activationFactor);
-    activationBound[i] = next(activationBound, split.activationBound, split.maxSlope);
-    rigorousBound[i] = next(rigorousBound, split.rigorousBound, split.maxSlope * split.weightSpectralNorm);
+    // The probes' own products (the rigorous bound is propagated through residual blocks, not a plain product).
+    activationPart[i] = split.cumulativeActivationFactor;
+    activationBound[i] = split.activationBound;
+    rigorousBound[i] = split.rigorousBound ?? null;
   }
   return { measured, activationPart, activationBound, rigorousBound };
 }
@@ -135,10 +122,15 @@ export function isPiecewiseLinear(activation: string): boolean {
  */
 export function saturationStack(layer: LayerProbe): SaturationStack {
   const dead = clampShare(layer.dead);
-  const low = Math.max(0, clampShare(layer.saturatedLow) - dead);
-  const high = clampShare(layer.saturatedHigh);
+  // Recordings from before the probes told the two apart carry only saturatedLow/High: the activation decides.
+  const inactiveKind = layer.lowSlopeKind === 'inactive' || (layer.lowSlopeKind === undefined && isPiecewiseLinear(layer.activation));
+  const [lowShare, highShare] = inactiveKind && layer.lowSlopeKind === 'inactive'
+    ? [layer.inactiveLow, layer.inactiveHigh]
+    : [layer.saturatedLow, layer.saturatedHigh];
+  const low = Math.max(0, clampShare(lowShare) - dead);
+  const high = clampShare(highShare);
   const used = Math.min(1, dead + low + high);
-  if (isPiecewiseLinear(layer.activation)) return { saturatedLow: 0, saturatedHigh: 0, inactive: Math.min(1 - dead, low + high), dead, active: 1 - used };
+  if (inactiveKind) return { saturatedLow: 0, saturatedHigh: 0, inactive: Math.min(1 - dead, low + high), dead, active: 1 - used };
   return { saturatedLow: low, saturatedHigh: high, inactive: 0, dead, active: 1 - used };
 }
 
@@ -227,20 +219,23 @@ export function gradientLossSentence(layers: readonly LayerProbe[], format: (v: 
   for (const layer of layers.slice(0, -1)) {
     const split = backwardOf(layer);
     if (split === undefined) continue;
-    if (weakest === undefined || split.gain < weakest.split.gain) weakest = { layer, split };
+    if (weakest === undefined || (split.gain ?? 0) < (weakest.split.gain ?? 0)) weakest = { layer, split };
   }
   if (weakest === undefined) return undefined;
   const { layer, split } = weakest;
-  const parts = [`${slopeSymbol(layer.activation)} averages ${format(split.activationFactor)} (at most ${slopeBoundText(split.maxSlope, format)})`];
-  if (split.batchNormFactor !== undefined) parts.push(`batch norm passes ${format(split.batchNormFactor)}`);
-  if (split.residualFactor !== undefined) parts.push(`the residual block passes ${format(split.residualFactor)}`);
-  parts.push(`the weights pass ${format(split.weightFactor)}`);
+  const gain = split.gain ?? 0;
+  const parts = [`${slopeSymbol(layer.activation)} averages ${split.activationFactor === null ? '–' : format(split.activationFactor)} (at most ${slopeBoundText(split.maxSlope, format)})`];
+  const value = (v: number | null | undefined) => (v === null || v === undefined ? '–' : format(v));
+  if (split.batchNormFactor !== undefined) parts.push(`batch norm passes ${value(split.batchNormFactor)}`);
+  if (split.dropoutFactor !== undefined && split.dropoutFactor !== 1) parts.push(`dropout passes ${value(split.dropoutFactor)}`);
+  if (split.residualFactor !== undefined) parts.push(`the skip connection makes it ×${value(split.residualFactor)}`);
+  parts.push(`the weights pass ${value(split.weightFactor)}`);
   const how = parts.length === 2 ? `${parts[0]}, ${parts[1]}` : `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}`;
-  if (split.gain < 1) {
-    const share = split.gain >= 0.01 ? percent(split.gain) : format(split.gain);
+  if (gain < 1) {
+    const share = gain >= 0.01 ? percent(gain) : format(gain);
     return `Layer ${layer.index} passes on ${share} of the gradient it receives: ${how}.`;
   }
-  return `No layer loses gradient here; layer ${layer.index} gains the least, ×${format(split.gain)}: ${how}.`;
+  return `No layer loses gradient here; layer ${layer.index} gains the least, ×${format(gain)}: ${how}.`;
 }
 
 /** Probabilities that vary by less than this over the inputs read as one flat colour or a straight line. */

@@ -43,10 +43,12 @@ export class LayerTooltip {
   private splitRows(layer: LayerProbe): [string, string][] {
     const split = backwardOf(layer);
     if (split === undefined) return [];
-    const f = (v: number | undefined) => formatNumber(v, 3);
+    // null: no gradient arrived at that stage (its denominator was exactly 0).
+    const f = (v: number | null | undefined) => (v === null ? 'none arrives' : formatNumber(v, 3));
     const product = [`${slopeSymbol(layer.activation)} ${f(split.activationFactor)}`, `W ${f(split.weightFactor)}`];
     if (split.batchNormFactor !== undefined) product.push(`BN ${f(split.batchNormFactor)}`);
-    if (split.residualFactor !== undefined) product.push(`residual ${f(split.residualFactor)}`);
+    if (split.dropoutFactor !== undefined) product.push(`dropout ${f(split.dropoutFactor)}`);
+    if (split.residualFactor !== undefined) product.push(`skip ${f(split.residualFactor)}`);
     const rows: [string, string][] = [
       ['gain ‖δ‖ ÷ next layer’s', `${product.join(' × ')} = ${f(split.gain)}`],
       ['at most', `max ${slopeSymbol(layer.activation)} ${slopeBoundText(split.maxSlope, f)} × ‖W next‖₂ ${f(split.weightSpectralNorm)} = ${f(split.maxSlope * split.weightSpectralNorm)}`],

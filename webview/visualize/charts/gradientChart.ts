@@ -18,10 +18,11 @@ import type { Palette } from '../../shared/theme';
 const FACTOR_LABELS: Record<GainFactor['kind'], string> = {
   weights: 'weights ‖g‖/‖δ next‖ (≤ ‖W‖₂)',
   activation: 'activation ‖f′⊙g‖/‖g‖ (≤ max f′)',
-  batchNorm: 'batch norm',
-  residual: 'residual block',
+  batchNorm: 'batch norm (≤ max |γ|/σ)',
+  dropout: 'dropout (≤ 1/(1 − p))',
+  residual: 'entering a residual block (skip + body)',
 };
-const FACTOR_KINDS: GainFactor['kind'][] = ['weights', 'activation', 'batchNorm', 'residual'];
+const FACTOR_KINDS: GainFactor['kind'][] = ['weights', 'activation', 'batchNorm', 'dropout', 'residual'];
 
 export class GradientChart implements PanelChart {
   readonly canvasIds = ['chart-gradient-ratio', 'chart-gradient-factors', 'chart-gradient'];
@@ -70,11 +71,11 @@ export class GradientChart implements PanelChart {
     FACTOR_KINDS.forEach((kind, k) => {
       const dataset = factorChart.data.datasets[k];
       const values = splits.map(split => (split === undefined ? undefined : gainFactors(split).find(f => f.kind === kind)?.value));
-      dataset.data = values.map(value => (value !== undefined && value > 0 && Number.isFinite(value) ? [1, value] : null)) as never;
+      dataset.data = values.map(value => (value !== undefined && value !== null && value > 0 && Number.isFinite(value) ? [1, value] : null)) as never;
       // Batch norm and residual bars only where the network has them: the legend lists what is drawn.
       dataset.hidden = values.every(value => value === undefined);
     });
-    factorChart.data.datasets[4].data = splits.map(split => positiveOrNull(split?.gain));
+    factorChart.data.datasets[FACTOR_KINDS.length].data = splits.map(split => positiveOrNull(split?.gain ?? undefined));
     factorChart.update('none');
 
     const note = document.getElementById('note-gradient');
@@ -127,7 +128,7 @@ export class GradientChart implements PanelChart {
       tooltip,
       legend: { ...factorOptions.plugins?.legend, labels: { ...factorOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].hidden !== true } },
     };
-    const factorColours: Record<GainFactor['kind'], string> = { weights: weightsColour, activation: palette.val, batchNorm: palette.good, residual: palette.warn };
+    const factorColours: Record<GainFactor['kind'], string> = { weights: weightsColour, activation: palette.val, batchNorm: palette.good, dropout: palette.muted, residual: palette.warn };
     this.factorChart = new Chart(canvasById('chart-gradient-factors'), {
       type: 'bar',
       data: {
