@@ -138,6 +138,26 @@ export interface RecordedRun {
   divergence?: DivergenceInfo;
   /** ISO time the report was written. */
   createdAt?: string;
+  /** `gradscope train --report … --landscape`: the loss around the trained weights (core/analysis/landscape.ts). */
+  landscape?: RecordedLandscape;
+}
+
+/** The loss on the plane θ + α·δ + β·η through the trained weights (Li et al. 2018), as the report draws it. */
+export interface RecordedLandscape {
+  grid: number;
+  range: number;
+  seed: number;
+  rowsUsed: number;
+  loss: string;
+  /** α (columns) and β (rows) share these values. */
+  axis: number[];
+  /** rows[j][i]: loss at θ + axis[i]·δ + axis[j]·η. */
+  rows: number[][];
+  lossAtTheta: number;
+  min: { alpha: number; beta: number; loss: number };
+  max: number;
+  /** Mean |Laplacian| of log loss over its range (landscapeRoughness): higher is more chaotic. */
+  roughness: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -107,12 +107,12 @@ function field(labelText: string, control: HTMLElement, hint: string): HTMLEleme
   return el('div', { className: 'toolbar-field', attrs: { title: hint } }, el('label', { text: labelText, attrs: { for: id } }), control);
 }
 
-interface ChartCard {
+export interface ChartCard {
   section: HTMLElement;
   pngButtons: [string, HTMLButtonElement][];
 }
 
-function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false, caption = false): ChartCard {
+export function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false, caption = false): ChartCard {
   const pngButtons: [string, HTMLButtonElement][] = canvases.map(canvas => [
     canvas.id,
     button(`png-${canvas.id}`, 'image', `Save ${canvas.label} as PNG`, `Save “${canvas.label}” as PNG`, { showLabel: false, className: 'icon-button' }),

@@ -12,7 +12,8 @@ import { formatNumber, formatPercent } from '../shared/format';
 import { LayerTooltip } from './layerTooltip';
 import { RunStore } from './runStore';
 import { observeTheme, readPalette, type Palette } from '../shared/theme';
-import { buildPanel, type PanelElements } from './layout';
+import { buildPanel, chartCard, type PanelElements } from './layout';
+import { LandscapeChart } from './charts/landscapeChart';
 import { recordedRunToCsv } from './exportData';
 import { viridis } from '../shared/heatmap';
 
@@ -175,6 +176,16 @@ class GradscopePanel {
   }
 
   private loadReport(run: RecordedRun): void {
+    if (run.landscape !== undefined) {
+      // `--landscape`: one more card, after the others, with the loss around the trained weights.
+      const card = chartCard('landscape', 'Loss landscape around the trained weights', [{ id: 'chart-landscape', label: 'heatmap of the loss on a plane through the trained weights' }]);
+      this.elements.chartsGrid.append(card.section);
+      this.charts.push(new LandscapeChart(run.landscape));
+      this.visibilityObserver?.observe(card.section);
+      for (const [chartId, button] of card.pngButtons) {
+        button.addEventListener('click', () => this.post({ type: 'savePng', chart: chartId, dataUrl: this.chartPng(chartId) }));
+      }
+    }
     this.store.keepAllViews = true;
     this.store.startRun(0, run.meta, run.sourceLabel, undefined, run.frames);
     this.store.divergence = run.divergence;
@@ -275,6 +286,7 @@ class GradscopePanel {
   private readonly visibleCards = new Set<Element>();
   private readonly staleCharts = new Set<PanelChart>();
   private visibilityKnown = false;
+  private visibilityObserver: IntersectionObserver | undefined;
 
   private cardOf(chart: PanelChart): Element | null {
     return document.getElementById(chart.canvasIds[0])?.closest('section') ?? null;
@@ -288,7 +300,7 @@ class GradscopePanel {
 
   private observeVisibility(): void {
     if (typeof IntersectionObserver !== 'function') return;
-    const observer = new IntersectionObserver(entries => {
+    const observer = this.visibilityObserver = new IntersectionObserver(entries => {
       this.visibilityKnown = true;
       let cameIntoView = false;
       for (const entry of entries) {
