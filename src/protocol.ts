@@ -330,8 +330,16 @@ export interface NetworkFrame {
   valAccuracy?: number;
   /** Per linear layer, input to output. */
   gradNorm: number[];
+  /** Smooth activations' low-slope share (0 for piecewise-linear ones: see `inactive`). */
   saturation: number[];
+  /** Piecewise-linear activations' share on a flat or leaky piece (LayerProbe.inactive). */
+  inactive: number[];
   dead: number[];
+  /** ‖∂L/∂z‖ per linear layer: the error signal (first over last: ‖δ_0‖/‖δ_out‖). */
+  deltaNorm: number[];
+  /** Per hidden layer (every layer but the output): BackwardSplit.activationFactor and weightFactor. */
+  activationFactor: (number | null)[];
+  weightFactor: (number | null)[];
 }
 
 export interface NetworkSummary {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ConfigError, countParameters, loadRun, buildRun, type LoadedRun, type RunRequest, type RunOverrides } from '../core/config/config';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { functionView } from '../core/nn/functionView';
+import { otherFactor, splitSentence, weakestLayer } from '../core/analysis/gradientSplit';
 import { InputError, isInputError } from '../core/inputError';
 import { closestName } from '../core/didYouMean';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
@@ -407,20 +408,50 @@ export function humanSummary(loaded: LoadedRun, trainer: Trainer, data: Prepared
     const verdict = ratio < 1e-3 ? ' — the first layer barely learns (vanishing gradient)' : ratio > 1e3 ? ' — the gradient grows towards the input (exploding)' : '';
     lines.push(`first layer's gradient is ${formatNumber(ratio)} × the output layer's${verdict}`);
   }
+  const weakest = weakestLayer(last.layers);
+  const sentence = weakest && (weakest.backward?.gain ?? 1) < 1 ? splitSentence(weakest) : undefined;
+  if (sentence) lines.push(`where the gradient is lost most: ${sentence}`);
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * One row per linear layer. `δ gain` = ‖δ_i‖/‖δ_{i+1}‖, the error signal passed on from the layer above, split
+ * exactly into `f′ part` (the activation's slope, ≤ its max slope) × `W part` (the next layer's weights, ≤ ‖W‖₂)
+ * × `BN/skip part` (batch norm, dropout, a residual block's skip; only when the network has one). See BackwardSplit.
+ */
 export function layerTable(layers: LayerProbe[]): string {
   const output = layers[layers.length - 1];
-  const header = ['layer', 'units', 'activation', 'gradNorm', 'vs output', 'saturated', 'dead', 'update/weight'];
+  const other = (l: LayerProbe): number | null | undefined => (l.backward ? otherFactor(l.backward) : undefined);
+  const showOther = layers.some(l => other(l) !== undefined);
+  const ratio = (v: number | null | undefined): string => (v === undefined || v === null ? '—' : formatNumber(v));
+  const header = [
+    'layer', 'units', 'activation', 'gradNorm', 'vs output', 'δ gain', 'f′ part', 'W part', ...(showOther ? ['BN/skip part'] : []),
+    'saturated/inactive', 'dead', 'update/weight',
+  ];
   const rows = layers.map(l => [
     String(l.index), String(l.units), l.activation, formatNumber(l.gradNorm),
     output && output.gradNorm > 0 ? formatNumber(l.gradNorm / output.gradNorm) : '—',
-    percent(l.saturation), percent(l.dead), formatNumber(l.updateRatio),
+    ratio(l.backward?.gain), ratio(l.backward?.activationFactor), ratio(l.backward?.weightFactor),
+    ...(showOther ? [ratio(other(l))] : []),
+    lowSlopeCell(l), percent(l.dead), formatNumber(l.updateRatio),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(header), widths.map(w => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The low-slope share under its right name: "12.0%" saturated (smooth), "48.4% inactive" (ReLU family), "—" none. */
+function lowSlopeCell(l: LayerProbe): string {
+  switch (l.lowSlopeKind) {
+    case 'saturated': return percent(l.saturation);
+    case 'inactive': return `${percent(l.inactive)} inactive`;
+    case 'none': return '—';
+    default: return assertNeverKind(l.lowSlopeKind);
+  }
+}
+
+function assertNeverKind(kind: never): never {
+  throw new Error(`unexpected low-slope kind ${String(kind)}`);
 }
 
 class ProgressBar {

@@ -101,6 +101,24 @@ describe('Compare Networks webview', function () {
       assert.ok(counts.canvases >= 4, `charts drawn: ${counts.canvases}`);
       const legend = await page.locator('#final tbody th').allTextContents();
       assert.deepEqual(legend, ['Deep sigmoid', 'Deep ReLU', 'ReLU + BN', 'Residual']);
+      // The final table's split columns: geometric means over the hidden layers of the last frame's factors.
+      const headers = await page.locator('#final thead th').allTextContents();
+      const column = (h: string): number => headers.indexOf(h) - 1;
+      const rows = await page.evaluate(() => [...document.querySelectorAll('#final tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent ?? '')));
+      const frames = compareRun.flatMap(m => (m.type === 'netsFrames' ? m.frames : []));
+      const geo = (v: (number | null)[]) => Math.exp(v.reduce<number>((t, x) => t + Math.log(x as number), 0) / v.length);
+      for (let i = 0; i < 4; i++) {
+        const last = frames.filter(f => f.index === i).at(-1)!;
+        assert.equal(last.activationFactor.length, last.gradNorm.length - 1);
+        assert.ok(last.activationFactor.every(v => v !== null && v > 0), 'every hidden layer has a split');
+        assert.equal(Number(rows[i][column('f′ part per layer')]), Number(geo(last.activationFactor).toPrecision(2)));
+        assert.equal(Number(rows[i][column('W part per layer')]), Number(geo(last.weightFactor).toPrecision(2)));
+        assert.equal(Number(rows[i][column('first/last layer ‖δ‖')]), Number((last.deltaNorm[0] / last.deltaNorm.at(-1)!).toPrecision(3)));
+      }
+      // Sigmoid: its f′ part at most ¼; ReLU: saturation 0, the zero side counted as inactive.
+      assert.ok(Number(rows[0][column('f′ part per layer')]) <= 0.25);
+      assert.equal(rows[1][column('mean saturated')], '0.0 %');
+      assert.ok(parseFloat(rows[1][column('mean inactive')]) > 20, rows[1].join(' | '));
       assert.match(await page.locator('#status').textContent() ?? '', /Done/);
       await page.screenshot({ path: path.join(ARTIFACTS, `compare-networks-${theme}.png`), fullPage: true });
       await page.click('#export-json');

@@ -59,8 +59,17 @@ describe('gradscope CLI', function () {
   it('prints a per-layer table without --json', () => {
     const { code, stdout } = gradscope(['train', 'examples/residual.nn.json', '--epochs', '2']);
     assert.equal(code, EXIT.done);
-    assert.match(stdout, /layer +units +activation +gradNorm +vs output +saturated +dead/);
-    assert.equal(stdout.split('\n').filter(l => /^ +\d+ +\d+ +(tanh|linear) /.test(l)).length, 10);
+    assert.match(stdout, /layer +units +activation +gradNorm +vs output +δ gain +f′ part +W part +BN\/skip part +saturated\/inactive +dead/);
+    const rows = stdout.split('\n').filter(l => /^ +\d+ +\d+ +(tanh|linear) /.test(l));
+    assert.equal(rows.length, 10);
+    // Each hidden row's gain is the product of its three parts (to the printed three digits).
+    for (const row of rows.slice(0, 9)) {
+      const [gain, act, weight, other] = row.trim().split(/ +/).slice(5, 9).map(Number);
+      assert.ok(Math.abs(act * weight * (Number.isNaN(other) ? 1 : other) / gain - 1) < 0.01, row);
+    }
+    // Residual blocks start at layers 0, 2, 4, 6: their skip part is printed, the others' is '—'.
+    assert.deepEqual(rows.slice(0, 9).map(r => r.trim().split(/ +/)[8] === '—'), [false, true, false, true, false, true, false, true, true]);
+    assert.match(stdout, /where the gradient is lost most: Layer \d passes on \d+ % of the error signal it receives: tanh′ [\d.]+ \(at most 1\) × W [\d.]+/);
   });
 
   it('--epochs 0 gives the step-0 diagnostics without any update', () => {
