@@ -15,7 +15,7 @@ import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from
 import { Trainer } from '../core/nn/trainer';
 import type { FunctionView, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../core/types';
 import type { RecordedRun, RunMeta, SnapshotFrame } from '../protocol';
-import { writeReport } from '../visualize/report';
+import { recordedLandscape, writeReport } from '../visualize/report';
 import { samplePoints } from '../visualize/trainingWorker';
 
 const VERSION = '0.1.0';
@@ -39,6 +39,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'save', value: 'FILE', help: 'write the trained network as a gradscope-model JSON file' },
     { name: 'load', value: 'FILE', help: 'start from a gradscope-model file (its architecture replaces the config\'s)' },
     { name: 'report', value: 'FILE.html', help: 'write a self-contained HTML report with the panel\'s charts' },
+    { name: 'landscape', help: 'with --report: add the loss landscape around the trained weights (41×41, Li et al. 2018)' },
   ],
   epilog: 'Exit codes: 0 done, 1 training diverged, 2 bad input.',
 };
@@ -83,6 +84,7 @@ interface TrainOptions {
   save?: string;
   load?: string;
   report?: string;
+  landscape: boolean;
 }
 
 /** The train command's options, or undefined when --help was asked for (the help is printed). */
@@ -107,6 +109,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | undefined {
     save: text('save'),
     load: text('load'),
     report: text('report'),
+    landscape: parsed.values.landscape === true,
   };
   if (options.data !== undefined && options.builtin !== undefined) throw new InputError('give --data or --builtin, not both');
   if (options.config === undefined && options.data === undefined && options.builtin === undefined) {
@@ -117,6 +120,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | undefined {
     const guess = closestName(options.preset, NETWORK_PRESETS.map(p => p.id));
     throw new InputError(`unknown preset '${options.preset}'${guess ? ` — did you mean '${guess}'?` : ''} (presets: ${NETWORK_PRESETS.map(p => p.id).join(', ')})`);
   }
+  if (options.landscape && options.report === undefined) throw new InputError('--landscape goes into the report: give --report FILE.html too');
   if (options.report !== undefined && !/\.html?$/i.test(options.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${options.report}')`);
   return options;
 }
@@ -234,6 +238,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<number> {
       frames: recorder.frames,
       divergence,
       createdAt: new Date().toISOString(),
+      ...(options.landscape && !divergence ? { landscape: recordedLandscape(trainer.network, spec.loss, data.train) } : {}),
     };
     try {
       writeReport(options.report, run);

@@ -155,4 +155,16 @@ describe('Compare Networks webview', function () {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  it('keeps the job it shows in its webview state, for the serializer to run again after a reload', async () => {
+    const { page, problems } = await openPage(browser, 'light');
+    const compare = { kind: 'compare' as const, choices: [{ kind: 'preset' as const, preset: 'deep-sigmoid', label: 'Deep sigmoid' }, { kind: 'preset' as const, preset: 'residual', label: 'Residual' }], data: { kind: 'builtin' as const, builtin: 'sine' }, seed: 2, epochs: 3 };
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'Deep sigmoid vs Residual', restore: compare }]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { restore: compare });
+    const landscape = { kind: 'landscape' as const, choice: compare.choices[1], data: compare.data, request: { grid: 21, range: 1, seed: 0, steps: 10, maxRows: 100, skipOnOff: true } };
+    await send(page, [{ type: 'netsMode', mode: 'landscape', title: 'Residual', restore: landscape }]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { restore: landscape });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });

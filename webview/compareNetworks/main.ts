@@ -507,6 +507,8 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
     case 'netsMode':
       mode = m.mode;
       title = m.title;
+      // Kept by VS Code across a window reload: the host's serializer runs the same job again from it.
+      if (m.restore !== undefined) vscode.setState({ restore: m.restore });
       if (mode === 'compare') { networks = []; history = []; functions = undefined; running = true; setStatus('Loading the data and the networks…'); }
       else { landscapes = []; landscapeRunning = true; setStatus('Training, then computing the landscape…'); }
       render();

@@ -147,6 +147,26 @@ describe('gradscope CLI', function () {
     assert.doesNotMatch(html, /<script src=|<link [^>]*href="http/);
   });
 
+  it('--landscape adds the loss landscape around the trained weights to the report, and asks for --report', async function () {
+    if (!fs.existsSync(path.join(root, 'media', 'webview.js'))) this.skip();
+    const alone = await inProcess(['train', 'examples/universal-approximation.nn.json', '--landscape']);
+    assert.equal(alone.code, EXIT.badInput);
+    assert.match(alone.stderr, /--landscape goes into the report: give --report FILE\.html too/);
+    const report = path.join(dir, 'report-landscape.html');
+    const { code } = await inProcess(['train', 'examples/universal-approximation.nn.json', '--epochs', '2', '--report', report, '--landscape']);
+    assert.equal(code, EXIT.done);
+    const html = fs.readFileSync(report, 'utf8');
+    const embedded = JSON.parse(/<script type="application\/json" id="gradscope-report-data">([\s\S]*?)<\/script>/.exec(html)![1]);
+    const landscape = embedded.landscape as { rows: number[][]; axis: number[]; lossAtTheta: number; min: { loss: number }; max: number };
+    assert.equal(landscape.rows.length, 41);
+    assert.equal(landscape.axis[20], 0);
+    // The centre cell is θ itself: its loss is the loss at θ; the extremes bound every cell.
+    assert.ok(Math.abs(landscape.rows[20][20] - landscape.lossAtTheta) <= 1e-12 * landscape.lossAtTheta);
+    const cells = landscape.rows.flat();
+    assert.equal(Math.min(...cells), landscape.min.loss);
+    assert.equal(Math.max(...cells), landscape.max);
+  });
+
   it('answers usage mistakes with exit 2 and the usage text', async () => {
     const none = await inProcess(['train']);
     assert.equal(none.code, EXIT.badInput);
