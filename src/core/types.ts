@@ -101,6 +101,8 @@ export interface LayerProbe {
   index: number;
   /** Path in the spec, e.g. "layers[3]" or "layers[2].layers[0]", so editors can point at the config line. */
   path: string;
+  /** A PyTorch run's qualified module name (e.g. "encoder.0"): the label the panel and warnings use instead of L<index>. */
+  name?: string;
   units: number;
   fanIn: number;
   /** The activation that follows this layer (before or after a batch norm), 'linear' when none. */

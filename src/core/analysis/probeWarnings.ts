@@ -119,6 +119,7 @@ export function gradientRatios(snapshot: Snapshot): number[] {
 }
 
 function layerName(layer: LayerProbe): string {
+  if (layer.name !== undefined) return `module ${layer.name} (${layer.units} ${layer.activation})`;
   return `layer ${layer.index} (${layer.units} ${layer.activation})`;
 }
 

@@ -1,0 +1,417 @@
+// A PyTorch run log written by python/gradscope (JSON Lines, format 1: python/README.md "The file"), read as a
+// stream: bytes are fed as they arrive, complete lines are parsed, a last line without '\n' waits for the rest
+// (the run is still writing). Each snapshot becomes a core Snapshot whose layers are the modules that own
+// parameters, in model order, labelled with their qualified names, so every view of a trained run can draw it.
+// Pure: no vscode, no DOM; `readRunLogFile` / `RunLogTail` are the only functions that touch the file system.
+import * as fs from 'node:fs';
+import { ACTIVATIONS } from '../activations/activations';
+import type { ActivationName, Distribution, LayerProbe, Snapshot } from '../types';
+
+/** The format this reader understands; a newer file is read as far as it matches, with a note. */
+export const RUN_LOG_FORMAT = 1;
+/** A run keeps at most this many snapshots; past it, older ones are thinned evenly (the newest always kept). */
+export const DEFAULT_MAX_SNAPSHOTS = 3000;
+
+export interface RunModule {
+  name: string;
+  type: string;
+  params: { name: string; shape: number[] }[];
+  activation?: { name: string; params?: Record<string, number>; maxSlope?: number; threshold?: number; split?: number };
+}
+
+export interface RunLogMeta {
+  format: number;
+  name: string;
+  script?: string;
+  startTime?: string;
+  torch?: string;
+  gradscope?: string;
+  model?: string;
+  device?: string;
+  every?: number;
+  pid?: number;
+  rank?: number;
+  modules: RunModule[];
+}
+
+export interface RunLogEnd {
+  step: number;
+  steps: number;
+  reason: string;
+  time?: number;
+}
+
+/** A problem found while reading, located by line (1-based) in the file. */
+export interface RunLogIssue {
+  line: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** One parameterized module of the run as the panel labels it. */
+export interface RunLayerInfo {
+  index: number;
+  name: string;
+  type: string;
+  units: number;
+  fanIn: number;
+  /** The activation module that follows it before the next parameterized module, if any. */
+  activationModule?: string;
+  activation: ActivationName;
+}
+
+export interface RunLogState {
+  meta: RunLogMeta | undefined;
+  layers: RunLayerInfo[];
+  snapshots: Snapshot[];
+  /** Snapshots read in all (before thinning). */
+  snapshotCount: number;
+  end: RunLogEnd | undefined;
+  issues: RunLogIssue[];
+  /** Meta records seen: an explicit name appends several runs to one file; the last one is shown. */
+  runsInFile: number;
+  /** Non-finite values (NaN, ±Infinity) by module and step, as the file recorded them. */
+  nonFinite: { step: number; module: string; key: string; value: string }[];
+  /** Bytes consumed (complete lines); a tail resumes from here. */
+  offset: number;
+  /** Bytes of an incomplete last line waiting for its '\n'. */
+  pendingBytes: number;
+}
+
+/** Parses a run log incrementally. Feed it bytes in order; `state` is always what is readable so far. */
+export class RunLogParser {
+  readonly state: RunLogState = {
+    meta: undefined, layers: [], snapshots: [], snapshotCount: 0, end: undefined, issues: [], runsInFile: 0,
+    nonFinite: [], offset: 0, pendingBytes: 0,
+  };
+  private pending: Buffer = Buffer.alloc(0);
+  private line = 0;
+  private activationOf = new Map<string, string>();
+  private activationKind = new Map<string, ActivationName>();
+  private unknownActivations = new Set<string>();
+
+  constructor(private readonly maxSnapshots = DEFAULT_MAX_SNAPSHOTS) {}
+
+  /** Feeds the next bytes of the file; returns the snapshots added by them (before any thinning). */
+  feed(chunk: Buffer): Snapshot[] {
+    const added: Snapshot[] = [];
+    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const newline = data.indexOf(10, start);
+      if (newline < 0) break;
+      const text = data.subarray(start, newline).toString('utf8');
+      this.state.offset += newline + 1 - start;
+      start = newline + 1;
+      this.line++;
+      const snapshot = this.parseLine(text.trim());
+      if (snapshot !== undefined) added.push(snapshot);
+    }
+    data = data.subarray(start);
+    this.pending = Buffer.from(data);
+    this.state.pendingBytes = this.pending.length;
+    return added;
+  }
+
+  /** The file is complete (not being written): a last line without '\n' is read as is, or reported. */
+  finish(): Snapshot[] {
+    if (this.pending.length === 0) return [];
+    const text = this.pending.toString('utf8').trim();
+    this.line++;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.issue('warning', `the last line is incomplete (${this.pending.length} bytes, no newline): the run was cut off while writing it; it is skipped`);
+      return [];
+    } finally {
+      this.pending = Buffer.alloc(0);
+      this.state.pendingBytes = 0;
+    }
+    const snapshot = this.parseRecord(parsed);
+    return snapshot === undefined ? [] : [snapshot];
+  }
+
+  private issue(severity: RunLogIssue['severity'], message: string): void {
+    // A garbled file would otherwise report every line: the first 20 issues are enough to see what is wrong.
+    if (this.state.issues.length < 20) this.state.issues.push({ line: this.line, severity, message });
+  }
+
+  private parseLine(text: string): Snapshot | undefined {
+    if (text === '') return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      this.issue(this.state.meta === undefined && this.line === 1 ? 'error' : 'warning',
+        `line ${this.line} is not JSON (${error instanceof Error ? error.message : String(error)}): ${this.line === 1 ? 'this is not a gradscope run log' : 'skipped'}`);
+      return undefined;
+    }
+    return this.parseRecord(parsed);
+  }
+
+  private parseRecord(record: unknown): Snapshot | undefined {
+    if (!isObject(record) || typeof record.type !== 'string') {
+      this.issue('warning', `line ${this.line} is not a gradscope record (no "type"): skipped`);
+      return undefined;
+    }
+    switch (record.type) {
+      case 'meta':
+        this.readMeta(record);
+        return undefined;
+      case 'snapshot':
+        if (this.state.meta === undefined) {
+          this.issue('error', `line ${this.line}: a snapshot before any meta record: this is not a gradscope run log (it starts with {"type":"meta",…})`);
+          return undefined;
+        }
+        return this.readSnapshot(record);
+      case 'end':
+        this.state.end = {
+          step: num(record.step), steps: num(record.steps), reason: typeof record.reason === 'string' ? record.reason : 'close',
+          time: typeof record.time === 'number' ? record.time : undefined,
+        };
+        return undefined;
+      default:
+        this.issue('warning', `line ${this.line}: unknown record type "${String(record.type)}" (a newer gradscope?): skipped`);
+        return undefined;
+    }
+  }
+
+  private readMeta(record: Record<string, unknown>): void {
+    const state = this.state;
+    state.runsInFile++;
+    if (state.runsInFile > 1) {
+      // A later run appended to the same file: show it alone.
+      state.snapshots = [];
+      state.snapshotCount = 0;
+      state.end = undefined;
+      state.nonFinite = [];
+    }
+    const format = typeof record.format === 'number' ? record.format : Number.NaN;
+    if (!(format <= RUN_LOG_FORMAT)) {
+      this.issue('warning', `line ${this.line}: written by a newer gradscope (format ${String(record.format)}); this extension reads format ${RUN_LOG_FORMAT}: what it recognises is shown, update the extension for the rest`);
+    }
+    const modules: RunModule[] = Array.isArray(record.modules) ? record.modules.filter(isObject).map(m => ({
+      name: typeof m.name === 'string' ? m.name : '',
+      type: typeof m.type === 'string' ? m.type : '?',
+      params: Array.isArray(m.params) ? m.params.filter(isObject).map(p => ({
+        name: String(p.name ?? ''), shape: Array.isArray(p.shape) ? p.shape.map(Number) : [],
+      })) : [],
+      activation: isObject(m.activation) && typeof m.activation.name === 'string' ? m.activation as RunModule['activation'] : undefined,
+    })) : [];
+    state.meta = {
+      format, name: typeof record.name === 'string' ? record.name : 'run', modules,
+      script: str(record.script), startTime: str(record.startTime), torch: str(record.torch), gradscope: str(record.gradscope),
+      model: str(record.model), device: str(record.device), every: typeof record.every === 'number' ? record.every : undefined,
+      pid: typeof record.pid === 'number' ? record.pid : undefined, rank: typeof record.rank === 'number' ? record.rank : undefined,
+    };
+    this.buildLayers(modules);
+  }
+
+  /** Parameterized modules in model order, each followed by the activation module (if any) before the next one. */
+  private buildLayers(modules: RunModule[]): void {
+    this.activationOf.clear();
+    this.activationKind.clear();
+    const layers: RunLayerInfo[] = [];
+    for (const module of modules) {
+      if (module.activation !== undefined) {
+        const kind = asActivation(module.activation.name);
+        if (kind === undefined) this.unknownActivations.add(module.activation.name);
+        else this.activationKind.set(module.name, kind);
+        const owner = layers.at(-1);
+        if (owner !== undefined && owner.activationModule === undefined && kind !== undefined) {
+          owner.activationModule = module.name;
+          owner.activation = kind;
+          this.activationOf.set(owner.name, module.name);
+        }
+        continue;
+      }
+      if (module.params.length === 0) continue;
+      const weight = module.params.find(p => p.name === 'weight') ?? module.params[0];
+      const shape = weight.shape;
+      layers.push({
+        index: layers.length, name: module.name || '(model)', type: module.type,
+        units: shape.length > 0 ? shape[0] : 1, fanIn: shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1,
+        activation: 'linear',
+      });
+    }
+    this.state.layers = layers;
+    if (layers.length === 0) {
+      this.issue('warning', `line ${this.line}: the model has no modules that own parameters: there are no gradients to show, only the loss and the activations`);
+    }
+  }
+
+  private readSnapshot(record: Record<string, unknown>): Snapshot | undefined {
+    const state = this.state;
+    const step = num(record.step);
+    const byName = new Map<string, Record<string, unknown>>();
+    if (Array.isArray(record.layers)) for (const layer of record.layers) if (isObject(layer) && typeof layer.name === 'string') byName.set(layer.name, layer);
+    const activations = new Map<string, Record<string, unknown>>();
+    if (Array.isArray(record.activations)) for (const a of record.activations) if (isObject(a) && typeof a.name === 'string') activations.set(a.name, a);
+    const layers: LayerProbe[] = [];
+    for (const info of state.layers) {
+      const layer = byName.get(info.name === '(model)' ? '' : info.name);
+      const act = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
+      layers.push(this.toProbe(info, layer, act, step));
+    }
+    const snapshot: Snapshot = {
+      epoch: 0, step, samplesSeen: step, loss: this.value(record, 'loss', step, '(loss)'), lr: Number.NaN, batchSize: 0, layers,
+    };
+    state.snapshotCount++;
+    state.snapshots.push(snapshot);
+    if (state.snapshots.length > this.maxSnapshots) state.snapshots = thinSnapshots(state.snapshots, Math.floor(this.maxSnapshots * 0.75));
+    return snapshot;
+  }
+
+  private toProbe(info: RunLayerInfo, layer: Record<string, unknown> | undefined, act: Record<string, unknown> | undefined, step: number): LayerProbe {
+    const v = (key: string): number => (layer === undefined ? Number.NaN : this.value(layer, key, step, info.name));
+    const kind = info.activation;
+    const piecewise = ACTIVATIONS[kind].piecewiseLinear === true;
+    const share = (key: string): number => (act === undefined ? 0 : this.value(act, key, step, info.activationModule ?? info.name));
+    const lowSlopeKind: LayerProbe['lowSlopeKind'] = act === undefined || kind === 'linear' ? 'none' : piecewise ? 'inactive' : 'saturated';
+    const saturation = share('saturation');
+    const low = share('saturatedLow');
+    const high = share('saturatedHigh');
+    const probe: LayerProbe = {
+      index: info.index, path: info.name, name: info.name, units: info.units, fanIn: info.fanIn, activation: kind,
+      gradNorm: layer?.noGrad === true ? 0 : v('gradNorm'), biasGradNorm: layer?.biasGradNorm === null && !hasNonFinite(layer, 'biasGradNorm') ? 0 : v('biasGradNorm'),
+      gradMeanAbs: v('gradMeanAbs'), gradMaxAbs: v('gradMaxAbs'),
+      // ‖∂L/∂z‖ is not logged (format 1 hooks the activations' inputs only): unknown, not 0.
+      deltaNorm: Number.NaN,
+      updateRatio: layer?.updateRatio === null && !hasNonFinite(layer, 'updateRatio') ? 0 : v('updateRatio'),
+      weightNorm: v('weightNorm'),
+      z: distribution(act?.z), a: distribution(act?.a),
+      lowSlopeKind,
+      saturation: lowSlopeKind === 'saturated' ? saturation : 0,
+      saturatedLow: lowSlopeKind === 'saturated' ? low : 0,
+      saturatedHigh: lowSlopeKind === 'saturated' ? high : 0,
+      inactive: lowSlopeKind === 'inactive' ? saturation : 0,
+      inactiveLow: lowSlopeKind === 'inactive' ? low : 0,
+      inactiveHigh: lowSlopeKind === 'inactive' ? high : 0,
+      dead: share('dead'),
+    };
+    if (act !== undefined && isObject(act.preluSlope)) {
+      const p = act.preluSlope;
+      probe.preluSlope = { mean: num(p.mean), min: num(p.min), max: num(p.max) };
+    }
+    return probe;
+  }
+
+  /** A number of `record`, restoring NaN / ±Infinity written as null with a "nonFinite" note. */
+  private value(record: Record<string, unknown>, key: string, step: number, module: string): number {
+    const raw = record[key];
+    if (typeof raw === 'number') return raw;
+    const marks = isObject(record.nonFinite) ? record.nonFinite : undefined;
+    const mark = marks?.[key];
+    if (typeof mark === 'string') {
+      if (this.state.nonFinite.length < 1000) this.state.nonFinite.push({ step, module, key, value: mark });
+      return mark === 'Infinity' ? Number.POSITIVE_INFINITY : mark === '-Infinity' ? Number.NEGATIVE_INFINITY : Number.NaN;
+    }
+    return Number.NaN;
+  }
+
+  /** Activation names in the file the core's table does not know (their shares are not drawn). */
+  get unknownActivationNames(): string[] {
+    return [...this.unknownActivations];
+  }
+}
+
+function hasNonFinite(record: Record<string, unknown> | undefined, key: string): boolean {
+  return record !== undefined && isObject(record.nonFinite) && typeof record.nonFinite[key] === 'string';
+}
+
+const EMPTY_PERCENTILES = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+function distribution(value: unknown): Distribution {
+  if (!isObject(value)) return { mean: 0, std: 0, percentiles: EMPTY_PERCENTILES.slice(), histogram: { min: 0, max: 0, counts: [] } };
+  const percentiles = Array.isArray(value.percentiles) && value.percentiles.length === 9 ? value.percentiles.map(toNumber) : EMPTY_PERCENTILES.slice();
+  const h = isObject(value.histogram) ? value.histogram : undefined;
+  return {
+    mean: toNumber(value.mean), std: toNumber(value.std), percentiles,
+    histogram: h !== undefined && Array.isArray(h.counts)
+      ? { min: toNumber(h.min), max: toNumber(h.max), counts: h.counts.map(toNumber) }
+      : { min: toNumber(value.min), max: toNumber(value.max), counts: [] },
+  };
+}
+
+/** Evenly thins `items` to `max`, keeping the first and the newest. */
+export function thinSnapshots<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return items.slice();
+  const picked: T[] = [];
+  for (let k = 0; k < max; k++) picked.push(items[Math.round((k * (items.length - 1)) / (max - 1))]);
+  return picked;
+}
+
+function asActivation(name: string): ActivationName | undefined {
+  return Object.prototype.hasOwnProperty.call(ACTIVATIONS, name) ? name as ActivationName : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Tails one run log: `poll()` reads what was appended since the last call (from the last complete line). */
+export class RunLogTail {
+  parser: RunLogParser;
+  private size = 0;
+  /** Set when the file shrank or was replaced: the reader started over. */
+  restarted = false;
+
+  constructor(readonly file: string, private readonly maxSnapshots = DEFAULT_MAX_SNAPSHOTS, private readonly chunkBytes = 4 << 20) {
+    this.parser = new RunLogParser(maxSnapshots);
+  }
+
+  /** Reads the new bytes (at most `maxBytes` this call, so a 100 MB log loads in slices); returns the snapshots added. */
+  poll(maxBytes = Number.POSITIVE_INFINITY): { added: Snapshot[]; size: number; mtimeMs: number; more: boolean } {
+    const stat = fs.statSync(this.file);
+    if (stat.size < this.size) {
+      this.parser = new RunLogParser(this.maxSnapshots);
+      this.size = 0;
+      this.restarted = true;
+    }
+    const added: Snapshot[] = [];
+    const readUpTo = Math.min(stat.size, this.size + maxBytes);
+    if (readUpTo > this.size) {
+      const fd = fs.openSync(this.file, 'r');
+      try {
+        const buffer = Buffer.allocUnsafe(Math.min(this.chunkBytes, readUpTo - this.size));
+        while (this.size < readUpTo) {
+          const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, readUpTo - this.size), this.size);
+          if (n <= 0) break;
+          this.size += n;
+          for (const s of this.parser.feed(buffer.subarray(0, n))) added.push(s);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    return { added, size: stat.size, mtimeMs: stat.mtimeMs, more: this.size < stat.size };
+  }
+}
+
+/** Reads a whole run log at once (the CLI): a last line without '\n' is read if it parses, else reported. */
+export function readRunLogFile(file: string, maxSnapshots = DEFAULT_MAX_SNAPSHOTS): RunLogState {
+  const parser = new RunLogParser(maxSnapshots);
+  parser.feed(fs.readFileSync(file));
+  parser.finish();
+  return parser.state;
+}
+
+/** A one-line summary of the state for messages: "3 modules · 120 snapshots · ended (close) at step 1190". */
+export function describeRunState(state: RunLogState): string {
+  const parts = [`${state.layers.length} parameterized module${state.layers.length === 1 ? '' : 's'}`, `${state.snapshotCount} snapshot${state.snapshotCount === 1 ? '' : 's'}`];
+  if (state.end !== undefined) parts.push(`ended (${state.end.reason}) at step ${state.end.step}`);
+  return parts.join(' · ');
+}

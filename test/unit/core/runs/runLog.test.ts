@@ -1,0 +1,167 @@
+// The PyTorch run-log reader: a committed run written by python/gradscope, and the bad inputs a tail meets.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RunLogParser, RunLogTail, readRunLogFile, thinSnapshots } from '../../../../src/core/runs/runLog';
+import { moduleTable, runLiveness, runNotes, runWarnings } from '../../../../src/core/runs/runAnalysis';
+
+const FIXTURE = path.join(__dirname, '..', '..', 'pytorch', 'fixtures', 'sigmoid-mlp.jsonl');
+const text = fs.readFileSync(FIXTURE, 'utf8');
+const records = text.split('\n').filter(l => l !== '').map(l => JSON.parse(l));
+
+function meta(modules: unknown[], format = 1): string {
+  return JSON.stringify({ type: 'meta', format, name: 'm', modules }) + '\n';
+}
+const linear = (name: string, out: number, inp: number) => ({ name, type: 'Linear', params: [{ name: 'weight', shape: [out, inp] }, { name: 'bias', shape: [out] }] });
+const sigmoid = (name: string) => ({ name, type: 'Sigmoid', params: [], activation: { name: 'sigmoid', params: {}, maxSlope: 0.25, threshold: 0.0125, split: 0 } });
+function snap(step: number, norms: number[], names: string[]): string {
+  return JSON.stringify({ type: 'snapshot', step, loss: 1 / (step + 1), layers: names.map((name, i) => ({ name, type: 'Linear', gradNorm: norms[i], biasGradNorm: 0.1, weightNorm: 1, updateRatio: null, gradMeanAbs: 0, gradMaxAbs: 0 })), activations: [] }) + '\n';
+}
+
+describe('core/runs/runLog', () => {
+  it('reads the fixture: modules in model order, names as labels, values exactly as logged', () => {
+    const state = readRunLogFile(FIXTURE);
+    assert.deepEqual(state.layers.map(l => [l.name, l.type, l.units, l.fanIn, l.activation, l.activationModule]),
+      [['0', 'Linear', 8, 2, 'sigmoid', '1'], ['2', 'Linear', 8, 8, 'sigmoid', '3'], ['4', 'Linear', 1, 8, 'linear', undefined]]);
+    assert.deepEqual(state.snapshots.map(s => s.step), [0, 5, 10]);
+    const first = records[1];
+    const s0 = state.snapshots[0];
+    assert.equal(s0.loss, first.loss);
+    assert.equal(s0.layers[1].gradNorm, first.layers[1].gradNorm);
+    assert.equal(s0.layers[0].name, '0');
+    assert.equal(s0.layers[0].saturation, first.activations[0].saturation);
+    assert.equal(s0.layers[0].saturatedHigh, first.activations[0].saturatedHigh);
+    assert.equal(s0.layers[0].lowSlopeKind, 'saturated');
+    assert.deepEqual(s0.layers[0].z.percentiles, first.activations[0].z.percentiles);
+    assert.equal(s0.layers[2].lowSlopeKind, 'none');
+    assert.equal(s0.layers[0].updateRatio, 0, 'null on the first snapshot');
+    assert.deepEqual(state.end, { step: 10, steps: 11, reason: 'close', time: records.at(-1).time });
+    assert.deepEqual(state.issues, []);
+  });
+
+  it('a truncated last line waits for its newline, then is read', () => {
+    const cut = text.lastIndexOf('{"type":"snapshot"');
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(text.slice(0, cut + 100)));
+    assert.equal(parser.state.snapshots.length, 2);
+    assert.equal(parser.state.pendingBytes, 100);
+    assert.equal(parser.state.offset, Buffer.byteLength(text.slice(0, cut)));
+    assert.deepEqual(parser.state.issues, []);
+    const added = parser.feed(Buffer.from(text.slice(cut + 100)));
+    assert.deepEqual(added.map(s => s.step), [10]);
+    assert.equal(parser.state.end?.reason, 'close');
+  });
+
+  it('a file cut off mid-line (read whole) reports the last line and shows the rest', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-'));
+    const file = path.join(dir, 'cut.jsonl');
+    fs.writeFileSync(file, text.slice(0, text.lastIndexOf('{"type":"end"') - 40));
+    const state = readRunLogFile(file);
+    assert.deepEqual(state.snapshots.map(s => s.step), [0, 5]);
+    assert.equal(state.issues.length, 1);
+    assert.match(state.issues[0].message, /last line is incomplete/);
+    assert.equal(state.issues[0].line, 4);
+  });
+
+  it('a file that is not a run: a located error, nothing drawn', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from('a,b,c\n1,2,3\n'));
+    parser.feed(Buffer.from(snap(0, [1], ['0'])));
+    assert.equal(parser.state.meta, undefined);
+    assert.equal(parser.state.snapshots.length, 0);
+    assert.equal(parser.state.issues[0].severity, 'error');
+    assert.match(parser.state.issues[0].message, /^line 1 is not JSON .*not a gradscope run log/);
+    assert.match(parser.state.issues.at(-1)!.message, /^line 3: a snapshot before any meta record/);
+  });
+
+  it('garbage in the middle is skipped with its line number; later lines still read', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('fc', 2, 2)]) + snap(0, [1], ['fc']) + '{"type":"snap\u0000\n' + '[1,2]\n' + snap(1, [2], ['fc'])));
+    assert.deepEqual(parser.state.snapshots.map(s => s.layers[0].gradNorm), [1, 2]);
+    assert.deepEqual(parser.state.issues.map(i => i.line), [3, 4]);
+  });
+
+  it('a newer format: a warning naming both versions, and what it recognises is shown', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('fc', 2, 2)], 2) + snap(0, [0.5], ['fc']) + '{"type":"checkpoint"}\n'));
+    assert.match(parser.state.issues[0].message, /newer gradscope \(format 2\); this extension reads format 1/);
+    assert.equal(parser.state.snapshots[0].layers[0].gradNorm, 0.5);
+    assert.match(parser.state.issues[1].message, /^line 3: unknown record type "checkpoint"/);
+  });
+
+  it('a model with no parameterized modules: a clear message, the loss still read', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([{ name: '', type: 'Sigmoid', params: [], activation: { name: 'sigmoid' } }]) + snap(3, [], [])));
+    assert.match(parser.state.issues[0].message, /^line 1: the model has no modules that own parameters/);
+    assert.equal(parser.state.snapshots[0].loss, 0.25);
+    assert.equal(parser.state.snapshots[0].layers.length, 0);
+  });
+
+  it('tails a file incrementally from the last complete line, a line split across polls', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runlog-'));
+    const file = path.join(dir, 'live.jsonl');
+    const names = ['a', 'b'];
+    fs.writeFileSync(file, meta([linear('a', 2, 2), sigmoid('s'), linear('b', 1, 2)]) + snap(0, [1, 2], names));
+    const tail = new RunLogTail(file);
+    assert.deepEqual(tail.poll().added.map(s => s.step), [0]);
+    const next = snap(10, [3, 4], names);
+    fs.appendFileSync(file, next.slice(0, 20));
+    assert.deepEqual(tail.poll().added, []);
+    const offset = tail.parser.state.offset;
+    fs.appendFileSync(file, next.slice(20) + snap(20, [5, 6], names));
+    const polled = tail.poll();
+    assert.deepEqual(polled.added.map(s => s.layers.map(l => l.gradNorm)), [[3, 4], [5, 6]]);
+    assert.equal(tail.parser.state.offset, offset + Buffer.byteLength(next) + Buffer.byteLength(snap(20, [5, 6], names)));
+    // bounded reads: a big backlog arrives in slices
+    for (let s = 30; s < 80; s += 10) fs.appendFileSync(file, snap(s, [s, s], names));
+    const slice = tail.poll(200);
+    assert.equal(slice.more, true);
+    let steps = slice.added.map(s => s.step);
+    while (true) { const p = tail.poll(200); steps = steps.concat(p.added.map(s => s.step)); if (!p.more) break; }
+    assert.deepEqual(steps, [30, 40, 50, 60, 70]);
+  });
+
+  it('thins old snapshots beyond the cap, keeping the first and the newest', () => {
+    const parser = new RunLogParser(100);
+    let lines = meta([linear('fc', 2, 2)]);
+    for (let s = 0; s < 1000; s++) lines += snap(s, [s], ['fc']);
+    parser.feed(Buffer.from(lines));
+    const kept = parser.state.snapshots;
+    assert.ok(kept.length <= 100 && kept.length >= 75, String(kept.length));
+    assert.equal(kept[0].step, 0);
+    assert.equal(kept.at(-1)!.step, 999);
+    assert.equal(parser.state.snapshotCount, 1000);
+    assert.ok(kept.every((s, i) => i === 0 || s.step > kept[i - 1].step));
+    assert.deepEqual(thinSnapshots([1, 2, 3, 4, 5], 3), [1, 3, 5]);
+  });
+});
+
+describe('core/runs/runAnalysis', () => {
+  it('a vanishing gradient warning names the module, with the config thresholds', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('enc.0', 4, 4), sigmoid('enc.1'), linear('enc.2', 4, 4), sigmoid('enc.3'), linear('head', 1, 4)]) + snap(0, [1e-5, 0.5, 1], ['enc.0', 'enc.2', 'head'])));
+    const warnings = runWarnings(parser.state);
+    assert.deepEqual(warnings.map(w => [w.kind, w.module]), [['vanishing', 'enc.0']]);
+    assert.match(warnings[0].message, /^Vanishing gradient at step 0: module enc\.0 \(4 sigmoid\) has ‖∂L\/∂W‖ = 1e-5, 1\/100000 of the output layer's 1/);
+    assert.ok(runNotes(parser.state, warnings).some(n => n.includes('module enc.0')));
+    assert.match(moduleTable(parser.state), /^module +type +units/);
+    assert.match(moduleTable(parser.state).split('\n')[1], /^enc\.0 +Linear +4 +sigmoid \(enc\.1\) +1e-5 +1e-5/);
+  });
+
+  it('NaN gradients (written as null + nonFinite) are restored and warned about by module', () => {
+    const parser = new RunLogParser();
+    const bad = { type: 'snapshot', step: 7, finite: false, layers: [{ name: 'fc', gradNorm: null, nonFinite: { gradNorm: 'NaN' }, biasGradNorm: 1, weightNorm: 1, updateRatio: 0, gradMeanAbs: 0, gradMaxAbs: 0 }], activations: [] };
+    parser.feed(Buffer.from(meta([linear('fc', 2, 2)]) + JSON.stringify(bad) + '\n'));
+    assert.ok(Number.isNaN(parser.state.snapshots[0].layers[0].gradNorm));
+    const warnings = runWarnings(parser.state);
+    assert.equal(warnings.find(w => w.kind === 'nan')?.module, 'fc');
+    assert.match(warnings.find(w => w.kind === 'nan')!.message, /module fc logged gradNorm = NaN first at step 7/);
+  });
+
+  it('live, stalled, ended', () => {
+    assert.equal(runLiveness({ end: undefined }, 1000, 5000, 30), 'live');
+    assert.equal(runLiveness({ end: undefined }, 1000, 40000, 30), 'stalled');
+    assert.equal(runLiveness({ end: { step: 1, steps: 2, reason: 'close' } }, 1000, 5000, 30), 'ended');
+  });
+});
