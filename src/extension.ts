@@ -7,6 +7,7 @@ import { registerCompareNetworks } from './compareNetworks/networksPanel';
 import { registerConfigInsight } from './configInsight/liveProbe';
 import { registerUniversalApproximation } from './universalApproximation/uatPanel';
 import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
+import { registerPytorchRuns } from './pytorchRuns/registerPytorchRuns';
 
 /** One registration per feature folder, in activation order. */
 const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
@@ -16,6 +17,7 @@ const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
   registerVisualizeNetwork,
   registerUniversalApproximation,
   registerCompareNetworks,
+  registerPytorchRuns,
 ];
 
 export function activate(context: vscode.ExtensionContext): void {

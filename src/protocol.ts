@@ -65,7 +65,9 @@ export interface RunMeta {
   targetName: string;
   classes?: string[];
   /** Per linear layer: units and the activation that follows it. */
-  layers: { index: number; units: number; activation: string; path: string }[];
+  layers: { index: number; units: number; activation: string; path: string; name?: string }[];
+  /** 'pytorch': a run log written by python/gradscope, tailed by the host (no training controls, no function view). */
+  kind?: 'trained' | 'pytorch';
   epochs: number;
   batchSize: number;
   lr: number;
@@ -108,6 +110,8 @@ export type ToWebview =
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   /** Loading a run's data (before `run`): shows a placeholder instead of a blank panel. */
   | { type: 'loading'; sourceLabel: string }
+  /** A PyTorch run's notes changed (how the file was read, warnings by module): replaces meta.notes. */
+  | { type: 'notes'; runId: number; notes: string[] }
   | { type: 'error'; message: string; location?: ErrorLocation };
 
 /** Webview → host. */

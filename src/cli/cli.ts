@@ -49,6 +49,7 @@ const COMMANDS: { name: string; help: string }[] = [
   { name: 'train', help: 'train a config, or a preset on a data file or built-in set, and print per-layer gradients' },
   { name: 'uat', help: 'build Nielsen\'s universal-approximation network for N bumps and print its error' },
   { name: 'landscape', help: 'the loss on a plane through the weights (Li et al. 2018)' },
+  { name: 'view', help: 'a PyTorch run logged by python/gradscope: per-module table, warnings, --report' },
   { name: 'presets', help: 'list the network presets' },
   { name: 'datasets', help: 'list the built-in datasets' },
 ];
@@ -156,6 +157,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       case 'uat': return await (await import('./cliUat')).runUat(rest, io);
       case 'landscape': return await (await import('./cliLandscape')).runLandscape(rest, io);
+      case 'view': return await (await import('./cliView')).runView(rest, io);
       default: {
         const guess = command.length < 64 ? closestName(command.replace(/^-+/, ''), COMMANDS.map(c => c.name)) : undefined;
         throw new InputError(`unknown command '${command}'${guess ? ` — did you mean '${guess}'?` : ''} (commands: ${COMMANDS.map(c => c.name).join(', ')}; run 'gradscope --help')`);

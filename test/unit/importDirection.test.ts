@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Feature folders: the same name under src/ (host) and webview/ (page). */
-const FEATURES = ['visualize', 'compareActivations', 'compareNetworks', 'universalApproximation', 'configInsight', 'activationHover'];
+const FEATURES = ['visualize', 'compareActivations', 'compareNetworks', 'universalApproximation', 'configInsight', 'activationHover', 'pytorchRuns'];
 
 interface Import { specifier: string; target?: string; typeOnly: boolean }
 
@@ -76,6 +76,9 @@ function mayImport(from: string, to: string): boolean {
     case 'extension': return FEATURES.includes(to);
     // The CLI is the second front door, beside extension.ts: it may use features' vscode-free modules.
     case 'cli': return to !== 'extension' && to !== 'webviewShared';
+    // A watched PyTorch run is drawn by the Visualize page: its host uses that page's vscode-free modules
+    // (panelHtml, report, snapshotTable), as the CLI does (ARCHITECTURE.md).
+    case 'pytorchRuns': return ['core', 'protocol', 'hostShared', 'webviewShared', 'visualize'].includes(to);
     default: return ['core', 'protocol', 'hostShared', 'webviewShared'].includes(to);
   }
 }

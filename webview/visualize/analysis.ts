@@ -287,3 +287,8 @@ export function flatPrediction(meta: Pick<RunMeta, 'task' | 'targetName' | 'clas
 function formatFlat(value: number): string {
   return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e5 || value === 0 ? String(Number(value.toPrecision(3))) : value.toExponential(2);
 }
+
+/** A layer's label: a PyTorch run's module name ("encoder.0"), else L<index>. */
+export function layerLabel(layer: { index: number; name?: string }): string {
+  return layer.name ?? `L${layer.index}`;
+}

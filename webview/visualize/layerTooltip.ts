@@ -91,7 +91,7 @@ export class LayerTooltip {
     rows.push(...extraRows);
     const title = document.createElement('div');
     title.className = 'layer-tooltip-title';
-    title.textContent = `Layer ${layer.index} · ${layer.path}`;
+    title.textContent = layer.name !== undefined ? `Module ${layer.name}` : `Layer ${layer.index} · ${layer.path}`;
     const table = document.createElement('table');
     for (const [name, value] of rows) {
       const row = table.insertRow();

@@ -164,6 +164,10 @@ class GradscopePanel {
         store.sourceLabel = message.sourceLabel;
         for (const chart of this.charts) chart.destroy();
         break;
+      case 'notes':
+        if (message.runId !== store.runId || store.meta === undefined) return;
+        store.meta = { ...store.meta, notes: message.notes };
+        break;
       case 'error':
         store.error = { message: message.message, location: message.location };
         store.state = 'error';
@@ -326,10 +330,14 @@ class GradscopePanel {
     const latest = store.latest();
     elements.title.textContent = meta?.title ?? (store.sourceLabel !== '' ? store.sourceLabel : 'Gradscope');
     elements.source.textContent = meta === undefined ? '' : describeRun(meta, store.sourceLabel);
-    elements.status.textContent = statusText(store.state, latest, store.progress, meta?.epochs);
-    elements.stateBadge.textContent = stateLabel(store.state);
+    elements.status.textContent = meta?.kind === 'pytorch'
+      ? [latest !== undefined ? `step ${latest.step} · loss ${formatNumber(latest.loss)}` : 'waiting for the first snapshot…', store.stateDetail].filter(Boolean).join(' · ')
+      : statusText(store.state, latest, store.progress, meta?.epochs);
+    elements.stateBadge.textContent = meta?.kind === 'pytorch' ? watchStateLabel(store.state) : stateLabel(store.state);
     elements.stateBadge.dataset.state = store.state;
     elements.root.dataset.state = store.state;
+    // A PyTorch run is watched, not trained here: no training controls, no function view.
+    elements.root.classList.toggle('watch', meta?.kind === 'pytorch');
     const running = store.state === 'running';
     elements.playButton.setAttribute('aria-pressed', String(running));
     elements.playButton.title = running ? 'Pause training (Space)' : 'Resume training (Space)';
@@ -381,7 +389,7 @@ class GradscopePanel {
     }
     const notes = store.meta?.notes ?? [];
     elements.notes.hidden = notes.length === 0;
-    elements.notes.textContent = notes.join(' · ');
+    elements.notes.textContent = notes.join(store.meta?.kind === 'pytorch' ? '\n' : ' · ');
   }
 
   private renderLayerStrip(): void {
@@ -430,7 +438,7 @@ class GradscopePanel {
       const selected = layer.index === this.settings.selectedLayer;
       chip.classList.toggle('selected', selected);
       chip.setAttribute('aria-current', String(selected));
-      (chip.children[1] as HTMLElement).textContent = `L${layer.index}`;
+      (chip.children[1] as HTMLElement).textContent = layer.name ?? `L${layer.index}`;
       (chip.children[2] as HTMLElement).textContent = `${layer.units} ${layer.activation}`;
       const swatch = chip.children[0] as HTMLElement;
       const t = Number.isFinite(logs[i]) ? (logs[i] - low) / (high - low || 1) : 0;
@@ -447,7 +455,7 @@ class GradscopePanel {
     const { layerSelect, distributionMode, distributionOf } = this.elements;
     const layers = this.store.meta?.layers ?? [];
     if (layerSelect.options.length !== layers.length) {
-      layerSelect.replaceChildren(...layers.map(layer => new Option(`L${layer.index} · ${layer.units} ${layer.activation}`, String(layer.index))));
+      layerSelect.replaceChildren(...layers.map(layer => new Option(`${layer.name ?? `L${layer.index}`} · ${layer.units} ${layer.activation}`, String(layer.index))));
     }
     layerSelect.value = String(this.settings.selectedLayer);
     distributionMode.value = this.settings.distributionMode;
@@ -635,7 +643,18 @@ function stateLabel(state: RunState): string {
   }
 }
 
+/** A watched PyTorch run: live while lines arrive, stalled when they stop (not an error), ended at its end record. */
+function watchStateLabel(state: RunState): string {
+  switch (state) {
+    case 'running': return 'Live';
+    case 'paused': return 'Stalled';
+    case 'done': return 'Ended';
+    default: return stateLabel(state);
+  }
+}
+
 function describeRun(meta: NonNullable<RunStore['meta']>, sourceLabel: string): string {
+  if (meta.kind === 'pytorch') return `${sourceLabel} · PyTorch · ${meta.layers.length} modules with parameters`;
   const task = meta.task === 'regression' ? 'regression' : meta.task === 'binary' ? 'binary classification' : `${meta.classes?.length ?? '?'}-class classification`;
   const widths = meta.layers.map(layer => layer.units).join('-');
   return `${sourceLabel} · ${task} · ${meta.inputNames.length}-${widths} · lr ${formatNumber(meta.lr)} · batch ${meta.batchSize} · seed ${meta.seed}`;

@@ -22,7 +22,7 @@ export class DistributionChart implements PanelChart {
     const layer = latest?.layers[layerIndex];
     const note = document.getElementById('note-distribution');
     if (note !== null) {
-      note.textContent = layer === undefined ? '' : `L${layer.index} (${layer.activation}) ${label}: mean ${formatNumber(layer[which].mean)}, std ${formatNumber(layer[which].std)}`;
+      note.textContent = layer === undefined ? '' : `${layer.name ?? `L${layer.index}`} (${layer.activation}) ${label}: mean ${formatNumber(layer[which].mean)}, std ${formatNumber(layer[which].std)}`;
     }
     if (this.chart === undefined || this.builtMode !== settings.distributionMode) {
       this.destroy();

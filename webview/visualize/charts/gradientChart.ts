@@ -4,7 +4,7 @@
 // Middle: each hidden layer's factors as log bars from 1 (below 1 lost, above amplified) whose product is its gain.
 // Right: the weight gradient ‖∂L/∂W‖, labelled for what it is (it also carries each layer's input).
 import {
-  backwardOf, chainReferences, decayRelativeToOutput, errorSignalRatio, gainFactors, gradientLossSentence, slopeSymbol,
+  backwardOf, chainReferences, layerLabel, decayRelativeToOutput, errorSignalRatio, gainFactors, gradientLossSentence, slopeSymbol,
   type GainFactor,
 } from '../analysis';
 import { formatNumber, formatPercent } from '../../shared/format';
@@ -39,7 +39,7 @@ export class GradientChart implements PanelChart {
     const { store, palette, settings } = context;
     const snapshot = store.latest();
     const layers = snapshot?.layers ?? [];
-    const labels = layers.map(layer => `L${layer.index}`);
+    const labels = layers.map(layerLabel);
     const hidden = layers.slice(0, -1);
     const pick = settings.logScale ? positiveOrNull : finiteOrNull;
     if (this.normChart === undefined || this.ratioChart === undefined || this.factorChart === undefined || this.builtForLog !== settings.logScale) {
@@ -65,7 +65,7 @@ export class GradientChart implements PanelChart {
     activationBound.label = activationBoundLabel(hidden);
     ratioChart.update('none');
 
-    factorChart.data.labels = hidden.map(layer => `L${layer.index}`);
+    factorChart.data.labels = hidden.map(layerLabel);
     const splits = hidden.map(backwardOf);
     // Floating bars from 1: below the line the layer loses that factor of the gradient, above it amplifies.
     FACTOR_KINDS.forEach((kind, k) => {

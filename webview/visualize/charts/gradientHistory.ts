@@ -39,7 +39,7 @@ export class GradientHistoryChart implements PanelChart {
       y: {
         type: 'linear' as const, min: -0.5, max: Math.max(0.5, layerCount - 0.5), title: axisTitle('layer', palette),
         afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = layerTicks(layerCount).map(value => ({ value })); },
-        ticks: { callback: (value: string | number) => `L${value}` },
+        ticks: { callback: (value: string | number) => { const named = context.store.meta?.layers[Number(value)]?.name; return named ?? `L${value}`; } },
       },
     };
     if (extent === undefined || layerCount === 0) {

@@ -1,7 +1,7 @@
 // (4) Saturation by layer: stacked shares now — saturated low / high for smooth activations, inactive (zero slope)
 // for piecewise-linear ones, dead, active — and each layer's (nearly) zero-slope share over time as lines (a sample
 // of layers when there are many; the legend says which are left out). Line colours are Tableau10's, never repeated.
-import { isPiecewiseLinear, sampleLayerIndices, saturationStack, type SaturationStack } from '../analysis';
+import { isPiecewiseLinear, layerLabel, sampleLayerIndices, saturationStack, type SaturationStack } from '../analysis';
 import { withAlpha } from '../../shared/theme';
 import { categorical, CATEGORICAL_COUNT } from '../../shared/palettes';
 import {
@@ -66,7 +66,7 @@ export class SaturationChart implements PanelChart {
     const historyChart = this.historyChart;
     if (barChart === undefined || historyChart === undefined) return;
     const stacks = layers.map(saturationStack);
-    barChart.data.labels = layers.map(layer => `L${layer.index}`);
+    barChart.data.labels = layers.map(layerLabel);
     const smooth = layers.some(layer => !isPiecewiseLinear(layer.activation) && layer.activation !== 'linear');
     const piecewise = layers.some(layer => isPiecewiseLinear(layer.activation));
     STACK.forEach(({ key }, k) => {
@@ -90,7 +90,7 @@ export class SaturationChart implements PanelChart {
     historyChart.data.datasets = shown.map((layerIndex, k) => {
       const color = categorical(k);
       return {
-        label: `L${layerIndex}`,
+        label: layers[layerIndex] !== undefined ? layerLabel(layers[layerIndex]) : `L${layerIndex}`,
         data: snapshots.map(s => {
           const layer = s.layers[layerIndex];
           return { x: s.step, y: layer === undefined ? null : 1 - saturationStack(layer).active };

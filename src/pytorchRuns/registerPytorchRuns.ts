@@ -1,0 +1,160 @@
+// Watching PyTorch runs: a FileSystemWatcher on **/.gradscope/runs/*.jsonl (a new run: "PyTorch run NAME started —
+// Open in Gradscope"), "Gradscope: Open PyTorch Run…" (the workspace's runs newest first, live ones marked) and
+// "Gradscope: Set Up PyTorch Watching" (the two lines, and how to make `gradscope` importable; nothing installed
+// without a click). In an untrusted workspace only runs inside the workspace are read.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_STALL_SECONDS } from '../core/runs/runAnalysis';
+import { RunPanel } from './runPanel';
+
+export const OPEN_RUN_COMMAND = 'gradscope.openPytorchRun';
+export const SETUP_COMMAND = 'gradscope.setUpPytorchWatching';
+const RUN_GLOB = '**/.gradscope/runs/*.jsonl';
+
+function output(context: vscode.ExtensionContext): vscode.OutputChannel {
+  const channel = vscode.window.createOutputChannel('Gradscope PyTorch');
+  context.subscriptions.push(channel);
+  return channel;
+}
+
+function insideWorkspace(file: string): boolean {
+  return (vscode.workspace.workspaceFolders ?? []).some(f => {
+    const rel = path.relative(f.uri.fsPath, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  });
+}
+
+/** A run file is live when written in the last N seconds and it has no end record (its last line). */
+function isLive(file: string, mtimeMs: number): boolean {
+  const stall = vscode.workspace.getConfiguration('gradscope.pytorch').get<number>('stallSeconds', DEFAULT_STALL_SECONDS);
+  if (Date.now() - mtimeMs > stall * 1000) return false;
+  try {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(Math.min(size, 4096));
+    fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    fs.closeSync(fd);
+    const lines = buffer.toString('utf8').trimEnd().split('\n');
+    return !lines[lines.length - 1].startsWith('{"type":"end"');
+  } catch {
+    return false;
+  }
+}
+
+export function registerPytorchRuns(context: vscode.ExtensionContext): void {
+  const channel = output(context);
+  const open = (file: string): RunPanel | undefined => {
+    if (!vscode.workspace.isTrusted && !insideWorkspace(file)) {
+      void vscode.window.showWarningMessage(`Gradscope: this workspace is not trusted, so only runs inside it are read (${file} is outside).`);
+      return undefined;
+    }
+    return RunPanel.show(context, channel, file);
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher(RUN_GLOB, false, true, true);
+  const announced = new Set<string>();
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(uri => {
+      const file = uri.fsPath;
+      if (announced.has(file) || RunPanel.of(file) !== undefined) return;
+      announced.add(file);
+      if (!vscode.workspace.getConfiguration('gradscope.pytorch').get<boolean>('notifyOnStart', true)) return;
+      const name = path.basename(file, '.jsonl');
+      void vscode.window.showInformationMessage(`PyTorch run ${name} started`, 'Open in Gradscope').then(choice => {
+        if (choice === 'Open in Gradscope') open(file);
+      });
+    }),
+    vscode.commands.registerCommand(OPEN_RUN_COMMAND, async (arg?: unknown): Promise<boolean> => {
+      const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
+      if (given !== undefined) return open(given) !== undefined;
+      const uris = await vscode.workspace.findFiles(RUN_GLOB, '**/node_modules/**', 500);
+      const runs = uris.map(uri => {
+        try { return { file: uri.fsPath, mtimeMs: fs.statSync(uri.fsPath).mtimeMs }; } catch { return undefined; }
+      }).filter((r): r is { file: string; mtimeMs: number } => r !== undefined).sort((a, b) => b.mtimeMs - a.mtimeMs);
+      if (runs.length === 0) {
+        const choice = await vscode.window.showInformationMessage('Gradscope: no PyTorch runs in this workspace yet (.gradscope/runs/*.jsonl).', 'Set Up PyTorch Watching', 'Open a File…');
+        if (choice === 'Set Up PyTorch Watching') await vscode.commands.executeCommand(SETUP_COMMAND);
+        if (choice === 'Open a File…') {
+          const picked = await vscode.window.showOpenDialog({ filters: { 'Run log': ['jsonl'] }, canSelectMany: false });
+          if (picked?.[0] !== undefined) return open(picked[0].fsPath) !== undefined;
+        }
+        return false;
+      }
+      const item = await vscode.window.showQuickPick(runs.map(r => {
+        const live = isLive(r.file, r.mtimeMs);
+        return {
+          label: `${live ? '$(pulse) ' : ''}${path.basename(r.file, '.jsonl')}`,
+          description: `${live ? 'live · ' : ''}${new Date(r.mtimeMs).toLocaleString()}`,
+          detail: vscode.workspace.asRelativePath(r.file),
+          file: r.file,
+        };
+      }), { placeHolder: 'PyTorch runs, newest first ($(pulse) live)' });
+      return item !== undefined && open(item.file) !== undefined;
+    }),
+    vscode.commands.registerCommand(SETUP_COMMAND, () => showSetup(context)),
+    { dispose: () => RunPanel.disposeAll() },
+  );
+}
+
+/** The Python extension's selected interpreter, if that extension is installed and says. */
+async function selectedInterpreter(): Promise<string | undefined> {
+  const extension = vscode.extensions.getExtension('ms-python.python');
+  if (extension === undefined) return undefined;
+  try {
+    const api = (extension.isActive ? extension.exports : await extension.activate()) as {
+      environments?: { getActiveEnvironmentPath?: (resource?: vscode.Uri) => { path: string } | undefined };
+    } | undefined;
+    return api?.environments?.getActiveEnvironmentPath?.(vscode.workspace.workspaceFolders?.[0]?.uri)?.path;
+  } catch {
+    return undefined;
+  }
+}
+
+async function showSetup(context: vscode.ExtensionContext): Promise<void> {
+  const pythonDir = path.join(context.extensionPath, 'python');
+  const interpreter = await selectedInterpreter();
+  const python = interpreter ?? 'python3';
+  const pip = `${quote(python)} -m pip install ${quote(pythonDir)}`;
+  const doc = await vscode.workspace.openTextDocument({
+    language: 'markdown',
+    content: [
+      '# Watch a PyTorch run with Gradscope',
+      '',
+      'Add two lines to your training script:',
+      '',
+      '```python',
+      'import gradscope',
+      'w = gradscope.watch(model, every=10)   # then, after each loss.backward(): w.step(loss)',
+      '```',
+      '',
+      'The run is written to `.gradscope/runs/<script>-<time>.jsonl`; Gradscope offers to open it when it starts',
+      '(or run **Gradscope: Open PyTorch Run…**).',
+      '',
+      'Make `gradscope` importable (it needs only torch ≥ 1.13), either',
+      '',
+      `- install it into ${interpreter !== undefined ? `the Python extension's selected interpreter (${interpreter})` : 'your Python'}:`,
+      '',
+      `      ${pip}`,
+      '',
+      '- or, without installing, put it on the path:',
+      '',
+      `      PYTHONPATH=${quote(pythonDir)} ${python} train.py`,
+      '',
+      `Reference: ${path.join(pythonDir, 'README.md')}`,
+    ].join('\n'),
+  });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  const choice = await vscode.window.showInformationMessage(`Gradscope: install the gradscope package with ${python}?`, 'Install in a Terminal', 'Copy PYTHONPATH');
+  if (choice === 'Install in a Terminal') {
+    const terminal = vscode.window.createTerminal('Gradscope: pip install');
+    terminal.show();
+    terminal.sendText(pip);
+  } else if (choice === 'Copy PYTHONPATH') {
+    await vscode.env.clipboard.writeText(pythonDir);
+  }
+}
+
+function quote(text: string): string {
+  return /^[\w./:\\-]+$/.test(text) ? text : `"${text.replace(/"/g, '\\"')}"`;
+}

@@ -1,0 +1,38 @@
+// A PyTorch run log as the Visualize page draws it (RunMeta with module names, frames) and as the HTML report
+// embeds it. No vscode import: the CLI's `gradscope view` uses it too.
+import * as path from 'node:path';
+import type { RunLogState } from '../core/runs/runLog';
+import { runNotes, runWarnings } from '../core/runs/runAnalysis';
+import type { RecordedRun, RunMeta } from '../protocol';
+
+export function runTitle(state: RunLogState, file: string): string {
+  return state.meta?.name ?? path.basename(file, '.jsonl');
+}
+
+export function runMetaOf(state: RunLogState, file: string): RunMeta {
+  const meta = state.meta;
+  const notes = runNotes(state, runWarnings(state));
+  return {
+    kind: 'pytorch',
+    title: runTitle(state, file),
+    task: 'regression',
+    inputNames: [],
+    targetName: '',
+    layers: state.layers.map(l => ({ index: l.index, units: l.units, activation: l.activation, path: l.name, name: l.name })),
+    epochs: 0,
+    batchSize: 0,
+    lr: Number.NaN,
+    seed: 0,
+    points: { x: [], y: [], split: [] },
+    notes: meta === undefined ? notes : [`${meta.model ?? 'model'} on ${meta.device ?? '?'} · torch ${meta.torch ?? '?'} · every ${meta.every ?? '?'} steps${meta.script !== undefined ? ` · ${meta.script}` : ''}`, ...notes],
+  };
+}
+
+export function recordedRunOf(state: RunLogState, file: string): RecordedRun {
+  return {
+    meta: runMetaOf(state, file),
+    sourceLabel: path.basename(file),
+    frames: state.snapshots.map(snapshot => ({ snapshot })),
+    createdAt: new Date().toISOString(),
+  };
+}
