@@ -10,6 +10,8 @@ import { RunPanel } from './runPanel';
 
 export const OPEN_RUN_COMMAND = 'gradscope.openPytorchRun';
 export const SETUP_COMMAND = 'gradscope.setUpPytorchWatching';
+/** Not in the palette: what an open run panel has read and sent (the integration tests ask it). */
+export const STATUS_COMMAND = 'gradscope.pytorchRunStatus';
 const RUN_GLOB = '**/.gradscope/runs/*.jsonl';
 
 function output(context: vscode.ExtensionContext): vscode.OutputChannel {
@@ -93,6 +95,7 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
       return item !== undefined && open(item.file) !== undefined;
     }),
     vscode.commands.registerCommand(SETUP_COMMAND, () => showSetup(context)),
+    vscode.commands.registerCommand(STATUS_COMMAND, (file: string) => RunPanel.of(file)?.status()),
     { dispose: () => RunPanel.disposeAll() },
   );
 }

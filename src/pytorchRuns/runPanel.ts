@@ -78,9 +78,12 @@ export class RunPanel {
   }
 
   /** What the panel has read (tests): steps of the kept snapshots, the notes, the state. */
-  status(): { steps: number[]; notes: string[]; state: RunState; detail: string; layers: string[] } {
+  status(): { steps: number[]; notes: string[]; state: RunState; detail: string; layers: string[]; postedSteps: number[]; webviewReady: boolean } {
     const s = this.tail.parser.state;
-    return { steps: s.snapshots.map(x => x.step), notes: runNotes(s, runWarnings(s)), state: this.state, detail: this.detail, layers: s.layers.map(l => l.name) };
+    return {
+      steps: s.snapshots.map(x => x.step), notes: runNotes(s, runWarnings(s)), state: this.state, detail: this.detail,
+      layers: s.layers.map(l => l.name), postedSteps: this.postedSteps.slice(), webviewReady: this.ready,
+    };
   }
 
   private poll(): void {
@@ -169,8 +172,14 @@ export class RunPanel {
     this.post({ type: 'frames', runId: this.runId, frames: frames.map(snapshot => ({ snapshot })) });
   }
 
+  /** Steps of the snapshots sent to the page, in order (a new `run` message starts the list over). */
+  private postedSteps: number[] = [];
+
   private post(message: ToWebview): void {
-    if (this.ready && !this.disposed) void this.panel.webview.postMessage(message);
+    if (!this.ready || this.disposed) return;
+    if (message.type === 'run') this.postedSteps = message.frames.map(f => f.snapshot.step);
+    if (message.type === 'frames') this.postedSteps.push(...message.frames.map(f => f.snapshot.step));
+    void this.panel.webview.postMessage(message);
   }
 
   private onMessage(message: FromWebview): void {
