@@ -7,7 +7,7 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from '../types';
 import type { ModuleParams, Network } from '../nn/network';
 import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
-import { closestName } from '../data/datasetBuilder';
+import { closestName } from '../didYouMean';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
 import { writeFileAtomicSync } from '../io/atomicWrite';
@@ -124,6 +124,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
 
   let parameterCount = 0;
   let linearCount = 0;
+  let moduleCount = 0;
   const countParameters = (n: number, at: (string | number)[]) => {
     parameterCount += n;
     if (parameterCount > CONFIG_LIMITS.maxParameters) fail(`the model has more than ${CONFIG_LIMITS.maxParameters.toLocaleString('en-US')} parameters: refused`, at);
@@ -156,6 +157,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
     const params: ModuleParams[] = [];
     layers.forEach((layer, i) => {
       const here = [...at, i];
+      if (++moduleCount > CONFIG_LIMITS.maxModules) fail(`more than ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} modules: refused`, here);
       if (!isObject(layer)) fail(`layer ${i} must be an object with a "type"`, here);
       const l = layer as Record<string, unknown>;
       switch (l.type) {

@@ -5,6 +5,7 @@
 // read against the size.
 import * as fs from 'node:fs';
 import { InputError } from '../inputError';
+import { noSuchFile } from '../data/missingFile';
 
 /** What kind of thing a non-regular path is, for the message. */
 export function describeFileType(stat: fs.Stats): string {
@@ -22,7 +23,8 @@ function notRegular(file: string, stat: fs.Stats, what: string): InputError {
 
 function openError(file: string, error: unknown, what: string): InputError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+  if (code === 'ENOENT') return noSuchFile(file, what);
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
   return new InputError(`cannot open ${what} ${file}: ${why}`);
 }
 

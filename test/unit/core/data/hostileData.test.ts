@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseDatasetText, readDatasetFile } from '../../../../src/core/data/datasetFile';
 import { tokenizeDelimited, DelimitedTokenizer } from '../../../../src/core/data/csv';
-import { closestName, resolveColumn } from '../../../../src/core/data/datasetBuilder';
+import { resolveColumn } from '../../../../src/core/data/datasetBuilder';
+import { closestName } from '../../../../src/core/didYouMean';
 import { prepareData } from '../../../../src/core/data/prepare';
 import { InputError } from '../../../../src/core/inputError';
 
@@ -184,5 +185,4 @@ describe('hostile data files on disk', function () {
       },
     }), inputError(/growing\.jsonl changed while it was read/));
   });
-});
 });
