@@ -1,6 +1,8 @@
 // Limits that keep hostile JSON from reaching a recursion: jsonc-parser's parseTree and JSON.stringify recurse once
 // per level of nesting and overflow the stack a few thousand levels down, so nesting is measured first by a flat
 // scan, and values are turned into message text by an iterative, length-capped writer.
+import { parseTree, type Node as JsonNode, type ParseError, type ParseOptions } from 'jsonc-parser';
+
 
 /** Deeper than this, a config, model or data file is refused before any tree is built. Real files nest < 10. */
 export const MAX_JSON_DEPTH = 100;
@@ -96,4 +98,13 @@ export function boundedJson(value: unknown, maxLength = 200): string {
     }
   }
   return out.length > maxLength || stack.length > 0 ? `${out.slice(0, Math.max(0, maxLength - 1))}…` : out;
+}
+
+/**
+ * jsonc-parser's parseTree, unless the text nests deeper than `maxDepth` (then undefined, as for empty text): for the
+ * editor-side readers of a config (quick fixes, line tracking), which must never throw on what the user typed.
+ */
+export function parseTreeBounded(text: string, errors?: ParseError[], options?: ParseOptions, maxDepth = MAX_JSON_DEPTH): JsonNode | undefined {
+  if (excessiveNestingOffset(text, maxDepth, !(options?.disallowComments ?? false)) !== undefined) return undefined;
+  return parseTree(text, errors, options);
 }
