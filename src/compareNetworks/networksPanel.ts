@@ -15,6 +15,7 @@ import type {
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
 import { writeUriAtomic } from '../shared/writeUri';
+import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -84,7 +85,7 @@ export class NetworksPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromNetworksWebview) => this.receive(m), null, this.disposables);
+    panel.webview.onDidReceiveMessage(receiveValidated('Compare Networks', validateFromNetworksWebview, m => this.receive(m)), null, this.disposables);
   }
 
   private ensureWorker(): Worker {

@@ -13,6 +13,7 @@ import { RunSession, type FirstSnapshot, type StartOptions } from './runSession'
 import { snapshotsToCsv } from './snapshotTable';
 import { writeFileAtomic } from '../core/io/atomicWrite';
 import { writeUriAtomic } from '../shared/writeUri';
+import { receiveValidated, validateFromVisualizeWebview } from '../shared/webviewMessages';
 
 export const PANEL_VIEW_TYPE = 'gradscope.panel';
 
@@ -102,7 +103,7 @@ export class VisualizePanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage(receiveValidated('Visualize Network', validateFromVisualizeWebview, message => this.onMessage(message))),
       // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
       panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
       vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),
