@@ -93,6 +93,16 @@ export function parseDatasetText(text: string, fileName: string, options: ReadDa
   return reader.finish();
 }
 
+/** Parse a dataset arriving in pieces, as the streaming reader receives it (JSON, read whole, is joined first). */
+export function parseDatasetChunks(chunks: readonly string[], fileName: string, options: ReadDatasetOptions = {}): Dataset {
+  const label = path.basename(fileName);
+  const format = formatOf(fileName);
+  if (format === 'json') return parseJsonDataset(chunks.join(''), label, options);
+  const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
+  for (const chunk of chunks) reader.push(chunk);
+  return reader.finish();
+}
+
 /** UTF-8 by default (invalid bytes become U+FFFD); UTF-16 when the file starts with its byte-order mark. */
 class StreamingDecoder {
   private decoder?: TextDecoder;
