@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const counters = new Int32Array(input.shared);
   const targets = input.only ?? TARGETS.map((_, i) => i);
   let total = input.casesBefore;
+  const hangAt = process.env.GRADSCOPE_FUZZ_HANG_AT === undefined ? undefined : Number(process.env.GRADSCOPE_FUZZ_HANG_AT);
   for (let batch = input.startBatch; ; batch++) {
     for (const t of targets) {
       if (batch === input.startBatch && t < input.startTarget) continue;
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
         Atomics.store(counters, SLOT.index, i);
         Atomics.add(counters, SLOT.heartbeat, 1);
         try {
+          // Test hook (the watchdog's own test): spin forever on this case of the first batch.
+          if (hangAt !== undefined && batch === 0 && i === hangAt) for (;;) { /* a hang */ }
           const outcome = await target.run(values[i]);
           if (outcome === 'accepted') Atomics.add(counters, SLOT.counts + 2 * t + 1, 1);
         } catch (error) {

@@ -27,6 +27,8 @@ export interface ReadDatasetOptions extends ColumnChoice {
 /** Whole-file JSON (not JSON Lines) is parsed in memory; past this size the user is asked for CSV or JSON Lines. */
 export const MAX_JSON_BYTES = 512 * 1024 * 1024;
 const CHUNK_BYTES = 1 << 20;
+/** The delimiter is chosen from this many characters of the start of the file. */
+const SNIFF_CHARS = 64 * 1024;
 
 export function formatOf(fileName: string): DatasetFormat {
   const lower = fileName.toLowerCase();
@@ -133,6 +135,8 @@ interface ChunkReader {
 /** CSV/TSV: the first two records decide the header and are then replayed into the builder. */
 class DelimitedReader implements ChunkReader {
   private tokenizer?: DelimitedTokenizer;
+  /** Text before the tokenizer starts (until SNIFF_CHARS have arrived). */
+  private head = '';
   private pending: { fields: string[]; line: number; columns: number[] }[] = [];
   private builder?: DatasetBuilder;
   private headerLine?: number;
@@ -144,14 +148,25 @@ class DelimitedReader implements ChunkReader {
 
   push(text: string): void {
     if (!this.tokenizer) {
-      if (text.length === 0) return;
-      const delimiter = this.options.delimiter ?? sniffDelimiter(text.slice(0, 64 * 1024), this.label);
-      this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
+      // The delimiter is sniffed from the first 64 KB however the text arrives: a short first chunk must not decide it.
+      this.head += text;
+      if (this.head.length < SNIFF_CHARS) return;
+      this.startTokenizer();
+      return;
     }
     this.tokenizer.push(text);
   }
 
+  private startTokenizer(): void {
+    const head = this.head;
+    this.head = '';
+    const delimiter = this.options.delimiter ?? sniffDelimiter(head.slice(0, SNIFF_CHARS), this.label);
+    this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
+    this.tokenizer.push(head);
+  }
+
   finish(): Dataset {
+    if (!this.tokenizer && this.head.length > 0) this.startTokenizer();
     if (!this.tokenizer) throw new InputError(`${this.label} is empty`);
     this.tokenizer.end();
     if (!this.builder) this.startBuilder();

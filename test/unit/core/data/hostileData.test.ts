@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseDatasetText, readDatasetFile } from '../../../../src/core/data/datasetFile';
+import { parseDatasetChunks, parseDatasetText, readDatasetFile } from '../../../../src/core/data/datasetFile';
 import { tokenizeDelimited, DelimitedTokenizer } from '../../../../src/core/data/csv';
 import { resolveColumn } from '../../../../src/core/data/datasetBuilder';
 import { closestName } from '../../../../src/core/didYouMean';
@@ -106,6 +106,16 @@ describe('hostile data files', function () {
         } catch (e) { actual = (e as Error).message; }
         assert.deepEqual(actual, expected);
       }), { numRuns: 500 });
+  });
+
+  it('the delimiter does not depend on how the text is cut (found by the fuzz campaign)', () => {
+    // The first chunk alone ('a') decided the delimiter: comma, so 'a;b;y' was one column.
+    const text = 'a;b;y\n1;2;3.5\n4;5;6.5\n';
+    const whole = parseDatasetText(text, 'semi.csv');
+    const cut = parseDatasetChunks(['a', text.slice(1, 7), text.slice(7)], 'semi.csv');
+    assert.deepEqual(cut.inputNames, ['a', 'b']);
+    assert.deepEqual([...cut.x], [...whole.x]);
+    assert.deepEqual([...cut.y], [...whole.y]);
   });
 
   it('inputs of ±1.7e308 that overflow when standardised are an input error naming the column and row', () => {
