@@ -41,6 +41,7 @@ export interface CampaignResult {
 }
 
 const ROOT = path.resolve(__dirname, '../..');
+const STARTUP_TIMEOUT_MS = 180_000;
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
@@ -79,6 +80,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       seed: options.seed, shared, startBatch: start.batch, startTarget: start.target, startIndex: start.index,
       deadline, maxCases, casesBefore: total(), only: options.only,
     };
+    const beatsBefore = Atomics.load(counters, SLOT.heartbeat);
     const worker = new Worker(path.join(__dirname, 'fuzzWorker.ts'), {
       workerData: input,
       execArgv: ['--require', require.resolve('tsx/cjs')],
@@ -91,6 +93,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const outcome = await new Promise<'finished' | Failure['kind']>(resolve => {
       let lastBeat = Atomics.load(counters, SLOT.heartbeat);
       let lastChange = Date.now();
+      // Loading the targets takes seconds on a busy machine: the per-case limit applies once the first case began.
+      let begun = false;
+      const spawned = Date.now();
       let settled = false;
       const settle = (value: 'finished' | Failure['kind']) => {
         if (settled) return;
@@ -103,6 +108,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         if (beat !== lastBeat) {
           lastBeat = beat;
           lastChange = Date.now();
+          begun = true;
+        } else if (!begun) {
+          if (Date.now() - spawned > STARTUP_TIMEOUT_MS) {
+            settle('worker crash');
+            void worker.terminate();
+          }
         } else if (Date.now() - lastChange > caseTimeout) {
           settle('hang');
           void worker.terminate();
@@ -119,6 +130,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     });
     await worker.terminate();
     if (outcome === 'finished') break;
+    if (outcome === 'worker crash' && Atomics.load(counters, SLOT.heartbeat) === beatsBefore) {
+      // It died before its first case: retrying would loop.
+      throw new Error('the fuzz worker failed to start');
+    }
     const t = Atomics.load(counters, SLOT.target);
     const batch = Atomics.load(counters, SLOT.batch);
     const index = Atomics.load(counters, SLOT.index);
