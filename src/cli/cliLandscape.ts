@@ -1,13 +1,15 @@
-// `gradscope landscape CONFIG [--load MODEL] [--grid N] [--range R] [--seed S] [--steps K] [--rows M] [--json]`:
+// `gradscope landscape CONFIG [--load MODEL] [--grid N] [--range R] [--seed S] [--steps K] [--rows M] [--threads T] [--json]`:
 // the loss around the config's weights (after K training steps, or a saved model's) on two filter-normalised random
 // directions (Li et al. 2018), printed as JSON (axis, rows of losses, loss at θ, minimum, 1-D slice along δ) or as a
-// small text summary with a character heatmap.
+// small text summary with a character heatmap. Grid rows spread over T worker threads; the numbers do not change.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRun, loadRun } from '../core/config/config';
 import { InputError } from '../core/inputError';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from '../core/analysis/landscape';
 import { readModelFile } from '../core/config/modelFile';
+import { computeLandscapeOnPool } from '../core/parallel/parallelLandscape';
+import { MAX_THREADS, WorkerPool, bundledPoolScript, defaultThreads, resolveThreads } from '../core/parallel/pool';
 import { Trainer } from '../core/nn/trainer';
 import { landscapeReportHtml } from './landscapeReport';
 
@@ -23,6 +25,8 @@ and PReLU slopes not moved), as in Li et al., "Visualizing the Loss Landscape of
   --range R        half-width of the plane (default ${LANDSCAPE_DEFAULTS.range})
   --seed S         seed of the directions (default ${LANDSCAPE_DEFAULTS.seed})
   --rows M         training rows evaluated, evenly strided past M (default ${LANDSCAPE_DEFAULTS.maxRows})
+  --threads T      worker threads for the grid, 1 to ${MAX_THREADS} (default: half the cores, here ${defaultThreads()});
+                   the numbers are the same whatever T
   --json           one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}
   --report F.html  also write a self-contained HTML page with the heatmap, contours and the 1-D slice`;
 
@@ -39,6 +43,8 @@ interface LandscapeArgs {
   range: number;
   seed: number;
   rows: number;
+  /** Undefined: the default (half the cores). */
+  threads?: number;
   json: boolean;
   report?: string;
 }
@@ -70,6 +76,7 @@ export function parseLandscapeArgs(args: string[]): LandscapeArgs {
       case '--grid': out.grid = integer(take(), '--grid', LANDSCAPE_LIMITS.minGrid, LANDSCAPE_LIMITS.maxGrid); break;
       case '--seed': out.seed = integer(take(), '--seed', -(2 ** 31), 2 ** 31); break;
       case '--rows': out.rows = integer(take(), '--rows', 1, 10_000_000); break;
+      case '--threads': out.threads = integer(take(), '--threads', 1, MAX_THREADS); break;
       case '--range': {
         const text = take();
         const r = Number(text);
@@ -122,9 +129,21 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
     throw error instanceof InputError ? error : new InputError(error instanceof Error ? error.message : String(error));
   }
   const started = Date.now();
-  const result = computeLandscape(trainer.network, spec.loss, data.train, {
-    grid: options.grid, range: options.range, seed: options.seed, maxRows: options.rows,
-  });
+  const landscapeOptions = { grid: options.grid, range: options.range, seed: options.seed, maxRows: options.rows };
+  const threads = resolveThreads(options.threads);
+  const script = bundledPoolScript();
+  if (threads > 1 && !script && options.threads !== undefined) io.stderr(`note: no dist/poolWorker.js next to this CLI (run npm run build): one thread\n`);
+  let result: LandscapeResult | null;
+  if (threads > 1 && script) {
+    const pool = new WorkerPool(threads, script);
+    try {
+      result = await computeLandscapeOnPool(pool, trainer.network, spec.loss, data.train, landscapeOptions);
+    } finally {
+      await pool.terminate();
+    }
+  } else {
+    result = computeLandscape(trainer.network, spec.loss, data.train, landscapeOptions);
+  }
   if (!result) return 3;
   const seconds = (Date.now() - started) / 1000;
   if (options.report !== undefined) {

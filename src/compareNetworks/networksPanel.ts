@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { LANDSCAPE_DEFAULTS } from '../core/analysis/landscape';
 import { NETWORK_PRESETS } from '../core/config/presets';
+import { resolveThreads } from '../core/parallel/pool';
 import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
@@ -135,7 +136,7 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs ') });
-      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10 };
+      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads() };
       this.toWorker(this.lastCompare);
     });
   }
@@ -146,7 +147,7 @@ export class NetworksPanel {
       this.panel.title = `Loss Landscape: ${choice.label}`;
       this.lastLandscape = { choice, data };
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label });
-      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request });
+      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads() });
     });
   }
 
@@ -189,6 +190,11 @@ export class NetworksPanel {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+/** The `gradscope.threads` setting made usable (0: half the cores). */
+function configuredThreads(): number {
+  return resolveThreads(vscode.workspace.getConfiguration('gradscope').get<number>('threads', 0));
 }
 
 /** Clamp what the webview asks for to what the worker can do in reasonable time. */
