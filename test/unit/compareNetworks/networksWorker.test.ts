@@ -207,4 +207,27 @@ describe('Compare Networks worker', function () {
     await new Promise(r => setTimeout(r, 200));
     assert.ok(!messages.some(m => m.type === 'landscapeRow' && m.jobId === 23 && messages.indexOf(m) > messages.indexOf(cancelled)), 'no row after the end');
   });
+
+  it("closing the panel (terminating its worker) ends the pool's threads with it", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const baseline = await settledThreadCount();
+    const own = new Worker(workerPath);
+    const seen: FromNetworksWorker[] = [];
+    own.on('message', (m: FromNetworksWorker) => seen.push(m));
+    try {
+      const choices: NetworkChoice[] = ['deep-sigmoid', 'deep-tanh'].map(preset => ({ kind: 'preset', preset, label: preset }));
+      own.postMessage({ type: 'netsStart', jobId: 31, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 1, epochs: 100_000, snapshotEvery: 10, threads: 2 } satisfies ToNetworksWorker);
+      const start = Date.now();
+      while (!seen.some(m => m.type === 'netsFrames' && m.frames.some(f => f.step > 0))) {
+        if (Date.now() - start > 200_000) throw new Error('no frames from the pool');
+        await new Promise(r => setTimeout(r, 20));
+      }
+      assert.ok(threadCount() >= baseline + 3, `${threadCount()} threads while training, ${baseline} before the worker`);
+      await own.terminate();
+      const ms = await threadsBackTo(baseline);
+      assert.ok(ms < 2000, `the pool's threads ended ${ms} ms after the worker was terminated`);
+    } finally {
+      await own.terminate();
+    }
+  });
 });
