@@ -50,11 +50,11 @@ async function main(): Promise<void> {
     for (const t of trainers) functionView(t, t.data);
     return last;
   };
-  const onPool = async (pool: WorkerPool): Promise<Snapshot[]> => {
+  const onPool = async (pool: WorkerPool, epochCount = epochs): Promise<Snapshot[]> => {
     const last: Snapshot[] = [];
     await Promise.all(Array.from({ length: pool.size }, (_, w) => pool.run({
       kind: 'train', sliceMs: 20, progressIntervalMs: 150, functionIntervalMs: Infinity,
-      networks: specs.flatMap((spec, index) => (index % pool.size === w ? [{ index, spec, data: runs[index].data }] : [])),
+      networks: specs.flatMap((spec, index) => (index % pool.size === w ? [{ index, spec: { ...spec, epochs: epochCount }, data: runs[index].data }] : [])),
     }, { worker: w, onProgress: p => { for (const s of p.snapshots) last[s.index] = s.snapshot; } })));
     return last;
   };
@@ -81,6 +81,8 @@ async function main(): Promise<void> {
   for (let threads = 1; threads <= Math.max(2, cores); threads++) {
     const pool = new WorkerPool(threads, script);
     try {
+      // Warm-up, untimed: a fresh thread compiles the engine's code again, as this one did for the reference run.
+      await onPool(pool, 1);
       const t = await time(`${threads} threads`, () => onPool(pool));
       const note = threads === 2 ? `(target ≥ 1.7×: ${one.wall / t.wall >= 1.7 ? 'met' : 'NOT met'})` : '';
       row(`pool of ${threads} thread${threads > 1 ? 's' : ''}`, t, one.wall / t.wall, note);
