@@ -8,6 +8,7 @@ import { RunLogTail } from '../core/runs/runLog';
 import { runLiveness, runNotes, runWarnings, DEFAULT_STALL_SECONDS } from '../core/runs/runAnalysis';
 import type { Snapshot } from '../core/types';
 import type { FromWebview, RunState, ToWebview } from '../protocol';
+import { receiveValidated, validateFromVisualizeWebview } from '../shared/webviewMessages';
 import { renderPanelHtml } from '../visualize/panelHtml';
 import { loadReportAssets, renderReport } from '../visualize/report';
 import { snapshotsToCsv } from '../visualize/snapshotTable';
@@ -71,7 +72,7 @@ export class RunPanel {
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      webview.onDidReceiveMessage(receiveValidated('PyTorch run', validateFromVisualizeWebview, (m: FromWebview) => this.onMessage(m))),
       panel.onDidChangeViewState(e => { if (!e.webviewPanel.visible) this.ready = false; }),
     );
     this.poll();

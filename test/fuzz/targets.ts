@@ -12,6 +12,8 @@ import { parseDatasetChunks, parseDatasetText, readDatasetFile, type ReadDataset
 import { prepareData } from '../../src/core/data/prepare';
 import { activationNames } from '../../src/core/activations/activations';
 import { InputError } from '../../src/core/inputError';
+import { RunLogParser } from '../../src/core/runs/runLog';
+import { moduleTable, runNotes, runWarnings } from '../../src/core/runs/runAnalysis';
 import { Network } from '../../src/core/nn/network';
 import { Trainer } from '../../src/core/nn/trainer';
 import type { Dataset, ModuleSpec, NetworkSpec } from '../../src/core/types';
@@ -453,7 +455,44 @@ const messageTarget: FuzzTarget<unknown> = {
   },
 };
 
-export const TARGETS: FuzzTarget[] = [configTarget, dataTarget, modelTarget, messageTarget] as FuzzTarget[];
+// ---------------------------------------------------------------------------------------------------------------
+// PyTorch run logs (python/gradscope JSONL): mutations of the committed run, fed in random chunks as a tail sees them.
+
+const RUN_LOG_EXAMPLE = fs.readFileSync(path.join(ROOT, 'test', 'unit', 'pytorch', 'fixtures', 'sigmoid-mlp.jsonl'), 'utf8');
+
+interface RunLogCase { text: string; cuts: number[] }
+
+const runLogArb: fc.Arbitrary<RunLogCase> = fc.record({
+  text: fc.oneof(
+    fc.array(mutationArb, { minLength: 1, maxLength: 6 }).map(ms => ms.reduce(applyMutation, RUN_LOG_EXAMPLE)),
+    fc.array(fc.oneof(fc.constantFrom(...RUN_LOG_EXAMPLE.split('\n')), fc.string(), fc.json()), { maxLength: 12 }).map(lines => lines.join('\n')),
+  ),
+  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
+});
+
+const runLogTarget: FuzzTarget<RunLogCase> = {
+  name: 'PyTorch run logs (RunLogParser.feed in chunks → finish → warnings, notes, table)',
+  arbitrary: runLogArb,
+  show: c => `cuts ${JSON.stringify(c.cuts)}\n${c.text}`,
+  run: c => {
+    const bytes = Buffer.from(c.text, 'utf8');
+    const whole = new RunLogParser(50);
+    whole.feed(bytes);
+    const positions = c.cuts.map(f => Math.floor(f * bytes.length)).sort((x, y) => x - y);
+    const chunked = new RunLogParser(50);
+    let from = 0;
+    for (const p of [...positions, bytes.length]) { chunked.feed(bytes.subarray(from, p)); from = p; }
+    // The tail may not depend on where the reads fell: the same snapshots, issues and offset.
+    const summary = (p: RunLogParser) => JSON.stringify({ s: p.state.snapshots.map(s => s.step), i: p.state.issues, o: p.state.offset, l: p.state.layers.length });
+    if (summary(whole) !== summary(chunked)) throw new Error(`chunked reading differs: ${summary(whole)} vs ${summary(chunked)}`);
+    whole.finish();
+    runNotes(whole.state, runWarnings(whole.state));
+    moduleTable(whole.state);
+    return whole.state.meta === undefined ? 'inputError' : 'accepted';
+  },
+};
+
+export const TARGETS: FuzzTarget[] = [configTarget, dataTarget, modelTarget, messageTarget, runLogTarget] as FuzzTarget[];
 
 export function cleanUpTargets(): void {
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
