@@ -5,6 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { RecordedRun } from '../../src/protocol';
 import { canvasInk, launchBrowser, openPanel, pageErrors, posted, screenshot, send, settle, themeScript, type Theme } from './harness';
 import { syntheticRun } from './syntheticRuns';
+import path from 'node:path';
+import { readRunLogFile } from '../../src/core/runs/runLog';
+import { recordedRunOf } from '../../src/pytorchRuns/runRecording';
 import type { ChartDescription } from '../../webview/visualize/main';
 
 type Described = Record<string, ChartDescription>;
@@ -556,6 +559,38 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     assert.deepEqual(ratio.legend, ['error signal ‖δ_i‖/‖δ_out‖']);
     assert.deepEqual(ratio.datasets[3].data.slice(0, 4), [null, null, null, null]);
     assert.match(await page.textContent('#caption-gradient') ?? '', /no slope × weights split/);
+    await page.close();
+  });
+});
+
+describe('Gradscope panel watching a PyTorch run (webview, headless chromium)', function () {
+  let browser: Browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  it('labels layers with the module names, hides the training controls, and says the run ended', async () => {
+    // The committed run written by python/gradscope, read by the core's reader as the host reads it.
+    const file = path.join(__dirname, '..', 'unit', 'pytorch', 'fixtures', 'sigmoid-mlp.jsonl');
+    const run = recordedRunOf(readRunLogFile(file), file);
+    const page = await openPanel(browser, 'dark');
+    await send(page, { ...runMessage(run), frames: run.frames },
+      { type: 'state', runId: 1, state: 'done', detail: 'the run ended (close) after 11 steps' },
+      { type: 'notes', runId: 1, notes: [...run.meta.notes, '⚠ Vanishing gradient at step 10: module 0 (8 sigmoid)'] });
+    await settle(page);
+    assert.deepEqual(await page.locator('.layer-chip-name').allTextContents(), ['0', '2', '4']);
+    const charts = await describeCharts(page);
+    assert.deepEqual(charts['chart-gradient'].labels, ['0', '2', '4']);
+    const last = run.frames.at(-1)!.snapshot;
+    assert.deepEqual(charts['chart-gradient'].datasets[0].data, last.layers.map(l => l.gradNorm));
+    assert.deepEqual(charts['chart-saturation'].labels, ['0', '2', '4']);
+    assert.equal(await page.textContent('#run-state'), 'Ended');
+    assert.match(await page.textContent('#status') ?? '', /^step 10 · loss 1\.05 · the run ended \(close\) after 11 steps$/);
+    assert.match(await page.textContent('#notes') ?? '', /Vanishing gradient at step 10: module 0/);
+    assert.match(await page.textContent('#notes') ?? '', /split .* needs ‖∂L\/∂z‖/);
+    assert.equal(await page.isVisible('#btn-play'), false);
+    assert.equal(await page.isVisible('#card-function'), false);
+    assert.equal(await page.isVisible('#btn-export-html'), true);
+    assert.deepEqual(pageErrors(page), []);
     await page.close();
   });
 });
