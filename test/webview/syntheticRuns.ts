@@ -90,9 +90,13 @@ function layerProbe(index: number, layerCount: number, units: number, activation
     weightNorm: 4 + index * 0.1,
     z: distribution(0.2 * index * progress, 1 + 0.5 * index, random),
     a: distribution(0.5, 0.2 + 0.02 * index, random),
+    lowSlopeKind: 'saturated',
     saturation,
     saturatedLow: saturation * 0.6,
     saturatedHigh: saturation * 0.4,
+    inactive: 0,
+    inactiveLow: 0,
+    inactiveHigh: 0,
     dead: index === 2 ? 0.05 : 0,
   };
 }
