@@ -5,6 +5,7 @@ import { registerLiveConfigInsight } from './configInsight/liveProbe';
 import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
 import { registerUniversalApproximation } from './universalApproximation/uatPanel';
 import { registerCompareNetworks } from './compareNetworks/networksPanel';
+import { registerWalkthrough } from './learn/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerActivationPreviews(context);
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerVisualizeNetwork(context);
   registerUniversalApproximation(context);
   registerCompareNetworks(context);
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {}

@@ -6,6 +6,7 @@ import { findActivationAt, importsFlax, type ActivationReference } from '../core
 import type { ThemeKind } from '../core/activations/activationSvg';
 import { buildHoverMarkdown, HOVER_COMMANDS } from './hoverMarkdown';
 import { registerComparePanel } from '../compareActivations/comparePanel';
+import { noteActivationHovered } from '../learn/walkthrough';
 
 export const DEFAULT_HOVER_LANGUAGES = [
   'python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'json', 'jsonc', 'yaml', 'julia', 'r', 'markdown',
@@ -63,6 +64,7 @@ export class ActivationHoverProvider implements vscode.HoverProvider {
     const reference = this.referenceAt(document, position);
     if (!reference) return undefined;
     const { start, end } = reference.range;
+    noteActivationHovered(reference.found.name);
     const markdown = new vscode.MarkdownString(this.markdownFor(reference.found), true);
     markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
     return new vscode.Hover(markdown, new vscode.Range(start, end));

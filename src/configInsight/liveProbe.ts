@@ -482,6 +482,8 @@ export class LiveConfigInsight implements vscode.Disposable {
         const action = new vscode.CodeAction(CONFIG_FIX_TITLES[fix], vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix === FIXES_BY_KIND[kind][0];
+        // completes the walkthrough's quick-fix step
+        action.command = { command: 'gradscope.learn.fixApplied', title: '' };
         action.edit = new vscode.WorkspaceEdit();
         for (const edit of edits) {
           action.edit.replace(document.uri,
