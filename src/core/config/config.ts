@@ -16,6 +16,7 @@ import { INIT_NAMES } from '../nn/init';
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset, generateBuiltinDataset } from '../data/builtinDatasets';
 import { closestName } from '../data/datasetBuilder';
 import { readDatasetFile, type ReadDatasetOptions } from '../data/datasetFile';
+import { noSuchFile } from '../data/missingFile';
 import { prepareData } from '../data/prepare';
 import { InputError, type SourceLocation } from '../inputError';
 import {
@@ -1159,7 +1160,8 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
       try {
         text = fs.readFileSync(configPath, 'utf8');
       } catch (e) {
-        throw new InputError(`cannot read ${request.configPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchFile(request.configPath, 'config', configPath);
+        throw new InputError(`cannot read ${request.configPath}: ${(e as Error).message}`);
       }
     }
   } else {
@@ -1174,7 +1176,7 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
         stat = undefined;
       }
       const shown = request.kind === 'dataset' ? request.dataPath : dataPath;
-      if (!stat) throw new InputError(`cannot open ${shown}: no such file`);
+      if (!stat) throw noSuchFile(shown, '', dataPath);
       if (stat.isDirectory()) throw new InputError(`${shown} is a folder, not a data file`);
     }
     configPath = dataPath ? path.join(path.dirname(dataPath), `${path.basename(dataPath)}.nn.json`) : path.resolve('builtin.nn.json');
