@@ -1,5 +1,6 @@
 // Gradscope's entry point: activate() only registers things; each feature owns its registration.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { configureL10n } from './shared/localize';
 import { registerActivationPreviews } from './activationHover/hoverProvider';
 import { registerLiveConfigInsight } from './configInsight/liveProbe';
 import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
@@ -8,6 +9,7 @@ import { registerCompareNetworks } from './compareNetworks/networksPanel';
 import { registerWalkthrough } from './learn/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
+  configureL10n(vscode.l10n.bundle);
   registerActivationPreviews(context);
   registerLiveConfigInsight(context);
   registerVisualizeNetwork(context);

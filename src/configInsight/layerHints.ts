@@ -1,4 +1,6 @@
 // The text and health colour of the per-layer hints, and the hover's numbers. Pure (no vscode) for unit tests.
+import * as l10n from '@vscode/l10n';
+import { localizeCoreOr } from '../shared/localize';
 import type { Distribution, LayerProbe, Snapshot } from '../core/types';
 import {
   formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
@@ -18,11 +20,11 @@ const DEAD_PRONE = new Set(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step'])
 
 /** "∇ 3.1e-6 (1/2400 of output) · sat 91%" for one layer. */
 export function layerHintText(layer: LayerProbe, ratio: number, isOutput: boolean): string {
-  const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? '(output)' : `(${formatRatio(ratio)} of output)`}`];
+  const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? l10n.t('(output)') : l10n.t('({0} of output)', formatRatio(ratio))}`];
   if (layer.saturation > 0.005 || layer.activation === 'sigmoid' || layer.activation === 'tanh') {
-    parts.push(`sat ${formatPercent(layer.saturation)}`);
+    parts.push(l10n.t('sat {0}', formatPercent(layer.saturation)));
   }
-  if (DEAD_PRONE.has(layer.activation)) parts.push(`dead ${formatPercent(layer.dead)}`);
+  if (DEAD_PRONE.has(layer.activation)) parts.push(l10n.t('dead {0}', formatPercent(layer.dead)));
   return parts.join(' · ');
 }
 
@@ -76,11 +78,11 @@ export function lineHints(
     const worst = hidden.reduce<number | undefined>((w, g) =>
       w === undefined || Math.abs(Math.log(g.ratio)) > Math.abs(Math.log(w)) ? g.ratio : w, undefined);
     const parts = [`×${group.length}: ∇ ${formatNumber(Math.min(...norms))}…${formatNumber(Math.max(...norms))}` +
-      (worst !== undefined ? ` (worst ${formatRatio(worst)} of output)` : '')];
+      (worst !== undefined ? l10n.t(' (worst {0} of output)', formatRatio(worst)) : '')];
     const maxSaturation = Math.max(...group.map(g => g.layer.saturation));
-    if (maxSaturation > 0.005) parts.push(`sat ≤ ${formatPercent(maxSaturation)}`);
+    if (maxSaturation > 0.005) parts.push(l10n.t('sat ≤ {0}', formatPercent(maxSaturation)));
     if (group.some(g => DEAD_PRONE.has(g.layer.activation))) {
-      parts.push(`dead ≤ ${formatPercent(Math.max(...group.map(g => g.layer.dead)))}`);
+      parts.push(l10n.t('dead ≤ {0}', formatPercent(Math.max(...group.map(g => g.layer.dead)))));
     }
     hints.push({ line, layerIndices, health, text: parts.join(' · ') });
   }
@@ -129,8 +131,8 @@ export function sparkline(counts: number[], width = 32): string {
 function distributionLines(label: string, distribution: Distribution): string[] {
   const h = distribution.histogram;
   return [
-    `**${label}** mean ${formatNumber(distribution.mean)}, std ${formatNumber(distribution.std)}, ` +
-      `range [${formatNumber(h.min)}, ${formatNumber(h.max)}]`,
+    `**${label}** ` + l10n.t('mean {0}, std {1}, range [{2}, {3}]', formatNumber(distribution.mean), formatNumber(distribution.std),
+      formatNumber(h.min), formatNumber(h.max)),
     '',
     '```text',
     sparkline(h.counts),
@@ -145,30 +147,30 @@ export function layerHoverMarkdown(
   atStep0?: { layer: LayerProbe; ratio: number },
 ): string {
   const lines = [
-    `**Layer ${layer.index}** · ${layer.fanIn} → ${layer.units} · ${layer.activation} — live probe ${when}`,
+    l10n.t('**Layer {0}** · {1} → {2} · {3} — live probe {4}', layer.index, layer.fanIn, layer.units, layer.activation, when),
     '',
     '| | |',
     '|---|---|',
-    ...(atStep0 ? [`| ‖∂L/∂W‖ at step 0 | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(atStep0.ratio)} of the output layer's`} |`] : []),
-    `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(ratio)} of the output layer's`} |`,
+    ...(atStep0 ? [`| ${l10n.t('‖∂L/∂W‖ at step 0')} | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? l10n.t(' (output layer)') : l10n.t(' — {0} of the output layer\'s', formatRatio(atStep0.ratio))} |`] : []),
+    `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? l10n.t(' (output layer)') : l10n.t(' — {0} of the output layer\'s', formatRatio(ratio))} |`,
     `| ‖∂L/∂b‖ | ${formatNumber(layer.biasGradNorm)} |`,
     `| ‖∂L/∂z‖ | ${formatNumber(layer.deltaNorm)} |`,
-    `| mean / max \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
+    `| ${l10n.t('mean / max')} \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
     `| ‖W‖ | ${formatNumber(layer.weightNorm)} |`,
-    `| update ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
-    `| saturated | ${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)}) |`,
-    `| dead units | ${formatPercent(layer.dead)} |`,
+    `| ${l10n.t('update')} ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
+    `| ${l10n.t('saturated')} | ${l10n.t('{0} (low {1}, high {2})', formatPercent(layer.saturation), formatPercent(layer.saturatedLow), formatPercent(layer.saturatedHigh))} |`,
+    `| ${l10n.t('dead units')} | ${formatPercent(layer.dead)} |`,
   ];
   if (layer.preluSlope) {
-    lines.push(`| PReLU slope | mean ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);
+    lines.push(`| ${l10n.t('PReLU slope')} | ${l10n.t('mean')} ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);
   }
   if (layer.batchNorm) {
     const bn = layer.batchNorm;
     lines.push(`| BN γ / β | ${formatNumber(bn.gammaMean)} ± ${formatNumber(bn.gammaStd)} / ${formatNumber(bn.betaMean)} ± ${formatNumber(bn.betaStd)} |`);
   }
-  lines.push('', ...distributionLines(`Activations a = ${layer.activation}(z)`, layer.a), '',
-    ...distributionLines('Pre-activations z', layer.z));
+  lines.push('', ...distributionLines(l10n.t('Activations a = {0}(z)', layer.activation), layer.a), '',
+    ...distributionLines(l10n.t('Pre-activations z'), layer.z));
   const own = warnings.filter(w => w.layerIndex === layer.index);
-  if (own.length > 0) lines.push('', ...own.map(w => `⚠ ${w.message}`));
+  if (own.length > 0) lines.push('', ...own.map(w => `⚠ ${localizeCoreOr(w.text, w.message)}`));
   return lines.join('\n');
 }

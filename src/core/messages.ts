@@ -14,9 +14,14 @@ export const CORE_MESSAGES = {
   'probe.diverged': 'Training diverged at the configured learning rate {lr}: {reason}',
   'probe.alsoLayer': '{message} Also layer {layers} here.',
   'probe.alsoLayers': '{message} Also layers {layers} here.',
-  'probe.atStep': 'at step {step}',
   'probe.atStep0Rows': 'at step 0 ({rows} rows)',
   'probe.afterSteps': 'after {steps} steps',
+  // quick-fix titles (src/core/config/configFixes.ts)
+  'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
+  'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',
+  'fix.batchNorm': 'Add batch normalisation to the hidden layers',
+  'fix.skipEvery2': 'Add skip connections every 2 layers',
+  'fix.lowerLr': 'Lower the learning rate 10×',
 } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;

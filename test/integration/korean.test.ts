@@ -4,7 +4,6 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'gradscope.gradscope';
-const HANGUL = /[\uac00-\ud7a3]/;
 
 describe('[ko] Gradscope in Korean', function () {
   before(function () {
