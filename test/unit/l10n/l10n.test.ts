@@ -131,7 +131,7 @@ describe('localization', () => {
     assert.equal(vanishing[0].when, 'at step 0 (256 rows)');
     const combined = combineWarnings(vanishing);
     assert.equal(combined.message, formatCoreText(combined.text!));
-    assert.match(combined.message, /Also layer 0 here\.$/);
+    assert.match(combined.message, /1e-7, .* Also layer 2 here\.$/);
     // a translation sees the template and the already-translated arguments
     const seen: string[] = [];
     formatCoreText(combined.text!, (template, args) => { seen.push(template); return `<${Object.keys(args).sort().join(',')}>`; });
