@@ -1,5 +1,6 @@
 // The "Visualize Network" panel: one webview per run, its RunSession (the worker), the status bar item, the
 // progress notification, exports, and restore after a window reload (WebviewPanelSerializer).
+import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -131,6 +132,8 @@ export class VisualizePanel {
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      strings: panelStrings(),
+      lang: vscode.env.language,
     });
   }
 
