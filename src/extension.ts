@@ -1,21 +1,30 @@
-// Gradscope's entry point: activate() only registers things; each feature owns its registration.
+// Gradscope's entry point: activate() only registers things; each feature owns its registration (its commands,
+// panels and serializers, providers and listeners, all pushed onto context.subscriptions).
 import * as vscode from 'vscode';
-import { configureL10n } from './shared/localize';
-import { registerActivationPreviews } from './activationHover/hoverProvider';
-import { registerLiveConfigInsight } from './configInsight/liveProbe';
-import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
-import { registerUniversalApproximation } from './universalApproximation/uatPanel';
+import { registerActivationHover } from './activationHover/hoverProvider';
+import { registerCompareActivations } from './compareActivations/comparePanel';
 import { registerCompareNetworks } from './compareNetworks/networksPanel';
+import { registerConfigInsight } from './configInsight/liveProbe';
+import { registerUniversalApproximation } from './universalApproximation/uatPanel';
+import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
 import { registerWalkthrough } from './learn/walkthrough';
+import { configureL10n } from './shared/localize';
+
+/** One registration per feature folder, in activation order. */
+const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
+  registerActivationHover,
+  registerCompareActivations,
+  registerConfigInsight,
+  registerVisualizeNetwork,
+  registerUniversalApproximation,
+  registerCompareNetworks,
+  registerWalkthrough,
+];
 
 export function activate(context: vscode.ExtensionContext): void {
+  // before any feature builds a string: @vscode/l10n (pure modules) reads the bundle vscode.l10n loaded
   configureL10n(vscode.l10n.bundle);
-  registerActivationPreviews(context);
-  registerLiveConfigInsight(context);
-  registerVisualizeNetwork(context);
-  registerUniversalApproximation(context);
-  registerCompareNetworks(context);
-  registerWalkthrough(context);
+  for (const register of FEATURES) register(context);
 }
 
 export function deactivate(): void {}

@@ -2,7 +2,7 @@
 // the help text made from the same table. Mistakes become InputErrors a person can act on: an unknown option gets
 // the closest known one ("did you mean --epochs?"), a missing value says which option wants it.
 import { parseArgs } from 'node:util';
-import { closestName } from '../core/data/datasetBuilder';
+import { closestName } from '../core/didYouMean';
 import { InputError } from '../core/inputError';
 
 export interface OptionSpec {

@@ -7,7 +7,7 @@ import { ConfigError, countParameters, loadRun, buildRun, type LoadedRun, type R
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { functionView } from '../core/nn/functionView';
 import { InputError, isInputError } from '../core/inputError';
-import { closestName } from '../core/data/datasetBuilder';
+import { closestName } from '../core/didYouMean';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import { modelFromNetwork, readModelFile, saveModelFile, type LoadedModel } from '../core/config/modelFile';
 import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from '../core/config/presets';

@@ -14,6 +14,7 @@ import { configFixEdits } from '../core/config/configFixes';
 import { coreText } from '../core/messages';
 import { localizeCore, localizeCoreOr } from '../shared/localize';
 import type { FromProbeWorker, ProbeProblem } from '../protocol';
+import { VISUALIZE_NETWORK_COMMAND as VISUALIZE_COMMAND } from '../shared/commands';
 import { analyzeConfig, type ConfigAnalysis } from './configAnalysis';
 import { keySpan, parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
 import { hintSnapshot, layerHoverMarkdown, lineHints, type LayerHealth } from './layerHints';
@@ -22,7 +23,6 @@ import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from './probeClient
 import { LIVE_PROBE_SECTION, readLiveProbeSettings, type LiveProbeSettings } from './settings';
 
 export const PROBE_AGAIN_COMMAND = 'gradscope.probeAgain';
-const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 const DIAGNOSTIC_SOURCE = 'Gradscope';
 /** Semantic diagnostics follow typing closely; the probe waits for a pause. */
 const ANALYZE_DELAY_MS = 120;
@@ -527,7 +527,7 @@ function assertNever(value: never): never {
 }
 
 /** The one line extension.ts calls. */
-export function registerLiveConfigInsight(context: vscode.ExtensionContext): LiveConfigInsight {
+export function registerConfigInsight(context: vscode.ExtensionContext): LiveConfigInsight {
   const insight = new LiveConfigInsight(context);
   context.subscriptions.push(insight);
   return insight;

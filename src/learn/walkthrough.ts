@@ -5,17 +5,6 @@ import { bundledExample, EXAMPLE_FILES } from './examples';
 
 export const WALKTHROUGH_ID = 'gradscope.gradscope#whyDeepNetworksStopLearning';
 const SHOWN_KEY = 'gradscope.learn.walkthroughShown';
-/** Set when a sigmoid hover was shown: completes the walkthrough's hover step (`onContext:`). */
-export const SIGMOID_HOVERED_CONTEXT = 'gradscope.learn.sigmoidHovered';
-
-let sigmoidHovered = false;
-
-/** Called by the activation hover; cheap after the first time. */
-export function noteActivationHovered(activation: string): void {
-  if (sigmoidHovered || activation !== 'sigmoid') return;
-  sigmoidHovered = true;
-  void vscode.commands.executeCommand('setContext', SIGMOID_HOVERED_CONTEXT, true);
-}
 
 async function openExample(context: vscode.ExtensionContext, file: string): Promise<vscode.TextEditor> {
   const uri = await bundledExample(context, file);

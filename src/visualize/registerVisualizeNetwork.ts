@@ -4,8 +4,8 @@ import { chooseSource, type VisualizeOptions } from './chooseSource';
 import { PANEL_VIEW_TYPE, VisualizePanel, type PanelServices } from './visualizePanel';
 import type { FirstSnapshot } from './runSession';
 import type { WebviewState } from '../protocol';
+import { VISUALIZE_NETWORK_COMMAND as VISUALIZE_COMMAND } from '../shared/commands';
 
-export const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 
 let sharedOutput: vscode.OutputChannel | undefined;
 

@@ -8,7 +8,7 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from '../types';
 import type { ModuleParams, Network } from '../nn/network';
 import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
-import { closestName } from '../data/datasetBuilder';
+import { closestName } from '../didYouMean';
 import { noSuchFile } from '../data/missingFile';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';

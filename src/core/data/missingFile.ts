@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../inputError';
-import { closestName } from './datasetBuilder';
+import { closestName } from '../didYouMean';
 
 /** Longer names cannot be typos of a real file name (255 bytes on common file systems); no edit-distance work on them. */
 const MAX_NAME_LENGTH = 255;
