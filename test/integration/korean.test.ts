@@ -37,8 +37,10 @@ describe('[ko] Gradscope in Korean', function () {
     const walkthrough = (extension.packageJSON.contributes.walkthroughs as { title: string; steps: { title: string }[] }[])[0];
     assert.strictEqual(walkthrough.title, '깊은 신경망은 왜 학습을 멈출까');
     assert.strictEqual(walkthrough.steps[1].title, 'nn.Sigmoid 위에 마우스를 올려 보기: 기울기는 최대 ¼');
-    const commands = extension.packageJSON.contributes.commands as { command: string; title: string }[];
-    assert.strictEqual(commands.find(c => c.command === 'gradscope.compareNetworks')?.title, '신경망 비교');
+    // VS Code keeps a localized command title as { value, original }
+    const commands = extension.packageJSON.contributes.commands as { command: string; title: string | { value: string; original: string } }[];
+    const title = commands.find(c => c.command === 'gradscope.compareNetworks')?.title;
+    assert.deepStrictEqual(title, { value: '신경망 비교', original: 'Compare Networks' });
   });
 
   it('[ko] the activation hover is in Korean, numbers and names unchanged', async () => {
