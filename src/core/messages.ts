@@ -7,9 +7,10 @@
 export const CORE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
   'probe.layer': 'layer {index} ({units} {activation})',
-  'probe.vanishing': 'Vanishing gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} of the output layer\'s {outputNorm} (threshold {threshold}): this layer barely learns.',
-  'probe.exploding': 'Exploding gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} the output layer\'s {outputNorm} (threshold {threshold}).',
+  'probe.vanishing': 'Vanishing gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} of the output layer\'s {outputNorm} (threshold {threshold}): this layer barely learns.{split}',
+  'probe.exploding': 'Exploding gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} the output layer\'s {outputNorm} (threshold {threshold}).{split}',
   'probe.dead': 'Dead units {when}: {share} of {layer}\'s units have zero slope on every probed sample (threshold {threshold}); they pass no gradient.',
+  'probe.inactive': 'Inactive {when}: {share} of {layer}\'s activations sit on a flat piece where the slope is 0 ({low} low, {high} high; threshold {threshold}); they pass no gradient.',
   'probe.saturated': 'Saturated {when}: {share} of {layer}\'s activations sit where the slope is below 5% of its peak ({low} low, {high} high; threshold {threshold}).',
   'probe.diverged': 'Training diverged at the configured learning rate {lr}: {reason}',
   'probe.alsoLayer': '{message} Also layer {layers} here.',

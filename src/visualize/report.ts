@@ -5,7 +5,11 @@ import { stringsBlock } from './panelHtml';
 import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RecordedRun, SnapshotFrame } from '../protocol';
+import type { RecordedLandscape, RecordedRun, SnapshotFrame } from '../protocol';
+import type { Network } from '../core/nn/network';
+import type { DataSplit, LossName } from '../core/types';
+import { computeLandscape, landscapeRoughness } from '../core/analysis/landscape';
+import { writeFileAtomicSync } from '../core/io/atomicWrite';
 
 export interface ReportAssets {
   /** The bundled webview script (media/webview.js). */
@@ -36,6 +40,14 @@ export function loadReportAssets(root = path.resolve(__dirname, path.basename(__
     script: fs.readFileSync(scriptPath, 'utf8'),
     css: fs.readFileSync(path.join(root, 'media', 'panel.css'), 'utf8'),
   };
+}
+
+/** The landscape around trained weights, for a report (the defaults of `gradscope landscape`). */
+export function recordedLandscape(network: Network, loss: LossName, train: DataSplit): RecordedLandscape | undefined {
+  const result = computeLandscape(network, loss, train);
+  if (result === null) return undefined;
+  const { slice: _slice, ...grid } = result;
+  return { ...grid, roughness: landscapeRoughness(result.rows) };
 }
 
 /** Keeps a report small: evenly thinned snapshots (first and last kept) and a bounded number of views. */
@@ -101,8 +113,7 @@ ${scriptSafe(assets.script)}
 }
 
 export function writeReport(file: string, run: RecordedRun, options: ReportOptions = {}, assets = loadReportAssets()): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderReport(run, assets, options));
+  writeFileAtomicSync(file, renderReport(run, assets, options));
 }
 
 /** VS Code's Dark Modern and Light Modern colours, for pages shown outside VS Code (report, webview tests). */

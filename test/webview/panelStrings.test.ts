@@ -31,7 +31,6 @@ describe('Visualize page words (webview, headless chromium)', function () {
     const page = await openPanel(browser, 'dark', { strings: korean });
     const text = (selector: string) => page.$eval(selector, el => el.textContent ?? '');
     assert.equal(await text('#btn-play .button-label'), '재생');
-    assert.equal(await text('#title-gradient'), '층별 기울기 감소');
     assert.equal(await text('#run-state'), '불러오는 중');
     assert.equal(await page.$eval('#btn-step-epoch', el => el.getAttribute('title')), '에폭(epoch) 하나만 학습 (E)');
     assert.deepEqual(pageErrors(page), []);

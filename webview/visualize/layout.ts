@@ -40,8 +40,8 @@ export interface PanelElements {
   distributionMode: HTMLSelectElement;
   distributionOf: HTMLSelectElement;
   pngButtons: [string, HTMLButtonElement][];
-  replaySlider: HTMLInputElement | undefined;
-  replayLabel: HTMLElement | undefined;
+  replaySlider: HTMLInputElement;
+  replayLabel: HTMLElement;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -108,12 +108,12 @@ function field(labelText: string, control: HTMLElement, hint: string): HTMLEleme
   return el('div', { className: 'toolbar-field', attrs: { title: hint } }, el('label', { text: labelText, attrs: { for: id } }), control);
 }
 
-interface ChartCard {
+export interface ChartCard {
   section: HTMLElement;
   pngButtons: [string, HTMLButtonElement][];
 }
 
-function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false): ChartCard {
+export function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false, caption = false): ChartCard {
   const pngButtons: [string, HTMLButtonElement][] = canvases.map(canvas => [
     canvas.id,
     button(`png-${canvas.id}`, 'image', format(S.savePng, canvas.label), format(S.savePngTitle, canvas.label), { showLabel: false, className: 'icon-button' }),
@@ -126,7 +126,9 @@ function chartCard(id: string, title: string, canvases: { id: string; label: str
   const boxes = el('div', { className: `chart-row chart-row-${canvases.length}` }, ...canvases.map(canvas =>
     el('div', { className: `chart-box ${canvas.className ?? ''}` },
       el('canvas', { id: canvas.id, attrs: { role: 'img', 'aria-label': canvas.label } }))));
-  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, ...controls, boxes);
+  // A caption under the charts says in one sentence what the numbers mean.
+  const captions = caption ? [el('p', { id: `caption-${id}`, className: 'card-caption', attrs: { 'aria-live': 'polite' } })] : [];
+  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, ...controls, boxes, ...captions);
   return { section, pngButtons };
 }
 
@@ -200,15 +202,16 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   distributionMode.append(new Option('over time', 'bands'), new Option('histogram now', 'histogram'));
 
   const cards = [
-    chartCard('function', S.cardFunction, [{ id: 'chart-function', label: S.cardFunctionLabel }]),
-    chartCard('gradient', S.cardGradient, [
-      { id: 'chart-gradient', label: S.cardGradientLabel },
-      { id: 'chart-gradient-ratio', label: S.cardGradientRatioLabel },
-    ]),
-    chartCard('gradient-history', S.cardGradientHistory, [{ id: 'chart-gradient-history', label: S.cardGradientHistoryLabel }]),
-    chartCard('saturation', S.cardSaturation, [
-      { id: 'chart-saturation', label: S.cardSaturationLabel },
-      { id: 'chart-saturation-history', label: S.cardSaturationHistoryLabel },
+    chartCard('function', 'Approximated function', [{ id: 'chart-function', label: 'the function the network approximates, over the data' }]),
+    chartCard('gradient', 'Where the gradient is lost', [
+      { id: 'chart-gradient-ratio', label: 'error signal relative to the output layer, with the bounds from the network’s activations and weights' },
+      { id: 'chart-gradient-factors', label: 'per hidden layer, the activation and weight factors whose product is its gain' },
+      { id: 'chart-gradient', label: 'weight gradient norm per layer' },
+    ], [], true, true),
+    chartCard('gradient-history', 'Gradient history', [{ id: 'chart-gradient-history', label: 'heatmap of log gradient norm, layer by time' }]),
+    chartCard('saturation', 'Saturation by layer', [
+      { id: 'chart-saturation', label: 'saturated, inactive, dead and active shares per layer' },
+      { id: 'chart-saturation-history', label: 'share with (nearly) zero slope over time' },
     ]),
     chartCard('distribution', S.cardDistribution, [{ id: 'chart-distribution', label: S.cardDistributionLabel }],
       [layerSelect, distributionOf, distributionMode]),
@@ -217,14 +220,11 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const loading = el('div', { id: 'loading', className: 'loading', attrs: { role: 'status' } });
   const chartsGrid = el('main', { id: 'charts', className: 'charts-grid empty' }, loading, ...cards.map(card => card.section));
 
-  let replaySlider: HTMLInputElement | undefined;
-  let replayLabel: HTMLElement | undefined;
-  const replay: HTMLElement[] = [];
-  if (options.report) {
-    replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': S.replayPosition } });
-    replayLabel = el('span', { id: 'replay-label', className: 'replay-label' });
-    replay.push(el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': S.replay } }, el('label', { text: S.replay, attrs: { for: 'replay-slider' } }), replaySlider, replayLabel));
-  }
+  // The history slider: a report replays its recording with it; the live panel scrubs back while paused.
+  const replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': options.report ? 'Replay position' : 'Snapshot shown (while paused)' } });
+  const replayLabel = el('span', { id: 'replay-label', className: 'replay-label' });
+  const replay = [el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': options.report ? 'Replay' : 'History' } },
+    el('label', { text: options.report ? 'Replay' : 'History', attrs: { for: 'replay-slider' } }), replaySlider, replayLabel)];
 
   root.replaceChildren(header, toolbar, ...replay, errorBanner, divergenceBanner, notes, layerStrip, chartsGrid);
   return {

@@ -1,6 +1,7 @@
 // From a probe's Snapshot to the warnings the config editor shows, each carrying the number it measured.
 // Pure: no vscode, no I/O. The thresholds come from the user's settings.
 import type { ActivationName, DivergenceInfo, LayerProbe, Snapshot } from '../types';
+import { formatFactor, meanSplitText } from './gradientSplit';
 import { coreText, formatCoreText, textOf, type CoreText } from '../messages';
 
 /** The remedies a warning can offer; configFixes.ts turns each into JSON edits. */
@@ -55,6 +56,29 @@ export interface ProbeWarning {
 const SATURATING: ReadonlySet<ActivationName> = new Set<ActivationName>([
   'sigmoid', 'tanh', 'hardsigmoid', 'hardtanh', 'softsign',
 ]);
+
+/**
+ * The flat share a 'saturated' warning measures: for smooth bounded activations (sigmoid, tanh, softsign) their
+ * saturation; for the piecewise-linear clamps (hardtanh, hardsigmoid) their inactive share (flat pieces, f′ = 0).
+ */
+export function flatShare(layer: LayerProbe): number {
+  return layer.lowSlopeKind === 'inactive' ? layer.inactive : layer.saturation;
+}
+
+/**
+ * "Between it and the output layer, each layer passes on 0.23 of the error signal on average (σ′ 0.24 × W 0.95
+ * per layer)": the geometric means of the backward split over layers position … last − 1; '' without splits.
+ */
+export function pathSplitText(layers: readonly LayerProbe[], position: number): string {
+  const path = layers.slice(position, layers.length - 1).filter(l => l.backward);
+  const text = meanSplitText(path);
+  if (!text || path.length === 0) return '';
+  const gains = path.map(l => l.backward?.gain);
+  if (gains.some(g => g === null || g === undefined || !(g > 0))) return ` Between it and the output layer: ${text}.`;
+  const meanGain = Math.exp(gains.reduce<number>((sum, g) => sum + Math.log(g as number), 0) / gains.length);
+  const each = path.length === 1 ? 'it passes on' : 'each layer passes on';
+  return ` Between it and the output layer ${each} ${formatFactor(meanGain)} of the error signal${path.length === 1 ? '' : ' on average'} (${text}).`;
+}
 
 /** Activations whose units die (slope exactly 0 on a half-line). */
 const CAN_DIE: ReadonlySet<ActivationName> = new Set<ActivationName>(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step']);
@@ -120,8 +144,10 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         warnings.push({
           kind: 'vanishing', severity: 'warning', layerIndex: layer.index, measured: ratio,
           threshold: thresholds.vanishingRatio, when,
+          // the path split's sentence stays English (not in the catalogue yet)
           ...withText(coreText('probe.vanishing', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
-            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.vanishingRatio) })),
+            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.vanishingRatio),
+            split: pathSplitText(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.vanishing,
         });
       } else if (ratio > thresholds.explodingRatio) {
@@ -129,7 +155,8 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           kind: 'exploding', severity: 'warning', layerIndex: layer.index, measured: ratio,
           threshold: thresholds.explodingRatio, when,
           ...withText(coreText('probe.exploding', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
-            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.explodingRatio) })),
+            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.explodingRatio),
+            split: pathSplitText(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.exploding,
         });
       }
@@ -143,12 +170,17 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         fixes: FIXES_BY_KIND.dead,
       });
     }
-    if (position < last && SATURATING.has(layer.activation) && layer.saturation > thresholds.saturatedShare) {
+    const flat = flatShare(layer);
+    if (position < last && SATURATING.has(layer.activation) && flat > thresholds.saturatedShare) {
+      const inactive = layer.lowSlopeKind === 'inactive';
       warnings.push({
-        kind: 'saturated', severity: 'information', layerIndex: layer.index, measured: layer.saturation,
+        kind: 'saturated', severity: 'information', layerIndex: layer.index, measured: flat,
         threshold: thresholds.saturatedShare, when,
-        ...withText(coreText('probe.saturated', { when: whenText, share: formatPercent(layer.saturation), layer: layerName(layer),
-          low: formatPercent(layer.saturatedLow), high: formatPercent(layer.saturatedHigh), threshold: formatPercent(thresholds.saturatedShare) })),
+        ...withText(inactive
+          ? coreText('probe.inactive', { when: whenText, share: formatPercent(flat), layer: layerName(layer),
+            low: formatPercent(layer.inactiveLow), high: formatPercent(layer.inactiveHigh), threshold: formatPercent(thresholds.saturatedShare) })
+          : coreText('probe.saturated', { when: whenText, share: formatPercent(flat), layer: layerName(layer),
+            low: formatPercent(layer.saturatedLow), high: formatPercent(layer.saturatedHigh), threshold: formatPercent(thresholds.saturatedShare) })),
         fixes: FIXES_BY_KIND.saturated,
       });
     }
