@@ -16,6 +16,7 @@ import { Trainer } from '../core/nn/trainer';
 import type { FunctionView, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../core/types';
 import type { RecordedRun, RunMeta, SnapshotFrame } from '../protocol';
 import { recordedLandscape, writeReport } from '../visualize/report';
+import { checkOutputPath } from '../core/io/atomicWrite';
 import { samplePoints } from '../visualize/trainingWorker';
 
 const VERSION = '0.1.0';
@@ -176,6 +177,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 async function train(options: TrainOptions, io: CliIo): Promise<number> {
   const started = Date.now();
+  // A path that cannot be written fails now, not after the whole training.
+  if (options.save !== undefined) checkOutputPath(options.save, '--save');
+  if (options.report !== undefined) checkOutputPath(options.report, '--report');
   const request: RunRequest = options.config !== undefined
     ? { kind: 'config', configPath: options.config }
     : options.data !== undefined

@@ -3,6 +3,7 @@
 // One panel at a time (createOrShow), restored after a reload by a serializer; the webview holds the state.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { receiveValidated, validateFromCompareWebview } from '../shared/webviewMessages';
 import { isActivationName } from '../core/activations/activations';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
 import {
@@ -52,7 +53,7 @@ export class ComparePanel {
   ) {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((message: FromCompareWebview) => this.receive(message), null, this.disposables);
+    panel.webview.onDidReceiveMessage(receiveValidated('Compare Activations', validateFromCompareWebview, message => this.receive(message)), null, this.disposables);
   }
 
   get isReady(): boolean {

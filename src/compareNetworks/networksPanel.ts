@@ -16,6 +16,8 @@ import { renderNetworksHtml } from './networksHtml';
 import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
+import { writeUriAtomic } from '../shared/writeUri';
+import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -96,7 +98,7 @@ export class NetworksPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromNetworksWebview) => this.receive(m), null, this.disposables);
+    panel.webview.onDidReceiveMessage(receiveValidated('Compare Networks', validateFromNetworksWebview, m => this.receive(m)), null, this.disposables);
   }
 
   private ensureWorker(): Worker {
@@ -217,7 +219,7 @@ async function exportFile(format: 'json' | 'png', name: string, content: string)
   });
   if (!target) return;
   const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');
-  await vscode.workspace.fs.writeFile(target, bytes);
+  await writeUriAtomic(target, bytes);
   void vscode.window.showInformationMessage(`Gradscope: saved ${path.basename(target.fsPath)}`);
 }
 

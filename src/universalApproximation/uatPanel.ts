@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { receiveValidated, validateFromUatWebview } from '../shared/webviewMessages';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
 import { loadUatData } from './uatData';
@@ -74,7 +75,7 @@ export class UatPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((message: FromUatWebview) => this.receive(message), null, this.disposables);
+    panel.webview.onDidReceiveMessage(receiveValidated('Universal Approximation', validateFromUatWebview, message => this.receive(message)), null, this.disposables);
   }
 
   /** Resolves when the panel has its data (or failed to load it). */

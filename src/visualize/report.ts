@@ -7,6 +7,7 @@ import type { RecordedLandscape, RecordedRun, SnapshotFrame } from '../protocol'
 import type { Network } from '../core/nn/network';
 import type { DataSplit, LossName } from '../core/types';
 import { computeLandscape, landscapeRoughness } from '../core/analysis/landscape';
+import { writeFileAtomicSync } from '../core/io/atomicWrite';
 
 export interface ReportAssets {
   /** The bundled webview script (media/webview.js). */
@@ -109,8 +110,7 @@ ${scriptSafe(assets.script)}
 }
 
 export function writeReport(file: string, run: RecordedRun, options: ReportOptions = {}, assets = loadReportAssets()): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderReport(run, assets, options));
+  writeFileAtomicSync(file, renderReport(run, assets, options));
 }
 
 /** VS Code's Dark Modern and Light Modern colours, for pages shown outside VS Code (report, webview tests). */

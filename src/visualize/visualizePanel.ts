@@ -11,6 +11,9 @@ import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
 import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
 import { snapshotsToCsv } from './snapshotTable';
+import { writeFileAtomic } from '../core/io/atomicWrite';
+import { writeUriAtomic } from '../shared/writeUri';
+import { receiveValidated, validateFromVisualizeWebview } from '../shared/webviewMessages';
 
 export const PANEL_VIEW_TYPE = 'gradscope.panel';
 
@@ -100,7 +103,7 @@ export class VisualizePanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage(receiveValidated('Visualize Network', validateFromVisualizeWebview, message => this.onMessage(message))),
       // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
       panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
       vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),
@@ -264,14 +267,13 @@ export class VisualizePanel {
     if (format === 'html') {
       const folder = vscode.Uri.joinPath(this.services.context.globalStorageUri, 'reports');
       const file = path.join(folder.fsPath, `${base}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
-      fs.mkdirSync(folder.fsPath, { recursive: true });
-      fs.writeFileSync(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
+      await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
       this.services.output.appendLine(`HTML report written to ${file}`);
       await vscode.env.openExternal(vscode.Uri.file(file));
       const choice = await vscode.window.showInformationMessage(`Gradscope: report written to ${file}`, 'Save a Copy…');
       if (choice === 'Save a Copy…') {
         const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${base}-report.html`), filters: { HTML: ['html'] } });
-        if (target !== undefined) fs.copyFileSync(file, target.fsPath);
+        if (target !== undefined) await writeUriAtomic(target, fs.readFileSync(file));
       }
       return;
     }
@@ -282,7 +284,7 @@ export class VisualizePanel {
     });
     if (target === undefined) return;
     const text = format === 'json' ? JSON.stringify(run) : snapshotsToCsv(run.frames.map(f => f.snapshot));
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomic(target, text);
     this.services.output.appendLine(`exported ${run.frames.length} snapshots to ${target.fsPath}`);
   }
 
@@ -291,7 +293,7 @@ export class VisualizePanel {
     if (!dataUrl.startsWith(prefix)) return;
     const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${slug(this.session.meta?.title ?? 'gradscope')}-${chart}.png`), filters: { PNG: ['png'] } });
     if (target === undefined) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
+    await writeUriAtomic(target, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
   }
 
   /** Writes the run's setup as a *.nn.json (preset or config, with the panel's lr and batch size) and opens it. */
@@ -325,7 +327,7 @@ export class VisualizePanel {
       void vscode.window.showErrorMessage(`Gradscope: could not write the config: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomic(target, text);
     await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
   }
 
