@@ -4,9 +4,11 @@
 //  (b) otherwise code-server's extension host (set up offline by scripts/setup-vscode.mjs): the workbench URL's
 //      payload carries extensionDevelopmentPath + extensionTestsPath, the server runs with the smoke-test driver
 //      enabled, and the suite's outcome comes back through window.codeAutomationExit.
-// Usage: node scripts/test-integration.mjs [--grep TEXT] [--no-build] [--dev]    env: GRADSCOPE_VSCODE=electron|code-server
+// Usage: node scripts/test-integration.mjs [--grep TEXT] [--no-build] [--dev] [--locale ko]    env: GRADSCOPE_VSCODE=electron|code-server
 // The extension is built as it ships (production: minified, no source maps), so the activation time VS Code reports
 // is a user's; --dev builds the development bundles instead (source maps in stack traces).
+//  --locale ko: the display language is Korean (argv.json's "locale", plus a test-only language pack, without which
+//  VS Code stays English) and only the tests titled "[ko]" run, unless --grep says otherwise.
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +19,9 @@ import { chromiumLaunchOptions, extensionDir, makeStateDir, populateWorkspace, r
 import { setupVSCodeOffline } from './setup-vscode.mjs';
 
 const args = process.argv.slice(2);
-const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : undefined;
+const locale = args.includes('--locale') ? args[args.indexOf('--locale') + 1] : undefined;
+const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : locale ? `\\[${locale}\\]` : undefined;
+const testEnv = () => ({ GRADSCOPE_TEST_GREP: grep ?? '', GRADSCOPE_TEST_LOCALE: locale ?? '' });
 const outDir = path.join(repoRoot, 'out', 'test', 'integration');
 const suiteModule = path.join(outDir, 'index.js');
 const artifactsDir = path.join(repoRoot, 'test-artifacts', 'integration');
@@ -83,8 +87,8 @@ async function runWithTestElectron(workspace, resultsFile) {
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE || undefined,
       extensionDevelopmentPath: extensionDir,
       extensionTestsPath: suiteModule,
-      extensionTestsEnv: { GRADSCOPE_TEST_RESULTS: resultsFile, GRADSCOPE_TEST_GREP: grep ?? '' },
-      launchArgs: [workspace, '--disable-extensions', '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust', `--user-data-dir=${userDataDir}`],
+      extensionTestsEnv: { GRADSCOPE_TEST_RESULTS: resultsFile, ...testEnv() },
+      launchArgs: [workspace, ...(locale ? [`--locale=${locale}`] : []), '--disable-extensions', '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust', `--user-data-dir=${userDataDir}`],
     });
     return code;
   } catch (err) {
@@ -95,6 +99,30 @@ async function runWithTestElectron(workspace, resultsFile) {
   }
 }
 
+/**
+ * VS Code shows a display language only when a language pack for it is known: register the test-only pack of
+ * test/integration/languagePack-<locale>/ in the user data's languagepacks.json (the index VS Code writes when a
+ * pack is installed; a pack installed with --install-extension does not update it in code-server) and set the
+ * locale in argv.json, where the server reads it. The pack translates none of VS Code's own strings.
+ */
+function useDisplayLanguage(state, lang) {
+  const packDir = path.join(repoRoot, 'test', 'integration', `languagePack-${lang}`);
+  if (!fs.existsSync(packDir)) throw new Error(`no test language pack for "${lang}" in ${path.relative(repoRoot, packDir)}`);
+  const pack = JSON.parse(fs.readFileSync(path.join(packDir, 'package.json'), 'utf8'));
+  const [localization] = pack.contributes.localizations;
+  const index = {
+    [lang]: {
+      hash: `gradscopetest${pack.version.replace(/\W/g, '')}`,
+      extensions: [{ extensionIdentifier: { id: `${pack.publisher}.${pack.name}` }, version: pack.version }],
+      translations: Object.fromEntries(localization.translations.map(t => [t.id, path.join(packDir, t.path)])),
+      label: localization.localizedLanguageName,
+    },
+  };
+  fs.writeFileSync(path.join(state, 'ud', 'languagepacks.json'), JSON.stringify(index));
+  fs.writeFileSync(path.join(state, 'ud', 'User', 'argv.json'), JSON.stringify({ locale: lang }));
+  log(`display language ${lang}: test language pack registered, argv.json locale set`);
+}
+
 // Console lines from the workbench that say nothing about our tests (no network here, no gallery, no auth).
 const NOISE = /gallery|open-vsx|ENOTFOUND|ERR_NAME_NOT_RESOLVED|vsda|github\.com|marketplace|^\s+at /i;
 
@@ -103,12 +131,13 @@ async function runInCodeServer(resultsFile) {
   const { chromium } = await import('playwright-core');
   const state = makeStateDir('integration');
   const workspace = populateWorkspace(path.join(state, 'ws'));
+  if (locale) useDisplayLanguage(state, locale);
   let server;
   let browser;
   try {
     server = await startCodeServer({
       state, smokeTestDriver: true,
-      env: { GRADSCOPE_TEST_RESULTS: resultsFile, GRADSCOPE_TEST_GREP: grep ?? '' },
+      env: { GRADSCOPE_TEST_RESULTS: resultsFile, ...testEnv() },
     });
     log(`code-server ready on ${server.base} in ${(server.readyMs / 1000).toFixed(1)} s`);
     browser = await chromium.launch(chromiumLaunchOptions);

@@ -1,12 +1,14 @@
 // Gradscope's entry point: activate() only registers things; each feature owns its registration (its commands,
 // panels and serializers, providers and listeners, all pushed onto context.subscriptions).
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerActivationHover } from './activationHover/hoverProvider';
 import { registerCompareActivations } from './compareActivations/comparePanel';
 import { registerCompareNetworks } from './compareNetworks/networksPanel';
 import { registerConfigInsight } from './configInsight/liveProbe';
 import { registerUniversalApproximation } from './universalApproximation/uatPanel';
 import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
+import { registerWalkthrough } from './learn/walkthrough';
+import { configureL10n } from './shared/localize';
 import { registerPytorchRuns } from './pytorchRuns/registerPytorchRuns';
 
 /** One registration per feature folder, in activation order. */
@@ -17,10 +19,13 @@ const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
   registerVisualizeNetwork,
   registerUniversalApproximation,
   registerCompareNetworks,
+  registerWalkthrough,
   registerPytorchRuns,
 ];
 
 export function activate(context: vscode.ExtensionContext): void {
+  // before any feature builds a string: @vscode/l10n (pure modules) reads the bundle vscode.l10n loaded
+  configureL10n(vscode.l10n.bundle);
   for (const register of FEATURES) register(context);
 }
 

@@ -1,6 +1,7 @@
 // The hover's Markdown for one recognised activation: the picture, the formulas and the facts that decide whether a
 // deep stack of it learns, and two command links. No `vscode` import, so it is unit-tested in plain Node; the
 // provider (hoverProvider.ts) wraps the text in a trusted MarkdownString.
+import * as l10n from '@vscode/l10n';
 import { ACTIVATIONS } from '../core/activations/activations';
 import { activationFacts, compoundThroughLayers, describeRange, formatNumber } from '../core/activations/activationFacts';
 import type { ActivationReference, Framework } from '../core/activations/activationRecognizer';
@@ -47,13 +48,14 @@ function fullPrecision(value: number): string {
 function slopeVerdict(maxSlope: number, where: string): string {
   const n = EXAMPLE_DEPTH;
   const s = formatNumber(maxSlope, 3);
-  if (maxSlope === 0) return `**0** — ${md(where)}: no gradient passes through it at all`;
+  if (maxSlope === 0) return l10n.t('**0** — {0}: no gradient passes through it at all', md(where));
   if (maxSlope < 1) {
-    return `**${s}** at ${md(where)} → n stacked layers scale the gradient by at most ${s}ⁿ ` +
-      `(${n} layers: ${formatNumber(compoundThroughLayers(maxSlope, n))})`;
+    return l10n.t('**{0}** at {1} → n stacked layers scale the gradient by at most {0}ⁿ ({2} layers: {3})',
+      s, md(where), n, formatNumber(compoundThroughLayers(maxSlope, n)));
   }
-  if (maxSlope === 1) return `**1** at ${md(where)} → the gradient passes there unchanged, layer after layer`;
-  return `**${s}** at ${md(where)} → can grow the gradient up to ${s}ⁿ through n layers (${n} layers: ×${formatNumber(compoundThroughLayers(maxSlope, n))})`;
+  if (maxSlope === 1) return l10n.t('**1** at {0} → the gradient passes there unchanged, layer after layer', md(where));
+  return l10n.t('**{0}** at {1} → can grow the gradient up to {0}ⁿ through n layers ({2} layers: ×{3})',
+    s, md(where), n, formatNumber(compoundThroughLayers(maxSlope, n)));
 }
 
 function rangesText(ranges: { from: number; to: number }[]): string {
@@ -72,9 +74,9 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${where ? ` (${where})` : ''}`);
   lines.push('');
   // The verdict for deep stacks comes first: a tall hover scrolls, and this line is what the hover is for.
-  lines.push(`Largest slope ${slopeVerdict(facts.maxSlope, facts.maxSlopeWhere)}`);
+  lines.push(l10n.t('Largest slope {0}', slopeVerdict(facts.maxSlope, facts.maxSlopeWhere)));
   lines.push('');
-  lines.push(`![${name}: f(x) and its derivative](${activationSvgDataUri(name, params, theme)})`);
+  lines.push(`![${l10n.t('{0}: f(x) and its derivative', name)}](${activationSvgDataUri(name, params, theme)})`);
   lines.push('');
   lines.push(md(info.summary));
   lines.push('');
@@ -82,43 +84,45 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const rows: [string, string][] = [];
   rows.push(['f(x)', `\`${info.formula}\``]);
   rows.push(['f′(x)', `\`${info.derivativeFormula}\``]);
-  rows.push(['Range', md(info.range)]);
+  rows.push([l10n.t('Range'), md(info.range)]);
   const saturatingOnly = facts.saturating.filter(r => !facts.dead.some(d => d.from <= r.from && d.to >= r.to));
   rows.push([
-    'Saturates',
-    facts.maxSlope === 0 ? 'everywhere'
-      : saturatingOnly.length ? `${rangesText(saturatingOnly)} (slope below 5% of its largest)`
-      : facts.dead.length ? 'only where it is dead (below)' : 'never',
+    l10n.t('Saturates'),
+    facts.maxSlope === 0 ? l10n.t('everywhere')
+      : saturatingOnly.length ? l10n.t('{0} (slope below 5% of its largest)', rangesText(saturatingOnly))
+      : facts.dead.length ? l10n.t('only where it is dead (below)') : l10n.t('never'),
   ]);
-  if (facts.dead.length) rows.push(['Dead (f′ = 0)', `${rangesText(facts.dead)} — a unit whose input stays there on every sample stops learning`]);
-  rows.push(['Zero-centred', facts.zeroCentred ? 'yes' : 'no — outputs have a non-zero mean, which biases the next layer’s updates']);
+  if (facts.dead.length) rows.push([l10n.t('Dead (f′ = 0)'), l10n.t('{0} — a unit whose input stays there on every sample stops learning', rangesText(facts.dead))]);
+  rows.push([l10n.t('Zero-centred'), facts.zeroCentred ? l10n.t('yes') : l10n.t('no — outputs have a non-zero mean, which biases the next layer’s updates')]);
   rows.push([
     'E[f′(z)], z ~ N(0, 1)',
-    `${formatNumber(facts.expectedSlope, 3)} → through ${EXAMPLE_DEPTH} layers ×${formatNumber(compoundThroughLayers(facts.expectedSlope, EXAMPLE_DEPTH))}` +
-      ` (E[f′]${superscript(EXAMPLE_DEPTH)}, before weights)`,
+    l10n.t('{0} → through {1} layers ×{2} (E[f′]{3}, before weights)', formatNumber(facts.expectedSlope, 3), EXAMPLE_DEPTH,
+      formatNumber(compoundThroughLayers(facts.expectedSlope, EXAMPLE_DEPTH)), superscript(EXAMPLE_DEPTH)),
   ]);
 
   const keys = Object.keys(info.defaults);
   if (info.learned) {
     const init = params[info.learned.param];
     rows.push([
-      'Learned',
-      `${info.learned.param} (initialised to ${formatNumber(init, 4)}${info.learned.perUnit ? '; one per layer, or one per unit' : ''}), updated by backprop with ∂f/∂a = min(0, x)`,
+      l10n.t('Learned'),
+      info.learned.perUnit
+        ? l10n.t('{0} (initialised to {1}; one per layer, or one per unit), updated by backprop with ∂f/∂a = min(0, x)', info.learned.param, formatNumber(init, 4))
+        : l10n.t('{0} (initialised to {1}), updated by backprop with ∂f/∂a = min(0, x)', info.learned.param, formatNumber(init, 4)),
     ]);
   } else if (CONSTANT_PARAMS[name]) {
-    rows.push(['Constants', keys.map(k => `${PARAM_SYMBOL[k] ?? k} = ${fullPrecision(params[k])}`).join(', ')]);
+    rows.push([l10n.t('Constants'), keys.map(k => `${PARAM_SYMBOL[k] ?? k} = ${fullPrecision(params[k])}`).join(', ')]);
   } else if (keys.length) {
     const written = new Set(reference.writtenParams);
-    const source = where && reference.framework !== 'config' ? `${where} default` : 'default';
+    const source = where && reference.framework !== 'config' ? l10n.t('{0} default', where) : l10n.t('default');
     rows.push([
-      'Parameters',
-      keys.map(k => `${PARAM_SYMBOL[k] ?? k} = ${formatNumber(params[k], 4)} (${written.has(k) ? 'written here' : source})`).join(', '),
+      l10n.t('Parameters'),
+      keys.map(k => `${PARAM_SYMBOL[k] ?? k} = ${formatNumber(params[k], 4)} (${written.has(k) ? l10n.t('written here') : source})`).join(', '),
     ]);
   }
   if (info.paper) {
     const p = info.paper;
     const title = p.url ? `[${md(p.title)}](${p.url})` : `*${md(p.title)}*`;
-    rows.push(['Paper', `${title} — ${md(p.authors)}, ${p.year} (${md(p.link)})`]);
+    rows.push([l10n.t('Paper'), `${title} — ${md(p.authors)}, ${p.year} (${md(p.link)})`]);
   }
 
   lines.push('| | |');
@@ -134,8 +138,8 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const compare: CompareActivationsArgs = { activations: [name], params: { [name]: params } };
   const visualize = visualizeArgs(name, params);
   lines.push(
-    `[Compare activations](${commandUri(COMPARE_COMMAND, compare)} "Overlay activations and see how their slopes compound with depth")` +
-      ` · [Visualize a deep stack of it](${commandUri(VISUALIZE_COMMAND, visualize)} "Train a ${EXAMPLE_DEPTH}-layer ${name} network and watch its gradients")`,
+    `[${l10n.t('Compare activations')}](${commandUri(COMPARE_COMMAND, compare)} "${l10n.t('Overlay activations and see how their slopes compound with depth')}")` +
+      ` · [${l10n.t('Visualize a deep stack of it')}](${commandUri(VISUALIZE_COMMAND, visualize)} "${l10n.t('Train a {0}-layer {1} network and watch its gradients', EXAMPLE_DEPTH, name)}")`,
   );
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { findActivationAt, importsFlax, type ActivationReference } from '../core/activations/activationRecognizer';
 import type { ThemeKind } from '../core/activations/activationSvg';
 import { buildHoverMarkdown, HOVER_COMMANDS } from './hoverMarkdown';
+import { noteActivationHovered } from '../shared/learnProgress';
 
 export const DEFAULT_HOVER_LANGUAGES = [
   'python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'json', 'jsonc', 'yaml', 'julia', 'r', 'markdown',
@@ -62,6 +63,7 @@ export class ActivationHoverProvider implements vscode.HoverProvider {
     const reference = this.referenceAt(document, position);
     if (!reference) return undefined;
     const { start, end } = reference.range;
+    noteActivationHovered(reference.found.name);
     const markdown = new vscode.MarkdownString(this.markdownFor(reference.found), true);
     markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
     return new vscode.Hover(markdown, new vscode.Range(start, end));

@@ -30,7 +30,7 @@ export class ComparePanel {
       if (activations.length) ComparePanel.current.post({ type: 'compareAdd', activations, params: args?.params ?? {} });
       return ComparePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Activations', vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, vscode.l10n.t('Compare Activations'), vscode.ViewColumn.Beside, webviewOptions(extensionUri));
     ComparePanel.current = new ComparePanel(panel, extensionUri, stateFromArgs(args));
     return ComparePanel.current;
   }
@@ -73,7 +73,7 @@ export class ComparePanel {
       case 'compareVisualize': {
         if (!isActivationName(message.activation)) return;
         void vscode.commands.executeCommand(VISUALIZE_COMMAND, visualizeArgs(message.activation, message.params)).then(undefined, (error: unknown) => {
-          void vscode.window.showErrorMessage(`Gradscope: could not open Visualize Network: ${error instanceof Error ? error.message : String(error)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: could not open Visualize Network: {0}', error instanceof Error ? error.message : String(error)));
         });
         return;
       }

@@ -63,7 +63,7 @@ export class NetworksPanel {
       NetworksPanel.current.panel.reveal();
       return NetworksPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, 'Compare Networks', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, vscode.l10n.t('Compare Networks'), vscode.ViewColumn.Active, {
       ...webviewOptions(context), retainContextWhenHidden: true,
     });
     NetworksPanel.current = new NetworksPanel(panel, context);
@@ -128,7 +128,7 @@ export class NetworksPanel {
     else if (m.type === 'netsDone') this.settle({ ok: false, error: 'stopped before the networks loaded' });
     else if (m.type === 'netsFailed' || m.type === 'landscapeFailed') {
       this.settle({ ok: false, error: m.message });
-      void vscode.window.showErrorMessage(`Gradscope: ${m.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', m.message));
     }
     this.post(m);
   }
@@ -226,17 +226,17 @@ async function exportFile(format: 'json' | 'png', name: string, content: string)
   if (!target) return;
   const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');
   await writeUriAtomic(target, bytes);
-  void vscode.window.showInformationMessage(`Gradscope: saved ${path.basename(target.fsPath)}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: saved {0}', path.basename(target.fsPath)));
 }
 
 type ChoiceItem = vscode.QuickPickItem & { choice: NetworkChoice };
 
 async function choiceItems(): Promise<ChoiceItem[]> {
   const configs = await vscode.workspace.findFiles('**/*.nn.json', '**/node_modules/**', 50);
-  const items: ChoiceItem[] = NETWORK_PRESETS.map(p => ({ label: p.label, description: 'preset', detail: p.description, choice: { kind: 'preset', preset: p.id, label: p.label } }));
+  const items: ChoiceItem[] = NETWORK_PRESETS.map(p => ({ label: p.label, description: vscode.l10n.t('preset'), detail: p.description, choice: { kind: 'preset', preset: p.id, label: p.label } }));
   for (const uri of configs) {
     const label = vscode.workspace.asRelativePath(uri);
-    items.push({ label, description: 'config', choice: { kind: 'config', configPath: uri.fsPath, label } });
+    items.push({ label, description: vscode.l10n.t('config'), choice: { kind: 'config', configPath: uri.fsPath, label } });
   }
   return items;
 }
@@ -244,11 +244,11 @@ async function choiceItems(): Promise<ChoiceItem[]> {
 async function pickData(configChosen: boolean): Promise<NetworksDataSource | undefined> {
   type Item = vscode.QuickPickItem & { source?: NetworksDataSource };
   const items: Item[] = [
-    ...(configChosen ? [{ label: "The first config's data", description: 'every network on it', source: { kind: 'config' as const } }] : []),
-    { label: 'Open data file…', description: 'CSV, TSV, JSON or JSON Lines' },
-    ...BUILTIN_DATASETS.map(b => ({ label: b.label, description: `built-in · ${b.name}`, detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
+    ...(configChosen ? [{ label: vscode.l10n.t("The first config's data"), description: vscode.l10n.t('every network on it'), source: { kind: 'config' as const } }] : []),
+    { label: vscode.l10n.t('Open data file…'), description: vscode.l10n.t('CSV, TSV, JSON or JSON Lines') },
+    ...BUILTIN_DATASETS.map(b => ({ label: b.label, description: vscode.l10n.t('built-in · {0}', b.name), detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Compare Networks: one dataset for all', placeHolder: 'Data every network trains on' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare Networks: one dataset for all'), placeHolder: vscode.l10n.t('Data every network trains on') });
   if (!picked) return undefined;
   if (picked.source) return picked.source;
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Data: ['csv', 'tsv', 'json', 'jsonl'] } });
@@ -277,12 +277,12 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
         const items = await choiceItems();
         const against = args instanceof vscode.Uri ? choiceFromUri(args) : undefined;
         const picked = await vscode.window.showQuickPick(items, {
-          canPickMany: true, title: against ? `Compare ${against.label} with…` : 'Compare Networks: pick 2 to 4', placeHolder: 'Presets and the workspace\'s *.nn.json configs',
+          canPickMany: true, title: against ? vscode.l10n.t('Compare {0} with…', against.label) : vscode.l10n.t('Compare Networks: pick 2 to 4'), placeHolder: vscode.l10n.t('Presets and the workspace\'s *.nn.json configs'),
         });
         if (!picked) return undefined;
         choices = [...(against ? [against] : []), ...picked.map(p => p.choice)];
         if (choices.length < 2 || choices.length > MAX_COMPARED) {
-          void vscode.window.showWarningMessage(`Gradscope: compare 2 to ${MAX_COMPARED} networks (${choices.length} chosen).`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Gradscope: compare 2 to {0} networks ({1} chosen).', MAX_COMPARED, choices.length));
           return undefined;
         }
       }
@@ -304,7 +304,7 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
         choice = choiceFromUri(editor.document.uri);
       }
       if (!choice) {
-        const picked = await vscode.window.showQuickPick(await choiceItems(), { title: 'Show Loss Landscape: which network' });
+        const picked = await vscode.window.showQuickPick(await choiceItems(), { title: vscode.l10n.t('Show Loss Landscape: which network') });
         if (!picked) return undefined;
         choice = picked.choice;
       }
@@ -321,8 +321,8 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
       provideCodeLenses: document => {
         const top = new vscode.Range(0, 0, 0, 0);
         return [
-          new vscode.CodeLens(top, { title: 'Compare with…', command: COMPARE_COMMAND, arguments: [document.uri] }),
-          new vscode.CodeLens(top, { title: 'Loss landscape', command: LANDSCAPE_COMMAND, arguments: [document.uri] }),
+          new vscode.CodeLens(top, { title: vscode.l10n.t('Compare with…'), command: COMPARE_COMMAND, arguments: [document.uri] }),
+          new vscode.CodeLens(top, { title: vscode.l10n.t('Loss landscape'), command: LANDSCAPE_COMMAND, arguments: [document.uri] }),
         ];
       },
     }),

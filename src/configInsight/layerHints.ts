@@ -1,4 +1,6 @@
 // The text and health colour of the per-layer hints, and the hover's numbers. Pure (no vscode) for unit tests.
+import * as l10n from '@vscode/l10n';
+import { localizeCoreOr } from '../shared/localize';
 import type { Distribution, LayerProbe, Snapshot } from '../core/types';
 import {
   flatShare, formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
@@ -30,7 +32,7 @@ export function layerHintText(layer: LayerProbe, ratio: number, isOutput: boolea
   } else if (layer.lowSlopeKind === 'inactive' && layer.inactive > 0.005) {
     parts.push(`inactive ${formatPercent(layer.inactive)}`);
   }
-  if (DEAD_PRONE.has(layer.activation)) parts.push(`dead ${formatPercent(layer.dead)}`);
+  if (DEAD_PRONE.has(layer.activation)) parts.push(l10n.t('dead {0}', formatPercent(layer.dead)));
   return parts.join(' · ');
 }
 
@@ -94,7 +96,7 @@ export function lineHints(
     const maxInactive = Math.max(...group.map(g => g.layer.inactive));
     if (maxInactive > 0.005) parts.push(`inactive ≤ ${formatPercent(maxInactive)}`);
     if (group.some(g => DEAD_PRONE.has(g.layer.activation))) {
-      parts.push(`dead ≤ ${formatPercent(Math.max(...group.map(g => g.layer.dead)))}`);
+      parts.push(l10n.t('dead ≤ {0}', formatPercent(Math.max(...group.map(g => g.layer.dead)))));
     }
     hints.push({ line, layerIndices, health, text: parts.join(' · ') });
   }
@@ -178,8 +180,8 @@ export function sparkline(counts: number[], width = 32): string {
 function distributionLines(label: string, distribution: Distribution): string[] {
   const h = distribution.histogram;
   return [
-    `**${label}** mean ${formatNumber(distribution.mean)}, std ${formatNumber(distribution.std)}, ` +
-      `range [${formatNumber(h.min)}, ${formatNumber(h.max)}]`,
+    `**${label}** ` + l10n.t('mean {0}, std {1}, range [{2}, {3}]', formatNumber(distribution.mean), formatNumber(distribution.std),
+      formatNumber(h.min), formatNumber(h.max)),
     '',
     '```text',
     sparkline(h.counts),
@@ -194,15 +196,15 @@ export function layerHoverMarkdown(
   atStep0?: { layer: LayerProbe; ratio: number },
 ): string {
   const lines = [
-    `**Layer ${layer.index}** · ${layer.fanIn} → ${layer.units} · ${layer.activation} — live probe ${when}`,
+    l10n.t('**Layer {0}** · {1} → {2} · {3} — live probe {4}', layer.index, layer.fanIn, layer.units, layer.activation, when),
     '',
     '| | |',
     '|---|---|',
-    ...(atStep0 ? [`| ‖∂L/∂W‖ at step 0 | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(atStep0.ratio)} of the output layer's`} |`] : []),
-    `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? ' (output layer)' : ` — ${formatRatio(ratio)} of the output layer's`} |`,
+    ...(atStep0 ? [`| ${l10n.t('‖∂L/∂W‖ at step 0')} | ${formatNumber(atStep0.layer.gradNorm)}${isOutput ? l10n.t(' (output layer)') : l10n.t(' — {0} of the output layer\'s', formatRatio(atStep0.ratio))} |`] : []),
+    `| ‖∂L/∂W‖ | ${formatNumber(layer.gradNorm)}${isOutput ? l10n.t(' (output layer)') : l10n.t(' — {0} of the output layer\'s', formatRatio(ratio))} |`,
     `| ‖∂L/∂b‖ | ${formatNumber(layer.biasGradNorm)} |`,
     `| ‖∂L/∂z‖ | ${formatNumber(layer.deltaNorm)} |`,
-    `| mean / max \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
+    `| ${l10n.t('mean / max')} \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
     `| ‖W‖ | ${formatNumber(layer.weightNorm)} |`,
     `| update ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
     ...splitRows(layer),
@@ -210,15 +212,15 @@ export function layerHoverMarkdown(
     `| dead units | ${formatPercent(layer.dead)} |`,
   ];
   if (layer.preluSlope) {
-    lines.push(`| PReLU slope | mean ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);
+    lines.push(`| ${l10n.t('PReLU slope')} | ${l10n.t('mean')} ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);
   }
   if (layer.batchNorm) {
     const bn = layer.batchNorm;
     lines.push(`| BN γ / β | ${formatNumber(bn.gammaMean)} ± ${formatNumber(bn.gammaStd)} / ${formatNumber(bn.betaMean)} ± ${formatNumber(bn.betaStd)} |`);
   }
-  lines.push('', ...distributionLines(`Activations a = ${layer.activation}(z)`, layer.a), '',
-    ...distributionLines('Pre-activations z', layer.z));
+  lines.push('', ...distributionLines(l10n.t('Activations a = {0}(z)', layer.activation), layer.a), '',
+    ...distributionLines(l10n.t('Pre-activations z'), layer.z));
   const own = warnings.filter(w => w.layerIndex === layer.index);
-  if (own.length > 0) lines.push('', ...own.map(w => `⚠ ${w.message}`));
+  if (own.length > 0) lines.push('', ...own.map(w => `⚠ ${localizeCoreOr(w.text, w.message)}`));
   return lines.join('\n');
 }

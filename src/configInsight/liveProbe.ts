@@ -10,7 +10,9 @@ import {
   combineWarnings, divergenceWarning, FIXES_BY_KIND, gradientRatios, mergeWarnings, warningsFromSnapshot, type ConfigFixKind,
   type ProbeWarning, type ProbeWarningKind,
 } from '../core/analysis/probeWarnings';
-import { configFixEdits, CONFIG_FIX_TITLES } from '../core/config/configFixes';
+import { configFixEdits } from '../core/config/configFixes';
+import { coreText } from '../core/messages';
+import { localizeCore, localizeCoreOr } from '../shared/localize';
 import type { FromProbeWorker, ProbeProblem } from '../protocol';
 import { VISUALIZE_NETWORK_COMMAND as VISUALIZE_COMMAND } from '../shared/commands';
 import { analyzeConfig, type ConfigAnalysis } from './configAnalysis';
@@ -208,7 +210,7 @@ export class LiveConfigInsight implements vscode.Disposable {
     if (!target) return;
     const document = vscode.workspace.textDocuments.find(d => d.uri.toString() === target.toString());
     if (!document || !isNetworkConfig(document)) {
-      void vscode.window.showInformationMessage('Gradscope: open a *.nn.json network config to probe it.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: open a *.nn.json network config to probe it.'));
       return;
     }
     this.opened(document);
@@ -299,11 +301,11 @@ export class LiveConfigInsight implements vscode.Disposable {
     const lists: ProbeWarning[][] = [];
     const thresholds = this.settings.thresholds;
     if (good.step0) {
-      lists.push(warningsFromSnapshot(good.step0.snapshot, thresholds, `at step 0 (${good.step0.rows} rows)`));
+      lists.push(warningsFromSnapshot(good.step0.snapshot, thresholds, coreText('probe.atStep0Rows', { rows: good.step0.rows })));
     }
     const trained = good.trained;
     if (trained) {
-      lists.push(warningsFromSnapshot(trained.snapshot, thresholds, `after ${trained.steps} steps`));
+      lists.push(warningsFromSnapshot(trained.snapshot, thresholds, coreText('probe.afterSteps', { steps: trained.steps })));
       if (trained.diverged) lists.push([divergenceWarning(trained.diverged, trained.lr)]);
     }
     return mergeWarnings(...lists);
@@ -398,7 +400,8 @@ export class LiveConfigInsight implements vscode.Disposable {
     }
     for (const { range, warnings } of grouped.values()) {
       const warning = combineWarnings(warnings);
-      const diagnostic = new vscode.Diagnostic(range, state.stale ? `${warning.message} (stale: from the last version that parsed)` : warning.message,
+      const message = localizeCoreOr(warning.text, warning.message);
+      const diagnostic = new vscode.Diagnostic(range, state.stale ? vscode.l10n.t('{0} (stale: from the last version that parsed)', message) : message,
         warning.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = warning.kind;
@@ -415,29 +418,30 @@ export class LiveConfigInsight implements vscode.Disposable {
     const position = span ? document.positionAt(span.offset) : new vscode.Position(0, 0);
     const range = new vscode.Range(position, position);
     const lenses = [
-      new vscode.CodeLens(range, { title: 'Visualize Network', command: VISUALIZE_COMMAND, arguments: [document.uri],
-        tooltip: 'Train this config in the Gradscope panel' }),
-      new vscode.CodeLens(range, { title: 'Probe again', command: PROBE_AGAIN_COMMAND, arguments: [document.uri],
-        tooltip: 'Re-run the live probe on this config' }),
+      new vscode.CodeLens(range, { title: vscode.l10n.t('Visualize Network'), command: VISUALIZE_COMMAND, arguments: [document.uri],
+        tooltip: vscode.l10n.t('Train this config in the Gradscope panel') }),
+      new vscode.CodeLens(range, { title: vscode.l10n.t('Probe again'), command: PROBE_AGAIN_COMMAND, arguments: [document.uri],
+        tooltip: vscode.l10n.t('Re-run the live probe on this config') }),
     ];
     lenses.push(new vscode.CodeLens(range, { title: this.statusText(state), command: '' }));
     return lenses;
   }
 
   private statusText(state: ConfigState | undefined): string {
-    if (!this.settings.enabled) return 'live probe off (gradscope.liveProbe.enabled)';
+    if (!this.settings.enabled) return vscode.l10n.t('live probe off (gradscope.liveProbe.enabled)');
     if (!state) return '';
-    if (state.probing) return state.probing.step0 ? 'probing: training on the sample…' : 'probing…';
-    if (state.failure) return `probe failed: ${state.failure}`;
-    if (state.stale) return 'hints are stale: fix the config to update them';
+    if (state.probing) return state.probing.step0 ? vscode.l10n.t('probing: training on the sample…') : vscode.l10n.t('probing…');
+    if (state.failure) return vscode.l10n.t('probe failed: {0}', state.failure);
+    if (state.stale) return vscode.l10n.t('hints are stale: fix the config to update them');
     const good = state.good;
-    if (!good?.step0) return state.analysis?.ok === false ? 'fix the errors to probe' : '';
+    if (!good?.step0) return state.analysis?.ok === false ? vscode.l10n.t('fix the errors to probe') : '';
     const warnings = this.warnings(state).length;
     const trained = good.trained;
     const what = trained
-      ? `step 0 + ${trained.steps} steps on ${trained.rows} rows in ${(trained.elapsedMs / 1000).toFixed(1)} s`
-      : `step 0 on ${good.step0.rows} rows`;
-    return `probe: ${what} · ${warnings === 0 ? 'no warnings' : `${warnings} warning${warnings > 1 ? 's' : ''}`}`;
+      ? vscode.l10n.t('step 0 + {0} steps on {1} rows in {2} s', trained.steps, trained.rows, (trained.elapsedMs / 1000).toFixed(1))
+      : vscode.l10n.t('step 0 on {0} rows', good.step0.rows);
+    const count = warnings === 0 ? vscode.l10n.t('no warnings') : warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warnings);
+    return vscode.l10n.t('probe: {0} · {1}', what, count);
   }
 
   private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -449,7 +453,7 @@ export class LiveConfigInsight implements vscode.Disposable {
     if (indices.length === 0) return undefined;
     const ratios = gradientRatios(latest.snapshot);
     const last = latest.snapshot.layers.length - 1;
-    const when = good.trained ? `after ${good.trained.steps} steps on ${good.trained.rows} rows` : `at step 0 on ${latest.rows} rows`;
+    const when = good.trained ? vscode.l10n.t('after {0} steps on {1} rows', good.trained.steps, good.trained.rows) : vscode.l10n.t('at step 0 on {0} rows', latest.rows);
     const warnings = this.warnings(state);
     const step0 = good.trained && good.step0 ? good.step0.snapshot : undefined;
     const step0Ratios = step0 ? gradientRatios(step0) : [];
@@ -459,8 +463,8 @@ export class LiveConfigInsight implements vscode.Disposable {
       const atStep0 = step0?.layers[position] ? { layer: step0.layers[position], ratio: step0Ratios[position] } : undefined;
       return [layerHoverMarkdown(latest.snapshot.layers[position], ratios[position], position === last, when, warnings, atStep0)];
     });
-    if (indices.length > 3) parts.push(`… and ${indices.length - 3} more layers on this line.`);
-    if (state.stale) parts.unshift('*Stale: from the last version of this config that parsed.*');
+    if (indices.length > 3) parts.push(vscode.l10n.t('… and {0} more layers on this line.', indices.length - 3));
+    if (state.stale) parts.unshift(vscode.l10n.t('*Stale: from the last version of this config that parsed.*'));
     const markdown = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
     markdown.isTrusted = false;
     return new vscode.Hover(markdown);
@@ -479,9 +483,11 @@ export class LiveConfigInsight implements vscode.Disposable {
         if (existing) { existing.diagnostics?.push(diagnostic); continue; }
         const edits = configFixEdits(text, fix);
         if (edits.length === 0) continue;
-        const action = new vscode.CodeAction(CONFIG_FIX_TITLES[fix], vscode.CodeActionKind.QuickFix);
+        const action = new vscode.CodeAction(localizeCore(coreText(`fix.${fix}`)), vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix === FIXES_BY_KIND[kind][0];
+        // completes the walkthrough's quick-fix step
+        action.command = { command: 'gradscope.learn.fixApplied', title: '' };
         action.edit = new vscode.WorkspaceEdit();
         for (const edit of edits) {
           action.edit.replace(document.uri,
@@ -501,7 +507,7 @@ function safeAnalyze(text: string, configPath: string): ConfigAnalysis {
   } catch (error) {
     // A bug in parsing must not take the editor down with it: report it on the first character.
     return {
-      issues: [{ message: `Gradscope could not check this config: ${(error as Error).message}`, severity: 'warning', offset: 0, length: 0 }],
+      issues: [{ message: vscode.l10n.t('Gradscope could not check this config: {0}', (error as Error).message), severity: 'warning', offset: 0, length: 0 }],
       ok: false, layerLines: new Map(), layerSpans: new Map(),
     };
   }

@@ -45,7 +45,7 @@ export class UatPanel {
       if (source) UatPanel.current.load(source);
       return UatPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(UAT_VIEW_TYPE, 'Universal Approximation', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(UAT_VIEW_TYPE, vscode.l10n.t('Universal Approximation'), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
     UatPanel.current = new UatPanel(panel, context, source);
     return UatPanel.current;
   }
@@ -136,7 +136,7 @@ export class UatPanel {
       if (token !== this.loadToken) return;
       const text = error instanceof Error ? error.message : String(error);
       this.post({ type: 'uatError', message: text });
-      void vscode.window.showErrorMessage(`Gradscope: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
       this.settle({ ok: false, error: text });
     });
   }
@@ -171,14 +171,14 @@ async function chooseSource(): Promise<UatSource | undefined> {
   type Item = vscode.QuickPickItem & { source?: UatSource };
   const ordered = [...BUILTIN_DATASETS].sort((a, b) => Number(b.name === 'nielsen') - Number(a.name === 'nielsen') || a.inputs - b.inputs);
   const items: Item[] = [
-    { label: 'Open data file…', description: 'CSV, TSV, JSON or JSON Lines: 1 or 2 input columns and a target' },
-    { label: 'Built-in', kind: vscode.QuickPickItemKind.Separator },
-    ...ordered.map(b => ({ label: b.label, description: `${b.inputs === 1 ? 'bumps' : 'towers'} · ${b.name}`, detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
+    { label: vscode.l10n.t('Open data file…'), description: vscode.l10n.t('CSV, TSV, JSON or JSON Lines: 1 or 2 input columns and a target') },
+    { label: vscode.l10n.t('Built-in'), kind: vscode.QuickPickItemKind.Separator },
+    ...ordered.map(b => ({ label: b.label, description: `${b.inputs === 1 ? vscode.l10n.t('bumps') : vscode.l10n.t('towers')} · ${b.name}`, detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Universal Approximation: data', placeHolder: 'Data to approximate' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Universal Approximation: data'), placeHolder: vscode.l10n.t('Data to approximate') });
   if (!picked) return undefined;
   if (picked.source) return picked.source;
-  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Data: ['csv', 'tsv', 'json', 'jsonl'] }, title: 'Data to approximate' });
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Data')]: ['csv', 'tsv', 'json', 'jsonl'] }, title: vscode.l10n.t('Data to approximate') });
   return files?.[0] ? { kind: 'file', dataPath: files[0].fsPath } : undefined;
 }
 

@@ -39,7 +39,7 @@ function configSource(document: vscode.TextDocument | undefined, file: string): 
 /** Resolves the run's source, asking only what cannot be inferred. Undefined when the person cancels. */
 export async function chooseSource(uri: vscode.Uri | undefined, options: VisualizeOptions = {}): Promise<ChosenSource | undefined> {
   if (options.builtin !== undefined) {
-    return { source: { kind: 'builtin', builtin: options.builtin, preset: options.preset ?? DEFAULT_PRESET_ID }, label: `${options.builtin} (built-in)` };
+    return { source: { kind: 'builtin', builtin: options.builtin, preset: options.preset ?? DEFAULT_PRESET_ID }, label: vscode.l10n.t('{0} (built-in)', options.builtin) };
   }
   const active = vscode.window.activeTextEditor?.document;
   const target = uri ?? (active?.uri.scheme === 'file' ? active.uri : undefined);
@@ -71,14 +71,14 @@ async function pickData(): Promise<DataPick | undefined> {
   quickPick.matchOnDescription = true;
   quickPick.busy = true;
   const builtinItems: DataItem[] = [
-    { label: 'Built-in datasets', kind: vscode.QuickPickItemKind.Separator },
+    { label: vscode.l10n.t('Built-in datasets'), kind: vscode.QuickPickItemKind.Separator },
     ...BUILTIN_DATASETS.map(b => ({
       label: `$(beaker) ${b.name}`,
-      description: `${b.label} · ${b.task}, ${b.inputs} input${b.inputs === 1 ? '' : 's'}`,
+      description: `${b.label} · ${b.task}, ${b.inputs === 1 ? vscode.l10n.t('1 input') : vscode.l10n.t('{0} inputs', b.inputs)}`,
       pick: { kind: 'builtin', name: b.name } as DataPick,
     })),
   ];
-  const browse: DataItem = { label: '$(folder-opened) Browse…', description: 'a CSV, TSV, JSON, JSON Lines or *.nn.json file', browse: true };
+  const browse: DataItem = { label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, description: vscode.l10n.t('a CSV, TSV, JSON, JSON Lines or *.nn.json file'), browse: true };
   quickPick.items = [...builtinItems, browse];
   quickPick.show();
   // The workspace search runs while the pick is already open, so a big workspace never blocks it.
@@ -88,11 +88,11 @@ async function pickData(): Promise<DataPick | undefined> {
     const datasets = files.filter(f => isDatasetPath(f.fsPath));
     const items: DataItem[] = [];
     if (configs.length > 0) {
-      items.push({ label: 'Network configs', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: vscode.l10n.t('Network configs'), kind: vscode.QuickPickItemKind.Separator });
       items.push(...configs.map(f => ({ label: `$(symbol-class) ${path.basename(f.fsPath)}`, description: relative(f), pick: { kind: 'config', path: f.fsPath } as DataPick })));
     }
     if (datasets.length > 0) {
-      items.push({ label: 'Workspace data files', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: vscode.l10n.t('Workspace data files'), kind: vscode.QuickPickItemKind.Separator });
       items.push(...datasets.map(f => ({ label: `$(table) ${path.basename(f.fsPath)}`, description: relative(f), pick: { kind: 'dataset', path: f.fsPath } as DataPick })));
     }
     quickPick.items = [...items, ...builtinItems, { label: '', kind: vscode.QuickPickItemKind.Separator }, browse];
@@ -140,9 +140,9 @@ async function withPreset(
   const items: PresetItem[] = [
     ...NETWORK_PRESETS.map(p => ({ label: p.label, detail: p.description, presetId: p.id })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(file-code) From config file…', detail: 'Train the network of a *.nn.json config on this data', fromConfig: true },
+    { label: `$(file-code) ${vscode.l10n.t('From config file…')}`, detail: vscode.l10n.t('Train the network of a *.nn.json config on this data'), fromConfig: true },
   ];
-  const chosen = await vscode.window.showQuickPick(items, { title: `Visualize Network: a network for ${label}`, placeHolder: 'Each preset shows one part of why deep networks stop learning', matchOnDetail: true });
+  const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Visualize Network: a network for {0}', label), placeHolder: vscode.l10n.t('Each preset shows one part of why deep networks stop learning'), matchOnDetail: true });
   if (chosen === undefined) return undefined;
   if (chosen.fromConfig === true) {
     const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this network', filters: { 'Network config': ['json'] } });
@@ -151,7 +151,7 @@ async function withPreset(
     const source: RunSource = data.kind === 'dataset'
       ? { kind: 'config', configPath, dataPath: data.dataPath }
       : { kind: 'config', configPath, builtin: data.builtin };
-    return { source, label: `${path.basename(configPath)} on ${label}` };
+    return { source, label: vscode.l10n.t('{0} on {1}', path.basename(configPath), label) };
   }
   return { source: { ...data, preset: chosen.presetId ?? DEFAULT_PRESET_ID }, label };
 }

@@ -1,5 +1,7 @@
 // The panel's page: an empty root, the stylesheet and the bundled script, under a strict CSP with a nonce.
 // No vscode import, so the webview tests render the very same page.
+import type { PanelStrings } from '../protocol';
+import { panelStrings } from './panelStrings';
 import { randomBytes } from 'node:crypto';
 
 export interface PanelHtmlInput {
@@ -10,8 +12,17 @@ export interface PanelHtmlInput {
   /** webview.asWebviewUri(media/panel.css), as a string. */
   styleUri: string;
   nonce?: string;
+  /** The page's words; English (panelStrings() unconfigured) when absent. */
+  strings?: PanelStrings;
+  /** The display language (vscode.env.language), for the page's lang attribute. */
+  lang?: string;
   /** Tests only: a script run first (same nonce), e.g. a stand-in for acquireVsCodeApi. */
   testPreludeScript?: string;
+}
+
+/** The page's words as a JSON data block (not run, so the CSP's script-src does not apply); `<` escaped. */
+export function stringsBlock(strings: PanelStrings): string {
+  return `<script type="application/json" id="gradscope-strings">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>`;
 }
 
 export function makeNonce(): string {
@@ -31,7 +42,7 @@ export function renderPanelHtml(input: PanelHtmlInput): string {
   ].join('; ');
   const prelude = input.testPreludeScript === undefined ? '' : `\n<script nonce="${nonce}">${input.testPreludeScript}</script>`;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${input.lang ?? 'en'}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -40,7 +51,8 @@ export function renderPanelHtml(input: PanelHtmlInput): string {
 <title>Gradscope</title>
 </head>
 <body>
-<div id="gradscope-panel"></div>${prelude}
+<div id="gradscope-panel"></div>
+${stringsBlock(input.strings ?? panelStrings())}${prelude}
 <script nonce="${nonce}" src="${input.scriptUri}"></script>
 </body>
 </html>

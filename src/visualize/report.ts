@@ -1,6 +1,8 @@
 // The HTML report: one self-contained file that replays a recorded run with the panel's own bundled webview
 // code (media/webview.js) and stylesheet inlined, openable in any browser offline. Used by the CLI's
 // `--report` and the panel's "Open as HTML report". No vscode import: the CLI runs it in plain Node.
+import { stringsBlock } from './panelHtml';
+import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecordedLandscape, RecordedRun, SnapshotFrame } from '../protocol';
@@ -101,6 +103,7 @@ ${assets.css}
 <script>${pickTheme}</script>
 <div id="gradscope-panel"></div>
 <script type="application/json" id="gradscope-report-data">${data}</script>
+${stringsBlock(panelStrings())}
 <script>
 ${scriptSafe(assets.script)}
 </script>

@@ -1,5 +1,6 @@
 // The "Visualize Network" panel: one webview per run, its RunSession (the worker), the status bar item, the
 // progress notification, exports, and restore after a window reload (WebviewPanelSerializer).
+import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -56,7 +57,7 @@ export class VisualizePanel {
       existing.start(source, label, overrides);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Gradscope: ${label}`, vscode.ViewColumn.Active, VisualizePanel.webviewOptions(services.context));
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gradscope: {0}', label), vscode.ViewColumn.Active, VisualizePanel.webviewOptions(services.context));
     const created = new VisualizePanel(panel, services);
     created.start(source, label, overrides);
     return created;
@@ -134,6 +135,8 @@ export class VisualizePanel {
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      strings: panelStrings(),
+      lang: vscode.env.language,
     });
   }
 
@@ -203,7 +206,7 @@ export class VisualizePanel {
 
   private showProgress(): void {
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Gradscope: training ${this.session.meta?.title ?? this.sourceLabel}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gradscope: training {0}', this.session.meta?.title ?? this.sourceLabel), cancellable: true },
       (progress, token) => new Promise<void>(resolve => {
         let reported = 0;
         const tick = setInterval(() => {
@@ -236,20 +239,21 @@ export class VisualizePanel {
       return;
     }
     const latest = this.session.recordedRun()?.frames.at(-1)?.snapshot;
-    this.statusItem.text = `$(pulse) Gradscope: epoch ${p.epoch}/${p.epochs}${latest !== undefined ? ` · loss ${latest.loss.toPrecision(3)}` : ''}`;
-    this.statusItem.tooltip = `Training ${this.session.meta?.title ?? this.sourceLabel} in a worker thread`;
+    this.statusItem.text = `$(pulse) ${vscode.l10n.t('Gradscope: epoch {0}/{1}', p.epoch, p.epochs)}${latest !== undefined ? ` · ${vscode.l10n.t('loss {0}', latest.loss.toPrecision(3))}` : ''}`;
+    this.statusItem.tooltip = vscode.l10n.t('Training {0} in a worker thread', this.session.meta?.title ?? this.sourceLabel);
     this.statusItem.show();
   }
 
   private async showError(message: string, location: ErrorLocation | undefined): Promise<void> {
     const where = location === undefined ? '' : ` (${path.basename(location.file)}:${location.line}:${location.column})`;
-    const open = location === undefined ? [] : ['Open File'];
-    const choice = await vscode.window.showErrorMessage(`Gradscope: ${message}${where}`, ...open);
-    if (choice === 'Open File' && location !== undefined) await openLocation(location);
+    const openFile = vscode.l10n.t('Open File');
+    const open = location === undefined ? [] : [openFile];
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', `${message}${where}`), ...open);
+    if (choice === openFile && location !== undefined) await openLocation(location);
   }
 
   private showDivergence(info: DivergenceInfo): void {
-    void vscode.window.showWarningMessage(`Gradscope: ${info.message}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Gradscope: {0}', info.message));
   }
 
   private defaultUri(name: string): vscode.Uri {
@@ -260,7 +264,7 @@ export class VisualizePanel {
   private async exportRun(format: 'json' | 'csv' | 'html'): Promise<void> {
     const run = this.session.recordedRun();
     if (run === undefined) {
-      void vscode.window.showInformationMessage('Gradscope: nothing to export yet — wait for the first snapshot.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: nothing to export yet — wait for the first snapshot.'));
       return;
     }
     const base = slug(run.meta.title);
@@ -270,8 +274,9 @@ export class VisualizePanel {
       await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
       this.services.output.appendLine(`HTML report written to ${file}`);
       await vscode.env.openExternal(vscode.Uri.file(file));
-      const choice = await vscode.window.showInformationMessage(`Gradscope: report written to ${file}`, 'Save a Copy…');
-      if (choice === 'Save a Copy…') {
+      const saveCopy = vscode.l10n.t('Save a Copy…');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: report written to {0}', file), saveCopy);
+      if (choice === saveCopy) {
         const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${base}-report.html`), filters: { HTML: ['html'] } });
         if (target !== undefined) await writeUriAtomic(target, fs.readFileSync(file));
       }
@@ -280,7 +285,7 @@ export class VisualizePanel {
     const target = await vscode.window.showSaveDialog({
       defaultUri: this.defaultUri(`${base}-snapshots.${format}`),
       filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
-      saveLabel: 'Export snapshots',
+      saveLabel: vscode.l10n.t('Export snapshots'),
     });
     if (target === undefined) return;
     const text = format === 'json' ? JSON.stringify(run) : snapshotsToCsv(run.frames.map(f => f.snapshot));
@@ -304,7 +309,7 @@ export class VisualizePanel {
       ? vscode.Uri.file(path.join(path.dirname(source.dataPath), `${slug(path.basename(source.dataPath))}-${source.preset}.nn.json`))
       : source.kind === 'config' ? vscode.Uri.file(source.configPath.replace(/\.nn\.json$/i, '-copy.nn.json'))
         : this.defaultUri(`${source.builtin}-${source.preset}.nn.json`);
-    const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { 'Network config': ['nn.json'] }, saveLabel: 'Save config' });
+    const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { [vscode.l10n.t('Network config')]: ['nn.json'] }, saveLabel: vscode.l10n.t('Save config') });
     if (target === undefined) return;
     const dir = path.dirname(target.fsPath);
     let text: string;
@@ -324,7 +329,7 @@ export class VisualizePanel {
       if (lr !== undefined) text = applyEdits(text, modify(text, ['optimizer', 'lr'], lr, formatting));
       if (batchSize !== undefined) text = applyEdits(text, modify(text, ['batchSize'], batchSize, formatting));
     } catch (error) {
-      void vscode.window.showErrorMessage(`Gradscope: could not write the config: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: could not write the config: {0}', error instanceof Error ? error.message : String(error)));
       return;
     }
     await writeUriAtomic(target, text);

@@ -28,6 +28,15 @@ describe('Compare Networks and Loss Landscape', function () {
     }
   });
 
+  it('comes back after a window reload: the panel\'s serializer is registered and activates the extension', async () => {
+    const manifest = vscode.extensions.all.find(e => e.packageJSON?.name === 'gradscope')?.packageJSON as { activationEvents: string[] };
+    for (const viewType of ['gradscope.panel', 'gradscope.compareActivations', 'gradscope.universalApproximation', 'gradscope.compareNetworks']) {
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+    }
+    // A second serializer for the same view type is refused by VS Code: proof that Gradscope registered its own.
+    assert.throws(() => vscode.window.registerWebviewPanelSerializer('gradscope.compareNetworks', { deserializeWebviewPanel: async () => undefined }));
+  });
+
   it('compares three presets on one built-in set: the panel opens with one network per choice', async () => {
     const result = await vscode.commands.executeCommand<OpenResult>('gradscope.compareNetworks', {
       choices: [

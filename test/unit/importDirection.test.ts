@@ -8,7 +8,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Feature folders: the same name under src/ (host) and webview/ (page). */
-const FEATURES = ['visualize', 'compareActivations', 'compareNetworks', 'universalApproximation', 'configInsight', 'activationHover', 'pytorchRuns'];
+const FEATURES = ['visualize', 'compareActivations', 'compareNetworks', 'universalApproximation', 'configInsight', 'activationHover', 'learn', 'pytorchRuns'];
 
 interface Import { specifier: string; target?: string; typeOnly: boolean }
 
@@ -73,7 +73,8 @@ function mayImport(from: string, to: string): boolean {
     case 'protocol': return to === 'core';
     case 'hostShared': return to === 'core' || to === 'protocol';
     case 'webviewShared': return to === 'core' || to === 'protocol';
-    case 'extension': return FEATURES.includes(to);
+    // and the host's shared localization, which activate() loads before any feature builds a string
+    case 'extension': return FEATURES.includes(to) || to === 'hostShared';
     // The CLI is the second front door, beside extension.ts: it may use features' vscode-free modules.
     case 'cli': return to !== 'extension' && to !== 'webviewShared';
     // A watched PyTorch run is drawn by the Visualize page: its host uses that page's vscode-free modules

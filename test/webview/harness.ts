@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderPanelHtml } from '../../src/visualize/panelHtml';
+import type { PanelStrings } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/visualize/report';
 import type { ToWebview } from '../../src/protocol';
 
@@ -41,13 +42,14 @@ const FAKE_VSCODE_API = `
     setState: state => { window.__state = state; },
   });`;
 
-export async function openPanel(browser: Browser, theme: Theme, options: { width?: number; height?: number; initialState?: unknown } = {}): Promise<Page> {
+export async function openPanel(browser: Browser, theme: Theme, options: { width?: number; height?: number; initialState?: unknown; strings?: PanelStrings } = {}): Promise<Page> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const media = path.join(ROOT, 'media');
   const html = renderPanelHtml({
     cspSource: 'file:',
     scriptUri: pathToFileURL(path.join(media, 'webview.js')).href,
     styleUri: pathToFileURL(path.join(media, 'panel.css')).href,
+    strings: options.strings,
     testPreludeScript: `window.__initialState = ${JSON.stringify(options.initialState ?? null) ?? 'null'} ?? undefined;${FAKE_VSCODE_API}${themeScript(theme)}`,
   });
   const file = path.join(ARTIFACTS, `panel-${theme}.html`);

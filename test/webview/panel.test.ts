@@ -153,7 +153,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
         latest.layers.forEach((layer, i) => {
           const total = bars.datasets.reduce((sum, d) => sum + (d.data[i] as number), 0);
           assert.ok(Math.abs(total - 1) < 1e-12, `layer ${i} stacks to ${total}`);
-          assert.ok(Math.abs((bars.datasets[1].data[i] as number) - layer.saturatedHigh) < 1e-12);
+          // The output layer has no activation after it: all active.
+          assert.ok(Math.abs((bars.datasets[1].data[i] as number) - (layer.lowSlopeKind === 'none' ? 0 : layer.saturatedHigh)) < 1e-12);
         });
         assert.equal(bars.datasets[3].data[2], 0.05);
         const history = charts['chart-saturation-history'];
@@ -472,7 +473,7 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const loss = charts['chart-loss'].datasets[0].data as { x: number; y: number }[];
     assert.equal(loss.length, k + 1);
     assert.equal(loss[k].x, shown.step);
-    assert.deepEqual(charts['chart-saturation'].datasets[1].data, shown.layers.map(l => l.saturatedHigh));
+    assert.deepEqual(charts['chart-saturation'].datasets[1].data, shown.layers.map(l => (l.lowSlopeKind === 'none' ? 0 : l.saturatedHigh)));
     const history = charts['chart-saturation-history'].datasets[0].data as { x: number }[];
     assert.equal(history[history.length - 1].x, shown.step);
     const median = charts['chart-distribution'].datasets[4].data as { x: number; y: number }[];

@@ -122,6 +122,8 @@ export function isPiecewiseLinear(activation: string): boolean {
  */
 export function saturationStack(layer: LayerProbe): SaturationStack {
   const dead = clampShare(layer.dead);
+  // No activation follows (the output layer, 'linear'): nothing saturates or switches off.
+  if (layer.lowSlopeKind === 'none') return { saturatedLow: 0, saturatedHigh: 0, inactive: 0, dead, active: 1 - dead };
   // Recordings from before the probes told the two apart carry only saturatedLow/High: the activation decides.
   const inactiveKind = layer.lowSlopeKind === 'inactive' || (layer.lowSlopeKind === undefined && isPiecewiseLinear(layer.activation));
   const [lowShare, highShare] = inactiveKind && layer.lowSlopeKind === 'inactive'

@@ -1,6 +1,7 @@
 // The one layer card: hovering (or focusing) a layer anywhere in the panel shows all its numbers.
 import type { LayerProbe, Snapshot } from '../../src/core/types';
 import { formatNumber, formatPercent } from '../shared/format';
+import { format, S } from './strings';
 import { backwardOf, isPiecewiseLinear, saturationStack, slopeBoundText, slopeSymbol } from './analysis';
 
 export class LayerTooltip {
@@ -91,7 +92,7 @@ export class LayerTooltip {
     rows.push(...extraRows);
     const title = document.createElement('div');
     title.className = 'layer-tooltip-title';
-    title.textContent = layer.name !== undefined ? `Module ${layer.name}` : `Layer ${layer.index} · ${layer.path}`;
+    title.textContent = layer.name !== undefined ? `Module ${layer.name}` : format(S.layerTooltipTitle, layer.index, layer.path);
     const table = document.createElement('table');
     for (const [name, value] of rows) {
       const row = table.insertRow();

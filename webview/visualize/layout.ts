@@ -1,5 +1,6 @@
 // The panel's DOM, built here once so the VS Code page and the HTML report share it exactly (their HTML only
 // holds an empty #gradscope-panel). Ids are stable: the UI tests look for them.
+import { format, S } from './strings';
 
 export interface PanelElements {
   root: HTMLElement;
@@ -115,7 +116,7 @@ export interface ChartCard {
 export function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false, caption = false): ChartCard {
   const pngButtons: [string, HTMLButtonElement][] = canvases.map(canvas => [
     canvas.id,
-    button(`png-${canvas.id}`, 'image', `Save ${canvas.label} as PNG`, `Save “${canvas.label}” as PNG`, { showLabel: false, className: 'icon-button' }),
+    button(`png-${canvas.id}`, 'image', format(S.savePng, canvas.label), format(S.savePngTitle, canvas.label), { showLabel: false, className: 'icon-button' }),
   ]);
   const header = el('header', { className: 'card-header' },
     el('div', { className: 'card-titles' }, el('h2', { text: title, attrs: { id: `title-${id}` } }), el('p', { id: `note-${id}`, className: 'card-note' })),
@@ -136,13 +137,13 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   if (options.report) root.classList.add('report');
   const title = el('h1', { id: 'run-title', text: 'Gradscope' });
   const source = el('div', { id: 'run-source', className: 'run-source' });
-  const stateBadge = el('span', { id: 'run-state', className: 'state-badge', text: 'Loading' });
+  const stateBadge = el('span', { id: 'run-state', className: 'state-badge', text: S.stateLoading });
   const status = el('div', { id: 'status', className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const header = el('header', { className: 'panel-header' },
     el('div', { className: 'title-block' }, el('div', { className: 'title-line' }, title, stateBadge), source),
     status);
 
-  const playButton = button('btn-play', 'play', 'Play', 'Resume training (Space)', { keys: 'Space', className: 'toolbar-button primary' });
+  const playButton = button('btn-play', 'play', S.play, S.resumeTitle, { keys: 'Space', className: 'toolbar-button primary' });
   const playLabel = playButton.querySelector('.button-label') as HTMLElement;
   const setPlayIcon = (running: boolean): void => {
     const wanted = running ? 'pause' : 'play';
@@ -150,39 +151,39 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
     if (current?.classList.contains(`icon-${wanted}`) === true) return;
     current?.replaceWith(icon(wanted));
   };
-  const stepBatchButton = button('btn-step-batch', 'stepBatch', 'Step batch', 'Train one batch (.)', { keys: '.' });
-  const stepEpochButton = button('btn-step-epoch', 'stepEpoch', 'Step epoch', 'Train one epoch (E)', { keys: 'e' });
-  const resetButton = button('btn-reset', 'reset', 'Reset', 'Reset the network with the same seed (R)', { keys: 'r' });
-  const reseedButton = button('btn-reseed', 'reseed', 'Re-seed', 'Reset with a new random seed');
-  const lrInput = el('input', { id: 'input-lr', attrs: { type: 'number', min: '0', step: 'any', inputmode: 'decimal', 'aria-label': 'Learning rate' } });
-  const batchInput = el('input', { id: 'input-batch', attrs: { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'aria-label': 'Batch size' } });
-  const cadenceSelect = el('select', { id: 'select-cadence', attrs: { 'aria-label': 'Snapshot cadence' } });
+  const stepBatchButton = button('btn-step-batch', 'stepBatch', S.stepBatch, S.stepBatchTitle, { keys: '.' });
+  const stepEpochButton = button('btn-step-epoch', 'stepEpoch', S.stepEpoch, S.stepEpochTitle, { keys: 'e' });
+  const resetButton = button('btn-reset', 'reset', S.reset, S.resetTitle, { keys: 'r' });
+  const reseedButton = button('btn-reseed', 'reseed', S.reseed, S.reseedTitle);
+  const lrInput = el('input', { id: 'input-lr', attrs: { type: 'number', min: '0', step: 'any', inputmode: 'decimal', 'aria-label': S.learningRate } });
+  const batchInput = el('input', { id: 'input-batch', attrs: { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'aria-label': S.batchSize } });
+  const cadenceSelect = el('select', { id: 'select-cadence', attrs: { 'aria-label': S.snapshotCadence } });
   for (const [value, text] of [['1', 'every step'], ['5', 'every 5 steps'], ['10', 'every 10 steps'], ['50', 'every 50 steps'], ['200', 'every 200 steps'], ['0', 'every epoch']]) {
     cadenceSelect.append(new Option(text, value));
   }
   cadenceSelect.value = '10';
-  const scaleButton = button('btn-scale', 'scale', 'Log', 'Toggle log / linear value axes (L)', { keys: 'l' });
+  const scaleButton = button('btn-scale', 'scale', S.log, S.scaleTitle, { keys: 'l' });
   const scaleLabel = scaleButton.querySelector('.button-label') as HTMLElement;
-  const exportJson = button('btn-export-json', 'json', 'JSON', 'Export the run’s snapshots as JSON');
-  const exportCsv = button('btn-export-csv', 'table', 'CSV', 'Export the run’s snapshots as CSV (one row per snapshot and layer)');
-  const exportHtml = options.report ? undefined : button('btn-export-html', 'report', 'HTML report', 'Open as HTML report: one self-contained file, viewable offline');
-  const saveConfig = options.report ? undefined : button('btn-save-config', 'save', 'Save as config', 'Save this setup as a *.nn.json config to edit');
+  const exportJson = button('btn-export-json', 'json', 'JSON', S.exportJsonTitle);
+  const exportCsv = button('btn-export-csv', 'table', 'CSV', S.exportCsvTitle);
+  const exportHtml = options.report ? undefined : button('btn-export-html', 'report', S.htmlReport, S.htmlReportTitle);
+  const saveConfig = options.report ? undefined : button('btn-save-config', 'save', S.saveAsConfig, S.saveAsConfigTitle);
 
   const group = (label: string, ...children: HTMLElement[]): HTMLElement =>
     el('div', { className: 'toolbar-group', attrs: { role: 'group', 'aria-label': label } }, ...children);
-  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Training controls' } },
-    group('Run', playButton, stepBatchButton, stepEpochButton),
-    group('Reset', resetButton, reseedButton),
-    group('Settings',
-      field('lr', lrInput, 'Learning rate: applies from the next step'),
-      field('batch', batchInput, 'Batch size: applies from the next batch'),
-      field('snapshot', cadenceSelect, 'How often the worker measures the network (at most ~10 updates/s reach the panel)')),
-    group('View', scaleButton),
-    group('Export', exportJson, exportCsv, ...(exportHtml !== undefined ? [exportHtml] : []), ...(saveConfig !== undefined ? [saveConfig] : [])));
+  const toolbar = el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': S.trainingControls } },
+    group(S.groupRun, playButton, stepBatchButton, stepEpochButton),
+    group(S.groupReset, resetButton, reseedButton),
+    group(S.groupSettings,
+      field('lr', lrInput, S.lrHint),
+      field('batch', batchInput, S.batchHint),
+      field('snapshot', cadenceSelect, S.snapshotHint)),
+    group(S.groupView, scaleButton),
+    group(S.groupExport, exportJson, exportCsv, ...(exportHtml !== undefined ? [exportHtml] : []), ...(saveConfig !== undefined ? [saveConfig] : [])));
 
   const errorMessage = el('div', { id: 'error-message', className: 'banner-message' });
-  const errorOpenButton = el('button', { id: 'btn-open-error', className: 'link-button', attrs: { type: 'button' }, text: 'Open file' });
-  const retryButton = el('button', { id: 'btn-retry', className: 'link-button', attrs: { type: 'button' }, text: 'Retry' });
+  const errorOpenButton = el('button', { id: 'btn-open-error', className: 'link-button', attrs: { type: 'button' }, text: S.openFile });
+  const retryButton = el('button', { id: 'btn-retry', className: 'link-button', attrs: { type: 'button' }, text: S.retry });
   const errorBanner = el('div', { id: 'error-banner', className: 'banner banner-error', attrs: { role: 'alert' } },
     icon('error'), errorMessage, el('div', { className: 'banner-actions' }, errorOpenButton, retryButton));
   errorBanner.hidden = true;
@@ -192,12 +193,12 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const notes = el('div', { id: 'notes', className: 'notes' });
   notes.hidden = true;
 
-  const layerStrip = el('div', { id: 'layer-strip', className: 'layer-strip', attrs: { role: 'list', 'aria-label': 'Layers, input to output (colour: gradient norm)' } });
+  const layerStrip = el('div', { id: 'layer-strip', className: 'layer-strip', attrs: { role: 'list', 'aria-label': S.layersAria } });
 
-  const layerSelect = el('select', { id: 'select-layer', attrs: { 'aria-label': 'Layer shown in the distribution chart' } });
-  const distributionOf = el('select', { id: 'select-distribution-of', attrs: { 'aria-label': 'Distribution of' } });
+  const layerSelect = el('select', { id: 'select-layer', attrs: { 'aria-label': S.layerSelectAria } });
+  const distributionOf = el('select', { id: 'select-distribution-of', attrs: { 'aria-label': S.distributionOfAria } });
   distributionOf.append(new Option('a (output)', 'a'), new Option('z (pre-activation)', 'z'));
-  const distributionMode = el('select', { id: 'select-distribution-mode', attrs: { 'aria-label': 'Distribution view' } });
+  const distributionMode = el('select', { id: 'select-distribution-mode', attrs: { 'aria-label': S.distributionModeAria } });
   distributionMode.append(new Option('over time', 'bands'), new Option('histogram now', 'histogram'));
 
   const cards = [
@@ -212,9 +213,9 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
       { id: 'chart-saturation', label: 'saturated, inactive, dead and active shares per layer' },
       { id: 'chart-saturation-history', label: 'share with (nearly) zero slope over time' },
     ]),
-    chartCard('distribution', 'Activation distribution', [{ id: 'chart-distribution', label: 'activation distribution of the selected layer' }],
+    chartCard('distribution', S.cardDistribution, [{ id: 'chart-distribution', label: S.cardDistributionLabel }],
       [layerSelect, distributionOf, distributionMode]),
-    chartCard('loss', 'Loss', [{ id: 'chart-loss', label: 'training and validation loss' }]),
+    chartCard('loss', S.cardLoss, [{ id: 'chart-loss', label: S.cardLossLabel }]),
   ];
   const loading = el('div', { id: 'loading', className: 'loading', attrs: { role: 'status' } });
   const chartsGrid = el('main', { id: 'charts', className: 'charts-grid empty' }, loading, ...cards.map(card => card.section));

@@ -1,5 +1,6 @@
 // The Gradscope panel's browser code. In VS Code it talks to the host through acquireVsCodeApi(); in an HTML
 // report (CLI `--report`, "Open as HTML report") it replays the run embedded in the page instead.
+import { format, S } from './strings';
 import type { FromWebview, RecordedRun, RunState, ToWebview, WebviewState } from '../../src/protocol';
 import { Chart, applyChartDefaults, type ChartContext, type PanelChart, type ViewSettings } from './charts/common';
 import { DistributionChart } from './charts/distributionChart';
@@ -340,21 +341,21 @@ class GradscopePanel {
     elements.root.classList.toggle('watch', meta?.kind === 'pytorch');
     const running = store.state === 'running';
     elements.playButton.setAttribute('aria-pressed', String(running));
-    elements.playButton.title = running ? 'Pause training (Space)' : 'Resume training (Space)';
-    elements.playButton.setAttribute('aria-label', running ? 'Pause training' : 'Resume training');
-    elements.playLabel.textContent = running ? 'Pause' : 'Play';
+    elements.playButton.title = running ? S.pauseTitle : S.resumeTitle;
+    elements.playButton.setAttribute('aria-label', running ? S.pauseAria : S.resumeAria);
+    elements.playLabel.textContent = running ? S.pause : S.play;
     elements.setPlayIcon(running);
     const idle = store.state === 'loading' || store.state === 'error' || meta === undefined;
     for (const button of elements.trainingButtons) button.disabled = idle;
     elements.scaleButton.setAttribute('aria-pressed', String(this.settings.logScale));
-    elements.scaleLabel.textContent = this.settings.logScale ? 'Log' : 'Linear';
+    elements.scaleLabel.textContent = this.settings.logScale ? S.log : S.linear;
     if (document.activeElement !== elements.lrInput && this.runSettings?.lr !== undefined) elements.lrInput.value = String(this.runSettings.lr);
     if (document.activeElement !== elements.batchInput && this.runSettings?.batchSize !== undefined) elements.batchInput.value = String(this.runSettings.batchSize);
     const cadence = this.runSettings?.snapshotEvery;
     if (cadence !== undefined) {
       // A cadence from settings or a config may not be one of the menu's; it gets an entry of its own.
       if (![...elements.cadenceSelect.options].some(option => option.value === String(cadence))) {
-        elements.cadenceSelect.append(new Option(cadence === 0 ? 'every epoch' : `every ${cadence} steps`, String(cadence)));
+        elements.cadenceSelect.append(new Option(cadence === 0 ? S.everyEpoch : format(S.everySteps, cadence), String(cadence)));
       }
       elements.cadenceSelect.value = String(cadence);
     }
@@ -363,8 +364,8 @@ class GradscopePanel {
     this.renderDistributionControls();
     this.renderSlider();
     elements.loading.textContent = store.state === 'error'
-      ? 'The run could not start: see the message above.'
-      : `Loading ${store.sourceLabel || 'the run'}…`;
+      ? S.couldNotStart
+      : format(S.loadingRun, store.sourceLabel || S.theRun);
   }
 
   private renderBanners(): void {
@@ -375,17 +376,16 @@ class GradscopePanel {
       elements.errorMessage.textContent = error.message;
       const location = error.location;
       elements.errorOpenButton.hidden = location === undefined || this.vscode === undefined;
-      if (location !== undefined) elements.errorOpenButton.textContent = `Open ${basename(location.file)}:${location.line}`;
+      if (location !== undefined) elements.errorOpenButton.textContent = format(S.openLocation, basename(location.file), location.line);
     }
     const divergence = store.divergence;
     elements.divergenceBanner.hidden = divergence === undefined;
     if (divergence !== undefined) {
       const lr = store.latest()?.lr ?? store.meta?.lr;
       const suggestion = lr !== undefined
-        ? `Try a smaller learning rate (e.g. ${formatNumber(lr / 10)}), gradient clipping (optimizer.clipNorm) or batch norm.`
-        : 'Try a smaller learning rate, gradient clipping or batch norm.';
-      elements.divergenceMessage.textContent =
-        `Training diverged at epoch ${divergence.epoch}, step ${divergence.step}: ${divergence.message} ${suggestion} The charts show the last finite snapshot.`;
+        ? format(S.trySmallerLr, formatNumber(lr / 10))
+        : S.trySmallerLrPlain;
+      elements.divergenceMessage.textContent = format(S.divergedBanner, divergence.epoch, divergence.step, divergence.message, suggestion);
     }
     const notes = store.meta?.notes ?? [];
     elements.notes.hidden = notes.length === 0;
@@ -446,8 +446,8 @@ class GradscopePanel {
       // The swatch's colour is data (like a chart's), so it is set from script, not from the stylesheet.
       swatch.style.backgroundColor = probe === undefined ? 'transparent' : `rgb(${r | 0}, ${g | 0}, ${b | 0})`;
       chip.setAttribute('aria-label', probe === undefined
-        ? `Layer ${layer.index}, ${layer.units} units, ${layer.activation}`
-        : `Layer ${layer.index}, ${layer.units} units, ${layer.activation}, gradient norm ${formatNumber(probe.gradNorm)}, saturation ${formatPercent(probe.saturation)}, dead ${formatPercent(probe.dead)}`);
+        ? format(S.layerChip, layer.index, layer.units, layer.activation)
+        : format(S.layerChipProbe, layer.index, layer.units, layer.activation, formatNumber(probe.gradNorm), formatPercent(probe.saturation), formatPercent(probe.dead)));
     });
   }
 
@@ -633,12 +633,12 @@ function statusText(state: RunState, latest: ReturnType<RunStore['latest']>, pro
 
 function stateLabel(state: RunState): string {
   switch (state) {
-    case 'loading': return 'Loading';
-    case 'running': return 'Training';
-    case 'paused': return 'Paused';
-    case 'done': return 'Done';
-    case 'diverged': return 'Diverged';
-    case 'error': return 'Error';
+    case 'loading': return S.stateLoading;
+    case 'running': return S.stateRunning;
+    case 'paused': return S.statePaused;
+    case 'done': return S.stateDone;
+    case 'diverged': return S.stateDiverged;
+    case 'error': return S.stateError;
     default: return assertNever(state);
   }
 }

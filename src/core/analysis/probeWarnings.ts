@@ -2,6 +2,7 @@
 // Pure: no vscode, no I/O. The thresholds come from the user's settings.
 import type { ActivationName, DivergenceInfo, LayerProbe, Snapshot } from '../types';
 import { formatFactor, meanSplitText } from './gradientSplit';
+import { coreText, formatCoreText, textOf, type CoreText } from '../messages';
 
 /** The remedies a warning can offer; configFixes.ts turns each into JSON edits. */
 export type ConfigFixKind = 'reluHe' | 'seluLecun' | 'batchNorm' | 'skipEvery2' | 'lowerLr';
@@ -45,7 +46,9 @@ export interface ProbeWarning {
   threshold: number;
   /** Where the number was measured, e.g. "at step 0" or "after 300 steps". */
   when: string;
+  /** In English (the CLI's); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text?: CoreText;
   fixes: readonly ConfigFixKind[];
 }
 
@@ -118,13 +121,18 @@ export function gradientRatios(snapshot: Snapshot): number[] {
   return layers.map(layer => (usable ? layer.gradNorm / outputNorm : Number.NaN));
 }
 
-function layerName(layer: LayerProbe): string {
-  if (layer.name !== undefined) return `module ${layer.name} (${layer.units} ${layer.activation})`;
-  return `layer ${layer.index} (${layer.units} ${layer.activation})`;
+function layerName(layer: LayerProbe): CoreText {
+  return coreText('probe.layer', { index: layer.index, units: layer.units, activation: layer.activation });
+}
+
+/** The warning's message in English and as data. */
+function withText(text: CoreText): { message: string; text: CoreText } {
+  return { message: formatCoreText(text), text };
 }
 
 /** Warnings measured on one snapshot. `when` says which ("at step 0", "after 300 steps"). */
-export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresholds, when: string): ProbeWarning[] {
+export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresholds, whenText: string | CoreText): ProbeWarning[] {
+  const when = textOf(whenText);
   const warnings: ProbeWarning[] = [];
   const ratios = gradientRatios(snapshot);
   const last = snapshot.layers.length - 1;
@@ -136,18 +144,19 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         warnings.push({
           kind: 'vanishing', severity: 'warning', layerIndex: layer.index, measured: ratio,
           threshold: thresholds.vanishingRatio, when,
-          message: `Vanishing gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
-            `${formatRatio(ratio)} of the output layer's ${formatNumber(outputNorm)} ` +
-            `(threshold ${formatRatio(thresholds.vanishingRatio)}): this layer barely learns.${pathSplitText(snapshot.layers, position)}`,
+          // the path split's sentence stays English (not in the catalogue yet)
+          ...withText(coreText('probe.vanishing', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
+            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.vanishingRatio),
+            split: pathSplitText(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.vanishing,
         });
       } else if (ratio > thresholds.explodingRatio) {
         warnings.push({
           kind: 'exploding', severity: 'warning', layerIndex: layer.index, measured: ratio,
           threshold: thresholds.explodingRatio, when,
-          message: `Exploding gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
-            `${formatRatio(ratio)} the output layer's ${formatNumber(outputNorm)} ` +
-            `(threshold ${formatRatio(thresholds.explodingRatio)}).${pathSplitText(snapshot.layers, position)}`,
+          ...withText(coreText('probe.exploding', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
+            ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.explodingRatio),
+            split: pathSplitText(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.exploding,
         });
       }
@@ -156,8 +165,8 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
       warnings.push({
         kind: 'dead', severity: 'information', layerIndex: layer.index, measured: layer.dead,
         threshold: thresholds.deadShare, when,
-        message: `Dead units ${when}: ${formatPercent(layer.dead)} of ${layerName(layer)}'s units have zero slope ` +
-          `on every probed sample (threshold ${formatPercent(thresholds.deadShare)}); they pass no gradient.`,
+        ...withText(coreText('probe.dead', { when: whenText, share: formatPercent(layer.dead), layer: layerName(layer),
+          threshold: formatPercent(thresholds.deadShare) })),
         fixes: FIXES_BY_KIND.dead,
       });
     }
@@ -167,13 +176,11 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
       warnings.push({
         kind: 'saturated', severity: 'information', layerIndex: layer.index, measured: flat,
         threshold: thresholds.saturatedShare, when,
-        message: inactive
-          ? `Inactive ${when}: ${formatPercent(flat)} of ${layerName(layer)}'s activations sit on a flat piece ` +
-            `where the slope is 0 (${formatPercent(layer.inactiveLow)} low, ${formatPercent(layer.inactiveHigh)} high; ` +
-            `threshold ${formatPercent(thresholds.saturatedShare)}); they pass no gradient.`
-          : `Saturated ${when}: ${formatPercent(flat)} of ${layerName(layer)}'s activations sit ` +
-            `where the slope is below 5% of its peak (${formatPercent(layer.saturatedLow)} low, ` +
-            `${formatPercent(layer.saturatedHigh)} high; threshold ${formatPercent(thresholds.saturatedShare)}).`,
+        ...withText(inactive
+          ? coreText('probe.inactive', { when: whenText, share: formatPercent(flat), layer: layerName(layer),
+            low: formatPercent(layer.inactiveLow), high: formatPercent(layer.inactiveHigh), threshold: formatPercent(thresholds.saturatedShare) })
+          : coreText('probe.saturated', { when: whenText, share: formatPercent(flat), layer: layerName(layer),
+            low: formatPercent(layer.saturatedLow), high: formatPercent(layer.saturatedHigh), threshold: formatPercent(thresholds.saturatedShare) })),
         fixes: FIXES_BY_KIND.saturated,
       });
     }
@@ -185,7 +192,8 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
 export function divergenceWarning(info: DivergenceInfo, lr: number): ProbeWarning {
   return {
     kind: 'diverged', severity: 'warning', measured: lr, threshold: Number.NaN, when: `at step ${info.step}`,
-    message: `Training diverged at the configured learning rate ${formatNumber(lr)}: ${info.message}`,
+    // the trainer's reason stays English (the trainer's messages are not in the catalogue yet)
+    ...withText(coreText('probe.diverged', { lr: formatNumber(lr), reason: info.message })),
     fixes: FIXES_BY_KIND.diverged,
   };
 }
@@ -229,8 +237,9 @@ export function combineWarnings(warnings: ProbeWarning[]): ProbeWarning {
   const worst = warnings.reduce((a, b) => (excess(b) > excess(a) ? b : a));
   const others = warnings.filter(w => w !== worst && w.layerIndex !== undefined).map(w => w.layerIndex as number)
     .sort((a, b) => a - b);
-  const also = others.length === 0 ? '' : ` Also ${others.length === 1 ? 'layer' : 'layers'} ${listIndices(others)} here.`;
-  return { ...worst, message: `${worst.message}${also}` };
+  if (others.length === 0) return worst;
+  const text = coreText(others.length === 1 ? 'probe.alsoLayer' : 'probe.alsoLayers', { message: worst.text ?? worst.message, layers: listIndices(others) });
+  return { ...worst, ...withText(text) };
 }
 
 /** "1, 2, 3" or "1–5" for a run of consecutive indices. */

@@ -5,15 +5,17 @@ import { parseTreeBounded } from '../io/jsonLimits';
 import { applyEdits, findNodeAtLocation, modify, type Edit, type JSONPath, type Node } from 'jsonc-parser';
 import { lookupActivation } from '../activations/activations';
 import type { ConfigFixKind } from '../analysis/probeWarnings';
+import { CORE_MESSAGES } from '../messages';
 
 export type { ConfigFixKind } from '../analysis/probeWarnings';
 
+/** In English; the catalogue ids `fix.<kind>` are what the editor translates. */
 export const CONFIG_FIX_TITLES: Readonly<Record<ConfigFixKind, string>> = {
-  reluHe: 'Switch hidden activations to ReLU with He initialisation',
-  seluLecun: 'Switch hidden activations to SELU with LeCun initialisation',
-  batchNorm: 'Add batch normalisation to the hidden layers',
-  skipEvery2: 'Add skip connections every 2 layers',
-  lowerLr: 'Lower the learning rate 10×',
+  reluHe: CORE_MESSAGES['fix.reluHe'],
+  seluLecun: CORE_MESSAGES['fix.seluLecun'],
+  batchNorm: CORE_MESSAGES['fix.batchNorm'],
+  skipEvery2: CORE_MESSAGES['fix.skipEvery2'],
+  lowerLr: CORE_MESSAGES['fix.lowerLr'],
 };
 
 /** Learning rate assumed when a config does not set one (the config loader's default for SGD-like optimizers). */

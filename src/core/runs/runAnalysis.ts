@@ -32,7 +32,11 @@ export function runWarnings(state: RunLogState, thresholds: ProbeThresholds = DE
   const warnings: RunWarning[] = [];
   if (latest !== undefined) {
     for (const w of warningsFromSnapshot(latest, thresholds, `at step ${latest.step}`)) {
-      warnings.push({ kind: w.kind, severity: w.severity, module: w.layerIndex === undefined ? undefined : latest.layers[w.layerIndex]?.name, message: w.message });
+      const layer = w.layerIndex === undefined ? undefined : latest.layers[w.layerIndex];
+      // The config editor's text says "layer 3 (32 sigmoid)"; a PyTorch run names the module instead.
+      const message = layer?.name === undefined ? w.message
+        : w.message.split(`layer ${layer.index} (${layer.units} ${layer.activation})`).join(`module ${layer.name} (${layer.units} ${layer.activation})`);
+      warnings.push({ kind: w.kind, severity: w.severity, module: layer?.name, message });
     }
   }
   const nan = new Map<string, { first: number; key: string; value: string }>();

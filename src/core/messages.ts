@@ -1,0 +1,56 @@
+// The core's user-facing messages, one catalogue keyed by id with the English text. The core stays free of
+// vscode: it hands out a CoreText (id + arguments) next to the English string it has always produced (the CLI
+// prints that); the extension host translates the CoreText with vscode.l10n.t, whose bundles use the English
+// template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
+// Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
+
+export const CORE_MESSAGES = {
+  // probe warnings (src/core/analysis/probeWarnings.ts)
+  'probe.layer': 'layer {index} ({units} {activation})',
+  'probe.vanishing': 'Vanishing gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} of the output layer\'s {outputNorm} (threshold {threshold}): this layer barely learns.{split}',
+  'probe.exploding': 'Exploding gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} the output layer\'s {outputNorm} (threshold {threshold}).{split}',
+  'probe.dead': 'Dead units {when}: {share} of {layer}\'s units have zero slope on every probed sample (threshold {threshold}); they pass no gradient.',
+  'probe.inactive': 'Inactive {when}: {share} of {layer}\'s activations sit on a flat piece where the slope is 0 ({low} low, {high} high; threshold {threshold}); they pass no gradient.',
+  'probe.saturated': 'Saturated {when}: {share} of {layer}\'s activations sit where the slope is below 5% of its peak ({low} low, {high} high; threshold {threshold}).',
+  'probe.diverged': 'Training diverged at the configured learning rate {lr}: {reason}',
+  'probe.alsoLayer': '{message} Also layer {layers} here.',
+  'probe.alsoLayers': '{message} Also layers {layers} here.',
+  'probe.atStep0Rows': 'at step 0 ({rows} rows)',
+  'probe.afterSteps': 'after {steps} steps',
+  // quick-fix titles (src/core/config/configFixes.ts)
+  'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
+  'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',
+  'fix.batchNorm': 'Add batch normalisation to the hidden layers',
+  'fix.skipEvery2': 'Add skip connections every 2 layers',
+  'fix.lowerLr': 'Lower the learning rate 10×',
+} as const;
+
+export type CoreMessageId = keyof typeof CORE_MESSAGES;
+export type CoreArg = string | number | CoreText;
+
+/** A message as data: the catalogue id and its (formatted) arguments, which may be messages themselves. */
+export interface CoreText {
+  id: CoreMessageId;
+  args: Readonly<Record<string, CoreArg>>;
+}
+
+export function coreText(id: CoreMessageId, args: Record<string, CoreArg> = {}): CoreText {
+  return { id, args };
+}
+
+/**
+ * The message in English (or through `translate`, given the template and the already-translated arguments).
+ * Placeholders are `{name}`, as vscode.l10n.t writes them.
+ */
+export function formatCoreText(text: CoreText, translate?: (template: string, args: Record<string, string | number>) => string): string {
+  const args: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(text.args)) args[name] = typeof value === 'object' ? formatCoreText(value, translate) : value;
+  const template = CORE_MESSAGES[text.id];
+  if (translate) return translate(template, args);
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? String(args[name]) : whole));
+}
+
+/** A string, or a message to format (functions taking a `when` accept both). */
+export function textOf(value: string | CoreText): string {
+  return typeof value === 'string' ? value : formatCoreText(value);
+}

@@ -1,0 +1,77 @@
+// With the display language Korean (`node scripts/test-integration.mjs --locale ko` runs only the "[ko]" tests):
+// the manifest, a panel, the hover, CodeLens and a diagnostic come out in Korean.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'gradscope.gradscope';
+
+function workspaceFile(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 150));
+  }
+}
+
+describe('[ko] Gradscope in Korean', function () {
+  this.timeout(120_000);
+
+  before(async function () {
+    if (process.env.GRADSCOPE_TEST_LOCALE !== 'ko') this.skip();
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('[ko] runs with the Korean display language: the manifest comes from package.nls.ko.json', () => {
+    assert.strictEqual(vscode.env.language, 'ko');
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const walkthrough = (extension.packageJSON.contributes.walkthroughs as { title: string; steps: { title: string }[] }[])[0];
+    assert.strictEqual(walkthrough.title, '깊은 신경망은 왜 학습을 멈출까');
+    assert.strictEqual(walkthrough.steps[1].title, 'nn.Sigmoid 위에 마우스를 올려 보기: 기울기는 최대 ¼');
+    // VS Code keeps a localized command title as { value, original }
+    const commands = extension.packageJSON.contributes.commands as { command: string; title: string | { value: string; original: string } }[];
+    const title = commands.find(c => c.command === 'gradscope.compareNetworks')?.title;
+    assert.deepStrictEqual(title, { value: '신경망 비교', original: 'Compare Networks' });
+  });
+
+  it('[ko] the activation hover is in Korean, numbers and names unchanged', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('model.py'));
+    await vscode.window.showTextDocument(document);
+    const position = document.positionAt(document.getText().indexOf('nn.Sigmoid') + 4);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+    const text = hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+    assert.match(text, /최대 기울기 \*\*0\.25\*\*/);
+    assert.match(text, /0\.25ⁿ/);
+    assert.match(text, /\[활성화 함수 비교\]\(command:gradscope\.compareActivations/);
+  });
+
+  it('[ko] the vanishing-gradient diagnostic, its quick fix and the CodeLens are in Korean', async () => {
+    const uri = workspaceFile('examples/deep-sigmoid.nn.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diagnostic = await waitFor('the vanishing-gradient diagnostic', () =>
+      vscode.languages.getDiagnostics(uri).find(d => d.source === 'Gradscope' && d.code === 'vanishing'), 60_000);
+    assert.match(diagnostic.message, /^기울기 소실\(vanishing gradient\), /);
+    assert.match(diagnostic.message, /번 층\(32개 sigmoid\)의 ‖∂L\/∂W‖ = [\d.e-]+/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(actions.some(a => a.title === '은닉층 활성화 함수를 ReLU와 He 초기화로 바꾸기'), actions.map(a => a.title).join(' | '));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+    const titles = lenses.map(l => l.command?.title ?? '');
+    assert.ok(titles.includes('신경망 시각화') && titles.includes('다시 점검'), titles.join(' | '));
+  });
+
+  it('[ko] a panel opens with its Korean title', async () => {
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('gradscope.universalApproximation', { builtin: 'nielsen' });
+    assert.strictEqual(result?.ok, true);
+    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('gradscope.universalApproximation'));
+    assert.strictEqual(tab?.label, '보편 근사');
+  });
+});
