@@ -91,6 +91,7 @@ export class ComparePanel {
     return renderCompareHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.js')).toString(),
+      baseStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'base.css')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css')).toString(),
       nonce: makeNonce(),
     });

@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
-import { LANDSCAPE_DEFAULTS } from '../core/analysis/landscape';
 import { NETWORK_PRESETS } from '../core/config/presets';
 import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
@@ -16,11 +15,13 @@ import type {
 import { renderNetworksHtml } from './networksHtml';
 import { writeUriAtomic } from '../shared/writeUri';
 import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
+import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
+
+export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
 const LANDSCAPE_COMMAND = 'gradscope.lossLandscape';
-export const MAX_COMPARED = 4;
 
 /** Command arguments (tests, the CodeLens): what to compare or which network's landscape, without asking. */
 export interface CompareNetworksArgs {
@@ -38,10 +39,6 @@ export interface LossLandscapeArgs {
 
 /** What the commands resolve to once the worker has loaded the networks (or the landscape has begun). */
 export type NetworksOpenResult = { ok: true; networks: string[] } | { ok: false; error: string };
-
-export const DEFAULT_LANDSCAPE_REQUEST: LandscapeRequest = {
-  grid: LANDSCAPE_DEFAULTS.grid, range: LANDSCAPE_DEFAULTS.range, seed: LANDSCAPE_DEFAULTS.seed, steps: 300, maxRows: 1000, skipOnOff: false,
-};
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -66,10 +63,25 @@ export class NetworksPanel {
       return NetworksPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, 'Compare Networks', vscode.ViewColumn.Active, {
-      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+      ...webviewOptions(context), retainContextWhenHidden: true,
     });
     NetworksPanel.current = new NetworksPanel(panel, context);
     return NetworksPanel.current;
+  }
+
+  /**
+   * After a window reload VS Code hands back the panel with the state its webview kept: the job it showed runs
+   * again (same networks, data, seed and epochs, or the same landscape request), as the Visualize panel retrains.
+   */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, state: unknown): NetworksPanel {
+    panel.webview.options = webviewOptions(context);
+    NetworksPanel.current?.dispose();
+    const revived = new NetworksPanel(panel, context);
+    NetworksPanel.current = revived;
+    const restore = sanitizeRestore((state as { restore?: unknown } | undefined)?.restore);
+    if (restore?.kind === 'compare') revived.compare(restore.choices, restore.data, restore.seed, restore.epochs);
+    else if (restore?.kind === 'landscape') revived.landscape(restore.choice, restore.data, restore.request);
+    return revived;
   }
 
   static get open(): NetworksPanel | undefined {
@@ -81,6 +93,7 @@ export class NetworksPanel {
     panel.webview.html = renderNetworksHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.js')).toString(),
+      baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
@@ -136,7 +149,7 @@ export class NetworksPanel {
     this.whenReady(() => {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
-      this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs ') });
+      this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
       this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10 };
       this.toWorker(this.lastCompare);
     });
@@ -147,7 +160,7 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Loss Landscape: ${choice.label}`;
       this.lastLandscape = { choice, data };
-      this.post({ type: 'netsMode', mode: 'landscape', title: choice.label });
+      this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
       this.toWorker({ type: 'landscapeStart', jobId, choice, data, request });
     });
   }
@@ -193,17 +206,8 @@ export class NetworksPanel {
   }
 }
 
-/** Clamp what the webview asks for to what the worker can do in reasonable time. */
-export function sanitizeRequest(r: Partial<LandscapeRequest> | undefined): LandscapeRequest {
-  const d = DEFAULT_LANDSCAPE_REQUEST;
-  const int = (v: unknown, lo: number, hi: number, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback);
-  let grid = int(r?.grid, 5, 101, d.grid);
-  if (grid % 2 === 0) grid += 1;
-  const range = typeof r?.range === 'number' && r.range > 0 && r.range <= 100 ? r.range : d.range;
-  return {
-    grid, range, seed: int(r?.seed, -(2 ** 31), 2 ** 31, d.seed), steps: int(r?.steps, 0, 100_000, d.steps),
-    maxRows: int(r?.maxRows, 10, 100_000, d.maxRows), skipOnOff: r?.skipOnOff === true,
-  };
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] };
 }
 
 async function exportFile(format: 'json' | 'png', name: string, content: string): Promise<void> {
@@ -314,6 +318,11 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
           new vscode.CodeLens(top, { title: 'Compare with…', command: COMPARE_COMMAND, arguments: [document.uri] }),
           new vscode.CodeLens(top, { title: 'Loss landscape', command: LANDSCAPE_COMMAND, arguments: [document.uri] }),
         ];
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(NETWORKS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        NetworksPanel.revive(panel, context, state);
       },
     }),
     { dispose: () => NetworksPanel.open?.dispose() },
