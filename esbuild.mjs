@@ -14,6 +14,7 @@ const entries = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
   { ...common, entryPoints: ['src/visualize/trainingWorker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['src/configInsight/probeWorker.ts'], outfile: 'dist/probeWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
+  { ...common, entryPoints: ['src/core/parallel/poolWorker.ts'], outfile: 'dist/poolWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/visualize/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
   { ...common, entryPoints: ['webview/compareActivations/main.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2020' },

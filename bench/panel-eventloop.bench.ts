@@ -5,15 +5,19 @@
 // Then the recorded messages are replayed into the real panel page in headless chromium at their original pace,
 // and the page's render time per frame is read back.
 //
-//   npm run bench -- panel-eventloop [--seconds N] [--no-browser]
+// A second measure: the Compare Networks worker training four presets on a pool of 2 threads (issue 17), its
+// messages JSON-serialised as the panel relays them, while this process measures its event loop the same way.
+//
+//   npm run bench -- panel-eventloop [--seconds N] [--no-browser] [--no-pool]
 // Targets: host event-loop delay p99 < 10 ms, max < 50 ms.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
+import { Worker } from 'node:worker_threads';
 import { RunSession } from '../src/visualize/runSession';
-import type { ToWebview } from '../src/protocol';
+import type { FromNetworksWorker, ToNetworksWorker, ToWebview } from '../src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -128,7 +132,52 @@ async function browserSide(messages: { at: number; json: string }[]): Promise<vo
   }
 }
 
+/** The host's event loop while the Compare Networks worker trains 4 presets on a pool of `threads` threads. */
+async function poolSide(threads: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-bench-pool-'));
+  for (const [entry, out] of [['src/compareNetworks/networksWorker.ts', 'networksWorker.js'], ['src/core/parallel/poolWorker.ts', 'poolWorker.js']]) {
+    await esbuild.build({ entryPoints: [path.join(ROOT, entry)], outfile: path.join(dir, out), bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'], minify: true });
+  }
+  const worker = new Worker(path.join(dir, 'networksWorker.js'));
+  let messages = 0;
+  let bytes = 0;
+  let frames = 0;
+  let loaded: () => void = () => undefined;
+  const isLoaded = new Promise<void>(resolve => { loaded = resolve; });
+  worker.on('message', (m: FromNetworksWorker) => {
+    const json = JSON.stringify(m); // what webview.postMessage costs the host
+    messages++;
+    bytes += json.length;
+    if (m.type === 'netsFrames') frames += m.frames.length;
+    if (m.type === 'netsLoaded') loaded();
+    if (m.type === 'netsFailed') throw new Error(m.message);
+  });
+  const presets = ['deep-sigmoid', 'deep-relu-he', 'relu-batchnorm', 'residual'];
+  const start: ToNetworksWorker = {
+    type: 'netsStart', jobId: 1, data: { kind: 'builtin', builtin: 'spiral' }, seed: 1, epochs: 100_000, snapshotEvery: 10, threads,
+    choices: presets.map(preset => ({ kind: 'preset', preset, label: preset })),
+  };
+  worker.postMessage(start);
+  await isLoaded;
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const t0 = performance.now();
+  await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+  histogram.disable();
+  const elapsed = (performance.now() - t0) / 1000;
+  const stopped = performance.now();
+  await worker.terminate(); // as closing the panel does: the pool's threads go with it
+  const terminateMs = performance.now() - stopped;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const ms = (ns: number) => (ns / 1e6).toFixed(2);
+  console.log(`\nCompare Networks host event loop while 4 presets train on a pool of ${threads} threads (${elapsed.toFixed(1)} s)`);
+  console.log(`  to the webview      ${messages} messages, ${frames} snapshots (${(frames / elapsed).toFixed(1)}/s), ${(bytes / elapsed / 1024).toFixed(0)} KiB/s as JSON`);
+  console.log(`  event-loop delay    p50 ${ms(histogram.percentile(50))} ms · p99 ${ms(histogram.percentile(99))} ms · max ${ms(histogram.max)} ms   (target p99 < 10)`);
+  console.log(`  closing             worker and pool terminated in ${terminateMs.toFixed(1)} ms`);
+}
+
 void (async () => {
+  if (!args.includes('--no-pool')) await poolSide(2);
   const { messages } = await hostSide();
   if (withBrowser && fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) await browserSide(messages);
 })().catch(error => {

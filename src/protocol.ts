@@ -377,9 +377,9 @@ export interface LandscapeRequest {
 
 /** Host → networks worker. */
 export type ToNetworksWorker =
-  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number }
+  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number }
   | { type: 'netsStop'; jobId: number }
-  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest }
+  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number }
   | { type: 'landscapeCancel'; jobId: number };
 
 /** Networks worker → host (relayed to the webview as they are). */

@@ -15,8 +15,8 @@ import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from
 import { Trainer } from '../core/nn/trainer';
 import type { FunctionView, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../core/types';
 import type { RecordedRun, RunMeta, SnapshotFrame } from '../protocol';
-import { checkOutputPath } from '../core/io/atomicWrite';
 import { recordedLandscape, writeReport } from '../visualize/report';
+import { checkOutputPath } from '../core/io/atomicWrite';
 import { samplePoints } from '../visualize/trainingWorker';
 
 const VERSION = '0.1.0';

@@ -1,7 +1,7 @@
-// `gradscope landscape CONFIG [--load MODEL] [--grid N] [--range R] [--seed S] [--steps K] [--rows M] [--json]`:
+// `gradscope landscape CONFIG [--load MODEL] [--grid N] [--range R] [--seed S] [--steps K] [--rows M] [--threads T] [--json]`:
 // the loss around the config's weights (after K training steps, or a saved model's) on two filter-normalised random
 // directions (Li et al. 2018), printed as JSON (axis, rows of losses, loss at θ, minimum, 1-D slice along δ) or as a
-// small text summary with a character heatmap.
+// small text summary with a character heatmap. Grid rows spread over T worker threads; the numbers do not change.
 import * as path from 'node:path';
 import { buildRun, loadRun } from '../core/config/config';
 import { InputError } from '../core/inputError';
@@ -9,6 +9,8 @@ import { checkOutputPath, writeFileAtomicSync } from '../core/io/atomicWrite';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from '../core/analysis/landscape';
 import { readModelFile } from '../core/config/modelFile';
+import { computeLandscapeOnPool } from '../core/parallel/parallelLandscape';
+import { MAX_THREADS, WorkerPool, bundledPoolScript, defaultThreads, resolveThreads } from '../core/parallel/pool';
 import { Trainer } from '../core/nn/trainer';
 import { landscapeReportHtml } from './landscapeReport';
 
@@ -26,6 +28,7 @@ and PReLU slopes not moved), as in Li et al., "Visualizing the Loss Landscape of
     { name: 'range', value: 'R', help: `half-width of the plane (default ${LANDSCAPE_DEFAULTS.range})` },
     { name: 'seed', value: 'S', help: `seed of the directions (default ${LANDSCAPE_DEFAULTS.seed})` },
     { name: 'rows', value: 'M', help: `training rows evaluated, evenly strided past M (default ${LANDSCAPE_DEFAULTS.maxRows})` },
+    { name: 'threads', value: 'T', help: `worker threads for the grid, 1 to ${MAX_THREADS} (default: half the cores, here ${defaultThreads()}); the numbers are the same whatever T` },
     { name: 'json', help: 'one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}' },
     { name: 'report', value: 'F.html', help: 'also write a self-contained HTML page with the heatmap, contours and the 1-D slice' },
   ],
@@ -46,6 +49,8 @@ interface LandscapeArgs {
   range: number;
   seed: number;
   rows: number;
+  /** Undefined: the default (half the cores). */
+  threads?: number;
   json: boolean;
   report?: string;
 }
@@ -68,6 +73,7 @@ export function parseLandscapeArgs(args: string[]): LandscapeArgs | undefined {
     grid: whole('grid', LANDSCAPE_DEFAULTS.grid, LANDSCAPE_LIMITS.minGrid, LANDSCAPE_LIMITS.maxGrid),
     seed: whole('seed', LANDSCAPE_DEFAULTS.seed, -(2 ** 31), 2 ** 31),
     rows: whole('rows', LANDSCAPE_DEFAULTS.maxRows, 1, 10_000_000),
+    threads: text('threads') === undefined ? undefined : whole('threads', 1, 1, MAX_THREADS),
     range: LANDSCAPE_DEFAULTS.range,
     json: parsed.values.json === true,
     report: text('report'),
@@ -111,9 +117,21 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
     throw error instanceof InputError ? error : new InputError(error instanceof Error ? error.message : String(error));
   }
   const started = Date.now();
-  const result = computeLandscape(trainer.network, spec.loss, data.train, {
-    grid: options.grid, range: options.range, seed: options.seed, maxRows: options.rows,
-  });
+  const landscapeOptions = { grid: options.grid, range: options.range, seed: options.seed, maxRows: options.rows };
+  const threads = resolveThreads(options.threads);
+  const script = bundledPoolScript();
+  if (threads > 1 && !script && options.threads !== undefined) io.stderr(`note: no dist/poolWorker.js next to this CLI (run npm run build): one thread\n`);
+  let result: LandscapeResult | null;
+  if (threads > 1 && script) {
+    const pool = new WorkerPool(threads, script);
+    try {
+      result = await computeLandscapeOnPool(pool, trainer.network, spec.loss, data.train, landscapeOptions);
+    } finally {
+      await pool.terminate();
+    }
+  } else {
+    result = computeLandscape(trainer.network, spec.loss, data.train, landscapeOptions);
+  }
   if (!result) return 3;
   const seconds = (Date.now() - started) / 1000;
   if (options.report !== undefined) {

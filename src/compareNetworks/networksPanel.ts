@@ -9,15 +9,16 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { NETWORK_PRESETS } from '../core/config/presets';
+import { resolveThreads } from '../core/parallel/pool';
 import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
-import { writeUriAtomic } from '../shared/writeUri';
-import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
 import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
+import { writeUriAtomic } from '../shared/writeUri';
+import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -150,7 +151,7 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
-      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10 };
+      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads() };
       this.toWorker(this.lastCompare);
     });
   }
@@ -161,7 +162,7 @@ export class NetworksPanel {
       this.panel.title = `Loss Landscape: ${choice.label}`;
       this.lastLandscape = { choice, data };
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
-      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request });
+      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads() });
     });
   }
 
@@ -204,6 +205,11 @@ export class NetworksPanel {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+/** The `gradscope.threads` setting made usable (0: half the cores). */
+function configuredThreads(): number {
+  return resolveThreads(vscode.workspace.getConfiguration('gradscope').get<number>('threads', 0));
 }
 
 function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {

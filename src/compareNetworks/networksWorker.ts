@@ -1,7 +1,9 @@
 // The Compare Networks / Loss Landscape worker (worker_threads, dist/networksWorker.js). Trains 2–4 networks
 // interleaved — one step of each in turn, same seed, same data and split — in 20 ms slices so a stop gets through at
 // once, and computes loss landscapes one grid row per slice, so rows stream to the panel and a cancel takes effect
-// within a row. The extension host never trains.
+// within a row. The extension host never trains. With more than one thread (the `gradscope.threads` setting) the
+// networks are dealt round-robin to a worker pool (src/core/parallel) and a landscape's rows spread over it; the
+// numbers are the same as on one thread. A stop or cancel terminates the pool at once.
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { loadRun, type LoadedRun, type RunOverrides, type RunRequest } from '../core/config/config';
@@ -9,7 +11,9 @@ import { functionView } from '../core/nn/functionView';
 import { createLandscape, landscapeRoughness, skipConnectionVariants, type LandscapeEvaluator } from '../core/analysis/landscape';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
-import type { Snapshot } from '../core/types';
+import { landscapeRowsOnPool } from '../core/parallel/parallelLandscape';
+import { PoolTerminated, WorkerPool, bundledPoolScript } from '../core/parallel/pool';
+import type { FunctionView, Snapshot } from '../core/types';
 import type {
   FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
@@ -80,12 +84,25 @@ interface TrainingJob {
   lastFrame: number;
   lastFunctions: number;
   pending: NetworkFrame[];
+  /** Set when the networks train on a worker pool rather than in this thread. */
+  pool?: WorkerPool;
+  /** The latest function of each network, as the pool's threads report them. */
+  views?: (FunctionView | undefined)[];
+}
+
+/** A pool of min(threads, tasks) threads, or none when one thread would do or no pool script was bundled here. */
+function poolFor(threads: number, tasks: number): WorkerPool | undefined {
+  const size = Math.min(threads, tasks);
+  const script = bundledPoolScript();
+  return size > 1 && script ? new WorkerPool(size, script) : undefined;
 }
 
 let training: TrainingJob | undefined;
 let trainingTimer: NodeJS.Timeout | undefined;
 
 function sendFunctions(job: TrainingJob): void {
+  const views = job.views ? job.views : job.trainers.map(t => functionView(t, t.data));
+  if (views.some(v => v === undefined)) return;
   const data = job.runs[0].data;
   const n = Math.min(DATA_POINTS, data.train.n);
   const x: number[] = [];
@@ -95,7 +112,7 @@ function sendFunctions(job: TrainingJob): void {
     for (let j = 0; j < data.d; j++) x.push(data.train.x[i * data.d + j] * data.std[j] + data.mean[j]);
     y.push(data.train.y[i]);
   }
-  send({ type: 'netsFunctions', jobId: job.jobId, views: job.trainers.map(t => functionView(t, t.data)), data: { x, y, d: data.d } });
+  send({ type: 'netsFunctions', jobId: job.jobId, views: views as FunctionView[], data: { x, y, d: data.d } });
   job.lastFunctions = performance.now();
 }
 
@@ -142,13 +159,54 @@ async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsSta
       type: 'netsLoaded', jobId: message.jobId, dataLabel: `${runs[0].dataset.name} (${runs[0].data.train.n} train / ${runs[0].data.val.n} validation rows, seed ${message.seed})`,
       networks: trainers.map((t, i) => ({ index: i, label: message.choices[i].label, parameters: t.network.parameterCount, layers: t.network.linearLayers.length, task: t.data.task })),
     });
-    trainers.forEach((t, i) => job.pending.push(frameOf(i, t.snapshot())));
-    flushFrames(job);
-    sendFunctions(job);
-    trainingTimer = setTimeout(trainSlice, 0);
+    job.pool = poolFor(message.threads, trainers.length);
+    if (job.pool) trainOnPool(job, job.pool);
+    else {
+      trainers.forEach((t, i) => job.pending.push(frameOf(i, t.snapshot())));
+      flushFrames(job);
+      sendFunctions(job);
+      trainingTimer = setTimeout(trainSlice, 0);
+    }
   } catch (error) {
     send({ type: 'netsFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/**
+ * Network i trains on thread i mod size, interleaved with the others dealt to that thread, exactly as trainSlice
+ * steps them here; each thread reports the snapshots that fall due and, now and then, its networks' functions.
+ */
+function trainOnPool(job: TrainingJob, pool: WorkerPool): void {
+  job.views = job.trainers.map(() => undefined);
+  const tasks = Array.from({ length: pool.size }, (_, w) => job.trainers.flatMap((t, index) => (index % pool.size === w ? [{ index, spec: t.spec, data: t.data }] : [])));
+  const running = tasks.map((networks, w) => pool.run(
+    { kind: 'train', networks, sliceMs: SLICE_MS, progressIntervalMs: FRAME_INTERVAL_MS, functionIntervalMs: FUNCTION_INTERVAL_MS },
+    {
+      worker: w,
+      onProgress: (p) => {
+        if (training !== job) return;
+        for (const s of p.snapshots) job.pending.push(frameOf(s.index, s.snapshot));
+        for (const f of p.functions) job.views![f.index] = f.view;
+        const now = performance.now();
+        if (now - job.lastFrame >= FRAME_INTERVAL_MS) flushFrames(job);
+        if (p.functions.length && now - job.lastFunctions >= FUNCTION_INTERVAL_MS) sendFunctions(job);
+      },
+    },
+  ));
+  Promise.all(running).then(() => {
+    if (training !== job) return;
+    training = undefined;
+    void pool.terminate();
+    // Frames in index order within each step, as the one-thread loop produces them.
+    job.pending.sort((a, b) => a.step - b.step || a.index - b.index);
+    flushFrames(job);
+    sendFunctions(job);
+    send({ type: 'netsDone', jobId: job.jobId, reason: 'epochs' });
+  }, (error: unknown) => {
+    if (training !== job || error instanceof PoolTerminated) return;
+    stopTraining(job.jobId);
+    send({ type: 'netsFailed', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) });
+  });
 }
 
 function stopTraining(jobId?: number): void {
@@ -157,6 +215,7 @@ function stopTraining(jobId?: number): void {
   trainingTimer = undefined;
   const job = training;
   training = undefined;
+  void job.pool?.terminate(); // its threads end now, mid-step
   flushFrames(job);
   send({ type: 'netsDone', jobId: job.jobId, reason: 'stopped' });
 }
@@ -172,6 +231,7 @@ interface LandscapeJob {
   rowIters: Generator<{ index: number; losses: Float64Array }, void, void>[];
   current: number;
   started: number;
+  pool?: WorkerPool;
 }
 
 let landscape: LandscapeJob | undefined;
@@ -220,7 +280,9 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
     }
     landscape = job;
     send({ type: 'landscapeBegin', jobId: job.jobId, views: job.views });
-    landscapeTimer = setTimeout(landscapeSlice, 0);
+    job.pool = poolFor(message.threads, req.grid);
+    if (job.pool) void landscapeOnPool(job, job.pool);
+    else landscapeTimer = setTimeout(landscapeSlice, 0);
   } catch (error) {
     send({ type: 'landscapeFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
   }
@@ -252,6 +314,32 @@ function landscapeSlice(): void {
   landscapeTimer = setTimeout(landscapeSlice, 0);
 }
 
+/** Each view's rows across the pool's threads, streamed in order; the same numbers as landscapeSlice's. */
+async function landscapeOnPool(job: LandscapeJob, pool: WorkerPool): Promise<void> {
+  try {
+    for (; job.current < job.views.length; job.current++) {
+      const view = job.views[job.current];
+      const done = await landscapeRowsOnPool(pool, job.evaluators[job.current], job.axes[job.current], job.sliceAxes[job.current], (index, row) => {
+        if (landscape !== job) return false;
+        const losses = Array.from(row);
+        view.rows.push(losses);
+        send({ type: 'landscapeRow', jobId: job.jobId, view: job.current, index, losses });
+      });
+      if (!done || landscape !== job) return;
+      view.slice = { axis: Array.from(job.sliceAxes[job.current]), losses: Array.from(done.slice) };
+      view.roughness = landscapeRoughness(view.rows);
+    }
+    landscape = undefined;
+    send({ type: 'landscapeEnd', jobId: job.jobId, views: job.views, cancelled: false, seconds: (performance.now() - job.started) / 1000 });
+  } catch (error) {
+    if (landscape !== job || error instanceof PoolTerminated) return;
+    landscape = undefined;
+    send({ type: 'landscapeFailed', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    void pool.terminate();
+  }
+}
+
 function cancelLandscape(jobId?: number): void {
   if (jobId !== undefined) landscapeToken++; // a start still training stops at its next slice
   if (!landscape || (jobId !== undefined && landscape.jobId !== jobId)) return;
@@ -259,6 +347,7 @@ function cancelLandscape(jobId?: number): void {
   landscapeTimer = undefined;
   const job = landscape;
   landscape = undefined;
+  void job.pool?.terminate(); // its threads end now, mid-row
   for (const it of job.rowIters) it.return(); // puts θ back
   send({ type: 'landscapeEnd', jobId: job.jobId, views: job.views, cancelled: true, seconds: (performance.now() - job.started) / 1000 });
 }

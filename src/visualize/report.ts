@@ -3,11 +3,11 @@
 // `--report` and the panel's "Open as HTML report". No vscode import: the CLI runs it in plain Node.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomicSync } from '../core/io/atomicWrite';
 import type { RecordedLandscape, RecordedRun, SnapshotFrame } from '../protocol';
 import type { Network } from '../core/nn/network';
 import type { DataSplit, LossName } from '../core/types';
 import { computeLandscape, landscapeRoughness } from '../core/analysis/landscape';
+import { writeFileAtomicSync } from '../core/io/atomicWrite';
 
 export interface ReportAssets {
   /** The bundled webview script (media/webview.js). */

@@ -66,7 +66,7 @@ describe('Compare Networks webview', function () {
       esbuild.build({ entryPoints: [path.join(ROOT, 'webview/compareNetworks/main.ts')], outfile: path.join(ROOT, 'media/compareNetworks.js'), bundle: true, sourcemap: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning' }),
     ]);
     compareRun = await workerMessages(workerPath, {
-      type: 'netsStart', jobId: 1, data: { kind: 'builtin', builtin: 'sine' }, seed: 1, epochs: 20, snapshotEvery: 5,
+      type: 'netsStart', jobId: 1, data: { kind: 'builtin', builtin: 'sine' }, seed: 1, epochs: 20, snapshotEvery: 5, threads: 1,
       choices: [
         { kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' },
         { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' },
@@ -76,7 +76,7 @@ describe('Compare Networks webview', function () {
     }, m => m.type === 'netsDone' || m.type === 'netsFailed');
     landscapeRun = await workerMessages(workerPath, {
       type: 'landscapeStart', jobId: 2, choice: { kind: 'preset', preset: 'deep-tanh', label: 'Deep tanh' }, data: { kind: 'builtin', builtin: 'circle' },
-      request: { grid: 31, range: 1, seed: 0, steps: 300, maxRows: 300, skipOnOff: true },
+      request: { grid: 31, range: 1, seed: 0, steps: 300, maxRows: 300, skipOnOff: true }, threads: 1,
     }, m => m.type === 'landscapeEnd' || m.type === 'landscapeFailed');
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

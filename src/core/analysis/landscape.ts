@@ -244,6 +244,15 @@ export function computeLandscape(
     if (onRow && onRow(row.index, row.losses) === false) return null;
   }
   const slice = evaluator.slice(sliceAxis);
+  return landscapeResult({ evaluator, axis, sliceAxis, seed, range }, loss, lossAtTheta, rows, slice);
+}
+
+/** The result of a landscape computed here or on a worker pool (src/core/parallel/parallelLandscape.ts). */
+export function landscapeResult(
+  made: { evaluator: LandscapeEvaluator; axis: Float64Array; sliceAxis: Float64Array; seed: number; range: number },
+  loss: LossName, lossAtTheta: number, rows: number[][], slice: Float64Array,
+): LandscapeResult {
+  const { evaluator, axis, sliceAxis, seed, range } = made;
   const stats = gridStats(rows, axis);
   return {
     grid: axis.length, range, seed, rowsUsed: evaluator.sample.n, loss,

@@ -24,7 +24,10 @@ describe('Compare Networks worker', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-networks-worker-'));
     workerPath = path.join(dir, 'networksWorker.js');
-    await esbuild.build({ entryPoints: [path.join(ROOT, 'src/compareNetworks/networksWorker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+    // The pool's script next to the worker, as dist/ has them.
+    for (const [entry, out] of [['src/compareNetworks/networksWorker.ts', workerPath], ['src/core/parallel/poolWorker.ts', path.join(dir, 'poolWorker.js')]]) {
+      await esbuild.build({ entryPoints: [path.join(ROOT, entry)], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] });
+    }
     worker = new Worker(workerPath);
     worker.on('message', (m: FromNetworksWorker) => messages.push(m));
   });
@@ -49,7 +52,7 @@ describe('Compare Networks worker', function () {
       { kind: 'preset', preset: 'deep-sigmoid', label: 'sigmoid' },
       { kind: 'preset', preset: 'relu-batchnorm', label: 'relu+bn' },
     ];
-    send({ type: 'netsStart', jobId: 1, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 5, epochs: 2, snapshotEvery: 10 });
+    send({ type: 'netsStart', jobId: 1, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 5, epochs: 2, snapshotEvery: 10, threads: 1 });
     const loaded = await until((m): m is Extract<FromNetworksWorker, { type: 'netsLoaded' }> => m.type === 'netsLoaded' && m.jobId === 1);
     assert.deepEqual(loaded.networks.map(n => n.label), ['sigmoid', 'relu+bn']);
     const done = await until((m): m is Extract<FromNetworksWorker, { type: 'netsDone' }> => m.type === 'netsDone' && m.jobId === 1);
@@ -88,7 +91,7 @@ describe('Compare Networks worker', function () {
   it('streams a landscape row by row, and a cancel stops it with the rows so far', async () => {
     messages.length = 0;
     const choice: NetworkChoice = { kind: 'preset', preset: 'deep-relu-he', label: 'relu' };
-    send({ type: 'landscapeStart', jobId: 2, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 7, range: 1, seed: 3, steps: 5, maxRows: 50, skipOnOff: true } });
+    send({ type: 'landscapeStart', jobId: 2, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 7, range: 1, seed: 3, steps: 5, maxRows: 50, skipOnOff: true }, threads: 1 });
     const begin = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeBegin' }> => m.type === 'landscapeBegin' && m.jobId === 2);
     assert.equal(begin.views.length, 2, 'without and with skip connections');
     const end = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 2);
@@ -101,7 +104,7 @@ describe('Compare Networks worker', function () {
     }
 
     messages.length = 0;
-    send({ type: 'landscapeStart', jobId: 3, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 101, range: 1, seed: 3, steps: 0, maxRows: 200, skipOnOff: false } });
+    send({ type: 'landscapeStart', jobId: 3, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 101, range: 1, seed: 3, steps: 0, maxRows: 200, skipOnOff: false }, threads: 1 });
     await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeRow' }> => m.type === 'landscapeRow' && m.jobId === 3);
     send({ type: 'landscapeCancel', jobId: 3 });
     const cancelled = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 3);
@@ -110,12 +113,121 @@ describe('Compare Networks worker', function () {
 
     // A cancel while the network is still training before the grid: no rows at all.
     messages.length = 0;
-    send({ type: 'landscapeStart', jobId: 4, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 5, range: 1, seed: 3, steps: 1_000_000, maxRows: 50, skipOnOff: false } });
+    send({ type: 'landscapeStart', jobId: 4, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { grid: 5, range: 1, seed: 3, steps: 1_000_000, maxRows: 50, skipOnOff: false }, threads: 1 });
     await new Promise(r => setTimeout(r, 300));
     send({ type: 'landscapeCancel', jobId: 4 });
     const early = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 4, 20_000);
     assert.equal(early.cancelled, true);
     assert.deepEqual(early.views, []);
     assert.ok(!messages.some(m => m.type === 'landscapeRow' && m.jobId === 4));
+  });
+
+  /** Threads of this process (Linux): each worker thread of the pool adds some. */
+  const threadCount = (): number => fs.readdirSync('/proc/self/task').length;
+  /** The count once threads of earlier jobs have finished ending (it stops falling). */
+  async function settledThreadCount(): Promise<number> {
+    let count = threadCount();
+    for (let quiet = 0, waited = 0; quiet < 300 && waited < 5000; waited += 20) {
+      await new Promise(r => setTimeout(r, 20));
+      const now = threadCount();
+      quiet = now < count ? 0 : quiet + 20;
+      count = Math.min(count, now);
+    }
+    return count;
+  }
+  async function threadsBackTo(baseline: number): Promise<number> {
+    const start = Date.now();
+    while (threadCount() > baseline) {
+      if (Date.now() - start > 5000) throw new Error(`still ${threadCount()} threads, ${baseline} before`);
+      await new Promise(r => setTimeout(r, 5));
+    }
+    return Date.now() - start;
+  }
+
+  it('on 2 threads: the same frames and functions as on 1, and a stop ends the pool\'s threads at once', async () => {
+    const choices: NetworkChoice[] = [
+      { kind: 'preset', preset: 'deep-sigmoid', label: 'sigmoid' },
+      { kind: 'preset', preset: 'relu-batchnorm', label: 'relu+bn' },
+      { kind: 'preset', preset: 'deep-tanh', label: 'tanh' },
+    ];
+    const framesOf = async (jobId: number, threads: number) => {
+      messages.length = 0;
+      send({ type: 'netsStart', jobId, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 2, epochs: 5, snapshotEvery: 10, threads });
+      const done = await until((m): m is Extract<FromNetworksWorker, { type: 'netsDone' }> => m.type === 'netsDone' && m.jobId === jobId);
+      assert.equal(done.reason, 'epochs');
+      const frames = messages.flatMap(m => (m.type === 'netsFrames' && m.jobId === jobId ? m.frames : []));
+      const functions = messages.filter((m): m is Extract<FromNetworksWorker, { type: 'netsFunctions' }> => m.type === 'netsFunctions' && m.jobId === jobId);
+      return { frames: frames.sort((a, b) => a.index - b.index || a.step - b.step), lastFunctions: functions[functions.length - 1].views };
+    };
+    const one = await framesOf(11, 1);
+    const two = await framesOf(12, 2);
+    assert.ok(one.frames.length > 3 * 5, `${one.frames.length} frames`);
+    assert.deepEqual(two.frames, one.frames);
+    assert.deepEqual(two.lastFunctions, one.lastFunctions);
+
+    if (process.platform !== 'linux') return;
+    const baseline = await settledThreadCount();
+    messages.length = 0;
+    send({ type: 'netsStart', jobId: 13, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 2, epochs: 100_000, snapshotEvery: 10, threads: 2 });
+    await until((m): m is Extract<FromNetworksWorker, { type: 'netsFrames' }> => m.type === 'netsFrames' && m.jobId === 13 && m.frames.some(f => f.step > 0));
+    assert.ok(threadCount() >= baseline + 2, `${threadCount()} threads while 2 pool threads train, ${baseline} before`);
+    send({ type: 'netsStop', jobId: 13 });
+    await until((m): m is Extract<FromNetworksWorker, { type: 'netsDone' }> => m.type === 'netsDone' && m.jobId === 13);
+    const ms = await threadsBackTo(baseline);
+    assert.ok(ms < 2000, `the pool's threads ended ${ms} ms after the stop`);
+  });
+
+  it('on 2 threads: the same landscape rows as on 1, and a cancel ends the pool\'s threads at once', async () => {
+    const choice: NetworkChoice = { kind: 'preset', preset: 'deep-relu-he', label: 'relu' };
+    const request = { grid: 9, range: 1, seed: 3, steps: 5, maxRows: 80, skipOnOff: true };
+    const endOf = async (jobId: number, threads: number) => {
+      messages.length = 0;
+      send({ type: 'landscapeStart', jobId, choice, data: { kind: 'builtin', builtin: 'circle' }, request, threads });
+      const end = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === jobId);
+      const rows = messages.filter((m): m is Extract<FromNetworksWorker, { type: 'landscapeRow' }> => m.type === 'landscapeRow' && m.jobId === jobId);
+      return { end, order: rows.map(r => `${r.view}:${r.index}`) };
+    };
+    const one = await endOf(21, 1);
+    const two = await endOf(22, 2);
+    assert.equal(two.end.cancelled, false);
+    assert.deepEqual(two.order, one.order, 'rows stream in order');
+    assert.deepEqual(two.end.views, one.end.views);
+
+    if (process.platform !== 'linux') return;
+    const baseline = await settledThreadCount();
+    messages.length = 0;
+    send({ type: 'landscapeStart', jobId: 23, choice, data: { kind: 'builtin', builtin: 'circle' }, request: { ...request, grid: 101, maxRows: 400, skipOnOff: false }, threads: 2 });
+    await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeRow' }> => m.type === 'landscapeRow' && m.jobId === 23);
+    assert.ok(threadCount() >= baseline + 2, `${threadCount()} threads while the grid runs on 2, ${baseline} before`);
+    send({ type: 'landscapeCancel', jobId: 23 });
+    const cancelled = await until((m): m is Extract<FromNetworksWorker, { type: 'landscapeEnd' }> => m.type === 'landscapeEnd' && m.jobId === 23);
+    assert.equal(cancelled.cancelled, true);
+    const ms = await threadsBackTo(baseline);
+    assert.ok(ms < 2000, `the pool's threads ended ${ms} ms after the cancel`);
+    await new Promise(r => setTimeout(r, 200));
+    assert.ok(!messages.some(m => m.type === 'landscapeRow' && m.jobId === 23 && messages.indexOf(m) > messages.indexOf(cancelled)), 'no row after the end');
+  });
+
+  it("closing the panel (terminating its worker) ends the pool's threads with it", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const baseline = await settledThreadCount();
+    const own = new Worker(workerPath);
+    const seen: FromNetworksWorker[] = [];
+    own.on('message', (m: FromNetworksWorker) => seen.push(m));
+    try {
+      const choices: NetworkChoice[] = ['deep-sigmoid', 'deep-tanh'].map(preset => ({ kind: 'preset', preset, label: preset }));
+      own.postMessage({ type: 'netsStart', jobId: 31, choices, data: { kind: 'builtin', builtin: 'circle' }, seed: 1, epochs: 100_000, snapshotEvery: 10, threads: 2 } satisfies ToNetworksWorker);
+      const start = Date.now();
+      while (!seen.some(m => m.type === 'netsFrames' && m.frames.some(f => f.step > 0))) {
+        if (Date.now() - start > 200_000) throw new Error('no frames from the pool');
+        await new Promise(r => setTimeout(r, 20));
+      }
+      assert.ok(threadCount() >= baseline + 3, `${threadCount()} threads while training, ${baseline} before the worker`);
+      await own.terminate();
+      const ms = await threadsBackTo(baseline);
+      assert.ok(ms < 2000, `the pool's threads ended ${ms} ms after the worker was terminated`);
+    } finally {
+      await own.terminate();
+    }
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ACTIVATIONS, SATURATION_SHARE } from '../../../src/core/activations';
+import { ACTIVATIONS, SATURATION_SHARE } from '../../../src/core/activations/activations';
 
 const lines = fs.readFileSync(path.join(__dirname, 'fixtures', 'sigmoid-mlp.jsonl'), 'utf8').split('\n');
 

@@ -61,13 +61,16 @@ describe('universal approximation: gradient descent from the hand-built weights'
         session.start('random', net, x, y, 0.02, 1);
         const frames = (start: string) => messages.filter((m): m is Extract<ToUatWebview, { type: 'uatTrainFrame' }> => m.type === 'uatTrainFrame' && m.start === start);
         const deadline = Date.now() + 30_000;
-        while ((frames('handBuilt').length < 3 || frames('random').length < 3) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+        // Adam's first steps from the hand-built weights can raise the error before lowering it (1.5× at step 2 seen):
+        // wait until a frame shows it lower, not for a fixed number of frames, which depends on the machine's speed
+        const lowered = () => frames('handBuilt').some(f => f.curve.step > 0 && f.curve.loss < frames('handBuilt')[0].curve.loss);
+        while ((frames('handBuilt').length < 3 || frames('random').length < 3 || !lowered()) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
         const hand = frames('handBuilt');
         assert.ok(hand.length >= 3, `${hand.length} frames`);
         assert.equal(hand[0].curve.step, 0);
         assert.ok(Math.abs(hand[0].curve.loss - meanSquaredError(net, x, y)) < 1e-12, 'the first frame is the hand-built network');
         assert.ok(hand[hand.length - 1].curve.step > 0);
-        assert.ok(hand[hand.length - 1].curve.loss < hand[0].curve.loss);
+        assert.ok(hand.some(f => f.curve.step > 0 && f.curve.loss < hand[0].curve.loss), `losses ${hand.map(f => `${f.curve.step}:${f.curve.loss}`).join(' ')}`);
         const random = frames('random');
         assert.notEqual(random[0].curve.loss, hand[0].curve.loss, 'the random start is not the hand-built one');
         session.stop('handBuilt');
