@@ -8,6 +8,9 @@ import type { CompareState, FromCompareWebview, ToCompareWebview } from '../prot
 import { visualizeArgs, type CompareActivationsArgs } from '../activationHover/hoverMarkdown';
 import { renderCompareHtml } from './compareHtml';
 import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
+import { gradscopeOutput } from '../shared/output';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { checkFromCompareWebview } from '../shared/webviewMessages';
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -40,6 +43,9 @@ export class ComparePanel {
     ComparePanel.current = new ComparePanel(panel, extensionUri, sanitizeCompareState(state) ?? DEFAULT_COMPARE_STATE);
   }
 
+  /** Where refused webview messages are logged (set when the feature registers). */
+  static output: vscode.OutputChannel | undefined;
+
   /** The open panel, if any (for tests). */
   static get open(): ComparePanel | undefined {
     return ComparePanel.current;
@@ -52,7 +58,9 @@ export class ComparePanel {
   ) {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((message: FromCompareWebview) => this.receive(message), null, this.disposables);
+    if (ComparePanel.output !== undefined) {
+      this.disposables.push(onCheckedMessage(panel.webview, 'Compare Activations', checkFromCompareWebview, ComparePanel.output, message => this.receive(message)));
+    }
   }
 
   get isReady(): boolean {
@@ -112,6 +120,7 @@ function makeNonce(): string {
 
 /** The command and the serializer that restores the panel after a window reload. */
 export function registerComparePanel(context: vscode.ExtensionContext): void {
+  ComparePanel.output = gradscopeOutput(context);
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, (args?: CompareActivationsArgs) => {
       ComparePanel.createOrShow(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);

@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { gradscopeOutput } from '../shared/output';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { checkFromNetworksWebview } from '../shared/webviewMessages';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { LANDSCAPE_DEFAULTS } from '../core/analysis/landscape';
 import { NETWORK_PRESETS } from '../core/config/presets';
@@ -83,7 +86,7 @@ export class NetworksPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromNetworksWebview) => this.receive(m), null, this.disposables);
+    this.disposables.push(onCheckedMessage(panel.webview, 'Compare Networks', checkFromNetworksWebview, gradscopeOutput(context), m => this.receive(m)));
   }
 
   private ensureWorker(): Worker {

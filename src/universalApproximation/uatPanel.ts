@@ -4,6 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { gradscopeOutput } from '../shared/output';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { checkFromUatWebview } from '../shared/webviewMessages';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
 import { loadUatData } from './uatData';
@@ -73,7 +76,7 @@ export class UatPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((message: FromUatWebview) => this.receive(message), null, this.disposables);
+    this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', checkFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
   }
 
   /** Resolves when the panel has its data (or failed to load it). */

@@ -4,19 +4,11 @@ import { chooseSource, type VisualizeOptions } from './chooseSource';
 import { PANEL_VIEW_TYPE, VisualizePanel, type PanelServices } from './visualizePanel';
 import type { FirstSnapshot } from './runSession';
 import type { WebviewState } from '../protocol';
+import { gradscopeOutput } from '../shared/output';
 
 export const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 
-let sharedOutput: vscode.OutputChannel | undefined;
-
-/** The "Gradscope" Output channel (created once, shared by whoever logs). */
-export function gradscopeOutput(context: vscode.ExtensionContext): vscode.OutputChannel {
-  if (sharedOutput === undefined) {
-    sharedOutput = vscode.window.createOutputChannel('Gradscope');
-    context.subscriptions.push(sharedOutput, { dispose: () => { sharedOutput = undefined; } });
-  }
-  return sharedOutput;
-}
+export { gradscopeOutput };
 
 function isOptions(value: unknown): value is VisualizeOptions {
   return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && !Array.isArray(value);

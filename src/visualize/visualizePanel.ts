@@ -7,6 +7,8 @@ import { applyEdits, modify } from 'jsonc-parser';
 import { presetConfigText } from '../core/config/presets';
 import type { DivergenceInfo } from '../core/types';
 import type { ErrorLocation, FromWebview, RunSource, RunState, ToWebview, WebviewState } from '../protocol';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { checkFromWebview } from '../shared/webviewMessages';
 import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
 import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
@@ -100,7 +102,7 @@ export class VisualizePanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
+      onCheckedMessage(panel.webview, 'Visualize Network', checkFromWebview, output, message => this.onMessage(message)),
       // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
       panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
       vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),
@@ -161,7 +163,13 @@ export class VisualizePanel {
         void this.saveConfig();
         break;
       case 'openLocation':
-        void openLocation(message.location);
+        // The page may only open the file the host reported an error in (or the run's own config).
+        if (message.location.file === this.session.error?.location?.file
+          || (this.session.source?.kind === 'config' && message.location.file === this.session.source.configPath)) {
+          void openLocation(message.location);
+        } else {
+          this.services.output.appendLine(`Visualize Network: ignored openLocation for ${message.location.file} (not this run's file)`);
+        }
         break;
       case 'retry':
         if (this.session.source !== undefined) this.start(this.session.source, this.sourceLabel, this.session.startOptions);
