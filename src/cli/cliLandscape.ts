@@ -2,10 +2,10 @@
 // the loss around the config's weights (after K training steps, or a saved model's) on two filter-normalised random
 // directions (Li et al. 2018), printed as JSON (axis, rows of losses, loss at θ, minimum, 1-D slice along δ) or as a
 // small text summary with a character heatmap.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRun, loadRun } from '../core/config/config';
 import { InputError } from '../core/inputError';
+import { writeFileAtomicSync } from '../core/io/atomicWrite';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from '../core/analysis/landscape';
 import { readModelFile } from '../core/config/modelFile';
 import { Trainer } from '../core/nn/trainer';
@@ -128,7 +128,7 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
   if (!result) return 3;
   const seconds = (Date.now() - started) / 1000;
   if (options.report !== undefined) {
-    fs.writeFileSync(options.report, landscapeReportHtml(loaded.title, result, landscapeRoughness(result.rows)));
+    writeFileAtomicSync(options.report, landscapeReportHtml(loaded.title, result, landscapeRoughness(result.rows)));
     if (!options.json) io.stderr(`wrote ${options.report}\n`);
   }
   if (options.json) {

@@ -17,6 +17,7 @@ import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
+import { writeUriAtomic } from '../shared/writeUri';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -216,7 +217,7 @@ async function exportFile(format: 'json' | 'png', name: string, content: string)
   });
   if (!target) return;
   const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');
-  await vscode.workspace.fs.writeFile(target, bytes);
+  await writeUriAtomic(target, bytes);
   void vscode.window.showInformationMessage(`Gradscope: saved ${path.basename(target.fsPath)}`);
 }
 

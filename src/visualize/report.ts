@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecordedRun, SnapshotFrame } from '../protocol';
+import { writeFileAtomicSync } from '../core/io/atomicWrite';
 
 export interface ReportAssets {
   /** The bundled webview script (media/webview.js). */
@@ -98,8 +99,7 @@ ${scriptSafe(assets.script)}
 }
 
 export function writeReport(file: string, run: RecordedRun, options: ReportOptions = {}, assets = loadReportAssets()): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, renderReport(run, assets, options));
+  writeFileAtomicSync(file, renderReport(run, assets, options));
 }
 
 /** VS Code's Dark Modern and Light Modern colours, for pages shown outside VS Code (report, webview tests). */

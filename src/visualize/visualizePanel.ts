@@ -13,6 +13,8 @@ import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
 import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
 import { snapshotsToCsv } from './snapshotTable';
+import { writeFileAtomic } from '../core/io/atomicWrite';
+import { writeUriAtomic } from '../shared/writeUri';
 
 export const PANEL_VIEW_TYPE = 'gradscope.panel';
 
@@ -272,14 +274,13 @@ export class VisualizePanel {
     if (format === 'html') {
       const folder = vscode.Uri.joinPath(this.services.context.globalStorageUri, 'reports');
       const file = path.join(folder.fsPath, `${base}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
-      fs.mkdirSync(folder.fsPath, { recursive: true });
-      fs.writeFileSync(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
+      await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
       this.services.output.appendLine(`HTML report written to ${file}`);
       await vscode.env.openExternal(vscode.Uri.file(file));
       const choice = await vscode.window.showInformationMessage(`Gradscope: report written to ${file}`, 'Save a Copy…');
       if (choice === 'Save a Copy…') {
         const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${base}-report.html`), filters: { HTML: ['html'] } });
-        if (target !== undefined) fs.copyFileSync(file, target.fsPath);
+        if (target !== undefined) await writeUriAtomic(target, fs.readFileSync(file));
       }
       return;
     }
@@ -290,7 +291,7 @@ export class VisualizePanel {
     });
     if (target === undefined) return;
     const text = format === 'json' ? JSON.stringify(run) : snapshotsToCsv(run.frames.map(f => f.snapshot));
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomic(target, text);
     this.services.output.appendLine(`exported ${run.frames.length} snapshots to ${target.fsPath}`);
   }
 
@@ -299,7 +300,7 @@ export class VisualizePanel {
     if (!dataUrl.startsWith(prefix)) return;
     const target = await vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${slug(this.session.meta?.title ?? 'gradscope')}-${chart}.png`), filters: { PNG: ['png'] } });
     if (target === undefined) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
+    await writeUriAtomic(target, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
   }
 
   /** Writes the run's setup as a *.nn.json (preset or config, with the panel's lr and batch size) and opens it. */
@@ -333,7 +334,7 @@ export class VisualizePanel {
       void vscode.window.showErrorMessage(`Gradscope: could not write the config: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomic(target, text);
     await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside });
   }
 

@@ -11,6 +11,7 @@ import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, valid
 import { closestName } from '../data/datasetBuilder';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
+import { writeFileAtomicSync } from '../io/atomicWrite';
 
 export const MODEL_FORMAT = 'gradscope-model';
 export const MODEL_VERSION = 1;
@@ -80,9 +81,9 @@ export function modelFileText(model: ModelFile): string {
   return `${JSON.stringify(model)}\n`;
 }
 
+/** Written to a temporary file and renamed: an interrupted save leaves the previous model file whole. */
 export function saveModelFile(file: string, model: ModelFile): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, modelFileText(model));
+  writeFileAtomicSync(file, modelFileText(model));
 }
 
 export function readModelFile(file: string): LoadedModel {
