@@ -226,7 +226,9 @@ export class RunSession {
     this.death = death;
     const loading = this.meta === undefined;
     if (loading) this.restoreKept();
-    const step = this.progress?.step ?? this.history.at(-1)?.snapshot.step;
+    // The worker's progress can be newer than its last snapshot (a slow cadence), or older (steps by hand).
+    const steps = [this.progress?.step, this.history.at(-1)?.snapshot.step].filter((n): n is number => n !== undefined);
+    const step = steps.length > 0 ? Math.max(...steps) : undefined;
     const where = loading ? 'while loading the run' : step !== undefined ? `at step ${groupedNumber(step)}` : '';
     const kept = this.history.length;
     const keptText = this.meta === undefined ? ''

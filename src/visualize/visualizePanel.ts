@@ -8,6 +8,7 @@ import { presetConfigText } from '../core/config/presets';
 import type { DivergenceInfo } from '../core/types';
 import type { ErrorLocation, FromWebview, RunSource, RunState, ToWebview, WebviewState } from '../protocol';
 import { onCheckedMessage } from '../shared/webviewBoundary';
+import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
 import { checkFromWebview } from '../shared/webviewMessages';
 import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
@@ -32,6 +33,11 @@ function settings(): StartOptions & { autoplay: boolean; progressAfterMs: number
     maxPoints: config.get<number>('maxPoints', 2000),
     progressAfterMs: Math.max(0, config.get<number>('progressNotificationAfterSeconds', 3)) * 1000,
   };
+}
+
+/** The `gradscope.workers.memoryLimitMb` setting, read when a worker starts. */
+export function workerMemoryLimitMb(): number {
+  return vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB);
 }
 
 function slug(text: string): string {
@@ -95,6 +101,7 @@ export class VisualizePanel {
       workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
       post: message => this.post(message),
       log: line => output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`),
+      memoryLimitMb: workerMemoryLimitMb,
       onStateChange: state => this.onStateChange(state),
       onError: (message, location) => void this.showError(message, location),
       onDiverged: info => this.showDivergence(info),
@@ -156,13 +163,13 @@ export class VisualizePanel {
         this.session.set({ lr: message.lr, batchSize: message.batchSize, snapshotEvery: message.snapshotEvery });
         break;
       case 'export':
-        void this.exportRun(message.format);
+        this.reportFailure('export the run', this.exportRun(message.format));
         break;
       case 'savePng':
-        void this.savePng(message.chart, message.dataUrl);
+        this.reportFailure('save the chart', this.savePng(message.chart, message.dataUrl));
         break;
       case 'saveConfig':
-        void this.saveConfig();
+        this.reportFailure('save the config', this.saveConfig());
         break;
       case 'openLocation':
         // The page may only open the file the host reported an error in (or the run's own config).
@@ -174,7 +181,8 @@ export class VisualizePanel {
         }
         break;
       case 'retry':
-        if (this.session.source !== undefined) this.start(this.session.source, this.sourceLabel, this.session.startOptions);
+        // Retry after an error, Restart after a crash: the same source and settings in a fresh worker.
+        this.session.restart();
         break;
       default: {
         const never: never = message;
@@ -183,11 +191,26 @@ export class VisualizePanel {
     }
   }
 
+  /** A write that fails (a full disk, no permission) says so; the previous file is whole (atomic writes). */
+  private reportFailure(what: string, work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      this.services.output.appendLine(`Visualize Network: could not ${what}: ${text}`);
+      void vscode.window.showErrorMessage(`Gradscope: could not ${what}: ${text}`);
+    });
+  }
+
+  /** Test seam (extension tests only): the session, to reach its worker. */
+  static sessions(): RunSession[] {
+    return [...VisualizePanel.panels].map(panel => panel.session);
+  }
+
   private onSaved(document: vscode.TextDocument): void {
     const source = this.session.source;
     if (source?.kind !== 'config' || document.uri.fsPath !== source.configPath) return;
     if (!vscode.workspace.getConfiguration('gradscope.liveProbe').get<boolean>('retrainOnSave', true)) return;
-    this.start({ ...source, configText: undefined }, this.sourceLabel, this.session.startOptions);
+    // The run on screen stays until the saved config trains; a config saved with errors keeps it, errors over it.
+    this.start({ ...source, configText: undefined }, this.sourceLabel, { ...this.session.startOptions, keepUntilReady: true });
   }
 
   private onStateChange(state: RunState): void {
