@@ -35,6 +35,8 @@ export interface HostedWorker {
   readonly worker: Worker;
   readonly role: string;
   readonly limitMb: number;
+  /** True once the thread has ended (by itself, a kill, stop() or deactivate). */
+  readonly exited: boolean;
   /** Ends the worker on purpose (no death is reported); resolves when it has exited. */
   stop(): Promise<void>;
   /** For tests: end it as a crash would (the death IS reported, as a kill). */
@@ -77,6 +79,7 @@ export function spawnWorker(script: string, options: SpawnOptions): HostedWorker
     worker,
     role: options.role,
     limitMb,
+    get exited() { return exited; },
     stop: () => {
       stopping = true;
       return end();

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { gradscopeOutput } from '../shared/output';
 import { onCheckedMessage } from '../shared/webviewBoundary';
 import { checkFromUatWebview } from '../shared/webviewMessages';
+import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
 import { loadUatData } from './uatData';
@@ -58,6 +59,11 @@ export class UatPanel {
     UatPanel.current = new UatPanel(panel, context, sanitizeUatState(state)?.source);
   }
 
+  /** Test seam: the panel's training session. */
+  get trainingSession(): UatTrainingSession {
+    return this.training;
+  }
+
   static get open(): UatPanel | undefined {
     return UatPanel.current;
   }
@@ -66,7 +72,8 @@ export class UatPanel {
     this.training = new UatTrainingSession({
       workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'uatWorker.js').fsPath,
       post: message => this.post(message),
-      log: () => undefined,
+      log: line => gradscopeOutput(context).appendLine(`[${new Date().toLocaleTimeString()}] ${line}`),
+      memoryLimitMb: () => vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB),
     });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     panel.webview.html = renderUatHtml({

@@ -199,7 +199,8 @@ export class RunSession {
   }
 
   private ensureWorker(): void {
-    if (this.worker !== undefined) return;
+    // A worker ended from outside (deactivate's shutdown) is replaced like a missing one.
+    if (this.worker !== undefined && !this.worker.exited) return;
     const hosted = spawnWorker(this.options.workerPath, {
       role: 'training',
       memoryLimitMb: this.options.memoryLimitMb?.(),

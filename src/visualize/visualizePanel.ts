@@ -147,14 +147,23 @@ export class VisualizePanel {
 
   private post(message: ToWebview): void {
     if (!this.webviewReady || this.disposed) return;
+    if (message.type === 'error') this.errorsShown.push(message);
     void this.panel.webview.postMessage(message);
   }
+
+  /** The page has said `ready` (and is visible). */
+  get pageReady(): boolean {
+    return this.webviewReady;
+  }
+
+  /** Error banners delivered to the page, newest last (the integration tests read them). */
+  readonly errorsShown: Extract<ToWebview, { type: 'error' }>[] = [];
 
   private onMessage(message: FromWebview): void {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        for (const replay of this.session.replayMessages()) void this.panel.webview.postMessage(replay);
+        for (const replay of this.session.replayMessages()) this.post(replay);
         break;
       case 'control':
         this.session.control(message.action);
@@ -200,9 +209,14 @@ export class VisualizePanel {
     });
   }
 
-  /** Test seam (extension tests only): the session, to reach its worker. */
-  static sessions(): RunSession[] {
-    return [...VisualizePanel.panels].map(panel => panel.session);
+  /** Test seam (extension tests only): the open panels. */
+  static all(): VisualizePanel[] {
+    return [...VisualizePanel.panels];
+  }
+
+  /** Test seam: the panel's run. */
+  get runSession(): RunSession {
+    return this.session;
   }
 
   private onSaved(document: vscode.TextDocument): void {
@@ -287,7 +301,8 @@ export class VisualizePanel {
     return folder !== undefined ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(path.join(this.services.context.globalStorageUri.fsPath, name));
   }
 
-  private async exportRun(format: 'json' | 'csv' | 'html'): Promise<void> {
+  /** `chosen` skips the save dialog (the extension tests' seam); the page's Export asks where. */
+  async exportRun(format: 'json' | 'csv' | 'html', chosen?: vscode.Uri): Promise<void> {
     const run = this.session.recordedRun();
     if (run === undefined) {
       void vscode.window.showInformationMessage('Gradscope: nothing to export yet — wait for the first snapshot.');
@@ -307,7 +322,7 @@ export class VisualizePanel {
       }
       return;
     }
-    const target = await vscode.window.showSaveDialog({
+    const target = chosen ?? await vscode.window.showSaveDialog({
       defaultUri: this.defaultUri(`${base}-snapshots.${format}`),
       filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
       saveLabel: 'Export snapshots',
