@@ -2,6 +2,7 @@
 // (browser, iife). Types are checked apart from bundling by `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { writeGemmBytes } from './scripts/build-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -21,6 +22,9 @@ const entries = [
   { ...common, entryPoints: ['src/compareNetworks/networksWorker.ts'], outfile: 'dist/networksWorker.js', platform: 'node', format: 'cjs', target: 'node18' },
   { ...common, entryPoints: ['webview/compareNetworks/main.ts'], outfile: 'media/compareNetworks.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter(e => e.entryPoints.every(p => fs.existsSync(p)));
+
+// The WebAssembly kernel's bytes, compiled from its .wat source (rewritten only when the .wat changed).
+await writeGemmBytes();
 
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();

@@ -4,7 +4,9 @@
 //  (b) otherwise code-server's extension host (set up offline by scripts/setup-vscode.mjs): the workbench URL's
 //      payload carries extensionDevelopmentPath + extensionTestsPath, the server runs with the smoke-test driver
 //      enabled, and the suite's outcome comes back through window.codeAutomationExit.
-// Usage: node scripts/test-integration.mjs [--grep TEXT] [--no-build]    env: GRADSCOPE_VSCODE=electron|code-server
+// Usage: node scripts/test-integration.mjs [--grep TEXT] [--no-build] [--dev]    env: GRADSCOPE_VSCODE=electron|code-server
+// The extension is built as it ships (production: minified, no source maps), so the activation time VS Code reports
+// is a user's; --dev builds the development bundles instead (source maps in stack traces).
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,8 +48,10 @@ async function buildSuite() {
 
 async function buildExtension() {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('extension build failed (node esbuild.mjs)');
+  const buildArgs = args.includes('--dev') ? ['esbuild.mjs'] : ['esbuild.mjs', '--production'];
+  log(`building the extension: node ${buildArgs.join(' ')}`);
+  const r = spawnSync(process.execPath, buildArgs, { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`extension build failed (node ${buildArgs.join(' ')})`);
 }
 
 /** Which VS Code to use, decided quickly and without hanging when offline. */

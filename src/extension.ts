@@ -1,20 +1,29 @@
-// Gradscope's entry point: activate() only registers things; each feature owns its registration.
+// Gradscope's entry point: activate() only registers things; each feature owns its registration (its commands,
+// panels and serializers, providers and listeners, all pushed onto context.subscriptions).
 import type * as vscode from 'vscode';
-import { registerActivationPreviews } from './activationHover/hoverProvider';
-import { registerLiveConfigInsight } from './configInsight/liveProbe';
-import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
-import { registerUniversalApproximation } from './universalApproximation/uatPanel';
+import { registerActivationHover } from './activationHover/hoverProvider';
+import { registerCompareActivations } from './compareActivations/comparePanel';
 import { registerCompareNetworks } from './compareNetworks/networksPanel';
+import { registerConfigInsight } from './configInsight/liveProbe';
+import { registerUniversalApproximation } from './universalApproximation/uatPanel';
+import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
 import { registerTestSeam } from './shared/testSeam';
 import { terminateAllWorkers } from './shared/workerHost';
 
+/** One registration per feature folder, in activation order. */
+const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
+  // First, so workers started by the others listen for injected faults (extension tests only; nothing otherwise).
+  registerTestSeam,
+  registerActivationHover,
+  registerCompareActivations,
+  registerConfigInsight,
+  registerVisualizeNetwork,
+  registerUniversalApproximation,
+  registerCompareNetworks,
+];
+
 export function activate(context: vscode.ExtensionContext): void {
-  registerTestSeam(context);
-  registerActivationPreviews(context);
-  registerLiveConfigInsight(context);
-  registerVisualizeNetwork(context);
-  registerUniversalApproximation(context);
-  registerCompareNetworks(context);
+  for (const register of FEATURES) register(context);
 }
 
 /**

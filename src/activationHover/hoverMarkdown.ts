@@ -5,46 +5,15 @@ import { ACTIVATIONS } from '../core/activations/activations';
 import { activationFacts, compoundThroughLayers, describeRange, formatNumber } from '../core/activations/activationFacts';
 import type { ActivationReference, Framework } from '../core/activations/activationRecognizer';
 import { activationSvgDataUri, type ThemeKind } from '../core/activations/activationSvg';
-import { NETWORK_PRESETS } from '../core/config/presets';
 import type { ActivationName } from '../core/types';
+import {
+  COMPARE_ACTIVATIONS_COMMAND, EXAMPLE_DEPTH, VISUALIZE_NETWORK_COMMAND, visualizeArgs, type CompareActivationsArgs,
+} from '../shared/commands';
 
-export const COMPARE_COMMAND = 'gradscope.compareActivations';
-export const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
+export const COMPARE_COMMAND = COMPARE_ACTIVATIONS_COMMAND;
+export const VISUALIZE_COMMAND = VISUALIZE_NETWORK_COMMAND;
 /** The only commands the hover's links may run (MarkdownString.isTrusted.enabledCommands). */
 export const HOVER_COMMANDS = [COMPARE_COMMAND, VISUALIZE_COMMAND];
-
-/** Depth used for the "n layers" examples in the text and for "Visualize a deep stack of it". */
-export const EXAMPLE_DEPTH = 10;
-
-/** Arguments of `gradscope.compareActivations`: the activations to overlay first (the panel lets the user add more). */
-export interface CompareActivationsArgs {
-  activations?: ActivationName[];
-  params?: Partial<Record<ActivationName, Record<string, number>>>;
-}
-
-/**
- * Arguments the hover passes to `gradscope.visualizeNetwork`: a deep stack of this activation. `preset` is what the
- * command reads today (its VisualizeOptions); `activation`, `params` and `depth` say the rest for when it reads them.
- */
-export interface VisualizeActivationArgs {
-  preset?: string;
-  activation: ActivationName;
-  params: Record<string, number>;
-  depth: number;
-}
-
-/** The panel's plain deep-stack preset of this activation (no batch norm, no skips), if it has one. */
-export function deepStackPresetFor(name: ActivationName): string | undefined {
-  return NETWORK_PRESETS.find(p => {
-    const n = p.network;
-    return n.activation === name && typeof n.hidden === 'object' && n.hidden !== null && !Array.isArray(n.hidden) && !n.batchNorm && !n.skip;
-  })?.id;
-}
-
-export function visualizeArgs(name: ActivationName, params: Record<string, number>): VisualizeActivationArgs {
-  const preset = deepStackPresetFor(name);
-  return { ...(preset ? { preset } : {}), activation: name, params, depth: EXAMPLE_DEPTH };
-}
 
 const FRAMEWORK_LABEL: Record<Framework, string> = {
   pytorch: 'PyTorch', tensorflow: 'TensorFlow', keras: 'Keras', jax: 'JAX', flax: 'Flax', tfjs: 'TensorFlow.js',

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import { findActivationAt, importsFlax, type ActivationReference } from '../core/activations/activationRecognizer';
 import type { ThemeKind } from '../core/activations/activationSvg';
 import { buildHoverMarkdown, HOVER_COMMANDS } from './hoverMarkdown';
-import { registerComparePanel } from '../compareActivations/comparePanel';
 
 export const DEFAULT_HOVER_LANGUAGES = [
   'python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'json', 'jsonc', 'yaml', 'julia', 'r', 'markdown',
@@ -116,7 +115,7 @@ function selectorFor(languages: string[]): vscode.DocumentSelector {
 }
 
 /** Registers the activation hover (re-registered when its languages change) and the Compare Activations panel. */
-export function registerActivationPreviews(context: vscode.ExtensionContext): void {
+export function registerActivationHover(context: vscode.ExtensionContext): void {
   let settings = readSettings();
   const provider = new ActivationHoverProvider(settings);
   let registration: vscode.Disposable | undefined;
@@ -135,5 +134,4 @@ export function registerActivationPreviews(context: vscode.ExtensionContext): vo
       if (previous.enabled !== settings.enabled || previous.languages.join() !== settings.languages.join()) register();
     }),
   );
-  registerComparePanel(context);
 }

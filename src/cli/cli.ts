@@ -7,6 +7,8 @@ import { ConfigError, countParameters, loadRun, buildRun, type LoadedRun, type R
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { functionView } from '../core/nn/functionView';
 import { InputError, isInputError } from '../core/inputError';
+import { closestName } from '../core/didYouMean';
+import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import { modelFromNetwork, readModelFile, saveModelFile, type LoadedModel } from '../core/config/modelFile';
 import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
@@ -19,25 +21,46 @@ const VERSION = '0.1.0';
 
 export const EXIT = { done: 0, diverged: 1, badInput: 2, internal: 3 } as const;
 
-const USAGE = `Usage: gradscope train [CONFIG.nn.json] [options]
+export const TRAIN_COMMAND: CommandSpec = {
+  name: 'train',
+  synopsis: '[CONFIG.nn.json] [options]',
+  description: 'Train a network headless and print per-layer gradients, saturation and dead units.',
+  positionals: [{ name: 'CONFIG.nn.json', help: 'a network config (see README); without it, a preset on --data or --builtin' }],
+  options: [
+    { name: 'data', value: 'FILE', help: 'dataset file (.csv, .tsv, .json, .jsonl); replaces the config\'s data' },
+    { name: 'builtin', value: 'NAME', help: `built-in dataset: ${BUILTIN_DATASETS.map(b => b.name).join(', ')}` },
+    { name: 'preset', value: 'ID', help: `network preset when there is no config (default ${DEFAULT_PRESET_ID}); see 'gradscope presets'` },
+    { name: 'epochs', value: 'N', help: 'epochs to train (0: step-0 diagnostics only, no update)' },
+    { name: 'seed', value: 'N', help: 'seed for split, initialisation, shuffling and dropout' },
+    { name: 'every', value: 'N', help: 'record a snapshot every N steps (default: once per epoch)' },
+    { name: 'row-limit', value: 'N', help: 'sample files past N rows (default 1,000,000)' },
+    { name: 'json', help: 'JSON Lines on stdout: one {"type":"snapshot",…} per snapshot, then {"type":"summary",…}' },
+    { name: 'save', value: 'FILE', help: 'write the trained network as a gradscope-model JSON file' },
+    { name: 'load', value: 'FILE', help: 'start from a gradscope-model file (its architecture replaces the config\'s)' },
+    { name: 'report', value: 'FILE.html', help: 'write a self-contained HTML report with the panel\'s charts' },
+  ],
+  epilog: 'Exit codes: 0 done, 1 training diverged, 2 bad input.',
+};
 
-Train a network headless and print per-layer gradients, saturation and dead units.
+/** The subcommands, for the top-level help and "did you mean". */
+const COMMANDS: { name: string; help: string }[] = [
+  { name: 'train', help: 'train a config, or a preset on a data file or built-in set, and print per-layer gradients' },
+  { name: 'uat', help: 'build Nielsen\'s universal-approximation network for N bumps and print its error' },
+  { name: 'landscape', help: 'the loss on a plane through the weights (Li et al. 2018)' },
+  { name: 'presets', help: 'list the network presets' },
+  { name: 'datasets', help: 'list the built-in datasets' },
+];
 
-  CONFIG.nn.json         a network config (see README); without it, a preset on --data or --builtin
-  --data FILE            dataset file (.csv, .tsv, .json, .jsonl); replaces the config's data
-  --builtin NAME         built-in dataset: ${BUILTIN_DATASETS.map(b => b.name).join(', ')}
-  --preset ID            network preset when there is no config (default ${DEFAULT_PRESET_ID}); see 'gradscope presets'
-  --epochs N             epochs to train (0: step-0 diagnostics only, no update)
-  --seed N               seed for split, initialisation, shuffling and dropout
-  --every N              record a snapshot every N steps (default: once per epoch)
-  --row-limit N          sample files past N rows (default 1,000,000)
-  --json                 JSON Lines on stdout: one {"type":"snapshot",…} per snapshot, then {"type":"summary",…}
-  --save FILE            write the trained network as a gradscope-model JSON file
-  --load FILE            start from a gradscope-model file (its architecture replaces the config's)
-  --report FILE.html     write a self-contained HTML report with the panel's charts
+const USAGE = `Usage: gradscope COMMAND [options]
 
-Other commands: gradscope presets | gradscope datasets | gradscope uat (see gradscope uat --help) | gradscope landscape CONFIG (see gradscope landscape --help) | gradscope --version
-Exit codes: 0 done, 1 training diverged, 2 bad input.`;
+See why deep networks stop learning: train headless and print per-layer gradients, saturation and dead units.
+
+${COMMANDS.map(c => `  ${c.name.padEnd(11)}${c.help}`).join('\n')}
+
+  gradscope COMMAND --help   the options of one command
+  gradscope --version
+
+${commandHelp(TRAIN_COMMAND)}`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -61,52 +84,37 @@ interface TrainOptions {
   report?: string;
 }
 
-function parseTrainArgs(args: string[]): TrainOptions {
-  const options: TrainOptions = { json: false };
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new InputError(`${flag} needs a value`);
-    return v;
+/** The train command's options, or undefined when --help was asked for (the help is printed). */
+export function parseTrainArgs(args: string[]): TrainOptions | undefined {
+  const parsed = parseCommandLine(TRAIN_COMMAND, args);
+  if (parsed.help) return undefined;
+  const text = (name: string) => stringValue(parsed, name);
+  const whole = (name: string, min: number, max?: number) => {
+    const v = text(name);
+    return v === undefined ? undefined : wholeNumber(v, `--${name}`, min, max);
   };
-  const integer = (text: string, flag: string, min: number): number => {
-    const n = Number(text);
-    if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new InputError(`${flag} must be a whole number ≥ ${min}, got '${text}'`);
-    return n;
+  const options: TrainOptions = {
+    config: positionalsAtMost(parsed, 1, 'config file')[0],
+    data: text('data'),
+    builtin: text('builtin'),
+    preset: text('preset'),
+    epochs: whole('epochs', 0),
+    seed: whole('seed', -(2 ** 31)),
+    every: whole('every', 1),
+    rowLimit: whole('row-limit', 1),
+    json: parsed.values.json === true,
+    save: text('save'),
+    load: text('load'),
+    report: text('report'),
   };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = value(i, flag);
-      i++;
-      return v;
-    };
-    switch (flag) {
-      case '--data': options.data = take(); break;
-      case '--builtin': options.builtin = take(); break;
-      case '--preset': options.preset = take(); break;
-      case '--epochs': options.epochs = integer(take(), '--epochs', 0); break;
-      case '--seed': options.seed = integer(take(), '--seed', -(2 ** 31)); break;
-      case '--every': options.every = integer(take(), '--every', 1); break;
-      case '--row-limit': options.rowLimit = integer(take(), '--row-limit', 1); break;
-      case '--json': options.json = true; break;
-      case '--save': options.save = take(); break;
-      case '--load': options.load = take(); break;
-      case '--report': options.report = take(); break;
-      default:
-        if (flag.startsWith('-')) throw new InputError(`unknown option '${flag}'\n\n${USAGE}`);
-        if (options.config !== undefined) throw new InputError(`only one config file, got '${options.config}' and '${arg}'`);
-        options.config = arg;
-    }
-  }
   if (options.data !== undefined && options.builtin !== undefined) throw new InputError('give --data or --builtin, not both');
   if (options.config === undefined && options.data === undefined && options.builtin === undefined) {
-    throw new InputError(`nothing to train: give a config file, --data FILE or --builtin NAME\n\n${USAGE}`);
+    throw new InputError(`nothing to train: give a config file, --data FILE or --builtin NAME (run 'gradscope train --help' for the options)`);
   }
   if (options.config !== undefined && options.preset !== undefined) throw new InputError('--preset applies only without a config file (the config is the network)');
   if (options.preset !== undefined && !findPreset(options.preset)) {
-    throw new InputError(`unknown preset '${options.preset}' (presets: ${NETWORK_PRESETS.map(p => p.id).join(', ')})`);
+    const guess = closestName(options.preset, NETWORK_PRESETS.map(p => p.id));
+    throw new InputError(`unknown preset '${options.preset}'${guess ? ` — did you mean '${guess}'?` : ''} (presets: ${NETWORK_PRESETS.map(p => p.id).join(', ')})`);
   }
   if (options.report !== undefined && !/\.html?$/i.test(options.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${options.report}')`);
   return options;
@@ -133,12 +141,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'datasets':
         for (const b of BUILTIN_DATASETS) io.stdout(`${b.name.padEnd(12)} ${b.task.padEnd(10)} ${b.description}\n`);
         return EXIT.done;
-      case 'train':
-        return await train(parseTrainArgs(rest), io);
+      case 'train': {
+        const options = parseTrainArgs(rest);
+        if (!options) {
+          io.stdout(`${commandHelp(TRAIN_COMMAND)}\n`);
+          return EXIT.done;
+        }
+        return await train(options, io);
+      }
       case 'uat': return await (await import('./cliUat')).runUat(rest, io);
       case 'landscape': return await (await import('./cliLandscape')).runLandscape(rest, io);
-      default:
-        throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
+      default: {
+        const guess = command.length < 64 ? closestName(command.replace(/^-+/, ''), COMMANDS.map(c => c.name)) : undefined;
+        throw new InputError(`unknown command '${command}'${guess ? ` — did you mean '${guess}'?` : ''} (commands: ${COMMANDS.map(c => c.name).join(', ')}; run 'gradscope --help')`);
+      }
     }
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -423,7 +439,21 @@ class ProgressBar {
   }
 }
 
+/**
+ * A reader that goes away (`gradscope presets | head -1`, a closed terminal) is the end of the conversation, not an
+ * error: EPIPE on stdout or stderr ends the process quietly with exit 0. Files being written are written to a
+ * temporary name and renamed, so nothing half-written is left behind.
+ */
+function endQuietlyWhenTheReaderLeaves(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.done);
+    throw error;
+  });
+}
+
 function main(): void {
+  endQuietlyWhenTheReaderLeaves(process.stdout);
+  endQuietlyWhenTheReaderLeaves(process.stderr);
   const io: CliIo = {
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),

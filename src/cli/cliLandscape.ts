@@ -6,25 +6,32 @@ import * as path from 'node:path';
 import { buildRun, loadRun } from '../core/config/config';
 import { InputError } from '../core/inputError';
 import { writeFileAtomicSync } from '../core/io/atomicWrite';
+import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from '../core/analysis/landscape';
 import { readModelFile } from '../core/config/modelFile';
 import { Trainer } from '../core/nn/trainer';
 import { landscapeReportHtml } from './landscapeReport';
 
-export const LANDSCAPE_USAGE = `Usage: gradscope landscape CONFIG.nn.json [options]
-
-The training loss on a plane through the network's weights θ: θ + α·δ + β·η for α, β in [−R, R], with δ and η
+export const LANDSCAPE_COMMAND: CommandSpec = {
+  name: 'landscape',
+  synopsis: 'CONFIG.nn.json [options]',
+  description: `The training loss on a plane through the network's weights θ: θ + α·δ + β·η for α, β in [−R, R], with δ and η
 random directions, filter-normalised (each unit's incoming weights scaled to the norm of θ's; biases, batch norm
-and PReLU slopes not moved), as in Li et al., "Visualizing the Loss Landscape of Neural Nets" (2018).
+and PReLU slopes not moved), as in Li et al., "Visualizing the Loss Landscape of Neural Nets" (2018).`,
+  positionals: [{ name: 'CONFIG.nn.json', help: 'the network config whose landscape to draw' }],
+  options: [
+    { name: 'load', value: 'FILE', help: 'the weights of a gradscope-model file (default: the config\'s network trained --steps steps)' },
+    { name: 'steps', value: 'K', help: 'training steps before the landscape when there is no --load (default 0: at initialisation)' },
+    { name: 'grid', value: 'N', help: `grid points per axis, odd so that the centre is θ (default ${LANDSCAPE_DEFAULTS.grid})` },
+    { name: 'range', value: 'R', help: `half-width of the plane (default ${LANDSCAPE_DEFAULTS.range})` },
+    { name: 'seed', value: 'S', help: `seed of the directions (default ${LANDSCAPE_DEFAULTS.seed})` },
+    { name: 'rows', value: 'M', help: `training rows evaluated, evenly strided past M (default ${LANDSCAPE_DEFAULTS.maxRows})` },
+    { name: 'json', help: 'one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}' },
+    { name: 'report', value: 'F.html', help: 'also write a self-contained HTML page with the heatmap, contours and the 1-D slice' },
+  ],
+};
 
-  --load FILE      the weights of a gradscope-model file (default: the config's network trained --steps steps)
-  --steps K        training steps before the landscape when there is no --load (default 0: at initialisation)
-  --grid N         grid points per axis, odd so that the centre is θ (default ${LANDSCAPE_DEFAULTS.grid})
-  --range R        half-width of the plane (default ${LANDSCAPE_DEFAULTS.range})
-  --seed S         seed of the directions (default ${LANDSCAPE_DEFAULTS.seed})
-  --rows M         training rows evaluated, evenly strided past M (default ${LANDSCAPE_DEFAULTS.maxRows})
-  --json           one JSON object: {"axis","rows","lossAtTheta","min","max","slice",…}
-  --report F.html  also write a self-contained HTML page with the heatmap, contours and the 1-D slice`;
+export const LANDSCAPE_USAGE = commandHelp(LANDSCAPE_COMMAND);
 
 export interface LandscapeCliIo {
   stdout: (text: string) => void;
@@ -43,65 +50,46 @@ interface LandscapeArgs {
   report?: string;
 }
 
-export function parseLandscapeArgs(args: string[]): LandscapeArgs {
-  let config: string | undefined;
-  const out: Omit<LandscapeArgs, 'config'> = {
-    steps: 0, grid: LANDSCAPE_DEFAULTS.grid, range: LANDSCAPE_DEFAULTS.range, seed: LANDSCAPE_DEFAULTS.seed,
-    rows: LANDSCAPE_DEFAULTS.maxRows, json: false,
+/** The landscape command's options, or undefined when --help was asked for. */
+export function parseLandscapeArgs(args: string[]): LandscapeArgs | undefined {
+  const parsed = parseCommandLine(LANDSCAPE_COMMAND, args);
+  if (parsed.help) return undefined;
+  const text = (name: string) => stringValue(parsed, name);
+  const whole = (name: string, fallback: number, min: number, max: number) => {
+    const v = text(name);
+    return v === undefined ? fallback : wholeNumber(v, `--${name}`, min, max);
   };
-  const integer = (text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const n = Number(text);
-    if (!/^[+-]?\d+$/.test(text.trim()) || n < min || n > max) throw new InputError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
-    return n;
+  const config = positionalsAtMost(parsed, 1, 'config file')[0];
+  if (config === undefined) throw new InputError(`give a config file (run 'gradscope landscape --help' for the options)`);
+  const options: LandscapeArgs = {
+    config,
+    load: text('load'),
+    steps: whole('steps', 0, 0, 10_000_000),
+    grid: whole('grid', LANDSCAPE_DEFAULTS.grid, LANDSCAPE_LIMITS.minGrid, LANDSCAPE_LIMITS.maxGrid),
+    seed: whole('seed', LANDSCAPE_DEFAULTS.seed, -(2 ** 31), 2 ** 31),
+    rows: whole('rows', LANDSCAPE_DEFAULTS.maxRows, 1, 10_000_000),
+    range: LANDSCAPE_DEFAULTS.range,
+    json: parsed.values.json === true,
+    report: text('report'),
   };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const take = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new InputError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--load': out.load = take(); break;
-      case '--steps': out.steps = integer(take(), '--steps', 0, 10_000_000); break;
-      case '--grid': out.grid = integer(take(), '--grid', LANDSCAPE_LIMITS.minGrid, LANDSCAPE_LIMITS.maxGrid); break;
-      case '--seed': out.seed = integer(take(), '--seed', -(2 ** 31), 2 ** 31); break;
-      case '--rows': out.rows = integer(take(), '--rows', 1, 10_000_000); break;
-      case '--range': {
-        const text = take();
-        const r = Number(text);
-        if (!(r > 0 && r <= LANDSCAPE_LIMITS.maxRange)) throw new InputError(`--range must be a number in (0, ${LANDSCAPE_LIMITS.maxRange}], got '${text}'`);
-        out.range = r;
-        break;
-      }
-      case '--json': out.json = true; break;
-      case '--report': {
-        out.report = take();
-        if (!/\.html?$/i.test(out.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${out.report}')`);
-        break;
-      }
-      case '-h': case '--help': throw new InputError(LANDSCAPE_USAGE);
-      default:
-        if (flag.startsWith('-')) throw new InputError(`unknown option '${flag}'\n\n${LANDSCAPE_USAGE}`);
-        if (config !== undefined) throw new InputError(`only one config file, got '${config}' and '${arg}'`);
-        config = arg;
-    }
+  const rangeText = text('range');
+  if (rangeText !== undefined) {
+    const r = Number(rangeText);
+    if (!(r > 0 && r <= LANDSCAPE_LIMITS.maxRange)) throw new InputError(`--range must be a number in (0, ${LANDSCAPE_LIMITS.maxRange}], got '${rangeText}'`);
+    options.range = r;
   }
-  if (config === undefined) throw new InputError(`give a config file\n\n${LANDSCAPE_USAGE}`);
-  if (out.grid % 2 === 0) throw new InputError(`--grid must be odd so that the centre of the grid is θ, got ${out.grid}`);
-  return { config, ...out };
+  if (options.report !== undefined && !/\.html?$/i.test(options.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${options.report}')`);
+  if (options.grid % 2 === 0) throw new InputError(`--grid must be odd so that the centre of the grid is θ, got ${options.grid}`);
+  return options;
 }
 
 /** Exit code as the train command's: 0 done, 2 bad input. */
 export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  const options = parseLandscapeArgs(args);
+  if (!options) {
     io.stdout(`${LANDSCAPE_USAGE}\n`);
     return 0;
   }
-  const options = parseLandscapeArgs(args);
   const loaded = await loadRun({ kind: 'config', configPath: options.config });
   for (const w of loaded.warnings) io.stderr(`warning: ${options.config}:${w.line}:${w.column}: ${w.message}\n`);
   let { data, train: spec } = loaded;

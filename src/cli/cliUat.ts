@@ -2,27 +2,33 @@
 // tower (2 inputs) network for each N, with no training, and prints its mean squared error on the data and its
 // weights, so the construction can be checked outside VS Code.
 import { InputError } from '../core/inputError';
+import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import {
   buildBumps, buildTowers, meanSquaredError, stepPosition, toModuleParams, towerError, towerModuleParams, type OneHiddenLayerNetwork,
 } from '../core/analysis/uat';
 import { builtinFunction, loadUatData, UAT_BUILTIN_SAMPLES } from '../universalApproximation/uatData';
 import type { UatData, UatSource } from '../protocol';
 
-export const UAT_USAGE = `Usage: gradscope uat (--data FILE | --builtin NAME) --bumps N[,N…] [options]
-
-Build the universal approximation network of Nielsen's chapter 4 for each N, without training, and print its mean
+export const UAT_COMMAND: CommandSpec = {
+  name: 'uat',
+  synopsis: '(--data FILE | --builtin NAME) --bumps N[,N…] [options]',
+  description: `Build the universal approximation network of Nielsen's chapter 4 for each N, without training, and print its mean
 squared error on the data and its weights. One input: N bumps (pairs of steep sigmoid steps at s with b = −w·s and
 output weights +h, −h; heights the mean target per interval, or f(midpoint) for a built-in function). Two inputs:
-N×N towers.
+N×N towers.`,
+  options: [
+    { name: 'data', value: 'FILE', help: 'dataset file (.csv, .tsv, .json, .jsonl); 1 or 2 input columns and a target' },
+    { name: 'inputs', value: 'A[,B]', help: 'input columns by name or 0-based index (default: every column but the target)' },
+    { name: 'target', value: 'COL', help: 'target column (default: the last)' },
+    { name: 'builtin', value: 'NAME', help: 'built-in dataset (nielsen, sine, step, abs; plane, multi-gauss … for towers)' },
+    { name: 'samples', value: 'N', help: `built-in sets: samples (default ${UAT_BUILTIN_SAMPLES})` },
+    { name: 'bumps', value: 'N[,N…]', help: 'bumps (1 input) or towers per side (2 inputs), e.g. 5,10,100' },
+    { name: 'steepness', value: 'W', help: 'the steps\' w (default: a rise over 2 % of an interval)' },
+    { name: 'json', help: 'one JSON line per N: {"n","inputs","mse","hiddenUnits","weights",…}' },
+  ],
+};
 
-  --data FILE        dataset file (.csv, .tsv, .json, .jsonl); 1 or 2 input columns and a target
-  --inputs A[,B]     input columns by name or 0-based index (default: every column but the target)
-  --target COL       target column (default: the last)
-  --builtin NAME     built-in dataset (nielsen, sine, step, abs; plane, multi-gauss … for towers)
-  --samples N        built-in sets: samples (default ${UAT_BUILTIN_SAMPLES})
-  --bumps N[,N…]     bumps (1 input) or towers per side (2 inputs), e.g. 5,10,100
-  --steepness W      the steps' w (default: a rise over 2 % of an interval)
-  --json             one JSON line per N: {"n","inputs","mse","hiddenUnits","weights",…}`;
+export const UAT_USAGE = commandHelp(UAT_COMMAND);
 
 interface UatOptions {
   source: UatSource;
@@ -40,59 +46,32 @@ function parseColumn(text: string): string | number {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-export function parseUatArgs(args: string[]): UatOptions {
-  let data: string | undefined;
-  let builtin: string | undefined;
-  let inputs: (string | number)[] | undefined;
-  let target: string | number | undefined;
-  let samples: number | undefined;
-  let bumps: number[] | undefined;
+/** The uat command's options, or undefined when --help was asked for. */
+export function parseUatArgs(args: string[]): UatOptions | undefined {
+  const parsed = parseCommandLine(UAT_COMMAND, args);
+  if (parsed.help) return undefined;
+  positionalsAtMost(parsed, 0, 'file: give it as --data FILE');
+  const text = (name: string) => stringValue(parsed, name);
+  const data = text('data');
+  const builtin = text('builtin');
+  const inputs = text('inputs')?.split(',').map(s => parseColumn(s.trim()));
+  const targetText = text('target');
+  const target = targetText === undefined ? undefined : parseColumn(targetText.trim());
+  const samplesText = text('samples');
+  const samples = samplesText === undefined ? undefined : wholeNumber(samplesText, '--samples', 2);
+  const bumps = text('bumps')?.split(',').map(part => wholeNumber(part.trim(), '--bumps', 1, 10_000));
+  const steepnessText = text('steepness');
   let steepness: number | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const take = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new InputError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--data': data = take(); break;
-      case '--builtin': builtin = take(); break;
-      case '--inputs': inputs = take().split(',').map(s => parseColumn(s.trim())); break;
-      case '--target': target = parseColumn(take().trim()); break;
-      case '--samples': {
-        const text = take();
-        samples = Number(text);
-        if (!/^\d+$/.test(text) || samples < 2) throw new InputError(`--samples must be a whole number ≥ 2, got '${text}'`);
-        break;
-      }
-      case '--bumps':
-        bumps = take().split(',').map(part => {
-          const n = Number(part.trim());
-          if (!/^\d+$/.test(part.trim()) || n < 1 || n > 10_000) throw new InputError(`--bumps takes whole numbers from 1 to 10000, got '${part}'`);
-          return n;
-        });
-        break;
-      case '--steepness': {
-        const text = take();
-        steepness = Number(text);
-        if (!(Number.isFinite(steepness) && steepness > 0)) throw new InputError(`--steepness must be a positive number, got '${text}'`);
-        break;
-      }
-      case '--json': json = true; break;
-      default:
-        throw new InputError(`unknown option '${arg}'\n\n${UAT_USAGE}`);
-    }
+  if (steepnessText !== undefined) {
+    steepness = Number(steepnessText);
+    if (!(Number.isFinite(steepness) && steepness > 0)) throw new InputError(`--steepness must be a positive number, got '${steepnessText}'`);
   }
+  const hint = `(run 'gradscope uat --help' for the options)`;
   if (data !== undefined && builtin !== undefined) throw new InputError('give --data or --builtin, not both');
-  if (data === undefined && builtin === undefined) throw new InputError(`no data: give --data FILE or --builtin NAME\n\n${UAT_USAGE}`);
-  if (!bumps?.length) throw new InputError(`give --bumps N[,N…]\n\n${UAT_USAGE}`);
+  if (data === undefined && builtin === undefined) throw new InputError(`no data: give --data FILE or --builtin NAME ${hint}`);
+  if (!bumps?.length) throw new InputError(`give --bumps N[,N…] ${hint}`);
   const source: UatSource = data !== undefined ? { kind: 'file', dataPath: data, inputs, target } : { kind: 'builtin', builtin: builtin!, samples };
-  return { source, bumps, steepness, json };
+  return { source, bumps, steepness, json: parsed.values.json === true };
 }
 
 function format(v: number): string {
@@ -157,11 +136,11 @@ function twoInputs(data: UatData, options: UatOptions, io: UatIo): void {
 
 /** Runs the subcommand; InputError for a user's mistake (the caller prints it and exits 2). */
 export async function runUat(args: string[], io: UatIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  const options = parseUatArgs(args);
+  if (!options) {
     io.stdout(`${UAT_USAGE}\n`);
     return 0;
   }
-  const options = parseUatArgs(args);
   const data = await loadUatData(options.source);
   if (!options.json) io.stdout(`${data.label}: ${data.y.length} rows, inputs ${data.inputNames.join(', ')} → ${data.targetName}\n`);
   if (data.inputs === 1) oneInput(data, options, io);

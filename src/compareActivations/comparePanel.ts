@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isActivationName } from '../core/activations/activations';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
-import { visualizeArgs, type CompareActivationsArgs } from '../activationHover/hoverMarkdown';
+import {
+  COMPARE_ACTIVATIONS_COMMAND as COMPARE_COMMAND, VISUALIZE_NETWORK_COMMAND as VISUALIZE_COMMAND, visualizeArgs, type CompareActivationsArgs,
+} from '../shared/commands';
 import { renderCompareHtml } from './compareHtml';
 import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
 import { gradscopeOutput } from '../shared/output';
@@ -17,8 +19,6 @@ function assertNever(value: never): never {
 }
 
 export const COMPARE_VIEW_TYPE = 'gradscope.compareActivations';
-const COMPARE_COMMAND = 'gradscope.compareActivations';
-const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 
 export class ComparePanel {
   private static current: ComparePanel | undefined;
@@ -98,6 +98,7 @@ export class ComparePanel {
     return renderCompareHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.js')).toString(),
+      baseStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'base.css')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css')).toString(),
       nonce: makeNonce(),
     });
@@ -119,7 +120,7 @@ function makeNonce(): string {
 }
 
 /** The command and the serializer that restores the panel after a window reload. */
-export function registerComparePanel(context: vscode.ExtensionContext): void {
+export function registerCompareActivations(context: vscode.ExtensionContext): void {
   ComparePanel.output = gradscopeOutput(context);
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, (args?: CompareActivationsArgs) => {

@@ -3,7 +3,7 @@
 import { isActivationName } from '../core/activations/activations';
 import type { ActivationName } from '../core/types';
 import type { CompareState } from '../protocol';
-import type { CompareActivationsArgs } from '../activationHover/hoverMarkdown';
+import type { CompareActivationsArgs } from '../shared/commands';
 
 /** The depth slider's end (the webview's MAX_DEPTH). */
 export const MAX_COMPARE_DEPTH = 50;

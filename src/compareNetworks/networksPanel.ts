@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gradscopeOutput } from '../shared/output';
+import { locateWorkerForTests, registerTestCommand } from '../shared/testSeam';
 import { onCheckedMessage } from '../shared/webviewBoundary';
 import { checkFromNetworksWebview } from '../shared/webviewMessages';
 import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
@@ -86,6 +87,7 @@ export class NetworksPanel {
     panel.webview.html = renderNetworksHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.js')).toString(),
+      baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
@@ -281,6 +283,8 @@ function choiceFromUri(uri: vscode.Uri): NetworkChoice {
 }
 
 export function registerCompareNetworks(context: vscode.ExtensionContext): void {
+  locateWorkerForTests('networks', () => NetworksPanel.open?.hostedWorker);
+  registerTestCommand(context, 'gradscope._test.networksPosted', () => Object.fromEntries(NetworksPanel.open?.posted ?? []));
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
       let choices: NetworkChoice[] | undefined;

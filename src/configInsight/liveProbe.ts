@@ -11,6 +11,7 @@ import {
 } from '../core/analysis/probeWarnings';
 import { configFixEdits, CONFIG_FIX_TITLES } from '../core/config/configFixes';
 import type { FromProbeWorker, ProbeProblem } from '../protocol';
+import { VISUALIZE_NETWORK_COMMAND as VISUALIZE_COMMAND } from '../shared/commands';
 import { analyzeConfig, type ConfigAnalysis } from './configAnalysis';
 import { keySpan, parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
 import { hintSnapshot, layerHoverMarkdown, lineHints, type LayerHealth } from './layerHints';
@@ -20,7 +21,6 @@ import { LIVE_PROBE_SECTION, readLiveProbeSettings, type LiveProbeSettings } fro
 import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker } from '../shared/workerHost';
 
 export const PROBE_AGAIN_COMMAND = 'gradscope.probeAgain';
-const VISUALIZE_COMMAND = 'gradscope.visualizeNetwork';
 const DIAGNOSTIC_SOURCE = 'Gradscope';
 /** Semantic diagnostics follow typing closely; the probe waits for a pause. */
 const ANALYZE_DELAY_MS = 120;
@@ -539,7 +539,7 @@ function assertNever(value: never): never {
 }
 
 /** The one line extension.ts calls. */
-export function registerLiveConfigInsight(context: vscode.ExtensionContext): LiveConfigInsight {
+export function registerConfigInsight(context: vscode.ExtensionContext): LiveConfigInsight {
   const insight = new LiveConfigInsight(context);
   context.subscriptions.push(insight);
   return insight;

@@ -2,10 +2,9 @@
 // field by field before a panel's switch sees it. A malformed one is refused with a reason (the panel logs it to
 // the Output channel and ignores it), never a throw. Pure (no vscode): unit-tested and fuzzed in plain Node.
 import { isActivationName } from '../core/activations/activations';
-import { sanitizeUatNetwork } from '../universalApproximation/uatState';
 import type {
   CompareState, ControlAction, ErrorLocation, FromCompareWebview, FromNetworksWebview, FromUatWebview, FromWebview, LandscapeRequest,
-  UatState, UatTrainStart,
+  UatNetwork, UatState, UatTrainStart,
 } from '../protocol';
 
 export type Checked<T> = { ok: true; message: T } | { ok: false; reason: string };
@@ -145,13 +144,31 @@ export function checkFromUatWebview(raw: unknown): Checked<FromUatWebview> {
       if (!isStart) return refuse('uatTrain: "start" must be handBuilt or random');
       if (!isFiniteNumber(f.lr) || f.lr <= 0 || f.lr > 1e6) return refuse('uatTrain: "lr" must be a positive number');
       if (!isFiniteNumber(f.seed)) return refuse('uatTrain: "seed" must be a number');
-      const network = sanitizeUatNetwork(f.network);
+      const network = uatNetworkOf(f.network);
       if (network === undefined) return refuse('uatTrain: "network" must be { units: [{ w, b, v }…], outputBias } of finite numbers');
       return accept({ type, start: start as UatTrainStart, network, lr: f.lr, seed: f.seed });
     }
     default:
       return refuse(`unknown type "${type}"`);
   }
+}
+
+/** More hidden units than any page builds (the panel's own sanitiser bounds bumps and towers further). */
+const MAX_UAT_UNITS = 10_000;
+
+/** A one-hidden-layer network of finite numbers, copied, or undefined. */
+function uatNetworkOf(raw: unknown): UatNetwork | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { units, outputBias } = raw as Fields;
+  if (!Array.isArray(units) || units.length > MAX_UAT_UNITS || !isFiniteNumber(outputBias)) return undefined;
+  const copied: UatNetwork['units'] = [];
+  for (const unit of units as unknown[]) {
+    if (unit === null || typeof unit !== 'object') return undefined;
+    const { w, b, v } = unit as Fields;
+    if (!isFiniteNumber(w) || !isFiniteNumber(b) || !isFiniteNumber(v)) return undefined;
+    copied.push({ w, b, v });
+  }
+  return { units: copied, outputBias };
 }
 
 /** Compare Networks / Loss Landscape panel → host. The landscape request is clamped by the panel's sanitiser. */

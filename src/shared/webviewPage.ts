@@ -1,11 +1,14 @@
 // The page of each small Gradscope panel (Compare Activations, Compare Networks, Universal Approximation): a strict
-// CSP (nothing but our stylesheet, our nonce'd script and data: images), no inline script or style, an empty root
+// CSP (nothing but our stylesheets, our nonce'd script and data: images), no inline script or style, an empty root
 // the bundled script fills. Pure, so the webview tests load exactly this HTML.
 
 export interface WebviewPageOptions {
   /** webview.cspSource in VS Code; the test's file: origin in headless chromium. */
   cspSource: string;
   scriptUri: string;
+  /** media/base.css, what the small pages share; loaded before `styleUri`. */
+  baseStyleUri: string;
+  /** The page's own stylesheet. */
   styleUri: string;
   nonce: string;
 }
@@ -29,6 +32,7 @@ export function renderWebviewPage(title: string, options: WebviewPageOptions): s
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(options.baseStyleUri)}">
 <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
 <title>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title>
 </head>

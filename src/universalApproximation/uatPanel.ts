@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gradscopeOutput } from '../shared/output';
+import { locateWorkerForTests } from '../shared/testSeam';
 import { onCheckedMessage } from '../shared/webviewBoundary';
 import { checkFromUatWebview } from '../shared/webviewMessages';
 import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
@@ -79,6 +80,7 @@ export class UatPanel {
     panel.webview.html = renderUatHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'uat.js')).toString(),
+      baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'uat.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
@@ -201,6 +203,7 @@ function sourceFromArgs(args: unknown): UatSource | undefined {
 
 /** The command and the serializer that restores the panel after a window reload. */
 export function registerUniversalApproximation(context: vscode.ExtensionContext): void {
+  locateWorkerForTests('universal approximation', () => UatPanel.open?.trainingSession.workerOf('handBuilt') ?? UatPanel.open?.trainingSession.workerOf('random'));
   context.subscriptions.push(
     vscode.commands.registerCommand(UAT_COMMAND, async (args?: unknown): Promise<UatOpenResult | undefined> => {
       const source = sourceFromArgs(args) ?? (UatPanel.open ? undefined : await chooseSource());

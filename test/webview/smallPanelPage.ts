@@ -27,6 +27,7 @@ export async function openSmallPanelPage(browser: Browser, options: SmallPanelPa
   const html = renderWebviewPage(options.title, {
     cspSource: 'file:',
     scriptUri: pathToFileURL(path.join(media, `${options.bundle}.js`)).href,
+    baseStyleUri: pathToFileURL(path.join(media, 'base.css')).href,
     styleUri: pathToFileURL(path.join(media, `${options.bundle}.css`)).href,
     nonce: 'testnonce42',
   });

@@ -9,7 +9,7 @@ import { ACTIVATIONS, activationNames, validateActivationParams } from '../../sr
 import { activationFacts, compoundThroughLayers, formatNumber } from '../../src/core/activations/activationFacts';
 import type { ActivationName } from '../../src/core/types';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
-import { compareColors, readCompareTheme, type CompareTheme } from './theme';
+import { themeVar } from '../shared/theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -29,6 +29,29 @@ const SAMPLES = 201;
 let state: CompareState | undefined;
 let curveChart: Chart<'line', { x: number; y: number }[]> | undefined;
 let depthChart: Chart<'line', { x: number; y: number | null }[]> | undefined;
+/** Which theme colours draw what on this page. */
+interface CompareTheme {
+  foreground: string;
+  grid: string;
+  fontFamily: string;
+  series: string[];
+}
+
+function readCompareTheme(): CompareTheme {
+  // Series colours: VS Code's chart palette first, then the terminal's ANSI colours for more distinct hues.
+  const series = [
+    '--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-red', '--vscode-charts-purple',
+    '--vscode-charts-yellow', '--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta', '--vscode-terminal-ansiBrightGreen',
+    '--vscode-terminal-ansiBrightRed', '--vscode-terminal-ansiBrightBlue', '--vscode-terminal-ansiBrightYellow',
+  ].map(n => themeVar(n)).filter(v => v !== '');
+  return {
+    foreground: themeVar('--vscode-foreground', '--vscode-editor-foreground') || 'CanvasText',
+    grid: themeVar('--vscode-editorWidget-border', '--vscode-panel-border', '--vscode-widget-border') || 'GrayText',
+    fontFamily: themeVar('--vscode-font-family') || 'sans-serif',
+    series: series.length ? [...new Set(series)] : ['CanvasText'],
+  };
+}
+
 let theme: CompareTheme = readCompareTheme();
 
 function assertNever(value: never): never {
@@ -156,7 +179,7 @@ function refreshAll(): void {
 
 function colorOf(name: ActivationName): string {
   const index = state ? state.selected.indexOf(name) : -1;
-  const palette = compareColors(theme);
+  const palette = theme.series;
   return index < 0 ? 'transparent' : palette[index % palette.length];
 }
 

@@ -11,7 +11,7 @@ import {
 import { DEFAULT_UAT_STATE, sanitizeUatState, UAT_MAX_BUMPS, UAT_MAX_TOWERS } from '../../src/universalApproximation/uatState';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource, UatState, UatTrainStart } from '../../src/protocol';
 import { applyDrag, applyKey, formatValue, handleLabel, handlePosition, handlesOf, hitTest, toPixelX, toPixelY, type Handle, type Plot } from './handles';
-import { readUatTheme, rgbOf, type UatTheme } from './theme';
+import { rgbOf, themeVar } from '../shared/theme';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
@@ -25,6 +25,43 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 let state: UatState = sanitizeUatState(vscode.getState()) ?? { ...DEFAULT_UAT_STATE, trained: {} };
 let data: UatData | undefined;
+/** Which theme colours draw what on this page. */
+interface UatTheme {
+  foreground: string;
+  muted: string;
+  background: string;
+  grid: string;
+  focus: string;
+  fontFamily: string;
+  curve: string;
+  points: string;
+  trainedHand: string;
+  trainedRandom: string;
+  low: string;
+  high: string;
+  series: string[];
+}
+
+function readUatTheme(): UatTheme {
+  const series = ['--vscode-charts-purple', '--vscode-charts-green', '--vscode-charts-yellow', '--vscode-charts-red', '--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta']
+    .map(n => themeVar(n)).filter(x => x !== '');
+  return {
+    foreground: themeVar('--vscode-foreground', '--vscode-editor-foreground') || 'CanvasText',
+    muted: themeVar('--vscode-descriptionForeground', '--vscode-foreground') || 'GrayText',
+    background: themeVar('--vscode-editor-background') || 'Canvas',
+    grid: themeVar('--vscode-editorWidget-border', '--vscode-panel-border', '--vscode-widget-border') || 'GrayText',
+    focus: themeVar('--vscode-focusBorder', '--vscode-charts-blue') || 'Highlight',
+    fontFamily: themeVar('--vscode-font-family') || 'sans-serif',
+    curve: themeVar('--vscode-charts-blue') || 'CanvasText',
+    points: themeVar('--vscode-descriptionForeground', '--vscode-foreground') || 'GrayText',
+    trainedHand: themeVar('--vscode-charts-orange', '--vscode-charts-red') || 'CanvasText',
+    trainedRandom: themeVar('--vscode-charts-green', '--vscode-charts-purple') || 'GrayText',
+    low: themeVar('--vscode-charts-blue') || 'blue',
+    high: themeVar('--vscode-charts-orange', '--vscode-charts-red') || 'orange',
+    series: series.length ? series : ['GrayText'],
+  };
+}
+
 let theme: UatTheme = readUatTheme();
 let network: OneHiddenLayerNetwork = state.network ?? { units: [], outputBias: 0 };
 const running: Record<UatTrainStart, boolean> = { handBuilt: false, random: false };

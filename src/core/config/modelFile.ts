@@ -8,7 +8,8 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from '../types';
 import type { ModuleParams, Network } from '../nn/network';
 import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
-import { closestName } from '../data/datasetBuilder';
+import { closestName } from '../didYouMean';
+import { noSuchFile } from '../data/missingFile';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
 import { writeFileAtomicSync } from '../io/atomicWrite';
@@ -95,7 +96,7 @@ export function readModelFile(file: string): LoadedModel {
     size = stat.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot open model file ${file}: no such file`);
+    throw noSuchFile(file, 'model file');
   }
   if (size > MAX_MODEL_BYTES) throw new InputError(`${label} is ${(size / 2 ** 20).toFixed(0)} MB: model files up to ${MAX_MODEL_BYTES / 2 ** 20} MB are read`);
   return parseModelFile(fs.readFileSync(file, 'utf8'), label);

@@ -9,6 +9,7 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
+import { noSuchFile } from './missingFile';
 
 export type DatasetFormat = 'delimited' | 'json' | 'jsonl';
 
@@ -41,7 +42,8 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
   try {
     handle = await fs.promises.open(filePath, 'r');
   } catch (e) {
-    throw new InputError(`cannot open ${filePath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`cannot open ${filePath}: ${(e as Error).message}`);
+    throw noSuchFile(filePath);
   }
   try {
     const stat = await handle.stat();

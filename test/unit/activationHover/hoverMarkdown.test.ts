@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { findActivationAt } from '../../../src/core/activations/activationRecognizer';
 import { renderActivationSvg } from '../../../src/core/activations/activationSvg';
 import type { ThemeKind } from '../../../src/core/activations/activationSvg';
-import { buildHoverMarkdown, COMPARE_COMMAND, deepStackPresetFor, VISUALIZE_COMMAND } from '../../../src/activationHover/hoverMarkdown';
+import { buildHoverMarkdown, COMPARE_COMMAND, VISUALIZE_COMMAND } from '../../../src/activationHover/hoverMarkdown';
+import { deepStackPresetFor } from '../../../src/shared/commands';
 
 function markdownFor(code: string, target: string, languageId = 'python', theme: ThemeKind = 'dark'): string {
   const ref = findActivationAt(code, code.indexOf(target) + 1, { languageId });

@@ -1,15 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runCli, EXIT } from '../../../src/cli/cli';
 
 const root = path.resolve(__dirname, '../../..');
 
 /** The real command line in its own process (TypeScript through tsx), as a user runs it. */
 function gradscope(args: string[], cwd = root): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'cli.ts'), ...args], {
+  // tsx by its path, so that the command can run in any folder (cwd), as it does for a user
+  const tsx = pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const result = spawnSync(process.execPath, ['--import', tsx, path.join(root, 'src', 'cli', 'cli.ts'), ...args], {
     cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -148,6 +151,85 @@ describe('gradscope CLI', function () {
     assert.match(builtin.stderr, /did you mean 'spiral'/);
     const missing = await inProcess(['train', path.join(dir, 'nope.nn.json')]);
     assert.equal(missing.code, EXIT.badInput);
-    assert.match(missing.stderr, /cannot read .*nope\.nn\.json: no such file/);
+    assert.match(missing.stderr, /cannot open config .*nope\.nn\.json: no such file/);
+  });
+
+  it('suggests the closest option, command, preset and file for a typo', async () => {
+    const option = await inProcess(['train', 'x.nn.json', '--epoch', '20']);
+    assert.match(option.stderr, /unknown option '--epoch' for 'gradscope train' — did you mean --epochs\?/);
+    const inline = await inProcess(['train', '--row-limt=5', '--builtin', 'xor']);
+    assert.match(inline.stderr, /unknown option '--row-limt' .* did you mean --row-limit\?/);
+    // uat and landscape are loaded on demand (a dynamic import the bundle resolves): run them as a user does
+    const landscape = gradscope(['landscape', 'x.nn.json', '--grdi', '3']);
+    assert.match(landscape.stderr, /did you mean --grid\?/);
+    const uat = gradscope(['uat', '--builtin', 'nielsen', '--bump', '5']);
+    assert.match(uat.stderr, /did you mean --bumps\?/);
+    const far = await inProcess(['train', '--builtin', 'xor', '--colour', 'red']);
+    assert.match(far.stderr, /unknown option '--colour'/);
+    assert.doesNotMatch(far.stderr, /did you mean/, 'no suggestion when nothing is close');
+    const command = await inProcess(['trian', 'x.nn.json']);
+    assert.equal(command.code, EXIT.badInput);
+    assert.match(command.stderr, /unknown command 'trian' — did you mean 'train'\?/);
+    const preset = await inProcess(['train', '--builtin', 'xor', '--preset', 'deep-sigmod']);
+    assert.match(preset.stderr, /unknown preset 'deep-sigmod' — did you mean 'deep-sigmoid'\?/);
+
+    const folder = fs.mkdtempSync(path.join(dir, 'data-'));
+    fs.writeFileSync(path.join(folder, 'sine.csv'), 'x,y\n0,0\n1,0.84\n2,0.91\n3,0.14\n');
+    fs.writeFileSync(path.join(folder, 'other.csv'), 'x,y\n0,0\n');
+    const data = gradscope(['train', '--data', 'sinus.csv'], folder);
+    assert.equal(data.code, EXIT.badInput);
+    assert.match(data.stderr, /cannot open sinus\.csv: no such file — did you mean 'sine\.csv'\?/);
+    const absolute = await inProcess(['train', '--data', path.join(folder, 'sinus.csv')]);
+    assert.ok(absolute.stderr.includes(`did you mean '${path.join(folder, 'sine.csv')}'?`), absolute.stderr);
+    const nothingClose = await inProcess(['train', '--data', path.join(folder, 'zzzzzzzz.tsv')]);
+    assert.match(nothingClose.stderr, /no such file\n$/);
+  });
+
+  it('says what a value-taking option is missing, and keeps negative numbers as values', async () => {
+    const missing = await inProcess(['train', '--builtin']);
+    assert.equal(missing.code, EXIT.badInput);
+    assert.match(missing.stderr, /--builtin needs a value \(NAME\)/);
+    const flag = await inProcess(['train', '--builtin', 'xor', '--json=yes']);
+    assert.match(flag.stderr, /--json takes no value/);
+    const negative = await inProcess(['train', '--builtin', 'xor', '--epochs', '0', '--seed', '-5', '--json']);
+    assert.equal(negative.code, EXIT.done, negative.stderr);
+  });
+
+  it('gives every subcommand its own --help (exit 0), listing that command\'s options', async () => {
+    const expected: Record<string, RegExp[]> = {
+      train: [/^Usage: gradscope train/, /--epochs N/, /--report FILE\.html/, /--help/],
+      uat: [/^Usage: gradscope uat/, /--bumps N\[,N…\]/, /--steepness W/],
+      landscape: [/^Usage: gradscope landscape/, /--grid N/, /--range R/],
+    };
+    for (const [command, patterns] of Object.entries(expected)) {
+      for (const flag of ['--help', '-h']) {
+        const { code, stdout, stderr } = command === 'train' ? await inProcess([command, flag]) : gradscope([command, flag]);
+        assert.equal(code, EXIT.done, `${command} ${flag}: ${stderr}`);
+        for (const p of patterns) assert.match(stdout, p, `${command} ${flag}`);
+      }
+    }
+    const top = await inProcess(['--help']);
+    assert.equal(top.code, EXIT.done);
+    for (const command of ['train', 'uat', 'landscape', 'presets', 'datasets']) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('ends quietly with exit 0 when the reader of its output goes away (gradscope presets | head -1)', async function () {
+    if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) this.skip();
+    const bin = path.join(root, 'bin', 'gradscope.js');
+    const cases = [
+      ['presets'], ['datasets'], ['--help'], ['train', '--help'], ['uat', '--builtin', 'nielsen', '--bumps', '5,10'],
+      ['train', '--builtin', 'xor', '--epochs', '2', '--every', '1', '--json'],
+    ];
+    // The reader (`true`) exits at once; the command starts writing a moment later, into a pipe nobody reads.
+    const results = await Promise.all(cases.map(args => new Promise<{ args: string[]; code: number | null; stderr: string }>(resolve => {
+      const script = `{ sleep 0.5; "${process.execPath}" "${bin}" ${args.map(a => `'${a}'`).join(' ')}; echo "exit=$?" >&2; } | true`;
+      const child = spawn('bash', ['-c', script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.on('close', (code: number | null) => resolve({ args, code, stderr }));
+    })));
+    for (const r of results) {
+      assert.equal(r.stderr.trim(), 'exit=0', `gradscope ${r.args.join(' ')}: ${r.stderr}`);
+    }
   });
 });

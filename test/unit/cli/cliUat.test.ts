@@ -91,6 +91,6 @@ describe('gradscope uat (end to end)', function () {
     assert.match(missing.stderr, /give --bumps/);
     const bad = gradscope(['uat', '--builtin', 'nielsen', '--bumps', '5,x']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--bumps takes whole numbers/);
+    assert.match(bad.stderr, /--bumps must be a whole number from 1 to 10000/);
   });
 });

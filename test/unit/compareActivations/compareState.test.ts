@@ -24,7 +24,7 @@ describe('Compare Activations state', () => {
   });
 
   it('serves a page with a strict CSP: no inline script or style, scripts only with the nonce', () => {
-    const html = renderCompareHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/media/compare.js', styleUri: 'vscode-resource:/media/compare.css', nonce: 'abc123' });
+    const html = renderCompareHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/media/compare.js', baseStyleUri: 'vscode-resource:/media/base.css', styleUri: 'vscode-resource:/media/compare.css', nonce: 'abc123' });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-abc123'(;|$)/);

@@ -1,0 +1,34 @@
+// "No such file", with the sibling a person probably meant: `--data sinus.csv` beside `sine.csv`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../inputError';
+import { closestName } from '../didYouMean';
+
+/** Longer names cannot be typos of a real file name (255 bytes on common file systems); no edit-distance work on them. */
+const MAX_NAME_LENGTH = 255;
+
+/**
+ * The file beside `filePath` whose name is closest to its name (a plausible typo), written the way `filePath` was
+ * (same folder prefix), or undefined.
+ */
+export function closestSibling(filePath: string): string | undefined {
+  const base = path.basename(filePath);
+  if (base.length > MAX_NAME_LENGTH) return undefined;
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(filePath));
+  } catch {
+    return undefined;
+  }
+  const guess = closestName(base, names.filter(n => n !== base && n.length <= MAX_NAME_LENGTH));
+  if (!guess) return undefined;
+  const folder = path.dirname(filePath);
+  return folder === '.' && !filePath.startsWith('.') ? guess : path.join(folder, guess);
+}
+
+/** The error for a file that is not there; `what` names it (`model file`), `shown` is the path as the user wrote it. */
+export function noSuchFile(shown: string, what = '', resolved = shown): InputError {
+  const sibling = closestSibling(resolved);
+  const suggestion = sibling === undefined ? '' : ` — did you mean '${path.join(path.dirname(shown), path.basename(sibling)).replace(/\\/g, '/')}'?`;
+  return new InputError(`cannot open ${what ? `${what} ` : ''}${shown}: no such file${suggestion}`);
+}
