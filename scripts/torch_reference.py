@@ -8,7 +8,7 @@ compare to 1e-9, without needing torch.
 
 Run with Debian's torch (apt-get install python3-torch):
     /usr/bin/python3 scripts/torch_reference.py
-Writes test/fixtures/torch/forward_backward.json and test/fixtures/torch/optimizers.json.
+Writes test/fixtures/torch/forward_backward.json, optimizers.json and backward_split.json.
 """
 import json
 import math
@@ -79,6 +79,17 @@ def activation_module(spec, width):
     raise ValueError(name)
 
 
+class FixedDropout(nn.Module):
+    """Inverted dropout with a given keep-mask, so the engine can be handed the same one."""
+    def __init__(self, p, keep):
+        super().__init__()
+        self.p = p
+        self.keep = keep
+
+    def forward(self, x):
+        return x * self.keep / (1 - self.p) if self.training else x
+
+
 class Residual(nn.Module):
     def __init__(self, block, projection):
         super().__init__()
@@ -117,6 +128,10 @@ def build(layers, width, gen):
                 bn.running_mean.copy_(0.3 * torch.randn(width, generator=gen))
                 bn.running_var.copy_(0.5 + torch.rand(width, generator=gen))
             mods.append(bn)
+        elif t == 'dropout':
+            # A fixed keep-mask (rows × width, drawn here and written into the fixture): the engine's Dropout.fixedMask.
+            keep = (torch.rand(spec['rows'], width, generator=gen) >= spec['p']).to(torch.float64)
+            mods.append(FixedDropout(spec['p'], keep))
         elif t == 'residual':
             block, out = build(spec['layers'], width, gen)
             projection = None
@@ -135,7 +150,7 @@ def clean_spec(layers):
     """The spec as the engine reads it (the per-layer 'std' is only for drawing weights here)."""
     out = []
     for s in layers:
-        s = {k: v for k, v in s.items() if k != 'std'}
+        s = {k: v for k, v in s.items() if k not in ('std', 'rows')}
         if s['type'] == 'residual':
             s['layers'] = clean_spec(s['layers'])
         out.append(s)
@@ -156,6 +171,8 @@ def export(seq):
             if m.projection is not None:
                 r['projection'] = m.projection.weight.tolist()
             out.append(r)
+        elif isinstance(m, FixedDropout):
+            out.append({'type': 'dropout', 'p': m.p})
         else:
             entry = {'type': 'activation', 'name': m._gradscope_name}
             if isinstance(m, nn.PReLU):
@@ -315,6 +332,171 @@ def two_layer(act, params=None, per_unit=False, std=1.5):
     ]
 
 
+def max_slope(m):
+    """max |f'| of an activation module, as the engine's table has it (the cases use only these)."""
+    if isinstance(m, nn.Sigmoid):
+        return 0.25
+    if isinstance(m, nn.PReLU):
+        return max(1.0, float(m.weight.abs().max()))
+    if isinstance(m, nn.SELU):
+        return 1.0507009873554805 * 1.6732632423543772
+    if isinstance(m, (nn.Tanh, nn.ReLU, nn.Softplus, nn.Identity)):
+        return 1.0
+    if isinstance(m, nn.GELU):
+        return 0.5 * math.erfc(-1.0) + math.sqrt(2.0) * math.exp(-1.0) / math.sqrt(2.0 * math.pi)
+    raise ValueError(type(m).__name__)
+
+
+def traced_forward(seq, x, events):
+    """Forward through seq keeping every intermediate tensor's gradient, in the order the forward pass meets them.
+
+    A residual block's body gets its own copy of the input (x.clone()), so autograd reports the body's part of the
+    input gradient apart from the total (the body's part plus the skip's)."""
+    for m in seq:
+        if isinstance(m, Residual):
+            body_in = x.clone()
+            body_in.retain_grad()
+            events.append(('enter', m, x, body_in))
+            h = traced_forward(m.block, body_in, events)
+            y = (m.projection(x) if m.projection is not None else x) + h
+            y.retain_grad()
+            events.append(('exit', m, h, y))
+            x = y
+        else:
+            y = m(x)
+            if y is x:  # nn.Identity: the same tensor, no stage
+                continue
+            y.retain_grad()
+            kind = ('linear' if isinstance(m, nn.Linear) else 'batchnorm' if isinstance(m, nn.BatchNorm1d)
+                    else 'dropout' if isinstance(m, FixedDropout) else 'activation')
+            events.append((kind, m, x, y))
+            x = y
+    return x
+
+
+def bound_propagation(seq, at_output, out_linear, spectral, bn_bound, bounds):
+    """Upper bounds on ||dL/d(point)|| / ||delta_out|| backward through seq (a residual adds its skip's bound)."""
+    b = at_output
+    for m in reversed(list(seq)):
+        if isinstance(m, nn.Linear):
+            if m is out_linear:
+                b = 1.0
+            bounds[id(m)] = b
+            b = b * spectral[id(m)]
+        elif isinstance(m, nn.BatchNorm1d):
+            b = b * bn_bound[id(m)]
+        elif isinstance(m, FixedDropout):
+            b = b / (1 - m.p)
+        elif isinstance(m, Residual):
+            skip = b * (float(torch.linalg.matrix_norm(m.projection.weight, 2)) if m.projection is not None else 1.0)
+            b = bound_propagation(m.block, b, out_linear, spectral, bn_bound, bounds) + skip
+        else:
+            b = b * max_slope(m)
+    return b
+
+
+def backward_split_case(name, inputs, layers, loss='mse', n=8, seed=0):
+    """Every layer's gain and its factors from autograd's gradients of each intermediate tensor (BackwardSplit)."""
+    gen = torch.Generator().manual_seed(seed)
+    for spec in layers:
+        if spec['type'] == 'dropout':
+            spec['rows'] = n
+    seq, outputs = build(layers, inputs, gen)
+    tag_names(seq, layers)
+    params_before = export(seq)
+    masks = [m.keep.reshape(-1).tolist() for m in seq.modules() if isinstance(m, FixedDropout)]
+    x = torch.randn(n, inputs, generator=gen).requires_grad_(True)
+    y = targets(loss, n, outputs, gen)
+    seq.train(True)
+    events = []
+    out = traced_forward(seq, x, events)
+    loss_fn(loss, out, y).backward()
+    norm = lambda t: float(t.grad.norm())
+    linear_at = [k for k, e in enumerate(events) if e[0] == 'linear']
+    out_linear = events[linear_at[-1]][1]
+    spectral = {id(e[1]): float(torch.linalg.matrix_norm(e[1].weight, 2)) for e in events if e[0] == 'linear'}
+    bn_bound = {}
+    for e in events:
+        if e[0] == 'batchnorm':
+            bn, inp = e[1], e[2]
+            var = inp.detach().var(dim=0, unbiased=False)
+            bn_bound[id(bn)] = float((bn.weight.detach().abs() / torch.sqrt(var + bn.eps)).max())
+    bounds = {}
+    bound_propagation(seq, math.inf, out_linear, spectral, bn_bound, bounds)
+    delta_out = norm(events[linear_at[-1]][3])
+    splits = []
+    for i, k in enumerate(linear_at[:-1]):
+        delta = norm(events[k][3])
+        nxt = events[linear_at[i + 1]]
+        f = {'activationFactor': 1.0, 'maxSlope': 1.0}
+        for e in events[k + 1:linear_at[i + 1]]:
+            kind = e[0]
+            if kind == 'activation':
+                f['activationFactor'] *= norm(e[2]) / norm(e[3])
+                f['maxSlope'] *= max_slope(e[1])
+            elif kind == 'batchnorm':
+                f['batchNormFactor'] = f.get('batchNormFactor', 1.0) * norm(e[2]) / norm(e[3])
+                f['batchNormBound'] = f.get('batchNormBound', 1.0) * bn_bound[id(e[1])]
+            elif kind == 'dropout':
+                f['dropoutFactor'] = f.get('dropoutFactor', 1.0) * norm(e[2]) / norm(e[3])
+                f['dropoutBound'] = f.get('dropoutBound', 1.0) / (1 - e[1].p)
+            elif kind == 'enter':
+                f['residualFactor'] = f.get('residualFactor', 1.0) * norm(e[2]) / norm(e[3])
+            # 'exit': the body's output gradient is the block's (no factor)
+        f['weightFactor'] = norm(nxt[2]) / norm(nxt[3])
+        f['weightSpectralNorm'] = spectral[id(nxt[1])]
+        f['gain'] = delta / norm(nxt[3])
+        f['cumulativeGain'] = delta / delta_out
+        f['rigorousBound'] = bounds[id(events[k][1])]
+        splits.append(f)
+    running = 1.0
+    running_bound = 1.0
+    for f in reversed(splits):
+        running *= f['activationFactor']
+        running_bound *= f['maxSlope']
+        f['cumulativeActivationFactor'] = running
+        f['activationBound'] = running_bound
+    return {
+        'name': name,
+        'spec': {'inputs': inputs, 'layers': clean_spec(layers)},
+        'loss': loss,
+        'params': params_before,
+        'dropoutMasks': masks,
+        'x': x.detach().tolist(),
+        'y': flat(y),
+        'expected': {'splits': splits},
+    }
+
+
+def backward_split_cases():
+    plain = [
+        {'type': 'linear', 'units': 6}, {'type': 'activation', 'name': 'sigmoid'},
+        {'type': 'linear', 'units': 5, 'std': 1.2}, {'type': 'activation', 'name': 'sigmoid'},
+        {'type': 'linear', 'units': 4}, {'type': 'activation', 'name': 'tanh'},
+        {'type': 'linear', 'units': 2},
+    ]
+    batch_norm = [
+        {'type': 'linear', 'units': 6}, {'type': 'batchnorm'}, {'type': 'activation', 'name': 'prelu', 'perUnit': True},
+        {'type': 'linear', 'units': 5}, {'type': 'activation', 'name': 'gelu'}, {'type': 'batchnorm'},
+        {'type': 'dropout', 'p': 0.3},
+        {'type': 'linear', 'units': 4}, {'type': 'activation', 'name': 'tanh'},
+        {'type': 'linear', 'units': 1},
+    ]
+    residual = [
+        {'type': 'linear', 'units': 4}, {'type': 'activation', 'name': 'tanh'},
+        {'type': 'residual', 'layers': [{'type': 'linear', 'units': 4}, {'type': 'activation', 'name': 'tanh'}, {'type': 'linear', 'units': 4}]},
+        {'type': 'activation', 'name': 'tanh'},
+        {'type': 'residual', 'layers': [{'type': 'linear', 'units': 3}, {'type': 'activation', 'name': 'selu'}, {'type': 'linear', 'units': 5}]},
+        {'type': 'residual', 'layers': [{'type': 'batchnorm'}, {'type': 'activation', 'name': 'softplus'}, {'type': 'linear', 'units': 5}]},
+        {'type': 'linear', 'units': 2},
+    ]
+    return [
+        backward_split_case('plain sigmoid/tanh stack', 3, plain, seed=80),
+        backward_split_case('batch norm before and after the activation, PReLU, dropout', 3, batch_norm, loss='bce', n=10, seed=81),
+        backward_split_case('residual blocks: identity skip, projection, pre-activation body', 3, residual, seed=82),
+    ]
+
+
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     cases = []
@@ -364,7 +546,11 @@ def main():
     ]
     with open(os.path.join(OUT_DIR, 'optimizers.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': opt_cases}, f, indent=None, separators=(',', ':'))
-    print(f'wrote {len(cases)} forward/backward cases and {len(opt_cases)} optimizer cases to {OUT_DIR}')
+    split_cases = backward_split_cases()
+    with open(os.path.join(OUT_DIR, 'backward_split.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': split_cases}, f, indent=None, separators=(',', ':'))
+    print(f'wrote {len(cases)} forward/backward cases, {len(opt_cases)} optimizer cases and {len(split_cases)} '
+          f'backward split cases to {OUT_DIR}')
 
 
 if __name__ == '__main__':

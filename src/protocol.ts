@@ -142,6 +142,26 @@ export interface RecordedRun {
   divergence?: DivergenceInfo;
   /** ISO time the report was written. */
   createdAt?: string;
+  /** `gradscope train --report … --landscape`: the loss around the trained weights (core/analysis/landscape.ts). */
+  landscape?: RecordedLandscape;
+}
+
+/** The loss on the plane θ + α·δ + β·η through the trained weights (Li et al. 2018), as the report draws it. */
+export interface RecordedLandscape {
+  grid: number;
+  range: number;
+  seed: number;
+  rowsUsed: number;
+  loss: string;
+  /** α (columns) and β (rows) share these values. */
+  axis: number[];
+  /** rows[j][i]: loss at θ + axis[i]·δ + axis[j]·η. */
+  rows: number[][];
+  lossAtTheta: number;
+  min: { alpha: number; beta: number; loss: number };
+  max: number;
+  /** Mean |Laplacian| of log loss over its range (landscapeRoughness): higher is more chaotic. */
+  roughness: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -314,8 +334,16 @@ export interface NetworkFrame {
   valAccuracy?: number;
   /** Per linear layer, input to output. */
   gradNorm: number[];
+  /** Smooth activations' low-slope share (0 for piecewise-linear ones: see `inactive`). */
   saturation: number[];
+  /** Piecewise-linear activations' share on a flat or leaky piece (LayerProbe.inactive). */
+  inactive: number[];
   dead: number[];
+  /** ‖∂L/∂z‖ per linear layer: the error signal (first over last: ‖δ_0‖/‖δ_out‖). */
+  deltaNorm: number[];
+  /** Per hidden layer (every layer but the output): BackwardSplit.activationFactor and weightFactor. */
+  activationFactor: (number | null)[];
+  weightFactor: (number | null)[];
 }
 
 export interface NetworkSummary {
@@ -373,7 +401,13 @@ export type FromNetworksWorker =
 /** Host → Compare Networks webview. */
 export type ToNetworksWebview =
   | FromNetworksWorker
-  | { type: 'netsMode'; mode: 'compare' | 'landscape'; title: string };
+  /** `restore`: what the webview keeps (setState) so the panel can run the same job again after a window reload. */
+  | { type: 'netsMode'; mode: 'compare' | 'landscape'; title: string; restore?: NetworksRestore };
+
+/** The job a Compare Networks / Loss Landscape panel shows, as its serializer restores it. */
+export type NetworksRestore =
+  | { kind: 'compare'; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number }
+  | { kind: 'landscape'; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest };
 
 /** Compare Networks webview → host. */
 export type FromNetworksWebview =

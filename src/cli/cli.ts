@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ConfigError, countParameters, loadRun, buildRun, type LoadedRun, type RunRequest, type RunOverrides } from '../core/config/config';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { functionView } from '../core/nn/functionView';
+import { otherFactor, splitSentence, weakestLayer } from '../core/analysis/gradientSplit';
 import { InputError, isInputError } from '../core/inputError';
 import { closestName } from '../core/didYouMean';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
@@ -14,7 +15,8 @@ import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from
 import { Trainer } from '../core/nn/trainer';
 import type { FunctionView, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../core/types';
 import type { RecordedRun, RunMeta, SnapshotFrame } from '../protocol';
-import { writeReport } from '../visualize/report';
+import { recordedLandscape, writeReport } from '../visualize/report';
+import { checkOutputPath } from '../core/io/atomicWrite';
 import { samplePoints } from '../visualize/trainingWorker';
 
 const VERSION = '0.1.0';
@@ -38,6 +40,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'save', value: 'FILE', help: 'write the trained network as a gradscope-model JSON file' },
     { name: 'load', value: 'FILE', help: 'start from a gradscope-model file (its architecture replaces the config\'s)' },
     { name: 'report', value: 'FILE.html', help: 'write a self-contained HTML report with the panel\'s charts' },
+    { name: 'landscape', help: 'with --report: add the loss landscape around the trained weights (41×41, Li et al. 2018)' },
   ],
   epilog: 'Exit codes: 0 done, 1 training diverged, 2 bad input.',
 };
@@ -82,6 +85,7 @@ interface TrainOptions {
   save?: string;
   load?: string;
   report?: string;
+  landscape: boolean;
 }
 
 /** The train command's options, or undefined when --help was asked for (the help is printed). */
@@ -106,6 +110,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | undefined {
     save: text('save'),
     load: text('load'),
     report: text('report'),
+    landscape: parsed.values.landscape === true,
   };
   if (options.data !== undefined && options.builtin !== undefined) throw new InputError('give --data or --builtin, not both');
   if (options.config === undefined && options.data === undefined && options.builtin === undefined) {
@@ -116,6 +121,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | undefined {
     const guess = closestName(options.preset, NETWORK_PRESETS.map(p => p.id));
     throw new InputError(`unknown preset '${options.preset}'${guess ? ` — did you mean '${guess}'?` : ''} (presets: ${NETWORK_PRESETS.map(p => p.id).join(', ')})`);
   }
+  if (options.landscape && options.report === undefined) throw new InputError('--landscape goes into the report: give --report FILE.html too');
   if (options.report !== undefined && !/\.html?$/i.test(options.report)) throw new InputError(`--report writes HTML: give a file ending in .html (got '${options.report}')`);
   return options;
 }
@@ -171,6 +177,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 async function train(options: TrainOptions, io: CliIo): Promise<number> {
   const started = Date.now();
+  // A path that cannot be written fails now, not after the whole training.
+  if (options.save !== undefined) checkOutputPath(options.save, '--save');
+  if (options.report !== undefined) checkOutputPath(options.report, '--report');
   const request: RunRequest = options.config !== undefined
     ? { kind: 'config', configPath: options.config }
     : options.data !== undefined
@@ -233,6 +242,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<number> {
       frames: recorder.frames,
       divergence,
       createdAt: new Date().toISOString(),
+      ...(options.landscape && !divergence ? { landscape: recordedLandscape(trainer.network, spec.loss, data.train) } : {}),
     };
     try {
       writeReport(options.report, run);
@@ -402,20 +412,50 @@ export function humanSummary(loaded: LoadedRun, trainer: Trainer, data: Prepared
     const verdict = ratio < 1e-3 ? ' — the first layer barely learns (vanishing gradient)' : ratio > 1e3 ? ' — the gradient grows towards the input (exploding)' : '';
     lines.push(`first layer's gradient is ${formatNumber(ratio)} × the output layer's${verdict}`);
   }
+  const weakest = weakestLayer(last.layers);
+  const sentence = weakest && (weakest.backward?.gain ?? 1) < 1 ? splitSentence(weakest) : undefined;
+  if (sentence) lines.push(`where the gradient is lost most: ${sentence}`);
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * One row per linear layer. `δ gain` = ‖δ_i‖/‖δ_{i+1}‖, the error signal passed on from the layer above, split
+ * exactly into `f′ part` (the activation's slope, ≤ its max slope) × `W part` (the next layer's weights, ≤ ‖W‖₂)
+ * × `BN/skip part` (batch norm, dropout, a residual block's skip; only when the network has one). See BackwardSplit.
+ */
 export function layerTable(layers: LayerProbe[]): string {
   const output = layers[layers.length - 1];
-  const header = ['layer', 'units', 'activation', 'gradNorm', 'vs output', 'saturated', 'dead', 'update/weight'];
+  const other = (l: LayerProbe): number | null | undefined => (l.backward ? otherFactor(l.backward) : undefined);
+  const showOther = layers.some(l => other(l) !== undefined);
+  const ratio = (v: number | null | undefined): string => (v === undefined || v === null ? '—' : formatNumber(v));
+  const header = [
+    'layer', 'units', 'activation', 'gradNorm', 'vs output', 'δ gain', 'f′ part', 'W part', ...(showOther ? ['BN/skip part'] : []),
+    'saturated/inactive', 'dead', 'update/weight',
+  ];
   const rows = layers.map(l => [
     String(l.index), String(l.units), l.activation, formatNumber(l.gradNorm),
     output && output.gradNorm > 0 ? formatNumber(l.gradNorm / output.gradNorm) : '—',
-    percent(l.saturation), percent(l.dead), formatNumber(l.updateRatio),
+    ratio(l.backward?.gain), ratio(l.backward?.activationFactor), ratio(l.backward?.weightFactor),
+    ...(showOther ? [ratio(other(l))] : []),
+    lowSlopeCell(l), percent(l.dead), formatNumber(l.updateRatio),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map(r => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(header), widths.map(w => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The low-slope share under its right name: "12.0%" saturated (smooth), "48.4% inactive" (ReLU family), "—" none. */
+function lowSlopeCell(l: LayerProbe): string {
+  switch (l.lowSlopeKind) {
+    case 'saturated': return percent(l.saturation);
+    case 'inactive': return `${percent(l.inactive)} inactive`;
+    case 'none': return '—';
+    default: return assertNeverKind(l.lowSlopeKind);
+  }
+}
+
+function assertNeverKind(kind: never): never {
+  throw new Error(`unexpected low-slope kind ${String(kind)}`);
 }
 
 class ProgressBar {

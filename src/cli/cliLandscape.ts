@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { buildRun, loadRun } from '../core/config/config';
 import { InputError } from '../core/inputError';
-import { writeFileAtomicSync } from '../core/io/atomicWrite';
+import { checkOutputPath, writeFileAtomicSync } from '../core/io/atomicWrite';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNumber, type CommandSpec } from './args';
 import { LANDSCAPE_DEFAULTS, LANDSCAPE_LIMITS, computeLandscape, landscapeRoughness, type LandscapeResult } from '../core/analysis/landscape';
 import { readModelFile } from '../core/config/modelFile';
@@ -90,6 +90,7 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
     io.stdout(`${LANDSCAPE_USAGE}\n`);
     return 0;
   }
+  if (options.report !== undefined) checkOutputPath(options.report, '--report');
   const loaded = await loadRun({ kind: 'config', configPath: options.config });
   for (const w of loaded.warnings) io.stderr(`warning: ${options.config}:${w.line}:${w.column}: ${w.message}\n`);
   let { data, train: spec } = loaded;
@@ -116,7 +117,11 @@ export async function runLandscape(args: string[], io: LandscapeCliIo): Promise<
   if (!result) return 3;
   const seconds = (Date.now() - started) / 1000;
   if (options.report !== undefined) {
-    writeFileAtomicSync(options.report, landscapeReportHtml(loaded.title, result, landscapeRoughness(result.rows)));
+    try {
+      writeFileAtomicSync(options.report, landscapeReportHtml(loaded.title, result, landscapeRoughness(result.rows)));
+    } catch (error) {
+      throw new InputError(`cannot write the report ${options.report}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (!options.json) io.stderr(`wrote ${options.report}\n`);
   }
   if (options.json) {

@@ -12,7 +12,7 @@ import { renderCompareHtml } from './compareHtml';
 import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
 import { gradscopeOutput } from '../shared/output';
 import { onCheckedMessage } from '../shared/webviewBoundary';
-import { checkFromCompareWebview } from '../shared/webviewMessages';
+import { validateFromCompareWebview } from '../shared/webviewMessages';
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -59,7 +59,7 @@ export class ComparePanel {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     if (ComparePanel.output !== undefined) {
-      this.disposables.push(onCheckedMessage(panel.webview, 'Compare Activations', checkFromCompareWebview, ComparePanel.output, message => this.receive(message)));
+      this.disposables.push(onCheckedMessage(panel.webview, 'Compare Activations', validateFromCompareWebview, ComparePanel.output, message => this.receive(message)));
     }
   }
 

@@ -9,21 +9,22 @@ import * as vscode from 'vscode';
 import { gradscopeOutput } from '../shared/output';
 import { locateWorkerForTests, registerTestCommand } from '../shared/testSeam';
 import { onCheckedMessage } from '../shared/webviewBoundary';
-import { checkFromNetworksWebview } from '../shared/webviewMessages';
+import { validateFromNetworksWebview } from '../shared/webviewMessages';
 import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
-import { LANDSCAPE_DEFAULTS } from '../core/analysis/landscape';
 import { NETWORK_PRESETS } from '../core/config/presets';
 import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
+import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
+
+export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
 import { writeUriAtomic } from '../shared/writeUri';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
 const LANDSCAPE_COMMAND = 'gradscope.lossLandscape';
-export const MAX_COMPARED = 4;
 
 /** Command arguments (tests, the CodeLens): what to compare or which network's landscape, without asking. */
 export interface CompareNetworksArgs {
@@ -41,10 +42,6 @@ export interface LossLandscapeArgs {
 
 /** What the commands resolve to once the worker has loaded the networks (or the landscape has begun). */
 export type NetworksOpenResult = { ok: true; networks: string[] } | { ok: false; error: string };
-
-export const DEFAULT_LANDSCAPE_REQUEST: LandscapeRequest = {
-  grid: LANDSCAPE_DEFAULTS.grid, range: LANDSCAPE_DEFAULTS.range, seed: LANDSCAPE_DEFAULTS.seed, steps: 300, maxRows: 1000, skipOnOff: false,
-};
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -72,10 +69,25 @@ export class NetworksPanel {
       return NetworksPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, 'Compare Networks', vscode.ViewColumn.Active, {
-      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+      ...webviewOptions(context), retainContextWhenHidden: true,
     });
     NetworksPanel.current = new NetworksPanel(panel, context);
     return NetworksPanel.current;
+  }
+
+  /**
+   * After a window reload VS Code hands back the panel with the state its webview kept: the job it showed runs
+   * again (same networks, data, seed and epochs, or the same landscape request), as the Visualize panel retrains.
+   */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, state: unknown): NetworksPanel {
+    panel.webview.options = webviewOptions(context);
+    NetworksPanel.current?.dispose();
+    const revived = new NetworksPanel(panel, context);
+    NetworksPanel.current = revived;
+    const restore = sanitizeRestore((state as { restore?: unknown } | undefined)?.restore);
+    if (restore?.kind === 'compare') revived.compare(restore.choices, restore.data, restore.seed, restore.epochs);
+    else if (restore?.kind === 'landscape') revived.landscape(restore.choice, restore.data, restore.request);
+    return revived;
   }
 
   static get open(): NetworksPanel | undefined {
@@ -93,7 +105,7 @@ export class NetworksPanel {
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.output = gradscopeOutput(context);
-    this.disposables.push(onCheckedMessage(panel.webview, 'Compare Networks', checkFromNetworksWebview, this.output, m => this.receive(m)));
+    this.disposables.push(onCheckedMessage(panel.webview, 'Compare Networks', validateFromNetworksWebview, this.output, m => this.receive(m)));
   }
 
   private ensureWorker(): HostedWorker {
@@ -161,7 +173,7 @@ export class NetworksPanel {
     this.whenReady(() => {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
-      this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs ') });
+      this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
       this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10 };
       this.jobKind = 'compare';
       this.toWorker(this.lastCompare);
@@ -174,7 +186,7 @@ export class NetworksPanel {
       this.panel.title = `Loss Landscape: ${choice.label}`;
       this.lastLandscape = { choice, data };
       this.jobKind = 'landscape';
-      this.post({ type: 'netsMode', mode: 'landscape', title: choice.label });
+      this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
       this.toWorker({ type: 'landscapeStart', jobId, choice, data, request });
     });
   }
@@ -220,17 +232,8 @@ export class NetworksPanel {
   }
 }
 
-/** Clamp what the webview asks for to what the worker can do in reasonable time. */
-export function sanitizeRequest(r: Partial<LandscapeRequest> | undefined): LandscapeRequest {
-  const d = DEFAULT_LANDSCAPE_REQUEST;
-  const int = (v: unknown, lo: number, hi: number, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback);
-  let grid = int(r?.grid, 5, 101, d.grid);
-  if (grid % 2 === 0) grid += 1;
-  const range = typeof r?.range === 'number' && r.range > 0 && r.range <= 100 ? r.range : d.range;
-  return {
-    grid, range, seed: int(r?.seed, -(2 ** 31), 2 ** 31, d.seed), steps: int(r?.steps, 0, 100_000, d.steps),
-    maxRows: int(r?.maxRows, 10, 100_000, d.maxRows), skipOnOff: r?.skipOnOff === true,
-  };
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] };
 }
 
 async function exportFile(format: 'json' | 'png', name: string, content: string): Promise<void> {
@@ -343,6 +346,11 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
           new vscode.CodeLens(top, { title: 'Compare with…', command: COMPARE_COMMAND, arguments: [document.uri] }),
           new vscode.CodeLens(top, { title: 'Loss landscape', command: LANDSCAPE_COMMAND, arguments: [document.uri] }),
         ];
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(NETWORKS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        NetworksPanel.revive(panel, context, state);
       },
     }),
     { dispose: () => NetworksPanel.open?.dispose() },

@@ -66,7 +66,10 @@ export async function loadChoices(choices: NetworkChoice[], data: NetworksDataSo
 export function frameOf(index: number, s: Snapshot): NetworkFrame {
   return {
     index, step: s.step, epoch: s.epoch, loss: s.loss, valLoss: s.valLoss, accuracy: s.accuracy, valAccuracy: s.valAccuracy,
-    gradNorm: s.layers.map(l => l.gradNorm), saturation: s.layers.map(l => l.saturation), dead: s.layers.map(l => l.dead),
+    gradNorm: s.layers.map(l => l.gradNorm), saturation: s.layers.map(l => l.saturation), inactive: s.layers.map(l => l.inactive),
+    dead: s.layers.map(l => l.dead), deltaNorm: s.layers.map(l => l.deltaNorm),
+    activationFactor: s.layers.slice(0, -1).map(l => l.backward?.activationFactor ?? null),
+    weightFactor: s.layers.slice(0, -1).map(l => l.backward?.weightFactor ?? null),
   };
 }
 

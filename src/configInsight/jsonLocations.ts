@@ -1,5 +1,6 @@
 // Offsets of keys and values in a config's text (tolerant of half-typed JSON), via jsonc-parser's tree. Pure.
-import { findNodeAtLocation, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, type Node, type ParseError } from 'jsonc-parser';
+import { parseTreeBounded } from '../core/io/jsonLimits';
 
 export interface TextSpan {
   offset: number;
@@ -8,7 +9,7 @@ export interface TextSpan {
 
 export function parseConfigTree(text: string): Node | undefined {
   const errors: ParseError[] = [];
-  return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  return parseTreeBounded(text, errors, { allowTrailingComma: true, disallowComments: false });
 }
 
 /** The value at a JSON path; for a missing last segment, its parent's span (the closest thing to point at). */

@@ -1,8 +1,9 @@
 // The text and health colour of the per-layer hints, and the hover's numbers. Pure (no vscode) for unit tests.
 import type { Distribution, LayerProbe, Snapshot } from '../core/types';
 import {
-  formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
+  flatShare, formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
 } from '../core/analysis/probeWarnings';
+import { formatFactor, meanSplitText, slopeSymbol, splitFactorsText } from '../core/analysis/gradientSplit';
 
 export type LayerHealth = 'good' | 'warn' | 'bad';
 
@@ -16,11 +17,18 @@ export interface LineHint {
 
 const DEAD_PRONE = new Set(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step']);
 
-/** "∇ 3.1e-6 (1/2400 of output) · sat 91%" for one layer. */
+/**
+ * "∇ 3.1e-6 (1/2400 of output) · σ′ 0.21 × W 0.90 · sat 91%" for one layer: the gradient, the split of the error
+ * signal it passes on (its activation's part × the next layer's weights' part, BackwardSplit), the low-slope share
+ * under its name (sat for smooth activations, inactive for the ReLU family), dead units where units can die.
+ */
 export function layerHintText(layer: LayerProbe, ratio: number, isOutput: boolean): string {
   const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? '(output)' : `(${formatRatio(ratio)} of output)`}`];
-  if (layer.saturation > 0.005 || layer.activation === 'sigmoid' || layer.activation === 'tanh') {
+  if (layer.backward) parts.push(splitFactorsText(layer.backward, layer.activation));
+  if (layer.lowSlopeKind === 'saturated' && (layer.saturation > 0.005 || layer.activation === 'sigmoid' || layer.activation === 'tanh')) {
     parts.push(`sat ${formatPercent(layer.saturation)}`);
+  } else if (layer.lowSlopeKind === 'inactive' && layer.inactive > 0.005) {
+    parts.push(`inactive ${formatPercent(layer.inactive)}`);
   }
   if (DEAD_PRONE.has(layer.activation)) parts.push(`dead ${formatPercent(layer.dead)}`);
   return parts.join(' · ');
@@ -38,7 +46,9 @@ export function layerHealth(
   if (own.length > 0) return 'warn';
   if (!isOutput && Number.isFinite(ratio)
     && (ratio < thresholds.vanishingRatio * 10 || ratio > thresholds.explodingRatio / 10)) return 'warn';
-  if (layer.saturation > thresholds.saturatedShare * 0.6 || layer.dead > thresholds.deadShare * 0.6) return 'warn';
+  // ReLU's inactive half is how it works, not a warning sign: only the clamps' flat share counts (flatShare).
+  const flat = layer.lowSlopeKind === 'saturated' || layer.activation === 'hardtanh' || layer.activation === 'hardsigmoid' ? flatShare(layer) : 0;
+  if (flat > thresholds.saturatedShare * 0.6 || layer.dead > thresholds.deadShare * 0.6) return 'warn';
   return 'good';
 }
 
@@ -77,8 +87,12 @@ export function lineHints(
       w === undefined || Math.abs(Math.log(g.ratio)) > Math.abs(Math.log(w)) ? g.ratio : w, undefined);
     const parts = [`×${group.length}: ∇ ${formatNumber(Math.min(...norms))}…${formatNumber(Math.max(...norms))}` +
       (worst !== undefined ? ` (worst ${formatRatio(worst)} of output)` : '')];
+    const split = meanSplitText(group.filter(g => !g.isOutput).map(g => g.layer));
+    if (split) parts.push(split);
     const maxSaturation = Math.max(...group.map(g => g.layer.saturation));
     if (maxSaturation > 0.005) parts.push(`sat ≤ ${formatPercent(maxSaturation)}`);
+    const maxInactive = Math.max(...group.map(g => g.layer.inactive));
+    if (maxInactive > 0.005) parts.push(`inactive ≤ ${formatPercent(maxInactive)}`);
     if (group.some(g => DEAD_PRONE.has(g.layer.activation))) {
       parts.push(`dead ≤ ${formatPercent(Math.max(...group.map(g => g.layer.dead)))}`);
     }
@@ -101,10 +115,45 @@ export function hintSnapshot(step0: Snapshot, trained: Snapshot | undefined): Sn
       const later = byIndex.get(layer.index);
       return later ? {
         ...layer, saturation: later.saturation, saturatedLow: later.saturatedLow, saturatedHigh: later.saturatedHigh,
-        dead: later.dead,
+        inactive: later.inactive, inactiveLow: later.inactiveLow, inactiveHigh: later.inactiveHigh, dead: later.dead,
       } : layer;
     }),
   };
+}
+
+/** The hover's rows for the backward split: what the layer passes on, and its path to the output layer. */
+function splitRows(layer: LayerProbe): string[] {
+  const b = layer.backward;
+  if (!b) return [];
+  const symbol = slopeSymbol(layer.activation);
+  const rows = [
+    `| error signal passed on ‖δ_${layer.index}‖/‖δ_${layer.index + 1}‖ | ${formatFactor(b.gain)} = ${splitFactorsText(b, layer.activation)} |`,
+    `| ${symbol} part, its bound | ${formatFactor(b.activationFactor)} ≤ max \\|f′\\| ${formatFactor(b.maxSlope)} |`,
+    `| W part, its bound | ${formatFactor(b.weightFactor)} ≤ ‖W_${layer.index + 1}‖₂ ${formatFactor(b.weightSpectralNorm)} |`,
+  ];
+  let toOutput = `| ‖δ_${layer.index}‖/‖δ_out‖ | ${formatFactor(b.cumulativeGain)}`;
+  if (b.rigorousBound !== undefined) toOutput += ` ≤ bound ${formatFactor(b.rigorousBound)}`;
+  toOutput += `; activations' part ${formatFactor(b.cumulativeActivationFactor)} ≤ ∏ max \\|f′\\| ${formatFactor(b.activationBound)} |`;
+  rows.push(toOutput);
+  return rows;
+}
+
+/** The low-slope share under its name: saturated (smooth activations) or inactive (piecewise-linear ones). */
+function lowSlopeRows(layer: LayerProbe): string[] {
+  switch (layer.lowSlopeKind) {
+    case 'saturated':
+      return [`| saturated | ${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)}) |`];
+    case 'inactive':
+      return [`| inactive (slope ${layer.activation === 'leaky_relu' || layer.activation === 'prelu' ? 'small' : '0'}) | ${formatPercent(layer.inactive)} (low ${formatPercent(layer.inactiveLow)}, high ${formatPercent(layer.inactiveHigh)}) |`];
+    case 'none':
+      return [];
+    default:
+      return assertNever(layer.lowSlopeKind);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value ${String(value)}`);
 }
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -156,7 +205,8 @@ export function layerHoverMarkdown(
     `| mean / max \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
     `| ‖W‖ | ${formatNumber(layer.weightNorm)} |`,
     `| update ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
-    `| saturated | ${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)}) |`,
+    ...splitRows(layer),
+    ...lowSlopeRows(layer),
     `| dead units | ${formatPercent(layer.dead)} |`,
   ];
   if (layer.preluSlope) {

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation } from 'jsonc-parser';
+import { parseTreeBounded } from '../core/io/jsonLimits';
 import { buildRun, countParameters, loadDataset, parseConfig, type ConfigRun } from '../core/config/config';
 import { seededPermutation, seededUniform } from '../core/data/datasetRandom';
 import { isInputError } from '../core/inputError';
@@ -109,7 +110,7 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
 
 /** Where the network is written: `layers`, else the `hidden` shorthand. */
 function networkKey(configText: string): string[] {
-  const root = parseTree(configText, [], { allowTrailingComma: true, disallowComments: false });
+  const root = parseTreeBounded(configText, [], { allowTrailingComma: true, disallowComments: false });
   return root && findNodeAtLocation(root, ['layers']) ? ['layers'] : ['hidden'];
 }
 

@@ -1,19 +1,32 @@
 // "Did you mean …?": the known name nearest to a mistyped one, for every message about a name the user wrote (config
 // keys and values, data columns, model files). At the core's root because both data/ and config/ use it.
 
-/** The candidate closest to `word` by edit distance, when it is close enough to be a plausible typo. */
+/** Longer names get no suggestion: nobody mistypes a 200-character name, and the work is quadratic in length. */
+export const MAX_SUGGESTION_LENGTH = 64;
+/** At most this many candidates are compared (a file with a million columns still answers at once). */
+export const MAX_SUGGESTION_CANDIDATES = 10_000;
+
+/**
+ * The candidate closest to `word` by edit distance, when it is close enough to be a plausible typo. Bounded work
+ * whatever the input: names past MAX_SUGGESTION_LENGTH get no suggestion, at most MAX_SUGGESTION_CANDIDATES are
+ * compared, and a candidate whose length differs by more than the allowed distance is skipped untouched.
+ */
 export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTION_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
-  for (const candidate of candidates) {
+  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  const count = Math.min(candidates.length, MAX_SUGGESTION_CANDIDATES);
+  for (let c = 0; c < count; c++) {
+    const candidate = candidates[c];
+    if (typeof candidate !== 'string' || Math.abs(candidate.length - word.length) > allowed) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 

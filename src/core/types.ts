@@ -117,12 +117,104 @@ export interface LayerProbe {
   /** Pre-activation and activation output of the following activation (z = a for 'linear'). */
   z: Distribution;
   a: Distribution;
+  /**
+   * What the low-slope share of this layer's activation is called. Both are (sample, unit) pairs where
+   * |f′(z)| < 5 % of the activation's largest slope, but they mean different things to a learner:
+   * - 'saturated': a smooth activation (sigmoid, tanh, softsign, elu, selu, gelu, silu, mish, softplus, sin …)
+   *   in a tail or notch where f′ is small but not zero: the gradient shrinks there. Counted in `saturation`.
+   * - 'inactive': a piecewise-linear activation (relu, relu6, leaky_relu, prelu, hardtanh, hardsigmoid, step) on a
+   *   flat (f′ = 0) or leaky (f′ = slope) piece: the unit is off there (relu's zero side), the gradient stops or
+   *   passes a fixed small share. Counted in `inactive`.
+   * - 'none': no activation follows (the output layer, or 'linear').
+   */
+  lowSlopeKind: 'saturated' | 'inactive' | 'none';
+  /** Smooth activations only (0 when lowSlopeKind is not 'saturated'): share of pairs in a low-slope region. */
   saturation: number;
+  /** … of which z is below the activation's split point (its left tail) … */
   saturatedLow: number;
+  /** … or above it. */
   saturatedHigh: number;
+  /** Piecewise-linear activations only (0 otherwise): share of pairs on a flat/leaky piece (relu: z ≤ 0). */
+  inactive: number;
+  /** … on the low side (relu's, leaky_relu's, prelu's negative side; hardtanh below −1) … */
+  inactiveLow: number;
+  /** … on the high side (relu6 above 6, hardtanh above 1, hardsigmoid above 3). */
+  inactiveHigh: number;
+  /** Share of units with f′ = 0 on every sample (they learn nothing); such pairs are also in saturatedLow/inactiveLow. */
   dead: number;
   preluSlope?: { mean: number; min: number; max: number };
   batchNorm?: { gammaMean: number; gammaStd: number; betaMean: number; betaStd: number };
+  /** Every layer but the output layer (and only after a backward pass): where the gradient is lost on its way here. */
+  backward?: BackwardSplit;
+}
+
+/**
+ * Where the gradient is lost between linear layer i+1 and linear layer i: the exact split (README, "Where the
+ * gradient is lost: the exact split"). δ_k = ∂L/∂z_k is the error signal at linear layer k's output over the whole
+ * batch (rows × units), every norm is a Frobenius norm. Going FORWARD from z_i to the input of layer i+1, the
+ * signal passes through stages; each factor is ‖∂L/∂(stage input)‖ / ‖∂L/∂(stage output)‖, so the factors
+ * telescope and their product is the gain EXACTLY (up to rounding):
+ *
+ *     gain = activationFactor × weightFactor × batchNormFactor × dropoutFactor × residualFactor
+ *
+ * (a factor that is absent counts as 1). The stages, in the order the forward pass meets them:
+ * - batch norm (before and/or after the activation; training-mode Jacobian with the batch's statistics):
+ *   batchNormFactor = ‖∂L/∂(BN input)‖ / ‖∂L/∂(BN output)‖ ≤ batchNormBound = max_j |γ_j| / √(σ_j² + ε).
+ * - the activation a = f(z): activationFactor = ‖f′(z) ⊙ g‖ / ‖g‖ with g = ∂L/∂a ≤ maxSlope = max |f′| (¼ sigmoid,
+ *   1 tanh/relu, λ·α selu, max(1, |slope|) prelu …). Several activations in a row: products of both.
+ * - dropout (inverted; in training mode its mask): dropoutFactor = ‖m ⊙ g‖ / ‖g‖ ≤ dropoutBound = 1/(1 − p);
+ *   exactly 1 when the pass ran without dropout (step-0 diagnostics, evaluation).
+ * - entering a residual block whose body holds layer i+1: the gradient at the block's input is the body's part
+ *   plus the skip's, residualFactor = ‖∂L/∂x‖ / ‖∂L/∂x through the body‖ (> 1 when the skip adds, < 1 when the
+ *   two cancel). Leaving a block is exact identity (the body's output gradient is the block's): no factor.
+ * - the weights of layer i+1: weightFactor = ‖δ_{i+1} · W_{i+1}‖ / ‖δ_{i+1}‖ ≤ weightSpectralNorm = ‖W_{i+1}‖₂.
+ *
+ * A ratio whose denominator is exactly 0 (no gradient arrives, e.g. below a layer of dead units) is null.
+ */
+export interface BackwardSplit {
+  /** ‖δ_i‖ / ‖δ_{i+1}‖: the share of the error signal at layer i+1 that reaches layer i (below 1: lost). */
+  gain: number | null;
+  /** The activation's part, ≤ maxSlope (1 when no activation sits between). */
+  activationFactor: number | null;
+  /** The next layer's weights' part, ‖δ_{i+1}·W_{i+1}‖/‖δ_{i+1}‖ ≤ weightSpectralNorm. */
+  weightFactor: number | null;
+  /**
+   * ‖W_{i+1}‖₂, the largest singular value of the NEXT layer's weights (the matrix this layer's gradient crosses),
+   * by power iteration warm-started from the previous snapshot's vector; never below weightFactor (both are lower
+   * estimates of ‖W‖₂, the larger is kept), converged to ~1e-10 relative.
+   */
+  weightSpectralNorm: number;
+  /** max |f′| over all z of the activation(s) between (the table's value; PReLU: max(1, |learned slopes|)); 1 when none. */
+  maxSlope: number;
+  /** Present when a batch norm sits between (product over several). */
+  batchNormFactor?: number | null;
+  /** max_j |γ_j|/√(σ_j² + ε) with this pass's σ² (running σ² in evaluation): bounds batchNormFactor. */
+  batchNormBound?: number;
+  /** Present when a dropout sits between. */
+  dropoutFactor?: number | null;
+  /** 1/(1 − p) when the pass drew a mask, else 1: bounds dropoutFactor. */
+  dropoutBound?: number;
+  /** Present when layer i+1 is the first linear layer inside a residual block that starts between the two. */
+  residualFactor?: number | null;
+  /**
+   * Bound on gain: maxSlope · weightSpectralNorm · batchNormBound · dropoutBound. Absent when a residualFactor is
+   * present (the skip's share has no bound relative to the body's signal; rigorousBound still covers it).
+   */
+  gainBound?: number;
+  /** ‖δ_i‖ / ‖δ_out‖ to the output layer (= the product of the gains from here to the output). */
+  cumulativeGain: number | null;
+  /** ∏ activationFactor from this layer to the output layer: the activations' part of cumulativeGain. */
+  cumulativeActivationFactor: number | null;
+  /** ∏ maxSlope from this layer to the output layer: bounds cumulativeActivationFactor (sigmoid: ¼ⁿ). */
+  activationBound: number;
+  /**
+   * A true upper bound on cumulativeGain: propagated backward from the output layer stage by stage (× maxSlope,
+   * × ‖W‖₂, × batchNormBound, × dropoutBound; a residual block adds its skip's bound, ‖P‖₂ or 1, to its body's).
+   * Without residual blocks it is ∏ gainBound = ∏ maxSlope·‖W‖₂(·BN·dropout bounds). Absent when no finite bound
+   * exists (the skip carries gradient from beyond the output layer, e.g. an activation after the last linear
+   * layer inside a residual block).
+   */
+  rigorousBound?: number;
 }
 
 export interface Snapshot {

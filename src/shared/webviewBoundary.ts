@@ -1,21 +1,21 @@
 // Subscribes a panel to its webview's messages through the boundary check (src/shared/webviewMessages.ts): a
-// malformed message is ignored with one Output-channel line, and a handler that throws is logged, never rethrown
-// into VS Code's event loop.
+// malformed message is ignored with one line in the Gradscope Output channel, and a handler that throws is logged
+// there too, never rethrown into VS Code's event loop.
 import * as vscode from 'vscode';
-import { refusedLine, type Checked } from './webviewMessages';
+import type { ValidatedMessage } from './webviewMessages';
 import { logLine } from './output';
 
 export function onCheckedMessage<T>(
   webview: vscode.Webview,
   panelName: string,
-  check: (raw: unknown) => Checked<T>,
+  validate: (raw: unknown) => ValidatedMessage<T>,
   output: vscode.OutputChannel,
   handle: (message: T) => void,
 ): vscode.Disposable {
   return webview.onDidReceiveMessage((raw: unknown) => {
-    const checked = check(raw);
+    const checked = validate(raw);
     if (!checked.ok) {
-      logLine(output, refusedLine(panelName, checked.reason));
+      logLine(output, `${panelName}: ignored a malformed message from the webview (${checked.reason})`);
       return;
     }
     try {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { gradscopeOutput } from '../shared/output';
 import { locateWorkerForTests } from '../shared/testSeam';
 import { onCheckedMessage } from '../shared/webviewBoundary';
-import { checkFromUatWebview } from '../shared/webviewMessages';
+import { validateFromUatWebview } from '../shared/webviewMessages';
 import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
@@ -85,7 +85,7 @@ export class UatPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', checkFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
+    this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', validateFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
   }
 
   /** Resolves when the panel has its data (or failed to load it). */

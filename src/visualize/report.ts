@@ -3,7 +3,10 @@
 // `--report` and the panel's "Open as HTML report". No vscode import: the CLI runs it in plain Node.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RecordedRun, SnapshotFrame } from '../protocol';
+import type { RecordedLandscape, RecordedRun, SnapshotFrame } from '../protocol';
+import type { Network } from '../core/nn/network';
+import type { DataSplit, LossName } from '../core/types';
+import { computeLandscape, landscapeRoughness } from '../core/analysis/landscape';
 import { writeFileAtomicSync } from '../core/io/atomicWrite';
 
 export interface ReportAssets {
@@ -35,6 +38,14 @@ export function loadReportAssets(root = path.resolve(__dirname, path.basename(__
     script: fs.readFileSync(scriptPath, 'utf8'),
     css: fs.readFileSync(path.join(root, 'media', 'panel.css'), 'utf8'),
   };
+}
+
+/** The landscape around trained weights, for a report (the defaults of `gradscope landscape`). */
+export function recordedLandscape(network: Network, loss: LossName, train: DataSplit): RecordedLandscape | undefined {
+  const result = computeLandscape(network, loss, train);
+  if (result === null) return undefined;
+  const { slice: _slice, ...grid } = result;
+  return { ...grid, roughness: landscapeRoughness(result.rows) };
 }
 
 /** Keeps a report small: evenly thinned snapshots (first and last kept) and a bounded number of views. */

@@ -35,6 +35,23 @@ const COLUMNS: [string, (s: Snapshot, l: LayerProbe) => number | string | undefi
   ['preluSlopeMean', (_, l) => l.preluSlope?.mean],
   ['bnGammaMean', (_, l) => l.batchNorm?.gammaMean],
   ['bnBetaMean', (_, l) => l.batchNorm?.betaMean],
+  // Appended (columns keep their positions for existing scripts): low-slope naming, then the backward split.
+  ['lowSlopeKind', (_, l) => l.lowSlopeKind],
+  ['inactive', (_, l) => l.inactive],
+  ['inactiveLow', (_, l) => l.inactiveLow],
+  ['inactiveHigh', (_, l) => l.inactiveHigh],
+  ['gain', (_, l) => l.backward?.gain ?? undefined],
+  ['activationFactor', (_, l) => l.backward?.activationFactor ?? undefined],
+  ['weightFactor', (_, l) => l.backward?.weightFactor ?? undefined],
+  ['batchNormFactor', (_, l) => l.backward?.batchNormFactor ?? undefined],
+  ['dropoutFactor', (_, l) => l.backward?.dropoutFactor ?? undefined],
+  ['residualFactor', (_, l) => l.backward?.residualFactor ?? undefined],
+  ['maxSlope', (_, l) => l.backward?.maxSlope],
+  ['weightSpectralNorm', (_, l) => l.backward?.weightSpectralNorm],
+  ['cumulativeGain', (_, l) => l.backward?.cumulativeGain ?? undefined],
+  ['cumulativeActivationFactor', (_, l) => l.backward?.cumulativeActivationFactor ?? undefined],
+  ['activationBound', (_, l) => l.backward?.activationBound],
+  ['rigorousBound', (_, l) => l.backward?.rigorousBound],
 ];
 
 function csvField(value: number | string | undefined): string {

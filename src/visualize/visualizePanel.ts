@@ -9,7 +9,7 @@ import type { DivergenceInfo } from '../core/types';
 import type { ErrorLocation, FromWebview, RunSource, RunState, ToWebview, WebviewState } from '../protocol';
 import { onCheckedMessage } from '../shared/webviewBoundary';
 import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
-import { checkFromWebview } from '../shared/webviewMessages';
+import { validateFromVisualizeWebview } from '../shared/webviewMessages';
 import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
 import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
@@ -111,7 +111,7 @@ export class VisualizePanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      onCheckedMessage(panel.webview, 'Visualize Network', checkFromWebview, output, message => this.onMessage(message)),
+      onCheckedMessage(panel.webview, 'Visualize Network', validateFromVisualizeWebview, output, message => this.onMessage(message)),
       // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
       panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
       vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),

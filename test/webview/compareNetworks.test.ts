@@ -101,6 +101,24 @@ describe('Compare Networks webview', function () {
       assert.ok(counts.canvases >= 4, `charts drawn: ${counts.canvases}`);
       const legend = await page.locator('#final tbody th').allTextContents();
       assert.deepEqual(legend, ['Deep sigmoid', 'Deep ReLU', 'ReLU + BN', 'Residual']);
+      // The final table's split columns: geometric means over the hidden layers of the last frame's factors.
+      const headers = await page.locator('#final thead th').allTextContents();
+      const column = (h: string): number => headers.indexOf(h) - 1;
+      const rows = await page.evaluate(() => [...document.querySelectorAll('#final tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent ?? '')));
+      const frames = compareRun.flatMap(m => (m.type === 'netsFrames' ? m.frames : []));
+      const geo = (v: (number | null)[]) => Math.exp(v.reduce<number>((t, x) => t + Math.log(x as number), 0) / v.length);
+      for (let i = 0; i < 4; i++) {
+        const last = frames.filter(f => f.index === i).at(-1)!;
+        assert.equal(last.activationFactor.length, last.gradNorm.length - 1);
+        assert.ok(last.activationFactor.every(v => v !== null && v > 0), 'every hidden layer has a split');
+        assert.equal(Number(rows[i][column('f′ part per layer')]), Number(geo(last.activationFactor).toPrecision(2)));
+        assert.equal(Number(rows[i][column('W part per layer')]), Number(geo(last.weightFactor).toPrecision(2)));
+        assert.equal(Number(rows[i][column('first/last layer ‖δ‖')]), Number((last.deltaNorm[0] / last.deltaNorm.at(-1)!).toPrecision(3)));
+      }
+      // Sigmoid: its f′ part at most ¼; ReLU: saturation 0, the zero side counted as inactive.
+      assert.ok(Number(rows[0][column('f′ part per layer')]) <= 0.25);
+      assert.equal(rows[1][column('mean saturated')], '0.0 %');
+      assert.ok(parseFloat(rows[1][column('mean inactive')]) > 20, rows[1].join(' | '));
       assert.match(await page.locator('#status').textContent() ?? '', /Done/);
       await page.screenshot({ path: path.join(ARTIFACTS, `compare-networks-${theme}.png`), fullPage: true });
       await page.click('#export-json');
@@ -134,6 +152,18 @@ describe('Compare Networks webview', function () {
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape.png'), fullPage: true });
     await page.click('#log-loss');
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape-linear.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('keeps the job it shows in its webview state, for the serializer to run again after a reload', async () => {
+    const { page, problems } = await openPage(browser, 'light');
+    const compare = { kind: 'compare' as const, choices: [{ kind: 'preset' as const, preset: 'deep-sigmoid', label: 'Deep sigmoid' }, { kind: 'preset' as const, preset: 'residual', label: 'Residual' }], data: { kind: 'builtin' as const, builtin: 'sine' }, seed: 2, epochs: 3 };
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'Deep sigmoid vs Residual', restore: compare }]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { restore: compare });
+    const landscape = { kind: 'landscape' as const, choice: compare.choices[1], data: compare.data, request: { grid: 21, range: 1, seed: 0, steps: 10, maxRows: 100, skipOnOff: true } };
+    await send(page, [{ type: 'netsMode', mode: 'landscape', title: 'Residual', restore: landscape }]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { restore: landscape });
     assert.deepEqual(problems, []);
     await page.close();
   });

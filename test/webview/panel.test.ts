@@ -5,13 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { RecordedRun } from '../../src/protocol';
 import { canvasInk, launchBrowser, openPanel, pageErrors, posted, screenshot, send, settle, themeScript, type Theme } from './harness';
 import { syntheticRun } from './syntheticRuns';
+import type { ChartDescription } from '../../webview/visualize/main';
 
-type Described = Record<string, {
-  type: string;
-  labels: string[];
-  datasets: { label: string; hidden: boolean; color: string; data: (number | null | { x: number; y: number | null })[] }[];
-  scales: Record<string, { type: string; min: number; max: number; title: string; color: string }>;
-}>;
+type Described = Record<string, ChartDescription>;
 
 async function describeCharts(page: Page): Promise<Described> {
   return page.evaluate(() => window.gradscopePanel.describeCharts()) as Promise<Described>;
@@ -73,24 +69,52 @@ describe('Gradscope panel (webview, headless chromium)', function () {
         assert.ok(ink.inked > 0.02 && ink.colours > 5, `function canvas looks blank: ${JSON.stringify(ink)}`);
       });
 
-      it('shows gradient decay by layer on a log axis, with the ×¼ sigmoid bound', async () => {
+      it('shows where the gradient is lost: δ ratio under its bounds, factors whose product is the gain, the weight gradient beside', async () => {
         const charts = await describeCharts(page);
         const latest = deepSigmoid.frames[deepSigmoid.frames.length - 1].snapshot;
         const norms = charts['chart-gradient'];
         assert.equal(norms.scales.y.type, 'logarithmic');
+        assert.equal(norms.scales.y.title, 'weight gradient ‖∂L/∂W‖');
         assert.deepEqual(norms.labels, latest.layers.map(l => `L${l.index}`));
         assert.deepEqual(norms.datasets[0].data, latest.layers.map(l => l.gradNorm));
         // The axis spans the decay: from below the first layer's norm to above the output's.
         assert.ok(norms.scales.y.min <= latest.layers[0].gradNorm && norms.scales.y.max >= latest.layers[10].gradNorm);
+        // The cumulative ratio is the error signal's, ‖δ_i‖/‖δ_out‖, never above ∏ max σ′·‖W‖₂.
         const ratio = charts['chart-gradient-ratio'];
-        const out = latest.layers[10].gradNorm;
-        const measured = ratio.datasets[0].data as number[];
-        latest.layers.forEach((layer, i) => assert.ok(Math.abs(measured[i] - layer.gradNorm / out) <= 1e-12 * Math.max(1, measured[i])));
+        assert.deepEqual(ratio.datasets.map(d => d.label), ['error signal ‖δ_i‖/‖δ_out‖', 'bound ∏ max f′·‖W‖₂', 'activations’ part ∏ ‖f′⊙g‖/‖g‖', 'bound ∏ max σ′ = ¼ per layer']);
+        const out = latest.layers[10].deltaNorm;
+        const [measured, rigorous, activationPart, activationBound] = ratio.datasets.map(d => d.data as number[]);
+        latest.layers.forEach((layer, i) => {
+          assert.ok(Math.abs(measured[i] - layer.deltaNorm / out) <= 1e-12 * measured[i]);
+          assert.ok(measured[i] <= rigorous[i] * (1 + 1e-12), `layer ${i}: ${measured[i]} above the bound ${rigorous[i]}`);
+          assert.ok(activationPart[i] <= activationBound[i] * (1 + 1e-12));
+          assert.ok(Math.abs(activationBound[i] - 0.25 ** (10 - i)) <= 1e-15);
+        });
         assert.equal(measured[10], 1);
-        assert.deepEqual(ratio.datasets[1].data, latest.layers.map((_, i) => 0.25 ** (10 - i)));
+        // Per hidden layer: floating bars from 1 whose product is the measured gain ‖δ_i‖/‖δ_{i+1}‖.
+        const factors = charts['chart-gradient-factors'];
+        assert.equal(factors.scales.y.type, 'logarithmic');
+        assert.deepEqual(factors.labels, latest.layers.slice(0, -1).map(l => `L${l.index}`));
+        assert.deepEqual(factors.legend, ['gain ‖δ_i‖/‖δ_{i+1}‖ (their product)', 'weights ‖g‖/‖δ next‖ (≤ ‖W‖₂)', 'activation ‖f′⊙g‖/‖g‖ (≤ max f′)']);
+        const bars = factors.datasets.slice(0, 5).map(d => d.data as unknown as ([number, number] | null)[]);
+        const gains = factors.datasets[5].data as number[];
+        latest.layers.slice(0, -1).forEach((layer, i) => {
+          const product = bars.reduce((p, bar) => (bar[i] === null ? p : p * (bar[i] as [number, number])[1]), 1);
+          bars.forEach(bar => { if (bar[i] !== null) assert.equal((bar[i] as [number, number])[0], 1); });
+          const measuredGain = layer.deltaNorm / latest.layers[i + 1].deltaNorm;
+          assert.ok(Math.abs(product - measuredGain) <= 1e-12 * measuredGain, `layer ${i}: bars multiply to ${product}, gain ${measuredGain}`);
+          assert.ok(Math.abs(gains[i] - measuredGain) <= 1e-12 * measuredGain);
+          assert.ok((bars[1][i] as [number, number])[1] <= 0.25, 'σ′ factor above ¼');
+        });
         const note = await page.textContent('#note-gradient');
-        assert.match(note ?? '', /first layer gets \d\.\d+e-\d+ × the output layer’s gradient/);
-        for (const id of ['chart-gradient', 'chart-gradient-ratio']) {
+        assert.match(note ?? '', /first layer gets \d\.\d+e-\d+ × the output layer’s error signal δ/);
+        // The sentence under the chart names the layer that passes on the least, from the numbers.
+        const hidden = latest.layers.slice(0, -1);
+        const weakest = hidden.reduce((a, b) => (b.deltaNorm / latest.layers[b.index + 1].deltaNorm < a.deltaNorm / latest.layers[a.index + 1].deltaNorm ? b : a));
+        const split = weakest.backward as { gain: number; activationFactor: number; weightFactor: number };
+        const caption = await page.textContent('#caption-gradient') ?? '';
+        assert.equal(caption, `Layer ${weakest.index} passes on ${Math.round(split.gain * 100)}% of the gradient it receives: σ′ averages ${Number(split.activationFactor.toPrecision(2))} (at most ¼), the weights pass ${Number(split.weightFactor.toPrecision(2))}.`);
+        for (const id of ['chart-gradient', 'chart-gradient-ratio', 'chart-gradient-factors']) {
           const ink = await canvasInk(page, id);
           assert.ok(ink.inked > 0.02, `${id} looks blank`);
         }
@@ -107,7 +131,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
         const brightness = await page.evaluate(() => {
           const canvas = document.getElementById('chart-gradient-history') as HTMLCanvasElement;
           const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-          const plot = { left: 44, top: 8, width: canvas.width - 44 - 70, height: canvas.height - 48 };
+          const area = window.gradscopePanel.describeCharts()['chart-gradient-history'].area;
+          const plot = { left: area.left, top: area.top, width: area.right - area.left, height: area.bottom - area.top };
           const x = Math.round(plot.left + plot.width / 2);
           const rowY = (layer: number) => Math.round(plot.top + plot.height - ((layer + 0.5) / 11) * plot.height);
           const lum = (y: number) => { const [r, g, b] = ctx.getImageData(x, y, 1, 1).data; return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
@@ -119,16 +144,20 @@ describe('Gradscope panel (webview, headless chromium)', function () {
       it('stacks saturation shares to 100% per layer and draws their history', async () => {
         const charts = await describeCharts(page);
         const bars = charts['chart-saturation'];
-        assert.deepEqual(bars.datasets.map(d => d.label), ['saturated low', 'saturated high', 'dead', 'active']);
+        // A sigmoid net: saturated tails, no "inactive" (that is the ReLU family's flat side).
+        assert.deepEqual(bars.legend, ['saturated low', 'saturated high', 'dead', 'active']);
         const latest = deepSigmoid.frames[deepSigmoid.frames.length - 1].snapshot;
         latest.layers.forEach((layer, i) => {
           const total = bars.datasets.reduce((sum, d) => sum + (d.data[i] as number), 0);
           assert.ok(Math.abs(total - 1) < 1e-12, `layer ${i} stacks to ${total}`);
           assert.ok(Math.abs((bars.datasets[1].data[i] as number) - layer.saturatedHigh) < 1e-12);
         });
-        assert.equal(bars.datasets[2].data[2], 0.05);
+        assert.equal(bars.datasets[3].data[2], 0.05);
         const history = charts['chart-saturation-history'];
         assert.deepEqual(history.datasets.map(d => d.label), ['L0', 'L1', 'L3', 'L4', 'L6', 'L7', 'L9', 'L10']);
+        // Every drawn layer has its own colour, and the legend says which layers are not drawn.
+        assert.equal(new Set(history.datasets.map(d => d.color)).size, 8);
+        assert.equal(history.legendTitle, '8 of 11 layers; not drawn: L2, L5, L8');
         assert.equal(history.datasets[0].data.length, deepSigmoid.frames.length);
       });
 
@@ -209,7 +238,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const colours = await page.evaluate(() => {
       const canvas = document.getElementById('chart-function') as HTMLCanvasElement;
       const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-      const plot = { left: 48, top: 8, width: canvas.width - 48 - 70, height: canvas.height - 48 };
+      const area = window.gradscopePanel.describeCharts()['chart-function'].area;
+      const plot = { left: area.left, top: area.top, width: area.right - area.left, height: area.bottom - area.top };
       const at = (fx: number, fy: number) => Array.from(ctx.getImageData(Math.round(plot.left + fx * plot.width), Math.round(plot.top + fy * plot.height), 1, 1).data);
       return { centre: at(0.5, 0.5), corner: at(0.03, 0.03) };
     });
@@ -322,7 +352,7 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     assert.match(text, /Layer 2 · layers\[4\]/);
     assert.match(text, /units32 \(fan-in 32\)/);
     assert.match(text, /activationsigmoid/);
-    assert.ok(text.includes(`gradNorm ‖∂L/∂W‖${layer.gradNorm.toExponential(2).replace(/e([+-])(\d+)/, (_, s, d) => `e${s === '-' ? '-' : ''}${Number(d)}`)}`), text);
+    assert.ok(text.includes(`weight gradient ‖∂L/∂W‖${layer.gradNorm.toExponential(2).replace(/e([+-])(\d+)/, (_, s, d) => `e${s === '-' ? '-' : ''}${Number(d)}`)}`), text);
     assert.match(text, /dead units5\.0%/);
     // Hovering a bar of the gradient chart shows the same card for that layer.
     const box = await page.locator('#chart-gradient').boundingBox();
@@ -421,6 +451,147 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     assert.ok(ink.inked > 0.3, 'history heatmap blank');
     console.log(`      100 layers × ${stats.frames} frames: ${stats.renders} renders, last ${stats.lastRenderMs.toFixed(1)} ms, max ${stats.maxRenderMs.toFixed(1)} ms`);
     await screenshot(page, 'panel-dark-100-layers');
+    await page.close();
+  });
+
+  it('draws no sigmoid reference on a ReLU net: the bounds follow its own activations', async () => {
+    const relu = syntheticRun({ inputs: 1, hiddenLayers: 6, units: 16, activation: 'relu', task: 'regression', frames: 12, seed: 4 });
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(relu), { type: 'frames', runId: 1, frames: relu.frames });
+    const charts = await describeCharts(page);
+    const ratio = charts['chart-gradient-ratio'];
+    const labels = [...ratio.datasets.map(d => d.label), ...ratio.legend].join(' | ');
+    assert.doesNotMatch(labels, /sigmoid|σ|¼/, labels);
+    assert.equal(ratio.datasets[3].label, 'bound ∏ max ReLU′ = 1 per layer');
+    // ReLU′ ≤ 1: the activations' bound is 1 at every layer, not ¼ⁿ.
+    assert.deepEqual(ratio.datasets[3].data, relu.meta.layers.map(() => 1));
+    const latest = relu.frames[relu.frames.length - 1].snapshot;
+    const measured = ratio.datasets[0].data as number[];
+    const rigorous = ratio.datasets[1].data as number[];
+    measured.forEach((value, i) => assert.ok(value <= rigorous[i] * (1 + 1e-12), `layer ${i}`));
+    assert.match(await page.textContent('#caption-gradient') ?? '', /^Layer \d passes on \d+% of the gradient it receives: ReLU′ averages 0\.\d+ \(at most 1\), the weights pass 0\.\d+\.$/);
+    // Its saturation chart says "inactive (zero slope)" for the flat side, and never "saturated".
+    const bars = charts['chart-saturation'];
+    assert.deepEqual(bars.legend, ['inactive (zero slope)', 'dead', 'active']);
+    const stack = bars.datasets[2].data as number[];
+    assert.ok(Math.abs(stack[1] - (latest.layers[1].inactiveLow + latest.layers[1].inactiveHigh - latest.layers[1].dead)) < 1e-12);
+    assert.ok(stack[1] > 0.1);
+    assert.equal(charts['chart-saturation-history'].scales.y.title, 'inactive or dead');
+    await page.hover('.layer-chip[data-layer="2"]');
+    await page.waitForSelector('#layer-tooltip:not([hidden])');
+    const card = await page.textContent('#layer-tooltip') ?? '';
+    const split = latest.layers[2].backward as { gain: number; activationFactor: number; weightFactor: number };
+    const f = (v: number) => String(Number(v.toPrecision(3)));
+    assert.ok(card.includes(`gain ‖δ‖ ÷ next layer’sReLU′ ${f(split.activationFactor)} × W ${f(split.weightFactor)} = ${f(split.gain)}`), card);
+    assert.match(card, /inactive \(zero slope\)\d/);
+    await screenshot(page, 'panel-dark-relu');
+    await page.close();
+  });
+
+  it('scrubs the live run: while paused the slider moves every chart to the chosen snapshot; Play returns to the present', async () => {
+    const page = await openPanel(browser, 'light');
+    await send(page, runMessage(deepSigmoid), { type: 'state', runId: 1, state: 'running' }, { type: 'frames', runId: 1, frames: deepSigmoid.frames });
+    assert.equal(await page.isDisabled('#replay-slider'), true, 'the slider waits for a pause');
+    await send(page, { type: 'state', runId: 1, state: 'paused' });
+    assert.equal(await page.isDisabled('#replay-slider'), false);
+    const k = 23;
+    const shown = deepSigmoid.frames[k].snapshot;
+    await page.locator('#replay-slider').fill(String(k));
+    await settle(page);
+    const charts = await describeCharts(page);
+    assert.deepEqual(charts['chart-gradient'].datasets[0].data, shown.layers.map(l => l.gradNorm));
+    assert.deepEqual(charts['chart-gradient-ratio'].datasets[0].data, shown.layers.map(l => l.deltaNorm / shown.layers[10].deltaNorm));
+    assert.deepEqual(charts['chart-gradient-factors'].datasets[5].data, shown.layers.slice(0, -1).map(l => l.backward?.gain));
+    const loss = charts['chart-loss'].datasets[0].data as { x: number; y: number }[];
+    assert.equal(loss.length, k + 1);
+    assert.equal(loss[k].x, shown.step);
+    assert.deepEqual(charts['chart-saturation'].datasets[1].data, shown.layers.map(l => l.saturatedHigh));
+    const history = charts['chart-saturation-history'].datasets[0].data as { x: number }[];
+    assert.equal(history[history.length - 1].x, shown.step);
+    const median = charts['chart-distribution'].datasets[4].data as { x: number; y: number }[];
+    assert.equal(median.length, k + 1);
+    assert.equal(await page.getAttribute('#chart-gradient-history', 'data-columns'), String(k + 1));
+    // The function: the view recorded at or before the chosen snapshot (views come every fifth frame here).
+    const view = deepSigmoid.frames.slice(0, k + 1).reverse().find(frame => frame.view !== undefined)?.view;
+    assert.ok(view?.kind === 'curve');
+    const curve = charts['chart-function'].datasets[2].data as { x: number; y: number }[];
+    assert.equal(curve[57].y, view.ys[0][57]);
+    assert.match(await page.textContent('#replay-label') ?? '', new RegExp(`step ${shown.step} of ${deepSigmoid.frames.at(-1)?.snapshot.step} — Play returns to the present`));
+    assert.match(await page.textContent('#status') ?? '', new RegExp(`step ${shown.step} `));
+    await screenshot(page, 'panel-light-scrubbed');
+    await page.click('#btn-play');
+    await settle(page);
+    const after = await describeCharts(page);
+    const last = deepSigmoid.frames[deepSigmoid.frames.length - 1].snapshot;
+    assert.deepEqual(after['chart-gradient'].datasets[0].data, last.layers.map(l => l.gradNorm));
+    assert.equal((after['chart-loss'].datasets[0].data as unknown[]).length, deepSigmoid.frames.length);
+    assert.equal(await page.inputValue('#replay-slider'), String(deepSigmoid.frames.length - 1));
+    await page.close();
+  });
+
+  it('labels the gradient history colour bar in powers of ten, like the log axes', async () => {
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(deepSigmoid), { type: 'frames', runId: 1, frames: deepSigmoid.frames });
+    const history = (await describeCharts(page))['chart-gradient-history'];
+    const bar = history.scales.c;
+    assert.equal(bar.type, 'logarithmic');
+    const logs = deepSigmoid.frames.flatMap(f => f.snapshot.layers.map(l => Math.log10(l.gradNorm)));
+    assert.ok(Math.abs(Math.log10(bar.min) - Math.min(...logs)) < 1e-9 && Math.abs(Math.log10(bar.max) - Math.max(...logs)) < 1e-9);
+    const labels = bar.tickLabels.filter(label => label !== '');
+    assert.ok(labels.length >= 3, JSON.stringify(bar.tickLabels));
+    for (const label of labels) {
+      assert.match(label, /^(1|0\.1|0\.01|10|100|1000|1e-?\d+)$/, `colour bar label ${label}`);
+      const exponent = Math.log10(Number(label));
+      assert.ok(Math.abs(exponent - Math.round(exponent)) < 1e-9, label);
+    }
+    // The axes are chart.js scales too: layers on y, steps on x, each label once.
+    assert.deepEqual(history.scales.y.tickLabels, ['L0', 'L2', 'L4', 'L6', 'L8', 'L10']);
+    const steps = history.scales.x.tickLabels;
+    assert.equal(new Set(steps).size, steps.length, steps.join(' '));
+    assert.equal(steps[0], String(deepSigmoid.frames[0].snapshot.step));
+    await page.close();
+  });
+
+  it('reads right at step 0: one snapshot gives the step axes distinct integer ticks', async () => {
+    const first = { ...deepSigmoid.frames[0], snapshot: { ...deepSigmoid.frames[0].snapshot, step: 0, epoch: 0 } };
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(deepSigmoid), { type: 'frames', runId: 1, frames: [first] });
+    const charts = await describeCharts(page);
+    for (const id of ['chart-loss', 'chart-saturation-history', 'chart-distribution']) {
+      const labels = charts[id].scales.x.tickLabels.filter(label => label !== '');
+      assert.equal(new Set(labels).size, labels.length, `${id}: ${labels.join(' ')}`);
+      assert.ok(labels.every(label => /^\d+$/.test(label)), `${id}: ${labels.join(' ')}`);
+      assert.ok(charts[id].scales.x.min >= 0);
+    }
+    await page.close();
+  });
+
+  it('says when the output is flat: the curve and the decision map', async () => {
+    const flatCurve = deepSigmoid.frames.slice(0, 5).map((frame, i) => (i === 4 && frame.view?.kind === 'curve'
+      ? { ...frame, view: { ...frame.view, ys: [frame.view.xs.map(() => 0.0312)] } } : frame));
+    let page = await openPanel(browser, 'dark');
+    await send(page, runMessage(deepSigmoid), { type: 'frames', runId: 1, frames: flatCurve });
+    assert.equal(await page.textContent('#note-function'), 'the network predicts y ≈ 0.0312 over x1 (it varies by less than 1% of the data’s range)');
+    await page.close();
+    const flatMap = circle.frames.slice(0, 5).map((frame, i) => (i === 4 && frame.view?.kind === 'grid'
+      ? { ...frame, view: { ...frame.view, values: frame.view.values.map((_, j) => 0.5 + 0.001 * Math.sin(j)) } } : frame));
+    page = await openPanel(browser, 'light');
+    await send(page, runMessage(circle), { type: 'frames', runId: 1, frames: flatMap });
+    assert.equal(await page.textContent('#note-function'), 'the network predicts P(inside) ≈ 0.50 everywhere over x1 × x2: the output is flat, so the map is one colour until it learns');
+    // Once it learns, the note says what the map is again.
+    await send(page, { type: 'frames', runId: 1, frames: circle.frames.slice(5) });
+    assert.match(await page.textContent('#note-function') ?? '', /^decision regions over x1 × x2/);
+    await page.close();
+  });
+
+  it('says when a recording has no backward split, and draws no reference it does not have', async () => {
+    const old = syntheticRun({ inputs: 1, hiddenLayers: 4, units: 8, activation: 'sigmoid', task: 'regression', frames: 6, withoutBackward: true });
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(old), { type: 'frames', runId: 1, frames: old.frames });
+    const ratio = (await describeCharts(page))['chart-gradient-ratio'];
+    assert.deepEqual(ratio.legend, ['error signal ‖δ_i‖/‖δ_out‖']);
+    assert.deepEqual(ratio.datasets[3].data.slice(0, 4), [null, null, null, null]);
+    assert.match(await page.textContent('#caption-gradient') ?? '', /no slope × weights split/);
     await page.close();
   });
 });

@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { loadReportAssets, renderReport, thinRun } from '../../src/visualize/report';
+import { loadReportAssets, recordedLandscape, renderReport, thinRun } from '../../src/visualize/report';
+import { generateBuiltinDataset } from '../../src/core/data/builtinDatasets';
+import { prepareData } from '../../src/core/data/prepare';
+import { Trainer } from '../../src/core/nn/trainer';
 import { ARTIFACTS, ROOT, canvasInk, launchBrowser, pageErrors, settle } from './harness';
 import { syntheticRun } from './syntheticRuns';
 
@@ -67,5 +70,39 @@ describe('HTML report (headless chromium, offline)', function () {
     const views = thinned.frames.filter(f => f.view !== undefined).length;
     assert.ok(views <= 10 && views >= 5, `${views} views`);
     assert.notEqual(thinned.frames[99].view, undefined);
+  });
+
+  it('includes the loss landscape of the trained weights (--landscape): a heatmap on chart.js scales with θ and the minimum', async () => {
+    // A real landscape: the engine's own, around a small net trained a few steps on the sine set.
+    const data = prepareData(generateBuiltinDataset('sine', { samples: 120, seed: 1 }), { validation: 0.2, normalize: true, seed: 1 });
+    const trainer = new Trainer({
+      network: { inputs: 1, layers: [{ type: 'linear', units: 8 }, { type: 'activation', name: 'tanh' }, { type: 'linear', units: 1 }] },
+      loss: 'mse', optimizer: { type: 'adam', lr: 0.01 }, batchSize: 16, epochs: 2, seed: 1,
+    }, data);
+    trainer.runSteps(10);
+    const landscape = recordedLandscape(trainer.network, 'mse', data.train);
+    assert.ok(landscape !== undefined);
+    assert.equal(landscape.rows.length, 41);
+    const run = { ...syntheticRun({ inputs: 1, hiddenLayers: 1, units: 8, activation: 'tanh', task: 'regression', frames: 5 }), landscape };
+    const file = path.join(ARTIFACTS, 'report-landscape.html');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    fs.writeFileSync(file, renderReport(run, loadReportAssets(ROOT), { theme: 'dark' }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => window.gradscopePanel !== undefined);
+    await settle(page);
+    assert.deepEqual(pageErrors(page), []);
+    const chart = (await page.evaluate(() => window.gradscopePanel.describeCharts()))['chart-landscape'];
+    assert.ok(chart !== undefined, 'no landscape chart');
+    assert.equal(chart.scales.c.type, 'logarithmic');
+    assert.ok(Math.abs(chart.scales.c.min - landscape.min.loss) <= 1e-9 * landscape.min.loss);
+    assert.ok(Math.abs(chart.scales.c.max - landscape.max) <= 1e-9 * landscape.max);
+    assert.deepEqual(chart.datasets.map(d => d.label), ['θ (the trained weights)', 'lowest cell']);
+    assert.deepEqual(chart.datasets[1].data, [{ x: landscape.min.alpha, y: landscape.min.beta }]);
+    assert.match(await page.textContent('#note-landscape') ?? '', new RegExp(`^loss at θ ${String(Number(landscape.lossAtTheta.toPrecision(3))).replace('.', '\\.')};`));
+    const ink = await canvasInk(page, 'chart-landscape');
+    assert.ok(ink.inked > 0.3 && ink.colours > 20, JSON.stringify(ink));
+    await page.locator('#card-landscape').screenshot({ path: path.join(ARTIFACTS, 'report-landscape.png') });
+    await page.close();
   });
 });

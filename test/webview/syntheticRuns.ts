@@ -32,6 +32,38 @@ export interface SyntheticOptions {
   overfitFrom?: number;
   seed?: number;
   title?: string;
+  /** Leave out the per-layer backward split (a recording from before it was measured). */
+  withoutBackward?: boolean;
+}
+
+/** The largest slope of the activations the synthetic runs use (sigmoid ¼, tanh and ReLU 1). */
+const MAX_SLOPE: Record<string, number> = { sigmoid: 0.25, tanh: 1, relu: 1, leaky_relu: 1, selu: 1.0507009873554805 * 1.6732632423543772 };
+
+/**
+ * Adds the backward split the probes measure, consistent with the layers' error signals: gain_i =
+ * ‖δ_i‖/‖δ_{i+1}‖ split into an activation factor under the activation's largest slope and a weight factor under
+ * the next layer's spectral norm, with the cumulative products and bounds from the output back.
+ */
+export function addBackwardSplit(layers: LayerProbe[], random: () => number): void {
+  let cumulativeActivation = 1;
+  let activationBound = 1;
+  let rigorousBound = 1;
+  for (let i = layers.length - 2; i >= 0; i--) {
+    const layer = layers[i];
+    const maxSlope = MAX_SLOPE[layer.activation] ?? 1;
+    const gain = layer.deltaNorm / layers[i + 1].deltaNorm;
+    const activationFactor = maxSlope * (0.6 + 0.3 * random());
+    const weightFactor = gain / activationFactor;
+    const weightSpectralNorm = Math.max(1.8, weightFactor * (1.1 + 0.2 * random()));
+    cumulativeActivation *= activationFactor;
+    activationBound *= maxSlope;
+    rigorousBound *= maxSlope * weightSpectralNorm;
+    layer.backward = {
+      gain, activationFactor, weightFactor, weightSpectralNorm, maxSlope, gainBound: maxSlope * weightSpectralNorm,
+      cumulativeGain: layer.deltaNorm / layers[layers.length - 1].deltaNorm,
+      cumulativeActivationFactor: cumulativeActivation, activationBound, rigorousBound,
+    };
+  }
 }
 
 export function syntheticMeta(options: SyntheticOptions): RunMeta {
@@ -70,6 +102,8 @@ export function syntheticMeta(options: SyntheticOptions): RunMeta {
   };
 }
 
+const PIECEWISE = new Set(['relu', 'relu6', 'leaky_relu', 'prelu', 'hardtanh', 'hardsigmoid', 'step']);
+
 function layerProbe(index: number, layerCount: number, units: number, activation: string, progress: number, random: () => number): LayerProbe {
   const depthFromOutput = layerCount - 1 - index;
   // A sigmoid stack: each layer towards the input gets about a quarter of the gradient of the next.
@@ -90,9 +124,14 @@ function layerProbe(index: number, layerCount: number, units: number, activation
     weightNorm: 4 + index * 0.1,
     z: distribution(0.2 * index * progress, 1 + 0.5 * index, random),
     a: distribution(0.5, 0.2 + 0.02 * index, random),
-    saturation,
-    saturatedLow: saturation * 0.6,
-    saturatedHigh: saturation * 0.4,
+    // The probes call a piecewise-linear activation's flat side inactive, a smooth one's tails saturated.
+    lowSlopeKind: PIECEWISE.has(activation) ? 'inactive' : activation === 'linear' ? 'none' : 'saturated',
+    saturation: PIECEWISE.has(activation) ? 0 : saturation,
+    saturatedLow: PIECEWISE.has(activation) ? 0 : saturation * 0.6,
+    saturatedHigh: PIECEWISE.has(activation) ? 0 : saturation * 0.4,
+    inactive: PIECEWISE.has(activation) ? saturation : 0,
+    inactiveLow: PIECEWISE.has(activation) ? saturation * 0.9 : 0,
+    inactiveHigh: PIECEWISE.has(activation) ? saturation * 0.1 : 0,
     dead: index === 2 ? 0.05 : 0,
   };
 }
@@ -137,6 +176,7 @@ export function syntheticFrames(meta: RunMeta, options: SyntheticOptions): Snaps
       batchSize: meta.batchSize,
       layers: meta.layers.map(layer => layerProbe(layer.index, meta.layers.length, layer.units, layer.activation, progress, random)),
     };
+    if (options.withoutBackward !== true) addBackwardSplit(snapshot.layers, random);
     frames.push({ snapshot, view: f % 5 === 4 || f === options.frames - 1 ? functionView(meta, progress) : undefined });
   }
   return frames;

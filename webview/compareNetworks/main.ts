@@ -273,13 +273,32 @@ function drawFunctionMap(canvas: HTMLCanvasElement, v: FunctionView, data: { x: 
   }
 }
 
+/** Geometric mean of the defined, positive entries (what a layer passes on multiplies, so the mean is geometric). */
+function geometricMean(values: (number | null)[] | undefined): number | undefined {
+  const usable = (values ?? []).filter((v): v is number => v !== null && v > 0 && Number.isFinite(v));
+  if (usable.length === 0) return undefined;
+  return Math.exp(usable.reduce((s, v) => s + Math.log(v), 0) / usable.length);
+}
+
 function renderTable(): void {
   const table = document.getElementById('final');
   if (!table) return;
   table.replaceChildren();
   const classification = networks.some(n => n.task !== 'regression');
   const head = el('tr');
-  for (const h of ['network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []), 'first/last layer ‖∂L/∂W‖', 'mean saturation', 'mean dead share']) head.append(el('th', { scope: 'col' }, h));
+  const headers = [
+    'network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []),
+    'first/last layer ‖∂L/∂W‖', 'first/last layer ‖δ‖', 'f′ part per layer', 'W part per layer', 'mean saturated', 'mean inactive',
+    'mean dead share',
+  ];
+  const titles: Record<string, string> = {
+    'first/last layer ‖δ‖': 'The error signal ‖∂L/∂z‖ at the first layer over the output layer’s: what the chain rule multiplies out',
+    'f′ part per layer': 'Geometric mean over the hidden layers of the activation’s part of the error signal each passes on (≤ max |f′|)',
+    'W part per layer': 'Geometric mean over the hidden layers of the next weights’ part (≤ ‖W‖₂); f′ part × W part is what a layer passes on',
+    'mean saturated': 'Smooth activations (sigmoid, tanh …): share where the slope is below 5 % of its peak',
+    'mean inactive': 'Piecewise-linear activations (ReLU family, hardtanh …): share on a flat or leaky piece (ReLU’s zero side)',
+  };
+  for (const h of headers) head.append(el('th', titles[h] ? { scope: 'col', title: titles[h] } : { scope: 'col' }, h));
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
@@ -292,11 +311,14 @@ function renderTable(): void {
     name.append(swatch, document.createTextNode(n.label));
     tr.append(name);
     const ratio = f && f.gradNorm.length ? f.gradNorm[0] / f.gradNorm[f.gradNorm.length - 1] : undefined;
+    const signalRatio = f && f.deltaNorm.length > 1 ? f.deltaNorm[0] / f.deltaNorm[f.deltaNorm.length - 1] : undefined;
     const mean = (a: number[] | undefined) => (a && a.length ? a.reduce((s, x) => s + x, 0) / a.length : undefined);
     const cells = [
       String(n.parameters), String(n.layers), f ? String(f.step) : '—', fmt(f?.loss), fmt(f?.valLoss),
       ...(classification ? [f?.accuracy !== undefined ? `${(f.accuracy * 100).toFixed(1)} %` : '—', f?.valAccuracy !== undefined ? `${(f.valAccuracy * 100).toFixed(1)} %` : '—'] : []),
-      fmt(ratio, 3), f ? `${((mean(f.saturation) ?? 0) * 100).toFixed(1)} %` : '—', f ? `${((mean(f.dead) ?? 0) * 100).toFixed(1)} %` : '—',
+      fmt(ratio, 3), fmt(signalRatio, 3), fmt(geometricMean(f?.activationFactor), 2), fmt(geometricMean(f?.weightFactor), 2),
+      f ? `${((mean(f.saturation) ?? 0) * 100).toFixed(1)} %` : '—', f ? `${((mean(f.inactive) ?? 0) * 100).toFixed(1)} %` : '—',
+      f ? `${((mean(f.dead) ?? 0) * 100).toFixed(1)} %` : '—',
     ];
     for (const c of cells) tr.append(el('td', {}, c));
     tbody.append(tr);
@@ -485,6 +507,8 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
     case 'netsMode':
       mode = m.mode;
       title = m.title;
+      // Kept by VS Code across a window reload: the host's serializer runs the same job again from it.
+      if (m.restore !== undefined) vscode.setState({ restore: m.restore });
       if (mode === 'compare') { networks = []; history = []; functions = undefined; running = true; setStatus('Loading the data and the networks…'); }
       else { landscapes = []; landscapeRunning = true; setStatus('Training, then computing the landscape…'); }
       render();

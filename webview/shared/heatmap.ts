@@ -2,22 +2,8 @@
 // layer × time gradient history. A small plot frame with ticks keeps them looking like the chart.js charts.
 import { type Palette, parseColor } from './theme';
 
-/** Viridis (matplotlib), sampled at 9 stops: perceptually even, dark for small values. */
-const VIRIDIS_STOPS: [number, number, number][] = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
-];
-
-export function viridis(t: number): [number, number, number] {
-  const clamped = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0));
-  const position = clamped * (VIRIDIS_STOPS.length - 1);
-  const low = Math.floor(position);
-  const high = Math.min(VIRIDIS_STOPS.length - 1, low + 1);
-  const f = position - low;
-  const a = VIRIDIS_STOPS[low];
-  const b = VIRIDIS_STOPS[high];
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
+/** Viridis exactly (d3-scale-chromatic's, which is matplotlib's): see palettes.ts. */
+export { viridis } from './palettes';
 
 export interface PlotRect { left: number; top: number; width: number; height: number }
 

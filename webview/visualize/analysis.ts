@@ -1,25 +1,119 @@
 // Pure computations over recorded snapshots for the charts (no DOM), so Node tests can check them directly.
-import type { LayerProbe, Snapshot } from '../../src/core/types';
+import type { BackwardSplit, FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
+import type { RunMeta } from '../../src/protocol';
 
-/** Each layer's gradNorm divided by the output layer's (1 at the output; tiny early on when gradients vanish). */
+/** Each layer's weight-gradient norm ‖∂L/∂W‖ divided by the output layer's (it also carries each layer's input). */
 export function decayRelativeToOutput(layers: readonly LayerProbe[]): number[] {
   const output = layers[layers.length - 1]?.gradNorm ?? 0;
   return layers.map(layer => (output > 0 ? layer.gradNorm / output : Number.NaN));
 }
 
+/** The error signal's ratio ‖δ_i‖/‖δ_out‖ (δ = ∂L/∂z at each linear layer's output): what the chain rule multiplies. */
+export function errorSignalRatio(layers: readonly LayerProbe[]): number[] {
+  const output = layers[layers.length - 1]?.deltaNorm ?? 0;
+  return layers.map(layer => (output > 0 ? layer.deltaNorm / output : Number.NaN));
+}
+
 /**
- * The chain-rule bound of a sigmoid stack, relative to the output layer: σ′ ≤ 1/4, so each sigmoid between a
- * layer and the output scales the error signal by at most ‖W‖/4 — with ‖W‖ ≈ 1, ×1/4 per layer.
+ * The backward split of one hidden layer, as the probes measure it (src/core/types.ts, README "Where the gradient
+ * is lost"): gain = ‖δ_i‖/‖δ_{i+1}‖ = activationFactor × weightFactor (× batch norm, dropout, residual factors).
  */
-export function sigmoidChainBound(layerCount: number): number[] {
-  return Array.from({ length: layerCount }, (_, index) => 0.25 ** (layerCount - 1 - index));
+export type { BackwardSplit };
+
+/** The layer's split when the snapshot carries one with a finite gain (null: no gradient arrived there). */
+export function backwardOf(layer: LayerProbe | undefined): BackwardSplit | undefined {
+  const backward = layer?.backward;
+  return backward !== undefined && backward.gain !== null && Number.isFinite(backward.gain) ? backward : undefined;
+}
+
+export interface GainFactor {
+  /** Which stage: the activation's slope, the next layer's weights, batch norm, dropout, entering a residual block. */
+  kind: 'activation' | 'weights' | 'batchNorm' | 'dropout' | 'residual';
+  /** null: the stage passed no gradient (a denominator of exactly 0). */
+  value: number | null;
+}
+
+/** The factors whose product is the layer's gain (absent stages count as 1 and are not listed). */
+export function gainFactors(split: BackwardSplit): GainFactor[] {
+  const factors: GainFactor[] = [
+    { kind: 'weights', value: split.weightFactor },
+    { kind: 'activation', value: split.activationFactor },
+  ];
+  if (split.batchNormFactor !== undefined) factors.push({ kind: 'batchNorm', value: split.batchNormFactor });
+  if (split.dropoutFactor !== undefined) factors.push({ kind: 'dropout', value: split.dropoutFactor });
+  if (split.residualFactor !== undefined) factors.push({ kind: 'residual', value: split.residualFactor });
+  return factors;
+}
+
+export interface ChainReferences {
+  /** ‖δ_i‖/‖δ_out‖ measured (1 at the output layer). */
+  measured: number[];
+  /** ∏ activationFactor from layer i to the output: the activations' part of the decay alone. */
+  activationPart: (number | null)[];
+  /** ∏ maxSlope: the bound on activationPart (¼ⁿ for a sigmoid stack). */
+  activationBound: (number | null)[];
+  /** ∏ maxSlope · ‖W‖₂: the bound on the measured ratio itself. */
+  rigorousBound: (number | null)[];
+}
+
+/**
+ * The cumulative ratio and its references, per layer, from the probes' split. The probes' own cumulative fields
+ * are used when present; otherwise products of the per-layer numbers, from the output back.
+ */
+export function chainReferences(layers: readonly LayerProbe[]): ChainReferences {
+  const measured = errorSignalRatio(layers);
+  const n = layers.length;
+  const activationPart: (number | null)[] = new Array(n).fill(null);
+  const activationBound: (number | null)[] = new Array(n).fill(null);
+  const rigorousBound: (number | null)[] = new Array(n).fill(null);
+  // A recording without the split draws no references at all (not even the trivial 1 at the output).
+  if (n === 0 || !layers.slice(0, -1).some(layer => backwardOf(layer) !== undefined)) return { measured, activationPart, activationBound, rigorousBound };
+  activationPart[n - 1] = 1;
+  activationBound[n - 1] = 1;
+  rigorousBound[n - 1] = 1;
+  for (let i = n - 2; i >= 0; i--) {
+    const split = backwardOf(layers[i]);
+    if (split === undefined) continue;
+    // The probes' own products (the rigorous bound is propagated through residual blocks, not a plain product).
+    activationPart[i] = split.cumulativeActivationFactor;
+    activationBound[i] = split.activationBound;
+    rigorousBound[i] = split.rigorousBound ?? null;
+  }
+  return { measured, activationPart, activationBound, rigorousBound };
+}
+
+/** f′ as people write it: σ′ for sigmoid, tanh′, ReLU′ …, for the sentence and the tooltip. */
+export function slopeSymbol(activation: string): string {
+  const names: Record<string, string> = {
+    sigmoid: 'σ′', tanh: 'tanh′', relu: 'ReLU′', relu6: 'ReLU6′', leaky_relu: 'LeakyReLU′', prelu: 'PReLU′', elu: 'ELU′',
+    selu: 'SELU′', serlu: 'SERLU′', gelu: 'GELU′', gelu_tanh: 'GELU′', silu: 'SiLU′', swish: 'swish′', mish: 'Mish′',
+    softplus: 'softplus′', softsign: 'softsign′', hardtanh: 'hardtanh′', hardsigmoid: 'hardsigmoid′', sin: 'sin′', linear: 'identity′',
+  };
+  return names[activation] ?? `${activation}′`;
+}
+
+/** ¼ and ½ read better than 0.25 and 0.5 where the textbook writes them so. */
+export function slopeBoundText(value: number, format: (v: number) => string): string {
+  if (Math.abs(value - 0.25) < 1e-12) return '¼';
+  if (Math.abs(value - 0.5) < 1e-12) return '½';
+  return format(value);
 }
 
 export interface SaturationStack {
+  /** Smooth activations (sigmoid, tanh …): slope below 5% of its peak, on the low or the high tail. */
   saturatedLow: number;
   saturatedHigh: number;
+  /** Piecewise-linear activations (ReLU family, hardtanh …): on a flat side, zero slope (or the leak's). */
+  inactive: number;
   dead: number;
   active: number;
+}
+
+/** Activations made of straight pieces: their flat sides are "inactive" (zero slope), not "saturated". */
+const PIECEWISE_LINEAR = new Set(['relu', 'relu6', 'leaky_relu', 'prelu', 'hardtanh', 'hardsigmoid', 'step']);
+
+export function isPiecewiseLinear(activation: string): boolean {
+  return PIECEWISE_LINEAR.has(activation);
 }
 
 /**
@@ -28,10 +122,16 @@ export interface SaturationStack {
  */
 export function saturationStack(layer: LayerProbe): SaturationStack {
   const dead = clampShare(layer.dead);
-  const saturatedLow = Math.max(0, clampShare(layer.saturatedLow) - dead);
-  const saturatedHigh = clampShare(layer.saturatedHigh);
-  const used = Math.min(1, dead + saturatedLow + saturatedHigh);
-  return { saturatedLow, saturatedHigh, dead, active: 1 - used };
+  // Recordings from before the probes told the two apart carry only saturatedLow/High: the activation decides.
+  const inactiveKind = layer.lowSlopeKind === 'inactive' || (layer.lowSlopeKind === undefined && isPiecewiseLinear(layer.activation));
+  const [lowShare, highShare] = inactiveKind && layer.lowSlopeKind === 'inactive'
+    ? [layer.inactiveLow, layer.inactiveHigh]
+    : [layer.saturatedLow, layer.saturatedHigh];
+  const low = Math.max(0, clampShare(lowShare) - dead);
+  const high = clampShare(highShare);
+  const used = Math.min(1, dead + low + high);
+  if (inactiveKind) return { saturatedLow: 0, saturatedHigh: 0, inactive: Math.min(1 - dead, low + high), dead, active: 1 - used };
+  return { saturatedLow: low, saturatedHigh: high, inactive: 0, dead, active: 1 - used };
 }
 
 function clampShare(value: number): number {
@@ -108,4 +208,82 @@ export function finiteExtent(values: Iterable<number>): [number, number] | undef
     if (value > max) max = value;
   }
   return min <= max ? [min, max] : undefined;
+}
+
+/**
+ * The one plain sentence under "Where the gradient is lost", from the numbers: the hidden layer that passes on the
+ * least of what it receives, and how its factors split that. Undefined when the snapshot carries no split.
+ */
+export function gradientLossSentence(layers: readonly LayerProbe[], format: (v: number) => string, percent: (v: number) => string): string | undefined {
+  let weakest: { layer: LayerProbe; split: BackwardSplit } | undefined;
+  for (const layer of layers.slice(0, -1)) {
+    const split = backwardOf(layer);
+    if (split === undefined) continue;
+    if (weakest === undefined || (split.gain ?? 0) < (weakest.split.gain ?? 0)) weakest = { layer, split };
+  }
+  if (weakest === undefined) return undefined;
+  const { layer, split } = weakest;
+  const gain = split.gain ?? 0;
+  const parts = [`${slopeSymbol(layer.activation)} averages ${split.activationFactor === null ? '–' : format(split.activationFactor)} (at most ${slopeBoundText(split.maxSlope, format)})`];
+  const value = (v: number | null | undefined) => (v === null || v === undefined ? '–' : format(v));
+  if (split.batchNormFactor !== undefined) parts.push(`batch norm passes ${value(split.batchNormFactor)}`);
+  if (split.dropoutFactor !== undefined && split.dropoutFactor !== 1) parts.push(`dropout passes ${value(split.dropoutFactor)}`);
+  if (split.residualFactor !== undefined) parts.push(`the skip connection makes it ×${value(split.residualFactor)}`);
+  parts.push(`the weights pass ${value(split.weightFactor)}`);
+  const how = parts.length === 2 ? `${parts[0]}, ${parts[1]}` : `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}`;
+  if (gain < 1) {
+    const share = gain >= 0.01 ? percent(gain) : format(gain);
+    return `Layer ${layer.index} passes on ${share} of the gradient it receives: ${how}.`;
+  }
+  return `No layer loses gradient here; layer ${layer.index} gains the least, ×${format(gain)}: ${how}.`;
+}
+
+/** Probabilities that vary by less than this over the inputs read as one flat colour or a straight line. */
+export const FLAT_PROBABILITY_SPAN = 0.01;
+/** A regression output flatter than this share of the targets' range reads as constant. */
+export const FLAT_VALUE_SHARE = 0.01;
+
+/**
+ * When the network's output is (nearly) the same everywhere, the sentence that says so — "the network predicts
+ * P(inside) ≈ 0.50 everywhere …" — else undefined.
+ */
+export function flatPrediction(meta: Pick<RunMeta, 'task' | 'targetName' | 'classes' | 'points' | 'inputNames'>, view: FunctionView): string | undefined {
+  const over = meta.inputNames.length <= 2 ? ` over ${meta.inputNames.join(' × ')}` : ' for every sample';
+  const valueWords = (values: readonly number[]): string | undefined => {
+    const extent = finiteExtent(values);
+    const targets = finiteExtent(meta.points.y);
+    if (extent === undefined) return undefined;
+    const scale = targets === undefined ? 1 : Math.max(targets[1] - targets[0], 1e-12);
+    if (extent[1] - extent[0] > FLAT_VALUE_SHARE * scale) return undefined;
+    return `the network predicts ${meta.targetName} ≈ ${formatFlat((extent[0] + extent[1]) / 2)}${over} (it varies by less than 1% of the data’s range)`;
+  };
+  const probabilityWords = (values: readonly number[], name: string): string | undefined => {
+    const extent = finiteExtent(values);
+    if (extent === undefined || extent[1] - extent[0] > FLAT_PROBABILITY_SPAN) return undefined;
+    return `the network predicts P(${name}) ≈ ${((extent[0] + extent[1]) / 2).toFixed(2)} everywhere${over === ' for every sample' ? '' : over}: the output is flat, so the map is one colour until it learns`;
+  };
+  const positive = meta.classes?.[1] ?? '1';
+  switch (view.kind) {
+    case 'curve':
+      if (meta.task === 'regression') return valueWords(view.ys[0] ?? []);
+      if (meta.task === 'binary') return probabilityWords(view.ys[view.ys.length - 1] ?? [], positive)?.replace(', so the map is one colour until it learns', '');
+      // Multiclass: flat when every class's probability is.
+      return view.ys.every(ys => { const e = finiteExtent(ys); return e !== undefined && e[1] - e[0] <= FLAT_PROBABILITY_SPAN; })
+        ? `the network predicts the same class probabilities everywhere (${view.ys.map((ys, k) => `${meta.classes?.[k] ?? k} ≈ ${(ys[0] ?? 0).toFixed(2)}`).join(', ')}): its output is flat`
+        : undefined;
+    case 'grid':
+      if (view.classes !== undefined) {
+        const first = view.classes[0];
+        return view.classes.every(c => c === first) ? `the network predicts class ${meta.classes?.[first] ?? first} everywhere${over}: the map is one colour until it learns` : undefined;
+      }
+      return meta.task === 'regression' ? valueWords(view.values) : probabilityWords(view.values, positive);
+    case 'scatter':
+      return valueWords(view.predicted);
+    default:
+      return undefined;
+  }
+}
+
+function formatFlat(value: number): string {
+  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e5 || value === 0 ? String(Number(value.toPrecision(3))) : value.toExponential(2);
 }

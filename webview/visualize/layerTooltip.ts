@@ -1,6 +1,7 @@
 // The one layer card: hovering (or focusing) a layer anywhere in the panel shows all its numbers.
 import type { LayerProbe, Snapshot } from '../../src/core/types';
 import { formatNumber, formatPercent } from '../shared/format';
+import { backwardOf, isPiecewiseLinear, saturationStack, slopeBoundText, slopeSymbol } from './analysis';
 
 export class LayerTooltip {
   private readonly element: HTMLElement;
@@ -38,17 +39,40 @@ export class LayerTooltip {
     this.hideTimer = window.setTimeout(() => { this.element.hidden = true; }, 60);
   }
 
+  /** The slope × weights split of the layer's gain (hidden layers of snapshots that carry it). */
+  private splitRows(layer: LayerProbe): [string, string][] {
+    const split = backwardOf(layer);
+    if (split === undefined) return [];
+    // null: no gradient arrived at that stage (its denominator was exactly 0).
+    const f = (v: number | null | undefined) => (v === null ? 'none arrives' : formatNumber(v, 3));
+    const product = [`${slopeSymbol(layer.activation)} ${f(split.activationFactor)}`, `W ${f(split.weightFactor)}`];
+    if (split.batchNormFactor !== undefined) product.push(`BN ${f(split.batchNormFactor)}`);
+    if (split.dropoutFactor !== undefined) product.push(`dropout ${f(split.dropoutFactor)}`);
+    if (split.residualFactor !== undefined) product.push(`skip ${f(split.residualFactor)}`);
+    const rows: [string, string][] = [
+      ['gain ‖δ‖ ÷ next layer’s', `${product.join(' × ')} = ${f(split.gain)}`],
+      ['at most', `max ${slopeSymbol(layer.activation)} ${slopeBoundText(split.maxSlope, f)} × ‖W next‖₂ ${f(split.weightSpectralNorm)} = ${f(split.maxSlope * split.weightSpectralNorm)}`],
+    ];
+    if (split.rigorousBound !== undefined) rows.push(['‖δ‖ ÷ output’s at most', f(split.rigorousBound)]);
+    return rows;
+  }
+
   private rows(snapshot: Snapshot, layer: LayerProbe, extraRows: [string, string][]): HTMLElement[] {
     const output = snapshot.layers[snapshot.layers.length - 1];
     const ratio = output !== undefined && output.gradNorm > 0 ? layer.gradNorm / output.gradNorm : Number.NaN;
+    const deltaRatio = output !== undefined && output.deltaNorm > 0 ? layer.deltaNorm / output.deltaNorm : Number.NaN;
     const rows: [string, string][] = [
       ['units', `${layer.units} (fan-in ${layer.fanIn})`],
       ['activation', layer.activation],
-      ['gradNorm ‖∂L/∂W‖', formatNumber(layer.gradNorm)],
-      ['ratio to output layer', formatNumber(ratio)],
+      ['error signal ‖δ‖ = ‖∂L/∂z‖', formatNumber(layer.deltaNorm)],
+      ['‖δ‖ ÷ output layer’s', formatNumber(deltaRatio)],
+      ...this.splitRows(layer),
+      ['weight gradient ‖∂L/∂W‖', formatNumber(layer.gradNorm)],
+      ['‖∂L/∂W‖ ÷ output layer’s', formatNumber(ratio)],
       ['bias gradNorm', formatNumber(layer.biasGradNorm)],
-      ['‖∂L/∂z‖', formatNumber(layer.deltaNorm)],
-      ['saturation', `${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)})`],
+      isPiecewiseLinear(layer.activation)
+        ? ['inactive (zero slope)', formatPercent(saturationStack(layer).inactive)]
+        : ['saturation', `${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)})`],
       ['dead units', formatPercent(layer.dead)],
       ['update ratio ‖ΔW‖/‖W‖', formatNumber(layer.updateRatio)],
       ['weight norm', formatNumber(layer.weightNorm)],

@@ -39,8 +39,8 @@ export interface PanelElements {
   distributionMode: HTMLSelectElement;
   distributionOf: HTMLSelectElement;
   pngButtons: [string, HTMLButtonElement][];
-  replaySlider: HTMLInputElement | undefined;
-  replayLabel: HTMLElement | undefined;
+  replaySlider: HTMLInputElement;
+  replayLabel: HTMLElement;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -107,12 +107,12 @@ function field(labelText: string, control: HTMLElement, hint: string): HTMLEleme
   return el('div', { className: 'toolbar-field', attrs: { title: hint } }, el('label', { text: labelText, attrs: { for: id } }), control);
 }
 
-interface ChartCard {
+export interface ChartCard {
   section: HTMLElement;
   pngButtons: [string, HTMLButtonElement][];
 }
 
-function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false): ChartCard {
+export function chartCard(id: string, title: string, canvases: { id: string; label: string; className?: string }[], extraHeader: HTMLElement[] = [], wide = false, caption = false): ChartCard {
   const pngButtons: [string, HTMLButtonElement][] = canvases.map(canvas => [
     canvas.id,
     button(`png-${canvas.id}`, 'image', `Save ${canvas.label} as PNG`, `Save “${canvas.label}” as PNG`, { showLabel: false, className: 'icon-button' }),
@@ -125,7 +125,9 @@ function chartCard(id: string, title: string, canvases: { id: string; label: str
   const boxes = el('div', { className: `chart-row chart-row-${canvases.length}` }, ...canvases.map(canvas =>
     el('div', { className: `chart-box ${canvas.className ?? ''}` },
       el('canvas', { id: canvas.id, attrs: { role: 'img', 'aria-label': canvas.label } }))));
-  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, ...controls, boxes);
+  // A caption under the charts says in one sentence what the numbers mean.
+  const captions = caption ? [el('p', { id: `caption-${id}`, className: 'card-caption', attrs: { 'aria-live': 'polite' } })] : [];
+  const section = el('section', { id: `card-${id}`, className: `card${wide ? ' card-wide' : ''}`, attrs: { 'aria-labelledby': `title-${id}` } }, header, ...controls, boxes, ...captions);
   return { section, pngButtons };
 }
 
@@ -200,14 +202,15 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
 
   const cards = [
     chartCard('function', 'Approximated function', [{ id: 'chart-function', label: 'the function the network approximates, over the data' }]),
-    chartCard('gradient', 'Gradient decay by layer', [
-      { id: 'chart-gradient', label: 'gradient norm per layer' },
-      { id: 'chart-gradient-ratio', label: 'gradient norm relative to the output layer, with the sigmoid bound' },
-    ]),
+    chartCard('gradient', 'Where the gradient is lost', [
+      { id: 'chart-gradient-ratio', label: 'error signal relative to the output layer, with the bounds from the network’s activations and weights' },
+      { id: 'chart-gradient-factors', label: 'per hidden layer, the activation and weight factors whose product is its gain' },
+      { id: 'chart-gradient', label: 'weight gradient norm per layer' },
+    ], [], true, true),
     chartCard('gradient-history', 'Gradient history', [{ id: 'chart-gradient-history', label: 'heatmap of log gradient norm, layer by time' }]),
     chartCard('saturation', 'Saturation by layer', [
-      { id: 'chart-saturation', label: 'saturated, dead and active shares per layer' },
-      { id: 'chart-saturation-history', label: 'saturated or dead share over time' },
+      { id: 'chart-saturation', label: 'saturated, inactive, dead and active shares per layer' },
+      { id: 'chart-saturation-history', label: 'share with (nearly) zero slope over time' },
     ]),
     chartCard('distribution', 'Activation distribution', [{ id: 'chart-distribution', label: 'activation distribution of the selected layer' }],
       [layerSelect, distributionOf, distributionMode]),
@@ -216,14 +219,11 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const loading = el('div', { id: 'loading', className: 'loading', attrs: { role: 'status' } });
   const chartsGrid = el('main', { id: 'charts', className: 'charts-grid empty' }, loading, ...cards.map(card => card.section));
 
-  let replaySlider: HTMLInputElement | undefined;
-  let replayLabel: HTMLElement | undefined;
-  const replay: HTMLElement[] = [];
-  if (options.report) {
-    replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': 'Replay position' } });
-    replayLabel = el('span', { id: 'replay-label', className: 'replay-label' });
-    replay.push(el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': 'Replay' } }, el('label', { text: 'Replay', attrs: { for: 'replay-slider' } }), replaySlider, replayLabel));
-  }
+  // The history slider: a report replays its recording with it; the live panel scrubs back while paused.
+  const replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': options.report ? 'Replay position' : 'Snapshot shown (while paused)' } });
+  const replayLabel = el('span', { id: 'replay-label', className: 'replay-label' });
+  const replay = [el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': options.report ? 'Replay' : 'History' } },
+    el('label', { text: options.report ? 'Replay' : 'History', attrs: { for: 'replay-slider' } }), replaySlider, replayLabel)];
 
   root.replaceChildren(header, toolbar, ...replay, errorBanner, divergenceBanner, notes, layerStrip, chartsGrid);
   return {

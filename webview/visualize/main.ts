@@ -12,7 +12,8 @@ import { formatNumber, formatPercent } from '../shared/format';
 import { LayerTooltip } from './layerTooltip';
 import { RunStore } from './runStore';
 import { observeTheme, readPalette, type Palette } from '../shared/theme';
-import { buildPanel, type PanelElements } from './layout';
+import { buildPanel, chartCard, type PanelElements } from './layout';
+import { LandscapeChart } from './charts/landscapeChart';
 import { recordedRunToCsv } from './exportData';
 import { viridis } from '../shared/heatmap';
 
@@ -35,7 +36,11 @@ export interface ChartDescription {
   type: string;
   labels: string[];
   datasets: { label: string; hidden: boolean; color: string; data: (number | null | { x: number; y: number | null })[] }[];
-  scales: Record<string, { type: string; min: number; max: number; title: string; color: string }>;
+  scales: Record<string, { type: string; min: number; max: number; title: string; color: string; tickLabels: string[] }>;
+  /** The plot area in canvas pixels (the heatmaps' cells fill it). */
+  area: { left: number; top: number; right: number; bottom: number };
+  legend: string[];
+  legendTitle: string;
 }
 
 declare global {
@@ -77,6 +82,7 @@ class GradscopePanel {
       this.store.sourceLabel = saved.sourceLabel ?? '';
     }
     this.wireControls();
+    this.wireSlider();
     observeTheme(() => this.onThemeChange());
     new ResizeObserver(() => this.scheduleRender()).observe(this.elements.chartsGrid);
     this.observeVisibility();
@@ -139,6 +145,7 @@ class GradscopePanel {
         if (message.runId !== store.runId) return;
         store.state = message.state;
         store.stateDetail = message.detail;
+        if (message.state === 'running') store.scrubTo(undefined);
         break;
       case 'progress':
         if (message.runId !== store.runId) return;
@@ -170,21 +177,64 @@ class GradscopePanel {
   }
 
   private loadReport(run: RecordedRun): void {
+    if (run.landscape !== undefined) {
+      // `--landscape`: one more card, after the others, with the loss around the trained weights.
+      const card = chartCard('landscape', 'Loss landscape around the trained weights', [{ id: 'chart-landscape', label: 'heatmap of the loss on a plane through the trained weights' }]);
+      this.elements.chartsGrid.append(card.section);
+      this.charts.push(new LandscapeChart(run.landscape));
+      this.visibilityObserver?.observe(card.section);
+      for (const [chartId, button] of card.pngButtons) {
+        button.addEventListener('click', () => this.post({ type: 'savePng', chart: chartId, dataUrl: this.chartPng(chartId) }));
+      }
+    }
     this.store.keepAllViews = true;
     this.store.startRun(0, run.meta, run.sourceLabel, undefined, run.frames);
     this.store.divergence = run.divergence;
     this.store.state = run.divergence !== undefined ? 'diverged' : 'done';
+  }
+
+  /** The history slider: in a report it replays the recording; live it scrubs back while paused. */
+  private wireSlider(): void {
     const slider = this.elements.replaySlider;
-    if (slider !== undefined) {
-      slider.max = String(Math.max(0, run.frames.length - 1));
-      slider.value = slider.max;
-      slider.addEventListener('input', () => {
-        const index = Number(slider.value);
-        this.store.cursor = index >= run.frames.length - 1 ? undefined : index;
-        this.renderChrome();
-        this.scheduleRender();
-      });
+    slider.addEventListener('input', () => {
+      if (this.report === undefined && !this.canScrub()) return;
+      this.store.scrubTo(Number(slider.value));
+      this.renderChrome();
+      this.scheduleRender();
+    });
+  }
+
+  /** Live, the past can be shown while training stands still; Play (or any step) returns to the present. */
+  private canScrub(): boolean {
+    const state = this.store.state;
+    return this.store.frames.length > 1 && (state === 'paused' || state === 'done' || state === 'diverged');
+  }
+
+  private returnToPresent(): void {
+    if (this.store.cursor === undefined) return;
+    this.store.scrubTo(undefined);
+    this.renderChrome();
+    this.scheduleRender();
+  }
+
+  private renderSlider(): void {
+    const { store, elements } = this;
+    const slider = elements.replaySlider;
+    const last = Math.max(0, store.frames.length - 1);
+    slider.max = String(last);
+    slider.value = String(store.cursor ?? last);
+    const live = this.report === undefined;
+    slider.disabled = live && !this.canScrub();
+    const shown = store.latest();
+    const newest = store.frames[last]?.snapshot;
+    if (shown === undefined) {
+      elements.replayLabel.textContent = '';
+      return;
     }
+    const at = `epoch ${shown.epoch} · step ${shown.step}`;
+    if (!live) elements.replayLabel.textContent = at;
+    else if (store.cursor !== undefined && newest !== undefined) elements.replayLabel.textContent = `${at} of ${newest.step} — Play returns to the present`;
+    else elements.replayLabel.textContent = slider.disabled ? `${at} (pause to look back)` : `${at} (latest)`;
   }
 
   private onThemeChange(): void {
@@ -237,6 +287,7 @@ class GradscopePanel {
   private readonly visibleCards = new Set<Element>();
   private readonly staleCharts = new Set<PanelChart>();
   private visibilityKnown = false;
+  private visibilityObserver: IntersectionObserver | undefined;
 
   private cardOf(chart: PanelChart): Element | null {
     return document.getElementById(chart.canvasIds[0])?.closest('section') ?? null;
@@ -250,7 +301,7 @@ class GradscopePanel {
 
   private observeVisibility(): void {
     if (typeof IntersectionObserver !== 'function') return;
-    const observer = new IntersectionObserver(entries => {
+    const observer = this.visibilityObserver = new IntersectionObserver(entries => {
       this.visibilityKnown = true;
       let cameIntoView = false;
       for (const entry of entries) {
@@ -303,9 +354,7 @@ class GradscopePanel {
     this.renderBanners();
     this.renderLayerStrip();
     this.renderDistributionControls();
-    if (elements.replayLabel !== undefined && latest !== undefined) {
-      elements.replayLabel.textContent = `epoch ${latest.epoch} · step ${latest.step}`;
-    }
+    this.renderSlider();
     elements.loading.textContent = store.state === 'error'
       ? 'The run could not start: see the message above.'
       : `Loading ${store.sourceLabel || 'the run'}…`;
@@ -411,8 +460,15 @@ class GradscopePanel {
 
   private wireControls(): void {
     const e = this.elements;
-    const control = (action: Extract<FromWebview, { type: 'control' }>['action']) => () => this.post({ type: 'control', action });
-    e.playButton.addEventListener('click', () => this.post({ type: 'control', action: this.store.state === 'running' ? 'pause' : 'play' }));
+    // Any move of the run (play, a step, a reset) shows the present again.
+    const control = (action: Extract<FromWebview, { type: 'control' }>['action']) => () => {
+      this.returnToPresent();
+      this.post({ type: 'control', action });
+    };
+    e.playButton.addEventListener('click', () => {
+      this.returnToPresent();
+      this.post({ type: 'control', action: this.store.state === 'running' ? 'pause' : 'play' });
+    });
     e.stepBatchButton.addEventListener('click', control('stepBatch'));
     e.stepEpochButton.addEventListener('click', control('stepEpoch'));
     e.resetButton.addEventListener('click', control('reset'));
@@ -505,7 +561,11 @@ class GradscopePanel {
       const scales: ChartDescription['scales'] = {};
       for (const [id, scale] of Object.entries(chart.scales)) {
         const title = (scale.options as { title?: { text?: string | string[] } }).title?.text;
-        scales[id] = { type: scale.type, min: scale.min, max: scale.max, title: Array.isArray(title) ? title.join(' ') : title ?? '', color: String((scale.options as { ticks?: { color?: unknown } }).ticks?.color ?? '') };
+        scales[id] = {
+          type: scale.type, min: scale.min, max: scale.max, title: Array.isArray(title) ? title.join(' ') : title ?? '',
+          color: String((scale.options as { ticks?: { color?: unknown } }).ticks?.color ?? ''),
+          tickLabels: scale.ticks.map(tick => (Array.isArray(tick.label) ? tick.label.join(' ') : String(tick.label ?? ''))),
+        };
       }
       result[canvas.id] = {
         type: (chart.config as { type: string }).type,
@@ -517,6 +577,9 @@ class GradscopePanel {
           data: (dataset.data as unknown[]).map(point => (point !== null && typeof point === 'object' ? { ...(point as object) } : point)) as ChartDescription['datasets'][number]['data'],
         })),
         scales,
+        area: { left: chart.chartArea.left, top: chart.chartArea.top, right: chart.chartArea.right, bottom: chart.chartArea.bottom },
+        legend: (chart.legend?.legendItems ?? []).map(item => item.text),
+        legendTitle: String((chart.options.plugins?.legend?.title?.display === true ? chart.options.plugins.legend.title.text : '') ?? ''),
       };
     }
     return result;

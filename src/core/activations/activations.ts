@@ -75,6 +75,11 @@ export interface ActivationInfo {
   stringNames: string[];
   /** Also an ordinary maths function (identity, step, sin): recognise it only in an activation context. */
   generic: boolean;
+  /**
+   * Made of straight pieces (identity, step, the ReLU family, hardtanh, hardsigmoid): where its slope is low it is
+   * flat or leaky on a whole half-line or interval, so the probes call that share "inactive", not "saturated".
+   */
+  piecewiseLinear?: true;
   /** The initialisation matched to this activation. */
   defaultInit: InitName;
   /** Differences between libraries worth a line in the hover. */
@@ -197,6 +202,7 @@ const PYTORCH_NOTE_SUBGRADIENT = 'PyTorch takes the derivative at the kink x = 0
 const entries: Entry[] = [
   {
     name: 'linear',
+    piecewiseLinear: true,
     label: 'Linear (identity)',
     summary: 'No non-linearity: a stack of linear layers collapses into one linear map.',
     f: (x) => x,
@@ -217,6 +223,7 @@ const entries: Entry[] = [
   },
   {
     name: 'step',
+    piecewiseLinear: true,
     label: 'Unit step (Heaviside)',
     summary: 'The perceptron’s threshold: its derivative is 0 wherever it exists, so gradients cannot train it.',
     f: (x) => (x > 0 ? 1 : 0),
@@ -303,6 +310,7 @@ const entries: Entry[] = [
   },
   {
     name: 'relu',
+    piecewiseLinear: true,
     label: 'ReLU',
     summary: 'Slope 1 for x > 0, so gradients pass unchanged; a unit whose input is negative on every sample is dead.',
     f: (x) => (x > 0 ? x : 0),
@@ -333,6 +341,7 @@ const entries: Entry[] = [
   },
   {
     name: 'relu6',
+    piecewiseLinear: true,
     label: 'ReLU6',
     summary: 'ReLU capped at 6 (for low-precision nets): slope 1 on (0, 6), flat and dead on both sides.',
     f: (x) => (x > 0 ? (x < 6 ? x : 6) : 0),
@@ -357,6 +366,7 @@ const entries: Entry[] = [
   },
   {
     name: 'leaky_relu',
+    piecewiseLinear: true,
     label: 'Leaky ReLU',
     summary: 'ReLU with a small slope for x < 0, so no unit is ever completely dead.',
     f: (x, p) => (x > 0 ? x : p.slope * x),
@@ -387,6 +397,7 @@ const entries: Entry[] = [
   },
   {
     name: 'prelu',
+    piecewiseLinear: true,
     label: 'PReLU (parametric ReLU)',
     summary: 'Leaky ReLU whose negative slope is learned by backprop, one per layer or one per unit.',
     f: (x, p) => (x > 0 ? x : p.slope * x),
@@ -735,6 +746,7 @@ const entries: Entry[] = [
   },
   {
     name: 'hardtanh',
+    piecewiseLinear: true,
     label: 'Hardtanh',
     summary: 'Piecewise-linear tanh: slope 1 between the limits, exactly flat (dead) outside.',
     f: (x, p) => (x < p.min ? p.min : x > p.max ? p.max : x),
@@ -759,6 +771,7 @@ const entries: Entry[] = [
   },
   {
     name: 'hardsigmoid',
+    piecewiseLinear: true,
     label: 'Hardsigmoid',
     summary: 'Piecewise-linear sigmoid clamp(x/6 + 1/2, 0, 1): slope 1/6 on (−3, 3), flat outside.',
     f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),

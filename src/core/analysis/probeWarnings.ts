@@ -1,6 +1,7 @@
 // From a probe's Snapshot to the warnings the config editor shows, each carrying the number it measured.
 // Pure: no vscode, no I/O. The thresholds come from the user's settings.
 import type { ActivationName, DivergenceInfo, LayerProbe, Snapshot } from '../types';
+import { formatFactor, meanSplitText } from './gradientSplit';
 
 /** The remedies a warning can offer; configFixes.ts turns each into JSON edits. */
 export type ConfigFixKind = 'reluHe' | 'seluLecun' | 'batchNorm' | 'skipEvery2' | 'lowerLr';
@@ -52,6 +53,29 @@ export interface ProbeWarning {
 const SATURATING: ReadonlySet<ActivationName> = new Set<ActivationName>([
   'sigmoid', 'tanh', 'hardsigmoid', 'hardtanh', 'softsign',
 ]);
+
+/**
+ * The flat share a 'saturated' warning measures: for smooth bounded activations (sigmoid, tanh, softsign) their
+ * saturation; for the piecewise-linear clamps (hardtanh, hardsigmoid) their inactive share (flat pieces, f′ = 0).
+ */
+export function flatShare(layer: LayerProbe): number {
+  return layer.lowSlopeKind === 'inactive' ? layer.inactive : layer.saturation;
+}
+
+/**
+ * "Between it and the output layer, each layer passes on 0.23 of the error signal on average (σ′ 0.24 × W 0.95
+ * per layer)": the geometric means of the backward split over layers position … last − 1; '' without splits.
+ */
+export function pathSplitText(layers: readonly LayerProbe[], position: number): string {
+  const path = layers.slice(position, layers.length - 1).filter(l => l.backward);
+  const text = meanSplitText(path);
+  if (!text || path.length === 0) return '';
+  const gains = path.map(l => l.backward?.gain);
+  if (gains.some(g => g === null || g === undefined || !(g > 0))) return ` Between it and the output layer: ${text}.`;
+  const meanGain = Math.exp(gains.reduce<number>((sum, g) => sum + Math.log(g as number), 0) / gains.length);
+  const each = path.length === 1 ? 'it passes on' : 'each layer passes on';
+  return ` Between it and the output layer ${each} ${formatFactor(meanGain)} of the error signal${path.length === 1 ? '' : ' on average'} (${text}).`;
+}
 
 /** Activations whose units die (slope exactly 0 on a half-line). */
 const CAN_DIE: ReadonlySet<ActivationName> = new Set<ActivationName>(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step']);
@@ -113,7 +137,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           threshold: thresholds.vanishingRatio, when,
           message: `Vanishing gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
             `${formatRatio(ratio)} of the output layer's ${formatNumber(outputNorm)} ` +
-            `(threshold ${formatRatio(thresholds.vanishingRatio)}): this layer barely learns.`,
+            `(threshold ${formatRatio(thresholds.vanishingRatio)}): this layer barely learns.${pathSplitText(snapshot.layers, position)}`,
           fixes: FIXES_BY_KIND.vanishing,
         });
       } else if (ratio > thresholds.explodingRatio) {
@@ -122,7 +146,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           threshold: thresholds.explodingRatio, when,
           message: `Exploding gradient ${when}: ${layerName(layer)} has ‖∂L/∂W‖ = ${formatNumber(layer.gradNorm)}, ` +
             `${formatRatio(ratio)} the output layer's ${formatNumber(outputNorm)} ` +
-            `(threshold ${formatRatio(thresholds.explodingRatio)}).`,
+            `(threshold ${formatRatio(thresholds.explodingRatio)}).${pathSplitText(snapshot.layers, position)}`,
           fixes: FIXES_BY_KIND.exploding,
         });
       }
@@ -136,13 +160,19 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         fixes: FIXES_BY_KIND.dead,
       });
     }
-    if (position < last && SATURATING.has(layer.activation) && layer.saturation > thresholds.saturatedShare) {
+    const flat = flatShare(layer);
+    if (position < last && SATURATING.has(layer.activation) && flat > thresholds.saturatedShare) {
+      const inactive = layer.lowSlopeKind === 'inactive';
       warnings.push({
-        kind: 'saturated', severity: 'information', layerIndex: layer.index, measured: layer.saturation,
+        kind: 'saturated', severity: 'information', layerIndex: layer.index, measured: flat,
         threshold: thresholds.saturatedShare, when,
-        message: `Saturated ${when}: ${formatPercent(layer.saturation)} of ${layerName(layer)}'s activations sit ` +
-          `where the slope is below 5% of its peak (${formatPercent(layer.saturatedLow)} low, ` +
-          `${formatPercent(layer.saturatedHigh)} high; threshold ${formatPercent(thresholds.saturatedShare)}).`,
+        message: inactive
+          ? `Inactive ${when}: ${formatPercent(flat)} of ${layerName(layer)}'s activations sit on a flat piece ` +
+            `where the slope is 0 (${formatPercent(layer.inactiveLow)} low, ${formatPercent(layer.inactiveHigh)} high; ` +
+            `threshold ${formatPercent(thresholds.saturatedShare)}); they pass no gradient.`
+          : `Saturated ${when}: ${formatPercent(flat)} of ${layerName(layer)}'s activations sit ` +
+            `where the slope is below 5% of its peak (${formatPercent(layer.saturatedLow)} low, ` +
+            `${formatPercent(layer.saturatedHigh)} high; threshold ${formatPercent(thresholds.saturatedShare)}).`,
         fixes: FIXES_BY_KIND.saturated,
       });
     }

@@ -1,7 +1,8 @@
 // The quick fixes the live probe offers, as JSON edits of a `*.nn.json` config's text. Computed with jsonc-parser's
 // `modify` (or, to wrap layers in residual blocks, by inserting text around them) so the user's formatting and
 // comments survive. Pure: no vscode; the editor turns the edits into a WorkspaceEdit.
-import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit, type JSONPath, type Node } from 'jsonc-parser';
+import { parseTreeBounded } from '../io/jsonLimits';
+import { applyEdits, findNodeAtLocation, modify, type Edit, type JSONPath, type Node } from 'jsonc-parser';
 import { lookupActivation } from '../activations/activations';
 import type { ConfigFixKind } from '../analysis/probeWarnings';
 
@@ -25,7 +26,7 @@ export interface FixOptions {
 
 /** The edits (offsets in `text`) that apply `fix`; empty when the fix does not apply or changes nothing. */
 export function configFixEdits(text: string, fix: ConfigFixKind, options: FixOptions = {}): Edit[] {
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const root = parseTreeBounded(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!root || root.type !== 'object') return [];
   const fixed = applyFix(text, root, fix, options);
   return fixed === text ? [] : [minimalEdit(text, fixed)];
@@ -70,7 +71,7 @@ function set(text: string, path: JSONPath, value: unknown): string {
 }
 
 function tree(text: string): Node | undefined {
-  return parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  return parseTreeBounded(text, [], { allowTrailingComma: true, disallowComments: false });
 }
 
 function propertyValue(node: Node | undefined, key: string): Node | undefined {

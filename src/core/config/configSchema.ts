@@ -29,6 +29,8 @@ export const CONFIG_LIMITS = {
   maxUnits: 8192,
   maxLinearLayers: 1000,
   maxRepeat: 1000,
+  /** Every module counts (activations, dropout, batch norm, residual blocks), so nested repeats stay bounded. */
+  maxModules: 10_000,
   maxParameters: 50_000_000,
   maxEpochs: 1_000_000,
   maxBatchSize: 1_000_000,

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
 import { closestName } from '../didYouMean';
+import { describeFileType } from '../io/regularFile';
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset } from '../data/builtinDatasets';
 import type { Task } from '../types';
 import { ConfigReader, describeJson, pathText, type Path } from './configReader';
@@ -36,8 +37,9 @@ export class DataSection extends ConfigReader {
         const absolute = path.resolve(path.dirname(this.configPath), file);
         const exists = this.options.fileExists ?? ((f: string) => fs.existsSync(f) && fs.statSync(f).isFile());
         if (file.trim().length === 0) this.error(fileNode, ['data', 'file'], 'data.file is empty');
-        else if (!this.options.fileExists && fs.existsSync(absolute) && fs.statSync(absolute).isDirectory()) {
-          this.error(fileNode, ['data', 'file'], `data.file '${file}' is a folder, not a data file`);
+        else if (!this.options.fileExists && fs.existsSync(absolute) && !fs.statSync(absolute).isFile()) {
+          // A folder, a FIFO, a device: refused by its type (its size says nothing, and reading it may never end).
+          this.error(fileNode, ['data', 'file'], `data.file '${file}' is ${describeFileType(fs.statSync(absolute))}, not a data file`);
         } else if (!exists(absolute)) {
           const folder = path.dirname(absolute);
           let names: string[] = [];

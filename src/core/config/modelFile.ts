@@ -2,17 +2,17 @@
 // weights as `out` rows of `in` like nn.Linear.weight. Loading checks every shape and size against the widths the
 // layers imply before anything is allocated, and refuses absurd sizes with a message. Numbers are written with
 // JSON's shortest round-trip form, so save → load gives the same doubles bit for bit.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from '../types';
 import type { ModuleParams, Network } from '../nn/network';
 import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
 import { closestName } from '../didYouMean';
-import { noSuchFile } from '../data/missingFile';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
 import { writeFileAtomicSync } from '../io/atomicWrite';
+import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
+import { readRegularTextSync } from '../io/regularFile';
 
 export const MODEL_FORMAT = 'gradscope-model';
 export const MODEL_VERSION = 1;
@@ -89,22 +89,19 @@ export function saveModelFile(file: string, model: ModelFile): void {
 
 export function readModelFile(file: string): LoadedModel {
   const label = path.basename(file);
-  let size: number;
-  try {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) throw new InputError(`${file} is a folder, not a model file`);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw noSuchFile(file, 'model file');
-  }
-  if (size > MAX_MODEL_BYTES) throw new InputError(`${label} is ${(size / 2 ** 20).toFixed(0)} MB: model files up to ${MAX_MODEL_BYTES / 2 ** 20} MB are read`);
-  return parseModelFile(fs.readFileSync(file, 'utf8'), label);
+  // Regular files only (a FIFO or /dev/zero is refused by its type), read no further than the size it had when
+  // opened, and refused if it changes while being read.
+  const text = readRegularTextSync(file, 'model file', label, MAX_MODEL_BYTES,
+    size => `${label} is ${(size / 2 ** 20).toFixed(0)} MB: model files up to ${MAX_MODEL_BYTES / 2 ** 20} MB are read`);
+  return parseModelFile(text, label);
 }
 
 /** Validate a model file's text and turn it into a NetworkSpec plus the parameters to import. */
 export function parseModelFile(text: string, label = 'model.json'): LoadedModel {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Before any parse: locate()'s parseTree and the messages' JSON text would recurse once per level.
+  const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, false);
+  if (tooDeep !== undefined) throw new InputError(`this model file is nested more than ${MAX_JSON_DEPTH} deep`, locate(text, label, undefined, tooDeep));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -117,22 +114,23 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
     throw new InputError(message, locate(text, label, at));
   };
   if (!isObject(raw)) return fail(`a model file is an object { "format": "${MODEL_FORMAT}", "version": 1, "inputs": …, "layers": […] }`);
-  if (raw.format !== MODEL_FORMAT) return fail(`"format" must be "${MODEL_FORMAT}" (got ${JSON.stringify(raw.format)})`, ['format']);
-  if (raw.version !== MODEL_VERSION) return fail(`unsupported model file version ${JSON.stringify(raw.version)}: this Gradscope reads version ${MODEL_VERSION}`, ['version']);
+  if (raw.format !== MODEL_FORMAT) return fail(`"format" must be "${MODEL_FORMAT}" (got ${boundedJson(raw.format, 40)})`, ['format']);
+  if (raw.version !== MODEL_VERSION) return fail(`unsupported model file version ${boundedJson(raw.version, 40)}: this Gradscope reads version ${MODEL_VERSION}`, ['version']);
   const inputs = raw.inputs;
   if (typeof inputs !== 'number' || !Number.isInteger(inputs) || inputs < 1 || inputs > MAX_MODEL_INPUTS) {
-    return fail(`"inputs" must be a whole number from 1 to ${MAX_MODEL_INPUTS.toLocaleString('en-US')} (got ${JSON.stringify(inputs)})`, ['inputs']);
+    return fail(`"inputs" must be a whole number from 1 to ${MAX_MODEL_INPUTS.toLocaleString('en-US')} (got ${boundedJson(inputs, 40)})`, ['inputs']);
   }
   if (!Array.isArray(raw.layers) || raw.layers.length === 0) return fail('"layers" must be a non-empty list of modules', ['layers']);
 
   let parameterCount = 0;
   let linearCount = 0;
+  let moduleCount = 0;
   const countParameters = (n: number, at: (string | number)[]) => {
     parameterCount += n;
     if (parameterCount > CONFIG_LIMITS.maxParameters) fail(`the model has more than ${CONFIG_LIMITS.maxParameters.toLocaleString('en-US')} parameters: refused`, at);
   };
   const vector = (v: unknown, length: number, at: (string | number)[], what: string): number[] => {
-    if (!Array.isArray(v) || v.length !== length) fail(`${what} must hold ${length} numbers (got ${Array.isArray(v) ? v.length : JSON.stringify(v)?.slice(0, 20)})`, at);
+    if (!Array.isArray(v) || v.length !== length) fail(`${what} must hold ${length} numbers (got ${Array.isArray(v) ? v.length : boundedJson(v, 20)})`, at);
     (v as unknown[]).forEach((x, i) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${what}[${i}] is not a finite number`, [...at, i]);
     });
@@ -159,6 +157,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
     const params: ModuleParams[] = [];
     layers.forEach((layer, i) => {
       const here = [...at, i];
+      if (++moduleCount > CONFIG_LIMITS.maxModules) fail(`more than ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} modules: refused`, here);
       if (!isObject(layer)) fail(`layer ${i} must be an object with a "type"`, here);
       const l = layer as Record<string, unknown>;
       switch (l.type) {
@@ -181,7 +180,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           const name = l.name;
           if (typeof name !== 'string' || !isActivationName(name)) {
             const known = typeof name === 'string' ? lookupActivation(name)?.name ?? closestName(name, activationNames()) : undefined;
-            fail(`unknown activation ${JSON.stringify(name)}${known ? ` — did you mean '${known}'?` : ''}`, [...here, 'name']);
+            fail(`unknown activation ${boundedJson(name, 60)}${known ? ` — did you mean '${known}'?` : ''}`, [...here, 'name']);
           }
           const act = name as ActivationName;
           const spec: Extract<ModuleSpec, { type: 'activation' }> = { type: 'activation', name: act };
@@ -251,7 +250,7 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           return;
         }
         default:
-          fail(`unknown module type ${JSON.stringify(l.type)} (linear, activation, batchnorm, dropout, residual)`, [...here, 'type']);
+          fail(`unknown module type ${boundedJson(l.type, 60)} (linear, activation, batchnorm, dropout, residual)`, [...here, 'type']);
       }
     });
     return { specs, params, width };

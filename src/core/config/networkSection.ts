@@ -21,6 +21,8 @@ export class NetworkSection extends ConfigReader {
   layerLocations: LayerLocation[] = [];
   private linearSources: PendingLayer[] = [];
   private linearCount = 0;
+  /** Modules that repeats add beyond their first copy, checked against maxModules before any copy is made. */
+  private repeatedModules = 0;
   /** Linear modules written without units: allowed only on the output layer, checked once the list is read. */
   private pendingAutoUnits: { node: JsonNode; path: Path; ordinal: number; list: ModuleSpec[]; index: number; depth: number }[] = [];
 
@@ -187,6 +189,11 @@ export class NetworkSection extends ConfigReader {
       this.error(node, ['layers'], `${this.linearCount} linear layers: at most ${CONFIG_LIMITS.maxLinearLayers} are supported`);
       return undefined;
     }
+    const modules = countModules(layers);
+    if (modules > CONFIG_LIMITS.maxModules) {
+      this.error(node, ['layers'], `${modules.toLocaleString('en-US')} modules: at most ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} are supported`);
+      return undefined;
+    }
     // The output layer is the last top-level linear: mark its source.
     const outputLinear = layers[outputIndex] as Extract<ModuleSpec, { type: 'linear' }>;
     const outputOrdinal = this.ordinalOf(layers, outputIndex);
@@ -345,8 +352,17 @@ export class NetworkSection extends ConfigReader {
           this.error(get('count')!, [...p, 'count'], `repeat ${count} × ${perCopy} linear layers: at most ${CONFIG_LIMITS.maxLinearLayers} are supported`);
           return;
         }
+        // Every module counts, not only linear ones: repeats of activations nested three deep would build 10⁹.
+        const modulesPerCopy = countModules(block);
+        if (this.repeatedModules + modulesPerCopy * count > CONFIG_LIMITS.maxModules) {
+          this.error(get('count')!, [...p, 'count'],
+            `repeat ${count} × ${modulesPerCopy.toLocaleString('en-US')} modules: at most ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} modules are supported`);
+          return;
+        }
+        this.repeatedModules += modulesPerCopy * (count - 1);
         for (let c = 0; c < count; c++) {
-          out.push(...(JSON.parse(JSON.stringify(block)) as ModuleSpec[]));
+          // One push per module: a spread of thousands of arguments can overflow the stack.
+          for (const copy of JSON.parse(JSON.stringify(block)) as ModuleSpec[]) out.push(copy);
           if (c > 0) {
             this.linearSources.push(...templateSources.map(s => ({ ...s })));
             this.linearCount += perCopy;
@@ -380,4 +396,11 @@ export class NetworkSection extends ConfigReader {
       };
     });
   }
+}
+
+/** Modules in a list, counting those inside residual blocks and each block itself. */
+export function countModules(layers: readonly ModuleSpec[]): number {
+  let count = 0;
+  for (const m of layers) count += m.type === 'residual' ? 1 + countModules(m.layers) : 1;
+  return count;
 }

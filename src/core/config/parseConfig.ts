@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { LossName } from '../types';
+import { MAX_JSON_DEPTH, excessiveNestingOffset } from '../io/jsonLimits';
 import { ActivationSection } from './activationSection';
 import { ConfigReader, IssueList, describeJson, propertiesOf, syntaxMessage, type Property } from './configReader';
 import { CONFIG_DEFAULTS, CONFIG_LIMITS, LOSS_NAMES, TOP_LEVEL_KEYS } from './configSchema';
@@ -27,6 +28,12 @@ class ConfigParser extends ConfigReader {
 
   parse(): ConfigRun | undefined {
     const text = this.issues.text;
+    // parseTree recurses once per level: a config nested thousands deep would overflow the stack inside it.
+    const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, true);
+    if (tooDeep !== undefined) {
+      this.error({ offset: tooDeep, length: 1 }, [], `the config is nested more than ${MAX_JSON_DEPTH} deep`);
+      return undefined;
+    }
     const syntax: ParseError[] = [];
     const root = parseTree(text, syntax, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     for (const e of syntax) {

@@ -11,6 +11,7 @@ import { readDatasetFile, type ReadDatasetOptions } from '../data/datasetFile';
 import { prepareData } from '../data/prepare';
 import { InputError, type SourceLocation } from '../inputError';
 import { noSuchFile } from '../data/missingFile';
+import { describeFileType, readRegularTextSync } from '../io/regularFile';
 import { IssueList, propertiesOf, type Path } from './configReader';
 import { CONFIG_LIMITS } from './configSchema';
 import type { ConfigIssue, ConfigRun, LayerLocation } from './configTypes';
@@ -157,6 +158,9 @@ export interface LoadedRun {
   layerLocations: LayerLocation[];
 }
 
+/** Configs are small text; past this size one is refused before it is read. */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 /** A config that has errors: the first one's place, and all of them. */
 export class ConfigError extends InputError {
   constructor(readonly issues: ConfigIssue[], file: string) {
@@ -187,12 +191,9 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
     configPath = path.resolve(request.configPath);
     if (request.configText !== undefined) text = request.configText;
     else {
-      try {
-        text = fs.readFileSync(configPath, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchFile(request.configPath, 'config', configPath);
-        throw new InputError(`cannot read ${request.configPath}: ${(e as Error).message}`);
-      }
+      if (!fs.existsSync(configPath)) throw noSuchFile(request.configPath, 'config', configPath);
+      // A regular file only (a FIFO would block the read forever), of a sane size, unchanged while read.
+      text = readRegularTextSync(configPath, 'config', path.basename(configPath), MAX_CONFIG_BYTES);
     }
   } else {
     if (!presetConfigText) throw new Error('loadRun: a preset request needs presetConfigText (from presets.ts)');
@@ -207,7 +208,7 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
       }
       const shown = request.kind === 'dataset' ? request.dataPath : dataPath;
       if (!stat) throw noSuchFile(shown, '', dataPath);
-      if (stat.isDirectory()) throw new InputError(`${shown} is a folder, not a data file`);
+      if (!stat.isFile()) throw new InputError(`${shown} is ${describeFileType(stat)}, not a data file`);
     }
     configPath = dataPath ? path.join(path.dirname(dataPath), `${path.basename(dataPath)}.nn.json`) : path.resolve('builtin.nn.json');
     text = presetConfigText(request.preset, request.kind === 'dataset' ? { file: path.basename(request.dataPath) } : { builtin: request.builtin }, configPath);

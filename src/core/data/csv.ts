@@ -1,5 +1,5 @@
 // Streaming tokenizer for delimited text (CSV, TSV, semicolon-separated): RFC 4180 quoting (delimiters, quotes and
-// newlines inside "…", "" for a quote), `#` comment lines, blank lines, CRLF and a UTF-8 BOM. Text arrives in chunks
+// newlines inside "…", "" for a quote), `#` comment lines, blank lines, CRLF, lone CR (old Mac) and a UTF-8 BOM. Text arrives in chunks
 // of any size; a record cut by a chunk boundary is parsed again once the rest arrives, so no chunk size changes the
 // result. Records are handed out one at a time and nothing is kept, so memory stays flat however large the file.
 import { InputError } from '../inputError';
@@ -14,12 +14,15 @@ const QUOTE = 34; // "
 const HASH = 35; // #
 const CR = 13;
 const LF = 10;
+const LONE_CR = /\r(?!\n)/g;
 
 export class DelimitedTokenizer {
   private buffer = '';
   /** Line number of buffer[0]. */
   private line = 1;
   private started = false;
+  /** The last chunk ended in CR: whether it was a line end depends on the next chunk's first character. */
+  private pendingCR = false;
   private readonly delimiterCode: number;
 
   constructor(
@@ -36,13 +39,33 @@ export class DelimitedTokenizer {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
+    chunk = this.normaliseLineEnds(chunk);
     this.buffer = this.buffer.length > 0 ? this.buffer + chunk : chunk;
     this.drain(false);
   }
 
   end(): void {
+    if (this.pendingCR) this.buffer += '\n';
+    this.pendingCR = false;
     this.drain(true);
     this.buffer = '';
+  }
+
+  /**
+   * Old Mac files end lines with a lone CR: each CR not followed by LF becomes LF (so the rest of the tokenizer sees
+   * one kind of line end); CRLF is left as is. The common chunk without CR costs one indexOf.
+   */
+  private normaliseLineEnds(chunk: string): string {
+    if (this.pendingCR) {
+      chunk = `\r${chunk}`;
+      this.pendingCR = false;
+    }
+    if (chunk.indexOf('\r') < 0) return chunk;
+    if (chunk.charCodeAt(chunk.length - 1) === CR) {
+      this.pendingCR = true;
+      chunk = chunk.slice(0, -1);
+    }
+    return chunk.replace(LONE_CR, '\n');
   }
 
   private drain(final: boolean): void {
@@ -199,7 +222,7 @@ export function tokenizeDelimited(text: string, delimiter: string): { fields: st
 export function sniffDelimiter(sample: string, fileName = ''): string {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return '\t';
-  const lines = sample.replace(/^\uFEFF/, '').split('\n')
+  const lines = sample.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)
     .filter(l => l.trim().length > 0 && !l.startsWith('#'))
     .slice(0, 20);
   const candidates = [',', '\t', ';'];

@@ -5,6 +5,7 @@
 import type { Dataset, Task } from '../types';
 import { InputError, type SourceLocation } from '../inputError';
 import { seededUniform } from './datasetRandom';
+import { boundedJson } from '../io/jsonLimits';
 import { closestName } from '../didYouMean';
 
 /** Values read as "missing" (case-insensitive), besides null and the empty string. */
@@ -15,6 +16,8 @@ export const DEFAULT_ROW_LIMIT = 1_000_000;
 
 /** An integer target with at most this many distinct values is read as class labels. */
 export const MAX_INTEGER_CLASSES = 10;
+/** Regression targets larger than this (in magnitude) are refused: their squared error would overflow. */
+export const MAX_REGRESSION_TARGET = 1e150;
 /** Classification supports at most this many classes. */
 export const MAX_CLASSES = 100;
 
@@ -73,7 +76,8 @@ export function readCell(raw: unknown): Cell {
     if (MISSING_TOKENS.includes(s.toLowerCase())) return { kind: 'missing' };
     return { kind: 'text', text: s };
   }
-  return { kind: 'text', text: JSON.stringify(raw) ?? String(raw) };
+  // Bounded and iterative: a cell nested ten thousand deep would overflow JSON.stringify's recursion.
+  return { kind: 'text', text: boundedJson(raw, 200) };
 }
 
 export class DatasetBuilder {
@@ -88,6 +92,8 @@ export class DatasetBuilder {
   private x = new Float64Array(0);
   private yNumber = new Float64Array(0);
   private yKey = new Int32Array(0);
+  /** The row reference (line or item) of each stored row, to point at a value found bad only once all are read. */
+  private refs = new Float64Array(0);
   private stored = 0;
   /** Usable rows seen, including those sampling dropped. */
   private usable = 0;
@@ -131,7 +137,9 @@ export class DatasetBuilder {
     this.d = this.inputIndices.length;
     this.rowLimit = Math.max(1, Math.floor(choice.rowLimit ?? DEFAULT_ROW_LIMIT));
     this.uniform = seededUniform(choice.seed ?? 0);
-    this.neededWidth = Math.max(this.targetIndex, ...this.inputIndices) + 1;
+    let widest = this.targetIndex;
+    for (const i of this.inputIndices) if (i > widest) widest = i; // a loop: a spread of 130k columns overflows the stack
+    this.neededWidth = widest + 1;
     this.rowInputs = new Float64Array(this.d);
   }
 
@@ -201,6 +209,7 @@ export class DatasetBuilder {
     for (let k = 0; k < d; k++) this.x[base + k] = inputs[k];
     this.yNumber[slot] = target.kind === 'number' ? target.value : NaN;
     this.yKey[slot] = key;
+    this.refs[slot] = rowRef;
   }
 
   /** The width the chosen columns need; rows with fewer fields count as missing values. */
@@ -268,8 +277,16 @@ export class DatasetBuilder {
       let min = Infinity;
       let max = -Infinity;
       for (let i = 0; i < n; i++) {
-        if (yNumber[i] < min) min = yNumber[i];
-        if (yNumber[i] > max) max = yNumber[i];
+        const v = yNumber[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (Math.abs(v) > MAX_REGRESSION_TARGET) {
+          // Its squared error would overflow at step 0 and the run would look diverged for no fault of the settings.
+          throw new InputError(
+            `target '${this.targetName}': ${v} is too large to regress on (its squared error overflows; up to ±${MAX_REGRESSION_TARGET} is accepted) — rescale the target`,
+            this.locate(this.refs[i], this.targetIndex),
+          );
+        }
       }
       if (min === max) notes.push(`target '${this.targetName}' is constant (${min}): there is nothing to learn`);
       return { task: 'regression', y: yNumber.slice() };
@@ -334,6 +351,9 @@ export class DatasetBuilder {
     yNumber.set(this.yNumber);
     const yKey = new Int32Array(capacity);
     yKey.set(this.yKey);
+    const refs = new Float64Array(capacity);
+    refs.set(this.refs);
+    this.refs = refs;
     this.x = x;
     this.yNumber = yNumber;
     this.yKey = yKey;
@@ -345,7 +365,7 @@ export class DatasetBuilder {
 export function resolveColumn(choice: string | number, names: string[], fileLabel: string, role: 'input' | 'target'): number {
   if (typeof choice === 'number') {
     if (Number.isInteger(choice) && choice >= 0 && choice < names.length) return choice;
-    throw new InputError(`${role} column index ${choice} is out of range: ${fileLabel} has ${names.length} columns (0 … ${names.length - 1})`);
+    throw new InputError(`${role} column index ${clip(String(choice))} is out of range: ${fileLabel} has ${names.length} columns (0 … ${names.length - 1})`);
   }
   const exact = names.indexOf(choice);
   if (exact >= 0) return exact;
@@ -354,9 +374,9 @@ export function resolveColumn(choice: string | number, names: string[], fileLabe
   if (loose >= 0) return loose;
   const guess = closestName(choice, names);
   throw new InputError(
-    `${role} column '${choice}' is not in ${fileLabel}` +
-    (guess ? ` — did you mean '${guess}'?` : '') +
-    ` (columns: ${names.slice(0, 12).map(n => `'${n}'`).join(', ')}${names.length > 12 ? ', …' : ''})`,
+    `${role} column '${clip(choice)}' is not in ${fileLabel}` +
+    (guess ? ` — did you mean '${clip(guess)}'?` : '') +
+    ` (columns: ${names.slice(0, 12).map(n => `'${clip(n)}'`).join(', ')}${names.length > 12 ? ', …' : ''})`,
   );
 }
 

@@ -1,7 +1,6 @@
 // Reads a dataset file into a Dataset: CSV/TSV (streamed in chunks), JSON Lines (streamed line by line) and JSON
 // (an array of objects, an array of arrays, or { "x": [[…]], "y": […] }). Bytes that are not valid UTF-8 become
 // U+FFFD and, if they sit in a used column, an error that points at them, never a crash.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { parseTree, findNodeAtLocation, type Node as JsonNode, type ParseError } from 'jsonc-parser';
@@ -9,7 +8,8 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
-import { noSuchFile } from './missingFile';
+import { assertUnchanged, openRegularFile } from '../io/regularFile';
+import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 
 export type DatasetFormat = 'delimited' | 'json' | 'jsonl';
 
@@ -27,6 +27,8 @@ export interface ReadDatasetOptions extends ColumnChoice {
 /** Whole-file JSON (not JSON Lines) is parsed in memory; past this size the user is asked for CSV or JSON Lines. */
 export const MAX_JSON_BYTES = 512 * 1024 * 1024;
 const CHUNK_BYTES = 1 << 20;
+/** The delimiter is chosen from this many characters of the start of the file. */
+const SNIFF_CHARS = 64 * 1024;
 
 export function formatOf(fileName: string): DatasetFormat {
   const lower = fileName.toLowerCase();
@@ -38,16 +40,9 @@ export function formatOf(fileName: string): DatasetFormat {
 /** Read a dataset file, streaming where the format allows. */
 export async function readDatasetFile(filePath: string, options: ReadDatasetOptions = {}): Promise<Dataset> {
   const label = path.basename(filePath);
-  let handle: fs.promises.FileHandle;
+  const opened = await openRegularFile(filePath, 'data file');
+  const { handle, stat } = opened;
   try {
-    handle = await fs.promises.open(filePath, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`cannot open ${filePath}: ${(e as Error).message}`);
-    throw noSuchFile(filePath);
-  }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new InputError(`${filePath} is a folder, not a data file`);
     const size = stat.size;
     if (size === 0) throw new InputError(`${label} is empty`);
     const format = formatOf(filePath);
@@ -55,8 +50,17 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
       if (size > MAX_JSON_BYTES) {
         throw new InputError(`${label} is ${(size / 1e6).toFixed(0)} MB: JSON files are read whole, up to ${MAX_JSON_BYTES / (1 << 20)} MB — save it as CSV or JSON Lines to stream it`);
       }
-      const bytes = await handle.readFile();
-      return parseJsonDataset(decodeBytes(bytes), label, options);
+      // At most size + 1 bytes: one more than expected means the file grew while it was read.
+      const bytes = Buffer.allocUnsafe(size + 1);
+      let bytesRead = 0;
+      for (;;) {
+        const { bytesRead: got } = await handle.read(bytes, bytesRead, bytes.length - bytesRead, null);
+        if (got === 0) break;
+        bytesRead += got;
+        if (bytesRead === bytes.length) break;
+      }
+      await assertUnchanged(opened, bytesRead, filePath, label);
+      return parseJsonDataset(decodeBytes(bytes.subarray(0, bytesRead)), label, options);
     }
     const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -67,9 +71,13 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
       const { bytesRead: got } = await handle.read(buffer, 0, CHUNK_BYTES, null);
       if (got === 0) break;
       bytesRead += got;
+      // Past the size seen at the start the file is growing: stop reading (it may never end) and say so.
+      if (bytesRead > size) break;
       reader.push(decoder.decode(buffer.subarray(0, got)));
       options.onProgress?.(bytesRead, size);
     }
+    // Checked before the last rows are parsed: a cut-off file's parse error would hide that it changed.
+    await assertUnchanged(opened, bytesRead, filePath, label);
     reader.push(decoder.flush());
     return reader.finish();
   } finally {
@@ -84,6 +92,16 @@ export function parseDatasetText(text: string, fileName: string, options: ReadDa
   if (format === 'json') return parseJsonDataset(text, label, options);
   const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
   reader.push(text);
+  return reader.finish();
+}
+
+/** Parse a dataset arriving in pieces, as the streaming reader receives it (JSON, read whole, is joined first). */
+export function parseDatasetChunks(chunks: readonly string[], fileName: string, options: ReadDatasetOptions = {}): Dataset {
+  const label = path.basename(fileName);
+  const format = formatOf(fileName);
+  if (format === 'json') return parseJsonDataset(chunks.join(''), label, options);
+  const reader = format === 'jsonl' ? new JsonLinesReader(label, options) : new DelimitedReader(label, options);
+  for (const chunk of chunks) reader.push(chunk);
   return reader.finish();
 }
 
@@ -117,6 +135,8 @@ interface ChunkReader {
 /** CSV/TSV: the first two records decide the header and are then replayed into the builder. */
 class DelimitedReader implements ChunkReader {
   private tokenizer?: DelimitedTokenizer;
+  /** Text before the tokenizer starts (until SNIFF_CHARS have arrived). */
+  private head = '';
   private pending: { fields: string[]; line: number; columns: number[] }[] = [];
   private builder?: DatasetBuilder;
   private headerLine?: number;
@@ -128,14 +148,25 @@ class DelimitedReader implements ChunkReader {
 
   push(text: string): void {
     if (!this.tokenizer) {
-      if (text.length === 0) return;
-      const delimiter = this.options.delimiter ?? sniffDelimiter(text.slice(0, 64 * 1024), this.label);
-      this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
+      // The delimiter is sniffed from the first 64 KB however the text arrives: a short first chunk must not decide it.
+      this.head += text;
+      if (this.head.length < SNIFF_CHARS) return;
+      this.startTokenizer();
+      return;
     }
     this.tokenizer.push(text);
   }
 
+  private startTokenizer(): void {
+    const head = this.head;
+    this.head = '';
+    const delimiter = this.options.delimiter ?? sniffDelimiter(head.slice(0, SNIFF_CHARS), this.label);
+    this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
+    this.tokenizer.push(head);
+  }
+
   finish(): Dataset {
+    if (!this.tokenizer && this.head.length > 0) this.startTokenizer();
     if (!this.tokenizer) throw new InputError(`${this.label} is empty`);
     this.tokenizer.end();
     if (!this.builder) this.startBuilder();
@@ -193,13 +224,18 @@ function uniqueNames(names: string[]): string[] {
   });
 }
 
+const LONE_CR = /\r(?!\n)/g;
+
 /** JSON Lines: one object (or array) per line; keys of the first object name the columns. */
 class JsonLinesReader implements ChunkReader {
   private carry = '';
   private line = 1;
   private builder?: DatasetBuilder;
   private keys?: string[];
+  /** The shape of the first data line; every later line must have the same. */
+  private shape?: { kind: 'array' | 'object'; line: number };
   private started = false;
+  private pendingCR = false;
   private readonly locate: Locator;
 
   constructor(private readonly label: string, private readonly options: ReadDatasetOptions) {
@@ -210,6 +246,16 @@ class JsonLinesReader implements ChunkReader {
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (this.pendingCR) text = `\r${text}`;
+    this.pendingCR = false;
+    if (text.indexOf('\r') >= 0) {
+      // Old Mac line ends: a CR not followed by LF ends a line. A CR at the chunk's end waits for the next chunk.
+      if (text.charCodeAt(text.length - 1) === 13) {
+        this.pendingCR = true;
+        text = text.slice(0, -1);
+      }
+      text = text.replace(LONE_CR, '\n');
     }
     const all = this.carry + text;
     let pos = 0;
@@ -223,6 +269,7 @@ class JsonLinesReader implements ChunkReader {
   }
 
   finish(): Dataset {
+    this.pendingCR = false;
     if (this.carry.length > 0) this.onLine(this.carry);
     this.carry = '';
     if (!this.builder) throw new InputError(`${this.label} has no data rows`);
@@ -239,18 +286,26 @@ class JsonLinesReader implements ChunkReader {
     } catch {
       throw new InputError(`this line is not valid JSON`, { file: this.label, line, column: 1 });
     }
-    if (Array.isArray(value)) {
-      if (!this.builder) this.start(Array.from({ length: value.length }, (_, i) => `column ${i + 1}`));
-      this.builder!.addRow(value, line);
-    } else if (value !== null && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      if (!this.builder) {
-        this.keys = Object.keys(record);
+    const kind = Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : undefined;
+    if (kind === undefined) {
+      throw new InputError(`each line must hold a JSON object or array, not ${boundedJson(value, 40)}`, { file: this.label, line, column: 1 });
+    }
+    if (this.shape === undefined) {
+      this.shape = { kind, line };
+      if (kind === 'array') this.start(Array.from({ length: (value as unknown[]).length }, (_, i) => `column ${i + 1}`));
+      else {
+        this.keys = Object.keys(value as object);
         this.start(this.keys);
       }
+    } else if (kind !== this.shape.kind) {
+      throw new InputError(
+        `this line holds an ${kind} but line ${this.shape.line} held an ${this.shape.kind}: every line must have the same shape`,
+        { file: this.label, line, column: 1 });
+    }
+    if (kind === 'array') this.builder!.addRow(value as unknown[], line);
+    else {
+      const record = value as Record<string, unknown>;
       this.builder!.addRow(this.keys!.map(k => record[k]), line);
-    } else {
-      throw new InputError(`each line must hold a JSON object or array, not ${JSON.stringify(value)}`, { file: this.label, line, column: 1 });
     }
   }
 
@@ -262,6 +317,11 @@ class JsonLinesReader implements ChunkReader {
 /** Whole-file JSON in its three shapes. Locations are looked up in the text only when an error needs one. */
 export function parseJsonDataset(text: string, label: string, options: ReadDatasetOptions = {}): Dataset {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Before any parse: the error locator's parseTree (and JSON.stringify of a cell) recurse per level.
+  const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, false);
+  if (tooDeep !== undefined) {
+    throw new InputError(`this JSON is nested more than ${MAX_JSON_DEPTH} deep: a data file holds rows of plain values`, locationOf(text, tooDeep, label));
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -283,7 +343,8 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
     if (items.length === 0) throw new InputError(`${label} is an empty array: it has no data rows`);
     const first = items.find(i => i !== null && i !== undefined);
     if (Array.isArray(first)) {
-      const width = Math.max(...items.map(i => (Array.isArray(i) ? i.length : 0)));
+      let width = 0;
+      for (const item of items) if (Array.isArray(item) && item.length > width) width = item.length;
       const names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
       const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem([item, field]), options.task);
       items.forEach((item, i) => {
@@ -310,7 +371,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       });
       return builder.finish(label);
     }
-    throw new InputError(`${label} must hold an array of objects or of arrays (found an array of ${typeof first})`, locateItem([0]));
+    throw new InputError(`${label} must hold an array of objects or of arrays (found an array of ${first === undefined ? 'nulls' : typeof first})`, locateItem([0]));
   }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;

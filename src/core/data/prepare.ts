@@ -41,11 +41,14 @@ export function prepareData(dataset: Dataset, options: PrepareOptions): Prepared
   const val = emptySplit(nVal, d);
   let t = 0;
   let v = 0;
+  const trainSource = new Int32Array(train.n);
+  const valSource = new Int32Array(val.n);
   // Rows go in the permuted order: the split is random, and the trainer reshuffles per epoch anyway.
   for (let k = 0; k < n; k++) {
     const i = order[k];
     const target = isValidation[i] ? val : train;
     const row = isValidation[i] ? v++ : t++;
+    (isValidation[i] ? valSource : trainSource)[row] = i;
     target.x.set(dataset.x.subarray(i * d, i * d + d), row * d);
     target.y[row] = dataset.y[i];
   }
@@ -64,7 +67,16 @@ export function prepareData(dataset: Dataset, options: PrepareOptions): Prepared
   } else if (options.normalize) {
     columnStatistics(train, d, mean, std);
   }
-  for (const split of [train, val]) standardise(split, d, mean, std);
+  for (const split of [train, val]) {
+    const bad = standardise(split, d, mean, std);
+    if (bad !== undefined) {
+      const k = bad % d;
+      const source = (split === train ? trainSource : valSource)[Math.floor(bad / d)];
+      throw new InputError(
+        `column '${dataset.inputNames[k]}', data row ${source + 1}: ${dataset.x[source * d + k]} overflows when standardised (mean ${mean[k]}, standard deviation ${std[k]} on the training rows) — rescale the column (other units, or a log)`,
+      );
+    }
+  }
 
   const outputs = dataset.task === 'multiclass' ? dataset.classes!.length : 1;
   const notes = [...dataset.notes];
@@ -115,8 +127,15 @@ export function columnStatistics(split: DataSplit, d: number, mean: Float64Array
   }
 }
 
-function standardise(split: DataSplit, d: number, mean: Float64Array, std: Float64Array): void {
+/** Standardise in place; the index of the first value that is no longer finite, if any (it overflowed). */
+function standardise(split: DataSplit, d: number, mean: Float64Array, std: Float64Array): number | undefined {
+  let bad: number | undefined;
   for (let i = 0; i < split.n; i++) {
-    for (let k = 0; k < d; k++) split.x[i * d + k] = (split.x[i * d + k] - mean[k]) / std[k];
+    for (let k = 0; k < d; k++) {
+      const z = (split.x[i * d + k] - mean[k]) / std[k];
+      split.x[i * d + k] = z;
+      if (bad === undefined && !Number.isFinite(z)) bad = i * d + k;
+    }
   }
+  return bad;
 }

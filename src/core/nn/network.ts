@@ -32,7 +32,24 @@ export interface LinearLayerInfo {
   activationName: ActivationName;
   /** The first batch norm between this layer and the next one (before or after the activation). */
   batchNorm: BatchNorm | null;
+  /** The next linear layer (index + 1), null for the output layer. */
+  next: Linear | null;
+  /**
+   * What the forward pass meets between this layer's output z and the next linear layer's input, in order, across
+   * residual blocks (see BackwardSplit in types.ts): the stages the backward split measures.
+   */
+  gradientPath: GradientStage[];
 }
+
+/** One stage between two linear layers, in forward order. */
+export type GradientStage =
+  | { kind: 'activation'; module: Activation }
+  | { kind: 'batchnorm'; module: BatchNorm }
+  | { kind: 'dropout'; module: Dropout }
+  /** From a residual block's input into its body: the skip's gradient joins here (going backward). */
+  | { kind: 'enterResidual'; module: Residual }
+  /** From the body's output to the block's output: the same gradient (identity). */
+  | { kind: 'exitResidual'; module: Residual };
 
 /** Serialisable parameters, mirroring the model file's shape (weights as out rows of in). */
 export type ModuleParams =
@@ -73,6 +90,7 @@ export class Network {
     this.root = this.buildSequential(spec.layers, spec.inputs, 'layers', '');
     this.outputs = this.root.outWidth;
     this.numberLinearLayers(this.root.modules);
+    this.traceGradientPaths();
     this.initialize(seed);
   }
 
@@ -97,6 +115,7 @@ export class Network {
   private initLinear(l: Linear, rng: Rng): void {
     initWeight(l.weight.value, l.outWidth, l.inWidth, l.init, rng);
     l.bias?.value.fill(0);
+    l.spectralNorm.reset();
   }
 
   private paramCounter = 0;
@@ -186,11 +205,35 @@ export class Network {
         m.layerIndex = this.linearLayers.length;
         this.linearLayers.push({
           index: m.layerIndex, path: m.path, linear: m, activation, activationName: activation?.name ?? 'linear', batchNorm,
+          next: null, gradientPath: [],
         });
       } else if (m instanceof Residual) {
         this.numberLinearLayers(m.block.modules);
       }
     });
+  }
+
+  /** Each linear layer's next one and the stages between them, from the module tree in depth-first order. */
+  private traceGradientPaths(): void {
+    let open: LinearLayerInfo | null = null;
+    const visit = (mods: Module[]): void => {
+      for (const m of mods) {
+        if (m instanceof Linear) {
+          const info = this.linearLayers[m.layerIndex];
+          if (open) open.next = m;
+          open = info;
+        } else if (m instanceof Residual) {
+          open?.gradientPath.push({ kind: 'enterResidual', module: m });
+          visit(m.block.modules);
+          open?.gradientPath.push({ kind: 'exitResidual', module: m });
+        } else if (m instanceof Activation) open?.gradientPath.push({ kind: 'activation', module: m });
+        else if (m instanceof BatchNorm) open?.gradientPath.push({ kind: 'batchnorm', module: m });
+        else if (m instanceof Dropout) open?.gradientPath.push({ kind: 'dropout', module: m });
+      }
+    };
+    visit(this.root.modules);
+    // The output layer's "path" runs to the network's output: not a stage between two layers.
+    if (open) (open as LinearLayerInfo).gradientPath = [];
   }
 
   get parameterCount(): number {
@@ -201,7 +244,7 @@ export class Network {
 
   /** A workspace for up to `capacity` rows (grown later by ensureCapacity when needed). */
   createWorkspace(capacity: number): Workspace {
-    const ws = new Workspace(this.parameters.map((p) => p.value.length));
+    const ws = new Workspace(this.parameters.map((p) => p.value.length), this.moduleCount);
     this.ensureCapacity(ws, Math.max(1, capacity));
     return ws;
   }

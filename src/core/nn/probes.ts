@@ -2,10 +2,12 @@
 // runs the network or changes a parameter, so measuring never disturbs training.
 import { ACTIVATIONS, SATURATION_SHARE } from '../activations/activations';
 import type { ActivationState } from './modules/activation';
+import type { BatchNormState } from './modules/batchnorm';
+import type { DropoutState } from './modules/dropout';
 import type { LinearState } from './modules/linear';
 import type { Workspace } from './modules/module';
-import type { LinearLayerInfo, Network } from './network';
-import type { Distribution, LayerProbe } from '../types';
+import { Activation, BatchNorm, Dropout, Linear, type LinearLayerInfo, type Network, Residual, type Sequential } from './network';
+import type { BackwardSplit, Distribution, LayerProbe } from '../types';
 
 /** TensorBoard's distribution bands: min, ±1.5σ, ±1σ, ±0.5σ of a normal, median, max (percent). */
 export const TENSORBOARD_PERCENTILES = [0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100];
@@ -71,20 +73,44 @@ function meanStd(v: Float64Array): { mean: number; std: number } {
   return { mean, std: v.length ? Math.sqrt(ss / v.length) : 0 };
 }
 
-/** Saturation and dead-unit shares of an activation over the last forward pass (n rows). */
-export function saturationOf(
-  layer: LinearLayerInfo, ws: Workspace, n: number,
-): { saturation: number; saturatedLow: number; saturatedHigh: number; dead: number } {
+/** The largest |f′| an activation module can have: the table's, or for PReLU the largest |learned slope| (≥ 1). */
+export function maxSlopeOfModule(act: Activation): number {
+  let maxSlope = ACTIVATIONS[act.name].maxSlopeOf(act.resolvedParams);
+  if (act.preluSlope) for (const s of act.preluSlope.value) maxSlope = Math.max(maxSlope, Math.abs(s));
+  return maxSlope;
+}
+
+export interface LowSlopeShares {
+  lowSlopeKind: LayerProbe['lowSlopeKind'];
+  saturation: number;
+  saturatedLow: number;
+  saturatedHigh: number;
+  inactive: number;
+  inactiveLow: number;
+  inactiveHigh: number;
+  dead: number;
+}
+
+/**
+ * Low-slope and dead-unit shares of an activation over the last forward pass (n rows): pairs with |f′(z)| below
+ * 5 % of the largest slope, called "saturated" for smooth activations and "inactive" for piecewise-linear ones
+ * (LayerProbe.lowSlopeKind), split at the table's split point into low and high.
+ */
+export function saturationOf(layer: LinearLayerInfo, ws: Workspace, n: number): LowSlopeShares {
   const act = layer.activation;
-  if (!act || act.name === 'linear' || n === 0) return { saturation: 0, saturatedLow: 0, saturatedHigh: 0, dead: 0 };
+  if (!act || act.name === 'linear' || n === 0) {
+    return {
+      lowSlopeKind: act && act.name !== 'linear' ? kindOf(act) : 'none',
+      saturation: 0, saturatedLow: 0, saturatedHigh: 0, inactive: 0, inactiveLow: 0, inactiveHigh: 0, dead: 0,
+    };
+  }
   const info = ACTIVATIONS[act.name];
   const width = act.width;
   const st = ws.states[act.id] as ActivationState;
   const d = act.derivative(ws, n);
   const z = st.z;
-  let maxSlope = info.maxSlopeOf(act.resolvedParams);
-  if (act.preluSlope) for (const s of act.preluSlope.value) maxSlope = Math.max(maxSlope, Math.abs(s));
-  // step: flat wherever differentiable, so every point counts as saturated (threshold ∞).
+  const maxSlope = maxSlopeOfModule(act);
+  // step: flat wherever differentiable, so every point counts (threshold ∞).
   const threshold = maxSlope > 0 ? SATURATION_SHARE * maxSlope : Infinity;
   const split = info.saturates.split;
   let low = 0;
@@ -104,7 +130,177 @@ export function saturationOf(
     if (allZero) deadUnits++;
   }
   const total = n * width;
-  return { saturation: (low + high) / total, saturatedLow: low / total, saturatedHigh: high / total, dead: deadUnits / width };
+  const lowShare = low / total;
+  const highShare = high / total;
+  const kind = kindOf(act);
+  const saturated = kind === 'saturated';
+  return {
+    lowSlopeKind: kind,
+    saturation: saturated ? lowShare + highShare : 0,
+    saturatedLow: saturated ? lowShare : 0,
+    saturatedHigh: saturated ? highShare : 0,
+    inactive: saturated ? 0 : lowShare + highShare,
+    inactiveLow: saturated ? 0 : lowShare,
+    inactiveHigh: saturated ? 0 : highShare,
+    dead: deadUnits / width,
+  };
+}
+
+function kindOf(act: Activation): 'saturated' | 'inactive' {
+  return ACTIVATIONS[act.name].piecewiseLinear ? 'inactive' : 'saturated';
+}
+
+/** √(num/den), or null when den is 0 (nothing arrives to divide by). Squared norms in, a norm ratio out. */
+function normRatio(numSq: number, denSq: number): number | null {
+  return denSq > 0 ? Math.sqrt(numSq / denSq) : null;
+}
+
+function times(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a * b;
+}
+
+/** a·b for bounds, where 0 beats ∞ (a zero slope passes nothing, whatever arrives). */
+function boundTimes(a: number, b: number): number {
+  return a === 0 || b === 0 ? 0 : a * b;
+}
+
+/** max_j |γ_j|/√(σ_j² + ε) of the last pass: the norm of batch norm's Jacobian is at most this (README). */
+function batchNormBoundOf(bn: BatchNorm, ws: Workspace): number {
+  const st = ws.states[bn.id] as BatchNormState;
+  const gamma = bn.gamma.value;
+  let m = 0;
+  for (let j = 0; j < bn.width; j++) m = Math.max(m, Math.abs(gamma[j]) * st.invStd[j]);
+  return m;
+}
+
+function dropoutBoundOf(d: Dropout, ws: Workspace): number {
+  const st = ws.states[d.id] as DropoutState;
+  return st.masked && d.p > 0 ? 1 / (1 - d.p) : 1;
+}
+
+/**
+ * The exact split of every layer's gradient gain (BackwardSplit in types.ts, README "Where the gradient is lost:
+ * the exact split"), from the squared gradient norms the backward pass left in the workspace; undefined for the
+ * output layer and before any backward pass. Updates the power iterations' warm-start vectors, nothing else.
+ */
+export function backwardSplits(network: Network, ws: Workspace): (BackwardSplit | undefined)[] {
+  const layers = network.linearLayers;
+  const splits: (BackwardSplit | undefined)[] = layers.map(() => undefined);
+  if (!ws.hasGradients || layers.length < 2) return splits;
+  const { gradInSq, gradOutSq } = ws;
+  const out = layers[layers.length - 1].linear;
+  // ‖W‖₂ per linear module id, for the next layers and the skip projections (the bound propagation needs both).
+  const spectral = new Map<Linear, number>();
+  for (const p of network.projections) spectral.set(p, p.spectralNorm.estimate(p.weight.value));
+  for (let i = 0; i + 1 < layers.length; i++) {
+    const layer = layers[i];
+    const next = layer.next;
+    if (!next) continue;
+    let activationFactor: number | null = 1;
+    let maxSlope = 1;
+    let batchNormFactor: number | null = 1;
+    let batchNormBound = 1;
+    let hasBatchNorm = false;
+    let dropoutFactor: number | null = 1;
+    let dropoutBound = 1;
+    let hasDropout = false;
+    let residualFactor: number | null = 1;
+    let hasResidual = false;
+    for (const stage of layer.gradientPath) {
+      switch (stage.kind) {
+        case 'activation':
+          activationFactor = times(activationFactor, normRatio(gradInSq[stage.module.id], gradOutSq[stage.module.id]));
+          maxSlope *= maxSlopeOfModule(stage.module);
+          break;
+        case 'batchnorm':
+          hasBatchNorm = true;
+          batchNormFactor = times(batchNormFactor, normRatio(gradInSq[stage.module.id], gradOutSq[stage.module.id]));
+          batchNormBound *= batchNormBoundOf(stage.module, ws);
+          break;
+        case 'dropout':
+          hasDropout = true;
+          dropoutFactor = times(dropoutFactor, normRatio(gradInSq[stage.module.id], gradOutSq[stage.module.id]));
+          dropoutBound *= dropoutBoundOf(stage.module, ws);
+          break;
+        case 'enterResidual':
+          hasResidual = true;
+          residualFactor = times(residualFactor, normRatio(gradInSq[stage.module.id], gradInSq[stage.module.block.id]));
+          break;
+        case 'exitResidual':
+          break;
+        default:
+          assertNever(stage);
+      }
+    }
+    const weightFactor = normRatio(gradInSq[next.id], gradOutSq[next.id]);
+    // Both are lower estimates of ‖W‖₂; the larger is the better one, and weightFactor ≤ it holds exactly.
+    const weightSpectralNorm = Math.max(next.spectralNorm.estimate(next.weight.value), weightFactor ?? 0);
+    spectral.set(next, weightSpectralNorm);
+    const split: BackwardSplit = {
+      gain: normRatio(gradOutSq[layer.linear.id], gradOutSq[next.id]),
+      activationFactor,
+      weightFactor,
+      weightSpectralNorm,
+      maxSlope,
+      cumulativeGain: normRatio(gradOutSq[layer.linear.id], gradOutSq[out.id]),
+      cumulativeActivationFactor: null,
+      activationBound: 1,
+    };
+    if (hasBatchNorm) {
+      split.batchNormFactor = batchNormFactor;
+      split.batchNormBound = batchNormBound;
+    }
+    if (hasDropout) {
+      split.dropoutFactor = dropoutFactor;
+      split.dropoutBound = dropoutBound;
+    }
+    if (hasResidual) split.residualFactor = residualFactor;
+    else split.gainBound = boundTimes(boundTimes(boundTimes(maxSlope, weightSpectralNorm), batchNormBound), dropoutBound);
+    splits[i] = split;
+  }
+  // Products from each layer to the output layer.
+  let cumulativeActivation: number | null = 1;
+  let activationBound = 1;
+  for (let i = layers.length - 2; i >= 0; i--) {
+    const split = splits[i];
+    if (!split) continue;
+    cumulativeActivation = times(cumulativeActivation, split.activationFactor);
+    activationBound = boundTimes(activationBound, split.maxSlope);
+    split.cumulativeActivationFactor = cumulativeActivation;
+    split.activationBound = activationBound;
+  }
+  // The rigorous bound: ‖∂L/∂(point)‖/‖δ_out‖ bounded stage by stage from the output layer back, a residual block
+  // adding its skip's bound to its body's (triangle inequality). Past the output layer nothing is known (∞).
+  const boundAt = new Map<Linear, number>();
+  const propagate = (seq: Sequential, atOutput: number): number => {
+    let b = atOutput;
+    for (let k = seq.modules.length - 1; k >= 0; k--) {
+      const m = seq.modules[k];
+      if (m instanceof Linear) {
+        if (m === out) b = 1;
+        boundAt.set(m, b);
+        b = boundTimes(b, spectral.get(m) ?? Infinity);
+      } else if (m instanceof Activation) b = boundTimes(b, maxSlopeOfModule(m));
+      else if (m instanceof BatchNorm) b = boundTimes(b, batchNormBoundOf(m, ws));
+      else if (m instanceof Dropout) b = boundTimes(b, dropoutBoundOf(m, ws));
+      else if (m instanceof Residual) {
+        const skip = m.projection ? boundTimes(b, spectral.get(m.projection) ?? Infinity) : b;
+        b = propagate(m.block, b) + skip;
+      }
+    }
+    return b;
+  };
+  propagate(network.root, Infinity);
+  layers.forEach((layer, i) => {
+    const split = splits[i];
+    const bound = boundAt.get(layer.linear);
+    if (split && bound !== undefined && Number.isFinite(bound)) split.rigorousBound = bound;
+  });
+  return splits;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected stage ${JSON.stringify(value)}`);
 }
 
 /**
@@ -113,6 +309,7 @@ export function saturationOf(
  */
 export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Float64Array): LayerProbe[] {
   const n = ws.batch;
+  const splits = backwardSplits(network, ws);
   return network.linearLayers.map((layer): LayerProbe => {
     const lin = layer.linear;
     const w = lin.weight.value;
@@ -158,6 +355,8 @@ export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Floa
       a,
       ...saturationOf(layer, ws, n),
     };
+    const split = splits[layer.index];
+    if (split) probe.backward = split;
     const slope = layer.activation?.preluSlope?.value;
     if (slope) {
       let mn = Infinity;

@@ -59,8 +59,17 @@ describe('gradscope CLI', function () {
   it('prints a per-layer table without --json', () => {
     const { code, stdout } = gradscope(['train', 'examples/residual.nn.json', '--epochs', '2']);
     assert.equal(code, EXIT.done);
-    assert.match(stdout, /layer +units +activation +gradNorm +vs output +saturated +dead/);
-    assert.equal(stdout.split('\n').filter(l => /^ +\d+ +\d+ +(tanh|linear) /.test(l)).length, 10);
+    assert.match(stdout, /layer +units +activation +gradNorm +vs output +δ gain +f′ part +W part +BN\/skip part +saturated\/inactive +dead/);
+    const rows = stdout.split('\n').filter(l => /^ +\d+ +\d+ +(tanh|linear) /.test(l));
+    assert.equal(rows.length, 10);
+    // Each hidden row's gain is the product of its three parts (to the printed three digits).
+    for (const row of rows.slice(0, 9)) {
+      const [gain, act, weight, other] = row.trim().split(/ +/).slice(5, 9).map(Number);
+      assert.ok(Math.abs(act * weight * (Number.isNaN(other) ? 1 : other) / gain - 1) < 0.01, row);
+    }
+    // Residual blocks start at layers 0, 2, 4, 6: their skip part is printed, the others' is '—'.
+    assert.deepEqual(rows.slice(0, 9).map(r => r.trim().split(/ +/)[8] === '—'), [false, true, false, true, false, true, false, true, true]);
+    assert.match(stdout, /where the gradient is lost most: Layer \d passes on \d+ % of the error signal it receives: tanh′ [\d.]+ \(at most 1\) × W [\d.]+/);
   });
 
   it('--epochs 0 gives the step-0 diagnostics without any update', () => {
@@ -136,6 +145,26 @@ describe('gradscope CLI', function () {
     assert.equal(embedded.meta.task, 'regression');
     assert.equal(embedded.frames[3].view.kind, 'curve');
     assert.doesNotMatch(html, /<script src=|<link [^>]*href="http/);
+  });
+
+  it('--landscape adds the loss landscape around the trained weights to the report, and asks for --report', async function () {
+    if (!fs.existsSync(path.join(root, 'media', 'webview.js'))) this.skip();
+    const alone = await inProcess(['train', 'examples/universal-approximation.nn.json', '--landscape']);
+    assert.equal(alone.code, EXIT.badInput);
+    assert.match(alone.stderr, /--landscape goes into the report: give --report FILE\.html too/);
+    const report = path.join(dir, 'report-landscape.html');
+    const { code } = await inProcess(['train', 'examples/universal-approximation.nn.json', '--epochs', '2', '--report', report, '--landscape']);
+    assert.equal(code, EXIT.done);
+    const html = fs.readFileSync(report, 'utf8');
+    const embedded = JSON.parse(/<script type="application\/json" id="gradscope-report-data">([\s\S]*?)<\/script>/.exec(html)![1]);
+    const landscape = embedded.landscape as { rows: number[][]; axis: number[]; lossAtTheta: number; min: { loss: number }; max: number };
+    assert.equal(landscape.rows.length, 41);
+    assert.equal(landscape.axis[20], 0);
+    // The centre cell is θ itself: its loss is the loss at θ; the extremes bound every cell.
+    assert.ok(Math.abs(landscape.rows[20][20] - landscape.lossAtTheta) <= 1e-12 * landscape.lossAtTheta);
+    const cells = landscape.rows.flat();
+    assert.equal(Math.min(...cells), landscape.min.loss);
+    assert.equal(Math.max(...cells), landscape.max);
   });
 
   it('answers usage mistakes with exit 2 and the usage text', async () => {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Distribution, LayerProbe, Snapshot } from '../../../src/core/types';
+import type { Distribution, LayerProbe, ModuleSpec, Snapshot } from '../../../src/core/types';
+import { formatFactor } from '../../../src/core/analysis/gradientSplit';
+import { Rng } from '../../../src/core/nn/rng';
+import { Trainer } from '../../../src/core/nn/trainer';
+import { randomArray } from '../core/nn/helpers';
 import { DEFAULT_PROBE_THRESHOLDS, warningsFromSnapshot } from '../../../src/core/analysis/probeWarnings';
 import { hintSnapshot, layerHoverMarkdown, lineHints, sparkline } from '../../../src/configInsight/layerHints';
 import { shiftLine, shiftLines } from '../../../src/configInsight/lineTracking';
@@ -12,7 +16,8 @@ function layer(index: number, activation: LayerProbe['activation'], gradNorm: nu
   return {
     index, path: `hidden[${index}]`, units: 64, fanIn: 64, activation, gradNorm, biasGradNorm: 0, gradMeanAbs: 0,
     gradMaxAbs: 0, deltaNorm: 0, updateRatio: 0, weightNorm: 1, z: dist([1, 2, 3]), a: dist([0, 8, 1, 0]),
-    saturation: 0, saturatedLow: 0, saturatedHigh: 0, dead: 0, ...extra,
+    lowSlopeKind: activation === 'linear' ? 'none' : activation === 'relu' ? 'inactive' : 'saturated',
+    saturation: 0, saturatedLow: 0, saturatedHigh: 0, inactive: 0, inactiveLow: 0, inactiveHigh: 0, dead: 0, ...extra,
   };
 }
 
@@ -52,6 +57,48 @@ describe('layer hints', () => {
     const [hint] = lineHints(shown, () => 0, [], DEFAULT_PROBE_THRESHOLDS);
     assert.equal(hint.text, '×2: ∇ 2e-6…0.5 (worst 1/250000 of output) · sat ≤ 80%');
     assert.equal(hintSnapshot(step0, undefined), step0);
+  });
+
+  it('on the real engine: each hint and the hover split the error signal as σ′ part × W part, the warning per layer on the path', () => {
+    const layers: ModuleSpec[] = [];
+    for (let i = 0; i < 6; i++) layers.push({ type: 'linear', units: 16 }, { type: 'activation', name: 'sigmoid' });
+    layers.push({ type: 'linear', units: 1 });
+    const n = 64;
+    const x = randomArray(n * 2, new Rng(3));
+    const y = Float64Array.from({ length: n }, (_, i) => (x[2 * i] * x[2 * i + 1] > 0 ? 1 : 0));
+    const trainer = new Trainer(
+      { network: { inputs: 2, layers }, loss: 'bce', optimizer: { type: 'sgd', lr: 0.1 }, batchSize: n, epochs: 1, seed: 2 },
+      { task: 'binary', d: 2, outputs: 1, inputNames: ['a', 'b'], targetName: 'y', classes: ['0', '1'], train: { n, x, y },
+        val: { n: 0, x: new Float64Array(0), y: new Float64Array(0) }, mean: new Float64Array(2), std: new Float64Array(2).fill(1), notes: [] },
+    );
+    const s = trainer.step0Diagnostics();
+    const warnings = warningsFromSnapshot(s, { ...DEFAULT_PROBE_THRESHOLDS, vanishingRatio: 0.05 }, 'at step 0');
+    const hints = lineHints(s, index => index, warnings, DEFAULT_PROBE_THRESHOLDS);
+    const b0 = s.layers[0].backward!;
+    assert.ok(b0.activationFactor! < 0.25 && b0.weightFactor! > 0);
+    assert.ok(hints[0].text.includes(`σ′ ${formatFactor(b0.activationFactor)} × W ${formatFactor(b0.weightFactor)}`), hints[0].text);
+    assert.ok(!hints[6].text.includes('×'), 'the output layer has no split');
+    // Layers on one line: the geometric means of the factors, "per layer".
+    const [grouped] = lineHints(s, () => 0, [], DEFAULT_PROBE_THRESHOLDS);
+    const geo = (pick: (l: LayerProbe) => number) => Math.exp(s.layers.slice(0, 6).reduce((t, l) => t + Math.log(pick(l)), 0) / 6);
+    assert.ok(grouped.text.includes(`σ′ ${formatFactor(geo(l => l.backward!.activationFactor!))} × W ${formatFactor(geo(l => l.backward!.weightFactor!))} per layer`), grouped.text);
+    // The vanishing warning on layer 0: its mean gain over the path is the 6th root of ‖δ_0‖/‖δ_out‖.
+    const vanishing = warnings.find(w => w.kind === 'vanishing' && w.layerIndex === 0)!;
+    const perLayer = Math.pow(s.layers[0].deltaNorm / s.layers[6].deltaNorm, 1 / 6);
+    assert.ok(vanishing.message.includes(`each layer passes on ${formatFactor(perLayer)} of the error signal on average (σ′ `), vanishing.message);
+    const md = layerHoverMarkdown(s.layers[0], 0.01, false, 'at step 0', warnings);
+    assert.ok(md.includes(`| ${formatFactor(b0.gain)} = σ′ ${formatFactor(b0.activationFactor)} × W ${formatFactor(b0.weightFactor)} |`), md);
+    assert.ok(md.includes(`≤ ‖W_1‖₂ ${formatFactor(b0.weightSpectralNorm)}`), md);
+    assert.ok(md.includes(`≤ ∏ max \\|f′\\| ${formatFactor(0.25 ** 6)}`), md);
+  });
+
+  it('ReLU: its zero side is named inactive, and its normal half-inactive state is not a warning colour', () => {
+    const s = snapshot([layer(0, 'relu', 0.5, { inactive: 0.52, inactiveLow: 0.52 }), layer(1, 'linear', 1)]);
+    const hints = lineHints(s, index => index, [], DEFAULT_PROBE_THRESHOLDS);
+    assert.deepEqual([hints[0].text, hints[0].health], ['∇ 0.5 (0.5× of output) · inactive 52% · dead 0%', 'good']);
+    const md = layerHoverMarkdown(s.layers[0], 0.5, false, 'at step 0', []);
+    assert.match(md, /\| inactive \(slope 0\) \| 52% \(low 52%, high 0%\) \|/);
+    assert.ok(!md.includes('saturated'));
   });
 
   it('draws a histogram as block characters scaled to the tallest bin', () => {

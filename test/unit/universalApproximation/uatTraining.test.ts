@@ -67,7 +67,7 @@ describe('universal approximation: gradient descent from the hand-built weights'
         assert.equal(hand[0].curve.step, 0);
         assert.ok(Math.abs(hand[0].curve.loss - meanSquaredError(net, x, y)) < 1e-12, 'the first frame is the hand-built network');
         assert.ok(hand[hand.length - 1].curve.step > 0);
-        assert.ok(hand[hand.length - 1].curve.loss < hand[0].curve.loss);
+        assert.ok(hand[hand.length - 1].curve.loss < hand[0].curve.loss, `losses ${hand.map(f => `${f.curve.step}:${f.curve.loss}`).join(" ")}`);
         const random = frames('random');
         assert.notEqual(random[0].curve.loss, hand[0].curve.loss, 'the random start is not the hand-built one');
         session.stop('handBuilt');

@@ -99,9 +99,16 @@ export function stepAxis(palette: Palette, maxTicks: number) {
     bounds: 'data' as const,
     title: axisTitle('step', palette),
     grid: { color: palette.grid },
+    // One snapshot (step 0) would get chart.js's ±1 padding and ticks −1, −0.5, 0, 0.5, 1, read as "-1 0 0 1 1":
+    // steps are whole and never negative, so the range is [step, step + 1] and ticks are integers.
+    afterDataLimits: (scale: { min: number; max: number }) => {
+      if (!(scale.max > scale.min)) scale.max = scale.min + 1;
+      if (scale.min < 0) scale.min = 0;
+    },
     ticks: {
       color: palette.muted,
       maxTicksLimit: maxTicks,
+      precision: 0,
       callback: (value: string | number, index: number, ticks: { value: number }[]) => {
         const n = ticks.length;
         if (n > 2 && (index === n - 1 || index === 0)) {
@@ -110,11 +117,32 @@ export function stepAxis(palette: Palette, maxTicks: number) {
           const gap = index === 0 ? ticks[1].value - ticks[0].value : ticks[n - 1].value - ticks[n - 2].value;
           if (spacing > 0 && gap < 0.6 * spacing) return '';
         }
-        const step = Number(value);
-        return Math.abs(step) >= 10000 ? `${Number((step / 1000).toPrecision(3))}k` : String(Math.round(step));
+        return stepLabel(Number(value));
       },
     },
   };
+}
+
+export function stepLabel(step: number): string {
+  return Math.abs(step) >= 10000 ? `${Number((step / 1000).toPrecision(3))}k` : String(Math.round(step));
+}
+
+/**
+ * Labels for a log colour bar or any log axis that must read in powers of ten: across a decade or more only the
+ * powers (every second or third one past 8 decades), within less than a decade every round digit.
+ */
+export function logTickLabel(value: number, ticks: { value: number }[]): string {
+  if (!(value > 0)) return '';
+  const low = ticks[0]?.value ?? value;
+  const high = ticks[ticks.length - 1]?.value ?? value;
+  const decades = low > 0 ? Math.log10(high / low) : 0;
+  const exponent = Math.log10(value);
+  const isPower = Math.abs(exponent - Math.round(exponent)) < 1e-6;
+  if (decades >= 1 - 1e-9) {
+    const stride = Math.max(1, Math.ceil(decades / 8));
+    return isPower && Math.round(exponent) % stride === 0 ? shortTick(10 ** Math.round(exponent)) : '';
+  }
+  return isRoundLogTick(value, true) ? Number(value.toPrecision(3)).toString() : '';
 }
 
 export function baseOptions<T extends ChartType>(palette: Palette): ChartOptions<T> {

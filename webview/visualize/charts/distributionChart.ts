@@ -1,5 +1,6 @@
 // (5) Activation distributions of the selected layer: TensorBoard's percentile bands over time
 // (min … max, ±1.5σ, ±σ, ±σ/2 of a normal, median), or the histogram now.
+import type { Distribution, Snapshot } from '../../../src/core/types';
 import { withAlpha } from '../../shared/theme';
 import { formatNumber } from '../../shared/format';
 import { Chart, stepAxis, axisTitle, baseOptions, canvasById, finiteOrNull, type ChartContext, type PanelChart } from './common';
@@ -70,7 +71,8 @@ export class DistributionChart implements PanelChart {
       });
     } else {
       if (scaleX?.title !== undefined) scaleX.title.text = label;
-      const histogram = layer?.[which].histogram;
+      // Scrubbed back, the snapshot shown may have given up its histogram: the nearest earlier one that kept it.
+      const histogram = histogramNear(snapshots, layerIndex, which);
       const counts = histogram?.counts ?? [];
       const width = histogram === undefined || counts.length === 0 ? 0 : (histogram.max - histogram.min) / counts.length;
       chart.data.labels = counts.map((_, i) => formatNumber((histogram?.min ?? 0) + (i + 0.5) * width, 2));
@@ -83,4 +85,12 @@ export class DistributionChart implements PanelChart {
     this.chart?.destroy();
     this.chart = undefined;
   }
+}
+
+function histogramNear(snapshots: readonly Snapshot[], layerIndex: number, which: 'z' | 'a'): Distribution['histogram'] | undefined {
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    const histogram = snapshots[i].layers[layerIndex]?.[which].histogram;
+    if (histogram !== undefined && histogram.counts.length > 0) return histogram;
+  }
+  return snapshots[snapshots.length - 1]?.layers[layerIndex]?.[which].histogram;
 }

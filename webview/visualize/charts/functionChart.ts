@@ -4,9 +4,11 @@
 //   more     — predicted against actual with the y = x line.
 import type { FunctionView } from '../../../src/core/types';
 import type { RunMeta } from '../../../src/protocol';
-import { finiteExtent } from '../analysis';
-import { drawAxes, drawColorBar, mixColors, paintGrid, prepareCanvas, viridis, type PlotRect } from '../../shared/heatmap';
-import { formatNumber } from '../../shared/format';
+import { finiteExtent, flatPrediction } from '../analysis';
+import type { ChartDataset } from 'chart.js';
+import { mixColors } from '../../shared/heatmap';
+import { HeatmapChart, type ColorBar, type HeatmapCells } from '../../shared/heatmapChart';
+import { viridis } from '../../shared/palettes';
 import { type Palette, parseColor, withAlpha } from '../../shared/theme';
 import { Chart, axisTitle, baseOptions, canvasById, type ChartContext, type PanelChart } from './common';
 
@@ -18,6 +20,7 @@ const MAX_POINTS = 2000;
 export class FunctionChart implements PanelChart {
   readonly canvasIds = ['chart-function'];
   private chart: Chart<'scatter'> | undefined;
+  private heatmap: HeatmapChart | undefined;
   private mode: Mode | undefined;
   /** What is drawn now (tests read it from the canvas's data-mode attribute). */
   drawnMode: Mode | undefined;
@@ -113,10 +116,7 @@ export class FunctionChart implements PanelChart {
   }
 
   private drawGrid(canvas: HTMLCanvasElement, meta: RunMeta, view: Extract<FunctionView, { kind: 'grid' }> | undefined, palette: Palette): void {
-    const prepared = prepareCanvas(canvas);
-    if (prepared === undefined) return;
-    const { ctx, width, height } = prepared;
-    const plot: PlotRect = { left: 48, top: 8, width: Math.max(10, width - 48 - 70), height: Math.max(10, height - 8 - 40) };
+    if (this.heatmap === undefined) this.heatmap = new HeatmapChart(canvas, palette, { legend: true });
     const points = meta.points;
     const xs = points.x.map(p => p[0]);
     const ys = points.x.map(p => p[1]);
@@ -125,75 +125,89 @@ export class FunctionChart implements PanelChart {
     const classification = meta.task !== 'regression';
     const classColors = palette.series;
     let valueRange: [number, number] = [0, 1];
+    let cells: HeatmapCells | undefined;
     if (view !== undefined) {
       const size = view.size;
-      if (meta.task === 'regression') valueRange = finiteExtent(view.values) ?? [0, 1];
+      // One colour bar for the map and the points: a point's colour matches the map where the net is right.
+      if (meta.task === 'regression') valueRange = widen(finiteExtent([...view.values, ...points.y]) ?? [0, 1]);
       const [bgR, bgG, bgB] = parseColor(palette.background);
-      paintGrid(ctx, plot, size, size, (column, row) => {
-        const index = row * size + column;
-        if (view.classes !== undefined) {
-          const [r, g, b] = parseColor(classColors[view.classes[index] % classColors.length]);
-          return [bgR + (r - bgR) * 0.45, bgG + (g - bgG) * 0.45, bgB + (b - bgB) * 0.45, 255];
-        }
-        if (classification) {
-          // Decision regions: class colours, faint near p = ½ so the boundary reads as a soft line.
-          const p = view.values[index];
-          const [r, g, b] = mixColors(classColors[0], classColors[1], p);
-          const strength = 0.15 + 0.5 * Math.abs(p - 0.5) * 2;
-          return [bgR + (r - bgR) * strength, bgG + (g - bgG) * strength, bgB + (b - bgB) * strength, 255];
-        }
-        const [r, g, b] = viridis((view.values[index] - valueRange[0]) / (valueRange[1] - valueRange[0] || 1));
-        return [r, g, b, 255];
-      });
+      cells = {
+        columns: size,
+        rows: size,
+        extent: { x0: view.xRange[0], x1: view.xRange[1], y0: view.yRange[0], y1: view.yRange[1] },
+        colorAt: (column, row) => {
+          const index = row * size + column;
+          if (view.classes !== undefined) {
+            const [r, g, b] = parseColor(classColors[view.classes[index] % classColors.length]);
+            return [bgR + (r - bgR) * 0.45, bgG + (g - bgG) * 0.45, bgB + (b - bgB) * 0.45, 255];
+          }
+          if (classification) {
+            // Decision regions: class colours, faint near p = ½ so the boundary reads as a soft line.
+            const p = view.values[index];
+            const [r, g, b] = mixColors(classColors[0], classColors[1], p);
+            const strength = 0.15 + 0.5 * Math.abs(p - 0.5) * 2;
+            return [bgR + (r - bgR) * strength, bgG + (g - bgG) * strength, bgB + (b - bgB) * strength, 255];
+          }
+          const [r, g, b] = viridis((view.values[index] - valueRange[0]) / (valueRange[1] - valueRange[0] || 1));
+          return [r, g, b, 255];
+        },
+      };
     }
-    // Points on top: filled for train, ringed for validation.
-    const targetRange = finiteExtent(points.y) ?? [0, 1];
+    // The data on top, as chart.js points (filled: train, rings: validation), one legend entry per class.
     const shown = Math.min(points.y.length, MAX_POINTS);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(plot.left, plot.top, plot.width, plot.height);
-    ctx.clip();
+    const groups = new Map<string, { label: string; color: string; colors: string[]; ring: boolean; data: { x: number; y: number }[] }>();
     for (let i = 0; i < shown; i++) {
-      const px = plot.left + ((xs[i] - xRange[0]) / (xRange[1] - xRange[0] || 1)) * plot.width;
-      const py = plot.top + plot.height - ((ys[i] - yRange[0]) / (yRange[1] - yRange[0] || 1)) * plot.height;
-      const color = classification
-        ? classColors[points.y[i] % classColors.length]
-        : rgb(viridis((points.y[i] - targetRange[0]) / (targetRange[1] - targetRange[0] || 1)));
-      ctx.beginPath();
-      ctx.arc(px, py, 3, 0, Math.PI * 2);
-      if (points.split[i] === 'val') {
-        ctx.lineWidth = 1.5;
-        ctx.strokeStyle = color;
-        ctx.stroke();
-      } else {
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.lineWidth = 0.75;
-        ctx.strokeStyle = palette.background;
-        ctx.stroke();
+      const ring = points.split[i] === 'val';
+      const name = classification ? (meta.classes?.[points.y[i]] ?? String(points.y[i])) : 'data';
+      const key = `${name}|${ring}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        const color = classification ? classColors[points.y[i] % classColors.length] : palette.foreground;
+        group = { label: `${name}${ring ? ' (validation)' : ''}`, color, colors: [], ring, data: [] };
+        groups.set(key, group);
       }
+      group.data.push({ x: xs[i], y: ys[i] });
+      group.colors.push(classification ? group.color : rgb(viridis((points.y[i] - valueRange[0]) / (valueRange[1] - valueRange[0] || 1))));
     }
-    ctx.restore();
-    drawAxes(ctx, plot,
-      { min: xRange[0], max: xRange[1], title: meta.inputNames[0] ?? 'x₁' },
-      { min: yRange[0], max: yRange[1], title: meta.inputNames[1] ?? 'x₂' }, palette);
-    const bar = { left: plot.left + plot.width + 10, top: plot.top, width: 10, height: plot.height };
+    const datasets = [...groups.values()].sort((a, b) => Number(a.ring) - Number(b.ring) || a.label.localeCompare(b.label)).map(group => ({
+      label: group.label,
+      data: group.data,
+      pointRadius: 3,
+      pointBorderWidth: group.ring ? 1.5 : 0.75,
+      backgroundColor: group.ring ? 'rgba(0, 0, 0, 0)' : (classification ? group.color : group.colors),
+      borderColor: group.ring ? (classification ? group.color : group.colors) : palette.background,
+    })) as ChartDataset<'scatter'>[];
+    const axes = {
+      x: { type: 'linear' as const, min: xRange[0], max: xRange[1], title: axisTitle(meta.inputNames[0] ?? 'x₁', palette) },
+      y: { type: 'linear' as const, min: yRange[0], max: yRange[1], title: axisTitle(meta.inputNames[1] ?? 'x₂', palette) },
+    };
+    let colorBar: ColorBar | undefined;
     if (view !== undefined && meta.task === 'regression') {
-      drawColorBar(ctx, bar, viridis, formatNumber(valueRange[0]), formatNumber(valueRange[1]), palette);
+      colorBar = { type: 'linear', min: valueRange[0], max: valueRange[1], title: meta.targetName, colorAt: viridis };
     } else if (view !== undefined && meta.task === 'binary') {
-      drawColorBar(ctx, bar, t => mixColors(classColors[0], classColors[1], t), `${meta.classes?.[0] ?? '0'}`, `${meta.classes?.[1] ?? '1'}`, palette);
+      colorBar = { type: 'linear', min: 0, max: 1, title: `P(${meta.classes?.[1] ?? '1'})`, colorAt: t => mixColors(classColors[0], classColors[1], t) };
     }
+    this.heatmap.update(cells, axes, colorBar, palette, datasets);
   }
 
   destroy(): void {
     this.chart?.destroy();
     this.chart = undefined;
+    this.heatmap?.destroy();
+    this.heatmap = undefined;
     this.mode = undefined;
   }
 }
 
 function rgb([r, g, b]: [number, number, number]): string {
   return `rgb(${r | 0}, ${g | 0}, ${b | 0})`;
+}
+
+/** A flat prediction still gets a colour bar with two distinct ends. */
+function widen([min, max]: [number, number]): [number, number] {
+  if (max - min > 1e-12 * Math.max(1, Math.abs(max))) return [min, max];
+  const pad = Math.max(1e-6, Math.abs(max) * 0.01);
+  return [min - pad, max + pad];
 }
 
 function padded([min, max]: [number, number]): [number, number] {
@@ -231,6 +245,9 @@ function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val:
 function describe(meta: RunMeta, view: FunctionView | undefined): string {
   const inputs = meta.inputNames.length;
   if (view === undefined) return 'waiting for the network’s first prediction…';
+  // A flat output is said in words: a one-colour map or a straight line is otherwise a puzzle.
+  const flat = flatPrediction(meta, view);
+  if (flat !== undefined) return flat;
   switch (view.kind) {
     case 'curve':
       return `${meta.targetName} against ${meta.inputNames[0] ?? 'x'}: data and the network’s curve`;

@@ -1,18 +1,38 @@
-// (2) Gradient decay by layer: gradNorm per layer now (log axis), and beside it the decay relative to the
-// output layer with the sigmoid chain-rule bound (×1/4 per layer) as a dashed guide.
-import { decayRelativeToOutput, sigmoidChainBound } from '../analysis';
-import { formatNumber } from '../../shared/format';
+// (2) Where the gradient is lost. Left: the error signal's ratio ‖δ_i‖/‖δ_out‖ per layer (what the chain rule
+// multiplies) against two honest references from the network's own activations — the activations' part alone
+// against ∏ max f′ (¼ⁿ for sigmoid), and the measured ratio against ∏ max f′·‖W‖₂, which it never crosses.
+// Middle: each hidden layer's factors as log bars from 1 (below 1 lost, above amplified) whose product is its gain.
+// Right: the weight gradient ‖∂L/∂W‖, labelled for what it is (it also carries each layer's input).
+import {
+  backwardOf, chainReferences, decayRelativeToOutput, errorSignalRatio, gainFactors, gradientLossSentence, slopeSymbol,
+  type GainFactor,
+} from '../analysis';
+import { formatNumber, formatPercent } from '../../shared/format';
+import type { LayerProbe } from '../../../src/core/types';
 import {
   Chart, axisTitle, baseOptions, canvasById, finiteOrNull, layerCardTooltip, positiveOrNull, valueScale,
   type ChartContext, type PanelChart,
 } from './common';
+import type { Palette } from '../../shared/theme';
+
+const FACTOR_LABELS: Record<GainFactor['kind'], string> = {
+  weights: 'weights ‖g‖/‖δ next‖ (≤ ‖W‖₂)',
+  activation: 'activation ‖f′⊙g‖/‖g‖ (≤ max f′)',
+  batchNorm: 'batch norm (≤ max |γ|/σ)',
+  dropout: 'dropout (≤ 1/(1 − p))',
+  residual: 'entering a residual block (skip + body)',
+};
+const FACTOR_KINDS: GainFactor['kind'][] = ['weights', 'activation', 'batchNorm', 'dropout', 'residual'];
 
 export class GradientChart implements PanelChart {
-  readonly canvasIds = ['chart-gradient', 'chart-gradient-ratio'];
+  readonly canvasIds = ['chart-gradient-ratio', 'chart-gradient-factors', 'chart-gradient'];
   private normChart: Chart<'line' | 'bar'> | undefined;
   private ratioChart: Chart<'line'> | undefined;
+  private factorChart: Chart<'bar' | 'line'> | undefined;
   private builtForLog: boolean | undefined;
   private context: ChartContext | undefined;
+  /** The sentence under the chart (tests read it). */
+  sentence = '';
 
   update(context: ChartContext): void {
     this.context = context;
@@ -20,74 +40,142 @@ export class GradientChart implements PanelChart {
     const snapshot = store.latest();
     const layers = snapshot?.layers ?? [];
     const labels = layers.map(layer => `L${layer.index}`);
+    const hidden = layers.slice(0, -1);
     const pick = settings.logScale ? positiveOrNull : finiteOrNull;
-    if (this.normChart === undefined || this.ratioChart === undefined || this.builtForLog !== settings.logScale) {
+    if (this.normChart === undefined || this.ratioChart === undefined || this.factorChart === undefined || this.builtForLog !== settings.logScale) {
       this.destroy();
       this.builtForLog = settings.logScale;
-      const normOptions = baseOptions<'bar'>(palette);
-      normOptions.scales = {
-        x: { type: 'category', title: axisTitle('layer (input → output)', palette), grid: { display: false }, ticks: { color: palette.muted, autoSkip: true, maxRotation: 0 } },
-        y: valueScale(settings.logScale, 'gradNorm ‖∂L/∂W‖', palette),
-      };
-      normOptions.interaction = { mode: 'index', intersect: false };
-      normOptions.plugins = { ...normOptions.plugins, tooltip: layerCardTooltip(() => this.context, i => i) as never };
-      this.normChart = new Chart(canvasById('chart-gradient'), {
-        type: 'bar',
-        data: {
-          labels,
-          datasets: [
-            { type: 'bar', label: 'weight gradNorm', data: [], backgroundColor: palette.train, borderRadius: 2, order: 2 },
-            { type: 'line', label: 'bias gradNorm', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5, order: 1 },
-          ],
-        } as never,
-        options: normOptions,
-      }) as Chart<'line' | 'bar'>;
-
-      const ratioOptions = baseOptions<'line'>(palette);
-      ratioOptions.scales = {
-        x: { type: 'category', title: axisTitle('layer', palette), grid: { display: false }, ticks: { color: palette.muted, autoSkip: true, maxRotation: 0 } },
-        // Ratios span many decades; a linear axis would hide everything but the last layers.
-        y: valueScale(true, 'gradNorm ÷ output layer', palette),
-      };
-      ratioOptions.interaction = { mode: 'index', intersect: false };
-      ratioOptions.plugins = { ...ratioOptions.plugins, tooltip: layerCardTooltip(() => this.context, i => i) as never };
-      this.ratioChart = new Chart(canvasById('chart-gradient-ratio'), {
-        type: 'line',
-        data: {
-          labels,
-          datasets: [
-            { label: 'measured', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 2 },
-            { label: 'sigmoid bound ×¼ per layer', data: [], borderColor: palette.muted, backgroundColor: palette.muted, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
-          ],
-        },
-        options: ratioOptions,
-      });
+      this.build(palette, settings.logScale);
     }
-    const normChart = this.normChart;
-    const ratioChart = this.ratioChart;
-    if (normChart === undefined || ratioChart === undefined) return;
+    const { normChart, ratioChart, factorChart } = this;
+    if (normChart === undefined || ratioChart === undefined || factorChart === undefined) return;
+
     normChart.data.labels = labels;
     normChart.data.datasets[0].data = layers.map(layer => pick(layer.gradNorm));
     normChart.data.datasets[1].data = layers.map(layer => pick(layer.biasGradNorm));
     normChart.update('none');
 
+    const references = chainReferences(layers);
     ratioChart.data.labels = labels;
-    ratioChart.data.datasets[0].data = decayRelativeToOutput(layers).map(value => positiveOrNull(value));
-    ratioChart.data.datasets[1].data = sigmoidChainBound(layers.length);
+    const [measured, rigorous, activationPart, activationBound] = ratioChart.data.datasets;
+    measured.data = references.measured.map(value => positiveOrNull(value));
+    rigorous.data = references.rigorousBound.map(value => positiveOrNull(value ?? undefined));
+    activationPart.data = references.activationPart.map(value => positiveOrNull(value ?? undefined));
+    activationBound.data = references.activationBound.map(value => positiveOrNull(value ?? undefined));
+    activationBound.label = activationBoundLabel(hidden);
     ratioChart.update('none');
+
+    factorChart.data.labels = hidden.map(layer => `L${layer.index}`);
+    const splits = hidden.map(backwardOf);
+    // Floating bars from 1: below the line the layer loses that factor of the gradient, above it amplifies.
+    FACTOR_KINDS.forEach((kind, k) => {
+      const dataset = factorChart.data.datasets[k];
+      const values = splits.map(split => (split === undefined ? undefined : gainFactors(split).find(f => f.kind === kind)?.value));
+      dataset.data = values.map(value => (value !== undefined && value !== null && value > 0 && Number.isFinite(value) ? [1, value] : null)) as never;
+      // Batch norm and residual bars only where the network has them: the legend lists what is drawn.
+      dataset.hidden = values.every(value => value === undefined);
+    });
+    factorChart.data.datasets[FACTOR_KINDS.length].data = splits.map(split => positiveOrNull(split?.gain ?? undefined));
+    factorChart.update('none');
 
     const note = document.getElementById('note-gradient');
     if (note !== null && layers.length > 1) {
-      const first = decayRelativeToOutput(layers)[0];
-      note.textContent = `first layer gets ${formatNumber(first)} × the output layer’s gradient`;
+      const first = errorSignalRatio(layers)[0];
+      const weight = decayRelativeToOutput(layers)[0];
+      note.textContent = `first layer gets ${formatNumber(first)} × the output layer’s error signal δ (its weight gradient ${formatNumber(weight)} ×)`;
       note.classList.toggle('warning', Number.isFinite(first) && first < 1e-3);
     }
+    this.sentence = gradientLossSentence(layers, value => formatNumber(value, 2), formatPercent)
+      ?? (layers.length > 1 ? 'This recording has no slope × weights split per layer (recorded before it was measured).' : '');
+    const caption = document.getElementById('caption-gradient');
+    if (caption !== null) caption.textContent = this.sentence;
+  }
+
+  private build(palette: Palette, logScale: boolean): void {
+    const layerAxis = (title: string) => ({ type: 'category' as const, title: axisTitle(title, palette), grid: { display: false }, ticks: { color: palette.muted, autoSkip: true, maxRotation: 0 } });
+    const tooltip = layerCardTooltip(() => this.context, i => i) as never;
+
+    const ratioOptions = baseOptions<'line'>(palette);
+    // Ratios span many decades; a linear axis would hide everything but the last layers.
+    ratioOptions.scales = { x: layerAxis('layer (input → output)'), y: valueScale(true, '÷ output layer', palette) };
+    ratioOptions.interaction = { mode: 'index', intersect: false };
+    ratioOptions.plugins = {
+      ...ratioOptions.plugins,
+      tooltip,
+      // A reference the network does not have (no split recorded) is not listed.
+      legend: { ...ratioOptions.plugins?.legend, labels: { ...ratioOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some(v => v !== null) } },
+    };
+    const weightsColour = palette.series[3] ?? palette.accent;
+    this.ratioChart = new Chart(canvasById('chart-gradient-ratio'), {
+      type: 'line',
+      data: {
+        labels: [],
+        datasets: [
+          { label: 'error signal ‖δ_i‖/‖δ_out‖', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 2 },
+          { label: 'bound ∏ max f′·‖W‖₂', data: [], borderColor: palette.train, backgroundColor: palette.train, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
+          { label: 'activations’ part ∏ ‖f′⊙g‖/‖g‖', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5 },
+          { label: 'bound ∏ max f′', data: [], borderColor: palette.val, backgroundColor: palette.val, borderDash: [2, 3], pointRadius: 0, borderWidth: 1.5 },
+        ],
+      },
+      options: ratioOptions,
+    });
+
+    const factorOptions = baseOptions<'bar'>(palette);
+    factorOptions.scales = { x: layerAxis('hidden layer'), y: valueScale(true, 'factor per layer (1 = all passed on)', palette) };
+    factorOptions.interaction = { mode: 'index', intersect: false };
+    factorOptions.plugins = {
+      ...factorOptions.plugins,
+      tooltip,
+      legend: { ...factorOptions.plugins?.legend, labels: { ...factorOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].hidden !== true } },
+    };
+    const factorColours: Record<GainFactor['kind'], string> = { weights: weightsColour, activation: palette.val, batchNorm: palette.good, dropout: palette.muted, residual: palette.warn };
+    this.factorChart = new Chart(canvasById('chart-gradient-factors'), {
+      type: 'bar',
+      data: {
+        labels: [],
+        datasets: [
+          ...FACTOR_KINDS.map(kind => ({ type: 'bar' as const, label: FACTOR_LABELS[kind], data: [], backgroundColor: factorColours[kind], borderRadius: 2, order: 2 })),
+          { type: 'line' as const, label: 'gain ‖δ_i‖/‖δ_{i+1}‖ (their product)', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 0, showLine: false, order: 1 },
+        ],
+      } as never,
+      options: factorOptions,
+    }) as Chart<'bar' | 'line'>;
+
+    const normOptions = baseOptions<'bar'>(palette);
+    normOptions.scales = { x: layerAxis('layer (input → output)'), y: valueScale(logScale, 'weight gradient ‖∂L/∂W‖', palette) };
+    normOptions.interaction = { mode: 'index', intersect: false };
+    normOptions.plugins = { ...normOptions.plugins, tooltip };
+    this.normChart = new Chart(canvasById('chart-gradient'), {
+      type: 'bar',
+      data: {
+        labels: [],
+        datasets: [
+          { type: 'bar', label: 'weight gradient ‖∂L/∂W‖', data: [], backgroundColor: palette.train, borderRadius: 2, order: 2 },
+          { type: 'line', label: 'bias gradient', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5, order: 1 },
+        ],
+      } as never,
+      options: normOptions,
+    }) as Chart<'line' | 'bar'>;
   }
 
   destroy(): void {
     this.normChart?.destroy();
     this.ratioChart?.destroy();
+    this.factorChart?.destroy();
     this.normChart = undefined;
     this.ratioChart = undefined;
+    this.factorChart = undefined;
   }
+}
+
+/** Names the slope bound by the network's own activations: "¼ per sigmoid layer" only when they are sigmoids. */
+export function activationBoundLabel(hidden: readonly LayerProbe[]): string {
+  const names = [...new Set(hidden.filter(layer => backwardOf(layer) !== undefined).map(layer => layer.activation))];
+  if (names.length === 1) {
+    const split = backwardOf(hidden.find(layer => layer.activation === names[0]));
+    const bound = split?.maxSlope;
+    const per = bound === undefined ? '' : ` = ${bound === 0.25 ? '¼' : formatNumber(bound, 3)}${hidden.length > 1 ? ' per layer' : ''}`;
+    return `bound ∏ max ${slopeSymbol(names[0])}${per}`;
+  }
+  return names.length === 0 ? 'bound ∏ max f′' : `bound ∏ max f′ (${names.join(', ')})`;
 }

@@ -1,9 +1,11 @@
 // (3) Gradient history: layer × time heatmap of log10 gradNorm. Vanishing gradients show as a dark band over
-// the early layers. Drawn with putImageData: one pixel per (snapshot, layer), scaled up without smoothing.
+// the early layers. The cells are painted with putImageData (one pixel per (snapshot, layer)); the axes, the log
+// colour bar and the hover lookup are chart.js scales (shared/heatmapChart).
 import { finiteExtent, log10OrFloor } from '../analysis';
-import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../../shared/heatmap';
+import { HeatmapChart } from '../../shared/heatmapChart';
+import { viridis } from '../../shared/palettes';
 import { formatNumber } from '../../shared/format';
-import { canvasById, type ChartContext, type PanelChart } from './common';
+import { axisTitle, canvasById, logTickLabel, type ChartContext, type PanelChart } from './common';
 
 /** Colour range never wider than this many decades, so one zero-ish outlier does not wash out the rest. */
 const MAX_DECADES = 12;
@@ -11,98 +13,106 @@ const MAX_DECADES = 12;
 export class GradientHistoryChart implements PanelChart {
   readonly canvasIds = ['chart-gradient-history'];
   private context: ChartContext | undefined;
-  private plot: PlotRect | undefined;
-  private columns = 0;
-  private rows = 0;
-  private listening = false;
+  private heatmap: HeatmapChart | undefined;
   /** The colour range last drawn, in log10 units (tests read it through the canvas's data attributes). */
   range: [number, number] | undefined;
 
   update(context: ChartContext): void {
     this.context = context;
     const canvas = canvasById('chart-gradient-history');
-    if (!this.listening) this.listen(canvas);
-    const prepared = prepareCanvas(canvas);
-    if (prepared === undefined) return;
-    const { ctx, width, height } = prepared;
     const { palette } = context;
+    if (this.heatmap === undefined) {
+      this.heatmap = new HeatmapChart(canvas, palette, { onHover: value => this.hover(value) });
+    }
     const snapshots = context.store.visibleSnapshots();
     const layerCount = snapshots[snapshots.length - 1]?.layers.length ?? 0;
-    const plot: PlotRect = { left: 44, top: 8, width: Math.max(10, width - 44 - 70), height: Math.max(10, height - 8 - 40) };
-    this.plot = plot;
-    this.columns = snapshots.length;
-    this.rows = layerCount;
     const logs = snapshots.map(s => s.layers.map(layer => log10OrFloor(layer.gradNorm)));
     const extent = finiteExtent(logs.flat());
+    canvas.dataset.columns = String(snapshots.length);
+    const steps = snapshots.map(s => s.step);
+    const axes = {
+      x: {
+        type: 'linear' as const, min: -0.5, max: Math.max(0.5, snapshots.length - 0.5), title: axisTitle('step', palette),
+        afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = columnTicks(steps, 6).map(value => ({ value })); },
+        ticks: { callback: (value: string | number) => String(steps[Number(value)] ?? '') },
+      },
+      y: {
+        type: 'linear' as const, min: -0.5, max: Math.max(0.5, layerCount - 0.5), title: axisTitle('layer', palette),
+        afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = layerTicks(layerCount).map(value => ({ value })); },
+        ticks: { callback: (value: string | number) => `L${value}` },
+      },
+    };
     if (extent === undefined || layerCount === 0) {
       this.range = undefined;
-      drawAxes(ctx, plot, { min: 0, max: 1, title: 'step', ticks: [] }, { min: 0, max: 1, title: 'layer', ticks: [] }, palette);
+      delete canvas.dataset.logMin;
+      delete canvas.dataset.logMax;
+      this.heatmap.update(undefined, axes, undefined, palette);
       return;
     }
     const high = extent[1];
     const low = Math.max(extent[0], high - MAX_DECADES);
-    const span = high - low || 1;
+    // A flat history (one value everywhere) still gets a readable bar: half a decade either side.
+    const [barLow, barHigh] = high - low > 1e-9 ? [low, high] : [low - 0.5, high + 0.5];
+    const span = barHigh - barLow;
     this.range = [low, high];
     canvas.dataset.logMin = String(low);
     canvas.dataset.logMax = String(high);
-    paintGrid(ctx, plot, snapshots.length, layerCount, (column, row) => {
-      const value = logs[column][row];
-      if (value === undefined) return [0, 0, 0, 0];
-      const [r, g, b] = viridis((value - low) / span);
-      return [r, g, b, 255];
-    });
-    const stepTicks = pickColumnTicks(snapshots.map(s => s.step), 6);
-    drawAxes(
-      ctx, plot,
-      { min: -0.5, max: snapshots.length - 0.5, title: 'step', ticks: stepTicks },
-      { min: -0.5, max: layerCount - 0.5, title: 'layer', ticks: layerTicks(layerCount) },
+    this.heatmap.update(
+      {
+        columns: snapshots.length,
+        rows: layerCount,
+        extent: { x0: -0.5, x1: snapshots.length - 0.5, y0: -0.5, y1: layerCount - 0.5 },
+        colorAt: (column, row) => {
+          const value = logs[column][row];
+          if (value === undefined) return [0, 0, 0, 0];
+          const [r, g, b] = viridis((value - barLow) / span);
+          return [r, g, b, 255];
+        },
+      },
+      axes,
+      { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: 'gradNorm ‖∂L/∂W‖', colorAt: viridis, tickLabel: logTickLabel },
       palette,
     );
-    drawColorBar(ctx, { left: plot.left + plot.width + 10, top: plot.top, width: 10, height: plot.height }, viridis,
-      `1e${low.toFixed(1)}`, `1e${high.toFixed(1)}`, palette);
   }
 
-  private listen(canvas: HTMLCanvasElement): void {
-    this.listening = true;
-    canvas.addEventListener('mousemove', event => {
-      const context = this.context;
-      const plot = this.plot;
-      if (context === undefined || plot === undefined || this.columns === 0) return;
-      const box = canvas.getBoundingClientRect();
-      const x = event.clientX - box.left - plot.left;
-      const y = event.clientY - box.top - plot.top;
-      if (x < 0 || y < 0 || x > plot.width || y > plot.height) {
-        context.tooltip.hide();
-        return;
-      }
-      const column = Math.min(this.columns - 1, Math.floor((x / plot.width) * this.columns));
-      const row = Math.min(this.rows - 1, this.rows - 1 - Math.floor((y / plot.height) * this.rows));
-      const snapshot = context.store.visibleSnapshots()[column];
-      context.tooltip.show(snapshot, row, event.clientX, event.clientY, [
-        ['at', `epoch ${snapshot.epoch} · step ${snapshot.step}`],
-        ['log10 gradNorm', formatNumber(log10OrFloor(snapshot.layers[row]?.gradNorm ?? 0))],
-      ]);
-    });
-    canvas.addEventListener('mouseleave', () => this.context?.tooltip.hide());
+  private hover(value: { x: number; y: number; clientX: number; clientY: number } | undefined): void {
+    const context = this.context;
+    if (context === undefined) return;
+    const snapshots = context.store.visibleSnapshots();
+    const column = Math.round(value?.x ?? Number.NaN);
+    const row = Math.round(value?.y ?? Number.NaN);
+    const snapshot = snapshots[column];
+    if (value === undefined || snapshot === undefined || snapshot.layers[row] === undefined) {
+      context.tooltip.hide();
+      return;
+    }
+    context.tooltip.show(snapshot, row, value.clientX, value.clientY, [
+      ['at', `epoch ${snapshot.epoch} · step ${snapshot.step}`],
+      ['gradNorm here', formatNumber(snapshot.layers[row].gradNorm)],
+    ]);
   }
 
   destroy(): void {
-    // Nothing cached that depends on the theme: the next update repaints with the new palette.
+    this.heatmap?.destroy();
+    this.heatmap = undefined;
   }
 }
 
-function layerTicks(layerCount: number): { value: number; label: string }[] {
+/** Layer rows to label: every one up to 8, else evenly spaced with the last always shown. */
+export function layerTicks(layerCount: number): number[] {
   const every = Math.max(1, Math.ceil(layerCount / 8));
-  const ticks: { value: number; label: string }[] = [];
-  for (let i = 0; i < layerCount; i += every) ticks.push({ value: i, label: `L${i}` });
-  if ((layerCount - 1) % every !== 0) ticks.push({ value: layerCount - 1, label: `L${layerCount - 1}` });
+  const ticks: number[] = [];
+  for (let i = 0; i < layerCount; i += every) ticks.push(i);
+  if (layerCount > 0 && (layerCount - 1) % every !== 0) ticks.push(layerCount - 1);
   return ticks;
 }
 
-function pickColumnTicks(steps: number[], count: number): { value: number; label: string }[] {
-  if (steps.length === 0) return [];
-  const ticks: { value: number; label: string }[] = [];
+/** Columns to label: about `count`, evenly spaced, each a distinct step (no "0 0" when steps repeat). */
+export function columnTicks(steps: readonly number[], count: number): number[] {
+  const ticks: number[] = [];
   const every = Math.max(1, Math.ceil(steps.length / count));
-  for (let i = 0; i < steps.length; i += every) ticks.push({ value: i, label: String(steps[i]) });
+  for (let i = 0; i < steps.length; i += every) {
+    if (ticks.length === 0 || steps[ticks[ticks.length - 1]] !== steps[i]) ticks.push(i);
+  }
   return ticks;
 }

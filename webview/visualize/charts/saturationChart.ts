@@ -1,13 +1,24 @@
-// (4) Saturation by layer: stacked shares now (saturated low, saturated high, dead, active), and each
-// layer's saturated + dead share over time as lines (a sample of layers when there are many).
-import { sampleLayerIndices, saturationStack } from '../analysis';
+// (4) Saturation by layer: stacked shares now — saturated low / high for smooth activations, inactive (zero slope)
+// for piecewise-linear ones, dead, active — and each layer's (nearly) zero-slope share over time as lines (a sample
+// of layers when there are many; the legend says which are left out). Line colours are Tableau10's, never repeated.
+import { isPiecewiseLinear, sampleLayerIndices, saturationStack, type SaturationStack } from '../analysis';
 import { withAlpha } from '../../shared/theme';
+import { categorical, CATEGORICAL_COUNT } from '../../shared/palettes';
 import {
   Chart, stepAxis, axisTitle, baseOptions, canvasById, layerCardTooltip,
   type ChartContext, type PanelChart,
 } from './common';
 
-const MAX_HISTORY_LINES = 8;
+/** At most this many lines: fewer than the categorical colours, so no two drawn layers look alike. */
+const MAX_HISTORY_LINES = Math.min(8, CATEGORICAL_COUNT);
+
+const STACK: { key: keyof SaturationStack; label: string }[] = [
+  { key: 'saturatedLow', label: 'saturated low' },
+  { key: 'saturatedHigh', label: 'saturated high' },
+  { key: 'inactive', label: 'inactive (zero slope)' },
+  { key: 'dead', label: 'dead' },
+  { key: 'active', label: 'active' },
+];
 
 export class SaturationChart implements PanelChart {
   readonly canvasIds = ['chart-saturation', 'chart-saturation-history'];
@@ -28,18 +39,18 @@ export class SaturationChart implements PanelChart {
         y: { type: 'linear', stacked: true, min: 0, max: 1, title: axisTitle('share of units × samples', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
       barOptions.interaction = { mode: 'index', intersect: false };
-      barOptions.plugins = { ...barOptions.plugins, tooltip: layerCardTooltip(() => this.context, i => i) as never };
+      barOptions.plugins = {
+        ...barOptions.plugins,
+        tooltip: layerCardTooltip(() => this.context, i => i) as never,
+        // Only the kinds this network has: no "saturated" on a ReLU net, no "inactive" on a sigmoid one.
+        legend: { ...barOptions.plugins?.legend, labels: { ...barOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].hidden !== true } },
+      };
+      const colours: Record<string, string> = {
+        saturatedLow: palette.train, saturatedHigh: palette.val, inactive: palette.series[3] ?? palette.muted, dead: palette.bad, active: withAlpha(palette.good, 0.55),
+      };
       this.barChart = new Chart(canvasById('chart-saturation'), {
         type: 'bar',
-        data: {
-          labels: [],
-          datasets: [
-            { label: 'saturated low', data: [], backgroundColor: palette.train, stack: 's' },
-            { label: 'saturated high', data: [], backgroundColor: palette.val, stack: 's' },
-            { label: 'dead', data: [], backgroundColor: palette.bad, stack: 's' },
-            { label: 'active', data: [], backgroundColor: withAlpha(palette.good, 0.55), stack: 's' },
-          ],
-        },
+        data: { labels: [], datasets: STACK.map(({ key, label }) => ({ label, data: [], backgroundColor: colours[key], stack: 's' })) },
         options: barOptions,
       });
       const historyOptions = baseOptions<'line'>(palette);
@@ -48,6 +59,7 @@ export class SaturationChart implements PanelChart {
         x: stepAxis(palette, 6),
         y: { type: 'linear', min: 0, max: 1, title: axisTitle('saturated or dead', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
+      historyOptions.plugins = { ...historyOptions.plugins, legend: { ...historyOptions.plugins?.legend, title: { display: false, text: '', color: palette.muted } } };
       this.historyChart = new Chart(canvasById('chart-saturation-history'), { type: 'line', data: { datasets: [] }, options: historyOptions });
     }
     const barChart = this.barChart;
@@ -55,16 +67,28 @@ export class SaturationChart implements PanelChart {
     if (barChart === undefined || historyChart === undefined) return;
     const stacks = layers.map(saturationStack);
     barChart.data.labels = layers.map(layer => `L${layer.index}`);
-    barChart.data.datasets[0].data = stacks.map(s => s.saturatedLow);
-    barChart.data.datasets[1].data = stacks.map(s => s.saturatedHigh);
-    barChart.data.datasets[2].data = stacks.map(s => s.dead);
-    barChart.data.datasets[3].data = stacks.map(s => s.active);
+    const smooth = layers.some(layer => !isPiecewiseLinear(layer.activation) && layer.activation !== 'linear');
+    const piecewise = layers.some(layer => isPiecewiseLinear(layer.activation));
+    STACK.forEach(({ key }, k) => {
+      const dataset = barChart.data.datasets[k];
+      dataset.data = stacks.map(s => s[key]);
+      dataset.hidden = (key === 'inactive' && !piecewise) || ((key === 'saturatedLow' || key === 'saturatedHigh') && !smooth);
+    });
     barChart.update('none');
 
     const snapshots = store.visibleSnapshots();
     const shown = sampleLayerIndices(layers.length, MAX_HISTORY_LINES);
+    const what = [smooth ? 'saturated' : '', piecewise ? 'inactive' : ''].filter(Boolean).join(', ');
+    const yTitle = historyChart.options.scales?.y?.title;
+    if (yTitle !== undefined) yTitle.text = `${what === '' ? '' : `${what} or `}dead`;
+    const legendTitle = historyChart.options.plugins?.legend?.title;
+    if (legendTitle !== undefined) {
+      const left = layers.map(layer => layer.index).filter((_, i) => !shown.includes(i));
+      legendTitle.display = left.length > 0;
+      legendTitle.text = left.length === 0 ? '' : `${shown.length} of ${layers.length} layers; not drawn: ${abbreviateLayers(left)}`;
+    }
     historyChart.data.datasets = shown.map((layerIndex, k) => {
-      const color = palette.series[k % palette.series.length];
+      const color = categorical(k);
       return {
         label: `L${layerIndex}`,
         data: snapshots.map(s => {
@@ -75,8 +99,6 @@ export class SaturationChart implements PanelChart {
         backgroundColor: color,
         borderWidth: 1.5,
         pointRadius: 0,
-        // Later layers in the sample draw dashed once the palette's colours repeat.
-        borderDash: k >= palette.series.length ? [4, 3] : [],
       };
     }) as never;
     historyChart.update('none');
@@ -88,4 +110,16 @@ export class SaturationChart implements PanelChart {
     this.barChart = undefined;
     this.historyChart = undefined;
   }
+}
+
+/** "L2, L5, L8" — or "L1–L12, L14 …" style runs when many are left out. */
+export function abbreviateLayers(indices: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < indices.length; i++) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+    runs.push(j === i ? `L${indices[i]}` : `L${indices[i]}–L${indices[j]}`);
+    i = j;
+  }
+  return runs.join(', ');
 }

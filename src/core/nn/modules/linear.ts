@@ -1,5 +1,6 @@
 // Fully connected layer, PyTorch's nn.Linear layout: weight out × in (row-major), z = x·Wᵀ + b.
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
+import { SpectralNormEstimator } from '../spectralNorm';
 import type { InitSpec } from '../../types';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
@@ -16,6 +17,8 @@ export class Linear implements Module {
   readonly bias: ParamTensor | null;
   /** Probe numbering (0 … L−1 input to output, residual blocks depth-first); −1 for a skip projection. */
   layerIndex = -1;
+  /** ‖W‖₂ by warm-started power iteration, for the probes' backward split (not touched by training). */
+  readonly spectralNorm: SpectralNormEstimator;
 
   constructor(
     readonly id: number,
@@ -32,6 +35,7 @@ export class Linear implements Module {
       ? { index: nextParamIndex(), name: `${path}.bias`, role: 'bias', value: new Float64Array(outWidth) }
       : null;
     this.params = this.bias ? [this.weight, this.bias] : [this.weight];
+    this.spectralNorm = new SpectralNormEstimator(outWidth, inWidth);
   }
 
   allocate(ws: Workspace, capacity: number): void {

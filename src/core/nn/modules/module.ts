@@ -38,10 +38,27 @@ export class Workspace {
   outputGrad = new Float64Array(0);
   /** Whether grads hold the result of a backward pass over the last forward. */
   hasGradients = false;
+  /**
+   * By module id, after a backward pass: ‖∂L/∂(module output)‖² and ‖∂L/∂(module input)‖² over the batch
+   * (Sequential.backward writes them; the input's is absent where no input gradient was needed). For a residual
+   * block's body (a Sequential) the input's is the body's part only, before the skip's is added; for the block
+   * itself it is the sum. The probes split each layer's gradient gain with them (BackwardSplit).
+   */
+  readonly gradOutSq: Float64Array;
+  readonly gradInSq: Float64Array;
 
-  constructor(readonly paramSizes: readonly number[]) {
+  constructor(readonly paramSizes: readonly number[], moduleCount = 0) {
     for (const size of paramSizes) this.grads.push(new Float64Array(size));
+    this.gradOutSq = new Float64Array(moduleCount);
+    this.gradInSq = new Float64Array(moduleCount);
   }
+}
+
+/** Σ v[i]² over v[0 … length). */
+export function sumOfSquares(v: Float64Array, length: number): number {
+  let s = 0;
+  for (let i = 0; i < length; i++) s += v[i] * v[i];
+  return s;
 }
 
 export interface Module {

@@ -1,7 +1,7 @@
 // A chain of modules (nn.Sequential) and the residual block built on it.
 import { gemmNN, gemmNT, gemmTN } from '../kernels';
 import type { Linear } from './linear';
-import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
+import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized, sumOfSquares } from './module';
 
 interface SequentialState {
   /** Two ∂L/∂(intermediate) buffers used in turn during backward, rows × widest input. */
@@ -46,8 +46,14 @@ export class Sequential implements Module {
 
   backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void {
     const mods = this.modules;
+    // The squared norm of every gradient handed between modules, once each (see Workspace.gradOutSq).
+    let curSq = sumOfSquares(g, n * this.outWidth);
+    ws.gradOutSq[this.id] = curSq;
     if (mods.length === 0) {
-      if (gradIn) gradIn.set(g.subarray(0, n * this.inWidth));
+      if (gradIn) {
+        gradIn.set(g.subarray(0, n * this.inWidth));
+        ws.gradInSq[this.id] = curSq;
+      }
       return;
     }
     const st = ws.states[this.id] as SequentialState;
@@ -57,8 +63,14 @@ export class Sequential implements Module {
       const input = i === 0 ? x : ws.outputs[mods[i - 1].id];
       const target = i === 0 ? gradIn : cur === st.gradA ? st.gradB : st.gradA;
       m.backward(ws, input, cur, target, n);
-      if (target) cur = target;
+      ws.gradOutSq[m.id] = curSq;
+      if (target) {
+        cur = target;
+        curSq = sumOfSquares(target, n * m.inWidth);
+        ws.gradInSq[m.id] = curSq;
+      }
     }
+    if (gradIn) ws.gradInSq[this.id] = curSq;
   }
 }
 

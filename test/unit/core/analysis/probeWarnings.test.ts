@@ -11,7 +11,8 @@ function layer(index: number, activation: LayerProbe['activation'], gradNorm: nu
   return {
     index, path: `layers[${index * 2}]`, units: 8, fanIn: 8, activation, gradNorm, biasGradNorm: gradNorm / 10,
     gradMeanAbs: gradNorm / 64, gradMaxAbs: gradNorm / 4, deltaNorm: gradNorm, updateRatio: 0, weightNorm: 2,
-    z: flat, a: flat, saturation: 0, saturatedLow: 0, saturatedHigh: 0, dead: 0, ...extra,
+    z: flat, a: flat, lowSlopeKind: activation === 'linear' ? 'none' : activation === 'relu' ? 'inactive' : 'saturated',
+    saturation: 0, saturatedLow: 0, saturatedHigh: 0, inactive: 0, inactiveLow: 0, inactiveHigh: 0, dead: 0, ...extra,
   };
 }
 

@@ -129,7 +129,10 @@ describe('trainer', () => {
     for (let j = 0; j < 5; j++) first.bias!.value[j] = -100;
     const d = t.step0Diagnostics();
     assert.equal(d.layers[0].dead, 0.5);
-    assert.ok(d.layers[0].saturatedLow >= 0.5 && d.layers[0].saturatedHigh === 0);
+    // ReLU's zero side is "inactive", not saturated (LayerProbe.lowSlopeKind).
+    assert.equal(d.layers[0].lowSlopeKind, 'inactive');
+    assert.ok(d.layers[0].inactiveLow >= 0.5 && d.layers[0].inactiveHigh === 0);
+    assert.equal(d.layers[0].saturation, 0);
   });
 
   it('divergence: a huge learning rate stops with epoch and step, keeping the last finite snapshot', () => {

@@ -1,0 +1,102 @@
+"""What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
+
+    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
+
+Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
+between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
+median over the rounds of the with/without ratio, in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
+--threads says otherwise.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+
+import torch
+from torch import nn
+
+import gradscope
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                         nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+
+
+def cnn():
+    return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(32 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def batches(shape, steps, batch):
+    g = torch.Generator().manual_seed(0)
+    return [(torch.randn((batch,) + shape, generator=g), torch.randint(0, 10, (batch,), generator=g))
+            for _ in range(steps)]
+
+
+def train(model, data, every, log_dir):
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    t0, c0 = time.perf_counter(), time.process_time()
+    w = gradscope.watch(model, every=every, log_dir=log_dir, name='bench') if every else None
+    for x, y in data:
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        if w is not None:
+            w.step(loss)
+        opt.step()
+    if w is not None:
+        w.close()
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def bench(label, make, shape, batch, args, log_dir):
+    torch.manual_seed(0)
+    model = make()
+    steps = args.every * args.snapshots
+    data = batches(shape, steps, batch)
+    train(model, data, 0, log_dir)  # warm-up
+    base, watched, ratios = [], [], []
+    for r in range(args.rounds):
+        # short interleaved pairs, order alternating: a busy machine disturbs both sides of a pair alike
+        pair = {}
+        for every in ((0, args.every) if r % 2 == 0 else (args.every, 0)):
+            pair[every] = train(model, data, every, log_dir)
+        base.append(pair[0])
+        watched.append(pair[args.every])
+        ratios.append([pair[args.every][i] / pair[0][i] for i in range(2)])
+    print(f'{label}, batch {batch}: {args.rounds} pairs of {steps} steps without / with watch(every={args.every}), '
+          'medians:')
+    for i, clock in enumerate(('wall', 'cpu')):
+        b = statistics.median(t[i] for t in base) / steps
+        w = statistics.median(t[i] for t in watched) / steps
+        ratio = statistics.median(r[i] for r in ratios)
+        print(f'  {clock:4}: without {b * 1000:8.3f} ms/step, with {w * 1000:8.3f} ms/step, '
+              f'overhead {100 * (ratio - 1):+6.2f} %')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--rounds', type=int, default=30, help='pairs of runs (default 30)')
+    parser.add_argument('--snapshots', type=int, default=2, help='snapshots per run: every × this many steps')
+    parser.add_argument('--every', type=int, default=10)
+    parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    blas = 'BLAS_INFO=' + torch.__config__.show().split('BLAS_INFO=')[1].split(',')[0]
+    print(f'torch {torch.__version__} ({blas}), {torch.get_num_threads()} threads, gradscope {gradscope.__version__}, '
+          f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
+    log_dir = tempfile.mkdtemp(prefix='gradscope-bench-')
+    try:
+        bench('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
+        bench('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+    finally:
+        shutil.rmtree(log_dir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

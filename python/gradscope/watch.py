@@ -1,0 +1,595 @@
+"""Watch a PyTorch training run: per-layer gradients and per-activation saturation, as JSON Lines.
+
+When hooks are attached: the forward pass to be measured runs *before* the w.step() call that measures it, so the
+hooks for step k are attached at the end of w.step(k − 1) (or by watch() itself for step 0) and removed by w.step(k)
+once it has read them. Between measured steps the model carries no hook at all.
+"""
+import atexit
+import datetime
+import json
+import math
+import os
+import re
+import sys
+import time
+import warnings
+import weakref
+
+import torch
+from torch import nn
+
+from . import __version__
+from .activations import SATURATION_SHARE, activation_spec
+from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, inner_percentiles, \
+    moments, strided_sample
+
+FORMAT_VERSION = 1
+#: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
+_CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
+                   nn.modules.instancenorm._InstanceNorm)
+_DEBUG = bool(os.environ.get('GRADSCOPE_DEBUG'))
+
+
+def watch(model, every=10, log_dir=None, name=None, ranks=0):
+    """Start watching `model`; call `.step(loss)` once per training step after `loss.backward()`.
+
+    every:   measure every this many steps (steps 0, every, 2·every, …).
+    log_dir: where the run's `<name>.jsonl` goes; default $GRADSCOPE_LOG_DIR, else `.gradscope/runs` under the
+             working directory.
+    name:    the run's file name without `.jsonl`; default `<script>-<YYYYmmdd-HHMMSS>`.
+    ranks:   under torch.distributed, which ranks write: 0 (default), another rank number, a list of them, or
+             'all' (one file per rank, `.rank<r>` added to the name).
+    """
+    return Watcher(model, every=every, log_dir=log_dir, name=name, ranks=ranks)
+
+
+def _unwrap(model):
+    wrappers = (nn.DataParallel, nn.parallel.DistributedDataParallel)
+    while isinstance(model, wrappers):
+        model = model.module
+    return model
+
+
+def _rank_and_world():
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
+
+
+def _default_name():
+    script = sys.argv[0] if sys.argv else ''
+    stem = os.path.splitext(os.path.basename(script))[0] if script not in ('', '-c', '-m') else ''
+    return f"{stem or 'python'}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def _safe_name(name):
+    return re.sub(r'[^A-Za-z0-9._-]+', '_', str(name)).strip('.') or 'run'
+
+
+def _shape(p):
+    try:
+        return list(p.shape)
+    except Exception:  # an uninitialised lazy parameter
+        return None
+
+
+def _direct_params(module):
+    return [(n, p) for n, p in module._parameters.items() if p is not None]
+
+
+def _non_finite_name(x):
+    return 'NaN' if x != x else ('Infinity' if x > 0 else '-Infinity')
+
+
+def _json_safe(obj, flags):
+    """Replace non-finite floats by null and note them in the holding object's `nonFinite` map (arrays: an array
+    of the same length with the strings where elements were non-finite, null elsewhere)."""
+    if isinstance(obj, dict):
+        out, marks = {}, {}
+        for k, v in obj.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                out[k] = None
+                marks[k] = _non_finite_name(v)
+            elif isinstance(v, list) and any(isinstance(x, float) and not math.isfinite(x) for x in v):
+                out[k] = [None if isinstance(x, float) and not math.isfinite(x) else x for x in v]
+                marks[k] = [_non_finite_name(x) if isinstance(x, float) and not math.isfinite(x) else None for x in v]
+            else:
+                out[k] = _json_safe(v, flags)
+        if marks:
+            out['nonFinite'] = marks
+            flags.append(True)
+        return out
+    if isinstance(obj, list):
+        return [_json_safe(v, flags) for v in obj]
+    return obj
+
+
+class _Batch:
+    """Collects 1-D tensors per device and reads each device's numbers with a single .tolist()."""
+
+    def __init__(self):
+        self._parts = {}
+        self._sizes = {}
+
+    def add(self, t):
+        key = t.device
+        t = t.reshape(-1).to(accumulation_dtype(key))
+        parts = self._parts.setdefault(key, [])
+        offset = self._sizes.get(key, 0)
+        parts.append(t)
+        self._sizes[key] = offset + t.numel()
+        return key, offset, t.numel()
+
+    def read(self):
+        return {key: torch.cat(parts).tolist() for key, parts in self._parts.items()}
+
+
+class _Slot:
+    """Where a tensor's numbers land in the batch read."""
+
+    __slots__ = ('key', 'offset', 'length')
+
+    def __init__(self, where):
+        self.key, self.offset, self.length = where
+
+    def get(self, values):
+        v = values[self.key]
+        return v[self.offset:self.offset + self.length]
+
+
+class _ActivationCalls:
+    """What the hooks of one activation module gathered during the measured step."""
+
+    __slots__ = ('z', 'a')
+
+    def __init__(self):
+        self.z = []       # per call: (n, units, tensor [low, high, dead, sum, M2, min, max], sample)
+        self.a = []       # per call: (n, tensor [sum, M2, min, max], sample)
+
+
+class Watcher:
+    """See `watch`."""
+
+    def __init__(self, model, every=10, log_dir=None, name=None, ranks=0):
+        if not isinstance(model, nn.Module):
+            raise TypeError(f'gradscope.watch needs a torch.nn.Module, got {type(model).__name__}')
+        every = int(every)
+        if every < 1:
+            raise ValueError('every must be at least 1')
+        self.model = _unwrap(model)
+        self.every = every
+        self.rank, self.world_size = _rank_and_world()
+        if ranks == 'all':
+            self.writes = True
+        elif isinstance(ranks, int):
+            self.writes = self.rank == ranks
+        else:
+            self.writes = self.rank in set(int(r) for r in ranks)
+        self._step = 0
+        self._closed = False
+        self._handles = []
+        self._calls = {}
+        self._producer_channels_first = None
+        self._previous_weights = {}
+        self._warned = set()
+        self._start = time.time()
+
+        modules = list(self.model.named_modules())
+        self._modules = modules
+        self._layers = [(n, m) for n, m in modules if _direct_params(m)]
+        self._activations = []
+        for n, m in modules:
+            spec = activation_spec(m)
+            if spec is not None:
+                self._activations.append((n, m, spec))
+        activation_ids = {id(m) for _, m, _ in self._activations}
+        self._producers = [m for _, m in self._layers if id(m) not in activation_ids]
+
+        self.path = None
+        self.name = None
+        self._fd = None
+        auto = name is None
+        if auto:
+            # every rank calls this (the name is broadcast when several ranks write)
+            name = self._shared_default_name(ranks)
+        if not self.writes:
+            return
+        name = _safe_name(name)
+        if ranks == 'all' or (not isinstance(ranks, int) and self.world_size > 1):
+            name = f'{name}.rank{self.rank}'
+        log_dir = log_dir or os.environ.get('GRADSCOPE_LOG_DIR') or os.path.join(os.getcwd(), '.gradscope', 'runs')
+        os.makedirs(log_dir, exist_ok=True)
+        path = os.path.join(log_dir, f'{name}.jsonl')
+        if auto:
+            k = 2
+            while os.path.exists(path):
+                path = os.path.join(log_dir, f'{name}-{k}.jsonl')
+                k += 1
+        self.path = path
+        self.name = os.path.splitext(os.path.basename(path))[0]
+        self._needs_newline = False
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            with open(path, 'rb') as f:
+                f.seek(-1, os.SEEK_END)
+                self._needs_newline = f.read(1) != b'\n'
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._write(self._meta())
+        self_ref = weakref.ref(self)
+
+        def close_at_exit():
+            w = self_ref()
+            if w is not None:
+                w.close(reason='exit')
+        self._atexit = close_at_exit
+        atexit.register(close_at_exit)
+        self._attach()
+
+    # -- the public API ----------------------------------------------------------------------------------------
+
+    def step(self, loss=None):
+        """Call once per training step, after loss.backward() (before or after optimizer.step()).
+
+        On a measured step this reads the gradients, weights and what the activation hooks saw, writes one
+        snapshot line and removes the hooks; before a step to be measured it attaches them.
+        """
+        if self._closed:
+            raise RuntimeError('gradscope: step() after close()')
+        k = self._step
+        self._step += 1
+        if not self.writes:
+            return
+        if k % self.every == 0:
+            try:
+                self._write(self._snapshot(k, loss))
+            except Exception as e:  # measuring must never stop training
+                self._warn_once('snapshot', e)
+            finally:
+                self._detach()
+        if (k + 1) % self.every == 0:
+            self._attach()
+
+    def close(self, reason='close'):
+        """Remove any hooks, write the closing record and close the file. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._detach()
+        if self._fd is not None:
+            try:
+                self._write({'type': 'end', 'step': self._step - 1, 'steps': self._step, 'reason': reason,
+                             'time': round(time.time() - self._start, 3)})
+            finally:
+                os.close(self._fd)
+                self._fd = None
+                atexit.unregister(self._atexit)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close('close')
+        elif issubclass(exc_type, KeyboardInterrupt):
+            self.close('interrupted')
+        else:
+            self.close('exception')
+        return False
+
+    # -- hooks --------------------------------------------------------------------------------------------------
+
+    def _attach(self):
+        if self._handles:
+            return
+        self._calls = {}
+        self._producer_channels_first = None
+        for _, m, spec in self._activations:
+            self._handles.append(m.register_forward_pre_hook(self._make_pre_hook(m, spec)))
+            self._handles.append(m.register_forward_hook(self._make_post_hook(m)))
+        for m in self._producers:
+            self._handles.append(m.register_forward_hook(self._make_producer_hook(m)))
+
+    def _detach(self):
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
+    def _make_producer_hook(self, module):
+        channels_first = isinstance(module, _CHANNELS_FIRST)
+
+        def hook(mod, inputs, output):
+            self._producer_channels_first = channels_first
+        return hook
+
+    def _unit_axis(self, z):
+        if self._producer_channels_first is None:
+            return 1 if z.dim() >= 4 else -1
+        return 1 if self._producer_channels_first else -1
+
+    def _make_pre_hook(self, module, spec):
+        def hook(mod, inputs):
+            # forward passes without autograd (validation under no_grad) are not the training step
+            if not torch.is_grad_enabled() or not inputs:
+                return
+            z = inputs[0]
+            if not isinstance(z, torch.Tensor) or not z.is_floating_point() or z.numel() == 0:
+                return
+            try:
+                with torch.no_grad():
+                    self._record_input(module, spec, z.detach())
+            except Exception as e:
+                self._warn_once('hook', e)
+        return hook
+
+    def _make_post_hook(self, module):
+        def hook(mod, inputs, output):
+            if not torch.is_grad_enabled() or not isinstance(output, torch.Tensor) or output.numel() == 0:
+                return
+            calls = self._calls.get(id(module))
+            if calls is None or len(calls.a) >= len(calls.z):
+                return
+            try:
+                with torch.no_grad():
+                    v = output.detach().reshape(-1)
+                    if v.dtype in (torch.float16, torch.bfloat16):
+                        v = v.float()
+                    calls.a.append((v.numel(), moments(v).to(accumulation_dtype(v.device)), strided_sample(v).clone()))
+            except Exception as e:
+                self._warn_once('hook', e)
+        return hook
+
+    def _record_input(self, module, spec, z):
+        if z.dtype in (torch.float16, torch.bfloat16):
+            z = z.float()
+        if spec.masks is not None:
+            saturated, zero = spec.masks(z)
+        else:
+            d = spec.derivative(z)
+            if spec.learned:
+                # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync here
+                top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
+                threshold = SATURATION_SHARE * top
+            else:
+                threshold = SATURATION_SHARE * spec.max_slope
+            saturated = d.abs() < threshold
+            zero = d == 0
+        low = torch.logical_and(saturated, z < spec.split).sum()
+        if z.dim() <= 1:
+            units = z.numel()
+            dead = zero.sum()
+        else:
+            axis = self._unit_axis(z) % z.dim()
+            units = z.shape[axis]
+            if axis == z.dim() - 1:
+                dead = zero.reshape(-1, units).all(dim=0).sum()
+            else:  # channels on dim 1: reduce the batch first, then every position of each channel
+                dead = zero.all(dim=0).reshape(units, -1).all(dim=1).sum()
+        acc = accumulation_dtype(z.device)
+        v = z.reshape(-1)
+        calls = self._calls.get(id(module))
+        if calls is None:
+            calls = self._calls[id(module)] = _ActivationCalls()
+        # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
+        # faster to sort) and is copied, since an in-place activation overwrites z next
+        # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
+        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]).to(acc), moments(v).to(acc)])
+        calls.z.append((v.numel(), units, numbers, strided_sample(v).clone()))
+
+    # -- records ------------------------------------------------------------------------------------------------
+
+    def _meta(self):
+        entries = []
+        specs = {id(m): s for _, m, s in self._activations}
+        for n, m in self._modules:
+            entry = {'name': n, 'type': type(m).__name__,
+                     'params': [{'name': pn, 'shape': _shape(p)} for pn, p in _direct_params(m)]}
+            spec = specs.get(id(m))
+            if spec is not None:
+                entry['activation'] = spec.meta(m)
+            entries.append(entry)
+        first = next(self.model.parameters(), None)
+        return {
+            'type': 'meta', 'format': FORMAT_VERSION, 'gradscope': __version__, 'torch': torch.__version__,
+            'python': sys.version.split()[0], 'name': self.name, 'script': sys.argv[0] if sys.argv else None,
+            'startTime': datetime.datetime.fromtimestamp(self._start, datetime.timezone.utc)
+                .isoformat(timespec='milliseconds').replace('+00:00', 'Z'),
+            'pid': os.getpid(), 'rank': self.rank, 'worldSize': self.world_size, 'every': self.every,
+            'model': type(self.model).__name__, 'device': str(first.device) if first is not None else None,
+            'training': self.model.training, 'modules': entries,
+        }
+
+    def _snapshot(self, step, loss):
+        batch = _Batch()
+        loss_slot = None
+        loss_value = None
+        if isinstance(loss, torch.Tensor):
+            loss_slot = _Slot(batch.add(loss.detach().float().mean() if loss.numel() != 1 else loss.detach()))
+        elif loss is not None:
+            loss_value = float(loss)
+
+        layer_plans = []
+        new_previous = {}
+        for n, m in self._layers:
+            params = m._parameters
+            pname = 'weight' if params.get('weight') is not None else _direct_params(m)[0][0]
+            w = params[pname]
+            b = params.get('bias')
+            plan = {'name': n, 'type': type(m).__name__, 'param': pname}
+            with torch.no_grad():
+                # one tensor per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
+                parts = []
+                g = w.grad
+                if g is not None:
+                    if g.is_sparse:
+                        gv = g.coalesce().values().reshape(-1)
+                        absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
+                        parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
+                    elif g.numel():
+                        ga = g.abs()
+                        parts += [g.norm(), ga.mean(), ga.max()]
+                    else:
+                        parts += [g.new_zeros(())] * 3
+                plan['grad'] = g is not None
+                plan['biasGrad'] = b is not None and b.grad is not None
+                if plan['biasGrad']:
+                    parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
+                wd = w.detach()
+                parts.append(wd.norm())
+                prev = self._previous_weights.get(id(w))
+                plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device
+                if plan['update']:
+                    parts.append((wd - prev).norm())
+                if id(w) not in new_previous:
+                    new_previous[id(w)] = wd.clone()
+                plan['slot'] = _Slot(batch.add(torch.stack(parts)))
+            layer_plans.append(plan)
+        self._previous_weights = new_previous
+
+        act_plans = []
+        for n, m, spec in self._activations:
+            calls = self._calls.get(id(m))
+            if calls is None or not calls.z:
+                continue
+            with torch.no_grad():
+                plan = {'name': n, 'spec': spec, 'module': m, 'units': calls.z[0][1], 'calls': len(calls.z),
+                        'elements': sum(c[0] for c in calls.z),
+                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z]}
+                zdist, z_ranked = self._tails(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
+                plan['zdist'] = _Slot(batch.add(zdist))
+                if calls.a:
+                    plan['a'] = [_Slot(batch.add(c[1])) for c in calls.a]
+                    plan['an'] = [c[0] for c in calls.a]
+                    # f non-decreasing and the samples aligned: a's order statistics sit where z's do (one sort)
+                    aligned = spec.monotone and plan['an'] == plan['zn']
+                    adist, _ = self._tails(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3],
+                                           ranked=z_ranked if aligned else None)
+                    plan['adist'] = _Slot(batch.add(adist))
+                if spec.learned:
+                    wt = m.weight.detach()
+                    plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
+            act_plans.append(plan)
+        self._calls = {}
+
+        values = batch.read()  # the one host read per device
+        record = {'type': 'snapshot', 'step': step, 'time': round(time.time() - self._start, 3)}
+        if loss_slot is not None:
+            record['loss'] = loss_slot.get(values)[0]
+        elif loss_value is not None:
+            record['loss'] = loss_value
+        record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
+        record['activations'] = [self._activation_entry(p, values) for p in act_plans]
+        return record
+
+    @staticmethod
+    def _tails(calls, sample_index, get_min, get_max, ranked=None):
+        """Percentiles and histogram over the samples of every call (exact extremes over the calls), and where in
+        the sample the order statistics were."""
+        if len(calls) == 1:
+            sample, vmin, vmax = calls[0][sample_index], get_min(calls[0]), get_max(calls[0])
+        else:
+            sample = strided_sample(torch.cat([c[sample_index] for c in calls]))
+            vmin = torch.stack([get_min(c) for c in calls]).min()
+            vmax = torch.stack([get_max(c) for c in calls]).max()
+        pct, ranked = inner_percentiles(sample, ranked)
+        return torch.cat([pct, histogram(sample, vmin, vmax)]), ranked
+
+    @staticmethod
+    def _layer_entry(plan, values):
+        entry = {'name': plan['name'], 'type': plan['type'], 'param': plan['param']}
+        numbers = iter(plan['slot'].get(values))
+        if plan['grad']:
+            norm, mean_abs, max_abs = next(numbers), next(numbers), next(numbers)
+        else:
+            norm = mean_abs = max_abs = None
+            entry['noGrad'] = True
+        entry['gradNorm'] = norm
+        entry['biasGradNorm'] = next(numbers) if plan['biasGrad'] else None
+        weight_norm = next(numbers)
+        entry['weightNorm'] = weight_norm
+        if plan['update']:
+            update = next(numbers)
+            entry['updateRatio'] = update / weight_norm if weight_norm != 0 else (0.0 if update == 0 else math.inf)
+        else:
+            entry['updateRatio'] = None
+        entry['gradMeanAbs'] = mean_abs
+        entry['gradMaxAbs'] = max_abs
+        return entry
+
+    @staticmethod
+    def _distribution(slots, counts, dist_slot, values, offset):
+        calls = []
+        for slot, n in zip(slots, counts):
+            v = slot.get(values)
+            calls.append((n, v[offset], v[offset + 1], v[offset + 2], v[offset + 3]))
+        mean, std, vmin, vmax = combine_moments(calls)
+        tail = dist_slot.get(values)
+        inner = tail[:len(TENSORBOARD_PERCENTILES) - 2]
+        hist = [int(c) for c in tail[len(TENSORBOARD_PERCENTILES) - 2:]]
+        finite = math.isfinite(vmin) and math.isfinite(vmax)
+        return {'mean': mean, 'std': std, 'min': vmin, 'max': vmax, 'percentiles': [vmin] + inner + [vmax],
+                'histogram': {'min': vmin, 'max': vmax, 'counts': hist} if finite else None}
+
+    def _activation_entry(self, plan, values):
+        spec = plan['spec']
+        low = high = dead = 0.0
+        for slot in plan['z']:
+            v = slot.get(values)
+            low += v[0]
+            high += v[1] - v[0]
+            dead += v[2]
+        total = plan['elements']
+        dead_units = plan['units'] * plan['calls']
+        entry = {'name': plan['name'], 'type': type(plan['module']).__name__, 'activation': spec.name,
+                 'units': plan['units'], 'calls': plan['calls'], 'elements': total,
+                 'saturation': (low + high) / total, 'saturatedLow': low / total, 'saturatedHigh': high / total,
+                 'dead': dead / dead_units if dead_units else 0.0}
+        if spec.learned:
+            mean, vmin, vmax = plan['prelu'].get(values)
+            entry['preluSlope'] = {'mean': mean, 'min': vmin, 'max': vmax}
+            entry['threshold'] = SATURATION_SHARE * max(1.0, 0.25, abs(vmin), abs(vmax))
+        else:
+            entry['threshold'] = SATURATION_SHARE * spec.max_slope
+        entry['z'] = self._distribution(plan['z'], plan['zn'], plan['zdist'], values, 3)
+        if 'a' in plan:
+            entry['a'] = self._distribution(plan['a'], plan['an'], plan['adist'], values, 0)
+        return entry
+
+    # -- output -------------------------------------------------------------------------------------------------
+
+    def _write(self, record):
+        try:
+            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+        except ValueError:  # NaN or ±Infinity somewhere: JSON.parse would reject them
+            flags = []
+            record = _json_safe(record, flags)
+            record['finite'] = False
+            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+        if self._needs_newline:
+            # an earlier writer died mid-line: end that line so this record starts clean
+            line = '\n' + line
+            self._needs_newline = False
+        data = line.encode('utf-8')
+        # one write() of the whole line (O_APPEND), so a reader tailing the file never sees half a record
+        # unless the process dies inside it; loop only for the rare short write
+        written = os.write(self._fd, data)
+        while written < len(data):
+            written += os.write(self._fd, data[written:])
+
+    def _shared_default_name(self, ranks):
+        name = _default_name()
+        dist = torch.distributed
+        if not isinstance(ranks, int) and self.world_size > 1 and dist.is_available() and dist.is_initialized():
+            try:  # one name for every rank's file (rank 0's clock)
+                box = [name]
+                dist.broadcast_object_list(box, src=0)
+                name = box[0]
+            except Exception as e:
+                self._warn_once('name', e)
+        return name
+
+    def _warn_once(self, where, error):
+        if _DEBUG:
+            raise error
+        if where not in self._warned:
+            self._warned.add(where)
+            warnings.warn(f'gradscope: {where} failed and is skipped: {error!r}', RuntimeWarning, stacklevel=3)

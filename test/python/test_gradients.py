@@ -1,0 +1,223 @@
+"""Per-layer gradient records, step numbering and the hook life cycle."""
+import math
+import unittest
+
+import torch
+from torch import nn
+
+import gradscope
+from helpers import RunTestCase
+
+
+def mlp(seed=0, act=nn.Tanh):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(5, 16), act(), nn.Linear(16, 16), act(), nn.Linear(16, 3))
+
+
+class GradientRecords(RunTestCase):
+    def train(self, model, steps, every, name, before_optimizer=True, seed=1):
+        """Trains with SGD; returns, per measured step, what the test itself read from the parameters."""
+        torch.manual_seed(seed)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        expected = {}
+        w = gradscope.watch(model, every=every, log_dir=self.log_dir, name=name)
+        for k in range(steps):
+            x = torch.randn(32, 5)
+            loss = ((model(x) - 1) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            if k % every == 0:
+                expected[k] = {n: (m.weight.grad.norm().item(), m.bias.grad.norm().item(), m.weight.norm().item(),
+                                   m.weight.grad.abs().mean().item(), m.weight.grad.abs().max().item(),
+                                   m.weight.detach().clone(), loss.item())
+                               for n, m in model.named_modules() if isinstance(m, nn.Linear)}
+            if before_optimizer:
+                w.step(loss)
+                opt.step()
+            else:
+                opt.step()
+                w.step(loss)
+        w.close()
+        return expected
+
+    def test_grad_norm_is_exactly_the_parameters_grad_norm(self):
+        model = mlp()
+        expected = self.train(model, 25, 10, 'exact')
+        snaps = self.snapshots('exact')
+        self.assertEqual([s['step'] for s in snaps], [0, 10, 20])
+        previous = None
+        for s in snaps:
+            exp = expected[s['step']]
+            self.assertEqual([l['name'] for l in s['layers']], ['0', '2', '4'])
+            for layer in s['layers']:
+                g, bg, wn, mean_abs, max_abs, weight, loss = exp[layer['name']]
+                self.assertEqual(layer['type'], 'Linear')
+                self.assertEqual(layer['param'], 'weight')
+                # the same tensors reduced the same way: equal as floats, not merely close
+                self.assertEqual(layer['gradNorm'], g)
+                self.assertEqual(layer['biasGradNorm'], bg)
+                self.assertEqual(layer['weightNorm'], wn)
+                self.assertEqual(layer['gradMeanAbs'], mean_abs)
+                self.assertEqual(layer['gradMaxAbs'], max_abs)
+                self.assertEqual(s['loss'], loss)
+                if previous is None:
+                    self.assertIsNone(layer['updateRatio'])
+                else:
+                    prev_weight = expected[previous][layer['name']][5]
+                    ratio = ((weight - prev_weight).norm() / weight.norm()).item()
+                    self.assertAlmostEqual(layer['updateRatio'], ratio, places=6)
+                    self.assertGreater(layer['updateRatio'], 0)
+            previous = s['step']
+
+    def test_step_after_optimizer_step_reads_the_same_gradients(self):
+        model = mlp(2)
+        expected = self.train(model, 12, 4, 'after', before_optimizer=False)
+        for s in self.snapshots('after'):
+            for layer in s['layers']:
+                self.assertEqual(layer['gradNorm'], expected[s['step']][layer['name']][0])
+
+    def test_step_numbering_every_1_and_every_10(self):
+        self.train(mlp(), 7, 1, 'every1')
+        self.assertEqual([s['step'] for s in self.snapshots('every1')], list(range(7)))
+        self.train(mlp(), 31, 10, 'every10')
+        self.assertEqual([s['step'] for s in self.snapshots('every10')], [0, 10, 20, 30])
+
+    def test_loss_as_a_float_and_omitted(self):
+        model = mlp()
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='loss')
+        for loss_arg in (0.5, None):
+            (model(torch.randn(4, 5)).sum()).backward()
+            w.step(loss_arg)
+        w.close()
+        snaps = self.snapshots('loss')
+        self.assertEqual(snaps[0]['loss'], 0.5)
+        self.assertNotIn('loss', snaps[1])
+
+
+class HookLifeCycle(RunTestCase):
+    def test_hooks_only_around_the_measured_steps(self):
+        model = mlp(act=nn.ReLU)
+        w = gradscope.watch(model, every=5, log_dir=self.log_dir, name='hooks')
+        # attached by watch() for step 0
+        self.assertGreater(len(model[1]._forward_pre_hooks), 0)
+        for k in range(16):
+            loss = model(torch.randn(8, 5)).pow(2).mean()
+            loss.backward()
+            w.step(loss)
+            # after step k the hooks are there exactly when step k + 1 is measured
+            if (k + 1) % 5 == 0:
+                for n, m in model.named_modules():
+                    if isinstance(m, (nn.ReLU, nn.Linear)):
+                        self.assertGreater(len(m._forward_hooks), 0, n)
+            else:
+                self.assert_no_hooks(model)
+        w.close()
+        self.assert_no_hooks(model)
+        self.assertEqual([s['step'] for s in self.snapshots('hooks')], [0, 5, 10, 15])
+        for s in self.snapshots('hooks'):
+            self.assertEqual([a['name'] for a in s['activations']], ['1', '3'])
+
+    def test_close_removes_hooks_attached_for_a_step_never_reached(self):
+        model = mlp()
+        w = gradscope.watch(model, every=3, log_dir=self.log_dir, name='early')
+        w.close()
+        self.assert_no_hooks(model)
+        w.close()  # twice is fine
+        with self.assertRaises(RuntimeError):
+            w.step()
+
+    def test_with_form_writes_the_end_record(self):
+        model = mlp()
+        with gradscope.watch(model, every=2, log_dir=self.log_dir, name='with') as w:
+            for _ in range(5):
+                model(torch.randn(3, 5)).sum().backward()
+                w.step()
+        self.assert_no_hooks(model)
+        records = self.read('with')
+        self.assertEqual(records[0]['type'], 'meta')
+        self.assertEqual(records[-1], {'type': 'end', 'step': 4, 'steps': 5, 'reason': 'close',
+                                       'time': records[-1]['time']})
+        self.assertEqual([r['step'] for r in records if r['type'] == 'snapshot'], [0, 2, 4])
+
+    def test_with_form_records_an_exception(self):
+        model = mlp()
+        with self.assertRaises(ZeroDivisionError):
+            with gradscope.watch(model, every=2, log_dir=self.log_dir, name='boom') as w:
+                model(torch.randn(3, 5)).sum().backward()
+                w.step()
+                1 / 0
+        self.assertEqual(self.read('boom')[-1]['reason'], 'exception')
+        self.assert_no_hooks(model)
+
+    def test_rejects_bad_arguments(self):
+        with self.assertRaises(TypeError):
+            gradscope.watch(lambda x: x)
+        with self.assertRaises(ValueError):
+            gradscope.watch(mlp(), every=0, log_dir=self.log_dir)
+
+    def read(self, name):
+        from helpers import read_run
+        return read_run(self.run_path(name))
+
+
+class NonFinite(RunTestCase):
+    def test_nan_and_inf_gradients_are_recorded_as_null_with_a_flag(self):
+        model = mlp()
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='nan')
+        model(torch.randn(4, 5)).sum().backward()
+        model[0].weight.grad[0, 0] = math.nan
+        model[2].weight.grad[1, 1] = math.inf
+        w.step(torch.tensor(math.nan))
+        x = torch.randn(4, 5)
+        x[0, 0] = math.nan  # NaN flows into every activation
+        model.zero_grad()
+        model(x).sum().backward()
+        w.step(1.0)
+        w.close()
+        s0, s1 = self.snapshots('nan')  # read_run rejects bare NaN / Infinity
+        self.assertIsNone(s0['loss'])
+        self.assertEqual(s0['nonFinite'], {'loss': 'NaN'})
+        self.assertFalse(s0['finite'])
+        first, second, last = s0['layers']
+        self.assertIsNone(first['gradNorm'])
+        self.assertEqual(first['nonFinite']['gradNorm'], 'NaN')
+        self.assertEqual(first['nonFinite']['gradMaxAbs'], 'NaN')
+        self.assertEqual(second['nonFinite']['gradNorm'], 'Infinity')
+        self.assertEqual(second['nonFinite']['gradMaxAbs'], 'Infinity')
+        self.assertIsInstance(last['gradNorm'], float)
+        self.assertNotIn('nonFinite', last)
+        self.assertFalse(s1['finite'])
+        z = s1['activations'][0]['z']
+        self.assertIsNone(z['mean'])
+        self.assertEqual(z['nonFinite']['mean'], 'NaN')
+        self.assertIsNone(z['histogram'])
+
+
+class EvalMode(RunTestCase):
+    def test_eval_mode_with_batch_norm_and_dropout(self):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(5, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 1))
+        model.eval()
+        w = gradscope.watch(model, every=2, log_dir=self.log_dir, name='eval')
+        for _ in range(3):
+            model.zero_grad()
+            loss = model(torch.randn(16, 5)).pow(2).mean()
+            loss.backward()
+            w.step(loss)
+        w.close()
+        meta = [r for r in self.read_all('eval') if r['type'] == 'meta'][0]
+        self.assertFalse(meta['training'])
+        snaps = self.snapshots('eval')
+        self.assertEqual([s['step'] for s in snaps], [0, 2])
+        self.assertEqual([l['name'] for l in snaps[0]['layers']], ['0', '1', '4'])
+        self.assertEqual(snaps[0]['layers'][1]['type'], 'BatchNorm1d')
+        self.assertEqual(snaps[1]['layers'][1]['gradNorm'], model[1].weight.grad.norm().item())
+        self.assertEqual(snaps[0]['activations'][0]['elements'], 16 * 8)
+
+    def read_all(self, name):
+        from helpers import read_run
+        return read_run(self.run_path(name))
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,312 @@
+"""Saturation, dead units and the z / a summaries, checked against the core's rule applied independently here.
+
+The rule (src/core/probes.ts saturationOf, src/core/activations.ts): an element is saturated when |f'(z)| is below
+5 % of the activation's largest slope, low when z < split, else high; a unit is dead when f'(z) == 0 on every
+sample. Here f'(z) comes from autograd on a copy of the module (not from gradscope's formulas), the largest slopes
+are written out or found by a dense scan, and z is what a forward pre-hook of the test's own saw.
+"""
+import copy
+import math
+import unittest
+
+import torch
+from torch import nn
+
+import gradscope
+from gradscope.stats import DISTRIBUTION_SAMPLE_LIMIT
+from helpers import RunTestCase
+
+SELU_LAMBDA_ALPHA = 1.0507009873554805 * 1.6732632423543772
+
+
+def scan_max_slope(module):
+    """max |f'| over a dense grid of [0, 6] by autograd (for the maxima without a closed form)."""
+    x = torch.linspace(0, 6, 600001, dtype=torch.float64, requires_grad=True)
+    module(x).sum().backward()
+    return x.grad.abs().max().item()
+
+
+# (module, largest slope, split); the slopes are the table's maxSlopeOf for these constants
+CASES = [
+    (lambda: nn.Sigmoid(), 0.25, 0.0),
+    (lambda: nn.Tanh(), 1.0, 0.0),
+    (lambda: nn.ReLU(), 1.0, 0.0),
+    (lambda: nn.ReLU6(), 1.0, 3.0),
+    (lambda: nn.LeakyReLU(0.02), 1.0, 0.0),
+    (lambda: nn.LeakyReLU(0.0), 1.0, 0.0),
+    (lambda: nn.LeakyReLU(30.0), 30.0, 0.0),  # the slope-1 side is the flat one here
+    (lambda: nn.LeakyReLU(-0.5), 1.0, 0.0),
+    (lambda: nn.PReLU(12, init=0.03), None, 0.0),
+    (lambda: nn.ELU(alpha=0.5), 1.0, 0.0),
+    (lambda: nn.ELU(alpha=2.0), 2.0, 0.0),
+    (lambda: nn.SELU(), SELU_LAMBDA_ALPHA, 0.0),
+    (lambda: nn.GELU(), None, 0.0),
+    (lambda: nn.GELU(approximate='tanh'), None, 0.0),
+    (lambda: nn.SiLU(), None, 0.0),
+    (lambda: nn.Mish(), None, 0.0),
+    (lambda: nn.Softplus(beta=2.0, threshold=5.0), 1.0, 0.0),
+    (lambda: nn.Softsign(), 1.0, 0.0),
+    (lambda: nn.Hardtanh(-2.0, 1.0), 1.0, -0.5),
+    (lambda: nn.Hardsigmoid(), 1 / 6, 0.0),
+]
+
+
+def independent_rule(module, z, max_slope, split, unit_axis=-1):
+    zz = z.clone().requires_grad_(True)
+    module(zz).sum().backward()  # elementwise: the gradient is f'(z) elementwise
+    d = zz.grad
+    if max_slope is None:
+        max_slope = max(1.0, 0.25, module.weight.detach().abs().max().item())
+    threshold = 0.05 * max_slope
+    saturated = d.abs() < threshold
+    low = int((saturated & (z < split)).sum())
+    high = int(saturated.sum()) - low
+    zero = (d == 0).movedim(unit_axis, 0).reshape(z.shape[unit_axis], -1)
+    dead_units = int(zero.all(dim=1).sum())
+    total = z.numel()
+    return {'saturation': (low + high) / total, 'saturatedLow': low / total, 'saturatedHigh': high / total,
+            'dead': dead_units / z.shape[unit_axis]}
+
+
+def tensorboard_percentiles(v):
+    """The core's distribution() percentiles, written out on plain Python floats."""
+    v = v.reshape(-1).tolist()
+    n = len(v)
+    limit = DISTRIBUTION_SAMPLE_LIMIT
+    stride = n / limit if n > limit else 1
+    m = n if stride == 1 else limit
+    sample = sorted(v[math.floor(i * stride)] for i in range(m))
+    out = []
+    for q in (0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100):
+        if q == 0:
+            out.append(min(v))
+        elif q == 100:
+            out.append(max(v))
+        else:
+            pos = (q / 100) * (m - 1)
+            lo = math.floor(pos)
+            hi = min(m - 1, lo + 1)
+            out.append(sample[lo] + (pos - lo) * (sample[hi] - sample[lo]))
+    return out
+
+
+class Capture:
+    """The test's own forward pre-hook: what the activation got, and the module's state at that moment."""
+
+    def __init__(self, module):
+        self.seen = []
+        self.handle = module.register_forward_pre_hook(self)
+
+    def __call__(self, module, inputs):
+        if torch.is_grad_enabled():
+            self.seen.append((inputs[0].detach().clone(), copy.deepcopy(module.state_dict())))
+
+
+def wide_mlp(act, dtype=torch.float64, seed=0):
+    torch.manual_seed(seed)
+    first = nn.Linear(6, 12)
+    with torch.no_grad():
+        first.weight.mul_(8)  # z spans about ±10: every activation gets into its flat parts
+        first.bias[:3] = -60  # three units below 0 on every sample: dead for relu and its cousins
+        first.bias[3] = 40    # and one far above (dead for relu6, hardtanh, saturated for sigmoid)
+    return nn.Sequential(first, act, nn.Linear(12, 1)).to(dtype)
+
+
+class SaturationRule(RunTestCase):
+    def check_case(self, make, max_slope, split, dtype):
+        act = make()
+        model = wide_mlp(act, dtype)
+        if max_slope is None and not isinstance(act, nn.PReLU):
+            max_slope = scan_max_slope(copy.deepcopy(act).to(dtype))
+        capture = Capture(act)
+        self.runs = getattr(self, 'runs', 0) + 1
+        name = f'{type(act).__name__}-{dtype}-{self.runs}'.replace('torch.', '')
+        opt = torch.optim.SGD(model.parameters(), lr=1e-6)
+        w = gradscope.watch(model, every=2, log_dir=self.log_dir, name=name)
+        seen_at = {}
+        torch.manual_seed(1)
+        for k in range(5):
+            before = len(capture.seen)
+            loss = model(torch.randn(64, 6, dtype=dtype)).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            seen_at[k] = capture.seen[before]
+            w.step(loss)
+            opt.step()
+        w.close()
+        capture.handle.remove()
+        snaps = self.snapshots(name)
+        self.assertEqual([s['step'] for s in snaps], [0, 2, 4])
+        for s in snaps:
+            (entry,) = s['activations']
+            z, state = seen_at[s['step']]
+            reference = copy.deepcopy(act)
+            reference.load_state_dict(state)
+            want = independent_rule(reference, z, max_slope, split)
+            for key, value in want.items():
+                self.assertEqual(entry[key], value, f'{name} step {s["step"]} {key}')
+            self.assertEqual(entry['units'], 12)
+            self.assertEqual(entry['elements'], z.numel())
+            self.assertEqual(entry['calls'], 1)
+            zs = entry['z']
+            v = z.double()
+            # mean and std are summed in z's own dtype
+            tol = (1e-12 if dtype == torch.float64 else 1e-6) * v.abs().max().item()
+            self.assertAlmostEqual(zs['mean'], v.mean().item(), delta=tol)
+            self.assertAlmostEqual(zs['std'], v.std(unbiased=False).item(), delta=tol)
+            self.assertEqual(zs['min'], v.min().item())
+            self.assertEqual(zs['max'], v.max().item())
+            for got, exp in zip(zs['percentiles'], tensorboard_percentiles(v)):
+                self.assertAlmostEqual(got, exp, delta=1e-12 * v.abs().max().item())
+            self.assertEqual(sum(zs['histogram']['counts']), z.numel())
+            a = reference(z).double()
+            self.assertAlmostEqual(entry['a']['mean'], a.mean().item(), delta=tol / v.abs().max().item() * a.abs().max().item())
+            self.assertEqual(entry['a']['max'], a.max().item())
+            for got, exp in zip(entry['a']['percentiles'], tensorboard_percentiles(a)):
+                self.assertAlmostEqual(got, exp, delta=1e-12 * a.abs().max().item())
+            self.assertEqual(sum(entry['a']['histogram']['counts']), z.numel())
+        return snaps
+
+    def test_every_activation_float64(self):
+        for make, max_slope, split in CASES:
+            with self.subTest(activation=type(make()).__name__):
+                self.check_case(make, max_slope, split, torch.float64)
+
+    def test_every_activation_float32(self):
+        for make, max_slope, split in CASES:
+            with self.subTest(activation=type(make()).__name__):
+                self.check_case(make, max_slope, split, torch.float32)
+
+    def test_the_wide_mlp_really_saturates_and_kills(self):
+        snaps = self.check_case(CASES[0][0], 0.25, 0.0, torch.float64)
+        self.assertGreater(snaps[0]['activations'][0]['saturatedLow'], 0)
+        self.assertGreater(snaps[0]['activations'][0]['saturatedHigh'], 0)
+        snaps = self.check_case(CASES[2][0], 1.0, 0.0, torch.float64)
+        self.assertGreaterEqual(snaps[0]['activations'][0]['dead'], 3 / 12)
+
+    def test_names_and_thresholds_in_the_records(self):
+        model = nn.Sequential(nn.Linear(3, 4), nn.GELU(approximate='tanh'), nn.Linear(4, 4), nn.LeakyReLU(0.3),
+                              nn.Linear(4, 4), nn.Softplus(beta=3), nn.Linear(4, 4), nn.ReLU6(), nn.Linear(4, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='names')
+        model(torch.randn(5, 3)).sum().backward()
+        w.step()
+        w.close()
+        (s,) = self.snapshots('names')
+        self.assertEqual([a['activation'] for a in s['activations']], ['gelu_tanh', 'leaky_relu', 'softplus', 'relu6'])
+        self.assertEqual(s['activations'][1]['threshold'], 0.05)
+        from helpers import read_run
+        meta = read_run(self.run_path('names'))[0]
+        acts = [m['activation'] for m in meta['modules'] if 'activation' in m]
+        self.assertEqual(acts[1]['params'], {'slope': 0.3})
+        self.assertEqual(acts[2]['params'], {'beta': 3.0, 'threshold': 20.0})
+        self.assertEqual(acts[3]['split'], 3.0)
+
+
+class Aggregation(RunTestCase):
+    def test_one_module_called_twice_counts_both_calls(self):
+        torch.manual_seed(0)
+
+        class TwiceReLU(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(6, 12)
+                self.b = nn.Linear(12, 12)
+                self.act = nn.ReLU()
+                self.out = nn.Linear(12, 1)
+
+            def forward(self, x):
+                return self.out(self.act(self.b(self.act(self.a(x)))))
+
+        model = TwiceReLU().double()
+        capture = Capture(model.act)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='twice')
+        model(torch.randn(32, 6, dtype=torch.float64) * 3).sum().backward()
+        with torch.no_grad():  # a validation pass in between is not counted
+            model(torch.randn(8, 6, dtype=torch.float64))
+        w.step()
+        w.close()
+        (s,) = self.snapshots('twice')
+        (entry,) = s['activations']
+        self.assertEqual(entry['calls'], 2)
+        (z1, _), (z2, _) = capture.seen
+        self.assertEqual(entry['elements'], z1.numel() + z2.numel())
+        r1 = independent_rule(nn.ReLU(), z1, 1.0, 0.0)
+        r2 = independent_rule(nn.ReLU(), z2, 1.0, 0.0)
+        # saturation: a share of all elements of both calls; dead: each call's units counted apart
+        self.assertAlmostEqual(entry['saturation'], (r1['saturation'] + r2['saturation']) / 2, places=12)
+        self.assertAlmostEqual(entry['dead'], (r1['dead'] + r2['dead']) / 2, places=12)
+        both = torch.cat([z1.reshape(-1), z2.reshape(-1)])
+        self.assertAlmostEqual(entry['z']['mean'], both.mean().item(), places=12)
+        self.assertAlmostEqual(entry['z']['std'], both.std(unbiased=False).item(), places=12)
+        for got, exp in zip(entry['z']['percentiles'], tensorboard_percentiles(both)):
+            self.assertAlmostEqual(got, exp, places=12)
+
+    def test_inplace_relu_is_measured_before_it_overwrites_its_input(self):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(inplace=True), nn.Linear(8, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='inplace')
+        model(torch.randn(16, 4)).sum().backward()
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('inplace')[0]['activations']
+        self.assertLess(entry['z']['min'], 0)
+        self.assertEqual(entry['a']['min'], 0.0)
+        self.assertGreater(entry['saturatedLow'], 0)
+
+    def test_large_tensors_use_the_cores_strided_sample(self):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(10, 300), nn.Tanh(), nn.Linear(300, 1)).double()
+        capture = Capture(model[1])
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='large')
+        model(torch.randn(301, 10, dtype=torch.float64)).sum().backward()  # 90300 values > the sample limit
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('large')[0]['activations']
+        z = capture.seen[0][0]
+        for got, exp in zip(entry['z']['percentiles'], tensorboard_percentiles(z)):
+            self.assertAlmostEqual(got, exp, places=12)
+        self.assertEqual(sum(entry['z']['histogram']['counts']), DISTRIBUTION_SAMPLE_LIMIT)
+        self.assertAlmostEqual(entry['z']['mean'], z.mean().item(), places=12)
+
+
+class Units(RunTestCase):
+    def test_conv_units_are_channels_and_sequence_units_are_features(self):
+        torch.manual_seed(0)
+
+        class Mixed(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(2, 5, 3, padding=1)
+                self.conv_act = nn.ReLU()
+                self.conv1d = nn.Conv1d(5, 7, 3)
+                self.conv1d_act = nn.ReLU()
+                self.proj = nn.Linear(4, 9)
+                self.seq_act = nn.ReLU()
+                with torch.no_grad():
+                    self.conv.bias[0] = -100   # channel 0 dead everywhere
+                    self.conv1d.bias[:2] = -100
+
+            def forward(self, x):
+                y = self.conv_act(self.conv(x))                    # (N, 5, 6, 6): units are the 5 channels
+                y = self.conv1d_act(self.conv1d(y.mean(dim=3)))    # (N, 7, 4): 7 channels
+                y = self.seq_act(self.proj(y))                     # (N, 7, 9) from a Linear: 9 features
+                return y.sum()
+
+        model = Mixed()
+        caps = [Capture(model.conv_act), Capture(model.conv1d_act), Capture(model.seq_act)]
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='units')
+        model(torch.randn(3, 2, 6, 6)).backward()
+        w.step()
+        w.close()
+        acts = self.snapshots('units')[0]['activations']
+        self.assertEqual([a['units'] for a in acts], [5, 7, 9])
+        for entry, cap, axis in zip(acts, caps, (1, 1, -1)):
+            want = independent_rule(nn.ReLU(), cap.seen[0][0], 1.0, 0.0, unit_axis=axis)
+            self.assertEqual(entry['dead'], want['dead'], entry['name'])
+            self.assertEqual(entry['saturation'], want['saturation'], entry['name'])
+        self.assertGreaterEqual(acts[0]['dead'], 1 / 5)
+        self.assertGreaterEqual(acts[1]['dead'], 2 / 7)
+
+
+if __name__ == '__main__':
+    unittest.main()
