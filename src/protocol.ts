@@ -191,7 +191,11 @@ export type ToWebview =
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   /** Loading a run's data (before `run`): shows a placeholder instead of a blank panel. */
   | { type: 'loading'; sourceLabel: string }
-  | { type: 'error'; message: string; location?: ErrorLocation };
+  /**
+   * The run could not start, or its worker died. `kept`: the run on screen (charts, snapshots, exports) stays, the
+   * message shows over it. `restartable`: the banner offers Restart (a crashed worker) rather than Retry.
+   */
+  | { type: 'error'; message: string; location?: ErrorLocation; restartable?: boolean; kept?: boolean };
 
 /** Webview → host. */
 export type FromWebview =
