@@ -10,9 +10,13 @@ import { registerVisualizeNetwork } from './visualize/registerVisualizeNetwork';
 import { registerWalkthrough } from './learn/walkthrough';
 import { configureL10n } from './shared/localize';
 import { registerPytorchRuns } from './pytorchRuns/registerPytorchRuns';
+import { registerTestSeam } from './shared/testSeam';
+import { terminateAllWorkers } from './shared/workerHost';
 
 /** One registration per feature folder, in activation order. */
 const FEATURES: readonly ((context: vscode.ExtensionContext) => unknown)[] = [
+  // First, so workers started by the others listen for injected faults (extension tests only; nothing otherwise).
+  registerTestSeam,
   registerActivationHover,
   registerCompareActivations,
   registerConfigInsight,
@@ -29,4 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
   for (const register of FEATURES) register(context);
 }
 
-export function deactivate(): void {}
+/**
+ * Closing VS Code (or disabling the extension) mid-run: every worker still alive is terminated, whichever panel
+ * started it; VS Code waits for the promise (a few seconds at most), and the panels' own disposal follows.
+ */
+export function deactivate(): Promise<number> {
+  return terminateAllWorkers();
+}

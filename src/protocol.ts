@@ -195,7 +195,11 @@ export type ToWebview =
   | { type: 'loading'; sourceLabel: string }
   /** A PyTorch run's notes changed (how the file was read, warnings by module): replaces meta.notes. */
   | { type: 'notes'; runId: number; notes: string[] }
-  | { type: 'error'; message: string; location?: ErrorLocation };
+  /**
+   * The run could not start, or its worker died. `kept`: the run on screen (charts, snapshots, exports) stays, the
+   * message shows over it. `restartable`: the banner offers Restart (a crashed worker) rather than Retry.
+   */
+  | { type: 'error'; message: string; location?: ErrorLocation; restartable?: boolean; kept?: boolean };
 
 /** Webview → host. */
 export type FromWebview =

@@ -3,7 +3,6 @@
 // One panel at a time (createOrShow), restored after a reload by a serializer; the webview holds the state.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { receiveValidated, validateFromCompareWebview } from '../shared/webviewMessages';
 import { isActivationName } from '../core/activations/activations';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../protocol';
 import {
@@ -11,6 +10,9 @@ import {
 } from '../shared/commands';
 import { renderCompareHtml } from './compareHtml';
 import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './compareState';
+import { gradscopeOutput } from '../shared/output';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { validateFromCompareWebview } from '../shared/webviewMessages';
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -41,6 +43,9 @@ export class ComparePanel {
     ComparePanel.current = new ComparePanel(panel, extensionUri, sanitizeCompareState(state) ?? DEFAULT_COMPARE_STATE);
   }
 
+  /** Where refused webview messages are logged (set when the feature registers). */
+  static output: vscode.OutputChannel | undefined;
+
   /** The open panel, if any (for tests). */
   static get open(): ComparePanel | undefined {
     return ComparePanel.current;
@@ -53,7 +58,9 @@ export class ComparePanel {
   ) {
     panel.webview.html = this.html();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage(receiveValidated('Compare Activations', validateFromCompareWebview, message => this.receive(message)), null, this.disposables);
+    if (ComparePanel.output !== undefined) {
+      this.disposables.push(onCheckedMessage(panel.webview, 'Compare Activations', validateFromCompareWebview, ComparePanel.output, message => this.receive(message)));
+    }
   }
 
   get isReady(): boolean {
@@ -114,6 +121,7 @@ function makeNonce(): string {
 
 /** The command and the serializer that restores the panel after a window reload. */
 export function registerCompareActivations(context: vscode.ExtensionContext): void {
+  ComparePanel.output = gradscopeOutput(context);
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, (args?: CompareActivationsArgs) => {
       ComparePanel.createOrShow(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);

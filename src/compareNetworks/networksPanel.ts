@@ -5,8 +5,12 @@
 // cancellable, optionally with and without skip connections side by side. One panel at a time.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { gradscopeOutput } from '../shared/output';
+import { locateWorkerForTests, registerTestCommand } from '../shared/testSeam';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { validateFromNetworksWebview } from '../shared/webviewMessages';
+import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { NETWORK_PRESETS } from '../core/config/presets';
 import { resolveThreads } from '../core/parallel/pool';
@@ -18,7 +22,6 @@ import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeResto
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
 import { writeUriAtomic } from '../shared/writeUri';
-import { receiveValidated, validateFromNetworksWebview } from '../shared/webviewMessages';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -48,7 +51,10 @@ function assertNever(value: never): never {
 export class NetworksPanel {
   private static current: NetworksPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private worker: Worker | undefined;
+  private worker: HostedWorker | undefined;
+  /** What the worker is doing, for the words of a crash. */
+  private jobKind: 'compare' | 'landscape' | undefined;
+  private readonly output: vscode.OutputChannel;
   private jobId = 0;
   private ready = false;
   private readonly queue: (() => void)[] = [];
@@ -99,25 +105,43 @@ export class NetworksPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage(receiveValidated('Compare Networks', validateFromNetworksWebview, m => this.receive(m)), null, this.disposables);
+    this.output = gradscopeOutput(context);
+    this.disposables.push(onCheckedMessage(panel.webview, 'Compare Networks', validateFromNetworksWebview, this.output, m => this.receive(m)));
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'networksWorker.js').fsPath);
-    worker.on('message', (m: FromNetworksWorker) => this.fromWorker(m));
-    worker.on('error', (e) => {
-      const message = `the worker failed: ${e.message}`;
-      this.post({ type: 'netsFailed', jobId: this.jobId, message });
-      this.settle({ ok: false, error: message });
+  private ensureWorker(): HostedWorker {
+    if (this.worker && !this.worker.exited) return this.worker;
+    const hosted = spawnWorker(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'networksWorker.js').fsPath, {
+      role: 'networks',
+      memoryLimitMb: vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB),
+      onDeath: death => { if (this.worker === hosted) this.workerDied(death); },
     });
-    worker.on('exit', () => { if (this.worker === worker) this.worker = undefined; });
-    this.worker = worker;
-    return worker;
+    hosted.worker.on('message', (m: FromNetworksWorker) => this.fromWorker(m));
+    this.worker = hosted;
+    return hosted;
+  }
+
+  /**
+   * The worker died (out of memory, a crash, a kill): the page keeps what it drew (curves, landscape rows) and is
+   * told what happened; "Train again" or "Compute" starts a fresh worker.
+   */
+  private workerDied(death: WorkerDeath): void {
+    this.worker = undefined;
+    const landscape = this.jobKind === 'landscape';
+    const text = `${describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' })} ${landscape ? 'Compute' : 'Train again'} starts it again.`;
+    this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
+    this.post(landscape ? { type: 'landscapeFailed', jobId: this.jobId, message: text } : { type: 'netsFailed', jobId: this.jobId, message: text });
+    this.settle({ ok: false, error: text });
+    void vscode.window.showErrorMessage(`Gradscope: ${text}`);
+  }
+
+  /** Test seam: the live worker. */
+  get hostedWorker(): HostedWorker | undefined {
+    return this.worker;
   }
 
   private toWorker(message: ToNetworksWorker): void {
-    this.ensureWorker().postMessage(message);
+    this.ensureWorker().worker.postMessage(message);
   }
 
   private fromWorker(m: FromNetworksWorker): void {
@@ -152,6 +176,7 @@ export class NetworksPanel {
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
       this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads() };
+      this.jobKind = 'compare';
       this.toWorker(this.lastCompare);
     });
   }
@@ -161,6 +186,7 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Loss Landscape: ${choice.label}`;
       this.lastLandscape = { choice, data };
+      this.jobKind = 'landscape';
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
       this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads() });
     });
@@ -199,7 +225,7 @@ export class NetworksPanel {
 
   dispose(): void {
     if (NetworksPanel.current === this) NetworksPanel.current = undefined;
-    void this.worker?.terminate();
+    void this.worker?.stop();
     this.worker = undefined;
     this.settle({ ok: false, error: 'the panel was closed' });
     this.panel.dispose();
@@ -266,6 +292,8 @@ function choiceFromUri(uri: vscode.Uri): NetworkChoice {
 }
 
 export function registerCompareNetworks(context: vscode.ExtensionContext): void {
+  locateWorkerForTests('networks', () => NetworksPanel.open?.hostedWorker);
+  registerTestCommand(context, 'gradscope._test.networksPosted', () => Object.fromEntries(NetworksPanel.open?.posted ?? []));
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
       let choices: NetworkChoice[] | undefined;

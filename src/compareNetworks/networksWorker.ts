@@ -17,6 +17,9 @@ import type { FunctionView, Snapshot } from '../core/types';
 import type {
   FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
+import { installFaultSeam } from '../shared/workerFaultSeam';
+
+installFaultSeam();
 
 const SLICE_MS = 20;
 const FRAME_INTERVAL_MS = 150;

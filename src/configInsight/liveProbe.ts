@@ -4,7 +4,6 @@
 // good hints, dimmed and marked stale, on the lines the text moved them to. (Retraining an open Visualize Network
 // panel on save is the panel's own listener; it reads `gradscope.liveProbe.retrainOnSave`.)
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
   combineWarnings, divergenceWarning, FIXES_BY_KIND, gradientRatios, mergeWarnings, warningsFromSnapshot, type ConfigFixKind,
@@ -21,6 +20,7 @@ import { hintSnapshot, layerHoverMarkdown, lineHints, type LayerHealth } from '.
 import { countLineBreaks, shiftLines } from './lineTracking';
 import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from './probeClient';
 import { LIVE_PROBE_SECTION, readLiveProbeSettings, type LiveProbeSettings } from './settings';
+import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker } from '../shared/workerHost';
 
 export const PROBE_AGAIN_COMMAND = 'gradscope.probeAgain';
 const DIAGNOSTIC_SOURCE = 'Gradscope';
@@ -59,18 +59,22 @@ export function isNetworkConfig(document: vscode.TextDocument): boolean {
 }
 
 function workerPort(scriptPath: string): ProbeWorkerPort {
-  const worker = new Worker(scriptPath);
-  // The worker never keeps the extension host alive on shutdown.
-  worker.unref();
+  const deathListeners: ((reason: string) => void)[] = [];
+  // Heap-limited and registered (deactivate ends it); it never keeps the extension host alive on shutdown.
+  const hosted = spawnWorker(scriptPath, {
+    role: 'probe', memoryLimitMb: probeMemoryLimitMb(), unref: true,
+    onDeath: death => { for (const listener of deathListeners) listener(describeDeath(death)); },
+  });
   return {
-    postMessage: message => worker.postMessage(message),
-    onMessage: listener => { worker.on('message', listener); },
-    onExit: listener => {
-      worker.on('error', error => listener(error.message));
-      worker.on('exit', code => listener(`exit code ${code}`));
-    },
-    terminate: () => { void worker.terminate(); },
+    postMessage: message => hosted.worker.postMessage(message),
+    onMessage: listener => { hosted.worker.on('message', listener); },
+    onExit: listener => { deathListeners.push(listener); },
+    terminate: () => { void hosted.stop(); },
   };
+}
+
+function probeMemoryLimitMb(): number {
+  return vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB);
 }
 
 export class LiveConfigInsight implements vscode.Disposable {
@@ -255,7 +259,13 @@ export class LiveConfigInsight implements vscode.Disposable {
       onEnd: outcome => {
         if (state.probing?.probeId !== probeId) return;
         state.probing = undefined;
-        if (outcome.error) state.failure = outcome.error;
+        if (outcome.error) {
+          // The worker died on this config: the hints it gave before are stale, the death is a diagnostic.
+          state.failure = outcome.error;
+          state.stale = state.good !== undefined;
+          this.render(state);
+          this.rendered.fire(state.uri);
+        }
         this.codeLensChanged.fire();
       },
     });
@@ -370,6 +380,14 @@ export class LiveConfigInsight implements vscode.Disposable {
         : spanOfPath(root, problem.jsonPath ?? []) ?? { offset: 0, length: 0 };
       const diagnostic = new vscode.Diagnostic(spanRange(span), problem.message, severityOf(problem.severity));
       diagnostic.source = DIAGNOSTIC_SOURCE;
+      diagnostics.push(diagnostic);
+    }
+    if (state.failure !== undefined) {
+      const span = keySpan(root, ['layers', 'hidden', 'repeat']);
+      const diagnostic = new vscode.Diagnostic(span ? spanRange(span) : new vscode.Range(0, 0, 0, 1),
+        `${state.failure} The live probe starts again on the next edit (or “Gradscope: Probe Again”).`, vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = DIAGNOSTIC_SOURCE;
+      diagnostic.code = 'probeWorkerDied';
       diagnostics.push(diagnostic);
     }
     if (!this.settings.enabled) return diagnostics;

@@ -136,7 +136,8 @@ export class ProbeClient {
 
   private workerDied(reason: string): void {
     this.worker = undefined;
-    if (this.running) this.finish({ cancelled: false, error: `the probe worker stopped: ${reason}` });
+    // The reason is a sentence (what died and why); the next request starts a fresh worker.
+    if (this.running) this.finish({ cancelled: false, error: reason });
   }
 }
 

@@ -12,6 +12,9 @@ import { isInputError } from '../core/inputError';
 import { Trainer } from '../core/nn/trainer';
 import type { Dataset } from '../core/types';
 import type { FromProbeWorker, ProbeProblem, ProbeSettings, ToProbeWorker } from '../protocol';
+import { installFaultSeam } from '../shared/workerFaultSeam';
+
+installFaultSeam();
 
 type ProbeRequest = Extract<ToProbeWorker, { type: 'probe' }>;
 

@@ -4,7 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { receiveValidated, validateFromUatWebview } from '../shared/webviewMessages';
+import { gradscopeOutput } from '../shared/output';
+import { locateWorkerForTests } from '../shared/testSeam';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { validateFromUatWebview } from '../shared/webviewMessages';
+import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource } from '../protocol';
 import { loadUatData } from './uatData';
@@ -56,6 +60,11 @@ export class UatPanel {
     UatPanel.current = new UatPanel(panel, context, sanitizeUatState(state)?.source);
   }
 
+  /** Test seam: the panel's training session. */
+  get trainingSession(): UatTrainingSession {
+    return this.training;
+  }
+
   static get open(): UatPanel | undefined {
     return UatPanel.current;
   }
@@ -64,7 +73,8 @@ export class UatPanel {
     this.training = new UatTrainingSession({
       workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'uatWorker.js').fsPath,
       post: message => this.post(message),
-      log: () => undefined,
+      log: line => gradscopeOutput(context).appendLine(`[${new Date().toLocaleTimeString()}] ${line}`),
+      memoryLimitMb: () => vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB),
     });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     panel.webview.html = renderUatHtml({
@@ -75,7 +85,7 @@ export class UatPanel {
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage(receiveValidated('Universal Approximation', validateFromUatWebview, message => this.receive(message)), null, this.disposables);
+    this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', validateFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
   }
 
   /** Resolves when the panel has its data (or failed to load it). */
@@ -193,6 +203,7 @@ function sourceFromArgs(args: unknown): UatSource | undefined {
 
 /** The command and the serializer that restores the panel after a window reload. */
 export function registerUniversalApproximation(context: vscode.ExtensionContext): void {
+  locateWorkerForTests('universal approximation', () => UatPanel.open?.trainingSession.workerOf('handBuilt') ?? UatPanel.open?.trainingSession.workerOf('random'));
   context.subscriptions.push(
     vscode.commands.registerCommand(UAT_COMMAND, async (args?: unknown): Promise<UatOpenResult | undefined> => {
       const source = sourceFromArgs(args) ?? (UatPanel.open ? undefined : await chooseSource());

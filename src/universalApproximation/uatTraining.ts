@@ -1,7 +1,7 @@
 // Host side of the panel's gradient descent: one worker thread per starting point (hand-built, random), so both
 // curves can train at once and be compared; messages relayed to the webview. No vscode import (tested in Node).
-import { Worker } from 'node:worker_threads';
 import type { FromUatWorker, ToUatWebview, ToUatWorker, UatNetwork, UatTrainStart } from '../protocol';
+import { describeDeath, spawnWorker, type HostedWorker } from '../shared/workerHost';
 
 /** Steps per "Let gradient descent take over" run (the user can stop earlier). */
 export const UAT_MAX_STEPS = 20_000;
@@ -10,10 +10,12 @@ export interface UatTrainingOptions {
   workerPath: string;
   post: (message: ToUatWebview) => void;
   log: (line: string) => void;
+  /** Heap limit of each worker (MB), read when one starts. */
+  memoryLimitMb?: () => number;
 }
 
 export class UatTrainingSession {
-  private readonly workers = new Map<UatTrainStart, Worker>();
+  private readonly workers = new Map<UatTrainStart, HostedWorker>();
   private readonly jobs = new Map<UatTrainStart, number>();
   private nextJob = 1;
 
@@ -24,7 +26,7 @@ export class UatTrainingSession {
     this.jobs.set(start, jobId);
     const worker = this.workerFor(start);
     const message: ToUatWorker = { type: 'uatTrain', jobId, start, network, x, y, lr, seed, maxSteps: UAT_MAX_STEPS };
-    worker.postMessage(message);
+    worker.worker.postMessage(message);
     this.options.log(`uat: training from ${start === 'handBuilt' ? 'the hand-built weights' : 'a random start'} (${network.units.length} hidden units, lr ${lr})`);
     this.options.post({ type: 'uatTrainState', start, running: true });
   }
@@ -32,26 +34,37 @@ export class UatTrainingSession {
   stop(start: UatTrainStart): void {
     const jobId = this.jobs.get(start);
     const worker = this.workers.get(start);
-    if (jobId !== undefined && worker) worker.postMessage({ type: 'uatStop', jobId } satisfies ToUatWorker);
+    if (jobId !== undefined && worker) worker.worker.postMessage({ type: 'uatStop', jobId } satisfies ToUatWorker);
   }
 
   get running(): UatTrainStart[] {
     return [...this.jobs.keys()];
   }
 
-  private workerFor(start: UatTrainStart): Worker {
+  /** Test seam: the live worker of one start. */
+  workerOf(start: UatTrainStart): HostedWorker | undefined {
+    return this.workers.get(start);
+  }
+
+  private workerFor(start: UatTrainStart): HostedWorker {
     const existing = this.workers.get(start);
-    if (existing) return existing;
-    const worker = new Worker(this.options.workerPath);
-    worker.on('message', (message: FromUatWorker) => this.receive(start, message));
-    worker.on('error', error => {
-      this.options.log(`uat worker error: ${error.stack ?? error.message}`);
-      this.workers.delete(start);
-      this.jobs.delete(start);
-      this.options.post({ type: 'uatTrainState', start, running: false, detail: `The training worker failed: ${error.message}` });
+    if (existing && !existing.exited) return existing;
+    const hosted = spawnWorker(this.options.workerPath, {
+      role: 'universal approximation',
+      memoryLimitMb: this.options.memoryLimitMb?.(),
+      onDeath: death => {
+        if (this.workers.get(start) !== hosted) return;
+        // The curve trained so far stays in the page; training again starts a fresh worker.
+        const text = `${describeDeath(death)} Train again to restart it.`;
+        this.options.log(`uat: ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
+        this.workers.delete(start);
+        this.jobs.delete(start);
+        this.options.post({ type: 'uatTrainState', start, running: false, detail: text });
+      },
     });
-    this.workers.set(start, worker);
-    return worker;
+    hosted.worker.on('message', (message: FromUatWorker) => this.receive(start, message));
+    this.workers.set(start, hosted);
+    return hosted;
   }
 
   private receive(start: UatTrainStart, message: FromUatWorker): void {
@@ -79,10 +92,7 @@ export class UatTrainingSession {
   }
 
   dispose(): void {
-    for (const worker of this.workers.values()) {
-      worker.removeAllListeners();
-      void worker.terminate();
-    }
+    for (const worker of this.workers.values()) void worker.stop();
     this.workers.clear();
     this.jobs.clear();
   }

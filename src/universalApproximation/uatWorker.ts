@@ -7,6 +7,9 @@ import { Trainer } from '../core/nn/trainer';
 import { fromModuleParams, meanSquaredError, networkSpecFor, toModuleParams } from '../core/analysis/uat';
 import type { PreparedData, TrainSpec } from '../core/types';
 import type { FromUatWorker, ToUatWorker } from '../protocol';
+import { installFaultSeam } from '../shared/workerFaultSeam';
+
+installFaultSeam();
 
 const SLICE_MS = 20;
 const FRAME_INTERVAL_MS = 100;

@@ -1,8 +1,8 @@
 // One run as the extension host sees it: the training worker (worker_threads), the recorded history (for the
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
-import { Worker } from 'node:worker_threads';
 import type { DivergenceInfo, Snapshot } from '../core/types';
+import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
 } from '../protocol';
@@ -21,6 +21,8 @@ export interface RunSessionOptions {
   /** Everything for the webview goes through here (the panel posts it; the benchmark serialises it). */
   post: (message: ToWebview) => void;
   log: (line: string) => void;
+  /** The worker's heap limit (MB), read each time a worker starts (the `gradscope.workers.memoryLimitMb` setting). */
+  memoryLimitMb?: () => number;
   /** Optional hooks for the host UI (status bar, notifications). */
   onStateChange?: (state: RunState, session: RunSession) => void;
   onError?: (message: string, location: Extract<FromWorker, { type: 'error' }>['location']) => void;
@@ -30,6 +32,11 @@ export interface RunSessionOptions {
 
 export interface StartOptions {
   autoplay?: boolean;
+  /**
+   * Retrain on save: the run on screen stays (charts, snapshots, exports) until the new one is ready; if the new
+   * one cannot start (the saved config has errors), the last good run is kept and the errors shown over it.
+   */
+  keepUntilReady?: boolean;
   lr?: number;
   batchSize?: number;
   snapshotEvery?: number;
@@ -45,8 +52,19 @@ export function thinEvenly<T>(items: readonly T[], max: number): T[] {
   return picked;
 }
 
+/** A run kept on screen while its successor loads (retrain on save). */
+interface KeptRun {
+  meta: RunMeta;
+  history: SnapshotFrame[];
+  divergence: DivergenceInfo | undefined;
+  progress: RunSession['progress'];
+  state: RunState;
+}
+
+export type RunError = { message: string; location?: { file: string; line: number; column: number }; restartable?: boolean; kept?: boolean };
+
 export class RunSession {
-  private worker: Worker | undefined;
+  private worker: HostedWorker | undefined;
   private workerRunId = 0;
   /** Each worker `ready` (start, reset, re-seed) is a new chart history in the webview. */
   private webviewRunId = 0;
@@ -55,7 +73,10 @@ export class RunSession {
   sourceLabel = '';
   state: RunState = 'loading';
   divergence: DivergenceInfo | undefined;
-  error: { message: string; location?: { file: string; line: number; column: number } } | undefined;
+  error: RunError | undefined;
+  /** How the last worker died, if it did (the banner's words come from it). */
+  death: WorkerDeath | undefined;
+  private kept: KeptRun | undefined;
   progress: { epoch: number; epochs: number; step: number } | undefined;
   private history: SnapshotFrame[] = [];
   private pending: SnapshotFrame[] = [];
@@ -72,18 +93,26 @@ export class RunSession {
   start(source: RunSource, sourceLabel: string, options: StartOptions = {}): void {
     if (this.disposed) return;
     if (this.worker !== undefined && this.meta !== undefined) this.send({ type: 'stop', runId: this.workerRunId });
+    const { keepUntilReady, ...kept } = options;
+    this.flush();
+    this.kept = keepUntilReady === true && this.meta !== undefined
+      ? { meta: this.meta, history: this.history, divergence: this.divergence, progress: this.progress, state: this.state === 'running' ? 'paused' : this.state }
+      : keepUntilReady === true ? this.kept : undefined;
     this.source = source;
     this.sourceLabel = sourceLabel;
-    this.startOptions = options;
+    this.startOptions = kept;
     this.meta = undefined;
     this.history = [];
     this.pending = [];
     this.divergence = undefined;
     this.error = undefined;
+    this.death = undefined;
     this.progress = undefined;
     this.firstSnapshotSeen = undefined;
     this.setState('loading');
-    this.options.post({ type: 'loading', sourceLabel });
+    // A kept run stays drawn: the page hears only that a new one is loading.
+    if (this.kept !== undefined) this.options.post({ type: 'state', runId: this.webviewRunId, state: 'loading', detail: `retraining ${sourceLabel}…` });
+    else this.options.post({ type: 'loading', sourceLabel });
     this.workerRunId++;
     this.ensureWorker();
     this.options.log(`run ${this.workerRunId}: loading ${sourceLabel}`);
@@ -96,6 +125,12 @@ export class RunSession {
         rowLimit: options.rowLimit, maxPoints: options.maxPoints,
       },
     });
+  }
+
+  /** Restart after a crash or an error: the same source and settings, a fresh worker. */
+  restart(): void {
+    if (this.source === undefined) return;
+    this.start(this.source, this.sourceLabel, this.startOptions);
   }
 
   control(action: ControlAction): void {
@@ -120,8 +155,9 @@ export class RunSession {
       messages.push({ type: 'state', runId: this.webviewRunId, state: this.state });
       if (this.progress !== undefined) messages.push({ type: 'progress', runId: this.webviewRunId, ...this.progress });
       if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: this.divergence });
+      if (this.error !== undefined) messages.push(this.errorMessage(this.error));
     } else if (this.error !== undefined) {
-      messages.push({ type: 'error', message: this.error.message, location: this.error.location });
+      messages.push(this.errorMessage(this.error));
     } else {
       messages.push({ type: 'loading', sourceLabel: this.sourceLabel });
     }
@@ -151,40 +187,82 @@ export class RunSession {
     const worker = this.worker;
     this.worker = undefined;
     if (worker !== undefined) {
-      worker.removeAllListeners();
-      void worker.terminate();
+      void worker.stop();
       this.options.log(`run ${this.workerRunId}: worker stopped`);
     }
     this.resolveFirst({ ok: false, error: 'the panel was closed' });
   }
 
+  /** The live training worker (the integration tests' fault seam reaches it through here). */
+  get hostedWorker(): HostedWorker | undefined {
+    return this.worker;
+  }
+
   private ensureWorker(): void {
-    if (this.worker !== undefined) return;
-    const worker = new Worker(this.options.workerPath);
-    worker.on('message', (message: FromWorker) => this.onWorkerMessage(message));
-    worker.on('error', error => {
-      this.options.log(`worker error: ${error.stack ?? error.message}`);
-      this.fail(`The training worker failed: ${error.message}`);
+    // A worker ended from outside (deactivate's shutdown) is replaced like a missing one.
+    if (this.worker !== undefined && !this.worker.exited) return;
+    const hosted = spawnWorker(this.options.workerPath, {
+      role: 'training',
+      memoryLimitMb: this.options.memoryLimitMb?.(),
+      onDeath: death => {
+        if (this.disposed || this.worker !== hosted) return;
+        this.worker = undefined;
+        this.crashed(death);
+      },
     });
-    worker.on('exit', code => {
-      if (this.disposed || this.worker !== worker) return;
-      this.worker = undefined;
-      if (code !== 0) this.fail(`The training worker stopped unexpectedly (exit code ${code}).`);
-    });
-    this.worker = worker;
+    hosted.worker.on('message', (message: FromWorker) => this.onWorkerMessage(message));
+    this.worker = hosted;
   }
 
   private send(message: ToWorker): void {
-    this.worker?.postMessage(message);
+    this.worker?.worker.postMessage(message);
   }
 
-  /** Shows an error instead of a run (also used when there is nothing to restore). */
-  fail(message: string, location?: { file: string; line: number; column: number }): void {
-    this.error = { message, location };
+  /**
+   * The worker died (out of memory, a throw, an exit, a kill): everything recorded so far stays — on screen, in
+   * the exports and for a restore — and the panel says what happened, with Restart.
+   */
+  private crashed(death: WorkerDeath): void {
+    this.flush();
+    this.death = death;
+    const loading = this.meta === undefined;
+    if (loading) this.restoreKept();
+    // The worker's progress can be newer than its last snapshot (a slow cadence), or older (steps by hand).
+    const steps = [this.progress?.step, this.history.at(-1)?.snapshot.step].filter((n): n is number => n !== undefined);
+    const step = steps.length > 0 ? Math.max(...steps) : undefined;
+    const where = loading ? 'while loading the run' : step !== undefined ? `at step ${groupedNumber(step)}` : '';
+    const kept = this.history.length;
+    const keptText = this.meta === undefined ? ''
+      : ` The ${groupedNumber(kept)} snapshot${kept === 1 ? '' : 's'} so far ${kept === 1 ? 'is' : 'are'} kept: export them, or Restart.`;
+    const message = `${describeDeath(death, where)}${keptText}`;
+    this.options.log(`run ${this.workerRunId}: ${message}${death.error !== undefined ? ` (${death.error})` : ''}`);
+    this.fail(message, undefined, { restartable: true });
+  }
+
+  /** A run that could not start falls back to the run kept on screen (retrain on save), if there is one. */
+  private restoreKept(): boolean {
+    const kept = this.kept;
+    if (kept === undefined) return false;
+    this.kept = undefined;
+    this.meta = kept.meta;
+    this.history = kept.history;
+    this.divergence = kept.divergence;
+    this.progress = kept.progress;
+    return true;
+  }
+
+  /** Shows an error (over the run when one is on screen; instead of it otherwise). */
+  fail(message: string, location?: { file: string; line: number; column: number }, flags: { restartable?: boolean } = {}): void {
+    const kept = this.meta !== undefined;
+    this.error = { message, location, restartable: flags.restartable, kept };
     this.setState('error');
-    this.options.post({ type: 'error', message, location });
+    this.options.post(this.errorMessage(this.error));
     this.options.onError?.(message, location);
     this.resolveFirst({ ok: false, error: message });
+  }
+
+  private errorMessage(error: RunError): ToWebview {
+    return { type: 'error', message: error.message, location: error.location, restartable: error.restartable, kept: error.kept };
   }
 
   private onWorkerMessage(message: FromWorker): void {
@@ -192,6 +270,7 @@ export class RunSession {
     switch (message.type) {
       case 'ready':
         this.flush();
+        this.kept = undefined;
         this.webviewRunId++;
         this.meta = message.meta;
         this.history = [];
@@ -239,6 +318,11 @@ export class RunSession {
         if (this.meta !== undefined) {
           // A live run stays on screen (e.g. a refused learning rate); only the message is shown.
           this.options.onError?.(message.message, message.location);
+          break;
+        }
+        // A saved config with errors: the last good run stays, with the errors over it.
+        if (this.restoreKept()) {
+          this.fail(`The saved config has errors; this is the last good run. ${message.message}`, message.location);
           break;
         }
         this.fail(message.message, message.location);

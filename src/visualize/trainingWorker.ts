@@ -11,6 +11,9 @@ import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
 import type { FromWorker, RunMeta, RunSource, ToWorker } from '../protocol';
+import { installFaultSeam } from '../shared/workerFaultSeam';
+
+installFaultSeam();
 
 /** Training time per slice before the worker looks at its message queue again. */
 const SLICE_MS = 20;

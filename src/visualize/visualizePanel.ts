@@ -8,13 +8,15 @@ import { applyEdits, modify } from 'jsonc-parser';
 import { presetConfigText } from '../core/config/presets';
 import type { DivergenceInfo } from '../core/types';
 import type { ErrorLocation, FromWebview, RunSource, RunState, ToWebview, WebviewState } from '../protocol';
+import { onCheckedMessage } from '../shared/webviewBoundary';
+import { DEFAULT_WORKER_MEMORY_MB } from '../shared/workerHost';
+import { validateFromVisualizeWebview } from '../shared/webviewMessages';
 import { loadReportAssets, renderReport } from './report';
 import { renderPanelHtml } from './panelHtml';
 import { RunSession, type FirstSnapshot, type StartOptions } from './runSession';
 import { snapshotsToCsv } from './snapshotTable';
 import { writeFileAtomic } from '../core/io/atomicWrite';
 import { writeUriAtomic } from '../shared/writeUri';
-import { receiveValidated, validateFromVisualizeWebview } from '../shared/webviewMessages';
 
 export const PANEL_VIEW_TYPE = 'gradscope.panel';
 
@@ -32,6 +34,11 @@ function settings(): StartOptions & { autoplay: boolean; progressAfterMs: number
     maxPoints: config.get<number>('maxPoints', 2000),
     progressAfterMs: Math.max(0, config.get<number>('progressNotificationAfterSeconds', 3)) * 1000,
   };
+}
+
+/** The `gradscope.workers.memoryLimitMb` setting, read when a worker starts. */
+export function workerMemoryLimitMb(): number {
+  return vscode.workspace.getConfiguration('gradscope.workers').get<number>('memoryLimitMb', DEFAULT_WORKER_MEMORY_MB);
 }
 
 function slug(text: string): string {
@@ -95,6 +102,7 @@ export class VisualizePanel {
       workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
       post: message => this.post(message),
       log: line => output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`),
+      memoryLimitMb: workerMemoryLimitMb,
       onStateChange: state => this.onStateChange(state),
       onError: (message, location) => void this.showError(message, location),
       onDiverged: info => this.showDivergence(info),
@@ -104,7 +112,7 @@ export class VisualizePanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage(receiveValidated('Visualize Network', validateFromVisualizeWebview, message => this.onMessage(message))),
+      onCheckedMessage(panel.webview, 'Visualize Network', validateFromVisualizeWebview, output, message => this.onMessage(message)),
       // Without retainContextWhenHidden the page is torn down when hidden; it says `ready` again when shown.
       panel.onDidChangeViewState(event => { if (!event.webviewPanel.visible) this.webviewReady = false; }),
       vscode.workspace.onDidSaveTextDocument(document => this.onSaved(document)),
@@ -142,14 +150,23 @@ export class VisualizePanel {
 
   private post(message: ToWebview): void {
     if (!this.webviewReady || this.disposed) return;
+    if (message.type === 'error') this.errorsShown.push(message);
     void this.panel.webview.postMessage(message);
   }
+
+  /** The page has said `ready` (and is visible). */
+  get pageReady(): boolean {
+    return this.webviewReady;
+  }
+
+  /** Error banners delivered to the page, newest last (the integration tests read them). */
+  readonly errorsShown: Extract<ToWebview, { type: 'error' }>[] = [];
 
   private onMessage(message: FromWebview): void {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        for (const replay of this.session.replayMessages()) void this.panel.webview.postMessage(replay);
+        for (const replay of this.session.replayMessages()) this.post(replay);
         break;
       case 'control':
         this.session.control(message.action);
@@ -158,19 +175,26 @@ export class VisualizePanel {
         this.session.set({ lr: message.lr, batchSize: message.batchSize, snapshotEvery: message.snapshotEvery });
         break;
       case 'export':
-        void this.exportRun(message.format);
+        this.reportFailure('export the run', this.exportRun(message.format));
         break;
       case 'savePng':
-        void this.savePng(message.chart, message.dataUrl);
+        this.reportFailure('save the chart', this.savePng(message.chart, message.dataUrl));
         break;
       case 'saveConfig':
-        void this.saveConfig();
+        this.reportFailure('save the config', this.saveConfig());
         break;
       case 'openLocation':
-        void openLocation(message.location);
+        // The page may only open the file the host reported an error in (or the run's own config).
+        if (message.location.file === this.session.error?.location?.file
+          || (this.session.source?.kind === 'config' && message.location.file === this.session.source.configPath)) {
+          void openLocation(message.location);
+        } else {
+          this.services.output.appendLine(`Visualize Network: ignored openLocation for ${message.location.file} (not this run's file)`);
+        }
         break;
       case 'retry':
-        if (this.session.source !== undefined) this.start(this.session.source, this.sourceLabel, this.session.startOptions);
+        // Retry after an error, Restart after a crash: the same source and settings in a fresh worker.
+        this.session.restart();
         break;
       default: {
         const never: never = message;
@@ -179,11 +203,31 @@ export class VisualizePanel {
     }
   }
 
+  /** A write that fails (a full disk, no permission) says so; the previous file is whole (atomic writes). */
+  private reportFailure(what: string, work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      this.services.output.appendLine(`Visualize Network: could not ${what}: ${text}`);
+      void vscode.window.showErrorMessage(`Gradscope: could not ${what}: ${text}`);
+    });
+  }
+
+  /** Test seam (extension tests only): the open panels. */
+  static all(): VisualizePanel[] {
+    return [...VisualizePanel.panels];
+  }
+
+  /** Test seam: the panel's run. */
+  get runSession(): RunSession {
+    return this.session;
+  }
+
   private onSaved(document: vscode.TextDocument): void {
     const source = this.session.source;
     if (source?.kind !== 'config' || document.uri.fsPath !== source.configPath) return;
     if (!vscode.workspace.getConfiguration('gradscope.liveProbe').get<boolean>('retrainOnSave', true)) return;
-    this.start({ ...source, configText: undefined }, this.sourceLabel, this.session.startOptions);
+    // The run on screen stays until the saved config trains; a config saved with errors keeps it, errors over it.
+    this.start({ ...source, configText: undefined }, this.sourceLabel, { ...this.session.startOptions, keepUntilReady: true });
   }
 
   private onStateChange(state: RunState): void {
@@ -261,7 +305,8 @@ export class VisualizePanel {
     return folder !== undefined ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(path.join(this.services.context.globalStorageUri.fsPath, name));
   }
 
-  private async exportRun(format: 'json' | 'csv' | 'html'): Promise<void> {
+  /** `chosen` skips the save dialog (the extension tests' seam); the page's Export asks where. */
+  async exportRun(format: 'json' | 'csv' | 'html', chosen?: vscode.Uri): Promise<void> {
     const run = this.session.recordedRun();
     if (run === undefined) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: nothing to export yet — wait for the first snapshot.'));
@@ -282,7 +327,7 @@ export class VisualizePanel {
       }
       return;
     }
-    const target = await vscode.window.showSaveDialog({
+    const target = chosen ?? await vscode.window.showSaveDialog({
       defaultUri: this.defaultUri(`${base}-snapshots.${format}`),
       filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
       saveLabel: vscode.l10n.t('Export snapshots'),

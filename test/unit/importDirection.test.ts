@@ -74,6 +74,7 @@ function mayImport(from: string, to: string): boolean {
     case 'hostShared': return to === 'core' || to === 'protocol';
     case 'webviewShared': return to === 'core' || to === 'protocol';
     // and the host's shared localization, which activate() loads before any feature builds a string
+    // The front door also reaches the rooms below the features (deactivate's worker shutdown, the test seam).
     case 'extension': return FEATURES.includes(to) || to === 'hostShared';
     // The CLI is the second front door, beside extension.ts: it may use features' vscode-free modules.
     case 'cli': return to !== 'extension' && to !== 'webviewShared';

@@ -385,6 +385,42 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     await page.close();
   });
 
+  it('a crashed worker: the banner says what died and why, offers Restart, and the charts and exports stay', async () => {
+    const page = await openPanel(browser, 'dark');
+    const frames = deepSigmoid.frames.slice(0, 25);
+    await send(page, runMessage(deepSigmoid), { type: 'state', runId: 1, state: 'running' }, { type: 'frames', runId: 1, frames });
+    const before = await describeCharts(page);
+    const lossPointsBefore = before['chart-loss'].datasets[0].data.length;
+    assert.ok(lossPointsBefore > 0);
+    const text = 'The training worker ran out of memory (limit 2,048 MB) at step 1,234. The 25 snapshots so far are kept: export them, or Restart.';
+    await send(page, { type: 'error', message: text, restartable: true, kept: true });
+    await settle(page);
+    assert.equal(await page.isVisible('#error-banner'), true);
+    assert.equal(await page.textContent('#error-message'), text);
+    assert.equal(await page.textContent('#btn-retry'), 'Restart');
+    assert.equal(await page.isVisible('#btn-open-error'), false);
+    assert.equal(await page.textContent('#run-state'), 'Error');
+    // Everything drawn before the crash is still drawn: the same loss points, the same layer strip.
+    const after = await describeCharts(page);
+    assert.equal(after['chart-loss'].datasets[0].data.length, lossPointsBefore);
+    assert.deepEqual(after['chart-loss'].datasets[0].data, before['chart-loss'].datasets[0].data);
+    assert.equal(await page.locator('.layer-chip').count(), 11);
+    assert.equal(await page.isVisible('#loading'), false);
+    // Training controls wait for the restart; exports do not.
+    assert.equal(await page.isDisabled('#btn-play'), true);
+    assert.equal(await page.isDisabled('#btn-export-json'), false);
+    await page.click('#btn-export-json');
+    await page.click('#btn-retry');
+    const messages = await posted(page);
+    assert.deepEqual(messages.slice(1), [{ type: 'export', format: 'json' }, { type: 'retry' }]);
+    await screenshot(page, 'panel-dark-worker-crashed');
+    // The restart's new run clears the banner.
+    await send(page, runMessage(deepSigmoid, 2), { type: 'frames', runId: 2, frames: deepSigmoid.frames.slice(0, 2) });
+    assert.equal(await page.isVisible('#error-banner'), false);
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
   it('shows a divergence banner with the epoch and a suggestion', async () => {
     const page = await openPanel(browser, 'dark');
     await send(page, runMessage(deepSigmoid), { type: 'frames', runId: 1, frames: deepSigmoid.frames.slice(0, 10) },

@@ -8,10 +8,12 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { RunSession, MAX_FRAMES_PER_MESSAGE } from '../../src/visualize/runSession';
 import type { RunSource, ToWebview } from '../../src/protocol';
+import { enableFaultSeam, injectFault, liveWorkers } from '../../src/shared/workerHost';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function waitFor(predicate: () => boolean, timeoutMs = 60000): Promise<void> {
+  const where = new Error('timed out').stack?.split('\n')[2]?.trim() ?? '';
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
@@ -20,7 +22,7 @@ function waitFor(predicate: () => boolean, timeoutMs = 60000): Promise<void> {
         resolve();
       } else if (Date.now() - started > timeoutMs) {
         clearInterval(poll);
-        reject(new Error('timed out'));
+        reject(new Error(`timed out waiting ${where}`));
       }
     }, 20);
   });
@@ -40,10 +42,13 @@ describe('RunSession with the training worker (Node)', function () {
   afterEach(() => { for (const s of sessions.splice(0)) s.dispose(); });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function session(): { session: RunSession; messages: ToWebview[]; log: string[] } {
+  function session(memoryLimitMb?: number): { session: RunSession; messages: ToWebview[]; log: string[] } {
     const messages: ToWebview[] = [];
     const log: string[] = [];
-    const s = new RunSession({ workerPath, post: m => messages.push(JSON.parse(JSON.stringify(m)) as ToWebview), log: line => log.push(line) });
+    const s = new RunSession({
+      workerPath, post: m => messages.push(JSON.parse(JSON.stringify(m)) as ToWebview), log: line => log.push(line),
+      memoryLimitMb: memoryLimitMb === undefined ? undefined : () => memoryLimitMb,
+    });
     sessions.push(s);
     return { session: s, messages, log };
   }
@@ -153,9 +158,94 @@ describe('RunSession with the training worker (Node)', function () {
     const { session: s } = session();
     s.start({ kind: 'builtin', builtin: 'sine', preset: 'one-hidden' }, 'sine');
     await s.firstSnapshot();
-    const worker = (s as unknown as { worker: { threadId: number } | undefined }).worker;
-    assert.ok(worker !== undefined && worker.threadId > 0);
+    const threadId = s.hostedWorker?.worker.threadId;
+    assert.ok(threadId !== undefined && threadId > 0);
+    assert.ok(liveWorkers().some(w => w.threadId === threadId && w.role === 'training'));
     s.dispose();
-    assert.equal((s as unknown as { worker: unknown }).worker, undefined);
+    assert.equal(s.hostedWorker, undefined);
+    await waitFor(() => !liveWorkers().some(w => w.threadId === threadId), 5000);
+  });
+
+  it('a killed worker leaves the run on screen with every snapshot, a Restart, and trains again on restart', async () => {
+    const { session: s, messages } = session();
+    s.start({ kind: 'builtin', builtin: 'circle', preset: 'deep-relu-he' }, 'circle', { snapshotEvery: 1, autoplay: false });
+    await s.firstSnapshot();
+    // Stepped by hand, so the count does not depend on how busy the machine is: step 0 plus five batches.
+    for (let k = 1; k <= 5; k++) {
+      s.control('stepBatch');
+      await waitFor(() => s.recordedRun()?.frames.at(-1)?.snapshot.step === k);
+    }
+    assert.equal(s.recordedRun()?.frames.length, 6);
+    const worker = s.hostedWorker;
+    assert.ok(worker !== undefined);
+    await injectFault(worker, 'kill');
+    await waitFor(() => s.state === 'error');
+    const error = messages.filter(m => m.type === 'error').pop();
+    assert.ok(error?.type === 'error');
+    const kept = s.recordedRun();
+    assert.ok(kept !== undefined && kept.frames.length >= 5, 'the snapshots before the crash are still recorded');
+    const lastStep = kept.frames.at(-1)!.snapshot.step;
+    assert.equal(lastStep, 5);
+    assert.equal(error.message, 'The training worker stopped unexpectedly at step 5 (exit code 1). The 6 snapshots so far are kept: export them, or Restart.');
+    assert.deepEqual([error.restartable, error.kept], [true, true]);
+    // The page never heard `loading`: its charts stay. A reload replays the run and the banner.
+    assert.equal(messages.filter(m => m.type === 'loading').length, 1);
+    const replay = s.replayMessages();
+    assert.deepEqual(replay.map(m => m.type), ['run', 'state', 'progress', 'error'].filter(t => t !== 'progress' || s.progress !== undefined));
+    const replayedRun = replay[0];
+    assert.ok(replayedRun.type === 'run' && replayedRun.frames.length > 0 && replayedRun.frames.at(-1)!.snapshot.step === lastStep);
+    // Restart: a fresh worker, a new run, new snapshots.
+    const runsBefore = messages.filter(m => m.type === 'run').length;
+    s.restart();
+    const again = await s.firstSnapshot();
+    assert.equal(again.ok, true);
+    assert.equal(messages.filter(m => m.type === 'run').length, runsBefore + 1);
+    assert.ok(s.hostedWorker !== undefined && s.hostedWorker !== worker);
+    assert.equal(s.error, undefined);
+  });
+
+  it('a worker out of memory says so, with its limit and step; the host stays up', async () => {
+    enableFaultSeam();
+    const { session: s, messages } = session(96);
+    s.start({ kind: 'builtin', builtin: 'sine', preset: 'deep-sigmoid' }, 'sine', { snapshotEvery: 1 });
+    await s.firstSnapshot();
+    await waitFor(() => (s.recordedRun()?.frames.length ?? 0) >= 3);
+    await injectFault(s.hostedWorker!, 'oom');
+    await waitFor(() => s.state === 'error', 60_000);
+    const error = messages.filter(m => m.type === 'error').pop();
+    assert.ok(error?.type === 'error');
+    assert.match(error.message, /^The training worker ran out of memory \(limit 96 MB\) at step [\d,]+\. The [\d,]+ snapshots so far are kept/);
+    assert.equal(s.death?.kind, 'oom');
+    assert.ok((s.recordedRun()?.frames.length ?? 0) >= 3);
+  });
+
+  it('retrain on save with errors keeps the last good run and shows the errors over it', async () => {
+    const configPath = path.join(dir, 'retrain.nn.json');
+    fs.writeFileSync(configPath, '{\n  "data": { "builtin": "sine", "samples": 200 },\n  "hidden": [8, 8],\n  "activation": "tanh",\n  "epochs": 5\n}\n');
+    const { session: s, messages } = session();
+    const source: RunSource = { kind: 'config', configPath };
+    s.start(source, 'retrain.nn.json', { snapshotEvery: 1, autoplay: false });
+    await s.firstSnapshot();
+    s.control('stepBatch');
+    await waitFor(() => (s.recordedRun()?.frames.length ?? 0) >= 2);
+    const good = s.recordedRun()!;
+    const postedBefore = messages.length;
+    // Saved with a typo: the worker refuses it; the panel keeps what it had.
+    fs.writeFileSync(configPath, '{\n  "data": { "builtin": "sine", "samples": 200 },\n  "hidden": [8, 8],\n  "activation": "tanhh",\n  "epochs": 5\n}\n');
+    s.start(source, 'retrain.nn.json', { ...s.startOptions, keepUntilReady: true });
+    await waitFor(() => s.state === 'error');
+    const after = messages.slice(postedBefore);
+    assert.ok(!after.some(m => m.type === 'loading' || m.type === 'run'), after.map(m => m.type).join());
+    const error = after.find(m => m.type === 'error');
+    assert.ok(error?.type === 'error');
+    assert.match(error.message, /^The saved config has errors; this is the last good run\. .*tanhh/);
+    assert.deepEqual([error.location?.file, error.location?.line, error.kept], [configPath, 4, true]);
+    assert.equal(s.meta?.title, good.meta.title);
+    assert.equal(s.recordedRun()?.frames.length, good.frames.length);
+    // Fixed and saved again: it trains the new config.
+    fs.writeFileSync(configPath, '{\n  "data": { "builtin": "sine", "samples": 200 },\n  "hidden": [8, 8, 8],\n  "activation": "tanh",\n  "epochs": 5\n}\n');
+    s.start(source, 'retrain.nn.json', { ...s.startOptions, keepUntilReady: true });
+    await waitFor(() => s.meta !== undefined && s.meta.layers.length === 4);
+    assert.equal(s.error, undefined);
   });
 });

@@ -170,7 +170,8 @@ class GradscopePanel {
         store.meta = { ...store.meta, notes: message.notes };
         break;
       case 'error':
-        store.error = { message: message.message, location: message.location };
+        // The charts and snapshots of a kept run stay; the banner shows over them.
+        store.error = { message: message.message, location: message.location, restartable: message.restartable };
         store.state = 'error';
         break;
       default:
@@ -377,6 +378,9 @@ class GradscopePanel {
       const location = error.location;
       elements.errorOpenButton.hidden = location === undefined || this.vscode === undefined;
       if (location !== undefined) elements.errorOpenButton.textContent = format(S.openLocation, basename(location.file), location.line);
+      elements.retryButton.textContent = error.restartable === true ? 'Restart' : 'Retry';
+      elements.retryButton.title = error.restartable === true ? 'Start the run again in a fresh worker' : 'Load the run again';
+      elements.retryButton.hidden = this.vscode === undefined;
     }
     const divergence = store.divergence;
     elements.divergenceBanner.hidden = divergence === undefined;

@@ -17,7 +17,8 @@ export class RunStore {
   state: RunState = 'loading';
   stateDetail: string | undefined;
   divergence: DivergenceInfo | undefined;
-  error: { message: string; location?: { file: string; line: number; column: number } } | undefined;
+  /** Why the run stopped or could not start; `restartable` (a crashed worker) offers Restart instead of Retry. */
+  error: { message: string; location?: { file: string; line: number; column: number }; restartable?: boolean } | undefined;
   progress: { epoch: number; epochs: number; step: number } | undefined;
   /** Replay or scrub position: draw frames up to this index; undefined means the latest. */
   cursor: number | undefined;

@@ -80,7 +80,7 @@ describe('probe client scheduling', () => {
     const idB = client.request({ key: 'b', configPath: '/b', configText: 'new', settings }, b.listener);
     assert.deepEqual(workers[0].sent.map(m => m.type), ['probe']);
     workers[0].die('out of memory');
-    assert.deepEqual(a.events, ['error:the probe worker stopped: out of memory']);
+    assert.deepEqual(a.events, ['error:out of memory']);
     assert.equal(workers.length, 2);
     const sent = workers[1].sent[0];
     assert.ok(sent.type === 'probe' && sent.probeId === idB && sent.configText === 'new');

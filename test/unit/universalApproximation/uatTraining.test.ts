@@ -82,5 +82,32 @@ describe('universal approximation: gradient descent from the hand-built weights'
         session.dispose();
       }
     });
+
+    it('a worker killed mid-training: the panel hears what died, and training again starts a fresh worker', async () => {
+      const messages: ToUatWebview[] = [];
+      const session = new UatTrainingSession({ workerPath, post: m => messages.push(m), log: () => undefined, memoryLimitMb: () => 128 });
+      try {
+        const net = setSteepness(buildBumps({ kind: 'data', xs: x, ys: y }, 4), 20);
+        const frameCount = () => messages.filter(m => m.type === 'uatTrainFrame').length;
+        session.start('handBuilt', net, x, y, 0.02, 1);
+        const deadline = Date.now() + 30_000;
+        while (frameCount() < 2 && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
+        const victim = session.workerOf('handBuilt');
+        assert.ok(victim !== undefined);
+        assert.equal(victim.limitMb, 128);
+        await victim.kill();
+        const stopped = messages.filter((m): m is Extract<ToUatWebview, { type: 'uatTrainState' }> => m.type === 'uatTrainState' && !m.running).pop();
+        assert.equal(stopped?.detail, 'The universal approximation worker stopped unexpectedly (exit code 1). Train again to restart it.');
+        assert.deepEqual(session.running, []);
+        const before = frameCount();
+        session.start('handBuilt', net, x, y, 0.02, 1);
+        const again = Date.now() + 30_000;
+        while (frameCount() <= before && Date.now() < again) await new Promise(r => setTimeout(r, 20));
+        assert.ok(frameCount() > before, 'the fresh worker trains');
+        assert.notEqual(session.workerOf('handBuilt'), victim);
+      } finally {
+        session.dispose();
+      }
+    });
   });
 });
