@@ -58,6 +58,16 @@ describe('Worker faults survived in VS Code', function () {
     folder = vscode.workspace.workspaceFolders![0].uri;
   });
 
+  // Each test reads the newest Visualize run: start from no panel at all, whatever the suites before left open
+  // (the walkthrough's steps open panels of their own).
+  beforeEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const end = Date.now() + 15_000;
+    while ((await vscode.commands.executeCommand<RunView[]>(T.visualizeRuns)).length > 0 && Date.now() < end) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  });
+
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

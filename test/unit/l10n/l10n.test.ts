@@ -3,6 +3,7 @@
 // package.nls.<lang>.json. The scanner is scripts/l10n-strings.mjs (also `node scripts/l10n-strings.mjs --write`).
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CORE_MESSAGES, coreText, formatCoreText } from '../../../src/core/messages';
@@ -32,7 +33,7 @@ describe('localization', () => {
   });
 
   it('finds the l10n.t calls in the host and rejects a message that is not a literal', () => {
-    const dir = fs.mkdtempSync(path.join(repoRoot, 'out', 'l10n-scan-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-l10n-scan-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.ts'), [
         "import * as vscode from 'vscode';",
