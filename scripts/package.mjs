@@ -25,7 +25,7 @@ function main() {
 
   const files = run(process.execPath, [vsce, 'ls', '--no-dependencies'], true)
     .split('\n').map(l => l.trim()).filter(Boolean);
-  const forbidden = files.filter(f => /^(src|test|webview|scripts|bench|node_modules|out|examples)\//.test(f) || /\.(ts|map)$/.test(f));
+  const forbidden = files.filter(f => /^(src|test|webview|scripts|bench|node_modules|out)\//.test(f) || /\.(ts|map)$/.test(f));
   if (forbidden.length) throw new Error(`the package would ship files it must not:\n  ${forbidden.join('\n  ')}`);
   const required = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', manifest.main.replace(/^\.\//, ''), manifest.icon];
   // the details page renders README.md from inside the installed extension: every picture it links must be packaged
