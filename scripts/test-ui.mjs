@@ -80,7 +80,17 @@ async function runGroup(kind, scenarios, chromium) {
       log(`${scenario.name} (test/ui/${scenario.file})`);
       const started = Date.now();
       try {
-        await scenario.run(wb);
+        try {
+          await scenario.run(wb);
+        } catch (first) {
+          // The workbench under load can miss one hover or click; a scenario gets one more try from a clean editor
+          // area, and the log says so (a scenario that fails twice fails).
+          log(`  failed once (${first.message}); trying the scenario again`);
+          await page.keyboard.press('Escape');
+          await wb.runCommand('View: Close All Editors', 10000).catch(() => {});
+          await scenario.run(wb);
+          log('  passed on the second try');
+        }
         outcomes.push({ name: scenario.name, ok: true, ms: Date.now() - started });
       } catch (err) {
         outcomes.push({ name: scenario.name, ok: false, ms: Date.now() - started, error: err });
