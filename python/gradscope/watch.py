@@ -105,6 +105,19 @@ def _json_safe(obj, flags):
     return obj
 
 
+def _count(mask):
+    """How many elements of a bool tensor are True (int32 / int64 tensor), without torch's int64 copy of the mask."""
+    return mask.view(torch.uint8).sum(dtype=torch.int32 if mask.numel() < 2 ** 31 else torch.int64)
+
+
+def _per_unit_count(mask, z, axis, units):
+    """How many elements of each unit (z's dim `axis`: the last one, or 1 with the batch on 0) the mask holds."""
+    u = mask.view(torch.uint8)
+    if axis == z.dim() - 1:
+        return u.reshape(-1, units).sum(dim=0, dtype=torch.int32)
+    return u.reshape(z.shape[0], units, -1).sum(dim=(0, 2), dtype=torch.int32)
+
+
 class _Batch:
     """Collects 1-D tensors per device and reads each device's numbers with a single .tolist()."""
 
@@ -341,29 +354,45 @@ class Watcher:
     def _record_input(self, module, spec, z):
         if z.dtype in (torch.float16, torch.bfloat16):
             z = z.float()
-        if spec.masks is not None:
-            saturated, zero = spec.masks(z)
-        else:
-            d = spec.derivative(z)
-            if spec.learned:
-                # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync here
-                top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
-                threshold = SATURATION_SHARE * top
-            else:
-                threshold = SATURATION_SHARE * spec.max_slope
-            saturated = d.abs() < threshold
-            zero = d == 0
-        low = torch.logical_and(saturated, z < spec.split).sum()
+        # Counting avoids bool reductions, which torch 1.13 runs through an int64 copy of the mask (and all() /
+        # negation are slow passes of their own on the CPU): masks are summed as uint8 into int32, and a unit's
+        # "every slope 0" is "its count of nonzero slopes is 0".
+        n = z.numel()
         if z.dim() <= 1:
-            units = z.numel()
-            dead = zero.sum()
+            axis, units = None, n
         else:
             axis = self._unit_axis(z) % z.dim()
             units = z.shape[axis]
-            if axis == z.dim() - 1:
-                dead = zero.reshape(-1, units).all(dim=0).sum()
-            else:  # channels on dim 1: reduce the batch first, then every position of each channel
-                dead = zero.all(dim=0).reshape(units, -1).all(dim=1).sum()
+        if spec.inside is not None:
+            inside = spec.inside(z)          # slope far above the cut-off: neither saturated nor zero
+            if axis is None:
+                live = _count(inside)
+                dead = n - live
+            else:
+                per_unit = _per_unit_count(inside, z, axis, units)
+                live = per_unit.sum()
+                dead = (per_unit == 0).sum()
+            saturated = n - live
+            low = _count(spec.low(z))
+        else:
+            if spec.masks is not None:
+                sat_mask, zero = spec.masks(z)
+            else:
+                d = spec.derivative(z)
+                if spec.learned:
+                    # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync
+                    top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
+                    threshold = SATURATION_SHARE * top
+                else:
+                    threshold = SATURATION_SHARE * spec.max_slope
+                sat_mask = d.abs() < threshold
+                zero = d == 0
+            saturated = _count(sat_mask)
+            low = _count(torch.logical_and(sat_mask, z < spec.split))
+            if axis is None:
+                dead = _count(zero)
+            else:
+                dead = (_per_unit_count(zero, z, axis, units) == n // units).sum()
         acc = accumulation_dtype(z.device)
         v = z.reshape(-1)
         calls = self._calls.get(id(module))
@@ -372,8 +401,10 @@ class Watcher:
         # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
         # faster to sort) and is copied, since an in-place activation overwrites z next
         # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
-        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]).to(acc), moments(v).to(acc)])
-        calls.z.append((v.numel(), units, numbers, strided_sample(v).clone()))
+        counts = [c.to(acc) if isinstance(c, torch.Tensor) else torch.tensor(float(c), dtype=acc, device=z.device)
+                  for c in (low, saturated, dead)]
+        numbers = torch.cat([torch.stack(counts), moments(v).to(acc)])
+        calls.z.append((n, units, numbers, strided_sample(v).clone()))
 
     # -- records ------------------------------------------------------------------------------------------------
 
