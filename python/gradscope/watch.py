@@ -440,6 +440,7 @@ class Watcher:
 
         layer_plans = []
         new_previous = {}
+        update_norms = {}
         for n, m in self._layers:
             params = m._parameters
             pname = 'weight' if params.get('weight') is not None else _direct_params(m)[0][0]
@@ -466,12 +467,26 @@ class Watcher:
                     parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
                 wd = w.detach()
                 parts.append(wd.norm())
-                prev = self._previous_weights.get(id(w))
-                plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device
-                if plan['update']:
-                    parts.append((wd - prev).norm())
-                if id(w) not in new_previous:
-                    new_previous[id(w)] = wd.clone()
+                key = id(w)
+                if key in update_norms:  # a parameter shared by two modules: its copy is already updated
+                    plan['update'] = update_norms[key] is not None
+                    if plan['update']:
+                        parts.append(update_norms[key])
+                else:
+                    prev = self._previous_weights.get(key)
+                    plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device \
+                        and prev.dtype == w.dtype
+                    if plan['update']:
+                        # ‖W − W_prev‖ in the copy's own memory, which then becomes this snapshot's copy: no
+                        # allocation of a weight-sized tensor per snapshot
+                        update = prev.sub_(wd).norm()
+                        prev.copy_(wd)
+                    else:
+                        update, prev = None, wd.clone()
+                    update_norms[key] = update
+                    new_previous[key] = prev
+                    if update is not None:
+                        parts.append(update)
                 plan['slot'] = _Slot(batch.add(torch.stack(parts)))
             layer_plans.append(plan)
         self._previous_weights = new_previous
