@@ -110,12 +110,21 @@ def _count(mask):
     return mask.view(torch.uint8).sum(dtype=torch.int32 if mask.numel() < 2 ** 31 else torch.int64)
 
 
-def _per_unit_count(mask, z, axis, units):
-    """How many elements of each unit (z's dim `axis`: the last one, or 1 with the batch on 0) the mask holds."""
+def _per_unit_any(mask, z, axis, units):
+    """Per unit (z's dim `axis`: the last one, or 1 with the batch on 0): 1 where the mask holds anywhere, else 0
+    (uint8; a max over uint8 needs no widened copy of the mask, unlike a sum)."""
     u = mask.view(torch.uint8)
     if axis == z.dim() - 1:
-        return u.reshape(-1, units).sum(dim=0, dtype=torch.int32)
-    return u.reshape(z.shape[0], units, -1).sum(dim=(0, 2), dtype=torch.int32)
+        return u.reshape(-1, units).amax(dim=0)
+    return u.reshape(z.shape[0], units, -1).amax(dim=(0, 2))
+
+
+def _per_unit_all(mask, z, axis, units):
+    """Per unit: 1 where the mask holds everywhere, else 0 (uint8)."""
+    u = mask.view(torch.uint8)
+    if axis == z.dim() - 1:
+        return u.reshape(-1, units).amin(dim=0)
+    return u.reshape(z.shape[0], units, -1).amin(dim=(0, 2))
 
 
 class _Batch:
@@ -185,6 +194,7 @@ class Watcher:
         self._calls = {}
         self._producer_channels_first = None
         self._previous_weights = {}
+        self._work = None
         self._warned = set()
         self._start = time.time()
 
@@ -268,6 +278,8 @@ class Watcher:
             return
         self._closed = True
         self._detach()
+        self._work = None
+        self._previous_weights = {}
         if self._fd is not None:
             try:
                 self._write({'type': 'end', 'step': self._step - 1, 'steps': self._step, 'reason': reason,
@@ -319,6 +331,16 @@ class Watcher:
             return 1 if z.dim() >= 4 else -1
         return 1 if self._producer_channels_first else -1
 
+    def _workspace(self, v):
+        """A reused buffer the size of v for the deviations (CPU only: elsewhere the caching allocator reuses
+        memory already). Kept between measured steps; its size is that of the largest activation."""
+        if v.device.type != 'cpu':
+            return None
+        buf = self._work
+        if buf is None or buf.dtype != v.dtype or buf.numel() < v.numel():
+            buf = self._work = torch.empty(v.numel(), dtype=v.dtype)
+        return buf[:v.numel()]
+
     def _make_pre_hook(self, module, spec):
         def hook(mod, inputs):
             # forward passes without autograd (validation under no_grad) are not the training step
@@ -346,7 +368,8 @@ class Watcher:
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moments(v).to(accumulation_dtype(v.device)), strided_sample(v).clone()))
+                    calls.a.append((v.numel(), moments(v, self._workspace(v)).to(accumulation_dtype(v.device)),
+                                    strided_sample(v).clone()))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -356,7 +379,8 @@ class Watcher:
             z = z.float()
         # Counting avoids bool reductions, which torch 1.13 runs through an int64 copy of the mask (and all() /
         # negation are slow passes of their own on the CPU): masks are summed as uint8 into int32, and a unit's
-        # "every slope 0" is "its count of nonzero slopes is 0".
+        # "every slope 0" is a max over the unit's mask. Large temporaries are avoided too: on the CPU each fresh
+        # tensor the size of z costs page faults on first touch, more than the arithmetic on it.
         n = z.numel()
         if z.dim() <= 1:
             axis, units = None, n
@@ -365,13 +389,11 @@ class Watcher:
             units = z.shape[axis]
         if spec.inside is not None:
             inside = spec.inside(z)          # slope far above the cut-off: neither saturated nor zero
+            live = _count(inside)
             if axis is None:
-                live = _count(inside)
                 dead = n - live
             else:
-                per_unit = _per_unit_count(inside, z, axis, units)
-                live = per_unit.sum()
-                dead = (per_unit == 0).sum()
+                dead = units - _count(_per_unit_any(inside, z, axis, units))
             saturated = n - live
             low = _count(spec.low(z))
         else:
@@ -392,7 +414,7 @@ class Watcher:
             if axis is None:
                 dead = _count(zero)
             else:
-                dead = (_per_unit_count(zero, z, axis, units) == n // units).sum()
+                dead = _count(_per_unit_all(zero, z, axis, units))
         acc = accumulation_dtype(z.device)
         v = z.reshape(-1)
         calls = self._calls.get(id(module))
@@ -403,7 +425,7 @@ class Watcher:
         # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
         counts = [c.to(acc) if isinstance(c, torch.Tensor) else torch.tensor(float(c), dtype=acc, device=z.device)
                   for c in (low, saturated, dead)]
-        numbers = torch.cat([torch.stack(counts), moments(v).to(acc)])
+        numbers = torch.cat([torch.stack(counts), moments(v, self._workspace(v)).to(acc)])
         calls.z.append((n, units, numbers, strided_sample(v).clone()))
 
     # -- records ------------------------------------------------------------------------------------------------
@@ -457,7 +479,8 @@ class Watcher:
                         absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
                         parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
                     elif g.numel():
-                        ga = g.abs()
+                        work = self._workspace(g) if g.is_contiguous() else None
+                        ga = torch.abs(g, out=work.view_as(g)) if work is not None else g.abs()
                         parts += [g.norm(), ga.mean(), ga.max()]
                     else:
                         parts += [g.new_zeros(())] * 3
