@@ -24,6 +24,9 @@ from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments,
     moments, strided_sample
 
 FORMAT_VERSION = 1
+#: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
+POWER_ITERATIONS = 5
+POWER_ITERATIONS_COLD = 30
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
@@ -105,6 +108,11 @@ def _json_safe(obj, flags):
     return obj
 
 
+def _root_sum_sq(norms):
+    """One norm from per-call norms (a module called twice: the gradient of both outputs together)."""
+    return math.sqrt(sum(n * n for n in norms)) if len(norms) > 1 else norms[0]
+
+
 def _count(mask):
     """How many elements of a bool tensor are True (int32 / int64 tensor), without torch's int64 copy of the mask."""
     return mask.view(torch.uint8).sum(dtype=torch.int32 if mask.numel() < 2 ** 31 else torch.int64)
@@ -125,6 +133,34 @@ def _per_unit_all(mask, z, axis, units):
     if axis == z.dim() - 1:
         return u.reshape(-1, units).amin(dim=0)
     return u.reshape(z.shape[0], units, -1).amin(dim=(0, 2))
+
+
+class _Chain:
+    """What the measured step's forward and backward passes showed of Linear → activation → Linear chains."""
+
+    __slots__ = ('producer_calls', 'fed_by', 'fed_from', 'last_output', 'last_activation', 'delta_sq', 'act_sq')
+
+    def __init__(self):
+        self.producer_calls = {}    # id(module) -> forward calls
+        self.fed_by = {}            # id(producer) -> id(activation) whose output was exactly its input
+        self.fed_from = {}          # id(activation) -> per call: id(producer) whose output was exactly its input
+        self.last_output = None     # (id(producer), output) of the latest producer forward
+        self.last_activation = None  # (id(activation), output) of the latest activation forward
+        self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
+        self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
+
+
+def _norm_hook(store, index, out):
+    """A grad_fn hook appending ‖grad‖ of the node's output (out=True) or input gradient `index` (a tensor: read
+    with the snapshot's other numbers)."""
+    def hook(grad_inputs, grad_outputs):
+        grads = grad_outputs if out else grad_inputs
+        g = grads[index] if index < len(grads) else None
+        if g is not None:
+            with torch.no_grad():
+                store.append(g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16)
+                             else g.detach().norm())
+    return hook
 
 
 class _Batch:
@@ -195,6 +231,8 @@ class Watcher:
         self._producer_channels_first = None
         self._previous_weights = {}
         self._work = None
+        self._power = {}
+        self._chain = _Chain()
         self._warned = set()
         self._start = time.time()
 
@@ -208,6 +246,7 @@ class Watcher:
                 self._activations.append((n, m, spec))
         activation_ids = {id(m) for _, m, _ in self._activations}
         self._producers = [m for _, m in self._layers if id(m) not in activation_ids]
+        self._name_of = {id(m): n for n, m in modules[::-1]}  # a module listed twice keeps its first name
 
         self.path = None
         self.name = None
@@ -308,6 +347,7 @@ class Watcher:
             return
         self._calls = {}
         self._producer_channels_first = None
+        self._chain = _Chain()
         for _, m, spec in self._activations:
             self._handles.append(m.register_forward_pre_hook(self._make_pre_hook(m, spec)))
             self._handles.append(m.register_forward_hook(self._make_post_hook(m)))
@@ -321,9 +361,25 @@ class Watcher:
 
     def _make_producer_hook(self, module):
         channels_first = isinstance(module, _CHANNELS_FIRST)
+        key = id(module)
 
         def hook(mod, inputs, output):
             self._producer_channels_first = channels_first
+            if not torch.is_grad_enabled():
+                return
+            try:
+                chain = self._chain
+                chain.producer_calls[key] = chain.producer_calls.get(key, 0) + 1
+                # the activation whose output is exactly this module's input (the same tensor object)
+                if inputs and chain.last_activation is not None and inputs[0] is chain.last_activation[1]:
+                    chain.fed_by[key] = chain.last_activation[0]
+                chain.last_output = (key, output) if isinstance(output, torch.Tensor) else None
+                if isinstance(output, torch.Tensor) and output.grad_fn is not None:
+                    # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
+                    # which sees the gradient before any in-place op on the output changes what it means
+                    output.grad_fn.register_hook(_norm_hook(chain.delta_sq.setdefault(key, []), 0, out=True))
+            except Exception as e:
+                self._warn_once('hook', e)
         return hook
 
     def _unit_axis(self, z):
@@ -350,6 +406,9 @@ class Watcher:
             if not isinstance(z, torch.Tensor) or not z.is_floating_point() or z.numel() == 0:
                 return
             try:
+                chain = self._chain
+                last = chain.last_output
+                chain.fed_from.setdefault(id(module), []).append(last[0] if last is not None and last[1] is z else None)
                 with torch.no_grad():
                     self._record_input(module, spec, z.detach())
             except Exception as e:
@@ -364,6 +423,13 @@ class Watcher:
             if calls is None or len(calls.a) >= len(calls.z):
                 return
             try:
+                chain = self._chain
+                chain.last_activation = (id(module), output)
+                if output.grad_fn is not None:
+                    grads = chain.act_sq.setdefault(id(module), ([], []))
+                    node = output.grad_fn
+                    node.register_hook(_norm_hook(grads[0], 0, out=False))   # ∂L/∂z: the node's input gradient
+                    node.register_hook(_norm_hook(grads[1], 0, out=True))    # ∂L/∂a: its output gradient
                 with torch.no_grad():
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
@@ -463,6 +529,7 @@ class Watcher:
         layer_plans = []
         new_previous = {}
         update_norms = {}
+        chain = self._chain
         for n, m in self._layers:
             params = m._parameters
             pname = 'weight' if params.get('weight') is not None else _direct_params(m)[0][0]
@@ -511,6 +578,11 @@ class Watcher:
                     if update is not None:
                         parts.append(update)
                 plan['slot'] = _Slot(batch.add(torch.stack(parts)))
+                deltas = chain.delta_sq.get(id(m))
+                if deltas:
+                    plan['delta'] = _Slot(batch.add(torch.stack(deltas)))
+                if id(m) in chain.fed_by and isinstance(m, nn.Linear) and w.dim() == 2 and w.numel():
+                    plan['spectral'] = _Slot(batch.add(self._spectral_norm(w).reshape(1)))
             layer_plans.append(plan)
         self._previous_weights = new_previous
 
@@ -536,8 +608,13 @@ class Watcher:
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
+                grads = chain.act_sq.get(id(m))
+                if grads is not None and grads[0] and len(grads[0]) == len(grads[1]):
+                    plan['grads'] = (_Slot(batch.add(torch.stack(grads[0]))), _Slot(batch.add(torch.stack(grads[1]))))
+                plan['from'], plan['to'] = self._chain_ends(chain, m)
             act_plans.append(plan)
         self._calls = {}
+        self._chain = _Chain()
 
         values = batch.read()  # the one host read per device
         record = {'type': 'snapshot', 'step': step, 'time': round(time.time() - self._start, 3)}
@@ -548,6 +625,42 @@ class Watcher:
         record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
         record['activations'] = [self._activation_entry(p, values) for p in act_plans]
         return record
+
+    def _chain_ends(self, chain, module):
+        """The parameterized modules an activation sits between in this step's forward pass: the one whose output
+        was exactly its input and the one whose input was exactly its output, each called once (else None)."""
+        sources = chain.fed_from.get(id(module), [])
+        source = sources[0] if len(sources) == 1 and sources[0] is not None else None
+        if source is not None and chain.producer_calls.get(source) != 1:
+            source = None
+        targets = [p for p, a in chain.fed_by.items() if a == id(module)]
+        target = targets[0] if len(targets) == 1 and chain.producer_calls.get(targets[0]) == 1 else None
+        if len(sources) != 1:
+            target = None
+        return (self._name_of.get(source) if source is not None else None,
+                self._name_of.get(target) if target is not None else None)
+
+    def _spectral_norm(self, w):
+        """‖W‖₂ from below by power iteration, warm-started from the previous snapshot's vector (a cold start runs
+        longer). The start vector comes from a generator of its own: the training's random state is not touched."""
+        with torch.no_grad():
+            W = w.detach()
+            v = self._power.get(id(w))
+            iterations = POWER_ITERATIONS
+            if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
+                gen = torch.Generator().manual_seed(len(self._power) + 1)
+                v = torch.randn(W.shape[1], generator=gen, dtype=torch.float64).to(device=W.device, dtype=W.dtype)
+                v = v / v.norm()
+                iterations = POWER_ITERATIONS_COLD
+            tiny = torch.finfo(W.dtype).tiny
+            for _ in range(iterations):
+                u = torch.mv(W, v)
+                u = u / u.norm().clamp_min(tiny)
+                v = torch.mv(W.t(), u)
+                sigma = v.norm()
+                v = v / sigma.clamp_min(tiny)
+            self._power[id(w)] = v
+            return sigma
 
     @staticmethod
     def _tails(calls, sample_index, get_min, get_max, ranked=None):
@@ -582,6 +695,10 @@ class Watcher:
             entry['updateRatio'] = None
         entry['gradMeanAbs'] = mean_abs
         entry['gradMaxAbs'] = max_abs
+        if 'delta' in plan:
+            entry['deltaNorm'] = _root_sum_sq(plan['delta'].get(values))
+        if 'spectral' in plan:
+            entry['spectralNorm'] = plan['spectral'].get(values)[0]
         return entry
 
     @staticmethod
@@ -618,6 +735,13 @@ class Watcher:
             entry['threshold'] = SATURATION_SHARE * max(1.0, 0.25, abs(vmin), abs(vmax))
         else:
             entry['threshold'] = SATURATION_SHARE * spec.max_slope
+        if 'grads' in plan:
+            entry['gradInNorm'] = _root_sum_sq(plan['grads'][0].get(values))
+            entry['gradOutNorm'] = _root_sum_sq(plan['grads'][1].get(values))
+        if plan['from'] is not None:
+            entry['from'] = plan['from']
+        if plan['to'] is not None:
+            entry['to'] = plan['to']
         entry['z'] = self._distribution(plan['z'], plan['zn'], plan['zdist'], values, 3)
         if 'a' in plan:
             entry['a'] = self._distribution(plan['a'], plan['an'], plan['adist'], values, 0)
