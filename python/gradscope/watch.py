@@ -25,8 +25,10 @@ from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments,
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
-POWER_ITERATIONS = 5
-POWER_ITERATIONS_COLD = 30
+POWER_ITERATIONS = 2
+POWER_ITERATIONS_COLD = 100
+#: Below this m·n·min(m, n), ‖W‖₂ is computed exactly (singular values) instead.
+EXACT_SPECTRAL_WORK = 2 ** 18
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
@@ -641,10 +643,13 @@ class Watcher:
                 self._name_of.get(target) if target is not None else None)
 
     def _spectral_norm(self, w):
-        """‖W‖₂ from below by power iteration, warm-started from the previous snapshot's vector (a cold start runs
-        longer). The start vector comes from a generator of its own: the training's random state is not touched."""
+        """‖W‖₂: exact for a small W, else from below by power iteration, warm-started from the previous snapshot's
+        vector (a cold start runs longer). The start vector comes from a generator of its own: the training's random state is not touched."""
         with torch.no_grad():
             W = w.detach()
+            m, n = W.shape
+            if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
+                return torch.linalg.svdvals(W)[0]  # small: the exact value costs less than the iterations
             v = self._power.get(id(w))
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:

@@ -15,9 +15,12 @@ class SplitFields(RunTestCase):
     def test_norms_equal_autograds_at_the_same_tensors_and_chain_ends_are_named(self):
         torch.manual_seed(0)
         # an in-place ReLU rewrites its Linear's output: the logged δ must still be ∂L/∂(that output)
-        model = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(inplace=True), nn.Linear(16, 3))
+        # the 128×96 Linear takes the power iteration, the 3×128 one the exact singular value
+        model = nn.Sequential(nn.Linear(5, 96), nn.Tanh(), nn.Linear(96, 128), nn.ReLU(inplace=True), nn.Linear(128, 3))
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
         w = gradscope.watch(model, every=2, log_dir=self.log_dir, name='split')
+        from gradscope.watch import EXACT_SPECTRAL_WORK
+        self.assertGreater(128 * 96 * 96, EXACT_SPECTRAL_WORK)
         expected = {}
         for k in range(7):
             x = torch.randn(32, 5)
@@ -58,7 +61,9 @@ class SplitFields(RunTestCase):
             for n in ('2', '4'):
                 exact = spectral[int(n)]
                 self.assertLessEqual(layers[n]['spectralNorm'], exact * (1 + 1e-6))
-                self.assertGreaterEqual(layers[n]['spectralNorm'], exact * (1 - 1e-2), f'‖W{n}‖₂ at {s["step"]}')
+                # power iteration from below (within 2 % here); the small one exact to float32 rounding
+                tol = 2e-2 if n == '2' else 1e-6
+                self.assertGreaterEqual(layers[n]['spectralNorm'], exact * (1 - tol), f'‖W{n}‖₂ at {s["step"]}')
 
     def test_no_chain_when_the_activation_output_goes_elsewhere_too_or_comes_from_a_functional_op(self):
         torch.manual_seed(0)
