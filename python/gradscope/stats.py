@@ -102,6 +102,30 @@ def histogram(sample, vmin, vmax):
     return torch.bincount(idx, minlength=bins).to(s.dtype)
 
 
+def inner_percentiles_rows(samples, ranked=None):
+    """inner_percentiles of each row of a [k, m] tensor at once (ranked: [k, 14] positions, or None to sort)."""
+    m = samples.shape[1]
+    ranks, frac = _positions(m, samples.device)
+    if ranked is None:
+        ranked = torch.sort(samples, dim=1).indices[:, ranks]
+    picked = torch.gather(samples, 1, ranked).to(frac.dtype)
+    lo, hi = picked[:, :7], picked[:, 7:]
+    return lo + frac * (hi - lo), ranked
+
+
+def histogram_rows(samples, vmin, vmax):
+    """histogram of each row of a [k, m] tensor over its own [vmin[r], vmax[r]], with one bincount."""
+    bins = HISTOGRAM_BINS
+    k = samples.shape[0]
+    s = samples.to(accumulation_dtype(samples.device))
+    lo = vmin.to(s.dtype).reshape(k, 1)
+    hi = vmax.to(s.dtype).reshape(k, 1)
+    idx = torch.floor((s - lo) / (hi - lo) * bins)
+    idx = torch.nan_to_num(idx, nan=bins // 2).clamp_(0, bins - 1).long()
+    idx += torch.arange(k, device=idx.device).reshape(k, 1) * bins
+    return torch.bincount(idx.reshape(-1), minlength=k * bins).reshape(k, bins).to(s.dtype)
+
+
 def combine_moments(calls):
     """Mean, population std, min, max over several calls of (n, mean, variance, min, max) (Chan et al.'s pairwise
     rule; for one call its own numbers)."""

@@ -20,8 +20,8 @@ from torch import nn
 
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
-from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, inner_percentiles, \
-    moments, strided_sample
+from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, histogram_rows, \
+    inner_percentiles, inner_percentiles_rows, moments, strided_sample
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
@@ -108,6 +108,30 @@ def _json_safe(obj, flags):
     if isinstance(obj, list):
         return [_json_safe(v, flags) for v in obj]
     return obj
+
+
+def _batched_tails(items, ranked):
+    """Percentiles and histogram of each (sample, min, max), with where in the sample its order statistics were;
+    `ranked[i]` reuses such positions from another sample instead of sorting. Samples of one size, dtype and device
+    go through one sort and one bincount together, row by row the same arithmetic as one at a time."""
+    out = [None] * len(items)
+    groups = {}
+    for i, (sample, _, _) in enumerate(items):
+        groups.setdefault((sample.numel(), sample.dtype, sample.device, ranked[i] is None), []).append(i)
+    for (_, _, _, sort), idx in groups.items():
+        if len(idx) == 1:
+            i = idx[0]
+            sample, vmin, vmax = items[i]
+            pct, r = inner_percentiles(sample, ranked[i])
+            out[i] = (torch.cat([pct, histogram(sample, vmin, vmax)]), r)
+            continue
+        samples = torch.stack([items[i][0] for i in idx])
+        pct, r = inner_percentiles_rows(samples, None if sort else torch.stack([ranked[i] for i in idx]))
+        hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx]), torch.stack([items[i][2] for i in idx]))
+        rows = torch.cat([pct, hist], dim=1)
+        for k, i in enumerate(idx):
+            out[i] = (rows[k], r[k])
+    return out
 
 
 def _root_sum_sq(norms):
@@ -589,6 +613,7 @@ class Watcher:
         self._previous_weights = new_previous
 
         act_plans = []
+        z_tails, a_tails = [], []
         for n, m, spec in self._activations:
             calls = self._calls.get(id(m))
             if calls is None or not calls.z:
@@ -597,16 +622,15 @@ class Watcher:
                 plan = {'name': n, 'spec': spec, 'module': m, 'units': calls.z[0][1], 'calls': len(calls.z),
                         'elements': sum(c[0] for c in calls.z),
                         'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z]}
-                zdist, z_ranked = self._tails(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
-                plan['zdist'] = _Slot(batch.add(zdist))
+                zt = self._tail_input(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
+                z_tails.append((plan, zt))
                 if calls.a:
                     plan['a'] = [_Slot(batch.add(c[1])) for c in calls.a]
                     plan['an'] = [c[0] for c in calls.a]
                     # f non-decreasing and the samples aligned: a's order statistics sit where z's do (one sort)
                     aligned = spec.monotone and plan['an'] == plan['zn']
-                    adist, _ = self._tails(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3],
-                                           ranked=z_ranked if aligned else None)
-                    plan['adist'] = _Slot(batch.add(adist))
+                    a_tails.append((plan, self._tail_input(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3]),
+                                    len(z_tails) - 1 if aligned else None))
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
@@ -615,6 +639,15 @@ class Watcher:
                     plan['grads'] = (_Slot(batch.add(torch.stack(grads[0]))), _Slot(batch.add(torch.stack(grads[1]))))
                 plan['from'], plan['to'] = self._chain_ends(chain, m)
             act_plans.append(plan)
+        # percentiles and histograms of every sample at once (one sort per group of equal-sized samples)
+        with torch.no_grad():
+            z_out = _batched_tails([t for _, t in z_tails], [None] * len(z_tails))
+            for (plan, _), (dist, _) in zip(z_tails, z_out):
+                plan['zdist'] = _Slot(batch.add(dist))
+            a_out = _batched_tails([t for _, t, _ in a_tails],
+                                   [z_out[k][1] if k is not None else None for _, _, k in a_tails])
+            for (plan, _, _), (dist, _) in zip(a_tails, a_out):
+                plan['adist'] = _Slot(batch.add(dist))
         self._calls = {}
         self._chain = _Chain()
 
@@ -668,17 +701,13 @@ class Watcher:
             return sigma
 
     @staticmethod
-    def _tails(calls, sample_index, get_min, get_max, ranked=None):
-        """Percentiles and histogram over the samples of every call (exact extremes over the calls), and where in
-        the sample the order statistics were."""
+    def _tail_input(calls, sample_index, get_min, get_max):
+        """The sample over every call (strided again when several calls together exceed the limit) and the exact
+        extremes over the calls, as tensors."""
         if len(calls) == 1:
-            sample, vmin, vmax = calls[0][sample_index], get_min(calls[0]), get_max(calls[0])
-        else:
-            sample = strided_sample(torch.cat([c[sample_index] for c in calls]))
-            vmin = torch.stack([get_min(c) for c in calls]).min()
-            vmax = torch.stack([get_max(c) for c in calls]).max()
-        pct, ranked = inner_percentiles(sample, ranked)
-        return torch.cat([pct, histogram(sample, vmin, vmax)]), ranked
+            return calls[0][sample_index], get_min(calls[0]), get_max(calls[0])
+        sample = strided_sample(torch.cat([c[sample_index] for c in calls]))
+        return sample, torch.stack([get_min(c) for c in calls]).min(), torch.stack([get_max(c) for c in calls]).max()
 
     @staticmethod
     def _layer_entry(plan, values):
