@@ -250,8 +250,19 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     // Light theme: class 0 is blue (#1a85ff), class 1 orange (#d18616): the centre is redder, the corner bluer.
     assert.ok(colours.centre[0] > colours.centre[2], `centre ${colours.centre}`);
     assert.ok(colours.corner[2] > colours.corner[0], `corner ${colours.corner}`);
-    assert.match(await page.textContent('#note-function') ?? '', /decision regions over x1 × x2/);
+    assert.match(await page.textContent('#note-function') ?? '', /decision regions over x1 × x2; points are the data \(rings: validation\)$/);
     await screenshot(page, 'panel-light-two-inputs');
+    await page.close();
+  });
+
+  it('says how many data points it leaves out when it draws a sample of them', async () => {
+    const drawn = circle.meta.points.y.length;
+    const sampled = { ...circle, meta: { ...circle.meta, points: { ...circle.meta.points, total: drawn * 5 } } };
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(sampled), { type: 'frames', runId: 1, frames: circle.frames });
+    assert.match(await page.textContent('#note-function') ?? '', new RegExp(`^decision regions over x1 × x2; points are the data \\(rings: validation\\) \\(${drawn} of ${drawn * 5} data points drawn\\)$`));
+    const groups = (await describeCharts(page))['chart-function'].datasets.reduce((t, d) => t + d.data.length, 0);
+    assert.equal(groups, drawn, 'every point it has is drawn');
     await page.close();
   });
 

@@ -38,7 +38,7 @@ export class FunctionChart implements PanelChart {
     this.drawnMode = mode;
     canvas.dataset.mode = mode;
     const note = document.getElementById('note-function');
-    if (note !== null) note.textContent = describe(meta, view);
+    if (note !== null) note.textContent = describe(meta, view) + leftOut(meta, mode);
     if (mode === 'grid') {
       this.drawGrid(canvas, meta, view?.kind === 'grid' ? view : undefined, palette);
       return;
@@ -240,6 +240,14 @@ function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val:
     (meta.points.split[i] === 'val' ? val : train).push(point);
   }
   return { train, val };
+}
+
+/** What the chart leaves out of the data: " (2000 of 9568 data points drawn)", or nothing when it draws them all. */
+function leftOut(meta: RunMeta, mode: Mode): string {
+  if (mode === 'scatter') return '';
+  const drawn = Math.min(meta.points.y.length, MAX_POINTS);
+  const total = Math.max(meta.points.total ?? 0, meta.points.y.length);
+  return drawn < total ? ` (${drawn} of ${total} data points drawn)` : '';
 }
 
 function describe(meta: RunMeta, view: FunctionView | undefined): string {
