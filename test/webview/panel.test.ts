@@ -251,6 +251,15 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     assert.ok(colours.centre[0] > colours.centre[2], `centre ${colours.centre}`);
     assert.ok(colours.corner[2] > colours.corner[0], `corner ${colours.corner}`);
     assert.match(await page.textContent('#note-function') ?? '', /decision regions over x1 × x2; points are the data \(rings: validation\)$/);
+    // The map's axes tick at round, evenly spaced values inside it, never at its edges (chart.js's "-2.13 … 2.07").
+    const map = (await describeCharts(page))['chart-function'];
+    for (const axis of ['x', 'y'] as const) {
+      const values = map.scales[axis].tickLabels.map(Number);
+      assert.ok(values.length >= 3 && values.every(Number.isFinite), map.scales[axis].tickLabels.join(' '));
+      const step = values[1] - values[0];
+      values.forEach((v, i) => assert.ok(Math.abs(v - values[0] - i * step) < 1e-9 && Math.abs(v / step - Math.round(v / step)) < 1e-9, `${axis}: ${values.join(' ')}`));
+      assert.ok(values[0] >= map.scales[axis].min && values.at(-1)! <= map.scales[axis].max);
+    }
     await screenshot(page, 'panel-light-two-inputs');
     await page.close();
   });

@@ -103,7 +103,8 @@ export class GradientChart implements PanelChart {
       ...ratioOptions.plugins,
       tooltip,
       // A reference the network does not have (no split recorded) is not listed.
-      legend: { ...ratioOptions.plugins?.legend, labels: { ...ratioOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some(v => v !== null) } },
+      // Each line in the legend as drawn (solid, dashed, dotted): a bound shares its curve's colour, so the dash tells them apart.
+      legend: { ...ratioOptions.plugins?.legend, labels: { ...ratioOptions.plugins?.legend?.labels, pointStyle: 'line', boxWidth: 24, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some(v => v !== null) } },
     };
     const weightsColour = palette.series[3] ?? palette.accent;
     this.ratioChart = new Chart(canvasById('chart-gradient-ratio'), {
