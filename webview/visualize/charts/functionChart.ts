@@ -247,7 +247,7 @@ function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val:
   return { train, val };
 }
 
-/** What the chart leaves out of the data: " (2000 of 9568 data points drawn)", or nothing when it draws them all. */
+/** What the chart leaves out of the data: " (N of M data points drawn)", or nothing when it draws them all. */
 function leftOut(meta: RunMeta, mode: Mode): string {
   if (mode === 'scatter') return '';
   const drawn = Math.min(meta.points.y.length, MAX_POINTS);
