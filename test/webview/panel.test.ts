@@ -487,6 +487,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const labels = [...ratio.datasets.map(d => d.label), ...ratio.legend].join(' | ');
     assert.doesNotMatch(labels, /sigmoid|σ|¼/, labels);
     assert.equal(ratio.datasets[3].label, 'bound ∏ max ReLU′ = 1 per layer');
+    // A bound shares its curve's colour: the legend draws it dashed (dotted) as the chart does, the measured lines solid.
+    assert.deepEqual(ratio.legendDash, [[], [5, 4], [], [2, 3]]);
     // ReLU′ ≤ 1: the activations' bound is 1 at every layer, not ¼ⁿ.
     assert.deepEqual(ratio.datasets[3].data, relu.meta.layers.map(() => 1));
     const latest = relu.frames[relu.frames.length - 1].snapshot;
