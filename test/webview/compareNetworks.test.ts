@@ -120,6 +120,11 @@ describe('Compare Networks webview', function () {
       assert.equal(rows[1][column('mean saturated')], '0.0 %');
       assert.ok(parseFloat(rows[1][column('mean inactive')]) > 20, rows[1].join(' | '));
       assert.match(await page.locator('#status').textContent() ?? '', /Done/);
+      // The gradient chart's log axis reads like the other log axes: 1, 0.1, 0.01, 1e-3 …, never "1.00e-4".
+      const gradTicks = await page.evaluate(() => document.getElementById('chart-grad')?.dataset.yTicks ?? '');
+      const labels = (JSON.parse(gradTicks) as string[]).filter(Boolean);
+      assert.ok(labels.length >= 4, gradTicks);
+      for (const label of labels) assert.match(label, /^(1|2|5)(e-\d+|0*)$|^0\.0*[125]$/, `gradient axis label ${label}`);
       await page.screenshot({ path: path.join(ARTIFACTS, `compare-networks-${theme}.png`), fullPage: true });
       await page.click('#export-json');
       const exported = (await posted(page)).find(m => m.type === 'netsExport') as unknown as { content: string } | undefined;

@@ -105,7 +105,8 @@ function logTick(this: { type?: string }, value: number | string): string {
   const v = Number(value);
   if (this.type === 'logarithmic') {
     const mantissa = v / 10 ** Math.floor(Math.log10(v));
-    return [1, 2, 5].some(m => Math.abs(mantissa - m) < 1e-6) ? fmt(v, 3) : '';
+    // Written as the other log axes write them: 0.01, 1e-3, 1e-4 (not "1.00e-4").
+    return [1, 2, 5].some(m => Math.abs(mantissa - m) < 1e-6) ? shortTick(v) : '';
   }
   return fmt(v, 4);
 }
@@ -124,6 +125,8 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
       },
       plugins: { legend: { labels: { color: palette.foreground, boxWidth: 12 } } },
     },
+    // The y axis's labels as laid out, on the canvas (tests read them; so can anyone inspecting the page).
+    plugins: [{ id: 'recordTicks', afterLayout: c => { c.canvas.dataset.yTicks = JSON.stringify(c.scales.y?.ticks.map(t => String(t.label ?? '')) ?? []); } }],
   });
 }
 
