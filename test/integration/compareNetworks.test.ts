@@ -11,6 +11,12 @@ function networksTabs(): vscode.Tab[] {
     .filter(tab => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('gradscope.compareNetworks'));
 }
 
+/** The panel's tab label once it matches (the workbench updates a tab's label a moment after the panel's title). */
+async function tabLabel(expected: RegExp): Promise<string> {
+  for (let i = 0; i < 50 && !expected.test(networksTabs()[0]?.label ?? ''); i++) await new Promise(r => setTimeout(r, 100));
+  return networksTabs()[0]?.label ?? '';
+}
+
 describe('Compare Networks and Loss Landscape', function () {
   this.timeout(180_000);
 
@@ -49,7 +55,7 @@ describe('Compare Networks and Loss Landscape', function () {
     assert.ok(revived?.ok, JSON.stringify(revived));
     assert.deepStrictEqual(revived.networks, ['Deep tanh', 'Residual']);
     assert.strictEqual(networksTabs().length, 1);
-    assert.match(networksTabs()[0].label, /Compare Networks: Deep tanh · Residual/);
+    assert.match(await tabLabel(/Compare Networks: Deep tanh · Residual/), /Compare Networks: Deep tanh · Residual/);
     const posted = await vscode.commands.executeCommand<Record<string, number>>('gradscope._test.networksPosted');
     assert.ok((posted.netsMode ?? 0) >= 1 && (posted.netsLoaded ?? 0) >= 1, JSON.stringify(posted));
 
@@ -61,7 +67,7 @@ describe('Compare Networks and Loss Landscape', function () {
     assert.ok(again?.ok, JSON.stringify(again));
     assert.strictEqual(again.networks.length, 2, 'skip connections on and off, as the request said');
     assert.strictEqual(networksTabs().length, 1, 'the revived panel replaces the one before');
-    assert.match(networksTabs()[0].label, /Loss Landscape: Residual/);
+    assert.match(await tabLabel(/Loss Landscape: Residual/), /Loss Landscape: Residual/);
 
     // A state the page could not have written (an unknown preset) revives an empty panel and runs nothing.
     const refused = await vscode.commands.executeCommand<OpenResult | undefined>('gradscope._test.reviveNetworks', {

@@ -136,6 +136,21 @@ describe('Compare Networks webview', function () {
     });
   }
 
+  it('reads right at step 0: the loss chart\'s step axis has distinct, whole, non-negative ticks', async () => {
+    const { page, problems } = await openPage(browser, 'dark');
+    const loaded = compareRun.filter(m => m.type === 'netsLoaded');
+    const firstFrames = compareRun.flatMap(m => (m.type === 'netsFrames' ? m.frames : [])).filter(f => f.step === 0);
+    assert.equal(firstFrames.length, 4, 'one step-0 frame per network');
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'step 0' }, ...loaded, { type: 'netsFrames', jobId: 1, frames: firstFrames } as ToNetworksWebview]);
+    const ticks = JSON.parse(await page.evaluate(() => document.getElementById('chart-loss')?.dataset.xTicks ?? '[]')) as string[];
+    const labels = ticks.filter(Boolean);
+    assert.ok(labels.length >= 2, ticks.join(' '));
+    assert.equal(new Set(labels).size, labels.length, labels.join(' '));
+    assert.ok(labels.every(l => /^\d+$/.test(l)), labels.join(' '));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('landscape view: rows fill in as they stream; both maps share one scale; log toggle; cancel', async () => {
     const { page, problems } = await openPage(browser, 'dark');
     assert.ok(!landscapeRun.some(m => m.type === 'landscapeFailed'), JSON.stringify(landscapeRun.find(m => m.type === 'landscapeFailed')));

@@ -120,13 +120,20 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
+        x: {
+          type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: { ...axisColor, precision: 0 }, grid: { color: palette.grid },
+          // Steps are whole and never negative: one snapshot (step 0) spans [0, 1], not chart.js's ±1 ("-1 -0.5 0 0.5 1").
+          ...(xTitle === 'step' ? { afterDataLimits: (scale: { min: number; max: number }) => { if (!(scale.max > scale.min)) scale.max = scale.min + 1; if (scale.min < 0) scale.min = 0; } } : {}),
+        } as never,
         y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: { ...axisColor, callback: logTick }, grid: { color: palette.grid } },
       },
       plugins: { legend: { labels: { color: palette.foreground, boxWidth: 12 } } },
     },
     // The y axis's labels as laid out, on the canvas (tests read them; so can anyone inspecting the page).
-    plugins: [{ id: 'recordTicks', afterLayout: c => { c.canvas.dataset.yTicks = JSON.stringify(c.scales.y?.ticks.map(t => String(t.label ?? '')) ?? []); } }],
+    plugins: [{ id: 'recordTicks', afterLayout: c => {
+      c.canvas.dataset.xTicks = JSON.stringify(c.scales.x?.ticks.map(t => String(t.label ?? '')) ?? []);
+      c.canvas.dataset.yTicks = JSON.stringify(c.scales.y?.ticks.map(t => String(t.label ?? '')) ?? []);
+    } }],
   });
 }
 
