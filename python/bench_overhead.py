@@ -1,6 +1,6 @@
 """What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
 
-    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
+    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2] [--windows 200]
 
 Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
 between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
@@ -80,11 +80,47 @@ def bench(label, make, shape, batch, args, log_dir):
               f'overhead {100 * (ratio - 1):+6.2f} % (quartiles {100 * (q1 - 1):+.2f} … {100 * (q3 - 1):+.2f} %)')
 
 
+def bench_windows(label, make, shape, batch, args, log_dir):
+    """One long watched run, per-step CPU times: in each window of `every` steps only the measured step and the
+    step before it (which attaches the hooks) do gradscope work, so the window's other steps, timed a few
+    milliseconds away, are its baseline. Robust to a machine whose load changes from one second to the next."""
+    torch.manual_seed(0)
+    model = make()
+    every = args.every
+    data = batches(shape, every, batch)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    times = []
+    w = gradscope.watch(model, every=every, log_dir=log_dir, name='bench-windows')
+    for k in range(every * (args.windows + 1)):
+        x, y = data[k % every]
+        c0 = time.process_time()
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        w.step(loss)
+        opt.step()
+        times.append(time.process_time() - c0)
+    w.close()
+    ratios, plains = [], []
+    for j in range(1, args.windows + 1):  # window j: steps j·every … j·every + every − 1; the first is warm-up
+        window = times[j * every:(j + 1) * every]
+        plain = statistics.median(window[1:-1])
+        plains.append(plain)
+        ratios.append((window[0] + window[-1] - 2 * plain) / (every * plain))
+    q1, med, q3 = statistics.quantiles(ratios, n=4)
+    print(f'{label}, batch {batch}: {args.windows} windows of {every} steps in one watched run, cpu: plain step '
+          f'{statistics.median(plains) * 1000:.3f} ms, gradscope adds {100 * med:+.2f} % '
+          f'(quartiles {100 * q1:+.2f} … {100 * q3:+.2f} %)')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--rounds', type=int, default=30, help='pairs of runs (default 30)')
     parser.add_argument('--snapshots', type=int, default=2, help='snapshots per run: every × this many steps')
     parser.add_argument('--every', type=int, default=10)
+    parser.add_argument('--windows', type=int, default=0,
+                        help='also time this many every-step windows inside one watched run (see bench_windows)')
     parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -93,8 +129,12 @@ def main():
           f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     log_dir = tempfile.mkdtemp(prefix='gradscope-bench-')
     try:
-        bench('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
-        bench('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+        if args.rounds > 0:
+            bench('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
+            bench('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+        if args.windows > 0:
+            bench_windows('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
+            bench_windows('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
 
