@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_STALL_SECONDS } from '../core/runs/runAnalysis';
+import { DEFAULT_STALL_SECONDS, isInsideFolders } from '../core/runs/runAnalysis';
 import { RunPanel } from './runPanel';
 
 export const OPEN_RUN_COMMAND = 'gradscope.openPytorchRun';
@@ -21,10 +21,7 @@ function output(context: vscode.ExtensionContext): vscode.OutputChannel {
 }
 
 function insideWorkspace(file: string): boolean {
-  return (vscode.workspace.workspaceFolders ?? []).some(f => {
-    const rel = path.relative(f.uri.fsPath, file);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-  });
+  return isInsideFolders(file, (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath));
 }
 
 /** A run file is live when written in the last N seconds and it has no end record (its last line). */

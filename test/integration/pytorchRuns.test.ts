@@ -1,6 +1,7 @@
 // Watching a PyTorch run in a real VS Code: a real training script (Debian's /usr/bin/python3 with torch, the
 // extension's python/ on PYTHONPATH) writes .gradscope/runs/deep-sigmoid.jsonl while the panel is open; new lines
-// reach the panel as they are written, and the vanishing-gradient warning names the module.
+// reach the panel as they are written, and the vanishing-gradient warning names the module. Also: the notification
+// when a run file appears, and what Set Up PyTorch Watching shows.
 import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -61,6 +62,69 @@ describe('PyTorch runs', function () {
     ]);
   });
 
+  /** Replaces window.showInformationMessage while `body` runs: records each call, answers with `answer(items)`. */
+  async function withInformationMessages<T>(answer: (message: string, items: string[]) => string | undefined, body: (calls: { message: string; items: string[] }[]) => Promise<T>): Promise<T> {
+    const window = vscode.window as unknown as { showInformationMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showInformationMessage;
+    const calls: { message: string; items: string[] }[] = [];
+    window.showInformationMessage = (message: unknown, ...rest: unknown[]) => {
+      const items = rest.filter((r): r is string => typeof r === 'string');
+      calls.push({ message: String(message), items });
+      return Promise.resolve(answer(String(message), items));
+    };
+    try {
+      return await body(calls);
+    } finally {
+      window.showInformationMessage = original;
+    }
+  }
+
+  it('offers "PyTorch run NAME started — Open in Gradscope" when a run file appears, and the button opens it', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const runFile = path.join(folder, '.gradscope', 'runs', 'appearing-run.jsonl');
+    fs.rmSync(runFile, { force: true });
+    await withInformationMessages((message, items) => (message.includes('appearing-run') ? items[0] : undefined), async calls => {
+      fs.mkdirSync(path.dirname(runFile), { recursive: true });
+      fs.writeFileSync(runFile, JSON.stringify({ type: 'meta', format: 1, name: 'appearing-run', modules: [
+        { name: '0', type: 'Linear', params: [{ name: 'weight', shape: [4, 2] }, { name: 'bias', shape: [4] }] },
+      ] }) + '\n' + JSON.stringify({ type: 'snapshot', step: 0, loss: 0.5, layers: [
+        { name: '0', type: 'Linear', param: 'weight', gradNorm: 0.1, biasGradNorm: 0.05, weightNorm: 1, updateRatio: null, gradMeanAbs: 0.01, gradMaxAbs: 0.05 },
+      ], activations: [] }) + '\n');
+      const offer = await waitFor('the notification', async () => calls.find(c => c.message.includes('appearing-run')), 30_000);
+      assert.strictEqual(offer.message, 'PyTorch run appearing-run started');
+      assert.deepStrictEqual(offer.items, ['Open in Gradscope']);
+      // the answer was the button: the run opens in a panel, which reads the snapshot
+      const opened = await waitFor('the panel', async () => {
+        const s = await vscode.commands.executeCommand<RunStatus | undefined>('gradscope.pytorchRunStatus', runFile);
+        return s !== undefined && s.steps.length === 1 ? s : undefined;
+      }, 30_000);
+      assert.deepStrictEqual(opened.layers, ['0']);
+      assert.strictEqual(calls.filter(c => c.message.includes('appearing-run')).length, 1, 'offered once');
+    });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Set Up PyTorch Watching shows the two lines and how to make gradscope importable, and installs nothing unasked', async () => {
+    const extension = vscode.extensions.all.find(e => e.packageJSON?.name === 'gradscope')!;
+    const terminals = vscode.window.terminals.length;
+    await withInformationMessages(() => undefined, async calls => {
+      await vscode.commands.executeCommand('gradscope.setUpPytorchWatching');
+      const text = await waitFor('the setup document', async () => {
+        const doc = vscode.window.activeTextEditor?.document;
+        return doc !== undefined && doc.getText().includes('gradscope.watch') ? doc.getText() : undefined;
+      }, 20_000);
+      const pythonDir = path.join(extension.extensionPath, 'python');
+      assert.ok(text.includes('import gradscope\nw = gradscope.watch(model, every=10)'), text);
+      assert.ok(text.includes(`-m pip install ${pythonDir}`) || text.includes(`-m pip install "${pythonDir}"`), text);
+      assert.ok(text.includes('PYTHONPATH='), text);
+      assert.ok(fs.existsSync(path.join(pythonDir, 'gradscope', '__init__.py')), 'the folder it names holds the package');
+      const ask = await waitFor('the install question', async () => calls.find(c => c.message.startsWith('Gradscope: install the gradscope package with')), 10_000);
+      assert.deepStrictEqual(ask.items, ['Install in a Terminal', 'Copy PYTHONPATH']);
+    });
+    assert.strictEqual(vscode.window.terminals.length, terminals, 'no terminal without the click');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('tails a run written by a real training script, live, and names the vanishing module', async function () {
     if (!fs.existsSync(PYTHON)) this.skip();
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -99,5 +163,7 @@ describe('PyTorch runs', function () {
     assert.match(done.detail, /the run ended \(close\) after 60 steps/);
     const vanishing = done.notes.filter(n => n.startsWith('⚠ Vanishing gradient'));
     assert.ok(vanishing.some(n => n.includes('module 0 (32 sigmoid)')), done.notes.join('\n'));
+    // Linear → Sigmoid → Linear all the way: the gradient-loss split is there, so no note says it is missing
+    assert.ok(!done.notes.some(n => n.startsWith('Where the gradient is lost')), done.notes.join('\n'));
   });
 });

@@ -1,6 +1,7 @@
 // What Gradscope says about a PyTorch run log: the config editor's warnings (same rules and thresholds,
 // core/analysis/probeWarnings.ts) on the latest snapshot, NaN/Inf gradients by module, the notes the panel shows,
 // whether the run is live, stalled or ended, and the per-module table the CLI prints. Pure: no vscode, no I/O.
+import * as path from 'node:path';
 import {
   DEFAULT_PROBE_THRESHOLDS, formatNumber, formatPercent, warningsFromSnapshot, type ProbeThresholds, type ProbeWarning,
 } from '../analysis/probeWarnings';
@@ -92,4 +93,16 @@ export function moduleTable(state: RunLogState): string {
   }
   const widths = header.map((_, c) => Math.max(...rows.map(r => [...r[c]].length)));
   return rows.map(r => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * Whether `file` lies inside one of `folders` (an untrusted workspace opens runs only there). Resolved first, so
+ * `folder/../elsewhere` is outside, and a sibling sharing a prefix (`/ws2` for `/ws`) is not inside.
+ */
+export function isInsideFolders(file: string, folders: readonly string[]): boolean {
+  const target = path.resolve(file);
+  return folders.some(folder => {
+    const rel = path.relative(path.resolve(folder), target);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  });
 }

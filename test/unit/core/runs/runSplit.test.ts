@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunLogParser, readRunLogFile } from '../../../../src/core/runs/runLog';
-import { SPLIT_NOTE, runNotes, runWarnings } from '../../../../src/core/runs/runAnalysis';
+import { SPLIT_NOTE, isInsideFolders, runNotes, runWarnings } from '../../../../src/core/runs/runAnalysis';
 
 const DIR = path.join(__dirname, '..', '..', 'pytorch', 'fixtures');
 const reference = JSON.parse(fs.readFileSync(path.join(DIR, 'sigmoid-mlp.reference.json'), 'utf8')) as {
@@ -82,5 +82,18 @@ describe('core/runs gradient-loss split', () => {
       assert.equal(s.layers[0].backward!.cumulativeActivationFactor, null);
       assert.equal(s.layers[0].backward!.rigorousBound, undefined);
     }
+  });
+});
+
+describe('core/runs isInsideFolders (untrusted workspaces open runs only inside)', () => {
+  it('inside, outside, .. tricks and a sibling sharing the prefix', () => {
+    const ws = path.resolve('/tmp/ws');
+    assert.equal(isInsideFolders(path.join(ws, '.gradscope', 'runs', 'a.jsonl'), [ws]), true);
+    assert.equal(isInsideFolders(path.join(ws, '..', 'other', 'a.jsonl'), [ws]), false);
+    assert.equal(isInsideFolders(path.resolve('/tmp/ws2/a.jsonl'), [ws]), false);
+    assert.equal(isInsideFolders(path.join(ws, '..ws', 'a.jsonl'), [ws]), true, 'a folder named "..ws" inside is inside');
+    assert.equal(isInsideFolders(ws, [ws]), false, 'the folder itself is not a file in it');
+    assert.equal(isInsideFolders(path.resolve('/etc/passwd'), []), false, 'no folders: nothing is inside');
+    assert.equal(isInsideFolders(path.resolve('/srv/b/x.jsonl'), [path.resolve('/srv/a'), path.resolve('/srv/b')]), true);
   });
 });
