@@ -84,12 +84,13 @@ describe('PyTorch runs', function () {
     const runFile = path.join(folder, '.gradscope', 'runs', 'appearing-run.jsonl');
     fs.rmSync(runFile, { force: true });
     await withInformationMessages((message, items) => (message.includes('appearing-run') ? items[0] : undefined), async calls => {
-      fs.mkdirSync(path.dirname(runFile), { recursive: true });
-      fs.writeFileSync(runFile, JSON.stringify({ type: 'meta', format: 1, name: 'appearing-run', modules: [
+      // through VS Code's file service, which reports the creation to watchers itself (the OS-level watcher of this
+      // test host is not relied on; the training-script test below writes with Python)
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(runFile), Buffer.from(JSON.stringify({ type: 'meta', format: 1, name: 'appearing-run', modules: [
         { name: '0', type: 'Linear', params: [{ name: 'weight', shape: [4, 2] }, { name: 'bias', shape: [4] }] },
       ] }) + '\n' + JSON.stringify({ type: 'snapshot', step: 0, loss: 0.5, layers: [
         { name: '0', type: 'Linear', param: 'weight', gradNorm: 0.1, biasGradNorm: 0.05, weightNorm: 1, updateRatio: null, gradMeanAbs: 0.01, gradMaxAbs: 0.05 },
-      ], activations: [] }) + '\n');
+      ], activations: [] }) + '\n'));
       const offer = await waitFor('the notification', async () => calls.find(c => c.message.includes('appearing-run')), 30_000);
       assert.strictEqual(offer.message, 'PyTorch run appearing-run started');
       assert.deepStrictEqual(offer.items, ['Open in Gradscope']);
