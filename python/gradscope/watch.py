@@ -26,7 +26,7 @@ from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments,
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
 POWER_ITERATIONS = 2
-POWER_ITERATIONS_COLD = 100
+POWER_ITERATIONS_COLD = 30
 #: Below this m·n·min(m, n), ‖W‖₂ is computed exactly (singular values) instead.
 EXACT_SPECTRAL_WORK = 2 ** 18
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
