@@ -1,5 +1,8 @@
 // Every message between the extension host, the training worker and the webview.
 // Type-only imports: this file has no runtime code, so all three sides can share it.
+import type { compareStrings } from './compareActivations/compareStrings';
+import type { networksStrings } from './compareNetworks/networksStrings';
+import type { uatStrings } from './universalApproximation/uatStrings';
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
 import type { ActivationName } from './core/types';
 
@@ -89,6 +92,12 @@ export interface SnapshotFrame {
 }
 
 export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+
+/** The small pages' words, built by each feature in the display language (src/<feature>/*Strings.ts) and embedded
+ * in the page (src/shared/webviewPage.ts); the page reads them with webview/shared/strings.ts. */
+export type CompareStrings = ReturnType<typeof compareStrings>;
+export type NetworksStrings = ReturnType<typeof networksStrings>;
+export type UatStrings = ReturnType<typeof uatStrings>;
 
 /** The Visualize Network page's words, built by the host in the display language (src/visualize/panelStrings.ts) and
  * embedded in the page; `{0}`-style placeholders are filled by the page (webview/visualize/strings.ts). */

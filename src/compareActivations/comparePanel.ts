@@ -101,6 +101,7 @@ export class ComparePanel {
       baseStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'base.css')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css')).toString(),
       nonce: makeNonce(),
+      lang: vscode.env.language,
     });
   }
 

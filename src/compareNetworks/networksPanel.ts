@@ -103,6 +103,7 @@ export class NetworksPanel {
       baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      lang: vscode.env.language,
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.output = gradscopeOutput(context);

@@ -83,6 +83,7 @@ export class UatPanel {
       baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'uat.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      lang: vscode.env.language,
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', validateFromUatWebview, gradscopeOutput(context), message => this.receive(message)));

@@ -35,7 +35,7 @@ async function workerMessages(workerPath: string, start: ToNetworksWorker, isLas
 
 async function openPage(browser: Browser, theme: Theme): Promise<{ page: Page; problems: string[] }> {
   return openSmallPanelPage(browser, {
-    title: 'Compare Networks', bundle: 'compareNetworks', artifact: `compare-networks-${theme}`, theme,
+    bundle: 'compareNetworks', artifact: `compare-networks-${theme}`, theme,
     themeVariables: THEME_STAND_INS[theme], viewport: { width: 1300, height: 1000 },
   });
 }
