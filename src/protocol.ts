@@ -1,8 +1,5 @@
 // Every message between the extension host, the training worker and the webview.
 // Type-only imports: this file has no runtime code, so all three sides can share it.
-import type { compareStrings } from './compareActivations/compareStrings';
-import type { networksStrings } from './compareNetworks/networksStrings';
-import type { uatStrings } from './universalApproximation/uatStrings';
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
 import type { ActivationName } from './core/types';
 
@@ -92,95 +89,6 @@ export interface SnapshotFrame {
 }
 
 export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
-
-/** The small pages' words, built by each feature in the display language (src/<feature>/*Strings.ts) and embedded
- * in the page (src/shared/webviewPage.ts); the page reads them with webview/shared/strings.ts. */
-export type CompareStrings = ReturnType<typeof compareStrings>;
-export type NetworksStrings = ReturnType<typeof networksStrings>;
-export type UatStrings = ReturnType<typeof uatStrings>;
-
-/** The Visualize Network page's words, built by the host in the display language (src/visualize/panelStrings.ts) and
- * embedded in the page; `{0}`-style placeholders are filled by the page (webview/visualize/strings.ts). */
-export interface PanelStrings {
-  savePng: string;
-  savePngTitle: string;
-  stateLoading: string;
-  stateRunning: string;
-  statePaused: string;
-  stateDone: string;
-  stateDiverged: string;
-  stateError: string;
-  play: string;
-  pause: string;
-  resumeTitle: string;
-  pauseTitle: string;
-  resumeAria: string;
-  pauseAria: string;
-  stepBatch: string;
-  stepBatchTitle: string;
-  stepEpoch: string;
-  stepEpochTitle: string;
-  reset: string;
-  resetTitle: string;
-  reseed: string;
-  reseedTitle: string;
-  learningRate: string;
-  batchSize: string;
-  snapshotCadence: string;
-  log: string;
-  linear: string;
-  scaleTitle: string;
-  exportJsonTitle: string;
-  exportCsvTitle: string;
-  htmlReport: string;
-  htmlReportTitle: string;
-  saveAsConfig: string;
-  saveAsConfigTitle: string;
-  trainingControls: string;
-  groupRun: string;
-  groupReset: string;
-  groupSettings: string;
-  groupView: string;
-  groupExport: string;
-  lrHint: string;
-  batchHint: string;
-  snapshotHint: string;
-  openFile: string;
-  openLocation: string;
-  retry: string;
-  layersAria: string;
-  layerSelectAria: string;
-  distributionOfAria: string;
-  distributionModeAria: string;
-  cardFunction: string;
-  cardFunctionLabel: string;
-  cardGradient: string;
-  cardGradientLabel: string;
-  cardGradientRatioLabel: string;
-  cardGradientHistory: string;
-  cardGradientHistoryLabel: string;
-  cardSaturation: string;
-  cardSaturationLabel: string;
-  cardSaturationHistoryLabel: string;
-  cardDistribution: string;
-  cardDistributionLabel: string;
-  cardLoss: string;
-  cardLossLabel: string;
-  replay: string;
-  replayPosition: string;
-  everyEpoch: string;
-  everySteps: string;
-  replayAt: string;
-  couldNotStart: string;
-  loadingRun: string;
-  theRun: string;
-  trySmallerLr: string;
-  trySmallerLrPlain: string;
-  divergedBanner: string;
-  layerChip: string;
-  layerChipProbe: string;
-  layerTooltipTitle: string;
-}
 
 /** Host → webview. */
 export type ToWebview =

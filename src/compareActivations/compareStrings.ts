@@ -26,3 +26,6 @@ export function compareStrings() {
     needsNumber: l10n.t('{0} needs a number'),
   };
 }
+
+/** The page's table (webview/shared/strings.ts reads it): one key per word, `{0}`-style placeholders. */
+export type CompareStrings = ReturnType<typeof compareStrings>;

@@ -129,11 +129,12 @@ export class NetworksPanel {
   private workerDied(death: WorkerDeath): void {
     this.worker = undefined;
     const landscape = this.jobKind === 'landscape';
-    const text = `${describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' })} ${landscape ? 'Compute' : 'Train again'} starts it again.`;
+    const described = describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' });
+    const text = landscape ? vscode.l10n.t('{0} Compute starts it again.', described) : vscode.l10n.t('{0} Train again starts it again.', described);
     this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.post(landscape ? { type: 'landscapeFailed', jobId: this.jobId, message: text } : { type: 'netsFailed', jobId: this.jobId, message: text });
     this.settle({ ok: false, error: text });
-    void vscode.window.showErrorMessage(`Gradscope: ${text}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
   }
 
   /** Test seam: the live worker. */

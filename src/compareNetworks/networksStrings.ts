@@ -77,3 +77,6 @@ export function networksStrings() {
     statusDoneIn: l10n.t('Done in {0} s.'),
   };
 }
+
+/** The page's table (webview/shared/strings.ts reads it): one key per word, `{0}`-style placeholders. */
+export type NetworksStrings = ReturnType<typeof networksStrings>;

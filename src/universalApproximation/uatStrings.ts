@@ -54,3 +54,6 @@ export function uatStrings() {
     towerCount: l10n.t('{0} towers · layers 2 → {1} steps → {2} towers → 1'),
   };
 }
+
+/** The page's table (webview/shared/strings.ts reads it): one key per word, `{0}`-style placeholders. */
+export type UatStrings = ReturnType<typeof uatStrings>;

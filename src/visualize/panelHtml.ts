@@ -1,6 +1,6 @@
 // The panel's page: an empty root, the stylesheet and the bundled script, under a strict CSP with a nonce.
 // No vscode import, so the webview tests render the very same page.
-import type { PanelStrings } from '../protocol';
+import type { PanelStrings } from './panelStrings';
 import { panelStrings } from './panelStrings';
 import { randomBytes } from 'node:crypto';
 import { stringsBlock } from '../shared/webviewPage';

@@ -23,7 +23,10 @@ import { uatDataFromDataset } from '../../src/universalApproximation/uatData';
 import type { FromNetworksWorker, ToNetworksWorker } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/visualize/report';
 import { openSmallPanelPage } from './smallPanelPage';
-import { launchBrowser, ROOT } from './harness';
+import { launchBrowser, openPanel, pageErrors, ROOT, send as sendToPanel, settle } from './harness';
+import { syntheticRun } from './syntheticRuns';
+import type { RecordedRun } from '../../src/protocol';
+import type { ChartDescription } from '../../webview/visualize/main';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 
@@ -56,9 +59,15 @@ async function pageText(page: Page): Promise<string> {
 /** English left on the page: templates of the table that have a Korean translation, and words off the allowlist. */
 function englishLeft(text: string, english: object, korean: object, dataNames: string[]): { templates: string[]; words: string[] } {
   let rest = text;
-  for (const name of [...dataNames].sort((a, b) => b.length - a.length)) if (name) rest = rest.split(name).join(' ');
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Whole names only: a target called `y` must not cut "layers" in two.
+  for (const name of [...dataNames].sort((a, b) => b.length - a.length)) {
+    if (name) rest = rest.replace(new RegExp(`(?<![A-Za-z])${escape(name)}(?![A-Za-z])`, 'g'), ' ');
+  }
   // The English term in parentheses after its Korean one, as a Korean teacher writes it at first use: 기울기 소실 (vanishing gradient)
   rest = rest.replace(/\(\s*[A-Za-z][A-Za-z \-]*\)/g, ' ');
+  // Subscripts of formulas (δ_out, δ_{i+1}), not identifiers such as leaky_relu.
+  rest = rest.replace(/(?<=[^A-Za-z_])_\{?[A-Za-z0-9+]+\}?/g, '');
   const en = english as Record<string, string>;
   const ko = korean as Record<string, string>;
   const templates: string[] = [];
@@ -66,9 +75,11 @@ function englishLeft(text: string, english: object, korean: object, dataNames: s
     if (en[key] === ko[key]) continue;
     for (const fragment of en[key].split(/\{\d+\}/).map(f => f.trim())) {
       // Only fragments that are words (not `·`, `×` or a formula the translation keeps).
-      if (!/[A-Za-z]{3,}/.test(fragment) || ko[key].includes(fragment)) continue;
-      const pattern = new RegExp(`(^|[^A-Za-z])${fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`);
-      if (pattern.test(rest)) templates.push(`${key}: “${fragment}”`);
+      const words = fragment.match(/[A-Za-z]{3,}/g) ?? [];
+      if (words.length === 0 || words.every(w => ALLOWED.has(w.toLowerCase())) || ko[key].includes(fragment)) continue;
+      const pattern = new RegExp(`(^|[^A-Za-z])${escape(fragment)}($|[^A-Za-z])`);
+      const found = pattern.exec(rest);
+      if (found) templates.push(`${key}: “${fragment}” in “${rest.slice(Math.max(0, found.index - 30), found.index + fragment.length + 30).replace(/\s+/g, ' ')}”`);
     }
   }
   const words = [...new Set((rest.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter(w => !ALLOWED.has(w.toLowerCase())))];
@@ -106,7 +117,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-words-'));
     await Promise.all([
       esbuild.build({ entryPoints: [path.join(ROOT, 'src/compareNetworks/networksWorker.ts')], outfile: path.join(dir, 'networksWorker.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning', mainFields: ['module', 'main'] }),
-      ...([['compareActivations', 'compare'], ['compareNetworks', 'compareNetworks'], ['universalApproximation', 'uat']] as const).map(([folder, bundle]) => esbuild.build({
+      ...([['visualize', 'webview'], ['compareActivations', 'compare'], ['compareNetworks', 'compareNetworks'], ['universalApproximation', 'uat']] as const).map(([folder, bundle]) => esbuild.build({
         entryPoints: [path.join(ROOT, `webview/${folder}/main.ts`)], outfile: path.join(ROOT, `media/${bundle}.js`), bundle: true, sourcemap: true,
         platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'warning',
       })),
@@ -208,5 +219,52 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.deepEqual(englishLeft(await pageText(page), english.uat, korean.uat, names), { templates: [], words: [] });
     assert.deepEqual(problems, []);
     await page.close();
+  });
+  it('Visualize Network: the gradient card and its sentence, the history slider, the crash banner, the flat note, the charts in Korean', async () => {
+    const run = syntheticRun({ inputs: 1, hiddenLayers: 6, units: 16, activation: 'sigmoid', task: 'regression', frames: 30, overfitFrom: 0.6 });
+    const runMessage = (r: RecordedRun) => ({ type: 'run' as const, runId: 1, meta: r.meta, sourceLabel: r.sourceLabel, frames: [] });
+    const page = await openPanel(browser, 'dark', { strings: korean.panel });
+    await sendToPanel(page, runMessage(run), { type: 'state', runId: 1, state: 'running' }, { type: 'frames', runId: 1, frames: run.frames });
+    assert.equal(await page.textContent('#title-gradient'), '기울기를 어디서 잃는가');
+    assert.match(await page.textContent('#caption-gradient') ?? '', /^\d+번 층은 받은 기울기의 [\d.]+ ?%만 넘겨줍니다: σ′ 평균 [\d.]+ \(최대 ¼\), 가중치 통과 [\d.]+\.$/);
+    assert.match(await page.textContent('#status') ?? '', /^에폭 \d+\/\d+ · 단계 \d+ · 손실 /);
+    assert.match(await page.textContent('#replay-label') ?? '', /^에폭 \d+ · 단계 \d+ \(일시 정지하면 되돌아볼 수 있습니다\)$/);
+    // Paused, the slider looks back; Play returns to the present.
+    await sendToPanel(page, { type: 'state', runId: 1, state: 'paused' });
+    await page.$eval('#replay-slider', el => { (el as HTMLInputElement).value = '3'; el.dispatchEvent(new Event('input')); });
+    await settle(page);
+    assert.match(await page.textContent('#replay-label') ?? '', /^에폭 \d+ · 단계 \d+ \/ 최신 단계 \d+ — 재생을 누르면 현재로 돌아갑니다$/);
+    const charts = await page.evaluate(() => window.gradscopePanel.describeCharts()) as Record<string, ChartDescription>;
+    assert.equal(charts['chart-gradient-ratio'].scales.x.title, '층 (입력 → 출력)');
+    assert.deepEqual(charts['chart-loss'].datasets.map(d => d.label), ['학습', '검증']);
+    assert.equal(charts['chart-saturation-history'].scales.y.title, '포화 또는 죽은 유닛');
+    const chartWords = Object.values(charts).flatMap(c => [...Object.values(c.scales).map(a => a.title), ...c.datasets.map(d => d.label), ...c.legend, c.legendTitle]);
+    const notes = ['note-gradient', 'note-loss', 'note-function', 'note-distribution'];
+    for (const id of notes) assert.ok(HANGUL.test(await page.textContent(`#${id}`) ?? ''), `#${id} is Korean: ${await page.textContent(`#${id}`)}`);
+    // The names the run brings (its title, source, inputs and target, layer paths in the model) stay as they are.
+    // The data reader's notes ("60 rows skipped …") are the core's words, translated there.
+    const runNames = [run.meta.title, run.sourceLabel, ...run.meta.inputNames, run.meta.targetName, 'Gradscope', ...run.meta.notes, ...run.meta.layers.map(l => l.path)];
+    // The layer tooltip, shown on hover, is read too.
+    await page.hover('.layer-chip');
+    await settle(page);
+    assert.ok(await page.isVisible('.layer-tooltip'), 'the tooltip shows');
+    assert.match(await page.textContent('.layer-tooltip') ?? '', /오차 신호\(error signal\) ‖δ‖ = ‖∂L\/∂z‖/);
+    const text = `${await pageText(page)}\n${chartWords.join('\n')}`;
+    assert.deepEqual(englishLeft(text, english.panel, korean.panel, runNames), { templates: [], words: [] });
+
+    // The worker's crash: the banner's sentence comes from the host (describeDeath, in Korean there), its button from the table.
+    await sendToPanel(page, { type: 'error', message: '단계 1,234에서 학습 워커의 메모리가 바닥났습니다 (한도 2,048 MB).', restartable: true, kept: true });
+    assert.equal(await page.textContent('#btn-retry'), '다시 시작');
+    assert.equal(await page.getAttribute('#btn-retry', 'title'), '새 워커에서 실행을 다시 시작합니다');
+    assert.equal(await page.textContent('#run-state'), '오류');
+    await page.close();
+
+    // A flat output is said in words, in Korean.
+    const flat = run.frames.slice(0, 5).map((frame, i) => (i === 4 && frame.view?.kind === 'curve' ? { ...frame, view: { ...frame.view, ys: [frame.view.xs.map(() => 0.0312)] } } : frame));
+    const flatPage = await openPanel(browser, 'light', { strings: korean.panel });
+    await sendToPanel(flatPage, runMessage(run), { type: 'frames', runId: 1, frames: flat });
+    assert.equal(await flatPage.textContent('#note-function'), `신경망의 예측이 ${run.meta.inputNames[0]} 전체에서 ${run.meta.targetName} ≈ 0.0312입니다 (데이터 범위의 1%도 변하지 않습니다)`);
+    assert.deepEqual(pageErrors(flatPage), []);
+    await flatPage.close();
   });
 });

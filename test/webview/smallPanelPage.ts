@@ -10,7 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { renderCompareHtml } from '../../src/compareActivations/compareHtml';
 import { renderNetworksHtml } from '../../src/compareNetworks/networksHtml';
 import { renderUatHtml } from '../../src/universalApproximation/uatHtml';
-import type { CompareStrings, NetworksStrings, UatStrings } from '../../src/protocol';
+import type { CompareStrings } from '../../src/compareActivations/compareStrings';
+import type { NetworksStrings } from '../../src/compareNetworks/networksStrings';
+import type { UatStrings } from '../../src/universalApproximation/uatStrings';
 import { ARTIFACTS, ROOT } from './harness';
 
 export type SmallPanelPageOptions = SmallPanelPageCommon & (

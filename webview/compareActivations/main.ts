@@ -8,7 +8,8 @@ import {
 import { ACTIVATIONS, activationNames, validateActivationParams } from '../../src/core/activations/activations';
 import { activationFacts, compoundThroughLayers, formatNumber } from '../../src/core/activations/activationFacts';
 import type { ActivationName } from '../../src/core/types';
-import type { CompareState, CompareStrings, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
+import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
+import type { CompareStrings } from '../../src/compareActivations/compareStrings';
 import { readPageStrings, translator } from '../shared/strings';
 import { themeVar } from '../shared/theme';
 

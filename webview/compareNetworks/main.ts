@@ -9,8 +9,9 @@ import {
 } from 'chart.js';
 import type { FunctionView } from '../../src/core/types';
 import type {
-  FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, NetworksStrings, ToNetworksWebview,
+  FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, ToNetworksWebview,
 } from '../../src/protocol';
+import type { NetworksStrings } from '../../src/compareNetworks/networksStrings';
 import { readPageStrings, translator } from '../shared/strings';
 import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
 import { readPalette, withAlpha, type Palette } from '../shared/theme';

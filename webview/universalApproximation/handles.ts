@@ -1,6 +1,6 @@
 // The chart's draggable handles and what each drag or key press does to the weights. Pure (no DOM): the webview
 // draws and listens; these functions decide, and the unit tests check that each edit touches only its weights.
-import type { UatStrings } from '../../src/protocol';
+import type { UatStrings } from '../../src/universalApproximation/uatStrings';
 import type { Translate } from '../shared/translate';
 import { bumpCount, bumpHeight, moveStep, setBumpHeight, stepPosition, type OneHiddenLayerNetwork } from '../../src/core/analysis/uat';
 

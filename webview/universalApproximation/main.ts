@@ -9,7 +9,8 @@ import {
   setSteepness, steepnessFor, stepPosition, towerError, type HeightSource, type OneHiddenLayerNetwork, type TowerNetwork,
 } from '../../src/core/analysis/uat';
 import { DEFAULT_UAT_STATE, sanitizeUatState, UAT_MAX_BUMPS, UAT_MAX_TOWERS } from '../../src/universalApproximation/uatState';
-import type { FromUatWebview, ToUatWebview, UatData, UatSource, UatState, UatStrings, UatTrainStart } from '../../src/protocol';
+import type { FromUatWebview, ToUatWebview, UatData, UatSource, UatState, UatTrainStart } from '../../src/protocol';
+import type { UatStrings } from '../../src/universalApproximation/uatStrings';
 import { readPageStrings, translator } from '../shared/strings';
 import { applyDrag, applyKey, formatValue, handleLabel, handlePosition, handlesOf, hitTest, toPixelX, toPixelY, type Handle, type Plot } from './handles';
 import { rgbOf, themeVar } from '../shared/theme';
