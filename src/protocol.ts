@@ -372,6 +372,14 @@ export interface LandscapeView {
   roughness?: number;
 }
 
+/** How the worker titles the landscape maps: `{0}` the network, `{1}` the steps it trained. */
+export interface LandscapeWords {
+  withoutSkip: string;
+  withSkip: string;
+  /** e.g. '{0} — {1} steps' */
+  titled: string;
+}
+
 export interface LandscapeRequest {
   grid: number;
   range: number;
@@ -387,7 +395,11 @@ export interface LandscapeRequest {
 export type ToNetworksWorker =
   | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number }
   | { type: 'netsStop'; jobId: number }
-  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number }
+  | {
+      type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number;
+      /** The maps' titles in the display language (the worker has no l10n); English when absent. */
+      words?: LandscapeWords;
+    }
   | { type: 'landscapeCancel'; jobId: number };
 
 /** Networks worker → host (relayed to the webview as they are). */

@@ -18,6 +18,7 @@ import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
+import { pageWordsOf } from '../shared/webviewPage';
 import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
@@ -190,7 +191,8 @@ export class NetworksPanel {
       this.lastLandscape = { choice, data };
       this.jobKind = 'landscape';
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
-      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads() });
+      const words = { withoutSkip: vscode.l10n.t('without skip connections'), withSkip: vscode.l10n.t('with skip connections'), titled: vscode.l10n.t('{0} — {1} steps') };
+      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads(), words });
     });
   }
 
@@ -296,6 +298,10 @@ function choiceFromUri(uri: vscode.Uri): NetworkChoice {
 export function registerCompareNetworks(context: vscode.ExtensionContext): void {
   locateWorkerForTests('networks', () => NetworksPanel.open?.hostedWorker);
   registerTestCommand(context, 'gradscope._test.networksPosted', () => Object.fromEntries(NetworksPanel.open?.posted ?? []));
+  registerTestCommand(context, 'gradscope._test.networksWords', () => {
+    const html = NetworksPanel.open?.panel.webview.html;
+    return html === undefined ? undefined : pageWordsOf(html);
+  });
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
       let choices: NetworkChoice[] | undefined;

@@ -15,7 +15,7 @@ import { landscapeRowsOnPool } from '../core/parallel/parallelLandscape';
 import { PoolTerminated, WorkerPool, bundledPoolScript } from '../core/parallel/pool';
 import type { FunctionView, Snapshot } from '../core/types';
 import type {
-  FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
+  FromNetworksWorker, LandscapeRequest, LandscapeView, LandscapeWords, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 
@@ -254,15 +254,18 @@ async function trainSliced(trainer: Trainer, steps: number, token: number): Prom
   return token === landscapeToken;
 }
 
+const ENGLISH_LANDSCAPE_WORDS: LandscapeWords = { withoutSkip: 'without skip connections', withSkip: 'with skip connections', titled: '{0} — {1} steps' };
+
 async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landscapeStart' }>): Promise<void> {
   cancelLandscape();
   const token = ++landscapeToken;
   const req: LandscapeRequest = message.request;
+  const words = message.words ?? ENGLISH_LANDSCAPE_WORDS;
   try {
     const started = performance.now();
     const [run] = await loadChoices([message.choice], message.data);
     const variants = req.skipOnOff
-      ? (() => { const v = skipConnectionVariants(run.train.network); return [{ title: 'without skip connections', network: v.plain }, { title: 'with skip connections', network: v.residual }]; })()
+      ? (() => { const v = skipConnectionVariants(run.train.network); return [{ title: words.withoutSkip, network: v.plain }, { title: words.withSkip, network: v.residual }]; })()
       : [{ title: message.choice.label, network: run.train.network }];
     const job: LandscapeJob = { jobId: message.jobId, views: [], evaluators: [], axes: [], sliceAxes: [], rowIters: [], current: 0, started };
     for (const [i, v] of variants.entries()) {
@@ -277,7 +280,7 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
       job.sliceAxes.push(made.sliceAxis);
       job.rowIters.push(made.evaluator.rows(made.axis));
       job.views.push({
-        id: i, title: `${v.title} — ${trainer.step} steps`, axis: Array.from(made.axis), rows: [], lossAtTheta: made.evaluator.lossAtTheta(),
+        id: i, title: words.titled.replace(/\{([01])\}/g, (_, k: string) => (k === '0' ? v.title : String(trainer.step))), axis: Array.from(made.axis), rows: [], lossAtTheta: made.evaluator.lossAtTheta(),
         rowsUsed: made.evaluator.sample.n, seed: req.seed, range: req.range,
       });
     }

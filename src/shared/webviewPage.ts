@@ -28,6 +28,13 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/** The table a page was given and the language it says it is in, read back from its HTML (the extension's tests). */
+export function pageWordsOf(html: string): { lang: string; strings: Record<string, string> } | undefined {
+  const block = /<script type="application\/json" id="gradscope-strings">([\s\S]*?)<\/script>/.exec(html);
+  if (block === null) return undefined;
+  return { lang: /<html lang="([^"]*)"/.exec(html)?.[1] ?? '', strings: JSON.parse(block[1]) as Record<string, string> };
+}
+
 export function renderWebviewPage(title: string, options: WebviewPageOptions): string {
   const { cspSource, nonce } = options;
   const csp = [

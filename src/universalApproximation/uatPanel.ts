@@ -126,7 +126,7 @@ export class UatPanel {
     this.source = source;
     if (!this.ready) return;
     const token = ++this.loadToken;
-    const label = source.kind === 'builtin' ? `${source.builtin} (built-in)` : vscode.workspace.asRelativePath(source.dataPath);
+    const label = source.kind === 'builtin' ? vscode.l10n.t('{0} (built-in)', source.builtin) : vscode.workspace.asRelativePath(source.dataPath);
     this.panel.title = `Universal Approximation: ${label}`;
     this.post({ type: 'uatLoading', label });
     this.training.stop('handBuilt');
