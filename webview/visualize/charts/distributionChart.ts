@@ -32,7 +32,7 @@ export class DistributionChart implements PanelChart {
         const options = baseOptions<'line'>(palette);
         options.parsing = false;
         options.scales = {
-          x: stepAxis(palette, 6),
+          x: stepAxis(palette, 6, t('axisStep')),
           y: { type: 'linear', title: axisTitle(label, palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 6 } },
         };
         options.plugins = { ...options.plugins, legend: { display: false } };

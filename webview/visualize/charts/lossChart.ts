@@ -53,7 +53,7 @@ export class LossChart implements PanelChart {
       const options = baseOptions<'line'>(palette);
       options.parsing = false;
       options.scales = {
-        x: stepAxis(palette, 8),
+        x: stepAxis(palette, 8, t('axisStep')),
         y: valueScale(settings.logScale, settings.logScale ? t('axisLossLog') : t('axisLoss'), palette),
       };
       options.plugins = { ...options.plugins, gradscopeOverfitShading: { ranges: [], steps: [], color: withAlpha(palette.bad, 0.12) } } as typeof options.plugins;

@@ -57,7 +57,7 @@ export class SaturationChart implements PanelChart {
       const historyOptions = baseOptions<'line'>(palette);
       historyOptions.parsing = false;
       historyOptions.scales = {
-        x: stepAxis(palette, 6),
+        x: stepAxis(palette, 6, t('axisStep')),
         y: { type: 'linear', min: 0, max: 1, title: axisTitle(t('axisSaturatedOrDead'), palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
       historyOptions.plugins = { ...historyOptions.plugins, legend: { ...historyOptions.plugins?.legend, title: { display: false, text: '', color: palette.muted } } };
