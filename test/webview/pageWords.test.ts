@@ -23,7 +23,7 @@ import { uatDataFromDataset } from '../../src/universalApproximation/uatData';
 import type { FromNetworksWorker, ToNetworksWorker } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/visualize/report';
 import { openSmallPanelPage } from './smallPanelPage';
-import { launchBrowser, openPanel, pageErrors, ROOT, send as sendToPanel, settle } from './harness';
+import { launchBrowser, openPanel, pageErrors, ROOT, screenshot, send as sendToPanel, settle } from './harness';
 import { syntheticRun } from './syntheticRuns';
 import type { RecordedRun } from '../../src/protocol';
 import type { ChartDescription } from '../../webview/visualize/main';
@@ -156,6 +156,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     // Activation names (their labels, e.g. "Leaky ReLU") and parameter keys (`slope`) stay as they are.
     const core = activationNames().flatMap(n => [ACTIVATIONS[n].summary, activationFacts(n, {}).maxSlopeWhere, ...Object.values(ACTIVATIONS[n].paramDocs).map(d => d.description), ACTIVATIONS[n].label, ...Object.keys(ACTIVATIONS[n].defaults)]);
     assert.deepEqual(englishLeft(text, english.compare, korean.compare, core), { templates: [], words: [] });
+    await screenshot(page, 'words-ko-compare');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -180,6 +181,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     const loaded = compareRun.find(m => m.type === 'netsLoaded');
     const dataNames = ['Deep sigmoid', 'Deep ReLU', loaded?.type === 'netsLoaded' ? loaded.dataLabel : ''];
     assert.deepEqual(englishLeft(await pageText(page), english.networks, korean.networks, dataNames), { templates: [], words: [] });
+    await screenshot(page, 'words-ko-networks');
 
     const landscapeRun = await workerMessages(workerPath, {
       type: 'landscapeStart', jobId: 2, choice: { kind: 'preset', preset: 'deep-tanh', label: 'Deep tanh' }, data: { kind: 'builtin', builtin: 'circle' },
@@ -210,6 +212,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.equal(await page.textContent('#train-status li'), '무작위에서 시작한 경사 하강법: 시작하는 중… (학습 중)');
     assert.match(await page.getAttribute('.handles button', 'aria-label') ?? '', /^돌기 1의 왼쪽 계단, s = /);
     assert.deepEqual(englishLeft(await pageText(page), english.uat, korean.uat, ['nielsen (built-in)']), { templates: [], words: [] });
+    await screenshot(page, 'words-ko-uat');
 
     const towers = uatDataFromDataset(generateBuiltinDataset('multi-gauss', { samples: 300, seed: 0 }), 'multi-gauss (built-in)', 'multi-gauss');
     await send(page, [{ type: 'uatData', source: { kind: 'builtin', builtin: 'multi-gauss' }, data: towers }]);
@@ -250,6 +253,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.ok(await page.isVisible('.layer-tooltip'), 'the tooltip shows');
     assert.match(await page.textContent('.layer-tooltip') ?? '', /오차 신호\(error signal\) ‖δ‖ = ‖∂L\/∂z‖/);
     const text = `${await pageText(page)}\n${chartWords.join('\n')}`;
+    await screenshot(page, 'words-ko-visualize');
     assert.deepEqual(englishLeft(text, english.panel, korean.panel, runNames), { templates: [], words: [] });
 
     // The worker's crash: the banner's sentence comes from the host (describeDeath, in Korean there), its button from the table.
