@@ -393,7 +393,11 @@ export interface LandscapeRequest {
 
 /** Host → networks worker. */
 export type ToNetworksWorker =
-  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number }
+  | {
+      type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number;
+      /** The data's label in the display language: `{0}` the set, `{1}` training rows, `{2}` validation rows, `{3}` the seed. */
+      dataLabelTemplate?: string;
+    }
   | { type: 'netsStop'; jobId: number }
   | {
       type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number;

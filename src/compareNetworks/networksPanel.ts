@@ -178,7 +178,10 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
-      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads() };
+      this.lastCompare = {
+        type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads(),
+        dataLabelTemplate: vscode.l10n.t('{0} ({1} train / {2} validation rows, seed {3})'),
+      };
       this.jobKind = 'compare';
       this.toWorker(this.lastCompare);
     });

@@ -23,7 +23,7 @@ export function uatStrings() {
     errorCaption1D: l10n.t('Error of "Build N bumps" against N (log scale)'),
     clearTrained: l10n.t('Clear trained curves'),
     adoptTrained: l10n.t('Edit the trained weights'),
-    training: l10n.t('Training'),
+    training: l10n.t('Training by gradient descent'),
     trainingLede: l10n.t('Adam on the whole data set (mean squared error) in a worker thread. Very steep steps hardly move: σ′ is zero almost everywhere, so only the points on a step\'s rise pull on it. Lower w to watch gradient descent move them.'),
     learningRate: l10n.t('Learning rate'),
     trainHandBuilt: l10n.t('Let gradient descent take over'),

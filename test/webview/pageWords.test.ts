@@ -31,8 +31,10 @@ import type { ChartDescription } from '../../webview/visualize/main';
 const HANGUL = /[\uac00-\ud7a3]/;
 
 /** The tables in Korean, built through the same module instance the pages' tables are built with. */
+const KOREAN_BUNDLE = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+
 function koreanTables() {
-  configureL10n(JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>);
+  configureL10n(KOREAN_BUNDLE);
   try {
     return { compare: compareStrings(), networks: networksStrings(), uat: uatStrings(), panel: panelStrings() };
   } finally {
@@ -164,6 +166,8 @@ describe('Every page in Korean (webview, headless chromium)', function () {
   it('Compare Networks: the compare view, its final table and the landscape view in Korean', async () => {
     const workerPath = path.join(dir, 'networksWorker.js');
     const compareRun = await workerMessages(workerPath, {
+      // The words the host gives the worker (networksPanel), from the Korean bundle.
+      dataLabelTemplate: KOREAN_BUNDLE['{0} ({1} train / {2} validation rows, seed {3})'],
       type: 'netsStart', jobId: 1, data: { kind: 'builtin', builtin: 'circle' }, seed: 1, epochs: 2, snapshotEvery: 5, threads: 1,
       choices: [{ kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' }, { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' }],
     }, m => m.type === 'netsDone' || m.type === 'netsFailed');
@@ -179,21 +183,26 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.deepEqual(headers.slice(0, 6), ['신경망', '매개변수 수', '층 수', '단계', '학습 손실', '검증 손실']);
     assert.ok(headers.includes('평균 죽은 유닛 비율'), headers.join(' | '));
     const loaded = compareRun.find(m => m.type === 'netsLoaded');
-    const dataNames = ['Deep sigmoid', 'Deep ReLU', loaded?.type === 'netsLoaded' ? loaded.dataLabel : ''];
+    assert.equal(loaded?.type === 'netsLoaded' ? loaded.dataLabel : '', 'circle (학습 400행 / 검증 100행, 시드 1)');
+    const dataNames = ['Deep sigmoid', 'Deep ReLU', 'circle'];
     assert.deepEqual(englishLeft(await pageText(page), english.networks, korean.networks, dataNames), { templates: [], words: [] });
     await screenshot(page, 'words-ko-networks');
 
     const landscapeRun = await workerMessages(workerPath, {
       type: 'landscapeStart', jobId: 2, choice: { kind: 'preset', preset: 'deep-tanh', label: 'Deep tanh' }, data: { kind: 'builtin', builtin: 'circle' },
-      request: { grid: 9, range: 1, seed: 0, steps: 20, maxRows: 100, skipOnOff: false }, threads: 1,
+      request: { grid: 9, range: 1, seed: 0, steps: 20, maxRows: 100, skipOnOff: true }, threads: 1,
+      words: { withoutSkip: KOREAN_BUNDLE['without skip connections'], withSkip: KOREAN_BUNDLE['with skip connections'], titled: KOREAN_BUNDLE['{0} — {1} steps'] },
     }, m => m.type === 'landscapeEnd' || m.type === 'landscapeFailed');
     assert.ok(landscapeRun.some(m => m.type === 'landscapeEnd'), JSON.stringify(landscapeRun.find(m => m.type === 'landscapeFailed')));
     await send(page, [{ type: 'netsMode', mode: 'landscape', title: 'Deep tanh' }, ...landscapeRun]);
     assert.equal(await page.textContent('h1'), '손실 지형 (loss landscape): Deep tanh');
     assert.match(await page.textContent('#status') ?? '', /^[\d.]+초 만에 완료했습니다\.$/);
     assert.match(await page.textContent('.figure-note') ?? '', /^θ에서 손실 [\d.e-]+; 최저 .+; 행 9\/9; 학습 데이터 \d+행; 시드 0/);
+    assert.match(await page.textContent('h1') ?? '', /^손실 지형/);
     const views = landscapeRun.flatMap(m => (m.type === 'landscapeEnd' ? m.views.map(v => v.title) : []));
-    assert.deepEqual(englishLeft(await pageText(page), english.networks, korean.networks, ['Deep tanh', ...views]), { templates: [], words: [] });
+    assert.deepEqual(views, ['스킵 연결 없음 — 20단계', '스킵 연결 있음 — 20단계']);
+    assert.deepEqual(await page.$$eval('.landscape figcaption', fs => fs.map(f => f.textContent)), views);
+    assert.deepEqual(englishLeft(await pageText(page), english.networks, korean.networks, ['Deep tanh']), { templates: [], words: [] });
     assert.deepEqual(problems, []);
     await page.close();
   });
