@@ -75,7 +75,7 @@ export class VisualizePanel {
     panel.webview.options = VisualizePanel.webviewOptions(services.context);
     const revived = new VisualizePanel(panel, services);
     if (state?.source !== undefined) {
-      revived.start(state.source, state.sourceLabel ?? 'restored run', { ...state.settings, autoplay: false });
+      revived.start(state.source, state.sourceLabel ?? vscode.l10n.t('restored run'), { ...state.settings, autoplay: false });
     } else {
       revived.session.fail('Nothing to restore here: run “Gradscope: Visualize Network” again.');
     }
