@@ -203,6 +203,7 @@ export function panelStrings() {
     seriesTrain: l10n.t('train'),
     seriesValidation: l10n.t('validation'),
     seriesData: l10n.t('data'),
+    pointsDrawn: l10n.t(' ({0} of {1} data points drawn)'),
     seriesClassValidation: l10n.t('{0} (validation)'),
     curveNetwork: l10n.t('network'),
     curveNetworkP: l10n.t('network P({0})'),
