@@ -369,7 +369,7 @@ export class LiveConfigInsight implements vscode.Disposable {
       new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));
     const diagnostics: vscode.Diagnostic[] = [];
     for (const issue of state.analysis?.issues ?? []) {
-      const diagnostic = new vscode.Diagnostic(spanRange(issue), issue.message, severityOf(issue.severity));
+      const diagnostic = new vscode.Diagnostic(spanRange(issue), localizeCoreOr(issue.text, issue.message), severityOf(issue.severity));
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostics.push(diagnostic);
     }

@@ -3,8 +3,14 @@
 // prints that); the extension host translates the CoreText with vscode.l10n.t, whose bundles use the English
 // template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
 // Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
+// The catalogue is split by feature (config/configMessages.ts, data/dataMessages.ts, activations/
+// activationMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
+// src/core is read by scripts/l10n-strings.mjs, and CORE_MESSAGES joins them (ids are unique across them).
+import { ACTIVATION_MESSAGES } from './activations/activationMessages';
+import { CONFIG_MESSAGES } from './config/configMessages';
+import { DATA_MESSAGES } from './data/dataMessages';
 
-export const CORE_MESSAGES = {
+const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
   'probe.layer': 'layer {index} ({units} {activation})',
   'probe.vanishing': 'Vanishing gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} of the output layer\'s {outputNorm} (threshold {threshold}): this layer barely learns.{split}',
@@ -24,6 +30,13 @@ export const CORE_MESSAGES = {
   'fix.skipEvery2': 'Add skip connections every 2 layers',
   'fix.lowerLr': 'Lower the learning rate 10×',
 } as const;
+
+/** Every catalogue by name, for the test that no id is given twice. */
+export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES,
+};
+
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;

@@ -2,6 +2,7 @@
 // generated from it. Conventions follow PyTorch where libraries differ (THEORY.md): relu′(0) = 0, softplus is
 // linear above βx > 20, hardsigmoid = clamp(x/6 + 1/2, 0, 1), gelu is the exact erf form.
 import type { ActivationName, InitName } from '../types';
+import { coreText, formatCoreText, type CoreText } from '../messages';
 
 /** Named constants of an activation, with the table's defaults filled in (e.g. { slope: 0.01 }). */
 export type ActivationParams = Readonly<Record<string, number>>;
@@ -1008,30 +1009,33 @@ export function resolveActivationParams(name: ActivationName, params?: Readonly<
 
 /** Problems with user-given params for an activation, as messages (empty when fine). */
 export function validateActivationParams(name: ActivationName, params: Readonly<Record<string, unknown>>): string[] {
+  return activationParamProblems(name, params).map(text => formatCoreText(text));
+}
+
+/** The same problems as catalogue messages (act.param.*), for the extension to translate. */
+export function activationParamProblems(name: ActivationName, params: Readonly<Record<string, unknown>>): CoreText[] {
   const info = ACTIVATIONS[name];
-  const problems: string[] = [];
+  const problems: CoreText[] = [];
   const known = Object.keys(info.defaults);
   for (const [k, v] of Object.entries(params)) {
     const doc = info.paramDocs[k];
     if (!doc) {
-      problems.push(
-        known.length
-          ? `${name} has no parameter "${k}" (it has: ${known.join(', ')})`
-          : `${name} takes no parameters (got "${k}")`,
-      );
+      problems.push(known.length
+        ? coreText('act.param.unknown', { name, key: k, known: known.join(', ') })
+        : coreText('act.param.none', { name, key: k }));
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      problems.push(`${name}.${k} must be a finite number`);
+      problems.push(coreText('act.param.notFinite', { name, key: k }));
       continue;
     }
     if (doc.min !== undefined && (doc.exclusiveMin ? v <= doc.min : v < doc.min)) {
-      problems.push(`${name}.${k} must be ${doc.exclusiveMin ? '>' : '≥'} ${doc.min}`);
+      problems.push(coreText('act.param.min', { name, key: k, bound: `${doc.exclusiveMin ? '>' : '≥'} ${doc.min}` }));
     }
   }
   if (name === 'hardtanh') {
     const p = resolveActivationParams(name, params as Record<string, number>);
-    if (!(p.min < p.max)) problems.push('hardtanh.min must be below hardtanh.max');
+    if (!(p.min < p.max)) problems.push(coreText('act.param.hardtanhOrder'));
   }
   return problems;
 }
