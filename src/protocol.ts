@@ -2,6 +2,7 @@
 // Type-only imports: this file has no runtime code, so all three sides can share it.
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
 import type { ActivationName } from './core/types';
+import type { CoreText } from './core/messages';
 
 /** Where a run's setup comes from; resolved to data + TrainSpec inside the worker (it reads the files). */
 export type RunSource =
@@ -274,7 +275,9 @@ export type ToProbeWorker =
 
 /** Something wrong with the config or its data, located by JSON path (or offset) in the config text. */
 export interface ProbeProblem {
+  /** In English; `text`, when given, is the same message as data (the host shows it translated). */
   message: string;
+  text?: CoreText;
   severity: 'error' | 'warning';
   /** e.g. ['data', 'file'] or ['data', 'inputs', 2]; the host maps it to a range. */
   jsonPath?: (string | number)[];

@@ -23,6 +23,26 @@ const PROBE_MESSAGES = {
   'probe.alsoLayers': '{message} Also layers {layers} here.',
   'probe.atStep0Rows': 'at step 0 ({rows} rows)',
   'probe.afterSteps': 'after {steps} steps',
+  // the backward split in words (src/core/analysis/gradientSplit.ts, pathSplitText)
+  'split.perLayer': '{factors} per layer',
+  'split.between': ' Between it and the output layer: {factors}.',
+  'split.betweenOne': ' Between it and the output layer it passes on {gain} of the error signal ({factors}).',
+  'split.betweenEach': ' Between it and the output layer each layer passes on {gain} of the error signal on average ({factors}).',
+  // divergence (src/core/nn/trainer.ts)
+  'train.diverged': 'diverged at epoch {epoch}, step {step}: {what}. Try: {advice}; batch normalization also helps.',
+  'train.lossBecame': 'the loss became {loss}',
+  'train.gradInfinite': 'the gradient became infinite',
+  'train.weightsOverflow': 'the weights overflowed',
+  'train.adviceLr': 'lower the learning rate (now {lr})',
+  'train.adviceLrClip': 'lower the learning rate (now {lr}) or set clipNorm to clip the gradient',
+  'train.notFinite': 'diverged at epoch {epoch}, step {step}: the loss is no longer finite. Try: lower the learning rate (now {lr}) or set clipNorm.',
+  // the live probe's own problems (src/configInsight/probeWorker.ts, a worker without vscode)
+  'probe.worker.cannotBuild': 'The live probe cannot build this network: {reason}',
+  'probe.worker.tooLarge': 'The live probe skips networks above {max} parameters (this one has {parameters}): it would hold up the hints for seconds. Visualize Network trains it in full.',
+  'probe.worker.fullBatch': 'batchSize {batchSize} is larger than the {rows} training rows: every step sees the whole training split (full-batch gradient descent).',
+  'probe.worker.untrusted': 'This workspace is not trusted: the live probe reads only files inside the workspace, and {file} is outside it.',
+  'probe.worker.dataAt': '{message} ({place})',
+  'probe.worker.failed': 'The live probe failed: {reason}',
   // quick-fix titles (src/core/config/configFixes.ts)
   'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
   'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',

@@ -1,5 +1,6 @@
 // The shared vocabulary of Gradscope: architecture specs, run settings, probes and snapshots.
 // Pure types (no runtime code) so the host, the worker and the webview can `import type` them.
+import type { CoreText } from './messages';
 
 /** Every activation the engine knows; the one table in activations.ts has an entry for each. */
 export type ActivationName =
@@ -261,7 +262,9 @@ export type FunctionView =
 export interface DivergenceInfo {
   epoch: number;
   step: number;
+  /** In English (the CLI's); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text?: CoreText;
 }
 
 /** Where a run's data comes from (the `data` key of a config). */

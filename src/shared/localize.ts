@@ -8,6 +8,11 @@ export function localizeCore(text: CoreText): string {
   return formatCoreText(text, (template, args) => l10n.t(template, args));
 }
 
+/** A piece of text the core gives either as plain text (numbers, names) or as a message. */
+export function localizeArg(value: string | CoreText): string {
+  return typeof value === 'string' ? value : localizeCore(value);
+}
+
 /** A message the core gave as data when it could, else its English string. */
 export function localizeCoreOr(text: CoreText | undefined, english: string): string {
   return text ? localizeCore(text) : english;
