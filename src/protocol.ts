@@ -47,7 +47,8 @@ export type FromWorker =
   | { type: 'progress'; runId: number; epoch: number; epochs: number; step: number }
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   | { type: 'done'; runId: number }
-  | { type: 'error'; runId: number; message: string; location?: ErrorLocation }
+  /** `text`, when given, is `message` as data (an InputError's), which the host shows in the display language. */
+  | { type: 'error'; runId: number; message: string; text?: CoreText; location?: ErrorLocation }
   /** Play/pause state changed (after a control, the end of the epochs, or divergence). */
   | { type: 'state'; runId: number; running: boolean };
 

@@ -314,6 +314,7 @@ export class RunSession {
         this.options.onDiverged?.(message.info);
         break;
       case 'error': {
+        if (message.text) message = { ...message, message: localizeCoreOr(message.text, message.message) };
         const where = message.location === undefined ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
         this.options.log(`run ${this.workerRunId}: error: ${where}${message.message}`);
         if (this.meta !== undefined) {

@@ -303,7 +303,7 @@ async function start(message: StartMessage): Promise<void> {
     if (loadingRunId !== message.runId) return;
     if (isInputError(error)) {
       const location = error.location === undefined ? undefined : { ...error.location, file: resolveFile(error.location.file, message.source) };
-      send({ type: 'error', runId: message.runId, message: error.message, location });
+      send({ type: 'error', runId: message.runId, message: error.message, ...(error.text ? { text: error.text } : {}), location });
     } else {
       const text = error instanceof Error ? error.message : String(error);
       send({ type: 'error', runId: message.runId, message: `Gradscope could not start this run: ${text}` });
