@@ -83,6 +83,20 @@ export function formatCoreText(text: CoreText, translate?: (template: string, ar
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? String(args[name]) : whole));
 }
 
+let byEnglish: Map<string, CoreMessageId> | undefined;
+
+/**
+ * The id of a catalogue entry from its English text (the activation table keeps its summaries and notes as the
+ * catalogue's English, so the host can translate a table field it is handed); undefined for text not in it.
+ */
+export function catalogueIdOf(english: string): CoreMessageId | undefined {
+  if (!byEnglish) {
+    byEnglish = new Map();
+    for (const [id, text] of Object.entries(CORE_MESSAGES)) if (!byEnglish.has(text)) byEnglish.set(text, id as CoreMessageId);
+  }
+  return byEnglish.get(english);
+}
+
 /** A string, or a message to format (functions taking a `when` accept both). */
 export function textOf(value: string | CoreText): string {
   return typeof value === 'string' ? value : formatCoreText(value);
