@@ -54,7 +54,7 @@ describe('[ko] Gradscope in Korean', function () {
     assert.match(text, /0\.25ⁿ/);
     assert.match(text, /\[활성화 함수 비교\]\(command:gradscope\.compareActivations/);
     // the activation table's summary, from the core's catalogue
-    assert.ok(text.includes('(0, 1)로 눌러 담습니다. 기울기가 많아야 1/4이므로'), text.slice(0, 800));
+    assert.ok(text.includes('값을 (0, 1) 범위로 압축합니다. 기울기가 많아야 1/4이므로'), text.slice(0, 800));
     assert.doesNotMatch(text, /Squashes to/);
   });
 

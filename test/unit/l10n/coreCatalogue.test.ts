@@ -187,7 +187,7 @@ describe('core message catalogue', () => {
     const english = buildHoverMarkdown(ref, 'dark');
     assert.ok(english.includes('Squashes to (0, 1); its slope is at most 1/4'));
     const ko = inKorean(() => buildHoverMarkdown(ref, 'dark'));
-    assert.ok(ko.includes('(0, 1)로 눌러 담습니다. 기울기가 많아야 1/4이므로'), ko.slice(0, 600));
+    assert.ok(ko.includes('값을 (0, 1) 범위로 압축합니다. 기울기가 많아야 1/4이므로'), ko.slice(0, 600));
     assert.ok(ko.includes('x < −4.36, x > 4.36'), 'numbers unchanged');
     const relu = findActivationAt('nn.ReLU()', 2, { languageId: 'python' });
     assert.ok(relu);
