@@ -483,11 +483,11 @@ export type FromNetworksWorker =
   | { type: 'netsFrames'; jobId: number; frames: NetworkFrame[] }
   | { type: 'netsFunctions'; jobId: number; views: FunctionView[]; data: { x: number[]; y: number[]; d: number } }
   | { type: 'netsDone'; jobId: number; reason: 'epochs' | 'stopped' }
-  | { type: 'netsFailed'; jobId: number; message: string }
+  | { type: 'netsFailed'; jobId: number; message: string; text?: CoreText }
   | { type: 'landscapeBegin'; jobId: number; views: LandscapeView[] }
   | { type: 'landscapeRow'; jobId: number; view: number; index: number; losses: number[] }
   | { type: 'landscapeEnd'; jobId: number; views: LandscapeView[]; cancelled: boolean; seconds: number }
-  | { type: 'landscapeFailed'; jobId: number; message: string };
+  | { type: 'landscapeFailed'; jobId: number; message: string; text?: CoreText };
 
 /** Host → Compare Networks webview. */
 export type ToNetworksWebview =
