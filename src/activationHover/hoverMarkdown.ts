@@ -72,7 +72,8 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const lines: string[] = [];
 
   const where = FRAMEWORK_LABEL[reference.framework];
-  lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${where ? ` (${where})` : ''}`);
+  const shownWhere = reference.framework === 'config' ? l10n.t('config') : where;
+  lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${shownWhere ? ` (${shownWhere})` : ''}`);
   lines.push('');
   // The verdict for deep stacks comes first: a tall hover scrolls, and this line is what the hover is for.
   lines.push(l10n.t('Largest slope {0}', slopeVerdict(facts.maxSlope, localizeCatalogued(facts.maxSlopeWhere))));
