@@ -77,6 +77,8 @@ export interface RunMeta {
   /** Data points to draw under the function (downsampled): inputs (original units) and targets. */
   points: { x: number[][]; y: number[]; split: ('train' | 'val')[] };
   notes: string[];
+  /** The notes as messages (index for index), which the host shows in the display language. */
+  noteTexts?: (string | CoreText)[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

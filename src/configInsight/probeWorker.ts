@@ -221,7 +221,8 @@ export function subsampleDataset(dataset: Dataset, rows: number, seed: number): 
     x.set(dataset.x.subarray(row * d, row * d + d), i * d);
     y[i] = dataset.y[row];
   });
-  return { ...dataset, n: rows, x, y, notes: [...dataset.notes, `live probe: a seeded sample of ${rows} of ${dataset.n} rows`] };
+  const note = `live probe: a seeded sample of ${rows} of ${dataset.n} rows`; // not shown: the probe's notes stay internal
+  return { ...dataset, n: rows, x, y, notes: [...dataset.notes, note], noteTexts: [...(dataset.noteTexts ?? dataset.notes), note] };
 }
 
 /** Past this many learned parameters a probe would take seconds per keystroke: it is skipped, with a word. */

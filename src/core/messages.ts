@@ -97,6 +97,11 @@ export function catalogueIdOf(english: string): CoreMessageId | undefined {
   return byEnglish.get(english);
 }
 
+/** Notes as the core keeps them: the English strings, and the same as messages index for index. */
+export function notesOf(texts: readonly (string | CoreText)[]): { notes: string[]; noteTexts: (string | CoreText)[] } {
+  return { notes: texts.map(textOf), noteTexts: [...texts] };
+}
+
 /** A string, or a message to format (functions taking a `when` accept both). */
 export function textOf(value: string | CoreText): string {
   return typeof value === 'string' ? value : formatCoreText(value);

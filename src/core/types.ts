@@ -85,6 +85,8 @@ export interface Dataset {
   classes?: string[];
   /** Human-readable notes: rows skipped for missing values, sampling, constant columns … */
   notes: string[];
+  /** The same notes as messages (index for index), for the extension to translate. */
+  noteTexts?: (string | CoreText)[];
 }
 
 /** Summary of a set of values as TensorBoard's distribution view draws it. */
@@ -314,4 +316,6 @@ export interface PreparedData {
   mean: Float64Array;
   std: Float64Array;
   notes: string[];
+  /** The same notes as messages (index for index), for the extension to translate. */
+  noteTexts?: (string | CoreText)[];
 }

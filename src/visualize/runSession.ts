@@ -2,7 +2,7 @@
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
 import type { DivergenceInfo, Snapshot } from '../core/types';
-import { localizeCoreOr } from '../shared/localize';
+import { localizeArg, localizeCoreOr } from '../shared/localize';
 import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
@@ -273,6 +273,11 @@ export class RunSession {
         this.flush();
         this.kept = undefined;
         this.webviewRunId++;
+        // the core's notes (skipped rows, sampling, config warnings) in the display language
+        if (message.meta.noteTexts) {
+          const { noteTexts, ...meta } = message.meta;
+          message = { ...message, meta: { ...meta, notes: noteTexts.map(localizeArg) } };
+        }
         this.meta = message.meta;
         this.history = [];
         this.pending = [];

@@ -10,6 +10,7 @@ import { isInputError } from '../core/inputError';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
+import { coreText, notesOf } from '../core/messages';
 import type { FromWorker, RunMeta, RunSource, ToWorker } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 
@@ -63,7 +64,7 @@ function metaOf(loaded: LoadedRun, trainer: Trainer, first: Snapshot, maxPoints:
     lr: trainer.lr,
     seed: trainer.seed,
     points: samplePoints(data, maxPoints),
-    notes: [...data.notes, ...loaded.warnings.map(w => `${w.message} (line ${w.line})`)],
+    ...notesOf([...(data.noteTexts ?? data.notes), ...loaded.warnings.map(w => coreText('run.note.configWarning', { message: w.text, line: w.line }))]),
   };
 }
 

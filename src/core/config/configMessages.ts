@@ -123,6 +123,8 @@ export const CONFIG_MESSAGES = {
   'run.builtinTask': 'the built-in dataset \'{name}\' is {task}; data.task \'{given}\' does not apply',
   'run.noData': 'no data: give data.file or data.builtin in the config, or --data / --builtin on the command line',
   'run.notADataFile': '{file} is {type}, not a data file',
+  'run.note.squashedTwice': 'the output activation \'{activation}\' comes before {loss}, which already takes logits: the output is squashed twice',
+  'run.note.configWarning': '{message} (line {line})',
   'run.moreProblems': '{message} (and {count} more problems)',
   'run.oneMoreProblem': '{message} (and 1 more problem)',
   // what the editor adds once the config parses (src/configInsight/configAnalysis.ts)

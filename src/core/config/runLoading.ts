@@ -10,7 +10,7 @@ import { closestName } from '../didYouMean';
 import { readDatasetFile, type ReadDatasetOptions } from '../data/datasetFile';
 import { prepareData } from '../data/prepare';
 import { InputError, type SourceLocation } from '../inputError';
-import { coreText, type CoreText } from '../messages';
+import { coreText, formatCoreText, type CoreText } from '../messages';
 import { noSuchFile } from '../data/missingFile';
 import { describeFileType, readRegularTextSync } from '../io/regularFile';
 import { IssueList, propertiesOf, type Path } from './configReader';
@@ -109,7 +109,9 @@ export function buildRun(run: ConfigRun, dataset: Dataset, options: { standardis
   if (train.loss === 'bce' || train.loss === 'cross_entropy') {
     const last = train.network.layers[train.network.layers.length - 1];
     if (last.type === 'activation' && (last.name === 'sigmoid' || last.name === 'softplus' || last.name === 'tanh')) {
-      data.notes.push(`the output activation '${last.name}' comes before ${train.loss}, which already takes logits: the output is squashed twice`);
+      const note = coreText('run.note.squashedTwice', { activation: last.name, loss: train.loss });
+      data.notes.push(formatCoreText(note));
+      data.noteTexts?.push(note);
     }
   }
   return { data, train };

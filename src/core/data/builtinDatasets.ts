@@ -3,7 +3,7 @@
 import type { Dataset, Task } from '../types';
 import { seededNormal, seededUniform } from './datasetRandom';
 import { InputError } from '../inputError';
-import { coreText } from '../messages';
+import { coreText, notesOf } from '../messages';
 
 export interface BuiltinDataset {
   name: string;
@@ -189,6 +189,6 @@ export function generateBuiltinDataset(name: string, options: { samples?: number
     inputNames: spec.inputs === 1 ? ['x'] : ['x1', 'x2'],
     targetName: spec.task === 'regression' ? 'y' : 'label',
     n, d: spec.inputs, x, y, task: spec.task, classes,
-    notes: [`built-in dataset '${spec.name}': ${n} samples, noise ${noise}`],
+    ...notesOf([coreText('data.note.builtin', { name: spec.name, n, noise })]),
   };
 }

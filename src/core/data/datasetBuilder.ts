@@ -4,7 +4,7 @@
 // Rows are stored straight into growing Float64Arrays, so memory holds numbers, not the file's strings.
 import type { Dataset, Task } from '../types';
 import { InputError, type SourceLocation } from '../inputError';
-import { coreText } from '../messages';
+import { coreText, notesOf, type CoreText } from '../messages';
 import { seededUniform } from './datasetRandom';
 import { boundedJson } from '../io/jsonLimits';
 import { closestName } from '../didYouMean';
@@ -215,10 +215,10 @@ export class DatasetBuilder {
     return this.neededWidth;
   }
 
-  finish(name: string, extraNotes: string[] = []): Dataset {
+  finish(name: string, extraNotes: CoreText[] = []): Dataset {
     const n = this.stored;
     const d = this.d;
-    const notes = [...extraNotes];
+    const notes: CoreText[] = [...extraNotes];
     if (n === 0) {
       throw new InputError(this.skipped > 0
         ? coreText('data.allRowsMissing', { file: this.fileLabel, rows: this.skipped, line: this.firstSkipped!.location.line, column: this.firstSkipped!.column })
@@ -226,10 +226,10 @@ export class DatasetBuilder {
     }
     if (this.skipped > 0) {
       const first = this.firstSkipped!;
-      notes.push(`${this.skipped} row${this.skipped === 1 ? '' : 's'} skipped for missing values (first at line ${first.location.line}, column '${first.column}')`);
+      notes.push(coreText(this.skipped === 1 ? 'data.note.skippedOne' : 'data.note.skipped', { count: this.skipped, line: first.location.line, column: first.column }));
     }
     if (this.usable > n) {
-      notes.push(`${this.usable.toLocaleString('en-US')} usable rows; a seeded uniform sample of ${n.toLocaleString('en-US')} is used (raise data.rowLimit to use more)`);
+      notes.push(coreText('data.note.sampled', { usable: this.usable.toLocaleString('en-US'), n: n.toLocaleString('en-US') }));
     }
     const x = this.x.slice(0, n * d);
     for (let k = 0; k < d; k++) {
@@ -241,14 +241,14 @@ export class DatasetBuilder {
         if (v > max) max = v;
       }
       if (min === max && n > 1) {
-        notes.push(`column '${this.inputNames[k]}' is constant (${min}): it carries no information and is left unscaled`);
+        notes.push(coreText('data.note.constantColumn', { column: this.inputNames[k], value: min }));
       }
     }
     const { task, y, classes } = this.decideTarget(n, notes);
-    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, notes };
+    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, ...notesOf(notes) };
   }
 
-  private decideTarget(n: number, notes: string[]): { task: Task; y: Float64Array; classes?: string[] } {
+  private decideTarget(n: number, notes: CoreText[]): { task: Task; y: Float64Array; classes?: string[] } {
     const distinct = this.keys.size;
     const allNumeric = this.firstText === undefined;
     const yNumber = this.yNumber.subarray(0, n);
@@ -282,7 +282,7 @@ export class DatasetBuilder {
           );
         }
       }
-      if (min === max) notes.push(`target '${this.targetName}' is constant (${min}): there is nothing to learn`);
+      if (min === max) notes.push(coreText('data.note.constantTarget', { target: this.targetName, value: min }));
       return { task: 'regression', y: yNumber.slice() };
     }
     if (this.keysOverflowed || distinct > MAX_CLASSES) {
@@ -305,7 +305,7 @@ export class DatasetBuilder {
     const classes = order.map(o => o.name);
     const task: Task = forced === 'multiclass' ? 'multiclass' : distinct === 2 ? 'binary' : 'multiclass';
     if (allNumeric && forced === undefined) {
-      notes.push(`target '${this.targetName}' has ${distinct} integer values (${classes.join(', ')}): read as classes (set data.task to 'regression' to predict it as a number)`);
+      notes.push(coreText('data.note.integerClasses', { target: this.targetName, count: distinct, classes: classes.join(', ') }));
     }
     return { task, y, classes };
   }

@@ -8,7 +8,7 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
-import { coreText } from '../messages';
+import { coreText, type CoreText } from '../messages';
 import { assertUnchanged, openRegularFile } from '../io/regularFile';
 import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 
@@ -171,8 +171,8 @@ class DelimitedReader implements ChunkReader {
     if (!this.tokenizer) throw new InputError(coreText('data.empty', { file: this.label }));
     this.tokenizer.end();
     if (!this.builder) this.startBuilder();
-    const notes: string[] = [];
-    if (this.headerLine === undefined) notes.push(`${this.label} has no header row: columns are named 'column 1', 'column 2', …`);
+    const notes: CoreText[] = [];
+    if (this.headerLine === undefined) notes.push(coreText('data.note.noHeader', { file: this.label }));
     return this.builder!.finish(this.label, notes);
   }
 

@@ -4,7 +4,7 @@
 import type { DataSplit, Dataset, PreparedData } from '../types';
 import { seededPermutation, seededUniform } from './datasetRandom';
 import { InputError } from '../inputError';
-import { coreText } from '../messages';
+import { coreText, notesOf } from '../messages';
 
 export interface PrepareOptions {
   /** Fraction held out for validation, 0 … 0.9. */
@@ -80,12 +80,13 @@ export function prepareData(dataset: Dataset, options: PrepareOptions): Prepared
   }
 
   const outputs = dataset.task === 'multiclass' ? dataset.classes!.length : 1;
-  const notes = [...dataset.notes];
-  notes.push(`${train.n} training rows, ${val.n} validation rows${options.normalize || options.standardisation ? ', inputs standardised' : ''}`);
+  const texts = [...(dataset.noteTexts ?? dataset.notes)];
+  texts.push(coreText(options.normalize || options.standardisation ? 'data.note.splitStandardised' : 'data.note.split', { train: train.n, val: val.n }));
+  const { notes, noteTexts } = notesOf(texts);
   return {
     task: dataset.task, d, outputs,
     inputNames: dataset.inputNames, targetName: dataset.targetName, classes: dataset.classes,
-    train, val, mean, std, notes,
+    train, val, mean, std, notes, noteTexts,
   };
 }
 

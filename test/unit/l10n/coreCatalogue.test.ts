@@ -154,6 +154,21 @@ describe('core message catalogue', () => {
     }
   });
 
+  it('the notes about a dataset (skipped rows, the split) are messages index for index, Korean through l10n', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-catalogue-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'gap.csv'), 'x,y\n1,0.5\n,3.5\n4,5.5\n6,7.5\n8,9.5\n2,1.5\n3,2.5\n5,4.5\n7,6.5\n');
+      const dataset = await readDatasetFile(path.join(dir, 'gap.csv'));
+      const data = prepareData(dataset, { validation: 0.25, normalize: true, seed: 1 });
+      assert.deepEqual(data.notes, ["1 row skipped for missing values (first at line 3, column 'x')", '6 training rows, 2 validation rows, inputs standardised']);
+      assert.equal(data.noteTexts?.length, data.notes.length);
+      assert.deepEqual(inKorean(() => data.noteTexts!.map(t => (typeof t === 'string' ? t : localizeCore(t)))),
+        ["빠진 값이 있어 1개 행을 건너뛰었습니다(처음은 3번째 줄, 'x' 열)", '학습 6행, 검증 2행, 입력 표준화(standardisation) 적용']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the trainer's divergence reason is a message: the warning reads in Korean to its end", () => {
     const dataset = generateBuiltinDataset('sine', { samples: 64, seed: 1 });
     const data = prepareData(dataset, { validation: 0, normalize: true, seed: 1 });
