@@ -105,6 +105,22 @@ describe('[ko] Gradscope in Korean', function () {
     }
   });
 
+  it('[ko] a data error from the live probe is in Korean, its place in the data file kept', async () => {
+    const csv = workspaceFile('ko-bad.csv');
+    const uri = workspaceFile('ko-bad-data.nn.json');
+    await vscode.workspace.fs.writeFile(csv, Buffer.from('x,y\n1,0\n2,1\nabc,1\n3,0\n', 'utf8'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('{ "data": { "file": "ko-bad.csv", "target": "y" }, "hidden": [4] }\n', 'utf8'));
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const message = await waitFor('the data error', () =>
+        vscode.languages.getDiagnostics(uri).find(d => d.source === 'Gradscope' && d.severity === vscode.DiagnosticSeverity.Error)?.message, 60_000);
+      assert.strictEqual(message, "'x' 열(1번째): 'abc'은(는) 숫자가 아닙니다 (ko-bad.csv:4:1)");
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      for (const file of [uri, csv]) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
+  });
+
   it('[ko] a panel opens with its Korean title', async () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean }>('gradscope.universalApproximation', { builtin: 'nielsen' });
     assert.strictEqual(result?.ok, true);
