@@ -1,6 +1,24 @@
 // The Compare Activations page's words in the display language, embedded in the page (src/shared/webviewPage.ts)
 // and read by webview/compareActivations/main.ts. Pure (no vscode): @vscode/l10n carries the bundle activate() loaded.
 import * as l10n from '@vscode/l10n';
+import { ACTIVATIONS, activationNames } from '../core/activations/activations';
+import { localizeCatalogued } from '../shared/localize';
+
+/**
+ * The activation table's own words as the page shows them (summaries, where the slope peaks, parameter notes): the
+ * page computes from the bundled English table, so the host sends each English text with its display-language
+ * form (the core's catalogue, src/core/activations/activationMessages.ts).
+ */
+function activationWords(): Record<string, string> {
+  const words: Record<string, string> = {};
+  for (const name of activationNames()) {
+    const info = ACTIVATIONS[name];
+    for (const english of [info.summary, info.maxSlope.where, ...Object.values(info.paramDocs).map(d => d.description)]) {
+      words[english] = localizeCatalogued(english);
+    }
+  }
+  return words;
+}
 
 export function compareStrings() {
   return {
@@ -24,6 +42,8 @@ export function compareStrings() {
     visualizeStackAria: l10n.t('Visualize a deep stack of {0}'),
     pickSome: l10n.t('Pick one or more activations above.'),
     needsNumber: l10n.t('{0} needs a number'),
+    /** Not a word of the page: English → display language for the activation table's texts. */
+    activationWords: activationWords(),
   };
 }
 

@@ -128,7 +128,7 @@ describe('[ko] Gradscope in Korean', function () {
     assert.strictEqual(tab?.label, '보편 근사');
   });
   it('[ko] Compare Activations and Compare Networks get their pages\' words in Korean from the host', async () => {
-    type Words = { lang: string; strings: Record<string, string> };
+    type Words = { lang: string; strings: Record<string, string | Record<string, string>> };
     await vscode.commands.executeCommand('gradscope.compareActivations', { activations: ['sigmoid', 'relu'] });
     const compare = await waitFor('the Compare Activations page', async () => vscode.commands.executeCommand<Words | undefined>('gradscope._test.compareActivationsWords'), 30_000);
     assert.strictEqual(compare.lang, 'ko');
@@ -150,7 +150,12 @@ describe('[ko] Gradscope in Korean', function () {
     assert.deepStrictEqual([networks.strings.colNetwork, networks.strings.colTrainLoss, networks.strings.colDead], ['신경망', '학습 손실', '평균 죽은 유닛 비율']);
     assert.strictEqual(networks.strings.titleLandscapeOf, '손실 지형 (loss landscape): {0}');
     // Every entry with a word in it is Korean.
-    const english = Object.entries({ ...compare.strings, ...networks.strings }).filter(([, v]) => /[A-Za-z]{3,}/.test(v.replace(/\{\d+\}|\([^)]*\)/g, '')) && !/[\uac00-\ud7a3]/.test(v));
+    const english = Object.entries({ ...compare.strings, ...networks.strings })
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .filter(([, v]) => /[A-Za-z]{3,}/.test(v.replace(/\{\d+\}|\([^)]*\)/g, '')) && !/[\uac00-\ud7a3]/.test(v));
     assert.deepStrictEqual(english, []);
+    // The activation table's summaries come with their Korean (the core's catalogue, looked up by the host).
+    const summaries = compare.strings.activationWords as Record<string, string>;
+    assert.match(summaries[Object.keys(summaries).find(k => /^Squashes to \(0, 1\)/.test(k)) ?? ''] ?? '', /[\uac00-\ud7a3]/);
   });
 });

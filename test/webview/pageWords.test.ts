@@ -17,7 +17,6 @@ import { networksStrings } from '../../src/compareNetworks/networksStrings';
 import { uatStrings } from '../../src/universalApproximation/uatStrings';
 import { panelStrings } from '../../src/visualize/panelStrings';
 import { ACTIVATIONS, activationNames } from '../../src/core/activations/activations';
-import { activationFacts } from '../../src/core/activations/activationFacts';
 import { generateBuiltinDataset } from '../../src/core/data/builtinDatasets';
 import { uatDataFromDataset } from '../../src/universalApproximation/uatData';
 import type { FromNetworksWorker, ToNetworksWorker } from '../../src/protocol';
@@ -47,6 +46,8 @@ const ALLOWED = new Set([
   ...activationNames(), 'ReLU', 'PReLU', 'SELU', 'SERLU', 'GELU', 'ELU', 'Swish', 'sigmoid', 'tanh', 'hardtanh', 'softplus',
   'MSE', 'JSON', 'CSV', 'PNG', 'HTML', 'Adam', 'SGD', 'Nielsen', 'Li', 'al', 'Tab', 'Space', 'max', 'Gradscope', 'nn', 'json', 'exp',
   'clipNorm', 'optimizer', 'midpoint', 'BN',
+  // people, models and code the activation summaries cite: LeCun initialisation, GPT/BERT's GELU, clamp(x, 0, 6)
+  'LeCun', 'GPT', 'BERT', 'clamp',
 ].map(w => w.toLowerCase()));
 
 /** Everything a person reads or hears on the page. */
@@ -74,7 +75,7 @@ function englishLeft(text: string, english: object, korean: object, dataNames: s
   const ko = korean as Record<string, string>;
   const templates: string[] = [];
   for (const key of Object.keys(en)) {
-    if (en[key] === ko[key]) continue;
+    if (typeof en[key] !== 'string' || en[key] === ko[key]) continue;
     for (const fragment of en[key].split(/\{\d+\}/).map(f => f.trim())) {
       // Only fragments that are words (not `·`, `×` or a formula the translation keeps).
       const words = fragment.match(/[A-Za-z]{3,}/g) ?? [];
@@ -136,7 +137,7 @@ describe('Every page in Korean (webview, headless chromium)', function () {
       const en = english[page] as Record<string, string>;
       const ko = korean[page] as Record<string, string>;
       assert.deepEqual(Object.keys(ko), Object.keys(en));
-      const untranslated = Object.keys(en).filter(k => /[A-Za-z]{3,}/.test(en[k].replace(/\{\d+\}/g, '')) && !HANGUL.test(ko[k]));
+      const untranslated = Object.keys(en).filter(k => typeof en[k] === 'string' && /[A-Za-z]{3,}/.test(en[k].replace(/\{\d+\}/g, '')) && !HANGUL.test(ko[k]));
       assert.deepEqual(untranslated, [], `${page}: entries without Korean`);
     }
   });
@@ -154,9 +155,13 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.equal(await page.getAttribute('#depth', 'aria-valuetext'), '층 12개');
     assert.equal(await page.getAttribute('html', 'lang'), 'ko');
     const text = await pageText(page);
-    // The activations' summaries and where their slope peaks come from the core's table (translated there, not here).
-    // Activation names (their labels, e.g. "Leaky ReLU") and parameter keys (`slope`) stay as they are.
-    const core = activationNames().flatMap(n => [ACTIVATIONS[n].summary, activationFacts(n, {}).maxSlopeWhere, ...Object.values(ACTIVATIONS[n].paramDocs).map(d => d.description), ACTIVATIONS[n].label, ...Object.keys(ACTIVATIONS[n].defaults)]);
+    // The activations' summaries and slope places come from the core's table in Korean through the host's lookup.
+    assert.equal(await page.getAttribute('label[for="pick-sigmoid"]', 'title'), korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]);
+    assert.ok(HANGUL.test(korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]), korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]);
+    // Left as they are: what the core has no Korean for (the parameters' notes), activation names (their labels, e.g.
+    // "Leaky ReLU") and parameter keys (`slope`).
+    const untranslatedCore = Object.entries(korean.compare.activationWords).filter(([en, ko]) => en === ko).map(([en]) => en);
+    const core = [...untranslatedCore, ...activationNames().flatMap(n => [ACTIVATIONS[n].label, ...Object.keys(ACTIVATIONS[n].defaults)])];
     assert.deepEqual(englishLeft(text, english.compare, korean.compare, core), { templates: [], words: [] });
     await screenshot(page, 'words-ko-compare');
     assert.deepEqual(problems, []);

@@ -13,7 +13,10 @@ import type { CompareStrings } from '../../src/compareActivations/compareStrings
 import { readPageStrings, translator } from '../shared/strings';
 import { themeVar } from '../shared/theme';
 
-const t = translator(readPageStrings<CompareStrings>());
+const words = readPageStrings<CompareStrings>();
+const t = translator(words);
+/** The activation table's English text in the display language (the host's lookup), else as it is. */
+const tableText = (english: string): string => words.activationWords?.[english] ?? english;
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -106,7 +109,7 @@ function buildPage(): void {
     const id = `pick-${name}`;
     const box = element<HTMLInputElement>('input', { type: 'checkbox', id, checked: state.selected.includes(name), value: name });
     box.addEventListener('change', () => toggle(name, box.checked));
-    const label = element<HTMLLabelElement>('label', { htmlFor: id, title: ACTIVATIONS[name].summary }, [ACTIVATIONS[name].label]);
+    const label = element<HTMLLabelElement>('label', { htmlFor: id, title: tableText(ACTIVATIONS[name].summary) }, [ACTIVATIONS[name].label]);
     const swatch = element<HTMLSpanElement>('span', { className: 'swatch' });
     swatch.dataset.name = name;
     swatch.setAttribute('aria-hidden', 'true');
@@ -325,7 +328,7 @@ function updateTable(): void {
     swatch.setAttribute('aria-hidden', 'true');
     const row = element('tr', {}, [
       element('th', { scope: 'row' } as Partial<HTMLTableCellElement>, [swatch, displayName(name)]),
-      element('td', { textContent: `${formatNumber(facts.maxSlope, 3)} (${facts.maxSlopeWhere})` }),
+      element('td', { textContent: `${formatNumber(facts.maxSlope, 3)} (${tableText(facts.maxSlopeWhere)})` }),
       element('td', { textContent: formatNumber(facts.expectedSlope, 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.expectedSlope, depth), 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.maxSlope, depth), 3) }),
@@ -348,7 +351,7 @@ function parameterInputs(name: ActivationName, current: Record<string, number>):
   return keys.map(key => {
     const id = `param-${name}-${key}`;
     const input = element<HTMLInputElement>('input', { type: 'number', id, step: 'any', value: String(current[key]) });
-    input.title = info.paramDocs[key]?.description ?? key;
+    input.title = tableText(info.paramDocs[key]?.description ?? key);
     input.addEventListener('change', () => {
       if (!state) return;
       const value = Number(input.value);

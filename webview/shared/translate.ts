@@ -4,9 +4,12 @@ export function format(template: string, ...args: (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
 }
 
-export type Translate<T> = (key: keyof T & string, ...args: (string | number)[]) => string;
+/** The keys of a table whose entries are words (a table may also carry a lookup, such as `activationWords`). */
+export type WordKey<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T] & string;
+
+export type Translate<T> = (key: WordKey<T>, ...args: (string | number)[]) => string;
 
 /** `t('compoundingCaption', 12)`: the table's template for the key, `{0}`-style placeholders filled. */
-export function translator<T extends { [K in keyof T]: string }>(table: T): Translate<T> {
-  return (key, ...args) => format(table[key], ...args);
+export function translator<T extends object>(table: T): Translate<T> {
+  return (key, ...args) => format(table[key] as string, ...args);
 }
