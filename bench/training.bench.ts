@@ -8,7 +8,9 @@ import { flopsPerSample, workloads } from './lib/workloads';
 import type { CellResult } from './lib/cell';
 
 const peerLibraries = ['tfjs-cpu', 'tfjs-wasm', 'brain.js', 'synaptic', 'convnetjs'];
-const ownLibraries = ['gradscope', 'gradscope+probes'];
+// gradscope-copy: the engine before the arena (operands copied into WebAssembly memory per product), measured in
+// the same run so the resident engine's gain is a side-by-side ratio.
+const ownLibraries = ['gradscope', 'gradscope-copy', 'gradscope+probes'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,5 +1,6 @@
 // The training loop as an interruptible stepper: the caller (worker, CLI, tests) decides when to step, pause,
 // snapshot or change settings. A seed fixes initialisation, shuffling and dropout, so runs are bit-identical.
+import { createArena } from './kernels';
 import { computeLoss, countCorrect, lossProblems } from './losses';
 import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
@@ -57,7 +58,8 @@ export class Trainer {
     if (data.train.n < 1) throw new Error('the training split is empty');
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
-    this.network = new Network(spec.network, spec.seed);
+    // The resident engine (kernels.ts): the network, its optimizer state and the batch share one arena.
+    this.network = new Network(spec.network, spec.seed, createArena());
     if (this.network.inputs !== data.d) throw new Error(`the network takes ${this.network.inputs} inputs, the data has ${data.d}`);
     // A two-class task takes one logit (bce) or two (cross_entropy), so the output width is checked per loss.
     const problems = lossProblems(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
@@ -65,14 +67,18 @@ export class Trainer {
     if (spec.loss === 'mse' && this.network.outputs !== data.outputs) {
       throw new Error(`the network has ${this.network.outputs} outputs, the regression target needs ${data.outputs}`);
     }
-    this.optimizer = new Optimizer(spec.optimizer, this.network.parameters);
+    this.optimizer = new Optimizer(spec.optimizer, this.network.parameters, this.network.arena);
     this.order = new Uint32Array(data.train.n);
     this.shuffleRng = Rng.stream(spec.seed, RNG_STREAM.shuffle);
     this.resetOrder();
     const capacity = Math.min(this.batchSize, data.train.n);
     this.trainWs = this.network.createWorkspace(capacity);
-    this.batchX = new Float64Array(capacity * data.d);
+    this.batchX = this.allocBatch(capacity * data.d);
     this.batchY = new Float64Array(capacity);
+  }
+
+  private allocBatch(length: number): Float64Array {
+    return this.network.arena ? this.network.arena.alloc(length) : new Float64Array(length);
   }
 
   get lr(): number {
@@ -131,7 +137,7 @@ export class Trainer {
   private gather(from: number, rows: number): void {
     const d = this.data.d;
     if (this.batchX.length < rows * d) {
-      this.batchX = new Float64Array(rows * d);
+      this.batchX = this.allocBatch(rows * d);
       this.batchY = new Float64Array(rows);
     }
     const { x, y } = this.data.train;

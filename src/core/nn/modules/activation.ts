@@ -3,6 +3,8 @@ import {
   ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../../activations/activations';
 import type { ActivationName } from '../../types';
+import type { Arena } from '../arena';
+import { residentArena } from '../kernels';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
 export interface ActivationState {
@@ -61,7 +63,7 @@ export class Activation implements Module {
     const old = ws.states[this.id] as ActivationState | undefined;
     const len = capacity * this.width;
     // f′ scratch is only needed by the probes: allocated on first use (see derivative).
-    ws.states[this.id] = { a: sized(old?.a, len), slope: old?.slope ?? new Float64Array(0), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
+    ws.states[this.id] = { a: sized(old?.a, len, ws), slope: old?.slope ?? new Float64Array(0), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
@@ -86,6 +88,11 @@ export class Activation implements Module {
           }
         }
       }
+    } else if (this.name === 'relu' && len >= 16 && residentArena(x, st.a)) {
+      // In place in the arena, f64x2 (engine.wat); an odd last element in JS.
+      const even = len - (len % 2);
+      (residentArena(x, st.a) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
+      if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
     }
@@ -135,6 +142,13 @@ export class Activation implements Module {
       return;
     }
     if (!gradIn) return;
+    const ar = this.name === 'relu' && len >= 16 ? residentArena(x, g, gradIn) : undefined;
+    if (ar) {
+      const even = len - (len % 2);
+      ar.kernels.reluBackward(x.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      if (even < len) gradIn[even] = x[even] > 0 ? g[even] : 0;
+      return;
+    }
     activationBackward(this.name, this.resolvedParams, x, st.a, g, gradIn, len);
   }
 }
