@@ -35,9 +35,11 @@ export function gradscopeRunner(w: Workload, data: BenchData, variant: string): 
     notes: [],
   };
   if (variant === 'gradscope-copy') setEngineBackend('copy');
-  const trainer = new Trainer(spec, prepared);
-  const probes = variant === 'gradscope+probes';
-  const baseNote = `Trainer.stepBatch, float64, kernels ${kernelBackend()}, engine ${engineBackend()}`;
+  // gradscope@N: N threads for the wide products (the scaling table).
+  const threads = Number(/@(\d+)$/.exec(variant)?.[1] ?? 1);
+  const trainer = new Trainer(spec, prepared, { threads });
+  const probes = variant.startsWith('gradscope+probes');
+  const baseNote = `Trainer.stepBatch, float64, kernels ${kernelBackend()}, engine ${engineBackend()}, ${trainer.threads} thread${trainer.threads > 1 ? 's' : ''}`;
   // Time inside step() and inside snapshot(), so the probes' share is measured within one process and one
   // stretch of time (robust to other load on the machine), beside the throughput difference of the two rows.
   let stepMs = 0;

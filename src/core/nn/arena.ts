@@ -8,12 +8,13 @@
 // views stay valid. The memory is freed with the network (garbage collection), so nothing is released by hand.
 // Allocation is a bump pointer: a network allocates its arrays once and grows them rarely (a larger batch), so
 // the few bytes a regrown buffer leaves behind are not reused.
+import type { ProductThreads } from './productThreads';
 import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
 
 /** engine.wat's exports (byte offsets as i32). */
 export interface EngineKernels {
   gemm(mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number): void;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number, ld: number): void;
   biasAdd(z: number, b: number, n: number, w: number): void;
   columnSums(g: number, n: number, w: number, db: number): void;
   sumSquares(v: number, len: number, s: number): number;
@@ -57,6 +58,8 @@ function engineModule(api: WasmApi): object | null {
 
 /** Which arena a buffer belongs to (every buffer an arena's memory has had, after each growth). */
 const arenaOfBuffer = new WeakMap<ArrayBufferLike, Arena>();
+let lastBuffer: ArrayBufferLike | null = null;
+let lastArena: Arena | undefined;
 
 export class Arena {
   readonly kernels: EngineKernels;
@@ -64,7 +67,10 @@ export class Arena {
   private top = 16;
   private buffer: ArrayBufferLike;
 
-  private constructor(private readonly memory: SharedMemory, exports: Record<string, unknown>) {
+  /** Helper threads for wide products (Trainer with threads > 1), or null. */
+  threads: ProductThreads | null = null;
+
+  private constructor(private readonly memory: SharedMemory, private readonly module: object, exports: Record<string, unknown>) {
     this.kernels = exports as unknown as EngineKernels;
     this.buffer = memory.buffer;
     arenaOfBuffer.set(this.buffer, this);
@@ -79,15 +85,20 @@ export class Arena {
     try {
       const memory = new api.Memory({ initial: Math.max(1, Math.ceil(initialBytes / PAGE)), maximum: ARENA_MAX_PAGES, shared: true });
       const instance = new api.Instance(module, { env: { memory } });
-      return new Arena(memory, instance.exports);
+      return new Arena(memory, module, instance.exports);
     } catch {
       return null;
     }
   }
 
-  /** The arena an array lives in, or undefined. */
+  /** The arena an array lives in, or undefined (the last answer is kept: a step asks about the same buffer often). */
   static of(a: Float64Array): Arena | undefined {
-    return arenaOfBuffer.get(a.buffer);
+    const buffer = a.buffer;
+    if (buffer === lastBuffer) return lastArena;
+    const arena = arenaOfBuffer.get(buffer);
+    lastBuffer = buffer;
+    lastArena = arena;
+    return arena;
   }
 
   /**
@@ -109,6 +120,11 @@ export class Arena {
   scratch(length: number): Float64Array {
     if (this.scratchView === null || this.scratchView.length < length) this.scratchView = this.alloc(length);
     return this.scratchView;
+  }
+
+  /** What a helper thread needs to run engine.wat on this memory. */
+  sharing(): { module: object; memory: object } {
+    return { module: this.module, memory: this.memory };
   }
 
   /** Bytes in use. */

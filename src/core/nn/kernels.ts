@@ -14,6 +14,7 @@
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at about the forward product's speed.
 import { Arena } from './arena';
+import { SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
@@ -273,7 +274,9 @@ function residentProduct(
   if (product === Product.NT) {
     bk = ar.scratch(k * n);
     if (Arena.of(bk) !== ar) return false;
-    K.transpose(b.byteOffset, n, k, bk.byteOffset);
+    const pairs = n - (n % 2);
+    K.transpose(b.byteOffset, pairs, k, bk.byteOffset, n);
+    if (pairs < n) for (let p = 0, from = pairs * k, to = pairs; p < k; p++, to += n) bk[to] = b[from + p];
   }
   const rs = product === Product.TN ? 1 : k;
   const ps = product === Product.TN ? m : 1;
@@ -282,8 +285,21 @@ function residentProduct(
   if (m4 > 0 && n4 > 0) {
     const panel = panelColumns(k);
     const acc = accumulate ? 1 : 0;
+    const threads = ar.threads;
+    const aAt = a.byteOffset;
     for (let j0 = 0; j0 < n4; j0 += panel) {
-      K.gemm(m4, Math.min(panel, n4 - j0), k, a.byteOffset, rs, ps, bk.byteOffset + 8 * j0, c.byteOffset + 8 * j0, n, acc);
+      const nt = Math.min(panel, n4 - j0);
+      const bAt = bk.byteOffset + 8 * j0;
+      const cAt = c.byteOffset + 8 * j0;
+      // Wide products split by output rows across the helper threads (never an accumulating one: a helper lost
+      // mid-job has its rows recomputed here, which must not add twice).
+      if (threads !== null && !accumulate && m4 * nt * k >= SPLIT_MIN_MULTIPLY_ADDS) {
+        threads.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, 0, (from, rows) => {
+          K.gemm(rows, nt, k, aAt + from * rs * 8, rs, ps, bAt, cAt + from * n * 8, n, 0);
+        });
+      } else {
+        K.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, acc);
+      }
     }
   }
   // Leftovers: columns n4… of the tiled rows, then whole rows m4….

@@ -1,6 +1,7 @@
 // The training loop as an interruptible stepper: the caller (worker, CLI, tests) decides when to step, pause,
 // snapshot or change settings. A seed fixes initialisation, shuffling and dropout, so runs are bit-identical.
 import { createArena } from './kernels';
+import { ProductThreads, SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
 import { computeLoss, countCorrect, lossProblems } from './losses';
 import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
@@ -13,6 +14,15 @@ import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } fr
  * Float64) they use an evenly strided subset of rows instead, so a wide net on a big file cannot exhaust memory.
  */
 export const DIAGNOSTIC_MAX_VALUES = 1 << 25;
+
+export interface TrainerOptions {
+  /**
+   * Threads for the training steps' wide products (the `gradscope.threads` setting, CLI --threads): with more than
+   * one, and a layer wide enough to repay the hand-over, helper threads take a share of each product's output rows
+   * (bit-identical results). dispose() ends them.
+   */
+  threads?: number;
+}
 
 export interface StepResult {
   /** Mean loss of the batch just trained on (NaN/Infinity when it diverged). */
@@ -54,7 +64,7 @@ export class Trainer {
   private lastLoss: number | undefined;
   private lastAccuracy: number | undefined;
 
-  constructor(readonly spec: TrainSpec, readonly data: PreparedData) {
+  constructor(readonly spec: TrainSpec, readonly data: PreparedData, options: TrainerOptions = {}) {
     if (data.train.n < 1) throw new Error('the training split is empty');
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
@@ -75,6 +85,31 @@ export class Trainer {
     this.trainWs = this.network.createWorkspace(capacity);
     this.batchX = this.allocBatch(capacity * data.d);
     this.batchY = new Float64Array(capacity);
+    const arena = this.network.arena;
+    const threads = Math.floor(options.threads ?? 1);
+    if (arena && threads > 1 && this.widestProduct(capacity) >= SPLIT_MIN_MULTIPLY_ADDS) {
+      arena.threads = new ProductThreads(arena, threads - 1);
+    }
+  }
+
+  /** Multiply-adds of the largest product of a training step (batch × in × out of the widest layer). */
+  private widestProduct(rows: number): number {
+    let most = 0;
+    for (const l of this.network.linearLayers) most = Math.max(most, rows * l.linear.inWidth * l.linear.outWidth);
+    return most;
+  }
+
+  /** Threads the training steps use (1 + helper threads). */
+  get threads(): number {
+    return this.network.arena?.threads?.threads ?? 1;
+  }
+
+  /** Ends the helper threads at once (the trainer still works, on one thread). */
+  dispose(): void {
+    const arena = this.network.arena;
+    if (!arena?.threads) return;
+    arena.threads.terminate();
+    arena.threads = null;
   }
 
   private allocBatch(length: number): Float64Array {

@@ -96,22 +96,26 @@
       (local.set $cRow (i32.add (local.get $cRow) (i32.mul (local.get $ldb) (i32.const 4))))
       (br_if $tileRows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $mt)))))
 
-  ;; dst[c·rows + r] = src[r·cols + c]: Wᵀ for the forward product (z = x·Wᵀ runs as an NN product over Wᵀ).
-  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
-    (local $r i32) (local $c i32) (local $from i32) (local $to i32) (local $rows8 i32)
-    (local.set $rows8 (i32.shl (local.get $rows) (i32.const 3)))
-    (local.set $from (local.get $src))
+  ;; dst[c·ld + r] = src[r·cols + c] for an even number of rows: Wᵀ for the forward product (z = x·Wᵀ runs as
+  ;; an NN product over Wᵀ). Two source rows at a time, so each store writes the pair (r, r + 1) of a column as one
+  ;; 16-byte vector. (An odd last row is copied by the caller.)
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ld i32)
+    (local $r i32) (local $c i32) (local $from i32) (local $to i32) (local $ld8 i32) (local $cols8 i32)
+    (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $cols8 (i32.shl (local.get $cols) (i32.const 3)))
     (block $done
       (br_if $done (i32.eqz (i32.mul (local.get $rows) (local.get $cols))))
-      (loop $eachRow
+      (loop $eachRowPair
+        (local.set $from (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $cols8))))
         (local.set $to (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 3))))
         (local.set $c (local.get $cols))
         (loop $eachColumn
-          (f64.store (local.get $to) (f64.load (local.get $from)))
+          (v128.store align=8 (local.get $to)
+            (v128.load64_lane align=8 1 (i32.add (local.get $from) (local.get $cols8)) (v128.load64_zero align=8 (local.get $from))))
           (local.set $from (i32.add (local.get $from) (i32.const 8)))
-          (local.set $to (i32.add (local.get $to) (local.get $rows8)))
+          (local.set $to (i32.add (local.get $to) (local.get $ld8)))
           (br_if $eachColumn (local.tee $c (i32.sub (local.get $c) (i32.const 1)))))
-        (br_if $eachRow (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))))
+        (br_if $eachRowPair (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 2))) (local.get $rows))))))
 
   ;; z[i·w + j] += b[j] for n rows of an even width w.
   (func (export "biasAdd") (param $z i32) (param $b i32) (param $n i32) (param $w i32)

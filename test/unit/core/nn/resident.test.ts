@@ -177,4 +177,42 @@ describe('the resident engine (arena + engine.wat)', () => {
     assert.deepEqual(resident.trace, copy.trace);
     assert.equal(resident.params, copy.params);
   });
+
+  it('splits a wide net\'s products across 2 threads (helpers on the same memory) with the 1-thread bits', async function () {
+    this.timeout(60000);
+    setEngineBackend('resident');
+    const wide = makeData(260, 8, (x) => Math.sin(x[0]) + x[1] * x[2] - 0.3 * x[7]);
+    const spec: TrainSpec = {
+      network: {
+        inputs: 8,
+        layers: [{ type: 'linear', units: 128 }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 132 },
+          { type: 'activation', name: 'relu' }, { type: 'linear', units: 1 }],
+      },
+      loss: 'mse', optimizer: { type: 'momentum', lr: 0.01 }, batchSize: 64, epochs: 1, seed: 3, snapshotEvery: 0,
+    };
+    const steps = (t: Trainer): string => {
+      t.runSteps(6);
+      return JSON.stringify(t.snapshot()) + t.network.parameters.map((p) => bits(p.value)).join('|');
+    };
+    const one = new Trainer(spec, wide, { threads: 1 });
+    assert.equal(one.threads, 1);
+    const expected = steps(one);
+    const two = new Trainer(spec, wide, { threads: 2 });
+    try {
+      assert.equal(two.threads, 2);
+      const threads = two.network.arena?.threads;
+      assert.ok(threads);
+      const started = Date.now();
+      while (threads.readyThreads() < 2 && Date.now() - started < 30000) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(threads.readyThreads(), 2, 'the helper thread started');
+      assert.equal(steps(two), expected);
+      assert.ok(threads.splitCount > 0, 'products were split');
+    } finally {
+      two.dispose();
+    }
+    assert.equal(two.threads, 1, 'dispose ends the helpers');
+    // A narrow net starts no helper: its products would not repay the hand-over.
+    const narrow = new Trainer({ ...spec, network: { inputs: 8, layers: [{ type: 'linear', units: 1 }] } }, wide, { threads: 2 });
+    assert.equal(narrow.threads, 1);
+  });
 });
