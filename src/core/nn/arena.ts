@@ -8,8 +8,20 @@
 // views stay valid. The memory is freed with the network (garbage collection), so nothing is released by hand.
 // Allocation is a bump pointer: a network allocates its arrays once and grows them rarely (a larger batch), so
 // the few bytes a regrown buffer leaves behind are not reused.
-import type { ProductThreads } from './productThreads';
 import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
+
+/** Helper threads sharing a product's rows (productThreads.ts; declared here so the two files do not import each other). */
+export interface RowSplitter {
+  /** C = A'·B as EngineKernels.gemm, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
+  gemm(
+    mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number,
+    run: (rowFrom: number, rows: number) => void,
+  ): void;
+  terminate(): void;
+  readonly threads: number;
+  readyThreads(): number;
+  readonly splitCount: number;
+}
 
 /** engine.wat's exports (byte offsets as i32). */
 export interface EngineKernels {
@@ -68,7 +80,7 @@ export class Arena {
   private buffer: ArrayBufferLike;
 
   /** Helper threads for wide products (Trainer with threads > 1), or null. */
-  threads: ProductThreads | null = null;
+  threads: RowSplitter | null = null;
 
   private constructor(private readonly memory: SharedMemory, private readonly module: object, exports: Record<string, unknown>) {
     this.kernels = exports as unknown as EngineKernels;

@@ -9,7 +9,7 @@
 //   waits on `done`. A helper that is not ready yet (still starting) is simply not used: the caller computes all.
 // terminate() ends the helpers at once (a closed panel, a cancel, the end of a run).
 import { Worker } from 'node:worker_threads';
-import type { Arena } from './arena';
+import type { Arena, RowSplitter } from './arena';
 
 /** Words per helper: job, done, ready, then the 10 gemm arguments. */
 const WORDS = 16;
@@ -49,7 +49,7 @@ interface Helper {
 /** Products with fewer multiply-adds than this are not split (the hand-over costs a few microseconds). */
 export const SPLIT_MIN_MULTIPLY_ADDS = 1 << 19;
 
-export class ProductThreads {
+export class ProductThreads implements RowSplitter {
   private helpers: Helper[] = [];
   private stopped = false;
 
