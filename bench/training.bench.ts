@@ -19,9 +19,11 @@ function option(name: string): string | undefined {
 
 const libraries = option('libs')?.split(',') ?? [...ownLibraries, ...peerLibraries];
 // The thread scaling of the wide products (W3 only: W1's and W2's layers are too narrow to split, so their trainers
-// start no helper): gradscope@N trains with N threads, for N = 2 … the machine's cores (with --libs, only those named).
+// start no helper): gradscope@N trains with N threads, for N = 2 … the machine's cores, whenever gradscope runs.
 const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-const scalingLibraries = option('libs') ? [] : Array.from({ length: Math.max(0, cores - 1) }, (_, i) => `gradscope@${i + 2}`);
+const scalingLibraries = libraries.includes('gradscope')
+  ? Array.from({ length: Math.max(0, cores - 1) }, (_, i) => `gradscope@${i + 2}`).filter(l => !libraries.includes(l))
+  : [];
 const librariesFor = (id: string): string[] => (id === 'W3' ? [...libraries, ...scalingLibraries] : libraries);
 const chosen = workloads.filter(w => (option('workloads')?.split(',') ?? [w.id]).includes(w.id));
 const windowSeconds = option('window') ?? '1';
