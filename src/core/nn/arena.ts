@@ -32,6 +32,8 @@ export interface EngineKernels {
   sumSquares(v: number, len: number, s: number): number;
   reluForward(z: number, a: number, len: number): void;
   reluBackward(z: number, g: number, out: number, len: number): void;
+  tanhBackward(a: number, g: number, out: number, len: number): void;
+  sigmoidBackward(a: number, g: number, out: number, len: number): void;
   sgd(theta: number, g: number, buf: number, len: number, scale: number, wd: number, lr: number, mu: number, first: number, nesterov: number): number;
   adam(
     theta: number, g: number, m: number, v: number, len: number, scale: number, wd: number, decay: number, b1: number,

@@ -3,7 +3,7 @@ import {
   ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../../activations/activations';
 import type { ActivationName } from '../../types';
-import type { Arena } from '../arena';
+import { Arena } from '../arena';
 import { residentArena } from '../kernels';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
@@ -89,7 +89,8 @@ export class Activation implements Module {
         }
       }
     } else if (this.name === 'relu' && len >= 16 && residentArena(x, st.a)) {
-      // In place in the arena, f64x2 (engine.wat); an odd last element in JS.
+      // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS: Math's
+      // functions are faster there than any port of them to WebAssembly, and give the bits the tests expect.)
       const even = len - (len % 2);
       (residentArena(x, st.a) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
       if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
@@ -142,11 +143,18 @@ export class Activation implements Module {
       return;
     }
     if (!gradIn) return;
-    const ar = this.name === 'relu' && len >= 16 ? residentArena(x, g, gradIn) : undefined;
-    if (ar) {
+    const simd = this.name === 'relu' || this.name === 'tanh' || this.name === 'sigmoid';
+    const ar = simd && len >= 4 ? residentArena(x, g, gradIn) : undefined;
+    if (ar && Arena.of(st.a) === ar) {
+      // f64x2 in the arena; an odd last element by the scalar code.
       const even = len - (len % 2);
-      ar.kernels.reluBackward(x.byteOffset, g.byteOffset, gradIn.byteOffset, even);
-      if (even < len) gradIn[even] = x[even] > 0 ? g[even] : 0;
+      if (this.name === 'relu') ar.kernels.reluBackward(x.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      else if (this.name === 'tanh') ar.kernels.tanhBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      else ar.kernels.sigmoidBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      if (even < len) {
+        const t = st.a[even];
+        gradIn[even] = this.name === 'relu' ? (x[even] > 0 ? g[even] : 0) : this.name === 'tanh' ? g[even] * (1 - t * t) : g[even] * t * (1 - t);
+      }
       return;
     }
     activationBackward(this.name, this.resolvedParams, x, st.a, g, gradIn, len);

@@ -271,4 +271,32 @@
         (local.set $m (i32.add (local.get $m) (i32.const 16)))
         (local.set $v (i32.add (local.get $v) (i32.const 16)))
         (br_if $eachPair (i32.lt_u (local.tee $theta (i32.add (local.get $theta) (i32.const 16))) (local.get $end)))))
-    (local.get $s)))
+    (local.get $s))
+  ;; out = g·(1 − a·a) (tanh′ from the forward output a), over an even length.
+  (func (export "tanhBackward") (param $a i32) (param $g i32) (param $out i32) (param $len i32)
+    (local $end i32) (local $t v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (loop $eachPair
+        (local.set $t (v128.load align=8 (local.get $a)))
+        (v128.store align=8 (local.get $out) (f64x2.mul (v128.load align=8 (local.get $g))
+          (f64x2.sub (f64x2.splat (f64.const 1.0)) (f64x2.mul (local.get $t) (local.get $t)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br_if $eachPair (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 16))) (local.get $end))))))
+
+  ;; out = (g·a)·(1 − a) (sigmoid′ from the forward output a, in the scalar code's order), over an even length.
+  (func (export "sigmoidBackward") (param $a i32) (param $g i32) (param $out i32) (param $len i32)
+    (local $end i32) (local $s v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (loop $eachPair
+        (local.set $s (v128.load align=8 (local.get $a)))
+        (v128.store align=8 (local.get $out) (f64x2.mul (f64x2.mul (v128.load align=8 (local.get $g)) (local.get $s))
+          (f64x2.sub (f64x2.splat (f64.const 1.0)) (local.get $s))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br_if $eachPair (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 16))) (local.get $end))))))
+)

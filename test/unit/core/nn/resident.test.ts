@@ -101,14 +101,15 @@ describe('the resident engine (arena + engine.wat)', () => {
 
   const data = makeData(203, 3, (x) => Math.sin(2 * x[0]) + 0.5 * x[1] * x[2]);
   const multi = makeData(150, 3, (x) => (x[0] > 0.5 ? 2 : x[0] > -0.5 ? 1 : 0), { task: 'multiclass', classes: 3 });
-  const nets: { name: string; layers: ModuleSpec[] }[] = [
+  const nets: { name: string; layers: ModuleSpec[]; batchSize?: number }[] = [
     {
       name: 'relu 3-24-16-1',
       layers: [{ type: 'linear', units: 24 }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 16 },
         { type: 'activation', name: 'relu' }, { type: 'linear', units: 1 }],
     },
     {
-      name: 'tanh and sigmoid, odd widths',
+      name: 'tanh and sigmoid, odd widths and batch (odd tails)',
+      batchSize: 7,
       layers: [{ type: 'linear', units: 9 }, { type: 'activation', name: 'tanh' }, { type: 'linear', units: 13 },
         { type: 'activation', name: 'sigmoid' }, { type: 'linear', units: 1 }],
     },
@@ -149,7 +150,7 @@ describe('the resident engine (arena + engine.wat)', () => {
     for (const optimizer of optimizers) {
       it(`trains ${net.name} with ${optimizer.type} to the same bits on the resident, copy and js engines`, () => {
         const spec: TrainSpec = {
-          network: { inputs: 3, layers: net.layers }, loss: 'mse', optimizer, batchSize: 20, epochs: 2, seed: 9, snapshotEvery: 0,
+          network: { inputs: 3, layers: net.layers }, loss: 'mse', optimizer, batchSize: net.batchSize ?? 20, epochs: 2, seed: 9, snapshotEvery: 0,
         };
         const resident = run('resident', spec);
         const copy = run('copy', spec);
