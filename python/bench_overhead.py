@@ -4,7 +4,8 @@
 
 Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
 between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
-median over the rounds of the with/without ratio, in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
+median over the rounds of the with/without ratio (with its quartiles: the spread a loaded machine leaves),
+in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
 --threads says otherwise.
 """
 import argparse
@@ -70,13 +71,13 @@ def bench(label, make, shape, batch, args, log_dir):
         watched.append(pair[args.every])
         ratios.append([pair[args.every][i] / pair[0][i] for i in range(2)])
     print(f'{label}, batch {batch}: {args.rounds} pairs of {steps} steps without / with watch(every={args.every}), '
-          'medians:')
+          'medians (overhead: median of the pairs\' ratios, and their quartiles):')
     for i, clock in enumerate(('wall', 'cpu')):
         b = statistics.median(t[i] for t in base) / steps
         w = statistics.median(t[i] for t in watched) / steps
-        ratio = statistics.median(r[i] for r in ratios)
+        q1, ratio, q3 = statistics.quantiles([r[i] for r in ratios], n=4)
         print(f'  {clock:4}: without {b * 1000:8.3f} ms/step, with {w * 1000:8.3f} ms/step, '
-              f'overhead {100 * (ratio - 1):+6.2f} %')
+              f'overhead {100 * (ratio - 1):+6.2f} % (quartiles {100 * (q1 - 1):+.2f} … {100 * (q3 - 1):+.2f} %)')
 
 
 def main():

@@ -14,7 +14,7 @@ const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const artifactsDir = path.join(repoRoot, 'test-artifacts', 'ui');
 // screenshots the README shows; `--update-docs` copies them to docs/screenshots/ after a passing run
-const DOC_SCREENSHOTS = ['visualize-network.png', 'hover-sigmoid.png'];
+const DOC_SCREENSHOTS = ['visualize-network.png', 'visualize-gradient-lost.png', 'hover-sigmoid.png'];
 const t0 = Date.now();
 const log = msg => console.log(`[ui ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
 

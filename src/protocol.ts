@@ -75,7 +75,7 @@ export interface RunMeta {
   lr: number;
   seed: number;
   /** Data points to draw under the function (downsampled): inputs (original units) and targets. */
-  points: { x: number[][]; y: number[]; split: ('train' | 'val')[] };
+  points: { x: number[][]; y: number[]; split: ('train' | 'val')[]; /** Rows in the data (train + validation), when more than drawn. */ total?: number };
   notes: string[];
 }
 

@@ -9,7 +9,7 @@
             w.step(loss)
             optimizer.step()
 """
-__version__ = '0.1.0'
+__version__ = '0.2.0'
 
 from .watch import FORMAT_VERSION, Watcher, watch  # noqa: E402
 

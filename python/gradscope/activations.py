@@ -106,9 +106,10 @@ def _gelu_max_slope():
 class ActivationSpec:
     """What the probes need of one activation module: name, constants, f'(z), the slope cut-off and the split."""
 
-    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone', 'masks')
+    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone', 'masks', 'inside', 'low')
 
-    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True, masks=None):
+    def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True, masks=None,
+                 inside=None, low=None):
         self.name = name
         self.params = params
         self.derivative = derivative
@@ -121,6 +122,11 @@ class ActivationSpec:
         #: For slopes constant on pieces: z -> (saturated, zero) boolean masks without computing f' (the same
         #: elements as |f'| < cut-off and f' == 0, NaN included, in fewer passes over a large tensor)
         self.masks = masks
+        #: For a slope that is 0 outside one interval and far above the cut-off inside it (relu, relu6, hardtanh,
+        #: hardsigmoid): z -> the elements inside (neither saturated nor zero; NaN is outside), and z -> the
+        #: elements saturated low (outside and below the split), each one comparison pass: no mask is negated
+        self.inside = inside
+        self.low = low
 
     def max_slope_now(self, module):
         return self.max_slope(module) if callable(self.max_slope) else self.max_slope
@@ -155,21 +161,27 @@ def _flat_outside(inside):
 
 def _relu_spec(m):
     inside = lambda z: z > 0  # noqa: E731
-    return ActivationSpec('relu', {}, lambda z: inside(z).to(z.dtype), 1.0, masks=_flat_outside(inside))
+    # saturated low: outside and z < 0 (z == 0 is saturated, not below the split: high, as the rule says)
+    return ActivationSpec('relu', {}, lambda z: inside(z).to(z.dtype), 1.0, masks=_flat_outside(inside),
+                          inside=inside, low=lambda z: z < 0)
 
 
 def _relu6_spec(m):
     # PyTorch computes it as hardtanh(x, 0, 6): the derivative is 0 at both corners.
     inside = lambda z: (z > 0) & (z < 6)  # noqa: E731
-    return ActivationSpec('relu6', {}, lambda z: inside(z).to(z.dtype), 1.0, split=3.0, masks=_flat_outside(inside))
+    return ActivationSpec('relu6', {}, lambda z: inside(z).to(z.dtype), 1.0, split=3.0, masks=_flat_outside(inside),
+                          inside=inside, low=lambda z: z <= 0)
 
 
 def _hardtanh_spec(m):
     lo, hi = float(m.min_val), float(m.max_val)
     inside = lambda z: (z > lo) & (z < hi)  # noqa: E731
     # The core takes the split from the default limits (0); for other limits the midpoint is what that 0 means.
+    split = (lo + hi) / 2
+    # saturated low: outside and below the split, i.e. z <= lo (when lo < hi; otherwise every element is outside)
+    low = (lambda z: z <= lo) if lo < hi else (lambda z: z < split)
     return ActivationSpec('hardtanh', {'min': lo, 'max': hi}, lambda z: inside(z).to(z.dtype), 1.0,
-                          split=(lo + hi) / 2, masks=_flat_outside(inside))
+                          split=split, masks=_flat_outside(inside), inside=inside, low=low)
 
 
 def _leaky_relu_spec(m):
@@ -277,7 +289,8 @@ def _softsign_spec(m):
 
 def _hardsigmoid_spec(m):
     inside = lambda z: (z > -3) & (z < 3)  # noqa: E731
-    return ActivationSpec('hardsigmoid', {}, lambda z: inside(z).to(z.dtype) / 6, 1 / 6, masks=_flat_outside(inside))
+    return ActivationSpec('hardsigmoid', {}, lambda z: inside(z).to(z.dtype) / 6, 1 / 6, masks=_flat_outside(inside),
+                          inside=inside, low=lambda z: z <= -3)
 
 
 #: Module class -> entry builder. Looked up along the MRO, so ReLU6 (a Hardtanh subclass) finds its own entry first.

@@ -11,9 +11,12 @@ import torch
 TENSORBOARD_PERCENTILES = (0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100)
 HISTOGRAM_BINS = 30
 #: Above this many values, percentiles and histograms use an evenly strided sample (mean, std, min, max stay exact).
-#: The core samples 65536; here sorting that many values cost a measured step about two training steps of a small
-#: MLP on the CPU, while 4096 values put a percentile within about 1.5 % of the spread of the exact one.
-DISTRIBUTION_SAMPLE_LIMIT = 4096
+#: The core samples 65536; here the sort is the point: on the CPU (torch 1.13, one thread) sorting 2048 values took
+#: 0.02 ms and 4096 took 0.15 ms (it falls out of the L1 cache with its int64 indices), a measured step sorting one
+#: sample per activation module. Measured on 200 normal and ReLU'd samples of 131072 values: the worst of the 7 inner
+#: percentiles was within 0.7 % of max − min (median; 1.6 % at the 95th percentile) of the exact one, against 0.5 %
+#: (1.0 %) with 4096 values.
+DISTRIBUTION_SAMPLE_LIMIT = 2048
 
 
 _accumulation = {}
@@ -46,10 +49,11 @@ def strided_sample(v):
     return v[idx]
 
 
-def moments(v):
-    """[mean, population variance, min, max] of a flat float tensor."""
+def moments(v, work=None):
+    """[mean, population variance, min, max] of a flat float tensor; `work`, a tensor like v, takes the deviations."""
     mean = v.mean()
-    var = (v - mean).square_().mean()  # two passes; torch.var_mean is 3× slower on the CPU in torch 1.13
+    # two passes; torch.var_mean is 3× slower on the CPU in torch 1.13
+    var = (torch.sub(v, mean, out=work) if work is not None else v - mean).square_().mean()
     vmin, vmax = torch.aminmax(v)
     return torch.stack([mean, var, vmin, vmax])
 

@@ -24,6 +24,11 @@ from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments,
     moments, strided_sample
 
 FORMAT_VERSION = 1
+#: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
+POWER_ITERATIONS = 2
+POWER_ITERATIONS_COLD = 100
+#: Below this m·n·min(m, n), ‖W‖₂ is computed exactly (singular values) instead.
+EXACT_SPECTRAL_WORK = 2 ** 18
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
@@ -105,6 +110,61 @@ def _json_safe(obj, flags):
     return obj
 
 
+def _root_sum_sq(norms):
+    """One norm from per-call norms (a module called twice: the gradient of both outputs together)."""
+    return math.sqrt(sum(n * n for n in norms)) if len(norms) > 1 else norms[0]
+
+
+def _count(mask):
+    """How many elements of a bool tensor are True (int32 / int64 tensor), without torch's int64 copy of the mask."""
+    return mask.view(torch.uint8).sum(dtype=torch.int32 if mask.numel() < 2 ** 31 else torch.int64)
+
+
+def _per_unit_any(mask, z, axis, units):
+    """Per unit (z's dim `axis`: the last one, or 1 with the batch on 0): 1 where the mask holds anywhere, else 0
+    (uint8; a max over uint8 needs no widened copy of the mask, unlike a sum)."""
+    u = mask.view(torch.uint8)
+    if axis == z.dim() - 1:
+        return u.reshape(-1, units).amax(dim=0)
+    return u.reshape(z.shape[0], units, -1).amax(dim=(0, 2))
+
+
+def _per_unit_all(mask, z, axis, units):
+    """Per unit: 1 where the mask holds everywhere, else 0 (uint8)."""
+    u = mask.view(torch.uint8)
+    if axis == z.dim() - 1:
+        return u.reshape(-1, units).amin(dim=0)
+    return u.reshape(z.shape[0], units, -1).amin(dim=(0, 2))
+
+
+class _Chain:
+    """What the measured step's forward and backward passes showed of Linear → activation → Linear chains."""
+
+    __slots__ = ('producer_calls', 'fed_by', 'fed_from', 'last_output', 'last_activation', 'delta_sq', 'act_sq')
+
+    def __init__(self):
+        self.producer_calls = {}    # id(module) -> forward calls
+        self.fed_by = {}            # id(producer) -> id(activation) whose output was exactly its input
+        self.fed_from = {}          # id(activation) -> per call: id(producer) whose output was exactly its input
+        self.last_output = None     # (id(producer), output) of the latest producer forward
+        self.last_activation = None  # (id(activation), output) of the latest activation forward
+        self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
+        self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
+
+
+def _norm_hook(store, index, out):
+    """A grad_fn hook appending ‖grad‖ of the node's output (out=True) or input gradient `index` (a tensor: read
+    with the snapshot's other numbers)."""
+    def hook(grad_inputs, grad_outputs):
+        grads = grad_outputs if out else grad_inputs
+        g = grads[index] if index < len(grads) else None
+        if g is not None:
+            with torch.no_grad():
+                store.append(g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16)
+                             else g.detach().norm())
+    return hook
+
+
 class _Batch:
     """Collects 1-D tensors per device and reads each device's numbers with a single .tolist()."""
 
@@ -172,6 +232,9 @@ class Watcher:
         self._calls = {}
         self._producer_channels_first = None
         self._previous_weights = {}
+        self._work = None
+        self._power = {}
+        self._chain = _Chain()
         self._warned = set()
         self._start = time.time()
 
@@ -185,6 +248,7 @@ class Watcher:
                 self._activations.append((n, m, spec))
         activation_ids = {id(m) for _, m, _ in self._activations}
         self._producers = [m for _, m in self._layers if id(m) not in activation_ids]
+        self._name_of = {id(m): n for n, m in modules[::-1]}  # a module listed twice keeps its first name
 
         self.path = None
         self.name = None
@@ -255,6 +319,8 @@ class Watcher:
             return
         self._closed = True
         self._detach()
+        self._work = None
+        self._previous_weights = {}
         if self._fd is not None:
             try:
                 self._write({'type': 'end', 'step': self._step - 1, 'steps': self._step, 'reason': reason,
@@ -283,6 +349,7 @@ class Watcher:
             return
         self._calls = {}
         self._producer_channels_first = None
+        self._chain = _Chain()
         for _, m, spec in self._activations:
             self._handles.append(m.register_forward_pre_hook(self._make_pre_hook(m, spec)))
             self._handles.append(m.register_forward_hook(self._make_post_hook(m)))
@@ -296,15 +363,41 @@ class Watcher:
 
     def _make_producer_hook(self, module):
         channels_first = isinstance(module, _CHANNELS_FIRST)
+        key = id(module)
 
         def hook(mod, inputs, output):
             self._producer_channels_first = channels_first
+            if not torch.is_grad_enabled():
+                return
+            try:
+                chain = self._chain
+                chain.producer_calls[key] = chain.producer_calls.get(key, 0) + 1
+                # the activation whose output is exactly this module's input (the same tensor object)
+                if inputs and chain.last_activation is not None and inputs[0] is chain.last_activation[1]:
+                    chain.fed_by[key] = chain.last_activation[0]
+                chain.last_output = (key, output) if isinstance(output, torch.Tensor) else None
+                if isinstance(output, torch.Tensor) and output.grad_fn is not None:
+                    # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
+                    # which sees the gradient before any in-place op on the output changes what it means
+                    output.grad_fn.register_hook(_norm_hook(chain.delta_sq.setdefault(key, []), 0, out=True))
+            except Exception as e:
+                self._warn_once('hook', e)
         return hook
 
     def _unit_axis(self, z):
         if self._producer_channels_first is None:
             return 1 if z.dim() >= 4 else -1
         return 1 if self._producer_channels_first else -1
+
+    def _workspace(self, v):
+        """A reused buffer the size of v for the deviations (CPU only: elsewhere the caching allocator reuses
+        memory already). Kept between measured steps; its size is that of the largest activation."""
+        if v.device.type != 'cpu':
+            return None
+        buf = self._work
+        if buf is None or buf.dtype != v.dtype or buf.numel() < v.numel():
+            buf = self._work = torch.empty(v.numel(), dtype=v.dtype)
+        return buf[:v.numel()]
 
     def _make_pre_hook(self, module, spec):
         def hook(mod, inputs):
@@ -315,6 +408,9 @@ class Watcher:
             if not isinstance(z, torch.Tensor) or not z.is_floating_point() or z.numel() == 0:
                 return
             try:
+                chain = self._chain
+                last = chain.last_output
+                chain.fed_from.setdefault(id(module), []).append(last[0] if last is not None and last[1] is z else None)
                 with torch.no_grad():
                     self._record_input(module, spec, z.detach())
             except Exception as e:
@@ -329,11 +425,19 @@ class Watcher:
             if calls is None or len(calls.a) >= len(calls.z):
                 return
             try:
+                chain = self._chain
+                chain.last_activation = (id(module), output)
+                if output.grad_fn is not None:
+                    grads = chain.act_sq.setdefault(id(module), ([], []))
+                    node = output.grad_fn
+                    node.register_hook(_norm_hook(grads[0], 0, out=False))   # ∂L/∂z: the node's input gradient
+                    node.register_hook(_norm_hook(grads[1], 0, out=True))    # ∂L/∂a: its output gradient
                 with torch.no_grad():
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moments(v).to(accumulation_dtype(v.device)), strided_sample(v).clone()))
+                    calls.a.append((v.numel(), moments(v, self._workspace(v)).to(accumulation_dtype(v.device)),
+                                    strided_sample(v).clone()))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -341,29 +445,44 @@ class Watcher:
     def _record_input(self, module, spec, z):
         if z.dtype in (torch.float16, torch.bfloat16):
             z = z.float()
-        if spec.masks is not None:
-            saturated, zero = spec.masks(z)
-        else:
-            d = spec.derivative(z)
-            if spec.learned:
-                # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync here
-                top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
-                threshold = SATURATION_SHARE * top
-            else:
-                threshold = SATURATION_SHARE * spec.max_slope
-            saturated = d.abs() < threshold
-            zero = d == 0
-        low = torch.logical_and(saturated, z < spec.split).sum()
+        # Counting avoids bool reductions, which torch 1.13 runs through an int64 copy of the mask (and all() /
+        # negation are slow passes of their own on the CPU): masks are summed as uint8 into int32, and a unit's
+        # "every slope 0" is a max over the unit's mask. Large temporaries are avoided too: on the CPU each fresh
+        # tensor the size of z costs page faults on first touch, more than the arithmetic on it.
+        n = z.numel()
         if z.dim() <= 1:
-            units = z.numel()
-            dead = zero.sum()
+            axis, units = None, n
         else:
             axis = self._unit_axis(z) % z.dim()
             units = z.shape[axis]
-            if axis == z.dim() - 1:
-                dead = zero.reshape(-1, units).all(dim=0).sum()
-            else:  # channels on dim 1: reduce the batch first, then every position of each channel
-                dead = zero.all(dim=0).reshape(units, -1).all(dim=1).sum()
+        if spec.inside is not None:
+            inside = spec.inside(z)          # slope far above the cut-off: neither saturated nor zero
+            live = _count(inside)
+            if axis is None:
+                dead = n - live
+            else:
+                dead = units - _count(_per_unit_any(inside, z, axis, units))
+            saturated = n - live
+            low = _count(spec.low(z))
+        else:
+            if spec.masks is not None:
+                sat_mask, zero = spec.masks(z)
+            else:
+                d = spec.derivative(z)
+                if spec.learned:
+                    # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync
+                    top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
+                    threshold = SATURATION_SHARE * top
+                else:
+                    threshold = SATURATION_SHARE * spec.max_slope
+                sat_mask = d.abs() < threshold
+                zero = d == 0
+            saturated = _count(sat_mask)
+            low = _count(torch.logical_and(sat_mask, z < spec.split))
+            if axis is None:
+                dead = _count(zero)
+            else:
+                dead = _count(_per_unit_all(zero, z, axis, units))
         acc = accumulation_dtype(z.device)
         v = z.reshape(-1)
         calls = self._calls.get(id(module))
@@ -372,8 +491,10 @@ class Watcher:
         # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
         # faster to sort) and is copied, since an in-place activation overwrites z next
         # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
-        numbers = torch.cat([torch.stack([low, saturated.sum(), dead]).to(acc), moments(v).to(acc)])
-        calls.z.append((v.numel(), units, numbers, strided_sample(v).clone()))
+        counts = [c.to(acc) if isinstance(c, torch.Tensor) else torch.tensor(float(c), dtype=acc, device=z.device)
+                  for c in (low, saturated, dead)]
+        numbers = torch.cat([torch.stack(counts), moments(v, self._workspace(v)).to(acc)])
+        calls.z.append((n, units, numbers, strided_sample(v).clone()))
 
     # -- records ------------------------------------------------------------------------------------------------
 
@@ -409,6 +530,8 @@ class Watcher:
 
         layer_plans = []
         new_previous = {}
+        update_norms = {}
+        chain = self._chain
         for n, m in self._layers:
             params = m._parameters
             pname = 'weight' if params.get('weight') is not None else _direct_params(m)[0][0]
@@ -425,7 +548,8 @@ class Watcher:
                         absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
                         parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
                     elif g.numel():
-                        ga = g.abs()
+                        work = self._workspace(g) if g.is_contiguous() else None
+                        ga = torch.abs(g, out=work.view_as(g)) if work is not None else g.abs()
                         parts += [g.norm(), ga.mean(), ga.max()]
                     else:
                         parts += [g.new_zeros(())] * 3
@@ -435,13 +559,32 @@ class Watcher:
                     parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
                 wd = w.detach()
                 parts.append(wd.norm())
-                prev = self._previous_weights.get(id(w))
-                plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device
-                if plan['update']:
-                    parts.append((wd - prev).norm())
-                if id(w) not in new_previous:
-                    new_previous[id(w)] = wd.clone()
+                key = id(w)
+                if key in update_norms:  # a parameter shared by two modules: its copy is already updated
+                    plan['update'] = update_norms[key] is not None
+                    if plan['update']:
+                        parts.append(update_norms[key])
+                else:
+                    prev = self._previous_weights.get(key)
+                    plan['update'] = prev is not None and prev.shape == w.shape and prev.device == w.device \
+                        and prev.dtype == w.dtype
+                    if plan['update']:
+                        # ‖W − W_prev‖ in the copy's own memory, which then becomes this snapshot's copy: no
+                        # allocation of a weight-sized tensor per snapshot
+                        update = prev.sub_(wd).norm()
+                        prev.copy_(wd)
+                    else:
+                        update, prev = None, wd.clone()
+                    update_norms[key] = update
+                    new_previous[key] = prev
+                    if update is not None:
+                        parts.append(update)
                 plan['slot'] = _Slot(batch.add(torch.stack(parts)))
+                deltas = chain.delta_sq.get(id(m))
+                if deltas:
+                    plan['delta'] = _Slot(batch.add(torch.stack(deltas)))
+                if id(m) in chain.fed_by and isinstance(m, nn.Linear) and w.dim() == 2 and w.numel():
+                    plan['spectral'] = _Slot(batch.add(self._spectral_norm(w).reshape(1)))
             layer_plans.append(plan)
         self._previous_weights = new_previous
 
@@ -467,8 +610,13 @@ class Watcher:
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
+                grads = chain.act_sq.get(id(m))
+                if grads is not None and grads[0] and len(grads[0]) == len(grads[1]):
+                    plan['grads'] = (_Slot(batch.add(torch.stack(grads[0]))), _Slot(batch.add(torch.stack(grads[1]))))
+                plan['from'], plan['to'] = self._chain_ends(chain, m)
             act_plans.append(plan)
         self._calls = {}
+        self._chain = _Chain()
 
         values = batch.read()  # the one host read per device
         record = {'type': 'snapshot', 'step': step, 'time': round(time.time() - self._start, 3)}
@@ -479,6 +627,45 @@ class Watcher:
         record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
         record['activations'] = [self._activation_entry(p, values) for p in act_plans]
         return record
+
+    def _chain_ends(self, chain, module):
+        """The parameterized modules an activation sits between in this step's forward pass: the one whose output
+        was exactly its input and the one whose input was exactly its output, each called once (else None)."""
+        sources = chain.fed_from.get(id(module), [])
+        source = sources[0] if len(sources) == 1 and sources[0] is not None else None
+        if source is not None and chain.producer_calls.get(source) != 1:
+            source = None
+        targets = [p for p, a in chain.fed_by.items() if a == id(module)]
+        target = targets[0] if len(targets) == 1 and chain.producer_calls.get(targets[0]) == 1 else None
+        if len(sources) != 1:
+            target = None
+        return (self._name_of.get(source) if source is not None else None,
+                self._name_of.get(target) if target is not None else None)
+
+    def _spectral_norm(self, w):
+        """‖W‖₂: exact for a small W, else from below by power iteration, warm-started from the previous snapshot's
+        vector (a cold start runs longer). The start vector comes from a generator of its own: the training's random state is not touched."""
+        with torch.no_grad():
+            W = w.detach()
+            m, n = W.shape
+            if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
+                return torch.linalg.svdvals(W)[0]  # small: the exact value costs less than the iterations
+            v = self._power.get(id(w))
+            iterations = POWER_ITERATIONS
+            if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
+                gen = torch.Generator().manual_seed(len(self._power) + 1)
+                v = torch.randn(W.shape[1], generator=gen, dtype=torch.float64).to(device=W.device, dtype=W.dtype)
+                v = v / v.norm()
+                iterations = POWER_ITERATIONS_COLD
+            tiny = torch.finfo(W.dtype).tiny
+            for _ in range(iterations):
+                u = torch.mv(W, v)
+                u = u / u.norm().clamp_min(tiny)
+                v = torch.mv(W.t(), u)
+                sigma = v.norm()
+                v = v / sigma.clamp_min(tiny)
+            self._power[id(w)] = v
+            return sigma
 
     @staticmethod
     def _tails(calls, sample_index, get_min, get_max, ranked=None):
@@ -513,6 +700,10 @@ class Watcher:
             entry['updateRatio'] = None
         entry['gradMeanAbs'] = mean_abs
         entry['gradMaxAbs'] = max_abs
+        if 'delta' in plan:
+            entry['deltaNorm'] = _root_sum_sq(plan['delta'].get(values))
+        if 'spectral' in plan:
+            entry['spectralNorm'] = plan['spectral'].get(values)[0]
         return entry
 
     @staticmethod
@@ -549,6 +740,13 @@ class Watcher:
             entry['threshold'] = SATURATION_SHARE * max(1.0, 0.25, abs(vmin), abs(vmax))
         else:
             entry['threshold'] = SATURATION_SHARE * spec.max_slope
+        if 'grads' in plan:
+            entry['gradInNorm'] = _root_sum_sq(plan['grads'][0].get(values))
+            entry['gradOutNorm'] = _root_sum_sq(plan['grads'][1].get(values))
+        if plan['from'] is not None:
+            entry['from'] = plan['from']
+        if plan['to'] is not None:
+            entry['to'] = plan['to']
         entry['z'] = self._distribution(plan['z'], plan['zn'], plan['zdist'], values, 3)
         if 'a' in plan:
             entry['a'] = self._distribution(plan['a'], plan['an'], plan['adist'], values, 0)

@@ -293,6 +293,19 @@ function choiceFromUri(uri: vscode.Uri): NetworkChoice {
 
 export function registerCompareNetworks(context: vscode.ExtensionContext): void {
   locateWorkerForTests('networks', () => NetworksPanel.open?.hostedWorker);
+  // What VS Code calls after a window reload, with the state the page kept; the integration test calls the same
+  // serializer on a panel it opens as VS Code would, since a real reload would end the test run.
+  const serializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+      NetworksPanel.revive(panel, context, state);
+    },
+  };
+  registerTestCommand(context, 'gradscope._test.reviveNetworks', async (state: unknown) => {
+    const panel = vscode.window.createWebviewPanel(NETWORKS_VIEW_TYPE, 'Compare Networks', vscode.ViewColumn.Active, { retainContextWhenHidden: true });
+    await serializer.deserializeWebviewPanel(panel, state);
+    const revived = NetworksPanel.open;
+    return revived?.panel === panel && sanitizeRestore((state as { restore?: unknown } | undefined)?.restore) !== undefined ? revived.whenLoaded() : undefined;
+  });
   registerTestCommand(context, 'gradscope._test.networksPosted', () => Object.fromEntries(NetworksPanel.open?.posted ?? []));
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
@@ -354,11 +367,7 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
         ];
       },
     }),
-    vscode.window.registerWebviewPanelSerializer(NETWORKS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        NetworksPanel.revive(panel, context, state);
-      },
-    }),
+    vscode.window.registerWebviewPanelSerializer(NETWORKS_VIEW_TYPE, serializer),
     { dispose: () => NetworksPanel.open?.dispose() },
   );
 }

@@ -11,6 +11,12 @@ function networksTabs(): vscode.Tab[] {
     .filter(tab => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('gradscope.compareNetworks'));
 }
 
+/** The panel's tab label once it matches (the workbench updates a tab's label a moment after the panel's title). */
+async function tabLabel(expected: RegExp): Promise<string> {
+  for (let i = 0; i < 50 && !expected.test(networksTabs()[0]?.label ?? ''); i++) await new Promise(r => setTimeout(r, 100));
+  return networksTabs()[0]?.label ?? '';
+}
+
 describe('Compare Networks and Loss Landscape', function () {
   this.timeout(180_000);
 
@@ -35,6 +41,41 @@ describe('Compare Networks and Loss Landscape', function () {
     }
     // A second serializer for the same view type is refused by VS Code: proof that Gradscope registered its own.
     assert.throws(() => vscode.window.registerWebviewPanelSerializer('gradscope.compareNetworks', { deserializeWebviewPanel: async () => undefined }));
+  });
+
+  it('after a reload, the serializer runs again the job the page kept: the compare networks, the landscape request', async () => {
+    // A real reload would end this test run: the test opens the panel as VS Code does after one and hands the
+    // extension's own serializer the state a page keeps (test/webview/compareNetworks.test.ts checks the page keeps it).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const compare = {
+      kind: 'compare', data: { kind: 'builtin', builtin: 'circle' }, seed: 3, epochs: 1,
+      choices: [{ kind: 'preset', preset: 'deep-tanh', label: 'Deep tanh' }, { kind: 'preset', preset: 'residual', label: 'Residual' }],
+    };
+    const revived = await vscode.commands.executeCommand<OpenResult | undefined>('gradscope._test.reviveNetworks', { restore: compare });
+    assert.ok(revived?.ok, JSON.stringify(revived));
+    assert.deepStrictEqual(revived.networks, ['Deep tanh', 'Residual']);
+    assert.strictEqual(networksTabs().length, 1);
+    assert.match(await tabLabel(/Compare Networks: Deep tanh · Residual/), /Compare Networks: Deep tanh · Residual/);
+    const posted = await vscode.commands.executeCommand<Record<string, number>>('gradscope._test.networksPosted');
+    assert.ok((posted.netsMode ?? 0) >= 1 && (posted.netsLoaded ?? 0) >= 1, JSON.stringify(posted));
+
+    const landscape = {
+      kind: 'landscape', data: { kind: 'builtin', builtin: 'circle' },
+      choice: { kind: 'preset', preset: 'residual', label: 'Residual' }, request: { grid: 7, range: 1, seed: 0, steps: 5, maxRows: 50, skipOnOff: true },
+    };
+    const again = await vscode.commands.executeCommand<OpenResult | undefined>('gradscope._test.reviveNetworks', { restore: landscape });
+    assert.ok(again?.ok, JSON.stringify(again));
+    assert.strictEqual(again.networks.length, 2, 'skip connections on and off, as the request said');
+    assert.strictEqual(networksTabs().length, 1, 'the revived panel replaces the one before');
+    assert.match(await tabLabel(/Loss Landscape: Residual/), /Loss Landscape: Residual/);
+
+    // A state the page could not have written (an unknown preset) revives an empty panel and runs nothing.
+    const refused = await vscode.commands.executeCommand<OpenResult | undefined>('gradscope._test.reviveNetworks', {
+      restore: { ...compare, choices: [{ kind: 'preset', preset: 'no-such-preset', label: 'x' }, compare.choices[0]] },
+    });
+    assert.strictEqual(refused, undefined);
+    assert.strictEqual(networksTabs().length, 1);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('compares three presets on one built-in set: the panel opens with one network per choice', async () => {

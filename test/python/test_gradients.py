@@ -69,6 +69,44 @@ class GradientRecords(RunTestCase):
                     self.assertGreater(layer['updateRatio'], 0)
             previous = s['step']
 
+    def test_a_weight_tied_to_two_modules_has_the_same_update_ratio_in_both(self):
+        torch.manual_seed(0)
+
+        class Tied(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embed = nn.Embedding(12, 6)
+                self.hidden = nn.Linear(6, 6)
+                self.decode = nn.Linear(6, 12, bias=False)
+                self.decode.weight = self.embed.weight  # tied: one tensor, two modules
+
+            def forward(self, tokens):
+                return self.decode(torch.tanh(self.hidden(self.embed(tokens))))
+
+        model = Tied()
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        w = gradscope.watch(model, every=2, log_dir=self.log_dir, name='tied')
+        weights = {}
+        for k in range(5):
+            tokens = torch.randint(0, 12, (16,))
+            loss = nn.functional.cross_entropy(model(tokens), tokens)
+            opt.zero_grad()
+            loss.backward()
+            if k % 2 == 0:
+                weights[k] = (model.embed.weight.detach().clone(), model.hidden.weight.detach().clone())
+            w.step(loss)
+            opt.step()
+        w.close()
+        snaps = self.snapshots('tied')
+        self.assertEqual([s['step'] for s in snaps], [0, 2, 4])
+        for s, previous in zip(snaps[1:], (0, 2)):
+            by_name = {l['name']: l for l in s['layers']}
+            for name, index in (('embed', 0), ('decode', 0), ('hidden', 1)):
+                now, before = weights[s['step']][index], weights[previous][index]
+                ratio = ((now - before).norm() / now.norm()).item()
+                self.assertAlmostEqual(by_name[name]['updateRatio'], ratio, places=6, msg=f'{name} at {s["step"]}')
+                self.assertGreater(by_name[name]['updateRatio'], 0)
+
     def test_step_after_optimizer_step_reads_the_same_gradients(self):
         model = mlp(2)
         expected = self.train(model, 12, 4, 'after', before_optimizer=False)

@@ -307,6 +307,38 @@ class Units(RunTestCase):
         self.assertGreaterEqual(acts[0]['dead'], 1 / 5)
         self.assertGreaterEqual(acts[1]['dead'], 2 / 7)
 
+    def test_exact_zeros_and_kinks_follow_the_rule_in_dense_and_conv_shapes(self):
+        # exact zeros and the kinks of the piecewise activations, whose counts take a comparison-only path
+        specials = [0.0, -0.0, 3.0, -3.0, 6.0, 1.0, -2.0, -0.5, 1e-30, -1e-30]
+        for make, max_slope, split in CASES:
+            act = make()
+            if not isinstance(act, (nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.Hardsigmoid, nn.LeakyReLU, nn.Sigmoid)):
+                continue
+            # no producer module: (N, C, H, W) has its units on dim 1, (N, F) on the last dim
+            for shape, axis in (((40, 6), -1), ((4, 6, 3, 5), 1)):
+                with self.subTest(activation=repr(act), shape=shape):
+                    torch.manual_seed(0)
+                    z = torch.randn(shape, dtype=torch.float64) * 4
+                    flat = z.view(-1)
+                    picks = torch.randperm(flat.numel())[:flat.numel() // 3]
+                    flat[picks] = torch.tensor(specials, dtype=torch.float64)[torch.arange(picks.numel()) % len(specials)]
+                    z.select(axis, 2).fill_(-5.0)  # one whole unit flat: dead for relu, relu6, hardtanh
+                    z.select(axis, 4).fill_(0.0)   # one at relu's kink: dead there too
+                    model = nn.Sequential(act).double()
+                    name = f'edges-{len(self.snapshots_seen) if hasattr(self, "snapshots_seen") else 0}'
+                    self.snapshots_seen = getattr(self, 'snapshots_seen', []) + [name]
+                    w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=name)
+                    model(z.clone().requires_grad_(True)).sum().backward()
+                    w.step()
+                    w.close()
+                    (entry,) = self.snapshots(name)[0]['activations']
+                    self.assertEqual(entry['units'], 6)
+                    want = independent_rule(copy.deepcopy(act), z, max_slope, split, unit_axis=axis)
+                    for key, value in want.items():
+                        self.assertEqual(entry[key], value, key)
+                    if isinstance(act, (nn.ReLU, nn.ReLU6)):
+                        self.assertEqual(entry['dead'], 2 / 6)
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -140,4 +140,14 @@ export async function run(wb) {
     wb.log(`    first layer's gradient / output layer's: ${value}`);
     assert.ok(value > 0 && value < 1e-2, `a 10-layer sigmoid stack should starve its first layer, but the ratio is ${value}`);
   });
+  await wb.step('the "Where the gradient is lost" card in view, for the README', async () => {
+    const card = frame.locator('section', { has: frame.locator('#chart-gradient-ratio') }).first();
+    await card.scrollIntoViewIfNeeded();
+    await frame.locator('#caption-gradient').waitFor({ timeout: 10000 });
+    const caption = (await frame.locator('#caption-gradient').innerText()).trim();
+    wb.log(`    caption: "${caption}"`);
+    assert.match(caption, /^Layer \d+ passes on \S+ of the gradient it receives: σ′ averages [\d.e-]+ \(at most ¼\), the weights pass [\d.e-]+\.$/);
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('visualize-gradient-lost');
+  });
 }

@@ -120,6 +120,11 @@ describe('Compare Networks webview', function () {
       assert.equal(rows[1][column('mean saturated')], '0.0 %');
       assert.ok(parseFloat(rows[1][column('mean inactive')]) > 20, rows[1].join(' | '));
       assert.match(await page.locator('#status').textContent() ?? '', /Done/);
+      // The gradient chart's log axis reads like the other log axes: 1, 0.1, 0.01, 1e-3 …, never "1.00e-4".
+      const gradTicks = await page.evaluate(() => document.getElementById('chart-grad')?.dataset.yTicks ?? '');
+      const labels = (JSON.parse(gradTicks) as string[]).filter(Boolean);
+      assert.ok(labels.length >= 4, gradTicks);
+      for (const label of labels) assert.match(label, /^(1|2|5)(e-\d+|0*)$|^0\.0*[125]$/, `gradient axis label ${label}`);
       await page.screenshot({ path: path.join(ARTIFACTS, `compare-networks-${theme}.png`), fullPage: true });
       await page.click('#export-json');
       const exported = (await posted(page)).find(m => m.type === 'netsExport') as unknown as { content: string } | undefined;
@@ -130,6 +135,21 @@ describe('Compare Networks webview', function () {
       await page.close();
     });
   }
+
+  it('reads right at step 0: the loss chart\'s step axis has distinct, whole, non-negative ticks', async () => {
+    const { page, problems } = await openPage(browser, 'dark');
+    const loaded = compareRun.filter(m => m.type === 'netsLoaded');
+    const firstFrames = compareRun.flatMap(m => (m.type === 'netsFrames' ? m.frames : [])).filter(f => f.step === 0);
+    assert.equal(firstFrames.length, 4, 'one step-0 frame per network');
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'step 0' }, ...loaded, { type: 'netsFrames', jobId: 1, frames: firstFrames } as ToNetworksWebview]);
+    const ticks = JSON.parse(await page.evaluate(() => document.getElementById('chart-loss')?.dataset.xTicks ?? '[]')) as string[];
+    const labels = ticks.filter(Boolean);
+    assert.ok(labels.length >= 2, ticks.join(' '));
+    assert.equal(new Set(labels).size, labels.length, labels.join(' '));
+    assert.ok(labels.every(l => /^\d+$/.test(l)), labels.join(' '));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 
   it('landscape view: rows fill in as they stream; both maps share one scale; log toggle; cancel', async () => {
     const { page, problems } = await openPage(browser, 'dark');
@@ -150,7 +170,43 @@ describe('Compare Networks webview', function () {
     assert.equal(notes.length, 2);
     for (const n of notes) assert.match(n, /31\/31 rows/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape.png'), fullPage: true });
+    // The maps are chart.js charts: the axes' ticks, the colour bar's and the legend are chart.js's.
+    type Drawn = { ticks: { x: string[]; y: string[]; c: string[] }; area: { left: number; top: number; right: number; bottom: number }; colorBar: string };
+    const drawn = async (): Promise<Drawn[]> => page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('figure.landscape canvas')].map(c => ({
+      ticks: JSON.parse(c.dataset.ticks ?? '{}'), area: JSON.parse(c.dataset.area ?? '{}'), colorBar: c.dataset.colorBar ?? '',
+    })));
+    const views = (end[0] as Extract<FromNetworksWorker, { type: 'landscapeEnd' }>).views;
+    const losses = views.flatMap(v => v.rows.flat());
+    const [lo, hi] = [Math.min(...losses), Math.max(...losses)];
+    assert.ok(hi / lo > 10, `the two maps span ${lo}…${hi}: more than a decade, so the log bar has powers of ten`);
+    const logMaps = await drawn();
+    assert.equal(logMaps.length, 2);
+    for (const map of logMaps) {
+      assert.equal(map.colorBar, 'logarithmic');
+      const labels = map.ticks.c.filter(t => t !== '');
+      assert.ok(labels.length >= 2, JSON.stringify(map.ticks.c));
+      // Labelled like the other charts' log axes: powers of ten only (1, 0.1, 0.01, 1e-3 …), never "1e-0.7".
+      for (const label of labels) assert.ok(Math.abs(Math.log10(Number(label)) - Math.round(Math.log10(Number(label)))) < 1e-9, `colour bar label ${label}`);
+      const powers = labels.map(Number);
+      assert.ok(powers.every(p => p >= lo / 10 && p <= hi * 10), `${powers} within a decade of ${lo}…${hi}`);
+      assert.ok(map.ticks.x.includes('0') && map.ticks.x.includes('-1') && map.ticks.x.includes('1'), JSON.stringify(map.ticks.x));
+      assert.equal(new Set(map.ticks.x.filter(Boolean)).size, map.ticks.x.filter(Boolean).length, 'no duplicate ticks');
+    }
+    // Hover: the centre of the plot is θ (α = β = 0), and the readout gives its loss through the scales.
+    const box = await page.locator('.landscape canvas').first().boundingBox();
+    const area = logMaps[0].area;
+    await page.mouse.move(box!.x + (area.left + area.right) / 2, box!.y + (area.top + area.bottom) / 2);
+    const readout = await page.locator('.hover-readout').first().textContent();
+    const centre = (views[0].axis.length - 1) / 2;
+    assert.equal(readout, `α = 0, β = 0: loss ${Number(views[0].rows[centre][centre].toPrecision(4))}`);
     await page.click('#log-loss');
+    const linearMaps = await drawn();
+    for (const map of linearMaps) {
+      assert.equal(map.colorBar, 'linear');
+      const labels = map.ticks.c.filter(t => t !== '').map(Number);
+      assert.ok(labels.length >= 3 && labels.every(Number.isFinite), JSON.stringify(map.ticks.c));
+      assert.ok(labels[0] >= lo - 1e-12 && labels.at(-1)! <= hi + 1e-12, `${labels} within ${lo}…${hi}`);
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-landscape-linear.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();

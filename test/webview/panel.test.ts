@@ -250,8 +250,28 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     // Light theme: class 0 is blue (#1a85ff), class 1 orange (#d18616): the centre is redder, the corner bluer.
     assert.ok(colours.centre[0] > colours.centre[2], `centre ${colours.centre}`);
     assert.ok(colours.corner[2] > colours.corner[0], `corner ${colours.corner}`);
-    assert.match(await page.textContent('#note-function') ?? '', /decision regions over x1 × x2/);
+    assert.match(await page.textContent('#note-function') ?? '', /decision regions over x1 × x2; points are the data \(rings: validation\)$/);
+    // The map's axes tick at round, evenly spaced values inside it, never at its edges (chart.js's "-2.13 … 2.07").
+    const map = (await describeCharts(page))['chart-function'];
+    for (const axis of ['x', 'y'] as const) {
+      const values = map.scales[axis].tickLabels.map(Number);
+      assert.ok(values.length >= 3 && values.every(Number.isFinite), map.scales[axis].tickLabels.join(' '));
+      const step = values[1] - values[0];
+      values.forEach((v, i) => assert.ok(Math.abs(v - values[0] - i * step) < 1e-9 && Math.abs(v / step - Math.round(v / step)) < 1e-9, `${axis}: ${values.join(' ')}`));
+      assert.ok(values[0] >= map.scales[axis].min && values.at(-1)! <= map.scales[axis].max);
+    }
     await screenshot(page, 'panel-light-two-inputs');
+    await page.close();
+  });
+
+  it('says how many data points it leaves out when it draws a sample of them', async () => {
+    const drawn = circle.meta.points.y.length;
+    const sampled = { ...circle, meta: { ...circle.meta, points: { ...circle.meta.points, total: drawn * 5 } } };
+    const page = await openPanel(browser, 'dark');
+    await send(page, runMessage(sampled), { type: 'frames', runId: 1, frames: circle.frames });
+    assert.match(await page.textContent('#note-function') ?? '', new RegExp(`^decision regions over x1 × x2; points are the data \\(rings: validation\\) \\(${drawn} of ${drawn * 5} data points drawn\\)$`));
+    const groups = (await describeCharts(page))['chart-function'].datasets.reduce((t, d) => t + d.data.length, 0);
+    assert.equal(groups, drawn, 'every point it has is drawn');
     await page.close();
   });
 
@@ -467,6 +487,8 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const labels = [...ratio.datasets.map(d => d.label), ...ratio.legend].join(' | ');
     assert.doesNotMatch(labels, /sigmoid|σ|¼/, labels);
     assert.equal(ratio.datasets[3].label, 'bound ∏ max ReLU′ = 1 per layer');
+    // A bound shares its curve's colour: the legend draws it dashed (dotted) as the chart does, the measured lines solid.
+    assert.deepEqual(ratio.legendDash, [[], [5, 4], [], [2, 3]]);
     // ReLU′ ≤ 1: the activations' bound is 1 at every layer, not ¼ⁿ.
     assert.deepEqual(ratio.datasets[3].data, relu.meta.layers.map(() => 1));
     const latest = relu.frames[relu.frames.length - 1].snapshot;

@@ -99,6 +99,10 @@ describe('HTML report (headless chromium, offline)', function () {
     assert.ok(Math.abs(chart.scales.c.min - landscape.min.loss) <= 1e-9 * landscape.min.loss);
     assert.ok(Math.abs(chart.scales.c.max - landscape.max) <= 1e-9 * landscape.max);
     assert.deepEqual(chart.datasets.map(d => d.label), ['θ (the trained weights)', 'lowest cell']);
+    // α and β at round ticks inside ±range, the colour bar at powers of ten.
+    assert.deepEqual(chart.scales.x.tickLabels, ['-1', '-0.5', '0', '0.5', '1']);
+    assert.deepEqual(chart.scales.y.tickLabels, ['-1', '-0.5', '0', '0.5', '1']);
+    for (const label of chart.scales.c.tickLabels.filter(Boolean)) assert.ok(Math.abs(Math.log10(Number(label)) - Math.round(Math.log10(Number(label)))) < 1e-9 || chart.scales.c.max / chart.scales.c.min < 10, label);
     assert.deepEqual(chart.datasets[1].data, [{ x: landscape.min.alpha, y: landscape.min.beta }]);
     assert.match(await page.textContent('#note-landscape') ?? '', new RegExp(`^loss at θ ${String(Number(landscape.lossAtTheta.toPrecision(3))).replace('.', '\\.')};`));
     const ink = await canvasInk(page, 'chart-landscape');

@@ -11,7 +11,9 @@ import type { FunctionView } from '../../src/core/types';
 import type {
   FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, ToNetworksWebview,
 } from '../../src/protocol';
-import { drawAxes, drawColorBar, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
+import { niceTicks, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
+import { HeatmapChart, type ColorBar } from '../shared/heatmapChart';
+import { logTickLabel, shortTick } from '../shared/logTicks';
 import { readPalette, withAlpha, type Palette } from '../shared/theme';
 import { contourLevels, contourSegments } from '../../src/core/analysis/contours';
 
@@ -68,6 +70,8 @@ function fmt(v: number | undefined, digits = 4): string {
 function render(): void {
   for (const c of charts.values()) c.destroy();
   charts.clear();
+  for (const h of heatmaps.values()) h.destroy();
+  heatmaps.clear();
   app.replaceChildren();
   app.setAttribute('aria-busy', 'false');
   const header = el('header', { class: 'head' });
@@ -101,7 +105,8 @@ function logTick(this: { type?: string }, value: number | string): string {
   const v = Number(value);
   if (this.type === 'logarithmic') {
     const mantissa = v / 10 ** Math.floor(Math.log10(v));
-    return [1, 2, 5].some(m => Math.abs(mantissa - m) < 1e-6) ? fmt(v, 3) : '';
+    // Written as the other log axes write them: 0.01, 1e-3, 1e-4 (not "1.00e-4").
+    return [1, 2, 5].some(m => Math.abs(mantissa - m) < 1e-6) ? shortTick(v) : '';
   }
   return fmt(v, 4);
 }
@@ -115,11 +120,20 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: axisColor, grid: { color: palette.grid } },
+        x: {
+          type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: { ...axisColor, precision: 0 }, grid: { color: palette.grid },
+          // Steps are whole and never negative: one snapshot (step 0) spans [0, 1], not chart.js's ±1 ("-1 -0.5 0 0.5 1").
+          ...(xTitle === 'step' ? { afterDataLimits: (scale: { min: number; max: number }) => { if (!(scale.max > scale.min)) scale.max = scale.min + 1; if (scale.min < 0) scale.min = 0; } } : {}),
+        } as never,
         y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: { ...axisColor, callback: logTick }, grid: { color: palette.grid } },
       },
       plugins: { legend: { labels: { color: palette.foreground, boxWidth: 12 } } },
     },
+    // The y axis's labels as laid out, on the canvas (tests read them; so can anyone inspecting the page).
+    plugins: [{ id: 'recordTicks', afterLayout: c => {
+      c.canvas.dataset.xTicks = JSON.stringify(c.scales.x?.ticks.map(t => String(t.label ?? '')) ?? []);
+      c.canvas.dataset.yTicks = JSON.stringify(c.scales.y?.ticks.map(t => String(t.label ?? '')) ?? []);
+    } }],
   });
 }
 
@@ -392,6 +406,7 @@ function renderLandscape(): void {
     box.append(el('canvas', { id: `heat-${v.id}`, role: 'img', 'aria-label': `loss landscape ${v.title}` }));
     fig.append(box);
     fig.append(el('p', { class: 'figure-note', id: `note-${v.id}` }));
+    fig.append(el('p', { class: 'hover-readout', id: `hover-${v.id}`, 'aria-live': 'polite' }));
     maps.append(fig);
   });
   app.append(maps);
@@ -409,68 +424,104 @@ function landscapeScale(): { lo: number; hi: number } {
   return { lo, hi };
 }
 
+/** The cell under the pointer, read through the chart's scales: α, β and its loss, under the map. */
+function hoverLandscape(v: LandscapeView, value: { x: number; y: number } | undefined): void {
+  const readout = document.getElementById(`hover-${v.id}`);
+  if (!readout) return;
+  const n = v.axis.length;
+  const step = n > 1 ? v.axis[1] - v.axis[0] : 1;
+  const i = value === undefined ? -1 : Math.round((value.x + v.range) / step);
+  const j = value === undefined ? -1 : Math.round((value.y + v.range) / step);
+  const loss = v.rows[j]?.[i];
+  readout.textContent = i >= 0 && i < n && loss !== undefined ? `α = ${fmt(v.axis[i], 3)}, β = ${fmt(v.axis[j], 3)}: loss ${fmt(loss)}` : '';
+}
+
+/** α, β tick labels as the other charts write numbers: "-1", "0.5", not "-1.0". */
+const axisTick = (value: string | number): string => shortTick(Number(value));
+
+/** Ticks at round values inside ±range (chart.js would put its first and last at the cells' outer edges, ±1.03). */
+const roundTicks = (range: number) => (scale: { ticks: { value: number }[] }) => { scale.ticks = niceTicks(-range, range).map(value => ({ value })); };
+
+/** One heatmap chart per landscape view, on chart.js scales (axes, ticks, colour bar, the θ / minimum tooltips). */
+const heatmaps = new Map<LandscapeView['id'], HeatmapChart>();
+
 function drawLandscapes(): void {
   const { lo, hi } = landscapeScale();
-  const f = (x: number) => (logLoss ? Math.log(Math.max(x, 1e-300)) : x);
+  // Log loss reads on a log colour bar (1, 0.1, 1e-2 …) when every loss is positive; otherwise a linear one.
+  const logBar = logLoss && lo > 0;
+  const f = (x: number) => (logBar ? Math.log10(x) : x);
   const flo = f(lo);
   const fhi = f(hi);
+  // A flat landscape (one value everywhere) still gets a readable bar: half a decade (or ±½) either side.
+  const [barLow, barHigh] = fhi - flo > 1e-12 * Math.max(1, Math.abs(fhi)) ? [flo, fhi] : [flo - 0.5, fhi + 0.5];
   for (const v of landscapes) {
     const canvas = document.getElementById(`heat-${v.id}`) as HTMLCanvasElement | null;
     if (!canvas) continue;
-    const prepared = prepareCanvas(canvas);
-    if (!prepared) continue;
-    const { ctx, width, height } = prepared;
-    const size = Math.min(width - 110, height - 50);
-    const rect: PlotRect = { left: 56, top: 8, width: Math.max(40, size), height: Math.max(40, size) };
+    let heatmap = heatmaps.get(v.id);
+    if (heatmap === undefined || heatmap.chart.canvas !== canvas) {
+      heatmap?.destroy();
+      heatmap = new HeatmapChart(canvas, palette, { legend: true, onHover: value => hoverLandscape(v, value) });
+      heatmaps.set(v.id, heatmap);
+    }
     const n = v.axis.length;
     const done = v.rows.length;
-    paintGrid(ctx, rect, n, n, (c, r) => {
-      if (r >= done) return [0, 0, 0, 0];
-      const x = v.rows[r][c];
-      if (!Number.isFinite(x)) return [0, 0, 0, 0];
-      const [R, G, B] = viridis(fhi > flo ? (f(x) - flo) / (fhi - flo) : 0.5);
-      return [R, G, B, 255];
-    });
-    // Contours over the rows computed so far, at levels of the shared scale.
-    const cell = rect.width / n;
-    const toPx = (gx: number, gy: number): [number, number] => [rect.left + (gx + 0.5) * cell, rect.top + rect.height - (gy + 0.5) * cell];
-    ctx.save();
-    ctx.strokeStyle = withAlpha(palette.background, 0.8);
-    ctx.lineWidth = 1;
-    for (const level of contourLevels(lo, hi, 10, logLoss)) {
-      ctx.beginPath();
-      for (const [x0, y0, x1, y1] of contourSegments(v.rows, level)) {
-        const [a, b] = toPx(x0, y0);
-        const [c2, d] = toPx(x1, y1);
-        ctx.moveTo(a, b);
-        ctx.lineTo(c2, d);
-      }
-      ctx.stroke();
-    }
-    ctx.restore();
+    const step = n > 1 ? v.axis[1] - v.axis[0] : 1;
+    const edge = v.range + step / 2;
     // The minimum so far (✕) and θ (○).
     let best = { i: -1, j: -1, loss: Infinity };
     v.rows.forEach((row, j) => row.forEach((x, i) => { if (x < best.loss) best = { i, j, loss: x }; }));
-    ctx.save();
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = palette.foreground;
-    const [cx, cy] = toPx((n - 1) / 2, (n - 1) / 2);
-    ctx.beginPath();
-    ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
-    ctx.stroke();
-    if (best.i >= 0) {
-      const [mx, my] = toPx(best.i, best.j);
-      ctx.strokeStyle = palette.bad;
-      ctx.beginPath();
-      ctx.moveTo(mx - 6, my - 6); ctx.lineTo(mx + 6, my + 6);
-      ctx.moveTo(mx + 6, my - 6); ctx.lineTo(mx - 6, my + 6);
-      ctx.stroke();
-    }
-    ctx.restore();
-    drawAxes(ctx, rect, { min: -v.range, max: v.range, title: 'α (δ)' }, { min: -v.range, max: v.range, title: 'β (η)' }, palette);
-    if (hi > lo) {
-      drawColorBar(ctx, { left: rect.left + rect.width + 12, top: rect.top, width: 12, height: rect.height }, t => viridis(t), fmt(lo, 3), fmt(hi, 3), palette);
-    }
+    const levels = Number.isFinite(lo) && hi > lo ? contourLevels(lo, hi, 10, logLoss) : [];
+    const contourColor = withAlpha(palette.background, 0.8);
+    const colorBar: ColorBar | undefined = Number.isFinite(flo) && Number.isFinite(fhi)
+      ? (logBar
+        ? { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: 'loss', colorAt: viridis, tickLabel: logTickLabel }
+        : { type: 'linear', min: barLow, max: barHigh, title: 'loss', colorAt: viridis, tickValues: niceTicks(barLow, barHigh), tickLabel: value => shortTick(value) })
+      : undefined;
+    canvas.dataset.colorBar = colorBar?.type ?? 'none';
+    heatmap.update(
+      {
+        columns: n,
+        rows: done,
+        extent: { x0: -edge, x1: edge, y0: -edge, y1: -edge + done * step },
+        colorAt: (c, r) => {
+          const x = v.rows[r]?.[c];
+          if (x === undefined || !Number.isFinite(x) || (logBar && !(x > 0))) return [0, 0, 0, 0];
+          const [R, G, B] = viridis((f(x) - barLow) / (barHigh - barLow));
+          return [R, G, B, 255];
+        },
+      },
+      {
+        x: { type: 'linear', min: -edge, max: edge, title: { display: true, text: 'α (along δ)', color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
+        y: { type: 'linear', min: -edge, max: edge, title: { display: true, text: 'β (along η)', color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
+      },
+      colorBar,
+      palette,
+      [
+        { label: 'θ (the trained weights)', data: [{ x: 0, y: 0 }], pointRadius: 6, pointBorderWidth: 2, borderColor: palette.foreground, backgroundColor: 'rgba(0, 0, 0, 0)' },
+        ...(best.i >= 0 ? [{ label: 'lowest cell', data: [{ x: v.axis[best.i], y: v.axis[best.j] }], pointStyle: 'crossRot' as const, pointRadius: 7, pointBorderWidth: 2.5, borderColor: palette.bad, backgroundColor: palette.bad }] : []),
+      ],
+      // Contours over the rows computed so far, at levels of the shared scale: grid index → α, β through the scales.
+      (ctx, toPixel) => {
+        ctx.strokeStyle = contourColor;
+        ctx.lineWidth = 1;
+        const at = (gx: number, gy: number) => toPixel(-v.range + gx * step, -v.range + gy * step);
+        for (const level of levels) {
+          ctx.beginPath();
+          for (const [x0, y0, x1, y1] of contourSegments(v.rows, level)) {
+            const [a, b] = at(x0, y0);
+            const [c2, d] = at(x1, y1);
+            ctx.moveTo(a, b);
+            ctx.lineTo(c2, d);
+          }
+          ctx.stroke();
+        }
+      },
+    );
+    // What chart.js labelled (axes and colour bar) and where the plot sits: the webview tests read it.
+    const scaleLabels = (id: string) => heatmap!.chart.scales[id]?.ticks.map(t => String(t.label ?? '')) ?? [];
+    const area = heatmap.chart.chartArea;
+    canvas.dataset.ticks = JSON.stringify({ x: scaleLabels('x'), y: scaleLabels('y'), c: scaleLabels('c') });
+    canvas.dataset.area = JSON.stringify({ left: area.left, top: area.top, right: area.right, bottom: area.bottom });
     const note = document.getElementById(`note-${v.id}`);
     if (note) {
       note.textContent = `loss at θ ${fmt(v.lossAtTheta)}; lowest ${best.i >= 0 ? `${fmt(best.loss)} at α=${fmt(v.axis[best.i], 3)}, β=${fmt(v.axis[best.j], 3)}` : '—'}; `

@@ -27,6 +27,8 @@ export interface ColorBar {
   title: string;
   /** Colour at t ∈ [0, 1] along the bar, bottom to top (linear in the axis's own units: log for log bars). */
   colorAt(t: number): [number, number, number];
+  /** Where the ticks go (round values inside [min, max], say); defaults to chart.js's, which include min and max. */
+  tickValues?: number[];
   /** Tick labels; defaults to chart.js's. */
   tickLabel?(value: number, ticks: { value: number }[]): string;
 }
@@ -35,6 +37,11 @@ export interface HeatmapPluginOptions {
   image?: HTMLCanvasElement;
   extent?: HeatmapCells['extent'];
   colorBar?: ColorBar;
+  /**
+   * Lines over the cells and under the datasets (contours, say), drawn clipped to the plot area; `toPixel` maps
+   * scale values to canvas pixels through chart.js's scales.
+   */
+  overlay?(ctx: CanvasRenderingContext2D, toPixel: (x: number, y: number) => [number, number]): void;
   /** Called with the scale values under the pointer (undefined when it leaves the plot). */
   onHover?(value: { x: number; y: number; clientX: number; clientY: number } | undefined): void;
 }
@@ -58,6 +65,14 @@ const heatmapPlugin: Plugin<'scatter', HeatmapPluginOptions> = {
       ctx.clip();
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(image, left, top, right - left, bottom - top);
+      ctx.restore();
+    }
+    if (options.overlay !== undefined) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
+      ctx.clip();
+      options.overlay(ctx, (x, y) => [scales.x.getPixelForValue(x), scales.y.getPixelForValue(y)]);
       ctx.restore();
     }
     const bar = scales.c;
@@ -146,7 +161,10 @@ export class HeatmapChart {
     this.chart = new Chart(canvas, { type: 'scatter', data: { datasets: [] }, options: chartOptions, plugins: [heatmapPlugin as Plugin<'scatter'>] });
   }
 
-  update(cells: HeatmapCells | undefined, axes: HeatmapAxes, colorBar: ColorBar | undefined, palette: Palette, datasets: ChartDataset<'scatter'>[] = []): void {
+  update(
+    cells: HeatmapCells | undefined, axes: HeatmapAxes, colorBar: ColorBar | undefined, palette: Palette, datasets: ChartDataset<'scatter'>[] = [],
+    overlay?: HeatmapPluginOptions['overlay'],
+  ): void {
     const chart = this.chart;
     const image = cells === undefined ? undefined : paintCells(cells, this.image);
     this.hasImage = image !== undefined;
@@ -154,6 +172,7 @@ export class HeatmapChart {
     pluginOptions.image = this.hasImage ? this.image : undefined;
     pluginOptions.extent = cells?.extent;
     pluginOptions.colorBar = colorBar;
+    pluginOptions.overlay = overlay;
     const scales: Record<string, unknown> = {
       x: { grid: { display: false }, border: { color: palette.grid }, ...axes.x, ticks: { color: palette.muted, ...axes.x.ticks } },
       y: { grid: { display: false }, border: { color: palette.grid }, ...axes.y, ticks: { color: palette.muted, ...axes.y.ticks } },
@@ -167,6 +186,7 @@ export class HeatmapChart {
         grid: { display: false, drawTicks: false },
         border: { display: false },
         title: { display: true, text: colorBar.title, color: palette.foreground },
+        ...(colorBar.tickValues !== undefined ? { afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = colorBar.tickValues!.map(value => ({ value })); } } : {}),
         ticks: {
           color: palette.muted,
           padding: BAR_GAP + BAR_WIDTH + 4,

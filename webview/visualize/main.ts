@@ -41,6 +41,8 @@ export interface ChartDescription {
   /** The plot area in canvas pixels (the heatmaps' cells fill it). */
   area: { left: number; top: number; right: number; bottom: number };
   legend: string[];
+  /** Each legend entry's line dash as drawn ([] solid). */
+  legendDash: number[][];
   legendTitle: string;
 }
 
@@ -587,6 +589,7 @@ class GradscopePanel {
         scales,
         area: { left: chart.chartArea.left, top: chart.chartArea.top, right: chart.chartArea.right, bottom: chart.chartArea.bottom },
         legend: (chart.legend?.legendItems ?? []).map(item => item.text),
+        legendDash: (chart.legend?.legendItems ?? []).map(item => [...(item.lineDash ?? [])]),
         legendTitle: String((chart.options.plugins?.legend?.title?.display === true ? chart.options.plugins.legend.title.text : '') ?? ''),
       };
     }

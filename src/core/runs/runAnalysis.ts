@@ -61,15 +61,15 @@ export function runNotes(state: RunLogState, warnings: readonly RunWarning[]): s
   for (const issue of state.issues) notes.push(issue.message.startsWith('line') ? issue.message : `line ${issue.line}: ${issue.message}`);
   if (state.runsInFile > 1) notes.push(`this file holds ${state.runsInFile} runs (one name reused): showing the last`);
   if (state.snapshotCount > state.snapshots.length) notes.push(`${state.snapshotCount} snapshots, ${state.snapshots.length} kept (older ones thinned evenly)`);
-  if (state.layers.length > 0) notes.push(SPLIT_NOTE);
+  if (state.layers.length > 1 && !(state.snapshots.at(-1)?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(SPLIT_NOTE);
   for (const w of warnings) notes.push(`⚠ ${w.message}`);
   return notes;
 }
 
-/** Why "Where the gradient is lost" has no factor bars for a PyTorch run. */
-export const SPLIT_NOTE = 'Where the gradient is lost: the exact split (activation × weight factors) needs ‖∂L/∂z‖ at each module’s output, '
-  + 'which gradscope for PyTorch does not log (format 1 records weight gradients and the activations’ inputs): '
-  + 'the gradient norms, their decay to the last module and the saturation shares are shown instead';
+/** Why "Where the gradient is lost" has no factor bars for a PyTorch run whose latest snapshot has no split. */
+export const SPLIT_NOTE = 'Where the gradient is lost: the exact split (activation × weight factors) is shown where the forward pass runs a '
+  + 'module straight into an activation module and that straight into an nn.Linear, with ‖∂L/∂z‖ logged (gradscope 0.2 or later); '
+  + 'this run has no such chain in its latest snapshot: the gradient norms, their decay to the last module and the saturation shares are shown instead';
 
 /** One row per module of the latest snapshot, as `gradscope view` prints it. */
 export function moduleTable(state: RunLogState): string {

@@ -5,7 +5,7 @@
 // Pure: no vscode, no DOM; `readRunLogFile` / `RunLogTail` are the only functions that touch the file system.
 import * as fs from 'node:fs';
 import { ACTIVATIONS } from '../activations/activations';
-import type { ActivationName, Distribution, LayerProbe, Snapshot } from '../types';
+import type { ActivationName, BackwardSplit, Distribution, LayerProbe, Snapshot } from '../types';
 
 /** The format this reader understands; a newer file is read as far as it matches, with a note. */
 export const RUN_LOG_FORMAT = 1;
@@ -254,6 +254,7 @@ export class RunLogParser {
       const act = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
       layers.push(this.toProbe(info, layer, act, step));
     }
+    this.addSplits(layers, byName, activations);
     const snapshot: Snapshot = {
       epoch: 0, step, samplesSeen: step, loss: this.value(record, 'loss', step, '(loss)'), lr: Number.NaN, batchSize: 0, layers,
     };
@@ -276,8 +277,8 @@ export class RunLogParser {
       index: info.index, path: info.name, name: info.name, units: info.units, fanIn: info.fanIn, activation: kind,
       gradNorm: layer?.noGrad === true ? 0 : v('gradNorm'), biasGradNorm: layer?.biasGradNorm === null && !hasNonFinite(layer, 'biasGradNorm') ? 0 : v('biasGradNorm'),
       gradMeanAbs: v('gradMeanAbs'), gradMaxAbs: v('gradMaxAbs'),
-      // ‖∂L/∂z‖ is not logged (format 1 hooks the activations' inputs only): unknown, not 0.
-      deltaNorm: Number.NaN,
+      // ‖∂L/∂(module output)‖: logged by gradscope ≥ 0.2 (an additive field of format 1); unknown (not 0) before.
+      deltaNorm: layer !== undefined && (typeof layer.deltaNorm === 'number' || hasNonFinite(layer, 'deltaNorm')) ? v('deltaNorm') : Number.NaN,
       updateRatio: layer?.updateRatio === null && !hasNonFinite(layer, 'updateRatio') ? 0 : v('updateRatio'),
       weightNorm: v('weightNorm'),
       z: distribution(act?.z), a: distribution(act?.a),
@@ -295,6 +296,78 @@ export class RunLogParser {
       probe.preluSlope = { mean: num(p.mean), min: num(p.min), max: num(p.max) };
     }
     return probe;
+  }
+
+  /**
+   * The gradient-loss split (BackwardSplit, README "Where the gradient is lost") wherever the step's forward pass
+   * ran a chain module i → activation → Linear i+1: the activation's record names both ends ("from", "to": its input
+   * was exactly module i's output, its output exactly the Linear's input) and carries ‖∂L/∂z‖ and ‖∂L/∂a‖; the
+   * modules carry ‖δ‖ (deltaNorm) and the Linear ‖W‖₂ (spectralNorm, power iteration). Then gain = ‖δ_i‖/‖δ_{i+1}‖ =
+   * activationFactor (‖∂L/∂z‖/‖∂L/∂a‖) × weightFactor (‖∂L/∂a‖/‖δ_{i+1}‖), as the core computes it for its own nets.
+   */
+  private addSplits(layers: LayerProbe[], byName: Map<string, Record<string, unknown>>, activations: Map<string, Record<string, unknown>>): void {
+    const infos = this.state.layers;
+    const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+    const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+    const out = layers.at(-1);
+    const deltaOut = out !== undefined && finite(out.deltaNorm) ? out.deltaNorm : undefined;
+    for (let i = 0; i + 1 < infos.length; i++) {
+      const info = infos[i];
+      const next = infos[i + 1];
+      const act = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
+      const nextRecord = byName.get(next.name);
+      if (act === undefined || nextRecord === undefined || next.type !== 'Linear') continue;
+      if (act.from !== info.name || act.to !== next.name) continue;
+      const deltaI = layers[i].deltaNorm;
+      const deltaNext = layers[i + 1].deltaNorm;
+      const gradIn = act.gradInNorm;
+      const gradOut = act.gradOutNorm;
+      if (!finite(deltaI) || !finite(deltaNext) || !finite(gradIn) || !finite(gradOut)) continue;
+      const weightFactor = ratio(gradOut, deltaNext);
+      const spectral = finite(nextRecord.spectralNorm) ? nextRecord.spectralNorm : 0;
+      const maxSlope = this.maxSlopeOf(info, layers[i]);
+      // both are lower estimates of ‖W‖₂ (weightFactor ≤ it exactly): the larger is the better one, as in the core
+      const weightSpectralNorm = Math.max(spectral, weightFactor ?? 0);
+      layers[i].backward = {
+        gain: ratio(deltaI, deltaNext),
+        activationFactor: ratio(gradIn, gradOut),
+        weightFactor,
+        weightSpectralNorm,
+        maxSlope,
+        gainBound: maxSlope * weightSpectralNorm,
+        cumulativeGain: deltaOut !== undefined ? ratio(deltaI, deltaOut) : null,
+        cumulativeActivationFactor: null,
+        activationBound: maxSlope,
+      };
+    }
+    // Products to the output module, over an unbroken run of splits reaching it (else the activations' part of the
+    // cumulative gain is unknown: null, and the bound covers the run of splits that is known).
+    let cumulative: number | null = 1;
+    let bound = 1;
+    let rigorous: number | undefined = 1;
+    let reachesOutput = true;
+    for (let i = layers.length - 2; i >= 0; i--) {
+      const split: BackwardSplit | undefined = layers[i].backward;
+      if (split === undefined) {
+        reachesOutput = false;
+        continue;
+      }
+      if (!reachesOutput) continue;
+      cumulative = cumulative === null || split.activationFactor === null ? null : cumulative * split.activationFactor;
+      bound *= split.maxSlope;
+      rigorous = rigorous !== undefined && split.gainBound !== undefined ? rigorous * split.gainBound : undefined;
+      split.cumulativeActivationFactor = cumulative;
+      split.activationBound = bound;
+      if (rigorous !== undefined && Number.isFinite(rigorous)) split.rigorousBound = rigorous;
+    }
+  }
+
+  /** max |f′| of the activation module after a layer: the table's value, PReLU's learned slopes when logged. */
+  private maxSlopeOf(info: RunLayerInfo, probe: LayerProbe): number {
+    if (probe.preluSlope !== undefined) return Math.max(1, 0.25, Math.abs(probe.preluSlope.min), Math.abs(probe.preluSlope.max));
+    const meta = this.state.meta?.modules.find(m => m.name === info.activationModule)?.activation;
+    if (meta !== undefined && typeof meta.maxSlope === 'number' && Number.isFinite(meta.maxSlope)) return meta.maxSlope;
+    return maxSlopeOfKind(info.activation);
   }
 
   /** A number of `record`, restoring NaN / ±Infinity written as null with a "nonFinite" note. */
@@ -414,4 +487,8 @@ export function describeRunState(state: RunLogState): string {
   const parts = [`${state.layers.length} parameterized module${state.layers.length === 1 ? '' : 's'}`, `${state.snapshotCount} snapshot${state.snapshotCount === 1 ? '' : 's'}`];
   if (state.end !== undefined) parts.push(`ended (${state.end.reason}) at step ${state.end.step}`);
   return parts.join(' · ');
+}
+
+function maxSlopeOfKind(kind: ActivationName): number {
+  return ACTIVATIONS[kind].maxSlope.value;
 }

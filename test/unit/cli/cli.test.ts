@@ -56,6 +56,27 @@ describe('gradscope CLI', function () {
     assert.equal(summary.task, 'binary');
   });
 
+  it('--json: every layer but the output layer carries its backward split, the BN / skip factor where the network has one', () => {
+    for (const [example, extra] of [['examples/batchnorm.nn.json', 'batchNormFactor'], ['examples/residual.nn.json', 'residualFactor'], ['examples/deep-sigmoid.nn.json', undefined]] as const) {
+      const { code, stdout } = gradscope(['train', example, '--epochs', '1', '--json']);
+      assert.equal(code, EXIT.done);
+      const snapshots = jsonLines(stdout).filter(l => Array.isArray(l.layers)) as { layers: { deltaNorm: number; backward?: Record<string, number> }[] }[];
+      assert.ok(snapshots.length >= 2, example);
+      for (const { layers } of snapshots) {
+        assert.equal(layers.at(-1)!.backward, undefined, `${example}: the output layer has no split`);
+        layers.slice(0, -1).forEach((layer, i) => {
+          const b = layer.backward!;
+          for (const key of ['gain', 'activationFactor', 'weightFactor', 'weightSpectralNorm', 'maxSlope']) assert.equal(typeof b[key], 'number', `${example} layer ${i} ${key}`);
+          const product = b.activationFactor * b.weightFactor * (b.batchNormFactor ?? 1) * (b.dropoutFactor ?? 1) * (b.residualFactor ?? 1);
+          assert.ok(Math.abs(product / b.gain - 1) <= 1e-12, `${example} layer ${i}: ${product} vs ${b.gain}`);
+          assert.ok(Math.abs(b.gain / (layer.deltaNorm / layers[i + 1].deltaNorm) - 1) <= 1e-12, `${example} layer ${i}: gain vs the deltaNorm ratio`);
+        });
+        if (extra !== undefined) assert.ok(layers.some(l => l.backward?.[extra] !== undefined), `${example}: some layer has ${extra}`);
+        else assert.ok(layers.every(l => l.backward?.batchNormFactor === undefined && l.backward?.residualFactor === undefined), example);
+      }
+    }
+  });
+
   it('prints a per-layer table without --json', () => {
     const { code, stdout } = gradscope(['train', 'examples/residual.nn.json', '--epochs', '2']);
     assert.equal(code, EXIT.done);

@@ -6,7 +6,7 @@ import type { FunctionView } from '../../../src/core/types';
 import type { RunMeta } from '../../../src/protocol';
 import { finiteExtent, flatPrediction } from '../analysis';
 import type { ChartDataset } from 'chart.js';
-import { mixColors } from '../../shared/heatmap';
+import { mixColors, niceTicks } from '../../shared/heatmap';
 import { HeatmapChart, type ColorBar, type HeatmapCells } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
 import { type Palette, parseColor, withAlpha } from '../../shared/theme';
@@ -38,7 +38,7 @@ export class FunctionChart implements PanelChart {
     this.drawnMode = mode;
     canvas.dataset.mode = mode;
     const note = document.getElementById('note-function');
-    if (note !== null) note.textContent = describe(meta, view);
+    if (note !== null) note.textContent = describe(meta, view) + leftOut(meta, mode);
     if (mode === 'grid') {
       this.drawGrid(canvas, meta, view?.kind === 'grid' ? view : undefined, palette);
       return;
@@ -178,8 +178,9 @@ export class FunctionChart implements PanelChart {
       borderColor: group.ring ? (classification ? group.color : group.colors) : palette.background,
     })) as ChartDataset<'scatter'>[];
     const axes = {
-      x: { type: 'linear' as const, min: xRange[0], max: xRange[1], title: axisTitle(meta.inputNames[0] ?? 'x₁', palette) },
-      y: { type: 'linear' as const, min: yRange[0], max: yRange[1], title: axisTitle(meta.inputNames[1] ?? 'x₂', palette) },
+      // Round ticks inside the map (chart.js would also label its edges: "26.6 … 103.0").
+      x: { type: 'linear' as const, min: xRange[0], max: xRange[1], title: axisTitle(meta.inputNames[0] ?? 'x₁', palette), afterBuildTicks: roundTicks(xRange) },
+      y: { type: 'linear' as const, min: yRange[0], max: yRange[1], title: axisTitle(meta.inputNames[1] ?? 'x₂', palette), afterBuildTicks: roundTicks(yRange) },
     };
     let colorBar: ColorBar | undefined;
     if (view !== undefined && meta.task === 'regression') {
@@ -222,6 +223,10 @@ function curveNames(meta: RunMeta): string[] {
 }
 
 /** Binary views may carry one curve (P(class 1)) or two (both classes); the chart draws P(class 1). */
+function roundTicks(range: readonly [number, number] | number[]) {
+  return (scale: { ticks: { value: number }[] }): void => { scale.ticks = niceTicks(range[0], range[1], 6).map(value => ({ value })); };
+}
+
 function curvesToDraw(meta: RunMeta, view: Extract<FunctionView, { kind: 'curve' }>): { x: number; y: number }[][] {
   const curves = meta.task === 'binary' ? [view.ys[view.ys.length - 1] ?? []] : view.ys;
   return curves.map(ys => view.xs.map((x, i) => ({ x, y: ys[i] })));
@@ -240,6 +245,14 @@ function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val:
     (meta.points.split[i] === 'val' ? val : train).push(point);
   }
   return { train, val };
+}
+
+/** What the chart leaves out of the data: " (N of M data points drawn)", or nothing when it draws them all. */
+function leftOut(meta: RunMeta, mode: Mode): string {
+  if (mode === 'scatter') return '';
+  const drawn = Math.min(meta.points.y.length, MAX_POINTS);
+  const total = Math.max(meta.points.total ?? 0, meta.points.y.length);
+  return drawn < total ? ` (${drawn} of ${total} data points drawn)` : '';
 }
 
 function describe(meta: RunMeta, view: FunctionView | undefined): string {

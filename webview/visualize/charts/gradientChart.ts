@@ -103,7 +103,21 @@ export class GradientChart implements PanelChart {
       ...ratioOptions.plugins,
       tooltip,
       // A reference the network does not have (no split recorded) is not listed.
-      legend: { ...ratioOptions.plugins?.legend, labels: { ...ratioOptions.plugins?.legend?.labels, filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some(v => v !== null) } },
+      // Each line in the legend as drawn (solid, dashed, dotted): a bound shares its curve's colour, so the dash tells them apart.
+      // (chart.js takes a legend entry's style from the dataset's first point, which has no dash: set it from the line.)
+      legend: {
+        ...ratioOptions.plugins?.legend,
+        labels: {
+          ...ratioOptions.plugins?.legend?.labels,
+          pointStyle: 'line',
+          pointStyleWidth: 28,
+          generateLabels: chart => Chart.defaults.plugins.legend.labels.generateLabels(chart).map(item => {
+            const dataset = chart.data.datasets[item.datasetIndex ?? 0] as { borderDash?: number[]; borderWidth?: number };
+            return { ...item, pointStyle: 'line', lineDash: dataset.borderDash ?? [], lineWidth: Math.max(2, Number(dataset.borderWidth ?? 2)) };
+          }),
+          filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.some(v => v !== null),
+        },
+      },
     };
     const weightsColour = palette.series[3] ?? palette.accent;
     this.ratioChart = new Chart(canvasById('chart-gradient-ratio'), {

@@ -4,8 +4,13 @@
 import type { RecordedLandscape } from '../../../src/protocol';
 import { HeatmapChart } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
+import { niceTicks } from '../../shared/heatmap';
 import { formatNumber } from '../../shared/format';
-import { axisTitle, canvasById, logTickLabel, type ChartContext, type PanelChart } from './common';
+import { axisTitle, canvasById, logTickLabel, shortTick, type ChartContext, type PanelChart } from './common';
+
+function roundTicks(range: number) {
+  return (scale: { ticks: { value: number }[] }): void => { scale.ticks = niceTicks(-range, range).map(value => ({ value })); };
+}
 
 export class LandscapeChart implements PanelChart {
   readonly canvasIds = ['chart-landscape'];
@@ -41,8 +46,9 @@ export class LandscapeChart implements PanelChart {
         },
       },
       {
-        x: { type: 'linear', min: -edge, max: edge, title: axisTitle('α (along δ)', palette) },
-        y: { type: 'linear', min: -edge, max: edge, title: axisTitle('β (along η)', palette) },
+        // Round ticks inside ±range (chart.js would also label the cells' outer edges, ±1.03).
+        x: { type: 'linear', min: -edge, max: edge, title: axisTitle('α (along δ)', palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
+        y: { type: 'linear', min: -edge, max: edge, title: axisTitle('β (along η)', palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
       },
       { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: `${r.loss} loss`, colorAt: viridis, tickLabel: logTickLabel },
       palette,

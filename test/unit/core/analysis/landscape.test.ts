@@ -223,7 +223,12 @@ describe('loss landscape (Li et al. 2018)', function () {
     const withReport = run([path.join(root, 'examples/deep-relu-he.nn.json'), '--grid', '5', '--rows', '60', '--report', report]);
     assert.equal(withReport.status, 0, withReport.stderr);
     const html = fs.readFileSync(report, 'utf8');
-    assert.equal(html.match(/<rect /g)?.length, 25, 'one cell per grid point');
+    const heatmap = html.slice(html.indexOf('aria-label="loss landscape heatmap"'), html.indexOf('<g class="color-bar"'));
+    const fills = [...heatmap.matchAll(/<rect [^>]*fill="([^"]+)"\/>/g)].map(m => m[1]);
+    assert.equal(fills.length, 25, 'one cell per grid point');
+    // d3-scale-chromatic's viridis: the lowest cell at its first colour, the highest at its last.
+    assert.ok(fills.includes('#440154') && fills.includes('#fde725') && fills.every(f => /^#[0-9a-f]{6}$/.test(f)), fills.join(' '));
+    assert.match(html, /<g class="color-bar"/);
     assert.match(html, /<polyline points="/);
     assert.doesNotMatch(html, /<script/);
     fs.rmSync(path.dirname(report), { recursive: true, force: true });
