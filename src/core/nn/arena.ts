@@ -77,8 +77,8 @@ let lastArena: Arena | undefined;
 
 export class Arena {
   readonly kernels: EngineKernels;
-  /** Next free byte (16-byte aligned). */
-  private top = 16;
+  /** Next free byte (cache-line aligned). */
+  private top = 64;
   private buffer: ArrayBufferLike;
 
   /** Helper threads for wide products (Trainer with threads > 1), or null. */
@@ -116,11 +116,12 @@ export class Arena {
   }
 
   /**
-   * A zeroed Float64Array of `length` values in this memory (16-byte aligned). When the memory cannot grow any
+   * A zeroed Float64Array of `length` values in this memory (64-byte aligned). When the memory cannot grow any
    * further, an ordinary Float64Array: the kernels then take their copying path for it.
    */
   alloc(length: number): Float64Array {
-    const bytes = Math.ceil(Math.max(0, length) / 2) * 16;
+    // Each array starts on a 64-byte cache line, so the kernels' 32-byte loads of a tile row never straddle two lines.
+    const bytes = Math.ceil(Math.max(0, length) / 8) * 64;
     const end = this.top + bytes;
     if (end > this.buffer.byteLength && !this.grow(end)) return new Float64Array(length);
     const view = new Float64Array(this.buffer, this.top, length);

@@ -58,7 +58,7 @@ export class ProductThreads implements RowSplitter {
     const shared = arena.sharing();
     if (!shared) return;
     for (let h = 0; h < count; h++) {
-      const control = arena.alloc(WORDS / 2); // 16 Int32 words, 16-byte aligned
+      const control = arena.alloc(WORDS / 2); // 16 Int32 words, on their own cache line
       try {
         const worker = new Worker(HELPER_SOURCE, {
           eval: true, workerData: { module: shared.module, memory: shared.memory, control: control.byteOffset },

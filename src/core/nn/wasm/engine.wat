@@ -12,7 +12,7 @@
 ;; - a sum per element over rows or over k (the matrix products, the bias gradient) runs in order from the first
 ;;   row / p = 0, one vector holding two independent elements.
 ;; Lengths passed to the element-wise functions are even (the caller finishes an odd tail in JS, in order).
-;; All addresses are byte offsets; arrays are 16-byte aligned but loads say align=8 (views may start anywhere).
+;; All addresses are byte offsets; the arena aligns arrays to 64 bytes, but loads say align=8 (a view may start anywhere).
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
