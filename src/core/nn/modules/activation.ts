@@ -89,10 +89,10 @@ export class Activation implements Module {
         }
       }
     } else if (this.name === 'relu' && len >= 16 && residentArena(x, st.a)) {
-      // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS: Math's
-      // functions are faster there than any port of them to WebAssembly, and give the bits the tests expect.)
+      // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS, in place:
+      // a port of fdlibm's tanh to engine.wat gave Math.tanh's bits but ran slower than Math.tanh.)
       const even = len - (len % 2);
-      (residentArena(x, st.a) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
+      (Arena.of(x) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
       if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
