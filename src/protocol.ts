@@ -2,6 +2,7 @@
 // Type-only imports: this file has no runtime code, so all three sides can share it.
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
 import type { ActivationName } from './core/types';
+import type { CoreText } from './core/messages';
 
 /** Where a run's setup comes from; resolved to data + TrainSpec inside the worker (it reads the files). */
 export type RunSource =
@@ -48,7 +49,8 @@ export type FromWorker =
   | { type: 'progress'; runId: number; epoch: number; epochs: number; step: number }
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   | { type: 'done'; runId: number }
-  | { type: 'error'; runId: number; message: string; location?: ErrorLocation }
+  /** `text`, when given, is `message` as data (an InputError's), which the host shows in the display language. */
+  | { type: 'error'; runId: number; message: string; text?: CoreText; location?: ErrorLocation }
   /** Play/pause state changed (after a control, the end of the epochs, or divergence). */
   | { type: 'state'; runId: number; running: boolean };
 
@@ -77,6 +79,8 @@ export interface RunMeta {
   /** Data points to draw under the function (downsampled): inputs (original units) and targets. */
   points: { x: number[][]; y: number[]; split: ('train' | 'val')[]; /** Rows in the data (train + validation), when more than drawn. */ total?: number };
   notes: string[];
+  /** The notes as messages (index for index), which the host shows in the display language. */
+  noteTexts?: (string | CoreText)[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -276,7 +280,9 @@ export type ToProbeWorker =
 
 /** Something wrong with the config or its data, located by JSON path (or offset) in the config text. */
 export interface ProbeProblem {
+  /** In English; `text`, when given, is the same message as data (the host shows it translated). */
   message: string;
+  text?: CoreText;
   severity: 'error' | 'warning';
   /** e.g. ['data', 'file'] or ['data', 'inputs', 2]; the host maps it to a range. */
   jsonPath?: (string | number)[];
@@ -481,11 +487,11 @@ export type FromNetworksWorker =
   | { type: 'netsFrames'; jobId: number; frames: NetworkFrame[] }
   | { type: 'netsFunctions'; jobId: number; views: FunctionView[]; data: { x: number[]; y: number[]; d: number } }
   | { type: 'netsDone'; jobId: number; reason: 'epochs' | 'stopped' }
-  | { type: 'netsFailed'; jobId: number; message: string }
+  | { type: 'netsFailed'; jobId: number; message: string; text?: CoreText }
   | { type: 'landscapeBegin'; jobId: number; views: LandscapeView[] }
   | { type: 'landscapeRow'; jobId: number; view: number; index: number; losses: number[] }
   | { type: 'landscapeEnd'; jobId: number; views: LandscapeView[]; cancelled: boolean; seconds: number }
-  | { type: 'landscapeFailed'; jobId: number; message: string };
+  | { type: 'landscapeFailed'; jobId: number; message: string; text?: CoreText };
 
 /** Host → Compare Networks webview. */
 export type ToNetworksWebview =

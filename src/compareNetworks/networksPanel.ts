@@ -22,6 +22,7 @@ import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeResto
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
 import { writeUriAtomic } from '../shared/writeUri';
+import { localizeCoreOr } from '../shared/localize';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -146,6 +147,7 @@ export class NetworksPanel {
 
   private fromWorker(m: FromNetworksWorker): void {
     if (m.jobId !== this.jobId) return;
+    if ((m.type === 'netsFailed' || m.type === 'landscapeFailed') && m.text) m = { ...m, message: localizeCoreOr(m.text, m.message) };
     if (m.type === 'netsLoaded') this.settle({ ok: true, networks: m.networks.map(n => n.label) });
     else if (m.type === 'landscapeBegin') this.settle({ ok: true, networks: m.views.map(v => v.title) });
     else if (m.type === 'landscapeEnd' && m.views.length === 0) this.settle({ ok: false, error: 'cancelled before the grid began' });

@@ -18,6 +18,8 @@ import type {
   FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
+import { isInputError } from '../core/inputError';
+import type { CoreText } from '../core/messages';
 
 installFaultSeam();
 
@@ -171,7 +173,7 @@ async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsSta
       trainingTimer = setTimeout(trainSlice, 0);
     }
   } catch (error) {
-    send({ type: 'netsFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'netsFailed', jobId: message.jobId, ...failure(error) });
   }
 }
 
@@ -208,7 +210,7 @@ function trainOnPool(job: TrainingJob, pool: WorkerPool): void {
   }, (error: unknown) => {
     if (training !== job || error instanceof PoolTerminated) return;
     stopTraining(job.jobId);
-    send({ type: 'netsFailed', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'netsFailed', jobId: job.jobId, ...failure(error) });
   });
 }
 
@@ -287,7 +289,7 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
     if (job.pool) void landscapeOnPool(job, job.pool);
     else landscapeTimer = setTimeout(landscapeSlice, 0);
   } catch (error) {
-    send({ type: 'landscapeFailed', jobId: message.jobId, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'landscapeFailed', jobId: message.jobId, ...failure(error) });
   }
 }
 
@@ -337,7 +339,7 @@ async function landscapeOnPool(job: LandscapeJob, pool: WorkerPool): Promise<voi
   } catch (error) {
     if (landscape !== job || error instanceof PoolTerminated) return;
     landscape = undefined;
-    send({ type: 'landscapeFailed', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'landscapeFailed', jobId: job.jobId, ...failure(error) });
   } finally {
     void pool.terminate();
   }
@@ -367,3 +369,9 @@ parentPort?.on('message', (message: ToNetworksWorker) => {
     }
   }
 });
+
+/** A failure's message, with an InputError's message as data for the host to translate. */
+function failure(error: unknown): { message: string; text?: CoreText } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  return isInputError(error) && error.text ? { message: error.message, text: error.text } : { message: error.message };
+}

@@ -15,6 +15,8 @@ import { loadUatData } from './uatData';
 import { renderUatHtml } from './uatHtml';
 import { sanitizeUatSource, sanitizeUatState } from './uatState';
 import { UatTrainingSession } from './uatTraining';
+import { isInputError } from '../core/inputError';
+import { localizeCoreOr } from '../shared/localize';
 
 export const UAT_VIEW_TYPE = 'gradscope.universalApproximation';
 const UAT_COMMAND = 'gradscope.universalApproximation';
@@ -144,7 +146,8 @@ export class UatPanel {
       this.settle({ ok: true, rows: data.y.length, inputs: data.inputs, label: data.label });
     }, (error: unknown) => {
       if (token !== this.loadToken) return;
-      const text = error instanceof Error ? error.message : String(error);
+      // a data error (InputError) carries its message as data: shown in the display language
+      const text = error instanceof Error ? localizeCoreOr(isInputError(error) ? error.text : undefined, error.message) : String(error);
       this.post({ type: 'uatError', message: text });
       void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
       this.settle({ ok: false, error: text });

@@ -2,6 +2,7 @@
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
 import type { DivergenceInfo, Snapshot } from '../core/types';
+import { localizeArg, localizeCoreOr } from '../shared/localize';
 import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
@@ -156,7 +157,7 @@ export class RunSession {
       });
       messages.push({ type: 'state', runId: this.webviewRunId, state: this.state });
       if (this.progress !== undefined) messages.push({ type: 'progress', runId: this.webviewRunId, ...this.progress });
-      if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: this.divergence });
+      if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: localizedDivergence(this.divergence) });
       if (this.error !== undefined) messages.push(this.errorMessage(this.error));
     } else if (this.error !== undefined) {
       messages.push(this.errorMessage(this.error));
@@ -274,6 +275,11 @@ export class RunSession {
         this.flush();
         this.kept = undefined;
         this.webviewRunId++;
+        // the core's notes (skipped rows, sampling, config warnings) in the display language
+        if (message.meta.noteTexts) {
+          const { noteTexts, ...meta } = message.meta;
+          message = { ...message, meta: { ...meta, notes: noteTexts.map(localizeArg) } };
+        }
         this.meta = message.meta;
         this.history = [];
         this.pending = [];
@@ -311,10 +317,11 @@ export class RunSession {
         this.divergence = message.info;
         this.setState('diverged');
         this.options.log(`run ${this.workerRunId}: ${message.info.message}`);
-        this.options.post({ type: 'diverged', runId: this.webviewRunId, info: message.info });
+        this.options.post({ type: 'diverged', runId: this.webviewRunId, info: localizedDivergence(message.info) });
         this.options.onDiverged?.(message.info);
         break;
       case 'error': {
+        if (message.text) message = { ...message, message: localizeCoreOr(message.text, message.message) };
         const where = message.location === undefined ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
         this.options.log(`run ${this.workerRunId}: error: ${where}${message.message}`);
         if (this.meta !== undefined) {
@@ -418,4 +425,9 @@ function withoutHistograms(snapshot: Snapshot): Snapshot {
       a: { ...layer.a, histogram: { min: layer.a.histogram.min, max: layer.a.histogram.max, counts: [] } },
     })),
   };
+}
+
+/** The trainer's divergence message in the display language, for the panel's banner. */
+function localizedDivergence(info: DivergenceInfo): DivergenceInfo {
+  return { ...info, message: localizeCoreOr(info.text, info.message) };
 }

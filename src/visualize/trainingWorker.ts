@@ -10,6 +10,7 @@ import { isInputError } from '../core/inputError';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
+import { coreText, notesOf } from '../core/messages';
 import type { FromWorker, RunMeta, RunSource, ToWorker } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 
@@ -65,7 +66,7 @@ function metaOf(loaded: LoadedRun, trainer: Trainer, first: Snapshot, maxPoints:
     lr: trainer.lr,
     seed: trainer.seed,
     points: samplePoints(data, maxPoints),
-    notes: [...data.notes, ...loaded.warnings.map(w => `${w.message} (line ${w.line})`)],
+    ...notesOf([...(data.noteTexts ?? data.notes), ...loaded.warnings.map(w => coreText('run.note.configWarning', { message: w.text, line: w.line }))]),
   };
 }
 
@@ -307,7 +308,7 @@ async function start(message: StartMessage): Promise<void> {
     if (loadingRunId !== message.runId) return;
     if (isInputError(error)) {
       const location = error.location === undefined ? undefined : { ...error.location, file: resolveFile(error.location.file, message.source) };
-      send({ type: 'error', runId: message.runId, message: error.message, location });
+      send({ type: 'error', runId: message.runId, message: error.message, ...(error.text ? { text: error.text } : {}), location });
     } else {
       const text = error instanceof Error ? error.message : String(error);
       send({ type: 'error', runId: message.runId, message: `Gradscope could not start this run: ${text}` });

@@ -1,5 +1,6 @@
 // With the display language Korean (`node scripts/test-integration.mjs --locale ko` runs only the "[ko]" tests):
-// the manifest, a panel, the hover, CodeLens and a diagnostic come out in Korean.
+// the manifest, a panel, the hovers (activation and config layer), CodeLens, the probe's warning with its quick fix
+// and the config parser's diagnostics come out in Korean.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 
@@ -52,6 +53,9 @@ describe('[ko] Gradscope in Korean', function () {
     assert.match(text, /최대 기울기 \*\*0\.25\*\*/);
     assert.match(text, /0\.25ⁿ/);
     assert.match(text, /\[활성화 함수 비교\]\(command:gradscope\.compareActivations/);
+    // the activation table's summary, from the core's catalogue
+    assert.ok(text.includes('값을 (0, 1) 범위로 압축합니다. 기울기가 많아야 1/4이므로'), text.slice(0, 800));
+    assert.doesNotMatch(text, /Squashes to/);
   });
 
   it('[ko] the vanishing-gradient diagnostic, its quick fix and the CodeLens are in Korean', async () => {
@@ -61,11 +65,60 @@ describe('[ko] Gradscope in Korean', function () {
       vscode.languages.getDiagnostics(uri).find(d => d.source === 'Gradscope' && d.code === 'vanishing'), 60_000);
     assert.match(diagnostic.message, /^기울기 소실\(vanishing gradient\), /);
     assert.match(diagnostic.message, /번 층\(32개 sigmoid\)의 ‖∂L\/∂W‖ = [\d.e-]+/);
+    // the backward split's sentence at its end is Korean too, its factors unchanged
+    assert.match(diagnostic.message, /이 층과 출력층 사이/);
+    assert.match(diagnostic.message, /σ′ [\d.e-]+ × W [\d.e-]+/);
+    assert.doesNotMatch(diagnostic.message, /Between|per layer|of the error signal|this layer/);
+    // the hover on the layers' line: its rows in Korean, numbers as they are
+    const line = (await vscode.workspace.openTextDocument(uri)).getText().split('\n').findIndex(l => l.includes('"hidden"'));
+    const hoverText = await waitFor('the layer hover', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 6));
+      const joined = hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+      return joined.includes('번 층**') ? joined : undefined;
+    }, 30_000);
+    assert.match(hoverText, /\*\*0번 층\*\* · 2 → 32 · sigmoid/);
+    assert.match(hoverText, /\| 죽은 유닛\(dead unit\) \| \d+%/);
+    assert.match(hoverText, /\| 포화\(saturated\) \| \d+% \(아래쪽 \d+%, 위쪽 \d+%\)/);
+    assert.doesNotMatch(hoverText, /\| (dead units|saturated|error signal passed on) \|/);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
     assert.ok(actions.some(a => a.title === '은닉층 활성화 함수를 ReLU와 He 초기화로 바꾸기'), actions.map(a => a.title).join(' | '));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
     const titles = lenses.map(l => l.command?.title ?? '');
     assert.ok(titles.includes('신경망 시각화') && titles.includes('다시 점검'), titles.join(' | '));
+  });
+
+  it('[ko] the config parser\'s diagnostics are in Korean, names kept', async () => {
+    const uri = workspaceFile('ko-broken.nn.json');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('{ "data": { "builtin": "spirl" }, "hidden": [8, 0], "optimizer": "adm" }\n', 'utf8'));
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const errors = await waitFor('the parse errors', () => {
+        const found = vscode.languages.getDiagnostics(uri).filter(d => d.source === 'Gradscope' && d.severity === vscode.DiagnosticSeverity.Error);
+        return found.length >= 3 ? found.map(d => d.message) : undefined;
+      }, 30_000);
+      assert.ok(errors.some(m => m.startsWith("알 수 없는 내장 데이터셋 'spirl' — 'spiral'을(를) 쓰려던 것인가요? (내장 데이터셋: ")), errors.join(' | '));
+      assert.ok(errors.includes('2번째 층의 유닛이 0개입니다 — 층에는 유닛이 1개 이상 있어야 합니다'), errors.join(' | '));
+      assert.ok(errors.includes("알 수 없는 옵티마이저(optimizer) 'adm' — 'adam'을(를) 쓰려던 것인가요? (쓸 수 있는 값: sgd, momentum, adam, adamw)"), errors.join(' | '));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+    }
+  });
+
+  it('[ko] a data error from the live probe is in Korean, its place in the data file kept', async () => {
+    const csv = workspaceFile('ko-bad.csv');
+    const uri = workspaceFile('ko-bad-data.nn.json');
+    await vscode.workspace.fs.writeFile(csv, Buffer.from('x,y\n1,0\n2,1\nabc,1\n3,0\n', 'utf8'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('{ "data": { "file": "ko-bad.csv", "target": "y" }, "hidden": [4] }\n', 'utf8'));
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const message = await waitFor('the data error', () =>
+        vscode.languages.getDiagnostics(uri).find(d => d.source === 'Gradscope' && d.severity === vscode.DiagnosticSeverity.Error)?.message, 60_000);
+      assert.strictEqual(message, "'x' 열(1번째): 'abc'은(는) 숫자가 아닙니다 (ko-bad.csv:4:1)");
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      for (const file of [uri, csv]) await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    }
   });
 
   it('[ko] a panel opens with its Korean title', async () => {

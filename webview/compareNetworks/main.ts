@@ -150,7 +150,7 @@ function renderCompare(): void {
   const grid = el('div', { class: 'charts' });
   const specs: [string, string, string, string, boolean][] = [
     ['grad', 'Gradient norm ‖∂L/∂W‖ by layer (log)', 'layer (input → output)', '‖∂L/∂W‖', true],
-    ['sat', 'Saturation by layer (share of saturated activations)', 'layer (input → output)', 'saturated share', false],
+    ['sat', 'Zero slope by layer: saturated (smooth activations) or inactive (ReLU family, hardtanh)', 'layer (input → output)', 'saturated or inactive share', false],
     ['loss', 'Loss: training (solid), validation (dashed)', 'step', 'loss', true],
   ];
   for (const [id, caption, xTitle, yTitle, log] of specs) {
@@ -189,7 +189,9 @@ function updateCompare(): void {
     };
   });
   grad.data.datasets = layerSeries(f => f.gradNorm, true);
-  sat.data.datasets = layerSeries(f => f.saturation, false);
+  // Each layer's share with (nearly) zero slope: saturated for smooth activations, inactive for the ReLU family (a
+  // layer has one or the other), so a deep ReLU net's ~50 % zero side shows — and is not called saturation.
+  sat.data.datasets = layerSeries(f => f.saturation.map((v, k) => v + (f.inactive[k] ?? 0)), false);
   const lossSets: ChartDataset<'line', XY[]>[] = [];
   networks.forEach((n, i) => {
     const h = history[i] ?? [];
@@ -204,6 +206,7 @@ function updateCompare(): void {
   for (const [id, c] of [['grad', grad], ['sat', sat], ['loss', loss]] as const) {
     const fig = document.getElementById(`fig-${id}`);
     if (fig) fig.dataset.series = String(c.data.datasets.length);
+    if (fig && id !== 'loss') fig.dataset.values = JSON.stringify(c.data.datasets.map(d => d.data.map(p => p.y)));
   }
   renderFunctions();
   renderTable();

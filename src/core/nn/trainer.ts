@@ -7,6 +7,7 @@ import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
 import { probeLayers } from './probes';
 import { Rng } from './rng';
+import { coreText, formatCoreText, type CoreText } from '../messages';
 import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../types';
 
 /**
@@ -202,16 +203,16 @@ export class Trainer {
     const k = net.outputs;
     const loss = computeLoss(this.spec.loss, out, this.batchY, rows, k, ws.outputGrad);
     const stepNumber = this.step + 1;
-    if (!Number.isFinite(loss)) return this.diverge(stepNumber, `the loss became ${loss}`, loss, rows);
+    if (!Number.isFinite(loss)) return this.diverge(stepNumber, coreText('train.lossBecame', { loss: String(loss) }), loss, rows);
     const correct = countCorrect(this.spec.loss, out, this.batchY, rows, k);
     net.backward(ws, this.batchX);
     const gradNorm = globalGradNorm(ws.grads);
-    if (!Number.isFinite(gradNorm)) return this.diverge(stepNumber, 'the gradient became infinite', loss, rows);
+    if (!Number.isFinite(gradNorm)) return this.diverge(stepNumber, coreText('train.gradInfinite'), loss, rows);
     this.optimizer.step(ws.grads, gradNorm);
     let updateSq = 0;
     const updates = this.optimizer.lastUpdateSq;
     for (let i = 0; i < updates.length; i++) updateSq += updates[i];
-    if (!Number.isFinite(updateSq)) return this.diverge(stepNumber, 'the weights overflowed', loss, rows);
+    if (!Number.isFinite(updateSq)) return this.diverge(stepNumber, coreText('train.weightsOverflow'), loss, rows);
 
     this.step = stepNumber;
     this.samplesSeen += rows;
@@ -243,16 +244,11 @@ export class Trainer {
     return r;
   }
 
-  private diverge(step: number, what: string, loss: number, rows: number): StepResult {
+  private diverge(step: number, what: CoreText, loss: number, rows: number): StepResult {
     const epoch = this.epoch + 1;
-    const advice = this.optimizer.clipNorm
-      ? `lower the learning rate (now ${this.optimizer.lr})`
-      : `lower the learning rate (now ${this.optimizer.lr}) or set clipNorm to clip the gradient`;
-    this.diverged = {
-      epoch,
-      step,
-      message: `diverged at epoch ${epoch}, step ${step}: ${what}. Try: ${advice}; batch normalization also helps.`,
-    };
+    const advice = coreText(this.optimizer.clipNorm ? 'train.adviceLr' : 'train.adviceLrClip', { lr: this.optimizer.lr });
+    const text = coreText('train.diverged', { epoch, step, what, advice });
+    this.diverged = { epoch, step, message: formatCoreText(text), text };
     return this.result(loss, rows, false, true, false);
   }
 
@@ -324,11 +320,8 @@ export class Trainer {
     if (!Number.isFinite(snap.loss) || (snap.valLoss !== undefined && !Number.isFinite(snap.valLoss))) {
       if (!this.diverged) {
         const epoch = this.epoch + 1;
-        this.diverged = {
-          epoch,
-          step: this.step,
-          message: `diverged at epoch ${epoch}, step ${this.step}: the loss is no longer finite. Try: lower the learning rate (now ${this.optimizer.lr}) or set clipNorm.`,
-        };
+        const text = coreText('train.notFinite', { epoch, step: this.step, lr: this.optimizer.lr });
+        this.diverged = { epoch, step: this.step, message: formatCoreText(text), text };
       }
       return this.lastFiniteSnapshot ?? snap;
     }
