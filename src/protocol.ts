@@ -34,6 +34,8 @@ export type ToWorker =
         snapshotEvery?: number;
         /** At most this many data points in RunMeta.points (default 2,000). */
         maxPoints?: number;
+        /** Threads for the training steps' wide products (the `gradscope.threads` setting, resolved). */
+        threads?: number;
       };
     }
   | { type: 'control'; runId: number; action: 'play' | 'pause' | 'stepBatch' | 'stepEpoch' | 'reset' | 'reseed' }

@@ -44,6 +44,8 @@ export interface StartOptions {
   snapshotEvery?: number;
   rowLimit?: number;
   maxPoints?: number;
+  /** Threads for the training steps' wide products (`gradscope.threads`, resolved by the panel). */
+  threads?: number;
 }
 
 /** Evenly thins `items` to at most `max`, keeping the first and the last. */
@@ -124,7 +126,7 @@ export class RunSession {
       source,
       options: {
         autoplay: options.autoplay, lr: options.lr, batchSize: options.batchSize, snapshotEvery: options.snapshotEvery,
-        rowLimit: options.rowLimit, maxPoints: options.maxPoints,
+        rowLimit: options.rowLimit, maxPoints: options.maxPoints, threads: options.threads,
       },
     });
   }
