@@ -1,5 +1,5 @@
 // Every runtime string the extension shows, found in the sources: the first argument of each `l10n.t(…)` call in
-// src/ (the host; the core has none) and every entry of the core's message catalogue (src/core/messages.ts),
+// src/ (the host; the core has none) and every entry of the core's message catalogues (src/core/**: `…MESSAGES`),
 // which the host translates with l10n.t on the way to the editor. Shared by the unit test that fails on a string
 // without a translation and by `node scripts/l10n-strings.mjs --write`, which rewrites l10n/bundle.l10n.json (the
 // English bundle) and lists what bundle.l10n.<lang>.json lacks.
@@ -58,28 +58,37 @@ function isCatalogueLookup(node) {
   return node !== undefined && ts.isIdentifier(node) && node.text === 'template';
 }
 
-/** The core catalogue's English templates (src/core/messages.ts: `export const CORE_MESSAGES = { id: 'text', … }`). */
-export function collectCatalogueStrings(file = path.join(repoRoot, 'src', 'core', 'messages.ts')) {
+/**
+ * The core catalogue's English templates: every `const …MESSAGES = { id: 'text', … }` in src/core (messages.ts joins
+ * them into CORE_MESSAGES; the config, data and activation catalogues live beside their code).
+ */
+export function collectCatalogueStrings(root = path.join(repoRoot, 'src', 'core')) {
   const strings = new Map();
-  if (!fs.existsSync(file)) return strings;
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const visit = node => {
-    if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'CORE_MESSAGES') {
-      let init = node.initializer;
-      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression?.(init))) init = init.expression;
-      if (init && ts.isObjectLiteralExpression(init)) {
-        for (const prop of init.properties) {
-          if (!ts.isPropertyAssignment(prop)) continue;
-          const value = prop.initializer;
-          if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) {
-            strings.set(value.text, [`src/core/messages.ts#${prop.name.getText(source)}`]);
+  if (!fs.existsSync(root)) return strings;
+  const files = fs.statSync(root).isDirectory() ? sourceFiles(root) : [root];
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!/MESSAGES\b/.test(text)) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const where = path.relative(repoRoot, file);
+    const visit = node => {
+      if (ts.isVariableDeclaration(node) && /MESSAGES$/.test(node.name.getText(source))) {
+        let init = node.initializer;
+        while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression?.(init))) init = init.expression;
+        if (init && ts.isObjectLiteralExpression(init)) {
+          for (const prop of init.properties) {
+            if (!ts.isPropertyAssignment(prop)) continue;
+            const value = prop.initializer;
+            if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) {
+              strings.set(value.text, [...(strings.get(value.text) ?? []), `${where}#${prop.name.getText(source)}`]);
+            }
           }
         }
       }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
   return strings;
 }
 

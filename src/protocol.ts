@@ -2,6 +2,7 @@
 // Type-only imports: this file has no runtime code, so all three sides can share it.
 import type { DivergenceInfo, FunctionView, Snapshot, Task } from './core/types';
 import type { ActivationName } from './core/types';
+import type { CoreText } from './core/messages';
 
 /** Where a run's setup comes from; resolved to data + TrainSpec inside the worker (it reads the files). */
 export type RunSource =
@@ -33,6 +34,8 @@ export type ToWorker =
         snapshotEvery?: number;
         /** At most this many data points in RunMeta.points (default 2,000). */
         maxPoints?: number;
+        /** Threads for the training steps' wide products (the `gradscope.threads` setting, resolved). */
+        threads?: number;
       };
     }
   | { type: 'control'; runId: number; action: 'play' | 'pause' | 'stepBatch' | 'stepEpoch' | 'reset' | 'reseed' }
@@ -46,7 +49,8 @@ export type FromWorker =
   | { type: 'progress'; runId: number; epoch: number; epochs: number; step: number }
   | { type: 'diverged'; runId: number; info: DivergenceInfo }
   | { type: 'done'; runId: number }
-  | { type: 'error'; runId: number; message: string; location?: ErrorLocation }
+  /** `text`, when given, is `message` as data (an InputError's), which the host shows in the display language. */
+  | { type: 'error'; runId: number; message: string; text?: CoreText; location?: ErrorLocation }
   /** Play/pause state changed (after a control, the end of the epochs, or divergence). */
   | { type: 'state'; runId: number; running: boolean };
 
@@ -75,6 +79,8 @@ export interface RunMeta {
   /** Data points to draw under the function (downsampled): inputs (original units) and targets. */
   points: { x: number[][]; y: number[]; split: ('train' | 'val')[]; /** Rows in the data (train + validation), when more than drawn. */ total?: number };
   notes: string[];
+  /** The notes as messages (index for index), which the host shows in the display language. */
+  noteTexts?: (string | CoreText)[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -89,89 +95,6 @@ export interface SnapshotFrame {
 }
 
 export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
-
-/** The Visualize Network page's words, built by the host in the display language (src/visualize/panelStrings.ts) and
- * embedded in the page; `{0}`-style placeholders are filled by the page (webview/visualize/strings.ts). */
-export interface PanelStrings {
-  savePng: string;
-  savePngTitle: string;
-  stateLoading: string;
-  stateRunning: string;
-  statePaused: string;
-  stateDone: string;
-  stateDiverged: string;
-  stateError: string;
-  play: string;
-  pause: string;
-  resumeTitle: string;
-  pauseTitle: string;
-  resumeAria: string;
-  pauseAria: string;
-  stepBatch: string;
-  stepBatchTitle: string;
-  stepEpoch: string;
-  stepEpochTitle: string;
-  reset: string;
-  resetTitle: string;
-  reseed: string;
-  reseedTitle: string;
-  learningRate: string;
-  batchSize: string;
-  snapshotCadence: string;
-  log: string;
-  linear: string;
-  scaleTitle: string;
-  exportJsonTitle: string;
-  exportCsvTitle: string;
-  htmlReport: string;
-  htmlReportTitle: string;
-  saveAsConfig: string;
-  saveAsConfigTitle: string;
-  trainingControls: string;
-  groupRun: string;
-  groupReset: string;
-  groupSettings: string;
-  groupView: string;
-  groupExport: string;
-  lrHint: string;
-  batchHint: string;
-  snapshotHint: string;
-  openFile: string;
-  openLocation: string;
-  retry: string;
-  layersAria: string;
-  layerSelectAria: string;
-  distributionOfAria: string;
-  distributionModeAria: string;
-  cardFunction: string;
-  cardFunctionLabel: string;
-  cardGradient: string;
-  cardGradientLabel: string;
-  cardGradientRatioLabel: string;
-  cardGradientHistory: string;
-  cardGradientHistoryLabel: string;
-  cardSaturation: string;
-  cardSaturationLabel: string;
-  cardSaturationHistoryLabel: string;
-  cardDistribution: string;
-  cardDistributionLabel: string;
-  cardLoss: string;
-  cardLossLabel: string;
-  replay: string;
-  replayPosition: string;
-  everyEpoch: string;
-  everySteps: string;
-  replayAt: string;
-  couldNotStart: string;
-  loadingRun: string;
-  theRun: string;
-  trySmallerLr: string;
-  trySmallerLrPlain: string;
-  divergedBanner: string;
-  layerChip: string;
-  layerChipProbe: string;
-  layerTooltipTitle: string;
-}
 
 /** Host → webview. */
 export type ToWebview =
@@ -274,7 +197,9 @@ export type ToProbeWorker =
 
 /** Something wrong with the config or its data, located by JSON path (or offset) in the config text. */
 export interface ProbeProblem {
+  /** In English; `text`, when given, is the same message as data (the host shows it translated). */
   message: string;
+  text?: CoreText;
   severity: 'error' | 'warning';
   /** e.g. ['data', 'file'] or ['data', 'inputs', 2]; the host maps it to a range. */
   jsonPath?: (string | number)[];
@@ -455,6 +380,14 @@ export interface LandscapeView {
   roughness?: number;
 }
 
+/** How the worker titles the landscape maps: `{0}` the network, `{1}` the steps it trained. */
+export interface LandscapeWords {
+  withoutSkip: string;
+  withSkip: string;
+  /** e.g. '{0} — {1} steps' */
+  titled: string;
+}
+
 export interface LandscapeRequest {
   grid: number;
   range: number;
@@ -468,9 +401,17 @@ export interface LandscapeRequest {
 
 /** Host → networks worker. */
 export type ToNetworksWorker =
-  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number }
+  | {
+      type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number;
+      /** The data's label in the display language: `{0}` the set, `{1}` training rows, `{2}` validation rows, `{3}` the seed. */
+      dataLabelTemplate?: string;
+    }
   | { type: 'netsStop'; jobId: number }
-  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number }
+  | {
+      type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number;
+      /** The maps' titles in the display language (the worker has no l10n); English when absent. */
+      words?: LandscapeWords;
+    }
   | { type: 'landscapeCancel'; jobId: number };
 
 /** Networks worker → host (relayed to the webview as they are). */
@@ -479,11 +420,11 @@ export type FromNetworksWorker =
   | { type: 'netsFrames'; jobId: number; frames: NetworkFrame[] }
   | { type: 'netsFunctions'; jobId: number; views: FunctionView[]; data: { x: number[]; y: number[]; d: number } }
   | { type: 'netsDone'; jobId: number; reason: 'epochs' | 'stopped' }
-  | { type: 'netsFailed'; jobId: number; message: string }
+  | { type: 'netsFailed'; jobId: number; message: string; text?: CoreText }
   | { type: 'landscapeBegin'; jobId: number; views: LandscapeView[] }
   | { type: 'landscapeRow'; jobId: number; view: number; index: number; losses: number[] }
   | { type: 'landscapeEnd'; jobId: number; views: LandscapeView[]; cancelled: boolean; seconds: number }
-  | { type: 'landscapeFailed'; jobId: number; message: string };
+  | { type: 'landscapeFailed'; jobId: number; message: string; text?: CoreText };
 
 /** Host → Compare Networks webview. */
 export type ToNetworksWebview =

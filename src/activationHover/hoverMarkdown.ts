@@ -2,6 +2,7 @@
 // deep stack of it learns, and two command links. No `vscode` import, so it is unit-tested in plain Node; the
 // provider (hoverProvider.ts) wraps the text in a trusted MarkdownString.
 import * as l10n from '@vscode/l10n';
+import { localizeCatalogued } from '../shared/localize';
 import { ACTIVATIONS } from '../core/activations/activations';
 import { activationFacts, compoundThroughLayers, describeRange, formatNumber } from '../core/activations/activationFacts';
 import type { ActivationReference, Framework } from '../core/activations/activationRecognizer';
@@ -59,7 +60,7 @@ function slopeVerdict(maxSlope: number, where: string): string {
 }
 
 function rangesText(ranges: { from: number; to: number }[]): string {
-  return ranges.map(r => describeRange(r)).join(', ');
+  return ranges.map(r => (r.from === -Infinity && r.to === Infinity ? l10n.t('everywhere') : describeRange(r))).join(', ');
 }
 
 /** The Markdown for a hover over `reference`, with the picture for `theme`. */
@@ -71,14 +72,15 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   const lines: string[] = [];
 
   const where = FRAMEWORK_LABEL[reference.framework];
-  lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${where ? ` (${where})` : ''}`);
+  const shownWhere = reference.framework === 'config' ? l10n.t('config') : where;
+  lines.push(`**${md(info.label)}**${reference.spelling !== name ? ` · \`${reference.spelling}\`` : ''}${shownWhere ? ` (${shownWhere})` : ''}`);
   lines.push('');
   // The verdict for deep stacks comes first: a tall hover scrolls, and this line is what the hover is for.
-  lines.push(l10n.t('Largest slope {0}', slopeVerdict(facts.maxSlope, facts.maxSlopeWhere)));
+  lines.push(l10n.t('Largest slope {0}', slopeVerdict(facts.maxSlope, localizeCatalogued(facts.maxSlopeWhere))));
   lines.push('');
   lines.push(`![${l10n.t('{0}: f(x) and its derivative', name)}](${activationSvgDataUri(name, params, theme)})`);
   lines.push('');
-  lines.push(md(info.summary));
+  lines.push(md(localizeCatalogued(info.summary)));
   lines.push('');
 
   const rows: [string, string][] = [];
@@ -131,7 +133,7 @@ export function buildHoverMarkdown(reference: ActivationReference, theme: ThemeK
   for (const [label, value] of rows) lines.push(`| ${label} | ${value.replace(/(?<!\\)\|/g, '\\|')} |`);
   lines.push('');
 
-  const notes = [...(reference.note ? [reference.note] : []), ...info.notes];
+  const notes = [...(reference.note ? [reference.note] : []), ...info.notes].map(localizeCatalogued);
   for (const note of notes) lines.push(`*${md(note)}*  `);
   if (notes.length) lines.push('');
 

@@ -3,11 +3,14 @@
 import { findNodeAtLocation } from 'jsonc-parser';
 import { parseConfig, type ConfigRun } from '../core/config/config';
 import { formatNumber } from '../core/analysis/probeWarnings';
+import { coreText, formatCoreText, type CoreText } from '../core/messages';
 import type { ModuleSpec } from '../core/types';
 import { parseConfigTree, spanOfPath, type TextSpan } from './jsonLocations';
 
 export interface ConfigIssue extends TextSpan {
+  /** In English; `text`, when given, is the same message as data (the editor shows it translated). */
   message: string;
+  text?: CoreText;
   severity: 'error' | 'warning' | 'information';
 }
 
@@ -37,6 +40,7 @@ export function analyzeConfig(text: string, configPath: string): ConfigAnalysis 
   const result = parseConfig(text, configPath);
   const issues: ConfigIssue[] = result.errors.map(error => ({
     message: error.message,
+    text: error.text,
     severity: error.severity,
     offset: error.offset,
     length: Math.max(error.length, 0),
@@ -77,9 +81,7 @@ function residualWidthIssues(run: ConfigRun, layerSpans: Map<number, TextSpan>):
         if (width !== undefined && out !== undefined && out !== width && span) {
           issues.push({
             ...span, severity: 'information',
-            message: `The skip connection over layers ${first}–${linearIndex - 1} joins ${width} units to ${out}: ` +
-              `a ${width}×${out} linear projection replaces the identity on the skip path. Keep the widths equal ` +
-              `inside a residual block for the identity path that lets the gradient through unchanged.`,
+            ...withText(coreText('config.hint.residualWidth', { first, last: linearIndex - 1, from: width, to: out })),
           });
         }
         width = out;
@@ -91,6 +93,10 @@ function residualWidthIssues(run: ConfigRun, layerSpans: Map<number, TextSpan>):
   return issues;
 }
 
+function withText(text: CoreText): { message: string; text: CoreText } {
+  return { message: formatCoreText(text), text };
+}
+
 /** Learning rates far outside the usual range for their optimizer (the probe shows what they do). */
 function learningRateIssues(run: ConfigRun, lrSpan: TextSpan | undefined): ConfigIssue[] {
   if (!lrSpan) return [];
@@ -100,15 +106,13 @@ function learningRateIssues(run: ConfigRun, lrSpan: TextSpan | undefined): Confi
   if (lr > usual[1]) {
     return [{
       ...lrSpan, severity: 'information',
-      message: `lr ${formatNumber(lr)} is large for ${type} (usually ${formatNumber(usual[0])} … ${formatNumber(usual[1])}): ` +
-        'expect the loss to jump or diverge; the live probe shows whether it does.',
+      ...withText(coreText('config.hint.lrLarge', { lr: formatNumber(lr), optimizer: type, low: formatNumber(usual[0]), high: formatNumber(usual[1]) })),
     }];
   }
   if (lr < usual[0]) {
     return [{
       ...lrSpan, severity: 'information',
-      message: `lr ${formatNumber(lr)} is small for ${type} (usually ${formatNumber(usual[0])} … ${formatNumber(usual[1])}): ` +
-        'the weights will barely move.',
+      ...withText(coreText('config.hint.lrSmall', { lr: formatNumber(lr), optimizer: type, low: formatNumber(usual[0]), high: formatNumber(usual[1]) })),
     }];
   }
   return [];

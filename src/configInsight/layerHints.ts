@@ -1,11 +1,11 @@
 // The text and health colour of the per-layer hints, and the hover's numbers. Pure (no vscode) for unit tests.
 import * as l10n from '@vscode/l10n';
-import { localizeCoreOr } from '../shared/localize';
+import { localizeArg, localizeCoreOr } from '../shared/localize';
 import type { Distribution, LayerProbe, Snapshot } from '../core/types';
 import {
   flatShare, formatNumber, formatPercent, formatRatio, gradientRatios, type ProbeThresholds, type ProbeWarning,
 } from '../core/analysis/probeWarnings';
-import { formatFactor, meanSplitText, slopeSymbol, splitFactorsText } from '../core/analysis/gradientSplit';
+import { formatFactor, meanSplitTextOf, slopeSymbol, splitFactorsText } from '../core/analysis/gradientSplit';
 
 export type LayerHealth = 'good' | 'warn' | 'bad';
 
@@ -25,12 +25,12 @@ const DEAD_PRONE = new Set(['relu', 'relu6', 'hardtanh', 'hardsigmoid', 'step'])
  * under its name (sat for smooth activations, inactive for the ReLU family), dead units where units can die.
  */
 export function layerHintText(layer: LayerProbe, ratio: number, isOutput: boolean): string {
-  const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? '(output)' : `(${formatRatio(ratio)} of output)`}`];
+  const parts = [`∇ ${formatNumber(layer.gradNorm)} ${isOutput ? l10n.t('(output)') : l10n.t('({0} of output)', formatRatio(ratio))}`];
   if (layer.backward) parts.push(splitFactorsText(layer.backward, layer.activation));
   if (layer.lowSlopeKind === 'saturated' && (layer.saturation > 0.005 || layer.activation === 'sigmoid' || layer.activation === 'tanh')) {
-    parts.push(`sat ${formatPercent(layer.saturation)}`);
+    parts.push(l10n.t('sat {0}', formatPercent(layer.saturation)));
   } else if (layer.lowSlopeKind === 'inactive' && layer.inactive > 0.005) {
-    parts.push(`inactive ${formatPercent(layer.inactive)}`);
+    parts.push(l10n.t('inactive {0}', formatPercent(layer.inactive)));
   }
   if (DEAD_PRONE.has(layer.activation)) parts.push(l10n.t('dead {0}', formatPercent(layer.dead)));
   return parts.join(' · ');
@@ -88,13 +88,13 @@ export function lineHints(
     const worst = hidden.reduce<number | undefined>((w, g) =>
       w === undefined || Math.abs(Math.log(g.ratio)) > Math.abs(Math.log(w)) ? g.ratio : w, undefined);
     const parts = [`×${group.length}: ∇ ${formatNumber(Math.min(...norms))}…${formatNumber(Math.max(...norms))}` +
-      (worst !== undefined ? ` (worst ${formatRatio(worst)} of output)` : '')];
-    const split = meanSplitText(group.filter(g => !g.isOutput).map(g => g.layer));
-    if (split) parts.push(split);
+      (worst !== undefined ? l10n.t(' (worst {0} of output)', formatRatio(worst)) : '')];
+    const split = meanSplitTextOf(group.filter(g => !g.isOutput).map(g => g.layer));
+    if (split) parts.push(localizeArg(split));
     const maxSaturation = Math.max(...group.map(g => g.layer.saturation));
-    if (maxSaturation > 0.005) parts.push(`sat ≤ ${formatPercent(maxSaturation)}`);
+    if (maxSaturation > 0.005) parts.push(l10n.t('sat ≤ {0}', formatPercent(maxSaturation)));
     const maxInactive = Math.max(...group.map(g => g.layer.inactive));
-    if (maxInactive > 0.005) parts.push(`inactive ≤ ${formatPercent(maxInactive)}`);
+    if (maxInactive > 0.005) parts.push(l10n.t('inactive ≤ {0}', formatPercent(maxInactive)));
     if (group.some(g => DEAD_PRONE.has(g.layer.activation))) {
       parts.push(l10n.t('dead ≤ {0}', formatPercent(Math.max(...group.map(g => g.layer.dead)))));
     }
@@ -129,13 +129,13 @@ function splitRows(layer: LayerProbe): string[] {
   if (!b) return [];
   const symbol = slopeSymbol(layer.activation);
   const rows = [
-    `| error signal passed on ‖δ_${layer.index}‖/‖δ_${layer.index + 1}‖ | ${formatFactor(b.gain)} = ${splitFactorsText(b, layer.activation)} |`,
-    `| ${symbol} part, its bound | ${formatFactor(b.activationFactor)} ≤ max \\|f′\\| ${formatFactor(b.maxSlope)} |`,
-    `| W part, its bound | ${formatFactor(b.weightFactor)} ≤ ‖W_${layer.index + 1}‖₂ ${formatFactor(b.weightSpectralNorm)} |`,
+    `| ${l10n.t('error signal passed on')} ‖δ_${layer.index}‖/‖δ_${layer.index + 1}‖ | ${formatFactor(b.gain)} = ${splitFactorsText(b, layer.activation)} |`,
+    `| ${l10n.t('{0} part, its bound', symbol)} | ${formatFactor(b.activationFactor)} ≤ max \\|f′\\| ${formatFactor(b.maxSlope)} |`,
+    `| ${l10n.t('W part, its bound')} | ${formatFactor(b.weightFactor)} ≤ ‖W_${layer.index + 1}‖₂ ${formatFactor(b.weightSpectralNorm)} |`,
   ];
   let toOutput = `| ‖δ_${layer.index}‖/‖δ_out‖ | ${formatFactor(b.cumulativeGain)}`;
-  if (b.rigorousBound !== undefined) toOutput += ` ≤ bound ${formatFactor(b.rigorousBound)}`;
-  toOutput += `; activations' part ${formatFactor(b.cumulativeActivationFactor)} ≤ ∏ max \\|f′\\| ${formatFactor(b.activationBound)} |`;
+  if (b.rigorousBound !== undefined) toOutput += ` ≤ ${l10n.t('bound {0}', formatFactor(b.rigorousBound))}`;
+  toOutput += `; ${l10n.t('activations\' part {0}', formatFactor(b.cumulativeActivationFactor))} ≤ ∏ max \\|f′\\| ${formatFactor(b.activationBound)} |`;
   rows.push(toOutput);
   return rows;
 }
@@ -144,9 +144,9 @@ function splitRows(layer: LayerProbe): string[] {
 function lowSlopeRows(layer: LayerProbe): string[] {
   switch (layer.lowSlopeKind) {
     case 'saturated':
-      return [`| saturated | ${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)}) |`];
+      return [`| ${l10n.t('saturated')} | ${l10n.t('{0} (low {1}, high {2})', formatPercent(layer.saturation), formatPercent(layer.saturatedLow), formatPercent(layer.saturatedHigh))} |`];
     case 'inactive':
-      return [`| inactive (slope ${layer.activation === 'leaky_relu' || layer.activation === 'prelu' ? 'small' : '0'}) | ${formatPercent(layer.inactive)} (low ${formatPercent(layer.inactiveLow)}, high ${formatPercent(layer.inactiveHigh)}) |`];
+      return [`| ${layer.activation === 'leaky_relu' || layer.activation === 'prelu' ? l10n.t('inactive (slope small)') : l10n.t('inactive (slope 0)')} | ${l10n.t('{0} (low {1}, high {2})', formatPercent(layer.inactive), formatPercent(layer.inactiveLow), formatPercent(layer.inactiveHigh))} |`];
     case 'none':
       return [];
     default:
@@ -206,10 +206,10 @@ export function layerHoverMarkdown(
     `| ‖∂L/∂z‖ | ${formatNumber(layer.deltaNorm)} |`,
     `| ${l10n.t('mean / max')} \\|∂L/∂W\\| | ${formatNumber(layer.gradMeanAbs)} / ${formatNumber(layer.gradMaxAbs)} |`,
     `| ‖W‖ | ${formatNumber(layer.weightNorm)} |`,
-    `| update ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
+    `| ${l10n.t('update')} ‖ΔW‖/‖W‖ | ${formatNumber(layer.updateRatio)} |`,
     ...splitRows(layer),
     ...lowSlopeRows(layer),
-    `| dead units | ${formatPercent(layer.dead)} |`,
+    `| ${l10n.t('dead units')} | ${formatPercent(layer.dead)} |`,
   ];
   if (layer.preluSlope) {
     lines.push(`| ${l10n.t('PReLU slope')} | ${l10n.t('mean')} ${formatNumber(layer.preluSlope.mean)} [${formatNumber(layer.preluSlope.min)}, ${formatNumber(layer.preluSlope.max)}] |`);

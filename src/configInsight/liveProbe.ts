@@ -345,18 +345,18 @@ export class LiveConfigInsight implements vscode.Disposable {
       const shown = good.step0 ? hintSnapshot(good.step0.snapshot, good.trained?.snapshot) : latest.snapshot;
       const hints = lineHints(shown, index => good.layerLines.get(index), this.warnings(state), this.settings.thresholds);
       const when = good.trained
-        ? `∇ at step 0, saturation and dead units after ${good.trained.steps} steps on ${good.trained.rows} rows`
-        : `at step 0 on ${latest.rows} rows`;
+        ? vscode.l10n.t('∇ at step 0, saturation and dead units after {0} steps on {1} rows', good.trained.steps, good.trained.rows)
+        : vscode.l10n.t('at step 0 on {0} rows', latest.rows);
       for (const hint of hints) {
         if (hint.line >= document.lineCount) continue;
         const end = document.lineAt(hint.line).range.end;
         const type = this.decorationTypes[`${hint.health}:${state.stale ? 'stale' : 'fresh'}`];
         byType.get(type)?.push({
           range: new vscode.Range(end, end),
-          renderOptions: { after: { contentText: state.stale ? `${hint.text}  (stale)` : hint.text } },
+          renderOptions: { after: { contentText: state.stale ? vscode.l10n.t('{0}  (stale)', hint.text) : hint.text } },
           hoverMessage: state.stale
-            ? 'Gradscope: these numbers are from the last version that parsed; fix the config to update them.'
-            : `Gradscope live probe ${when}`,
+            ? vscode.l10n.t('Gradscope: these numbers are from the last version that parsed; fix the config to update them.')
+            : vscode.l10n.t('Gradscope live probe {0}', when),
         });
       }
     }
@@ -369,7 +369,7 @@ export class LiveConfigInsight implements vscode.Disposable {
       new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));
     const diagnostics: vscode.Diagnostic[] = [];
     for (const issue of state.analysis?.issues ?? []) {
-      const diagnostic = new vscode.Diagnostic(spanRange(issue), issue.message, severityOf(issue.severity));
+      const diagnostic = new vscode.Diagnostic(spanRange(issue), localizeCoreOr(issue.text, issue.message), severityOf(issue.severity));
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostics.push(diagnostic);
     }
@@ -378,14 +378,14 @@ export class LiveConfigInsight implements vscode.Disposable {
       const span = problem.offset !== undefined
         ? { offset: problem.offset, length: problem.length ?? 0 }
         : spanOfPath(root, problem.jsonPath ?? []) ?? { offset: 0, length: 0 };
-      const diagnostic = new vscode.Diagnostic(spanRange(span), problem.message, severityOf(problem.severity));
+      const diagnostic = new vscode.Diagnostic(spanRange(span), localizeCoreOr(problem.text, problem.message), severityOf(problem.severity));
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostics.push(diagnostic);
     }
     if (state.failure !== undefined) {
       const span = keySpan(root, ['layers', 'hidden', 'repeat']);
       const diagnostic = new vscode.Diagnostic(span ? spanRange(span) : new vscode.Range(0, 0, 0, 1),
-        `${state.failure} The live probe starts again on the next edit (or “Gradscope: Probe Again”).`, vscode.DiagnosticSeverity.Warning);
+        vscode.l10n.t('{0} The live probe starts again on the next edit (or “Gradscope: Probe Again”).', state.failure), vscode.DiagnosticSeverity.Warning);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = 'probeWorkerDied';
       diagnostics.push(diagnostic);

@@ -9,6 +9,7 @@ import { parseTreeBounded } from '../core/io/jsonLimits';
 import { buildRun, countParameters, loadDataset, parseConfig, type ConfigRun } from '../core/config/config';
 import { seededPermutation, seededUniform } from '../core/data/datasetRandom';
 import { isInputError } from '../core/inputError';
+import { coreText, formatCoreText, type CoreText } from '../core/messages';
 import { Trainer } from '../core/nn/trainer';
 import type { Dataset } from '../core/types';
 import type { FromProbeWorker, ProbeProblem, ProbeSettings, ToProbeWorker } from '../protocol';
@@ -53,19 +54,17 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
   } catch (error) {
     if (hooks.isCancelled()) return { cancelled: true };
     if (isInputError(error)) {
-      problems([dataProblem(error.message, error.location, parsed.run, request.configText)]);
+      problems([dataProblem(error.message, error.text, error.location, parsed.run, request.configText)]);
       return { cancelled: false };
     }
     // The network cannot be built for this data (a mismatch the parser cannot see without the data).
-    problems([{ severity: 'error', jsonPath: networkKey(request.configText), message: `The live probe cannot build this network: ${(error as Error).message}` }]);
+    problems([{ severity: 'error', jsonPath: networkKey(request.configText), ...withText(coreText('probe.worker.cannotBuild', { reason: (error as Error).message })) }]);
     return { cancelled: false };
   }
   if ('parameters' in run) {
     problems([{
       severity: 'warning', jsonPath: networkKey(request.configText),
-      message: `The live probe skips networks above ${PROBE_MAX_PARAMETERS.toLocaleString('en-US')} parameters ` +
-        `(this one has ${run.parameters.toLocaleString('en-US')}): it would hold up the hints for seconds. ` +
-        'Visualize Network trains it in full.',
+      ...withText(coreText('probe.worker.tooLarge', { max: PROBE_MAX_PARAMETERS.toLocaleString('en-US'), parameters: run.parameters.toLocaleString('en-US') })),
     }]);
     return { cancelled: false };
   }
@@ -73,7 +72,7 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
   const batchSize = parsed.run.train.batchSize;
   problems(batchSize > fullTrainRows ? [{
     severity: 'warning', jsonPath: ['batchSize'],
-    message: `batchSize ${batchSize} is larger than the ${fullTrainRows} training rows: every step sees the whole training split (full-batch gradient descent).`,
+    ...withText(coreText('probe.worker.fullBatch', { batchSize, rows: fullTrainRows })),
   }] : []);
   if (hooks.isCancelled()) return { cancelled: true };
 
@@ -133,7 +132,7 @@ function checkTrust(file: string | undefined, settings: ProbeSettings): ProbePro
   if (inside) return undefined;
   return {
     severity: 'error', jsonPath: ['data', 'file'],
-    message: `This workspace is not trusted: the live probe reads only files inside the workspace, and ${file} is outside it.`,
+    ...withText(coreText('probe.worker.untrusted', { file })),
   };
 }
 
@@ -141,24 +140,29 @@ function checkTrust(file: string | undefined, settings: ProbeSettings): ProbePro
  * Point a data error at the config key that caused it: a named input column, the target, the loss, else the file.
  * A problem inside the data file itself keeps its place in that file in the message.
  */
-function dataProblem(message: string, location: { file: string; line: number; column: number } | undefined, run: ConfigRun, configText: string): ProbeProblem {
+function withText(text: CoreText): { message: string; text: CoreText } {
+  return { message: formatCoreText(text), text };
+}
+
+function dataProblem(message: string, said: CoreText | undefined, location: { file: string; line: number; column: number } | undefined, run: ConfigRun, configText: string): ProbeProblem {
   const data = run.data;
-  const where = location && path.resolve(location.file) !== path.resolve(run.configPath)
-    ? ` (${path.basename(location.file)}:${location.line}:${location.column})` : '';
-  const text = `${message}${where}`;
+  const place = location && path.resolve(location.file) !== path.resolve(run.configPath)
+    ? `${path.basename(location.file)}:${location.line}:${location.column}` : undefined;
+  const shown = place ? coreText('probe.worker.dataAt', { message: said ?? message, place }) : said;
+  const text = shown ? formatCoreText(shown) : message;
   // Only the head of the message names the culprit; the rest lists suggestions and the file's columns.
   const head = message.split(' — ')[0].split(' (')[0];
   const mentions = (value: string | number) => head.includes(`'${value}'`) || head.includes(`"${value}"`);
   const inputIndex = (data.inputs ?? []).findIndex(mentions);
-  if (inputIndex >= 0) return { severity: 'error', message: text, jsonPath: ['data', 'inputs', inputIndex] };
-  if (/input column/.test(message) && data.inputs) return { severity: 'error', message: text, jsonPath: ['data', 'inputs'] };
+  if (inputIndex >= 0) return { severity: 'error', message: text, text: shown, jsonPath: ['data', 'inputs', inputIndex] };
+  if (/input column/.test(message) && data.inputs) return { severity: 'error', message: text, text: shown, jsonPath: ['data', 'inputs'] };
   if (/target column/.test(message) || (data.target !== undefined && mentions(data.target))) {
-    return { severity: 'error', message: text, jsonPath: ['data', 'target'] };
+    return { severity: 'error', message: text, text: shown, jsonPath: ['data', 'target'] };
   }
-  if (/data\.task/.test(message)) return { severity: 'error', message: text, jsonPath: ['data', 'task'] };
-  if (/^loss /.test(message)) return { severity: 'error', message: text, jsonPath: ['loss'] };
-  if (/output layer/.test(message)) return { severity: 'error', message: text, jsonPath: networkKey(configText) };
-  return { severity: 'error', message: text, jsonPath: data.builtin ? ['data', 'builtin'] : ['data', 'file'] };
+  if (/data\.task/.test(message)) return { severity: 'error', message: text, text: shown, jsonPath: ['data', 'task'] };
+  if (/^loss /.test(message)) return { severity: 'error', message: text, text: shown, jsonPath: ['loss'] };
+  if (/output layer/.test(message)) return { severity: 'error', message: text, text: shown, jsonPath: networkKey(configText) };
+  return { severity: 'error', message: text, text: shown, jsonPath: data.builtin ? ['data', 'builtin'] : ['data', 'file'] };
 }
 
 // ---- data and trainer ----
@@ -217,7 +221,8 @@ export function subsampleDataset(dataset: Dataset, rows: number, seed: number): 
     x.set(dataset.x.subarray(row * d, row * d + d), i * d);
     y[i] = dataset.y[row];
   });
-  return { ...dataset, n: rows, x, y, notes: [...dataset.notes, `live probe: a seeded sample of ${rows} of ${dataset.n} rows`] };
+  const note = `live probe: a seeded sample of ${rows} of ${dataset.n} rows`; // not shown: the probe's notes stay internal
+  return { ...dataset, n: rows, x, y, notes: [...dataset.notes, note], noteTexts: [...(dataset.noteTexts ?? dataset.notes), note] };
 }
 
 /** Past this many learned parameters a probe would take seconds per keystroke: it is skipped, with a word. */
@@ -268,7 +273,7 @@ if (parentPort) {
           } catch (error) {
             hooks.post({
               type: 'probeProblems', probeId: message.probeId,
-              problems: [{ severity: 'warning', message: `The live probe failed: ${(error as Error).message}` }],
+              problems: [{ severity: 'warning', ...withText(coreText('probe.worker.failed', { reason: (error as Error).message })) }],
             });
             outcome = { cancelled: false };
           }

@@ -1,5 +1,6 @@
 // A mistake in the user's input (data file, config, model file, command line): reported with its place, never as a
 // stack trace. Everything else that throws is a bug.
+import { formatCoreText, type CoreText } from './messages';
 
 /** Where in a file something went wrong; line and column are 1-based, as people read them. */
 export interface SourceLocation {
@@ -9,9 +10,13 @@ export interface SourceLocation {
 }
 
 export class InputError extends Error {
-  constructor(message: string, readonly location?: SourceLocation) {
-    super(message);
+  /** The message as data (catalogue id + arguments), for the extension to translate; `message` is its English. */
+  readonly text?: CoreText;
+
+  constructor(message: string | CoreText, readonly location?: SourceLocation) {
+    super(typeof message === 'string' ? message : formatCoreText(message));
     this.name = 'InputError';
+    if (typeof message !== 'string') this.text = message;
   }
 
   /** "file:line:column: message", or the message alone when there is no place to point at. */

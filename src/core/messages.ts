@@ -3,8 +3,14 @@
 // prints that); the extension host translates the CoreText with vscode.l10n.t, whose bundles use the English
 // template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
 // Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
+// The catalogue is split by feature (config/configMessages.ts, data/dataMessages.ts, activations/
+// activationMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
+// src/core is read by scripts/l10n-strings.mjs, and CORE_MESSAGES joins them (ids are unique across them).
+import { ACTIVATION_MESSAGES } from './activations/activationMessages';
+import { CONFIG_MESSAGES } from './config/configMessages';
+import { DATA_MESSAGES } from './data/dataMessages';
 
-export const CORE_MESSAGES = {
+const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
   'probe.layer': 'layer {index} ({units} {activation})',
   'probe.vanishing': 'Vanishing gradient {when}: {layer} has ‖∂L/∂W‖ = {norm}, {ratio} of the output layer\'s {outputNorm} (threshold {threshold}): this layer barely learns.{split}',
@@ -17,6 +23,26 @@ export const CORE_MESSAGES = {
   'probe.alsoLayers': '{message} Also layers {layers} here.',
   'probe.atStep0Rows': 'at step 0 ({rows} rows)',
   'probe.afterSteps': 'after {steps} steps',
+  // the backward split in words (src/core/analysis/gradientSplit.ts, pathSplitText)
+  'split.perLayer': '{factors} per layer',
+  'split.between': ' Between it and the output layer: {factors}.',
+  'split.betweenOne': ' Between it and the output layer it passes on {gain} of the error signal ({factors}).',
+  'split.betweenEach': ' Between it and the output layer each layer passes on {gain} of the error signal on average ({factors}).',
+  // divergence (src/core/nn/trainer.ts)
+  'train.diverged': 'diverged at epoch {epoch}, step {step}: {what}. Try: {advice}; batch normalization also helps.',
+  'train.lossBecame': 'the loss became {loss}',
+  'train.gradInfinite': 'the gradient became infinite',
+  'train.weightsOverflow': 'the weights overflowed',
+  'train.adviceLr': 'lower the learning rate (now {lr})',
+  'train.adviceLrClip': 'lower the learning rate (now {lr}) or set clipNorm to clip the gradient',
+  'train.notFinite': 'diverged at epoch {epoch}, step {step}: the loss is no longer finite. Try: lower the learning rate (now {lr}) or set clipNorm.',
+  // the live probe's own problems (src/configInsight/probeWorker.ts, a worker without vscode)
+  'probe.worker.cannotBuild': 'The live probe cannot build this network: {reason}',
+  'probe.worker.tooLarge': 'The live probe skips networks above {max} parameters (this one has {parameters}): it would hold up the hints for seconds. Visualize Network trains it in full.',
+  'probe.worker.fullBatch': 'batchSize {batchSize} is larger than the {rows} training rows: every step sees the whole training split (full-batch gradient descent).',
+  'probe.worker.untrusted': 'This workspace is not trusted: the live probe reads only files inside the workspace, and {file} is outside it.',
+  'probe.worker.dataAt': '{message} ({place})',
+  'probe.worker.failed': 'The live probe failed: {reason}',
   // quick-fix titles (src/core/config/configFixes.ts)
   'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
   'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',
@@ -24,6 +50,13 @@ export const CORE_MESSAGES = {
   'fix.skipEvery2': 'Add skip connections every 2 layers',
   'fix.lowerLr': 'Lower the learning rate 10×',
 } as const;
+
+/** Every catalogue by name, for the test that no id is given twice. */
+export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES,
+};
+
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;
@@ -48,6 +81,25 @@ export function formatCoreText(text: CoreText, translate?: (template: string, ar
   const template = CORE_MESSAGES[text.id];
   if (translate) return translate(template, args);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? String(args[name]) : whole));
+}
+
+let byEnglish: Map<string, CoreMessageId> | undefined;
+
+/**
+ * The id of a catalogue entry from its English text (the activation table keeps its summaries and notes as the
+ * catalogue's English, so the host can translate a table field it is handed); undefined for text not in it.
+ */
+export function catalogueIdOf(english: string): CoreMessageId | undefined {
+  if (!byEnglish) {
+    byEnglish = new Map();
+    for (const [id, text] of Object.entries(CORE_MESSAGES)) if (!byEnglish.has(text)) byEnglish.set(text, id as CoreMessageId);
+  }
+  return byEnglish.get(english);
+}
+
+/** Notes as the core keeps them: the English strings, and the same as messages index for index. */
+export function notesOf(texts: readonly (string | CoreText)[]): { notes: string[]; noteTexts: (string | CoreText)[] } {
+  return { notes: texts.map(textOf), noteTexts: [...texts] };
 }
 
 /** A string, or a message to format (functions taking a `when` accept both). */

@@ -1,5 +1,6 @@
 // The shared vocabulary of Gradscope: architecture specs, run settings, probes and snapshots.
 // Pure types (no runtime code) so the host, the worker and the webview can `import type` them.
+import type { CoreText } from './messages';
 
 /** Every activation the engine knows; the one table in activations.ts has an entry for each. */
 export type ActivationName =
@@ -84,6 +85,8 @@ export interface Dataset {
   classes?: string[];
   /** Human-readable notes: rows skipped for missing values, sampling, constant columns … */
   notes: string[];
+  /** The same notes as messages (index for index), for the extension to translate. */
+  noteTexts?: (string | CoreText)[];
 }
 
 /** Summary of a set of values as TensorBoard's distribution view draws it. */
@@ -261,7 +264,9 @@ export type FunctionView =
 export interface DivergenceInfo {
   epoch: number;
   step: number;
+  /** In English (the CLI's); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text?: CoreText;
 }
 
 /** Where a run's data comes from (the `data` key of a config). */
@@ -311,4 +316,6 @@ export interface PreparedData {
   mean: Float64Array;
   std: Float64Array;
   notes: string[];
+  /** The same notes as messages (index for index), for the extension to translate. */
+  noteTexts?: (string | CoreText)[];
 }

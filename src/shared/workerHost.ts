@@ -3,6 +3,7 @@
 // throw, process.exit, an out-of-memory, a kill) is reported once as a WorkerDeath the panel can show; and each
 // is registered, so deactivate() can terminate them all and nothing outlives the extension.
 // No vscode import: the unit tests drive it in plain Node with real workers.
+import * as l10n from '@vscode/l10n';
 import { BroadcastChannel, Worker, type WorkerOptions } from 'node:worker_threads';
 import { FAULT_CHANNEL, type FaultRequest, type InjectedFault } from './workerFaultSeam';
 
@@ -127,17 +128,41 @@ export function groupedNumber(value: number): string {
   return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** One sentence for the banner: what died and why, and where it was (e.g. "at step 1,234"). */
+/** A worker's role in the display language ("training", "probe" …); a role not listed reads as it is. */
+export function workerRoleName(role: string): string {
+  switch (role) {
+    case 'training': return l10n.t('training');
+    case 'probe': return l10n.t('probe');
+    case 'networks': return l10n.t('networks');
+    case 'Compare Networks': return l10n.t('Compare Networks');
+    case 'landscape': return l10n.t('landscape');
+    case 'universal approximation': return l10n.t('universal approximation');
+    default: return role;
+  }
+}
+
+/**
+ * One sentence for the banner: what died and why, and where it was (`where` e.g. "at step 1,234", already in the
+ * display language). One template per case, so a language can put "where" first.
+ */
 export function describeDeath(death: WorkerDeath, where?: string): string {
-  const at = where !== undefined && where !== '' ? ` ${where}` : '';
-  const worker = `The ${death.role} worker`;
+  const role = workerRoleName(death.role);
+  const at = where !== undefined && where !== '' ? where : undefined;
   switch (death.kind) {
     case 'oom':
-      return `${worker} ran out of memory (limit ${groupedNumber(death.limitMb)} MB)${at}.`;
-    case 'crash':
-      return `${worker} crashed${at}: ${death.error ?? 'an uncaught error'}.`;
-    case 'exit':
-      return `${worker} stopped unexpectedly${at} (exit code ${death.exitCode ?? '?'}).`;
+      return at === undefined
+        ? l10n.t('The {0} worker ran out of memory (limit {1} MB).', role, groupedNumber(death.limitMb))
+        : l10n.t('The {0} worker ran out of memory (limit {1} MB) {2}.', role, groupedNumber(death.limitMb), at);
+    case 'crash': {
+      const error = death.error ?? l10n.t('an uncaught error');
+      return at === undefined ? l10n.t('The {0} worker crashed: {1}.', role, error) : l10n.t('The {0} worker crashed {2}: {1}.', role, error, at);
+    }
+    case 'exit': {
+      const code = death.exitCode !== undefined ? String(death.exitCode) : '?';
+      return at === undefined
+        ? l10n.t('The {0} worker stopped unexpectedly (exit code {1}).', role, code)
+        : l10n.t('The {0} worker stopped unexpectedly {2} (exit code {1}).', role, code, at);
+    }
     default: {
       const never: never = death.kind;
       return String(never);

@@ -15,6 +15,8 @@ import { loadUatData } from './uatData';
 import { renderUatHtml } from './uatHtml';
 import { sanitizeUatSource, sanitizeUatState } from './uatState';
 import { UatTrainingSession } from './uatTraining';
+import { isInputError } from '../core/inputError';
+import { localizeCoreOr } from '../shared/localize';
 
 export const UAT_VIEW_TYPE = 'gradscope.universalApproximation';
 const UAT_COMMAND = 'gradscope.universalApproximation';
@@ -83,6 +85,7 @@ export class UatPanel {
       baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'uat.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      lang: vscode.env.language,
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', validateFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
@@ -125,7 +128,7 @@ export class UatPanel {
     this.source = source;
     if (!this.ready) return;
     const token = ++this.loadToken;
-    const label = source.kind === 'builtin' ? `${source.builtin} (built-in)` : vscode.workspace.asRelativePath(source.dataPath);
+    const label = source.kind === 'builtin' ? vscode.l10n.t('{0} (built-in)', source.builtin) : vscode.workspace.asRelativePath(source.dataPath);
     this.panel.title = `Universal Approximation: ${label}`;
     this.post({ type: 'uatLoading', label });
     this.training.stop('handBuilt');
@@ -144,7 +147,8 @@ export class UatPanel {
       this.settle({ ok: true, rows: data.y.length, inputs: data.inputs, label: data.label });
     }, (error: unknown) => {
       if (token !== this.loadToken) return;
-      const text = error instanceof Error ? error.message : String(error);
+      // a data error (InputError) carries its message as data: shown in the display language
+      const text = error instanceof Error ? localizeCoreOr(isInputError(error) ? error.text : undefined, error.message) : String(error);
       this.post({ type: 'uatError', message: text });
       void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
       this.settle({ ok: false, error: text });

@@ -1,7 +1,9 @@
 // One run as the extension host sees it: the training worker (worker_threads), the recorded history (for the
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
+import * as l10n from '@vscode/l10n';
 import type { DivergenceInfo, Snapshot } from '../core/types';
+import { localizeArg, localizeCoreOr } from '../shared/localize';
 import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
@@ -42,6 +44,8 @@ export interface StartOptions {
   snapshotEvery?: number;
   rowLimit?: number;
   maxPoints?: number;
+  /** Threads for the training steps' wide products (`gradscope.threads`, resolved by the panel). */
+  threads?: number;
 }
 
 /** Evenly thins `items` to at most `max`, keeping the first and the last. */
@@ -111,7 +115,7 @@ export class RunSession {
     this.firstSnapshotSeen = undefined;
     this.setState('loading');
     // A kept run stays drawn: the page hears only that a new one is loading.
-    if (this.kept !== undefined) this.options.post({ type: 'state', runId: this.webviewRunId, state: 'loading', detail: `retraining ${sourceLabel}…` });
+    if (this.kept !== undefined) this.options.post({ type: 'state', runId: this.webviewRunId, state: 'loading', detail: l10n.t('retraining {0}…', sourceLabel) });
     else this.options.post({ type: 'loading', sourceLabel });
     this.workerRunId++;
     this.ensureWorker();
@@ -122,7 +126,7 @@ export class RunSession {
       source,
       options: {
         autoplay: options.autoplay, lr: options.lr, batchSize: options.batchSize, snapshotEvery: options.snapshotEvery,
-        rowLimit: options.rowLimit, maxPoints: options.maxPoints,
+        rowLimit: options.rowLimit, maxPoints: options.maxPoints, threads: options.threads,
       },
     });
   }
@@ -154,7 +158,7 @@ export class RunSession {
       });
       messages.push({ type: 'state', runId: this.webviewRunId, state: this.state });
       if (this.progress !== undefined) messages.push({ type: 'progress', runId: this.webviewRunId, ...this.progress });
-      if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: this.divergence });
+      if (this.divergence !== undefined) messages.push({ type: 'diverged', runId: this.webviewRunId, info: localizedDivergence(this.divergence) });
       if (this.error !== undefined) messages.push(this.errorMessage(this.error));
     } else if (this.error !== undefined) {
       messages.push(this.errorMessage(this.error));
@@ -230,11 +234,11 @@ export class RunSession {
     // The worker's progress can be newer than its last snapshot (a slow cadence), or older (steps by hand).
     const steps = [this.progress?.step, this.history.at(-1)?.snapshot.step].filter((n): n is number => n !== undefined);
     const step = steps.length > 0 ? Math.max(...steps) : undefined;
-    const where = loading ? 'while loading the run' : step !== undefined ? `at step ${groupedNumber(step)}` : '';
+    const where = loading ? l10n.t('while loading the run') : step !== undefined ? l10n.t('at step {0}', groupedNumber(step)) : '';
     const kept = this.history.length;
     const keptText = this.meta === undefined ? ''
-      : ` The ${groupedNumber(kept)} snapshot${kept === 1 ? '' : 's'} so far ${kept === 1 ? 'is' : 'are'} kept: export them, or Restart.`;
-    const message = `${describeDeath(death, where)}${keptText}`;
+      : kept === 1 ? l10n.t('The 1 snapshot so far is kept: export it, or Restart.') : l10n.t('The {0} snapshots so far are kept: export them, or Restart.', groupedNumber(kept));
+    const message = keptText === '' ? describeDeath(death, where) : `${describeDeath(death, where)} ${keptText}`;
     this.options.log(`run ${this.workerRunId}: ${message}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.fail(message, undefined, { restartable: true });
   }
@@ -272,6 +276,11 @@ export class RunSession {
         this.flush();
         this.kept = undefined;
         this.webviewRunId++;
+        // the core's notes (skipped rows, sampling, config warnings) in the display language
+        if (message.meta.noteTexts) {
+          const { noteTexts, ...meta } = message.meta;
+          message = { ...message, meta: { ...meta, notes: noteTexts.map(localizeArg) } };
+        }
         this.meta = message.meta;
         this.history = [];
         this.pending = [];
@@ -309,10 +318,11 @@ export class RunSession {
         this.divergence = message.info;
         this.setState('diverged');
         this.options.log(`run ${this.workerRunId}: ${message.info.message}`);
-        this.options.post({ type: 'diverged', runId: this.webviewRunId, info: message.info });
+        this.options.post({ type: 'diverged', runId: this.webviewRunId, info: localizedDivergence(message.info) });
         this.options.onDiverged?.(message.info);
         break;
       case 'error': {
+        if (message.text) message = { ...message, message: localizeCoreOr(message.text, message.message) };
         const where = message.location === undefined ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
         this.options.log(`run ${this.workerRunId}: error: ${where}${message.message}`);
         if (this.meta !== undefined) {
@@ -416,4 +426,9 @@ function withoutHistograms(snapshot: Snapshot): Snapshot {
       a: { ...layer.a, histogram: { min: layer.a.histogram.min, max: layer.a.histogram.max, counts: [] } },
     })),
   };
+}
+
+/** The trainer's divergence message in the display language, for the panel's banner. */
+function localizedDivergence(info: DivergenceInfo): DivergenceInfo {
+  return { ...info, message: localizeCoreOr(info.text, info.message) };
 }

@@ -10,6 +10,7 @@ import { isInputError } from '../core/inputError';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
+import { coreText, notesOf } from '../core/messages';
 import type { FromWorker, RunMeta, RunSource, ToWorker } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 
@@ -65,7 +66,7 @@ function metaOf(loaded: LoadedRun, trainer: Trainer, first: Snapshot, maxPoints:
     lr: trainer.lr,
     seed: trainer.seed,
     points: samplePoints(data, maxPoints),
-    notes: [...data.notes, ...loaded.warnings.map(w => `${w.message} (line ${w.line})`)],
+    ...notesOf([...(data.noteTexts ?? data.notes), ...loaded.warnings.map(w => coreText('run.note.configWarning', { message: w.text, line: w.line }))]),
   };
 }
 
@@ -152,6 +153,7 @@ class ActiveRun {
   stop(): void {
     this.stopped = true;
     this.running = false;
+    this.trainer.dispose();
   }
 
   setRunning(running: boolean): void {
@@ -294,7 +296,8 @@ async function start(message: StartMessage): Promise<void> {
     const spec = { ...loaded.train };
     if (options.lr !== undefined && options.lr > 0) spec.optimizer = { ...spec.optimizer, lr: options.lr };
     if (options.batchSize !== undefined && options.batchSize >= 1) spec.batchSize = Math.floor(options.batchSize);
-    const trainer = new Trainer(spec, loaded.data);
+    // Helper threads for wide layers' products (ended with the run: stop(), or this worker's termination).
+    const trainer = new Trainer(spec, loaded.data, { threads: options.threads });
     const snapshotEvery = options.snapshotEvery ?? (loaded.train.snapshotEvery !== undefined && loaded.train.snapshotEvery > 0 ? loaded.train.snapshotEvery : DEFAULT_SNAPSHOT_EVERY);
     const run = new ActiveRun(message.runId, loaded, trainer, options.maxPoints ?? DEFAULT_MAX_POINTS, snapshotEvery);
     active = run;
@@ -305,7 +308,7 @@ async function start(message: StartMessage): Promise<void> {
     if (loadingRunId !== message.runId) return;
     if (isInputError(error)) {
       const location = error.location === undefined ? undefined : { ...error.location, file: resolveFile(error.location.file, message.source) };
-      send({ type: 'error', runId: message.runId, message: error.message, location });
+      send({ type: 'error', runId: message.runId, message: error.message, ...(error.text ? { text: error.text } : {}), location });
     } else {
       const text = error instanceof Error ? error.message : String(error);
       send({ type: 'error', runId: message.runId, message: `Gradscope could not start this run: ${text}` });

@@ -5,6 +5,7 @@
 // PyTorch's 0.01). Pure: no vscode, no DOM.
 import type { ActivationName } from '../types';
 import { ACTIVATIONS } from './activations';
+import { ACTIVATION_MESSAGES } from './activationMessages';
 
 export type Framework = 'pytorch' | 'tensorflow' | 'keras' | 'jax' | 'flax' | 'tfjs' | 'flux' | 'plain' | 'config';
 
@@ -194,10 +195,10 @@ function conventionFor(name: ActivationName, framework: Framework, form: Form, l
     case 'prelu': {
       const init = paramKey('prelu', ['init', 'slope', 'a', 'alpha'], 'init');
       if (framework === 'keras' || framework === 'tfjs' || framework === 'tensorflow') {
-        return { positional: [], keywords: {}, defaults: { [init]: 0 }, note: 'Keras and tfjs start the learned slope at 0 (alpha_initializer="zeros"); PyTorch at 0.25.' };
+        return { positional: [], keywords: {}, defaults: { [init]: 0 }, note: ACTIVATION_MESSAGES['act.note.kerasPreluInit'] };
       }
       if (framework === 'flax') {
-        return { positional: [], keywords: { negative_slope_init: init }, defaults: { [init]: 0.01 }, note: 'Flax starts the learned slope at 0.01 (negative_slope_init); PyTorch at 0.25.' };
+        return { positional: [], keywords: { negative_slope_init: init }, defaults: { [init]: 0.01 }, note: ACTIVATION_MESSAGES['act.note.flaxPreluInit'] };
       }
       // torch.nn.PReLU(num_parameters=1, init=0.25)
       return { positional: [null, init], keywords: { init }, defaults: { [init]: 0.25 } };

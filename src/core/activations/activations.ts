@@ -2,6 +2,8 @@
 // generated from it. Conventions follow PyTorch where libraries differ (THEORY.md): relu′(0) = 0, softplus is
 // linear above βx > 20, hardsigmoid = clamp(x/6 + 1/2, 0, 1), gelu is the exact erf form.
 import type { ActivationName, InitName } from '../types';
+import { coreText, formatCoreText, type CoreText } from '../messages';
+import { ACTIVATION_MESSAGES } from './activationMessages';
 
 /** Named constants of an activation, with the table's defaults filled in (e.g. { slope: 0.01 }). */
 export type ActivationParams = Readonly<Record<string, number>>;
@@ -197,20 +199,20 @@ type Entry = Omit<ActivationInfo, 'saturates' | 'maxSlope'> & {
 const noParams: Record<string, number> = {};
 const noDocs: Record<string, ParamDoc> = {};
 
-const PYTORCH_NOTE_SUBGRADIENT = 'PyTorch takes the derivative at the kink x = 0 from the left side.';
+const PYTORCH_NOTE_SUBGRADIENT = ACTIVATION_MESSAGES['act.note.subgradient'];
 
 const entries: Entry[] = [
   {
     name: 'linear',
     piecewiseLinear: true,
     label: 'Linear (identity)',
-    summary: 'No non-linearity: a stack of linear layers collapses into one linear map.',
+    summary: ACTIVATION_MESSAGES['act.linear.summary'],
     f: (x) => x,
     df: () => 1,
     defaults: noParams,
     paramDocs: noDocs,
     maxSlopeOf: () => 1,
-    maxSlopeAt: { at: 0, where: 'everywhere' },
+    maxSlopeAt: { at: 0, where: ACTIVATION_MESSAGES['act.linear.where'] },
     zeroCentred: true,
     range: '(−∞, ∞)',
     formula: 'f(x) = x',
@@ -225,13 +227,13 @@ const entries: Entry[] = [
     name: 'step',
     piecewiseLinear: true,
     label: 'Unit step (Heaviside)',
-    summary: 'The perceptron’s threshold: its derivative is 0 wherever it exists, so gradients cannot train it.',
+    summary: ACTIVATION_MESSAGES['act.step.summary'],
     f: (x) => (x > 0 ? 1 : 0),
     df: () => 0,
     defaults: noParams,
     paramDocs: noDocs,
     maxSlopeOf: () => 0,
-    maxSlopeAt: { at: 0, where: 'nowhere: the jump at 0 has no derivative' },
+    maxSlopeAt: { at: 0, where: ACTIVATION_MESSAGES['act.step.where'] },
     zeroCentred: false,
     range: '{0, 1}',
     formula: 'f(x) = 1 if x > 0, else 0',
@@ -246,12 +248,12 @@ const entries: Entry[] = [
     stringNames: ['step', 'heaviside', 'binary_step'],
     generic: true,
     defaultInit: 'xavier_uniform',
-    notes: ['Every unit counts as saturated and dead: backpropagation passes no signal through it.'],
+    notes: [ACTIVATION_MESSAGES['act.step.note']],
   },
   {
     name: 'sigmoid',
     label: 'Sigmoid (logistic)',
-    summary: 'Squashes to (0, 1); its slope is at most 1/4, so deep sigmoid stacks shrink gradients by 4× per layer or more.',
+    summary: ACTIVATION_MESSAGES['act.sigmoid.summary'],
     f: (x) => sigmoid(x),
     df: (x) => {
       const s = sigmoid(x);
@@ -284,7 +286,7 @@ const entries: Entry[] = [
   {
     name: 'tanh',
     label: 'Tanh',
-    summary: 'A zero-centred sigmoid (tanh x = 2σ(2x) − 1) with slope 1 at 0; still saturates on both sides.',
+    summary: ACTIVATION_MESSAGES['act.tanh.summary'],
     f: (x) => Math.tanh(x),
     df: (x) => {
       const t = Math.tanh(x);
@@ -312,7 +314,7 @@ const entries: Entry[] = [
     name: 'relu',
     piecewiseLinear: true,
     label: 'ReLU',
-    summary: 'Slope 1 for x > 0, so gradients pass unchanged; a unit whose input is negative on every sample is dead.',
+    summary: ACTIVATION_MESSAGES['act.relu.summary'],
     f: (x) => (x > 0 ? x : 0),
     df: (x) => (x > 0 ? 1 : 0),
     defaults: noParams,
@@ -343,7 +345,7 @@ const entries: Entry[] = [
     name: 'relu6',
     piecewiseLinear: true,
     label: 'ReLU6',
-    summary: 'ReLU capped at 6 (for low-precision nets): slope 1 on (0, 6), flat and dead on both sides.',
+    summary: ACTIVATION_MESSAGES['act.relu6.summary'],
     f: (x) => (x > 0 ? (x < 6 ? x : 6) : 0),
     df: (x) => (x > 0 && x < 6 ? 1 : 0),
     defaults: noParams,
@@ -362,13 +364,13 @@ const entries: Entry[] = [
     stringNames: ['relu6'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['PyTorch computes it as hardtanh(x, 0, 6): the derivative is 0 at both corners.'],
+    notes: [ACTIVATION_MESSAGES['act.relu6.note']],
   },
   {
     name: 'leaky_relu',
     piecewiseLinear: true,
     label: 'Leaky ReLU',
-    summary: 'ReLU with a small slope for x < 0, so no unit is ever completely dead.',
+    summary: ACTIVATION_MESSAGES['act.leaky_relu.summary'],
     f: (x, p) => (x > 0 ? x : p.slope * x),
     df: (x, p) => (x > 0 ? 1 : p.slope),
     defaults: { slope: LEAKY_RELU_SLOPE },
@@ -393,13 +395,13 @@ const entries: Entry[] = [
     stringNames: ['leaky_relu', 'leakyrelu', 'leakyRelu'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['Default slopes differ: PyTorch and JAX 0.01, tf.nn.leaky_relu 0.2, Keras LeakyReLU 0.3.'],
+    notes: [ACTIVATION_MESSAGES['act.leaky_relu.note']],
   },
   {
     name: 'prelu',
     piecewiseLinear: true,
     label: 'PReLU (parametric ReLU)',
-    summary: 'Leaky ReLU whose negative slope is learned by backprop, one per layer or one per unit.',
+    summary: ACTIVATION_MESSAGES['act.prelu.summary'],
     f: (x, p) => (x > 0 ? x : p.slope * x),
     df: (x, p) => (x > 0 ? 1 : p.slope),
     defaults: { slope: PRELU_INIT },
@@ -425,18 +427,18 @@ const entries: Entry[] = [
     stringNames: ['prelu'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['Keras PReLU initialises the slope to 0, PyTorch to 0.25.'],
+    notes: [ACTIVATION_MESSAGES['act.prelu.note']],
   },
   {
     name: 'elu',
     label: 'ELU',
-    summary: 'Smooth negative part α(eˣ − 1) pushes mean activations towards 0; saturates to −α for very negative x.',
+    summary: ACTIVATION_MESSAGES['act.elu.summary'],
     f: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
     df: (x, p) => (x > 0 ? 1 : p.alpha * Math.exp(x)),
     defaults: { alpha: 1 },
     paramDocs: { alpha: { description: 'Value the negative side tends to is −α.', min: 0 } },
     maxSlopeOf: (p) => Math.max(1, Math.abs(p.alpha)),
-    maxSlopeAt: { at: 1, where: 'x > 0 (and x → 0⁻ when α = 1)' },
+    maxSlopeAt: { at: 1, where: ACTIVATION_MESSAGES['act.elu.where'] },
     zeroCentred: false,
     range: '(−α, ∞)',
     formula: 'f(x) = x if x > 0, else α(eˣ − 1)  (α = 1)',
@@ -461,7 +463,7 @@ const entries: Entry[] = [
   {
     name: 'selu',
     label: 'SELU (self-normalising)',
-    summary: 'Scaled ELU whose constants make mean 0 / variance 1 a stable fixed point: with LeCun normal init, deep nets stay normalised without batch norm.',
+    summary: ACTIVATION_MESSAGES['act.selu.summary'],
     f: (x, p) => (x > 0 ? p.lambda * x : p.lambda * p.alpha * Math.expm1(x)),
     df: (x, p) => (x > 0 ? p.lambda : p.lambda * p.alpha * Math.exp(x)),
     defaults: { lambda: SELU_LAMBDA, alpha: SELU_ALPHA },
@@ -470,7 +472,7 @@ const entries: Entry[] = [
       alpha: { description: 'Negative-side constant α (1.6732632423543772).', min: 0 },
     },
     maxSlopeOf: (p) => Math.abs(p.lambda) * Math.max(1, Math.abs(p.alpha)),
-    maxSlopeAt: { at: 0, where: 'x → 0⁻ (λα ≈ 1.758; λ ≈ 1.051 for x > 0)' },
+    maxSlopeAt: { at: 0, where: ACTIVATION_MESSAGES['act.selu.where'] },
     zeroCentred: false,
     range: '(−λα, ∞) ≈ (−1.758, ∞)',
     formula: 'f(x) = λx if x > 0, else λα(eˣ − 1)  (λ ≈ 1.0507, α ≈ 1.6733)',
@@ -489,12 +491,12 @@ const entries: Entry[] = [
     stringNames: ['selu'],
     generic: false,
     defaultInit: 'lecun_normal',
-    notes: ['Self-normalisation needs LeCun normal initialisation (Var w = 1/fan_in) and standardised inputs.'],
+    notes: [ACTIVATION_MESSAGES['act.selu.note']],
   },
   {
     name: 'serlu',
     label: 'SERLU',
-    summary: 'Scaled exponentially-regularised linear unit: self-normalising like SELU, with a bump below 0 (minimum −λα/e at x = −1).',
+    summary: ACTIVATION_MESSAGES['act.serlu.summary'],
     f: (x, p) => (x >= 0 ? p.lambda * x : p.lambda * p.alpha * x * Math.exp(x)),
     df: (x, p) => (x >= 0 ? p.lambda : p.lambda * p.alpha * Math.exp(x) * (1 + x)),
     defaults: { lambda: SERLU_LAMBDA, alpha: SERLU_ALPHA },
@@ -504,7 +506,7 @@ const entries: Entry[] = [
     },
     // sup over x < 0 of λα·eˣ(1 + x) is λα, approached at 0⁻ (eˣ(1 + x) increases on (−2, 0)).
     maxSlopeOf: (p) => Math.abs(p.lambda) * Math.max(1, Math.abs(p.alpha)),
-    maxSlopeAt: { at: 0, where: 'x → 0⁻ (λα ≈ 3.133; λ ≈ 1.079 for x ≥ 0)' },
+    maxSlopeAt: { at: 0, where: ACTIVATION_MESSAGES['act.serlu.where'] },
     zeroCentred: false,
     range: '[−λα/e, ∞) ≈ [−1.152, ∞)',
     formula: 'f(x) = λx if x ≥ 0, else λα·x·eˣ  (λ ≈ 1.0786, α ≈ 2.9043)',
@@ -520,12 +522,12 @@ const entries: Entry[] = [
     stringNames: ['serlu'],
     generic: false,
     defaultInit: 'lecun_normal',
-    notes: ['Not built into PyTorch, TensorFlow or JAX.'],
+    notes: [ACTIVATION_MESSAGES['act.serlu.note']],
   },
   {
     name: 'gelu',
     label: 'GELU',
-    summary: 'x weighted by the probability Φ(x) that a standard normal is below it: a smooth ReLU with a small dip below 0.',
+    summary: ACTIVATION_MESSAGES['act.gelu.summary'],
     f: (x) => x * normalCdf(x),
     df: (x) => normalCdf(x) + x * normalPdf(x),
     defaults: noParams,
@@ -551,12 +553,12 @@ const entries: Entry[] = [
     stringNames: ['gelu'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['jax.nn.gelu and flax nn.gelu default to the tanh approximation (gelu_tanh); PyTorch and Keras to the exact form.'],
+    notes: [ACTIVATION_MESSAGES['act.gelu.note']],
   },
   {
     name: 'gelu_tanh',
     label: 'GELU (tanh approximation)',
-    summary: 'The tanh approximation of GELU used by GPT-2 and BERT, within about 5e-4 of the exact form.',
+    summary: ACTIVATION_MESSAGES['act.gelu_tanh.summary'],
     f: (x) => {
       const u = SQRT_2_OVER_PI * (x + GELU_TANH_COEFF * x * x * x);
       return 0.5 * x * (1 + Math.tanh(u));
@@ -585,12 +587,12 @@ const entries: Entry[] = [
     stringNames: ['gelu_tanh', 'gelu_new', 'gelu_pytorch_tanh'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['PyTorch: nn.GELU(approximate="tanh"). JAX and flax use this form by default.'],
+    notes: [ACTIVATION_MESSAGES['act.gelu_tanh.note']],
   },
   {
     name: 'silu',
     label: 'SiLU',
-    summary: 'x·σ(βx): smooth, non-monotonic (dips to ≈ −0.28 at x ≈ −1.28 for β = 1), slope slightly above 1 near x ≈ 2.4.',
+    summary: ACTIVATION_MESSAGES['act.silu.summary'],
     f: (x, p) => x * sigmoid(p.beta * x),
     df: (x, p) => {
       const s = sigmoid(p.beta * x);
@@ -618,12 +620,12 @@ const entries: Entry[] = [
     stringNames: ['silu'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['Same function as swish with β = 1.'],
+    notes: [ACTIVATION_MESSAGES['act.silu.note']],
   },
   {
     name: 'swish',
     label: 'Swish',
-    summary: 'x·σ(βx), found by automated search; with β = 1 it is SiLU.',
+    summary: ACTIVATION_MESSAGES['act.swish.summary'],
     f: (x, p) => x * sigmoid(p.beta * x),
     df: (x, p) => {
       const s = sigmoid(p.beta * x);
@@ -648,12 +650,12 @@ const entries: Entry[] = [
     stringNames: ['swish'],
     generic: false,
     defaultInit: 'he_normal',
-    notes: ['PyTorch calls it nn.SiLU (β = 1).'],
+    notes: [ACTIVATION_MESSAGES['act.swish.note']],
   },
   {
     name: 'mish',
     label: 'Mish',
-    summary: 'x·tanh(softplus x): smooth and non-monotonic like SiLU, with a slightly deeper dip.',
+    summary: ACTIVATION_MESSAGES['act.mish.summary'],
     f: (x) => x * tanhSoftplus(x),
     df: (x) => {
       const t = tanhSoftplus(x);
@@ -683,7 +685,7 @@ const entries: Entry[] = [
   {
     name: 'softplus',
     label: 'Softplus',
-    summary: 'A smooth ReLU, (1/β)·ln(1 + e^{βx}); its slope is σ(βx), so it saturates for very negative x.',
+    summary: ACTIVATION_MESSAGES['act.softplus.summary'],
     f: (x, p) => (p.beta * x > p.threshold ? x : softplusRaw(p.beta * x) / p.beta),
     df: (x, p) => (p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x)),
     defaults: { beta: 1, threshold: SOFTPLUS_THRESHOLD },
@@ -692,7 +694,7 @@ const entries: Entry[] = [
       threshold: { description: 'Above βx > threshold the function is taken as linear (PyTorch: 20).' },
     },
     maxSlopeOf: () => 1,
-    maxSlopeAt: { at: SOFTPLUS_THRESHOLD, where: 'βx > 20 (the linear region), approached as x → ∞' },
+    maxSlopeAt: { at: SOFTPLUS_THRESHOLD, where: ACTIVATION_MESSAGES['act.softplus.where'] },
     zeroCentred: false,
     range: '(0, ∞)',
     formula: 'f(x) = (1/β)·ln(1 + e^{βx}),  x when βx > 20  (β = 1)',
@@ -715,7 +717,7 @@ const entries: Entry[] = [
   {
     name: 'softsign',
     label: 'Softsign',
-    summary: 'x/(1 + |x|): like tanh but its tails approach ±1 polynomially, so it saturates more slowly.',
+    summary: ACTIVATION_MESSAGES['act.softsign.summary'],
     f: (x) => x / (1 + Math.abs(x)),
     df: (x) => {
       const d = 1 + Math.abs(x);
@@ -748,7 +750,7 @@ const entries: Entry[] = [
     name: 'hardtanh',
     piecewiseLinear: true,
     label: 'Hardtanh',
-    summary: 'Piecewise-linear tanh: slope 1 between the limits, exactly flat (dead) outside.',
+    summary: ACTIVATION_MESSAGES['act.hardtanh.summary'],
     f: (x, p) => (x < p.min ? p.min : x > p.max ? p.max : x),
     df: (x, p) => (x > p.min && x < p.max ? 1 : 0),
     defaults: { min: -1, max: 1 },
@@ -773,7 +775,7 @@ const entries: Entry[] = [
     name: 'hardsigmoid',
     piecewiseLinear: true,
     label: 'Hardsigmoid',
-    summary: 'Piecewise-linear sigmoid clamp(x/6 + 1/2, 0, 1): slope 1/6 on (−3, 3), flat outside.',
+    summary: ACTIVATION_MESSAGES['act.hardsigmoid.summary'],
     f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
     df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
     defaults: noParams,
@@ -798,12 +800,12 @@ const entries: Entry[] = [
     stringNames: ['hardsigmoid', 'hard_sigmoid'],
     generic: false,
     defaultInit: 'xavier_uniform',
-    notes: ['Keras 2 defined hard_sigmoid as clamp(0.2x + 0.5, 0, 1); PyTorch, JAX and Keras 3 use x/6 + 1/2.'],
+    notes: [ACTIVATION_MESSAGES['act.hardsigmoid.note']],
   },
   {
     name: 'sin',
     label: 'Sine',
-    summary: 'Periodic activation (SIREN): slope ±1 at the zero crossings, 0 at every crest.',
+    summary: ACTIVATION_MESSAGES['act.sin.summary'],
     f: (x) => Math.sin(x),
     df: (x) => Math.cos(x),
     defaults: noParams,
@@ -826,7 +828,7 @@ const entries: Entry[] = [
     generic: true,
     defaultInit: 'xavier_uniform',
     periodicScan: [-2 * Math.PI, 2 * Math.PI],
-    notes: ['Low-slope notches repeat around every crest x = π/2 + kπ.'],
+    notes: [ACTIVATION_MESSAGES['act.sin.note']],
   },
 ];
 
@@ -1008,30 +1010,33 @@ export function resolveActivationParams(name: ActivationName, params?: Readonly<
 
 /** Problems with user-given params for an activation, as messages (empty when fine). */
 export function validateActivationParams(name: ActivationName, params: Readonly<Record<string, unknown>>): string[] {
+  return activationParamProblems(name, params).map(text => formatCoreText(text));
+}
+
+/** The same problems as catalogue messages (act.param.*), for the extension to translate. */
+export function activationParamProblems(name: ActivationName, params: Readonly<Record<string, unknown>>): CoreText[] {
   const info = ACTIVATIONS[name];
-  const problems: string[] = [];
+  const problems: CoreText[] = [];
   const known = Object.keys(info.defaults);
   for (const [k, v] of Object.entries(params)) {
     const doc = info.paramDocs[k];
     if (!doc) {
-      problems.push(
-        known.length
-          ? `${name} has no parameter "${k}" (it has: ${known.join(', ')})`
-          : `${name} takes no parameters (got "${k}")`,
-      );
+      problems.push(known.length
+        ? coreText('act.param.unknown', { name, key: k, known: known.join(', ') })
+        : coreText('act.param.none', { name, key: k }));
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      problems.push(`${name}.${k} must be a finite number`);
+      problems.push(coreText('act.param.notFinite', { name, key: k }));
       continue;
     }
     if (doc.min !== undefined && (doc.exclusiveMin ? v <= doc.min : v < doc.min)) {
-      problems.push(`${name}.${k} must be ${doc.exclusiveMin ? '>' : '≥'} ${doc.min}`);
+      problems.push(coreText('act.param.min', { name, key: k, bound: `${doc.exclusiveMin ? '>' : '≥'} ${doc.min}` }));
     }
   }
   if (name === 'hardtanh') {
     const p = resolveActivationParams(name, params as Record<string, number>);
-    if (!(p.min < p.max)) problems.push('hardtanh.min must be below hardtanh.max');
+    if (!(p.min < p.max)) problems.push(coreText('act.param.hardtanhOrder'));
   }
   return problems;
 }

@@ -2,6 +2,7 @@
 // warnings and the panels: "σ′ 0.21 × W 0.90", "Layer 3 passes on 19 % of the error signal it receives: …".
 // Pure: no vscode, no DOM.
 import type { ActivationName, BackwardSplit, LayerProbe } from '../types';
+import { coreText, textOf, type CoreText } from '../messages';
 
 /** The derivative's symbol as people write it: σ′ for sigmoid, tanh′, relu′ …; f′ when there is none to name. */
 export function slopeSymbol(activation: ActivationName): string {
@@ -78,7 +79,7 @@ export function weakestLayer(layers: readonly LayerProbe[]): LayerProbe | undefi
  * The geometric mean of each factor over the hidden layers of a list (a `hidden` list, a `repeat`): "σ′ 0.21 × W
  * 0.90 per layer". Layers with an undefined factor are left out of that factor's mean.
  */
-export function meanSplitText(layers: readonly LayerProbe[]): string | undefined {
+export function meanSplitTextOf(layers: readonly LayerProbe[]): string | CoreText | undefined {
   const withSplit = layers.filter(l => l.backward);
   if (withSplit.length === 0) return undefined;
   const geo = (pick: (b: BackwardSplit) => number | null | undefined): number | undefined => {
@@ -108,5 +109,11 @@ export function meanSplitText(layers: readonly LayerProbe[]): string | undefined
   const skip = geo(b => b.residualFactor);
   if (skip !== undefined) mean.residualFactor = skip;
   const text = splitFactorsText(mean, sameActivation ? first.activation : 'linear');
-  return withSplit.length > 1 ? `${text} per layer` : text;
+  return withSplit.length > 1 ? coreText('split.perLayer', { factors: text }) : text;
+}
+
+/** meanSplitTextOf in English. */
+export function meanSplitText(layers: readonly LayerProbe[]): string | undefined {
+  const text = meanSplitTextOf(layers);
+  return text === undefined ? undefined : textOf(text);
 }

@@ -1,7 +1,7 @@
 // From a probe's Snapshot to the warnings the config editor shows, each carrying the number it measured.
 // Pure: no vscode, no I/O. The thresholds come from the user's settings.
 import type { ActivationName, DivergenceInfo, LayerProbe, Snapshot } from '../types';
-import { formatFactor, meanSplitText } from './gradientSplit';
+import { formatFactor, meanSplitTextOf } from './gradientSplit';
 import { coreText, formatCoreText, textOf, type CoreText } from '../messages';
 
 /** The remedies a warning can offer; configFixes.ts turns each into JSON edits. */
@@ -70,14 +70,18 @@ export function flatShare(layer: LayerProbe): number {
  * per layer)": the geometric means of the backward split over layers position … last − 1; '' without splits.
  */
 export function pathSplitText(layers: readonly LayerProbe[], position: number): string {
+  return textOf(pathSplitTextOf(layers, position));
+}
+
+/** pathSplitText as a message ('' without splits). */
+export function pathSplitTextOf(layers: readonly LayerProbe[], position: number): string | CoreText {
   const path = layers.slice(position, layers.length - 1).filter(l => l.backward);
-  const text = meanSplitText(path);
-  if (!text || path.length === 0) return '';
+  const factors = meanSplitTextOf(path);
+  if (!factors || path.length === 0) return '';
   const gains = path.map(l => l.backward?.gain);
-  if (gains.some(g => g === null || g === undefined || !(g > 0))) return ` Between it and the output layer: ${text}.`;
+  if (gains.some(g => g === null || g === undefined || !(g > 0))) return coreText('split.between', { factors });
   const meanGain = Math.exp(gains.reduce<number>((sum, g) => sum + Math.log(g as number), 0) / gains.length);
-  const each = path.length === 1 ? 'it passes on' : 'each layer passes on';
-  return ` Between it and the output layer ${each} ${formatFactor(meanGain)} of the error signal${path.length === 1 ? '' : ' on average'} (${text}).`;
+  return coreText(path.length === 1 ? 'split.betweenOne' : 'split.betweenEach', { gain: formatFactor(meanGain), factors });
 }
 
 /** Activations whose units die (slope exactly 0 on a half-line). */
@@ -144,10 +148,9 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
         warnings.push({
           kind: 'vanishing', severity: 'warning', layerIndex: layer.index, measured: ratio,
           threshold: thresholds.vanishingRatio, when,
-          // the path split's sentence stays English (not in the catalogue yet)
           ...withText(coreText('probe.vanishing', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
             ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.vanishingRatio),
-            split: pathSplitText(snapshot.layers, position) })),
+            split: pathSplitTextOf(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.vanishing,
         });
       } else if (ratio > thresholds.explodingRatio) {
@@ -156,7 +159,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
           threshold: thresholds.explodingRatio, when,
           ...withText(coreText('probe.exploding', { when: whenText, layer: layerName(layer), norm: formatNumber(layer.gradNorm),
             ratio: formatRatio(ratio), outputNorm: formatNumber(outputNorm), threshold: formatRatio(thresholds.explodingRatio),
-            split: pathSplitText(snapshot.layers, position) })),
+            split: pathSplitTextOf(snapshot.layers, position) })),
           fixes: FIXES_BY_KIND.exploding,
         });
       }
@@ -192,8 +195,7 @@ export function warningsFromSnapshot(snapshot: Snapshot, thresholds: ProbeThresh
 export function divergenceWarning(info: DivergenceInfo, lr: number): ProbeWarning {
   return {
     kind: 'diverged', severity: 'warning', measured: lr, threshold: Number.NaN, when: `at step ${info.step}`,
-    // the trainer's reason stays English (the trainer's messages are not in the catalogue yet)
-    ...withText(coreText('probe.diverged', { lr: formatNumber(lr), reason: info.message })),
+    ...withText(coreText('probe.diverged', { lr: formatNumber(lr), reason: info.text ?? info.message })),
     fixes: FIXES_BY_KIND.diverged,
   };
 }

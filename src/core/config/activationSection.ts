@@ -1,11 +1,12 @@
 // Activations and initialisations as a config writes them: a name or { name, params, perUnit }, and an init name
 // or { type, std, a }; used by the network section wherever a layer or module names one.
 import type { Node as JsonNode } from 'jsonc-parser';
-import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
+import { ACTIVATIONS, activationNames, activationParamProblems, isActivationName, lookupActivation } from '../activations/activations';
 import { closestName } from '../didYouMean';
 import { INIT_NAMES } from '../nn/init';
 import type { ActivationName, InitSpec, ModuleSpec } from '../types';
-import { ConfigReader, describeJson, pathText, propertiesOf, type Path, type Property } from './configReader';
+import { coreText, formatCoreText } from '../messages';
+import { ConfigReader, describeJson, didYouMean, pathText, propertiesOf, type Path, type Property } from './configReader';
 import { INIT_ALIASES } from './configSchema';
 
 export class ActivationSection extends ConfigReader {
@@ -19,7 +20,7 @@ export class ActivationSection extends ConfigReader {
     if (!props) return undefined;
     const nameNode = props.get('name')?.value;
     if (!nameNode) {
-      this.error(node, p, `${pathText(p)} needs a 'name', e.g. { "name": "leaky_relu", "params": { "slope": 0.2 } }`);
+      this.error(node, p, 'config.act.needsName', { path: pathText(p) });
       return undefined;
     }
     const name = this.activationName(nameNode, [...p, 'name']);
@@ -37,7 +38,7 @@ export class ActivationSection extends ConfigReader {
     if (perUnitNode) {
       const perUnit = this.boolean(perUnitNode.value, [...p, 'perUnit']);
       if (perUnit !== undefined) {
-        if (!ACTIVATIONS[name].learned?.perUnit) this.error(perUnitNode.keyNode, [...p, 'perUnit'], `perUnit applies to activations with a learned parameter (prelu), not ${name}`);
+        if (!ACTIVATIONS[name].learned?.perUnit) this.error(perUnitNode.keyNode, [...p, 'perUnit'], 'config.act.perUnit', { name });
         else spec.perUnit = perUnit;
       }
     }
@@ -46,7 +47,7 @@ export class ActivationSection extends ConfigReader {
 
   private activationParams(name: ActivationName, node: JsonNode, p: Path): Record<string, number> | undefined {
     if (node.type !== 'object') {
-      this.error(node, p, `${pathText(p)} must be an object of numbers, e.g. { "slope": 0.2 }`);
+      this.error(node, p, 'config.act.paramsNotObject', { path: pathText(p) });
       return undefined;
     }
     const params: Record<string, number> = {};
@@ -54,31 +55,31 @@ export class ActivationSection extends ConfigReader {
     const reported = new Set<string>();
     for (const prop of propertiesOf(node)) {
       raw[prop.key] = prop.value.value;
-      const problems = validateActivationParams(name, { [prop.key]: prop.value.value });
-      problems.forEach(m => reported.add(m));
+      const problems = activationParamProblems(name, { [prop.key]: prop.value.value });
+      problems.forEach(m => reported.add(formatCoreText(m)));
       if (problems.length > 0) {
         const known = Object.keys(ACTIVATIONS[name].defaults);
         const unknownKey = !(prop.key in ACTIVATIONS[name].paramDocs);
         const guess = known.length > 0 && unknownKey ? closestName(prop.key, known) : undefined;
-        this.error(unknownKey ? prop.keyNode : prop.value, [...p, prop.key], `${problems[0]}${guess ? ` — did you mean '${guess}'?` : ''}`);
+        this.error(unknownKey ? prop.keyNode : prop.value, [...p, prop.key], 'config.act.paramProblem', { problem: problems[0], suggestion: didYouMean(guess) });
       } else {
         params[prop.key] = prop.value.value as number;
       }
     }
     // Problems only the parameters together have (hardtanh's min below max), on the whole object.
-    for (const m of validateActivationParams(name, raw)) if (!reported.has(m)) this.error(node, p, m);
+    for (const m of activationParamProblems(name, raw)) if (!reported.has(formatCoreText(m))) this.error(node, p, 'config.act.paramProblem', { problem: m, suggestion: '' });
     return params;
   }
 
   activationName(node: JsonNode, p: Path): ActivationName | undefined {
     if (node.type !== 'string') {
-      this.error(node, p, `${pathText(p)} must be an activation name such as 'relu', not ${describeJson(node)}`);
+      this.error(node, p, 'config.act.notText', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     const v = String(node.value);
     if (isActivationName(v)) return v;
     const known = lookupActivation(v)?.name ?? closestName(v, activationNames());
-    this.error(node, p, `unknown activation '${v}'${known ? ` — did you mean '${known}'?` : ` (known: ${activationNames().join(', ')})`}`);
+    this.error(node, p, 'config.act.unknown', { name: v, suggestion: didYouMean(known, coreText('config.act.knownList', { list: activationNames().join(', ') })) });
     return undefined;
   }
 
@@ -91,7 +92,7 @@ export class ActivationSection extends ConfigReader {
     if (!props) return undefined;
     const typeNode = props.get('type')?.value;
     if (!typeNode) {
-      this.error(node, p, `${pathText(p)} needs a 'type' (${INIT_NAMES.join(', ')})`);
+      this.error(node, p, 'config.act.initNeedsType', { path: pathText(p), types: INIT_NAMES.join(', ') });
       return undefined;
     }
     const type = this.parseEnum(typeNode, [...p, 'type'], INIT_NAMES, 'initialisation', INIT_ALIASES) as InitSpec['type'] | undefined;
@@ -100,11 +101,11 @@ export class ActivationSection extends ConfigReader {
     const std = this.number(props.get('std')?.value, [...p, 'std'], { min: 0, minExclusive: true });
     const a = this.number(props.get('a')?.value, [...p, 'a'], { min: 0, minExclusive: true });
     if (std !== undefined) {
-      if (type !== 'normal') this.warn(props.get('std')!.keyNode, [...p, 'std'], `std applies to the 'normal' initialisation only`);
+      if (type !== 'normal') this.warn(props.get('std')!.keyNode, [...p, 'std'], 'config.act.stdOnlyNormal');
       spec.std = std;
     }
     if (a !== undefined) {
-      if (type !== 'uniform') this.warn(props.get('a')!.keyNode, [...p, 'a'], `a applies to the 'uniform' initialisation only`);
+      if (type !== 'uniform') this.warn(props.get('a')!.keyNode, [...p, 'a'], 'config.act.aOnlyUniform');
       spec.a = a;
     }
     return spec;

@@ -3,6 +3,7 @@
 // reporting at the exact place with a "did you mean" where a near name exists.
 import type { Node as JsonNode } from 'jsonc-parser';
 import { closestName } from '../didYouMean';
+import { coreText, formatCoreText, type CoreArg, type CoreMessageId, type CoreText } from '../messages';
 import type { ConfigIssue, ParseConfigOptions } from './configTypes';
 
 export class IssueList {
@@ -24,11 +25,11 @@ export class IssueList {
     return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
   }
 
-  add(severity: 'error' | 'warning', at: { offset: number; length: number }, path: string, message: string): void {
+  add(severity: 'error' | 'warning', at: { offset: number; length: number }, path: string, text: CoreText): void {
     const start = this.position(at.offset);
     const end = this.position(at.offset + at.length);
     this.issues.push({
-      message, severity, offset: at.offset, length: at.length,
+      message: formatCoreText(text), text, severity, offset: at.offset, length: at.length,
       line: start.line, column: start.column, endLine: end.line, endColumn: end.column, path,
     });
   }
@@ -46,14 +47,20 @@ export function pathText(p: Path): string {
   return out;
 }
 
-export function describeJson(node: JsonNode): string {
+/** A value as a message names it: 'text', 3, true, null, "a list", "an object" (the last two translated). */
+export function describeJson(node: JsonNode): CoreArg {
   switch (node.type) {
     case 'string': return `'${String(node.value)}'`;
     case 'number': case 'boolean': case 'null': return String(node.value);
-    case 'array': return 'a list';
-    case 'object': return 'an object';
+    case 'array': return coreText('config.aList');
+    case 'object': return coreText('config.anObject');
     default: return node.type;
   }
+}
+
+/** " — did you mean 'name'?" when there is a guess, else `otherwise` (default: nothing). */
+export function didYouMean(guess: string | undefined, otherwise: CoreArg = ''): CoreArg {
+  return guess ? coreText('config.didYouMean', { name: guess }) : otherwise;
 }
 
 /** A property of an object node: the key node and the value node. */
@@ -72,56 +79,45 @@ export function propertiesOf(node: JsonNode): Property[] {
   return out;
 }
 
-/** jsonc-parser's error codes in words. */
-export function syntaxMessage(code: string): string {
-  const friendly: Record<string, string> = {
-    InvalidSymbol: 'unexpected character',
-    InvalidNumberFormat: 'not a valid number',
-    PropertyNameExpected: 'expected a property name in double quotes',
-    ValueExpected: 'expected a value',
-    ColonExpected: "expected ':' after the property name",
-    CommaExpected: "expected ',' between entries",
-    CloseBraceExpected: "expected '}'",
-    CloseBracketExpected: "expected ']'",
-    EndOfFileExpected: 'unexpected text after the end of the config',
-    InvalidCommentToken: 'broken comment',
-    UnexpectedEndOfComment: 'a /* comment */ is never closed',
-    UnexpectedEndOfString: 'a string is never closed (missing ")',
-    UnexpectedEndOfNumber: 'a number ends too early',
-    InvalidUnicode: 'invalid \\u escape',
-    InvalidEscapeCharacter: 'invalid escape character in a string',
-    InvalidCharacter: 'invalid character in a string',
-  };
-  return friendly[code] ?? code;
+const SYNTAX_CODES = new Set([
+  'InvalidSymbol', 'InvalidNumberFormat', 'PropertyNameExpected', 'ValueExpected', 'ColonExpected', 'CommaExpected',
+  'CloseBraceExpected', 'CloseBracketExpected', 'EndOfFileExpected', 'InvalidCommentToken', 'UnexpectedEndOfComment',
+  'UnexpectedEndOfString', 'UnexpectedEndOfNumber', 'InvalidUnicode', 'InvalidEscapeCharacter', 'InvalidCharacter',
+]);
+
+/** jsonc-parser's error codes in words (config.syntax.<code> in the catalogue; an unknown code as it is). */
+export function syntaxMessage(code: string): CoreArg {
+  return SYNTAX_CODES.has(code) ? coreText(`config.syntax.${code}` as CoreMessageId) : code;
 }
 
 /** The checks every section of the config shares; each section extends it over the same issue list. */
 export class ConfigReader {
   constructor(readonly issues: IssueList, protected readonly configPath: string, protected readonly options: ParseConfigOptions) {}
 
-  protected error(node: { offset: number; length: number }, p: Path, message: string): void {
-    this.issues.add('error', node, pathText(p), message);
+  protected error(node: { offset: number; length: number }, p: Path, id: CoreMessageId, args: Record<string, CoreArg> = {}): void {
+    this.issues.add('error', node, pathText(p), coreText(id, args));
   }
 
-  protected warn(node: { offset: number; length: number }, p: Path, message: string): void {
-    this.issues.add('warning', node, pathText(p), message);
+  protected warn(node: { offset: number; length: number }, p: Path, id: CoreMessageId, args: Record<string, CoreArg> = {}): void {
+    this.issues.add('warning', node, pathText(p), coreText(id, args));
   }
-
 
   protected unknownKey(p: Property, parent: Path, allowed: string[]): void {
-    const guess = closestName(p.key, allowed.filter(k => k !== '$schema'));
-    const where = parent.length > 0 ? ` in ${pathText(parent)}` : '';
-    this.error(p.keyNode, [...parent, p.key], `unknown key '${p.key}'${where}${guess ? ` — did you mean '${guess}'?` : ` (allowed: ${allowed.filter(k => k !== '$schema').join(', ')})`}`);
+    const names = allowed.filter(k => k !== '$schema');
+    const guess = closestName(p.key, names);
+    const suggestion = didYouMean(guess, coreText('config.allowedList', { list: names.join(', ') }));
+    if (parent.length > 0) this.error(p.keyNode, [...parent, p.key], 'config.unknownKeyIn', { key: p.key, parent: pathText(parent), suggestion });
+    else this.error(p.keyNode, [...parent, p.key], 'config.unknownKey', { key: p.key, suggestion });
   }
 
   protected objectProps(node: JsonNode, p: Path, allowed: string[]): Map<string, Property> | undefined {
     if (node.type !== 'object') {
-      this.error(node, p, `${pathText(p)} must be an object, not ${describeJson(node)}`);
+      this.error(node, p, 'config.notObject', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     const out = new Map<string, Property>();
     for (const prop of propertiesOf(node)) {
-      if (out.has(prop.key)) this.error(prop.keyNode, [...p, prop.key], `'${prop.key}' is given twice`);
+      if (out.has(prop.key)) this.error(prop.keyNode, [...p, prop.key], 'config.givenTwice', { key: prop.key });
       out.set(prop.key, prop);
       if (!allowed.includes(prop.key)) this.unknownKey(prop, p, allowed);
     }
@@ -133,7 +129,7 @@ export class ConfigReader {
   protected optionalString(node: JsonNode | undefined, p: Path): string | undefined {
     if (!node) return undefined;
     if (node.type !== 'string') {
-      this.error(node, p, `${pathText(p)} must be text, not ${describeJson(node)}`);
+      this.error(node, p, 'config.notText', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     return String(node.value);
@@ -142,7 +138,7 @@ export class ConfigReader {
   protected number(node: JsonNode | undefined, p: Path, check: { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }): number | undefined {
     if (!node) return undefined;
     if (node.type !== 'number' || !Number.isFinite(node.value)) {
-      this.error(node, p, `${pathText(p)} must be a number, not ${describeJson(node)}`);
+      this.error(node, p, 'config.notNumber', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     const v = node.value as number;
@@ -152,7 +148,8 @@ export class ConfigReader {
     if (low || high) {
       const from = min === undefined ? '' : `${minExclusive ? '>' : '≥'} ${min}`;
       const to = max === undefined ? '' : `${maxExclusive ? '<' : '≤'} ${max}`;
-      this.error(node, p, `${pathText(p)} is ${v}: it must be ${[from, to].filter(Boolean).join(' and ')}`);
+      const range: CoreArg = from && to ? coreText('config.rangeAnd', { from, to }) : from || to;
+      this.error(node, p, 'config.numberRange', { path: pathText(p), value: v, range });
       return undefined;
     }
     return v;
@@ -161,12 +158,12 @@ export class ConfigReader {
   protected integer(node: JsonNode | undefined, p: Path, min: number, max: number): number | undefined {
     if (!node) return undefined;
     if (node.type !== 'number' || !Number.isInteger(node.value)) {
-      this.error(node, p, `${pathText(p)} must be a whole number, not ${describeJson(node)}`);
+      this.error(node, p, 'config.notWhole', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     const v = node.value as number;
     if (v < min || v > max) {
-      this.error(node, p, `${pathText(p)} is ${v}: it must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`);
+      this.error(node, p, 'config.wholeRange', { path: pathText(p), value: v, min: min.toLocaleString('en-US'), max: max.toLocaleString('en-US') });
       return undefined;
     }
     return v;
@@ -175,22 +172,24 @@ export class ConfigReader {
   protected boolean(node: JsonNode | undefined, p: Path): boolean | undefined {
     if (!node) return undefined;
     if (node.type !== 'boolean') {
-      this.error(node, p, `${pathText(p)} must be true or false, not ${describeJson(node)}`);
+      this.error(node, p, 'config.notBoolean', { path: pathText(p), found: describeJson(node) });
       return undefined;
     }
     return node.value as boolean;
   }
 
-  protected parseEnum(node: JsonNode | undefined, p: Path, allowed: readonly string[], what: string, aliases: Record<string, string> = {}): string | undefined {
+  /** A name from `allowed`; `what` names the kind in messages (config.kind.*: loss, task, optimizer, initialisation). */
+  protected parseEnum(node: JsonNode | undefined, p: Path, allowed: readonly string[], what: 'loss' | 'task' | 'optimizer' | 'initialisation', aliases: Record<string, string> = {}): string | undefined {
     if (!node) return undefined;
     if (node.type !== 'string') {
-      this.error(node, p, `${pathText(p)} must be one of ${allowed.map(a => `'${a}'`).join(', ')}, not ${describeJson(node)}`);
+      this.error(node, p, 'config.enumNotText', { path: pathText(p), list: allowed.map(a => `'${a}'`).join(', '), found: describeJson(node) });
       return undefined;
     }
     const v = String(node.value);
     if (allowed.includes(v)) return v;
-    const guess = aliases[v.toLowerCase()] ?? allowed.find(a => a === v.toLowerCase()) ?? closestName(v, allowed);
-    this.error(node, p, `unknown ${what} '${v}'${guess ? ` — did you mean '${guess}'?` : ''} (allowed: ${allowed.join(', ')})`);
+    // own keys only: '__proto__' is not an alias
+    const guess = (Object.hasOwn(aliases, v.toLowerCase()) ? aliases[v.toLowerCase()] : undefined) ?? allowed.find(a => a === v.toLowerCase()) ?? closestName(v, allowed);
+    this.error(node, p, 'config.unknownName', { what: coreText(`config.kind.${what}`), value: v, suggestion: didYouMean(guess), list: allowed.join(', ') });
     return undefined;
   }
 }

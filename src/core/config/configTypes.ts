@@ -1,9 +1,12 @@
 // The shapes a parsed `*.nn.json` config takes: its issues, where its layers are written, and the run it
 // describes before the data is known. Types only.
+import type { CoreText } from '../messages';
 import type { DataSpec, LossName, ModuleSpec, TrainSpec } from '../types';
 
 export interface ConfigIssue {
+  /** In English (what the CLI prints); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text: CoreText;
   severity: 'error' | 'warning';
   /** Character range in the config text. */
   offset: number;

@@ -7,7 +7,8 @@ import { closestName } from '../didYouMean';
 import { describeFileType } from '../io/regularFile';
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset } from '../data/builtinDatasets';
 import type { Task } from '../types';
-import { ConfigReader, describeJson, pathText, type Path } from './configReader';
+import { coreText } from '../messages';
+import { ConfigReader, describeJson, didYouMean, pathText, type Path } from './configReader';
 import { CONFIG_DEFAULTS, CONFIG_LIMITS, DATA_KEYS, TASK_NAMES } from './configSchema';
 import type { ConfigRun } from './configTypes';
 
@@ -16,7 +17,7 @@ export class DataSection extends ConfigReader {
     const defaults = { validation: CONFIG_DEFAULTS.validation, normalize: CONFIG_DEFAULTS.normalize };
     if (!node) {
       if (this.options.dataOptional) return defaults;
-      this.error({ offset: root.offset, length: 1 }, ['data'], `missing 'data': give "data": { "file": "your.csv" } or "data": { "builtin": "${BUILTIN_DATASET_NAMES[0]}" }`);
+      this.error({ offset: root.offset, length: 1 }, ['data'], 'config.data.missing', { builtinExample: `"data": { "builtin": "${BUILTIN_DATASET_NAMES[0]}" }` });
       return undefined;
     }
     const p: Path = ['data'];
@@ -27,19 +28,19 @@ export class DataSection extends ConfigReader {
     const fileNode = get('file');
     const builtinNode = get('builtin');
     if (fileNode && builtinNode) {
-      this.error(props.get('builtin')!.keyNode, ['data', 'builtin'], `data has both 'file' and 'builtin': keep one`);
+      this.error(props.get('builtin')!.keyNode, ['data', 'builtin'], 'config.data.fileAndBuiltin');
     } else if (!fileNode && !builtinNode && !this.options.dataOptional) {
-      this.error(node, p, `data needs 'file' (a CSV, TSV, JSON or JSON Lines file) or 'builtin' (${BUILTIN_DATASET_NAMES.join(', ')})`);
+      this.error(node, p, 'config.data.needsSource', { builtins: BUILTIN_DATASET_NAMES.join(', ') });
     }
     if (fileNode) {
       const file = this.optionalString(fileNode, ['data', 'file']);
       if (file !== undefined) {
         const absolute = path.resolve(path.dirname(this.configPath), file);
         const exists = this.options.fileExists ?? ((f: string) => fs.existsSync(f) && fs.statSync(f).isFile());
-        if (file.trim().length === 0) this.error(fileNode, ['data', 'file'], 'data.file is empty');
+        if (file.trim().length === 0) this.error(fileNode, ['data', 'file'], 'config.data.fileEmpty');
         else if (!this.options.fileExists && fs.existsSync(absolute) && !fs.statSync(absolute).isFile()) {
           // A folder, a FIFO, a device: refused by its type (its size says nothing, and reading it may never end).
-          this.error(fileNode, ['data', 'file'], `data.file '${file}' is ${describeFileType(fs.statSync(absolute))}, not a data file`);
+          this.error(fileNode, ['data', 'file'], 'config.data.notAFile', { file, type: describeFileType(fs.statSync(absolute)) });
         } else if (!exists(absolute)) {
           const folder = path.dirname(absolute);
           let names: string[] = [];
@@ -50,7 +51,9 @@ export class DataSection extends ConfigReader {
           }
           const guess = closestName(path.basename(file), names.filter(n => n !== path.basename(file)));
           const shown = guess ? path.join(path.dirname(file), guess) : undefined;
-          this.error(fileNode, ['data', 'file'], `data.file '${file}' not found${shown ? ` — did you mean '${shown.replace(/\\/g, '/')}'?` : ` (looked in ${folder})`}`);
+          this.error(fileNode, ['data', 'file'], 'config.data.notFound', {
+            file, suggestion: didYouMean(shown?.replace(/\\/g, '/'), coreText('config.data.lookedIn', { folder })),
+          });
         }
         data.file = absolute;
       }
@@ -61,20 +64,20 @@ export class DataSection extends ConfigReader {
         if (findBuiltinDataset(builtin)?.name === builtin) data.builtin = builtin;
         else {
           const guess = closestName(builtin, BUILTIN_DATASET_NAMES);
-          this.error(builtinNode, ['data', 'builtin'], `unknown built-in dataset '${builtin}'${guess ? ` — did you mean '${guess}'?` : ''} (built-in: ${BUILTIN_DATASET_NAMES.join(', ')})`);
+          this.error(builtinNode, ['data', 'builtin'], 'config.data.unknownBuiltin', { name: builtin, suggestion: didYouMean(guess), builtins: BUILTIN_DATASET_NAMES.join(', ') });
         }
       }
     }
     const inputsNode = get('inputs');
     if (inputsNode) {
-      if (inputsNode.type !== 'array') this.error(inputsNode, ['data', 'inputs'], 'data.inputs must be a list of column names or 0-based indices');
+      if (inputsNode.type !== 'array') this.error(inputsNode, ['data', 'inputs'], 'config.data.inputsNotList');
       else {
         const inputs: (string | number)[] = [];
         (inputsNode.children ?? []).forEach((c, i) => {
           const column = this.column(c, ['data', 'inputs', i]);
           if (column !== undefined) inputs.push(column);
         });
-        if (inputs.length === 0 && (inputsNode.children ?? []).length === 0) this.error(inputsNode, ['data', 'inputs'], 'data.inputs is empty: list at least one input column');
+        if (inputs.length === 0 && (inputsNode.children ?? []).length === 0) this.error(inputsNode, ['data', 'inputs'], 'config.data.inputsEmpty');
         data.inputs = inputs;
       }
     }
@@ -93,10 +96,10 @@ export class DataSection extends ConfigReader {
     const header = this.boolean(get('header'), ['data', 'header']);
     if (header !== undefined) data.header = header;
     if (fileNode) {
-      for (const k of ['noise', 'samples']) if (props.has(k)) this.warn(props.get(k)!.keyNode, ['data', k], `data.${k} applies to built-in datasets only; it is ignored for a file`);
+      for (const k of ['noise', 'samples']) if (props.has(k)) this.warn(props.get(k)!.keyNode, ['data', k], 'config.data.builtinOnly', { key: k });
     }
     if (builtinNode) {
-      for (const k of ['inputs', 'target', 'rowLimit', 'header']) if (props.has(k)) this.warn(props.get(k)!.keyNode, ['data', k], `data.${k} applies to files only; it is ignored for a built-in dataset`);
+      for (const k of ['inputs', 'target', 'rowLimit', 'header']) if (props.has(k)) this.warn(props.get(k)!.keyNode, ['data', k], 'config.data.fileOnly', { key: k });
     }
     return data;
   }
@@ -104,7 +107,7 @@ export class DataSection extends ConfigReader {
   private column(node: JsonNode, p: Path): string | number | undefined {
     if (node.type === 'string') return String(node.value);
     if (node.type === 'number' && Number.isInteger(node.value) && node.value >= 0) return node.value as number;
-    this.error(node, p, `${pathText(p)} must be a column name or a 0-based column index, not ${describeJson(node)}`);
+    this.error(node, p, 'config.data.column', { path: pathText(p), found: describeJson(node) });
     return undefined;
   }
 }

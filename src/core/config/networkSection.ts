@@ -6,7 +6,7 @@ import { activationNames, isActivationName, lookupActivation } from '../activati
 import { closestName } from '../didYouMean';
 import type { ActivationName, InitSpec, ModuleSpec } from '../types';
 import type { ActivationSection } from './activationSection';
-import { ConfigReader, describeJson, pathText, propertiesOf, type IssueList, type Path, type Property } from './configReader';
+import { ConfigReader, describeJson, didYouMean, pathText, propertiesOf, type IssueList, type Path, type Property } from './configReader';
 import { CONFIG_DEFAULTS, CONFIG_LIMITS, MODULE_KEYS, MODULE_TYPES, MODULE_TYPE_ALIASES } from './configSchema';
 import type { LayerLocation, NetworkTemplate, ParseConfigOptions } from './configTypes';
 
@@ -40,7 +40,7 @@ export class NetworkSection extends ConfigReader {
     const layers = props.get('layers');
     const shorthandKeys = ['activation', 'output', 'batchNorm', 'skip', 'dropout'];
     if (hidden && layers) {
-      this.error(layers.keyNode, ['layers'], `give either 'hidden' (shorthand) or 'layers' (a module list), not both`);
+      this.error(layers.keyNode, ['layers'], 'config.net.hiddenAndLayers');
       return undefined;
     }
     const numericLayers = layers && layers.value.type === 'array' && (layers.value.children ?? []).length > 0
@@ -48,7 +48,7 @@ export class NetworkSection extends ConfigReader {
     if (layers && !numericLayers) {
       for (const k of shorthandKeys) {
         const prop = props.get(k);
-        if (prop) this.error(prop.keyNode, [k], `'${k}' belongs to the 'hidden' shorthand; in a 'layers' list write the modules themselves`);
+        if (prop) this.error(prop.keyNode, [k], 'config.net.shorthandKey', { key: k });
       }
       return this.parseLayerList(layers);
     }
@@ -75,7 +75,7 @@ export class NetworkSection extends ConfigReader {
         const unitsNode = own.get('units')?.value;
         const repeatNode = own.get('repeat')?.value;
         if (!unitsNode || !repeatNode) {
-          this.error(node, [key], `hidden as an object needs 'units' and 'repeat', e.g. { "units": 32, "repeat": 10 }`);
+          this.error(node, [key], 'config.net.hiddenObject');
           ok = false;
         }
         const units = unitsNode ? this.units(unitsNode, [key, 'units'], 1) : undefined;
@@ -83,12 +83,13 @@ export class NetworkSection extends ConfigReader {
         if (units === undefined || repeat === undefined) ok = false;
         else for (let i = 0; i < repeat; i++) widths.push({ units, node, path: [key] });
       } else {
-        this.error(node, [key], `${key} must be a list of layer widths such as [32, 32, 32]${key === 'hidden' ? ' or { "units": 32, "repeat": 10 }' : ''}`);
+        if (key === 'hidden') this.error(node, [key], 'config.net.hiddenShape');
+        else this.error(node, [key], 'config.net.widthList', { key });
         ok = false;
       }
     }
     if (widths.length + 1 > CONFIG_LIMITS.maxLinearLayers) {
-      this.error(source!.value, [key], `${widths.length} hidden layers: at most ${CONFIG_LIMITS.maxLinearLayers - 1} are supported`);
+      this.error(source!.value, [key], 'config.net.tooManyHidden', { count: widths.length, max: CONFIG_LIMITS.maxLinearLayers - 1 });
       return undefined;
     }
     const get = (k: string) => props.get(k)?.value;
@@ -99,17 +100,17 @@ export class NetworkSection extends ConfigReader {
     if (bnNode) {
       if (bnNode.type === 'boolean') batchNorm = bnNode.value ? CONFIG_DEFAULTS.batchNormPlacement : false;
       else if (bnNode.type === 'string' && (bnNode.value === 'before' || bnNode.value === 'after')) batchNorm = bnNode.value;
-      else this.error(bnNode, ['batchNorm'], `batchNorm must be true, false, "before" or "after" (the activation), not ${describeJson(bnNode)}`);
+      else this.error(bnNode, ['batchNorm'], 'config.net.batchNorm', { found: describeJson(bnNode) });
     }
     const skip = this.integer(get('skip'), ['skip'], 1, CONFIG_LIMITS.maxLinearLayers);
     const dropout = this.number(get('dropout'), ['dropout'], { min: 0, max: 1, maxExclusive: true });
     if (!ok || !activation || (get('output') && !output)) return undefined;
     if (skip !== undefined && widths.length < skip + 1) {
-      this.warn(props.get('skip')!.keyNode, ['skip'], `skip ${skip} needs at least ${skip + 1} hidden layers (the first maps the inputs); with ${widths.length} there is no residual block`);
+      this.warn(props.get('skip')!.keyNode, ['skip'], 'config.net.skipTooFew', { skip, needed: skip + 1, count: widths.length });
     }
     if (!source && !props.has('activation')) {
       // No network at all: a linear model, which is legitimate (logistic or linear regression) but worth a word.
-      this.warn({ offset: root.offset, length: 1 }, ['hidden'], `no 'hidden' or 'layers': the network is a single linear layer`);
+      this.warn({ offset: root.offset, length: 1 }, ['hidden'], 'config.net.noHidden');
     }
 
     const blockOf = (h: HiddenLayer): ModuleSpec[] => {
@@ -154,16 +155,16 @@ export class NetworkSection extends ConfigReader {
   /** A layer width; `layerNumber` is 1-based for messages ("layer 3 has 0 units"). */
   private units(node: JsonNode, p: Path, layerNumber: number): number | undefined {
     if (node.type !== 'number' || !Number.isInteger(node.value)) {
-      this.error(node, p, `layer ${layerNumber} must have a whole number of units, not ${describeJson(node)}`);
+      this.error(node, p, 'config.net.unitsNotWhole', { layer: layerNumber, found: describeJson(node) });
       return undefined;
     }
     const v = node.value as number;
     if (v < 1) {
-      this.error(node, p, `layer ${layerNumber} has ${v} units — a layer needs at least 1`);
+      this.error(node, p, 'config.net.unitsTooFew', { layer: layerNumber, units: v });
       return undefined;
     }
     if (v > CONFIG_LIMITS.maxUnits) {
-      this.error(node, p, `layer ${layerNumber} has ${v} units — at most ${CONFIG_LIMITS.maxUnits} are supported`);
+      this.error(node, p, 'config.net.unitsTooMany', { layer: layerNumber, units: v, max: CONFIG_LIMITS.maxUnits });
       return undefined;
     }
     return v;
@@ -173,7 +174,7 @@ export class NetworkSection extends ConfigReader {
   private parseLayerList(prop: Property): NetworkTemplate | undefined {
     const node = prop.value;
     if (node.type !== 'array') {
-      this.error(node, ['layers'], `layers must be a list of modules such as { "type": "linear", "units": 32 }`);
+      this.error(node, ['layers'], 'config.net.layersNotList');
       return undefined;
     }
     const errorsBefore = this.issues.issues.length;
@@ -182,16 +183,16 @@ export class NetworkSection extends ConfigReader {
     let outputIndex = -1;
     layers.forEach((m, i) => { if (m.type === 'linear') outputIndex = i; });
     if (outputIndex < 0) {
-      this.error(node, ['layers'], `layers has no linear module at the top level: the last one is the output layer, e.g. { "type": "linear" }`);
+      this.error(node, ['layers'], 'config.net.noLinear');
       return undefined;
     }
     if (this.linearCount > CONFIG_LIMITS.maxLinearLayers) {
-      this.error(node, ['layers'], `${this.linearCount} linear layers: at most ${CONFIG_LIMITS.maxLinearLayers} are supported`);
+      this.error(node, ['layers'], 'config.net.tooManyLinear', { count: this.linearCount, max: CONFIG_LIMITS.maxLinearLayers });
       return undefined;
     }
     const modules = countModules(layers);
     if (modules > CONFIG_LIMITS.maxModules) {
-      this.error(node, ['layers'], `${modules.toLocaleString('en-US')} modules: at most ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} are supported`);
+      this.error(node, ['layers'], 'config.net.tooManyModules', { count: modules.toLocaleString('en-US'), max: CONFIG_LIMITS.maxModules.toLocaleString('en-US') });
       return undefined;
     }
     // The output layer is the last top-level linear: mark its source.
@@ -217,22 +218,22 @@ export class NetworkSection extends ConfigReader {
 
   private parseModules(node: JsonNode, p: Path, out: ModuleSpec[], depth: number): ModuleSpec[] | undefined {
     if (depth > 20) {
-      this.error(node, p, 'modules nested more than 20 deep');
+      this.error(node, p, 'config.net.nestedDeep');
       return undefined;
     }
     const items = node.children ?? [];
-    if (items.length === 0) this.error(node, p, `${pathText(p)} is empty`);
+    if (items.length === 0) this.error(node, p, 'config.net.listEmpty', { path: pathText(p) });
     items.forEach((item, i) => this.parseModule(item, [...p, i], out, depth));
     return out;
   }
 
   private parseModule(node: JsonNode, p: Path, out: ModuleSpec[], depth: number): void {
     if (node.type === 'number') {
-      this.error(node, p, `write a layer in a module list as { "type": "linear", "units": ${node.value} } (plain numbers only work when every entry is a number)`);
+      this.error(node, p, 'config.net.plainNumber', { module: `{ "type": "linear", "units": ${node.value} }` });
       return;
     }
     if (node.type !== 'object') {
-      this.error(node, p, `a module must be an object such as { "type": "linear", "units": 32 }, not ${describeJson(node)}`);
+      this.error(node, p, 'config.net.moduleNotObject', { found: describeJson(node) });
       return;
     }
     const own = new Map(propertiesOf(node).map(pr => [pr.key, pr]));
@@ -240,14 +241,14 @@ export class NetworkSection extends ConfigReader {
     let type: string | undefined;
     if (typeProp) {
       if (typeProp.value.type !== 'string') {
-        this.error(typeProp.value, [...p, 'type'], `type must be text such as "linear", not ${describeJson(typeProp.value)}`);
+        this.error(typeProp.value, [...p, 'type'], 'config.net.typeNotText', { found: describeJson(typeProp.value) });
         return;
       }
       type = String(typeProp.value.value);
     } else if (own.has('units')) type = 'linear';
     else if (own.has('count')) type = 'repeat';
     else {
-      this.error(node, p, `this module has no 'type' (${MODULE_TYPES.join(', ')}, or an activation name)`);
+      this.error(node, p, 'config.net.noType', { types: MODULE_TYPES.join(', ') });
       return;
     }
     if (isActivationName(type) && !(MODULE_TYPES as readonly string[]).includes(type)) {
@@ -256,9 +257,9 @@ export class NetworkSection extends ConfigReader {
       return;
     }
     if (!(MODULE_TYPES as readonly string[]).includes(type)) {
-      const alias = MODULE_TYPE_ALIASES[type.toLowerCase()] ?? lookupActivation(type)?.name;
+      const alias = (Object.hasOwn(MODULE_TYPE_ALIASES, type.toLowerCase()) ? MODULE_TYPE_ALIASES[type.toLowerCase()] : undefined) ?? lookupActivation(type)?.name;
       const guess = alias ?? closestName(type, [...MODULE_TYPES, ...activationNames()]);
-      this.error(typeProp!.value, [...p, 'type'], `unknown module type '${type}'${guess ? ` — did you mean '${guess}'?` : ''} (module types: ${MODULE_TYPES.join(', ')}, or an activation name)`);
+      this.error(typeProp!.value, [...p, 'type'], 'config.net.unknownType', { type, suggestion: didYouMean(guess), types: MODULE_TYPES.join(', ') });
       return;
     }
     const props = this.objectProps(node, p, Object.keys(MODULE_KEYS[type]));
@@ -296,7 +297,7 @@ export class NetworkSection extends ConfigReader {
       case 'activation': {
         const nameNode = get('name');
         if (!nameNode) {
-          this.error(node, p, `an activation module needs a 'name', e.g. { "type": "activation", "name": "relu" }`);
+          this.error(node, p, 'config.net.activationNeedsName');
           return;
         }
         const name = this.activations.activationName(nameNode, [...p, 'name']);
@@ -315,7 +316,7 @@ export class NetworkSection extends ConfigReader {
       case 'dropout': {
         const pNode = get('p');
         if (!pNode) {
-          this.error(node, p, `a dropout module needs 'p', the drop probability, e.g. { "type": "dropout", "p": 0.1 }`);
+          this.error(node, p, 'config.net.dropoutNeedsP');
           return;
         }
         const prob = this.number(pNode, [...p, 'p'], { min: 0, max: 1, maxExclusive: true });
@@ -325,7 +326,7 @@ export class NetworkSection extends ConfigReader {
       case 'residual': {
         const inner = get('layers');
         if (!inner || inner.type !== 'array') {
-          this.error(inner ?? node, [...p, 'layers'], `a residual block needs 'layers', a list of modules`);
+          this.error(inner ?? node, [...p, 'layers'], 'config.net.residualNeedsLayers');
           return;
         }
         const block = this.parseModules(inner, [...p, 'layers'], [], depth + 1);
@@ -335,9 +336,9 @@ export class NetworkSection extends ConfigReader {
       case 'repeat': {
         const count = this.integer(get('count'), [...p, 'count'], 1, CONFIG_LIMITS.maxRepeat);
         const inner = get('layers');
-        if (!get('count')) this.error(node, p, `a repeat needs 'count', e.g. { "type": "repeat", "count": 8, "layers": [ … ] }`);
+        if (!get('count')) this.error(node, p, 'config.net.repeatNeedsCount');
         if (!inner || inner.type !== 'array') {
-          this.error(inner ?? node, [...p, 'layers'], `a repeat needs 'layers', the modules to repeat`);
+          this.error(inner ?? node, [...p, 'layers'], 'config.net.repeatNeedsLayers');
           return;
         }
         if (count === undefined) return;
@@ -349,14 +350,14 @@ export class NetworkSection extends ConfigReader {
         const templateSources = this.linearSources.slice(sourcesBefore);
         const perCopy = this.linearCount - linearBefore;
         if (linearBefore + perCopy * count > CONFIG_LIMITS.maxLinearLayers) {
-          this.error(get('count')!, [...p, 'count'], `repeat ${count} × ${perCopy} linear layers: at most ${CONFIG_LIMITS.maxLinearLayers} are supported`);
+          this.error(get('count')!, [...p, 'count'], 'config.net.repeatTooManyLinear', { count, perCopy, max: CONFIG_LIMITS.maxLinearLayers });
           return;
         }
         // Every module counts, not only linear ones: repeats of activations nested three deep would build 10⁹.
         const modulesPerCopy = countModules(block);
         if (this.repeatedModules + modulesPerCopy * count > CONFIG_LIMITS.maxModules) {
-          this.error(get('count')!, [...p, 'count'],
-            `repeat ${count} × ${modulesPerCopy.toLocaleString('en-US')} modules: at most ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} modules are supported`);
+          this.error(get('count')!, [...p, 'count'], 'config.net.repeatTooManyModules',
+            { count, perCopy: modulesPerCopy.toLocaleString('en-US'), max: CONFIG_LIMITS.maxModules.toLocaleString('en-US') });
           return;
         }
         this.repeatedModules += modulesPerCopy * (count - 1);
@@ -378,7 +379,7 @@ export class NetworkSection extends ConfigReader {
     const outputOrdinal = this.ordinalOf(network.layers, network.outputIndex);
     for (const pending of this.pendingAutoUnits) {
       const isOutput = pending.depth === 0 && pending.list === network.layers && pending.index === network.outputIndex;
-      if (!isOutput) this.error(pending.node, pending.path, `layer ${pending.ordinal} needs 'units' (only the output layer, the last linear module, takes its width from the data)`);
+      if (!isOutput) this.error(pending.node, pending.path, 'config.net.autoUnits', { layer: pending.ordinal });
     }
     const specPaths: string[] = [];
     const walk = (mods: ModuleSpec[], prefix: string): void => {

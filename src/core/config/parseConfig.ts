@@ -31,25 +31,25 @@ class ConfigParser extends ConfigReader {
     // parseTree recurses once per level: a config nested thousands deep would overflow the stack inside it.
     const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, true);
     if (tooDeep !== undefined) {
-      this.error({ offset: tooDeep, length: 1 }, [], `the config is nested more than ${MAX_JSON_DEPTH} deep`);
+      this.error({ offset: tooDeep, length: 1 }, [], 'config.tooDeep', { depth: MAX_JSON_DEPTH });
       return undefined;
     }
     const syntax: ParseError[] = [];
     const root = parseTree(text, syntax, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     for (const e of syntax) {
-      this.error({ offset: e.offset, length: Math.max(e.length, 1) }, [], `JSON syntax: ${syntaxMessage(printParseErrorCode(e.error))}`);
+      this.error({ offset: e.offset, length: Math.max(e.length, 1) }, [], 'config.syntax', { detail: syntaxMessage(printParseErrorCode(e.error)) });
     }
     if (!root) {
-      if (syntax.length === 0) this.error({ offset: 0, length: 0 }, [], 'the config is empty: expected an object such as { "data": { "builtin": "spiral" }, "hidden": [32, 32] }');
+      if (syntax.length === 0) this.error({ offset: 0, length: 0 }, [], 'config.empty');
       return undefined;
     }
     if (root.type !== 'object') {
-      this.error(root, [], `the config must be an object ({ … }), not ${describeJson(root)}`);
+      this.error(root, [], 'config.rootNotObject', { found: describeJson(root) });
       return undefined;
     }
     const props = new Map<string, Property>();
     for (const p of propertiesOf(root)) {
-      if (props.has(p.key)) this.error(p.keyNode, [p.key], `'${p.key}' is given twice`);
+      if (props.has(p.key)) this.error(p.keyNode, [p.key], 'config.givenTwice', { key: p.key });
       props.set(p.key, p);
       if (!(p.key in TOP_LEVEL_KEYS)) this.unknownKey(p, [], Object.keys(TOP_LEVEL_KEYS));
     }

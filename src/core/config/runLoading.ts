@@ -10,6 +10,7 @@ import { closestName } from '../didYouMean';
 import { readDatasetFile, type ReadDatasetOptions } from '../data/datasetFile';
 import { prepareData } from '../data/prepare';
 import { InputError, type SourceLocation } from '../inputError';
+import { coreText, formatCoreText, type CoreText } from '../messages';
 import { noSuchFile } from '../data/missingFile';
 import { describeFileType, readRegularTextSync } from '../io/regularFile';
 import { IssueList, propertiesOf, type Path } from './configReader';
@@ -32,30 +33,30 @@ export function resolveNetwork(run: ConfigRun, inputs: number, outputs: number, 
   const layers = JSON.parse(JSON.stringify(run.network.layers)) as ModuleSpec[];
   const output = layers[run.network.outputIndex] as Extract<ModuleSpec, { type: 'linear' }>;
   if (run.network.outputUnits !== undefined && run.network.outputUnits !== outputs) {
-    throw new InputError(`the output layer has ${run.network.outputUnits} units but the data needs ${outputs} (${describeTask(task, outputs)}); leave 'units' out on the last linear module to size it from the data`);
+    throw new InputError(coreText('run.outputUnits', { units: run.network.outputUnits, outputs, task: describeTask(task, outputs) }));
   }
   output.units = outputs;
   const network: NetworkSpec = { inputs, layers };
   const parameters = countParameters(network);
   if (parameters > CONFIG_LIMITS.maxParameters) {
-    throw new InputError(`the network has ${parameters.toLocaleString('en-US')} parameters: at most ${CONFIG_LIMITS.maxParameters.toLocaleString('en-US')} are supported`);
+    throw new InputError(coreText('run.tooManyParameters', { parameters: parameters.toLocaleString('en-US'), max: CONFIG_LIMITS.maxParameters.toLocaleString('en-US') }));
   }
   return { network, loss, ...run.train };
 }
 
-function describeTask(task: Task, outputs: number): string {
-  return task === 'regression' ? 'regression: one output' : task === 'binary' ? 'two classes: one logit' : `${outputs} classes: one logit each`;
+function describeTask(task: Task, outputs: number): CoreText {
+  return task === 'regression' ? coreText('run.task.regression') : task === 'binary' ? coreText('run.task.binary') : coreText('run.task.multiclass', { outputs });
 }
 
 function checkLossFitsTask(loss: LossName, task: Task): void {
   if (loss === 'mse' && task !== 'regression') {
-    throw new InputError(`loss 'mse' needs a numeric target, but the target holds classes (${task}): use 'bce' for two classes or 'cross_entropy' for more, or set data.task to 'regression'`);
+    throw new InputError(coreText('run.mseNeedsNumbers', { task }));
   }
   if (loss === 'bce' && task !== 'binary') {
-    throw new InputError(`loss 'bce' needs exactly two classes, but the task is ${task}: use ${task === 'regression' ? "'mse'" : "'cross_entropy'"}`);
+    throw new InputError(coreText('run.bceNeedsTwo', { task, loss: task === 'regression' ? "'mse'" : "'cross_entropy'" }));
   }
   if (loss === 'cross_entropy' && task === 'regression') {
-    throw new InputError(`loss 'cross_entropy' needs class labels, but the target is numeric (regression): use 'mse', or set data.task to 'binary' or 'multiclass'`);
+    throw new InputError(coreText('run.ceNeedsClasses'));
   }
 }
 
@@ -108,7 +109,9 @@ export function buildRun(run: ConfigRun, dataset: Dataset, options: { standardis
   if (train.loss === 'bce' || train.loss === 'cross_entropy') {
     const last = train.network.layers[train.network.layers.length - 1];
     if (last.type === 'activation' && (last.name === 'sigmoid' || last.name === 'softplus' || last.name === 'tanh')) {
-      data.notes.push(`the output activation '${last.name}' comes before ${train.loss}, which already takes logits: the output is squashed twice`);
+      const note = coreText('run.note.squashedTwice', { activation: last.name, loss: train.loss });
+      data.notes.push(formatCoreText(note));
+      data.noteTexts?.push(note);
     }
   }
   return { data, train };
@@ -119,11 +122,11 @@ export async function loadDataset(data: ConfigRun['data'], seed: number, io: Pic
   if (data.builtin) {
     const generated = generateBuiltinDataset(data.builtin, { samples: data.samples, noise: data.noise, seed });
     if (data.task && data.task !== generated.task) {
-      throw new InputError(`the built-in dataset '${data.builtin}' is ${generated.task}; data.task '${data.task}' does not apply`);
+      throw new InputError(coreText('run.builtinTask', { name: data.builtin, task: generated.task, given: data.task }));
     }
     return generated;
   }
-  if (!data.file) throw new InputError(`no data: give data.file or data.builtin in the config, or --data / --builtin on the command line`);
+  if (!data.file) throw new InputError(coreText('run.noData'));
   return readDatasetFile(data.file, {
     inputs: data.inputs, target: data.target, task: data.task, rowLimit: data.rowLimit, seed, header: data.header, ...io,
   });
@@ -167,7 +170,8 @@ export class ConfigError extends InputError {
     const errors = issues.filter(i => i.severity === 'error');
     const first = errors[0];
     super(
-      errors.length > 1 ? `${first.message} (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : first.message,
+      errors.length > 2 ? coreText('run.moreProblems', { message: first.text, count: errors.length - 1 })
+        : errors.length === 2 ? coreText('run.oneMoreProblem', { message: first.text }) : first.text,
       { file, line: first.line, column: first.column },
     );
     this.name = 'ConfigError';
@@ -208,7 +212,7 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
       }
       const shown = request.kind === 'dataset' ? request.dataPath : dataPath;
       if (!stat) throw noSuchFile(shown, '', dataPath);
-      if (!stat.isFile()) throw new InputError(`${shown} is ${describeFileType(stat)}, not a data file`);
+      if (!stat.isFile()) throw new InputError(coreText('run.notADataFile', { file: shown, type: describeFileType(stat) }));
     }
     configPath = dataPath ? path.join(path.dirname(dataPath), `${path.basename(dataPath)}.nn.json`) : path.resolve('builtin.nn.json');
     text = presetConfigText(request.preset, request.kind === 'dataset' ? { file: path.basename(request.dataPath) } : { builtin: request.builtin }, configPath);
@@ -229,7 +233,7 @@ export async function loadRun(request: RunRequest, overrides: RunOverrides = {},
     const spec = findBuiltinDataset(overrides.builtin);
     if (!spec) {
       const guess = closestName(overrides.builtin, BUILTIN_DATASET_NAMES);
-      throw new InputError(`unknown built-in dataset '${overrides.builtin}'${guess ? ` — did you mean '${guess}'?` : ''} (built-in: ${BUILTIN_DATASET_NAMES.join(', ')})`);
+      throw new InputError(coreText('config.data.unknownBuiltin', { name: overrides.builtin, suggestion: guess ? coreText('config.didYouMean', { name: guess }) : '', builtins: BUILTIN_DATASET_NAMES.join(', ') }));
     }
     run.data = { validation: run.data.validation, normalize: run.data.normalize, builtin: spec.name, noise: run.data.noise, samples: run.data.samples };
   }
@@ -278,7 +282,7 @@ function pointAtConfig(e: unknown, text: string, file: string, inConfig: boolean
     if (node) {
       const list = new IssueList(text);
       const where: SourceLocation = { file, ...list.position(node.offset) };
-      return new InputError(e.message, where);
+      return new InputError(e.text ?? e.message, where);
     }
   }
   return e;

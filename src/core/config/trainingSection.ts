@@ -27,7 +27,7 @@ export class TrainingSection extends ConfigReader {
         }
         const lr = this.number(get('lr'), [...p, 'lr'], { min: 0, minExclusive: true });
         if (lr !== undefined) spec.lr = lr;
-        if (lr !== undefined && lrNode) this.error(lrNode, ['lr'], `the learning rate is given twice (lr and optimizer.lr): keep one`);
+        if (lr !== undefined && lrNode) this.error(lrNode, ['lr'], 'config.train.lrTwice');
         const momentum = this.number(get('momentum'), [...p, 'momentum'], { min: 0, max: 1, maxExclusive: true });
         if (momentum !== undefined) spec.momentum = momentum;
         const nesterov = this.boolean(get('nesterov'), [...p, 'nesterov']);
@@ -35,7 +35,7 @@ export class TrainingSection extends ConfigReader {
         const betasNode = get('betas');
         if (betasNode) {
           const items = betasNode.type === 'array' ? betasNode.children ?? [] : [];
-          if (betasNode.type !== 'array' || items.length !== 2) this.error(betasNode, [...p, 'betas'], 'optimizer.betas must be two numbers [β1, β2], e.g. [0.9, 0.999]');
+          if (betasNode.type !== 'array' || items.length !== 2) this.error(betasNode, [...p, 'betas'], 'config.train.betas');
           else {
             const b1 = this.number(items[0], [...p, 'betas', 0], { min: 0, max: 1, maxExclusive: true });
             const b2 = this.number(items[1], [...p, 'betas', 1], { min: 0, max: 1, maxExclusive: true });
@@ -50,13 +50,13 @@ export class TrainingSection extends ConfigReader {
         if (clipNorm !== undefined) spec.clipNorm = clipNorm;
         const sgdLike = type === 'sgd' || type === 'momentum';
         for (const k of ['momentum', 'nesterov'] as const) {
-          if (props.has(k) && !sgdLike) this.warn(props.get(k)!.keyNode, [...p, k], `${k} applies to sgd and momentum, not ${type}; it is ignored`);
+          if (props.has(k) && !sgdLike) this.warn(props.get(k)!.keyNode, [...p, k], 'config.train.sgdOnly', { key: k, type });
         }
         for (const k of ['betas', 'eps'] as const) {
-          if (props.has(k) && sgdLike) this.warn(props.get(k)!.keyNode, [...p, k], `${k} applies to adam and adamw, not ${type}; it is ignored`);
+          if (props.has(k) && sgdLike) this.warn(props.get(k)!.keyNode, [...p, k], 'config.train.adamOnly', { key: k, type });
         }
         if (spec.nesterov && type === 'sgd' && !(spec.momentum && spec.momentum > 0)) {
-          this.error(props.get('nesterov')!.value, [...p, 'nesterov'], 'Nesterov momentum needs momentum > 0 (as in torch.optim.SGD)');
+          this.error(props.get('nesterov')!.value, [...p, 'nesterov'], 'config.train.nesterov');
         }
       }
     }

@@ -3,6 +3,7 @@
 import type { Dataset, Task } from '../types';
 import { seededNormal, seededUniform } from './datasetRandom';
 import { InputError } from '../inputError';
+import { coreText, notesOf } from '../messages';
 
 export interface BuiltinDataset {
   name: string;
@@ -174,11 +175,11 @@ export function findBuiltinDataset(name: string): BuiltinDataset | undefined {
 /** Generate a built-in dataset; the same (name, samples, noise, seed) gives the same numbers everywhere. */
 export function generateBuiltinDataset(name: string, options: { samples?: number; noise?: number; seed?: number } = {}): Dataset {
   const spec = findBuiltinDataset(name);
-  if (!spec) throw new InputError(`unknown built-in dataset '${name}' (known: ${BUILTIN_DATASET_NAMES.join(', ')})`);
+  if (!spec) throw new InputError(coreText('data.unknownBuiltin', { name, names: BUILTIN_DATASET_NAMES.join(', ') }));
   const n = Math.floor(options.samples ?? DEFAULT_BUILTIN_SAMPLES);
-  if (!(n >= 2 && n <= MAX_BUILTIN_SAMPLES)) throw new InputError(`samples must be a whole number from 2 to ${MAX_BUILTIN_SAMPLES}, got ${options.samples}`);
+  if (!(n >= 2 && n <= MAX_BUILTIN_SAMPLES)) throw new InputError(coreText('data.builtinSamples', { max: MAX_BUILTIN_SAMPLES, value: String(options.samples) }));
   const noise = options.noise ?? spec.defaultNoise;
-  if (!(noise >= 0 && Number.isFinite(noise))) throw new InputError(`noise must be a number ≥ 0, got ${options.noise}`);
+  if (!(noise >= 0 && Number.isFinite(noise))) throw new InputError(coreText('data.builtinNoise', { value: String(options.noise) }));
   const x = new Float64Array(n * spec.inputs);
   const y = new Float64Array(n);
   spec.generate(n, noise, seededUniform(options.seed ?? 0), x, y);
@@ -188,6 +189,6 @@ export function generateBuiltinDataset(name: string, options: { samples?: number
     inputNames: spec.inputs === 1 ? ['x'] : ['x1', 'x2'],
     targetName: spec.task === 'regression' ? 'y' : 'label',
     n, d: spec.inputs, x, y, task: spec.task, classes,
-    notes: [`built-in dataset '${spec.name}': ${n} samples, noise ${noise}`],
+    ...notesOf([coreText('data.note.builtin', { name: spec.name, n, noise })]),
   };
 }

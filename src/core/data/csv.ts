@@ -3,6 +3,7 @@
 // of any size; a record cut by a chunk boundary is parsed again once the rest arrives, so no chunk size changes the
 // result. Records are handed out one at a time and nothing is kept, so memory stays flat however large the file.
 import { InputError } from '../inputError';
+import { coreText } from '../messages';
 
 /**
  * Receives each record: its fields, the 1-based line it starts on and, per field, the 1-based character column where
@@ -170,7 +171,7 @@ export class DelimitedTokenizer {
         }
         if (!closed) {
           if (!final) return undefined;
-          throw new InputError(`a quoted field opened here is never closed (missing ")`, {
+          throw new InputError(coreText('data.csv.unclosedQuote'), {
             file: this.fileLabel, line: startLine, column: columns[columns.length - 1],
           });
         }

@@ -4,6 +4,7 @@
 // Rows are stored straight into growing Float64Arrays, so memory holds numbers, not the file's strings.
 import type { Dataset, Task } from '../types';
 import { InputError, type SourceLocation } from '../inputError';
+import { coreText, notesOf, type CoreText } from '../messages';
 import { seededUniform } from './datasetRandom';
 import { boundedJson } from '../io/jsonLimits';
 import { closestName } from '../didYouMean';
@@ -114,7 +115,7 @@ export class DatasetBuilder {
     private readonly locate: Locator,
     private readonly forcedTask?: Task,
   ) {
-    if (columnNames.length === 0) throw new InputError(`${fileLabel} has no columns`);
+    if (columnNames.length === 0) throw new InputError(coreText('data.noColumns', { file: fileLabel }));
     this.targetIndex = choice.target === undefined
       ? columnNames.length - 1
       : resolveColumn(choice.target, columnNames, fileLabel, 'target');
@@ -122,14 +123,14 @@ export class DatasetBuilder {
       ? columnNames.map((_, i) => i).filter(i => i !== this.targetIndex)
       : choice.inputs.map(c => resolveColumn(c, columnNames, fileLabel, 'input'));
     if (this.inputIndices.length === 0) {
-      throw new InputError(`${fileLabel} has only one column ('${columnNames[this.targetIndex]}'): there is no input column besides the target`);
+      throw new InputError(coreText('data.oneColumn', { file: fileLabel, column: columnNames[this.targetIndex] }));
     }
     if (this.inputIndices.includes(this.targetIndex)) {
-      throw new InputError(`column '${columnNames[this.targetIndex]}' is both an input and the target`);
+      throw new InputError(coreText('data.inputIsTarget', { column: columnNames[this.targetIndex] }));
     }
     const seen = new Set<number>();
     for (const i of this.inputIndices) {
-      if (seen.has(i)) throw new InputError(`input column '${columnNames[i]}' is listed twice`);
+      if (seen.has(i)) throw new InputError(coreText('data.inputTwice', { column: columnNames[i] }));
       seen.add(i);
     }
     this.inputNames = this.inputIndices.map(i => columnNames[i]);
@@ -152,10 +153,7 @@ export class DatasetBuilder {
     if (values.length > width) {
       for (let f = width; f < values.length; f++) {
         if (readCell(values[f]).kind !== 'missing') {
-          throw new InputError(
-            `this row has ${values.length} fields but the header has ${width} (an unquoted delimiter inside a value?)`,
-            this.locate(rowRef, f, fieldColumns),
-          );
+          throw new InputError(coreText('data.tooManyFields', { fields: values.length, width }), this.locate(rowRef, f, fieldColumns));
         }
       }
     }
@@ -173,9 +171,9 @@ export class DatasetBuilder {
       const cell = readCell(raw);
       if (cell.kind === 'missing') return this.skip(rowRef, field, fieldColumns);
       if (cell.kind === 'text') {
-        const hint = /^[+-]?\d+,\d+$/.test(cell.text) ? ` (a decimal comma? numbers are read with '.' as the decimal point)` : '';
+        const hint = /^[+-]?\d+,\d+$/.test(cell.text) ? coreText('data.decimalComma') : '';
         throw new InputError(
-          `column '${this.columnNames[field]}' (${field + 1}): '${clip(cell.text)}' is not a number${hint}`,
+          coreText('data.notNumber', { column: this.columnNames[field], position: field + 1, value: clip(cell.text), hint }),
           this.locate(rowRef, field, fieldColumns),
         );
       }
@@ -217,22 +215,21 @@ export class DatasetBuilder {
     return this.neededWidth;
   }
 
-  finish(name: string, extraNotes: string[] = []): Dataset {
+  finish(name: string, extraNotes: CoreText[] = []): Dataset {
     const n = this.stored;
     const d = this.d;
-    const notes = [...extraNotes];
+    const notes: CoreText[] = [...extraNotes];
     if (n === 0) {
-      const why = this.skipped > 0
-        ? `: all ${this.skipped} rows have a missing value (first at line ${this.firstSkipped!.location.line}, column '${this.firstSkipped!.column}')`
-        : ': it has no data rows';
-      throw new InputError(`${this.fileLabel} has no usable rows${why}`);
+      throw new InputError(this.skipped > 0
+        ? coreText('data.allRowsMissing', { file: this.fileLabel, rows: this.skipped, line: this.firstSkipped!.location.line, column: this.firstSkipped!.column })
+        : coreText('data.noUsableRows', { file: this.fileLabel }));
     }
     if (this.skipped > 0) {
       const first = this.firstSkipped!;
-      notes.push(`${this.skipped} row${this.skipped === 1 ? '' : 's'} skipped for missing values (first at line ${first.location.line}, column '${first.column}')`);
+      notes.push(coreText(this.skipped === 1 ? 'data.note.skippedOne' : 'data.note.skipped', { count: this.skipped, line: first.location.line, column: first.column }));
     }
     if (this.usable > n) {
-      notes.push(`${this.usable.toLocaleString('en-US')} usable rows; a seeded uniform sample of ${n.toLocaleString('en-US')} is used (raise data.rowLimit to use more)`);
+      notes.push(coreText('data.note.sampled', { usable: this.usable.toLocaleString('en-US'), n: n.toLocaleString('en-US') }));
     }
     const x = this.x.slice(0, n * d);
     for (let k = 0; k < d; k++) {
@@ -244,14 +241,14 @@ export class DatasetBuilder {
         if (v > max) max = v;
       }
       if (min === max && n > 1) {
-        notes.push(`column '${this.inputNames[k]}' is constant (${min}): it carries no information and is left unscaled`);
+        notes.push(coreText('data.note.constantColumn', { column: this.inputNames[k], value: min }));
       }
     }
     const { task, y, classes } = this.decideTarget(n, notes);
-    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, notes };
+    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, ...notesOf(notes) };
   }
 
-  private decideTarget(n: number, notes: string[]): { task: Task; y: Float64Array; classes?: string[] } {
+  private decideTarget(n: number, notes: CoreText[]): { task: Task; y: Float64Array; classes?: string[] } {
     const distinct = this.keys.size;
     const allNumeric = this.firstText === undefined;
     const yNumber = this.yNumber.subarray(0, n);
@@ -262,10 +259,7 @@ export class DatasetBuilder {
     let classify: boolean;
     if (forced === 'regression') {
       if (!allNumeric) {
-        throw new InputError(
-          `target '${this.targetName}' has text values ('${clip(this.firstText!.text)}'), so it cannot be a regression target`,
-          this.firstText!.location,
-        );
+        throw new InputError(coreText('data.targetText', { target: this.targetName, value: clip(this.firstText!.text) }), this.firstText!.location);
       }
       classify = false;
     } else if (forced === 'binary' || forced === 'multiclass') {
@@ -283,25 +277,22 @@ export class DatasetBuilder {
         if (Math.abs(v) > MAX_REGRESSION_TARGET) {
           // Its squared error would overflow at step 0 and the run would look diverged for no fault of the settings.
           throw new InputError(
-            `target '${this.targetName}': ${v} is too large to regress on (its squared error overflows; up to ±${MAX_REGRESSION_TARGET} is accepted) — rescale the target`,
+            coreText('data.targetTooLarge', { target: this.targetName, value: v, max: MAX_REGRESSION_TARGET }),
             this.locate(this.refs[i], this.targetIndex),
           );
         }
       }
-      if (min === max) notes.push(`target '${this.targetName}' is constant (${min}): there is nothing to learn`);
+      if (min === max) notes.push(coreText('data.note.constantTarget', { target: this.targetName, value: min }));
       return { task: 'regression', y: yNumber.slice() };
     }
     if (this.keysOverflowed || distinct > MAX_CLASSES) {
-      throw new InputError(
-        `target '${this.targetName}' has more than ${MAX_CLASSES} distinct values; classification supports up to ${MAX_CLASSES} classes` +
-        (allNumeric ? ` (set data.task to 'regression' to predict it as a number)` : ''),
-      );
+      throw new InputError(coreText(allNumeric ? 'data.tooManyClassesNumeric' : 'data.tooManyClasses', { target: this.targetName, max: MAX_CLASSES }));
     }
     if (distinct < 2) {
-      throw new InputError(`target '${this.targetName}' has a single value ('${keyNames[0]}'): a classifier needs at least two classes`);
+      throw new InputError(coreText('data.singleClass', { target: this.targetName, value: keyNames[0] }));
     }
     if (forced === 'binary' && distinct > 2) {
-      throw new InputError(`data.task is 'binary' but target '${this.targetName}' has ${distinct} classes (${keyNames.slice(0, 5).join(', ')}${distinct > 5 ? ', …' : ''})`);
+      throw new InputError(coreText('data.binaryTooMany', { target: this.targetName, count: distinct, classes: `${keyNames.slice(0, 5).join(', ')}${distinct > 5 ? ', …' : ''}` }));
     }
     // Class order: numeric labels by value, text labels alphabetically (as scikit-learn's LabelEncoder).
     const order = keyNames.map((name, id) => ({ name, id }));
@@ -314,7 +305,7 @@ export class DatasetBuilder {
     const classes = order.map(o => o.name);
     const task: Task = forced === 'multiclass' ? 'multiclass' : distinct === 2 ? 'binary' : 'multiclass';
     if (allNumeric && forced === undefined) {
-      notes.push(`target '${this.targetName}' has ${distinct} integer values (${classes.join(', ')}): read as classes (set data.task to 'regression' to predict it as a number)`);
+      notes.push(coreText('data.note.integerClasses', { target: this.targetName, count: distinct, classes: classes.join(', ') }));
     }
     return { task, y, classes };
   }
@@ -365,7 +356,7 @@ export class DatasetBuilder {
 export function resolveColumn(choice: string | number, names: string[], fileLabel: string, role: 'input' | 'target'): number {
   if (typeof choice === 'number') {
     if (Number.isInteger(choice) && choice >= 0 && choice < names.length) return choice;
-    throw new InputError(`${role} column index ${clip(String(choice))} is out of range: ${fileLabel} has ${names.length} columns (0 … ${names.length - 1})`);
+    throw new InputError(coreText(role === 'input' ? 'data.inputIndexRange' : 'data.targetIndexRange', { index: clip(String(choice)), file: fileLabel, count: names.length, last: names.length - 1 }));
   }
   const exact = names.indexOf(choice);
   if (exact >= 0) return exact;
@@ -373,11 +364,10 @@ export function resolveColumn(choice: string | number, names: string[], fileLabe
   const loose = names.findIndex(n => n.toLowerCase() === lower);
   if (loose >= 0) return loose;
   const guess = closestName(choice, names);
-  throw new InputError(
-    `${role} column '${clip(choice)}' is not in ${fileLabel}` +
-    (guess ? ` — did you mean '${clip(guess)}'?` : '') +
-    ` (columns: ${names.slice(0, 12).map(n => `'${clip(n)}'`).join(', ')}${names.length > 12 ? ', …' : ''})`,
-  );
+  throw new InputError(coreText(role === 'input' ? 'data.inputNotFound' : 'data.targetNotFound', {
+    column: clip(choice), file: fileLabel, suggestion: guess ? coreText('config.didYouMean', { name: clip(guess) }) : '',
+    columns: `${names.slice(0, 12).map(n => `'${clip(n)}'`).join(', ')}${names.length > 12 ? ', …' : ''}`,
+  }));
 }
 
 

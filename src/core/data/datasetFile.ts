@@ -8,6 +8,7 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
+import { coreText, type CoreText } from '../messages';
 import { assertUnchanged, openRegularFile } from '../io/regularFile';
 import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 
@@ -44,11 +45,11 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
   const { handle, stat } = opened;
   try {
     const size = stat.size;
-    if (size === 0) throw new InputError(`${label} is empty`);
+    if (size === 0) throw new InputError(coreText('data.empty', { file: label }));
     const format = formatOf(filePath);
     if (format === 'json') {
       if (size > MAX_JSON_BYTES) {
-        throw new InputError(`${label} is ${(size / 1e6).toFixed(0)} MB: JSON files are read whole, up to ${MAX_JSON_BYTES / (1 << 20)} MB — save it as CSV or JSON Lines to stream it`);
+        throw new InputError(coreText('data.jsonTooLarge', { file: label, mb: (size / 1e6).toFixed(0), max: MAX_JSON_BYTES / (1 << 20) }));
       }
       // At most size + 1 bytes: one more than expected means the file grew while it was read.
       const bytes = Buffer.allocUnsafe(size + 1);
@@ -67,7 +68,7 @@ export async function readDatasetFile(filePath: string, options: ReadDatasetOpti
     const decoder = new StreamingDecoder();
     let bytesRead = 0;
     for (;;) {
-      if (options.isCancelled?.()) throw new InputError(`reading ${label} was cancelled`);
+      if (options.isCancelled?.()) throw new InputError(coreText('data.cancelled', { file: label }));
       const { bytesRead: got } = await handle.read(buffer, 0, CHUNK_BYTES, null);
       if (got === 0) break;
       bytesRead += got;
@@ -167,11 +168,11 @@ class DelimitedReader implements ChunkReader {
 
   finish(): Dataset {
     if (!this.tokenizer && this.head.length > 0) this.startTokenizer();
-    if (!this.tokenizer) throw new InputError(`${this.label} is empty`);
+    if (!this.tokenizer) throw new InputError(coreText('data.empty', { file: this.label }));
     this.tokenizer.end();
     if (!this.builder) this.startBuilder();
-    const notes: string[] = [];
-    if (this.headerLine === undefined) notes.push(`${this.label} has no header row: columns are named 'column 1', 'column 2', …`);
+    const notes: CoreText[] = [];
+    if (this.headerLine === undefined) notes.push(coreText('data.note.noHeader', { file: this.label }));
     return this.builder!.finish(this.label, notes);
   }
 
@@ -186,7 +187,7 @@ class DelimitedReader implements ChunkReader {
 
   private startBuilder(): void {
     const [first, second] = this.pending;
-    if (!first) throw new InputError(`${this.label} has no data rows`);
+    if (!first) throw new InputError(coreText('data.noDataRows', { file: this.label }));
     const header = this.options.header ?? looksLikeHeader(first.fields, second?.fields);
     let names: string[];
     let rows = this.pending;
@@ -272,7 +273,7 @@ class JsonLinesReader implements ChunkReader {
     this.pendingCR = false;
     if (this.carry.length > 0) this.onLine(this.carry);
     this.carry = '';
-    if (!this.builder) throw new InputError(`${this.label} has no data rows`);
+    if (!this.builder) throw new InputError(coreText('data.noDataRows', { file: this.label }));
     return this.builder.finish(this.label);
   }
 
@@ -284,11 +285,11 @@ class JsonLinesReader implements ChunkReader {
     try {
       value = JSON.parse(text);
     } catch {
-      throw new InputError(`this line is not valid JSON`, { file: this.label, line, column: 1 });
+      throw new InputError(coreText('data.jsonl.invalid'), { file: this.label, line, column: 1 });
     }
     const kind = Array.isArray(value) ? 'array' : value !== null && typeof value === 'object' ? 'object' : undefined;
     if (kind === undefined) {
-      throw new InputError(`each line must hold a JSON object or array, not ${boundedJson(value, 40)}`, { file: this.label, line, column: 1 });
+      throw new InputError(coreText('data.jsonl.notRow', { value: boundedJson(value, 40) }), { file: this.label, line, column: 1 });
     }
     if (this.shape === undefined) {
       this.shape = { kind, line };
@@ -298,9 +299,7 @@ class JsonLinesReader implements ChunkReader {
         this.start(this.keys);
       }
     } else if (kind !== this.shape.kind) {
-      throw new InputError(
-        `this line holds an ${kind} but line ${this.shape.line} held an ${this.shape.kind}: every line must have the same shape`,
-        { file: this.label, line, column: 1 });
+      throw new InputError(coreText('data.jsonl.shape', { kind, line: this.shape.line, first: this.shape.kind }), { file: this.label, line, column: 1 });
     }
     if (kind === 'array') this.builder!.addRow(value as unknown[], line);
     else {
@@ -320,7 +319,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
   // Before any parse: the error locator's parseTree (and JSON.stringify of a cell) recurse per level.
   const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, false);
   if (tooDeep !== undefined) {
-    throw new InputError(`this JSON is nested more than ${MAX_JSON_DEPTH} deep: a data file holds rows of plain values`, locationOf(text, tooDeep, label));
+    throw new InputError(coreText('data.json.tooDeep', { depth: MAX_JSON_DEPTH }), locationOf(text, tooDeep, label));
   }
   let value: unknown;
   try {
@@ -329,7 +328,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
     const errors: ParseError[] = [];
     parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
     const at = errors.length > 0 ? locationOf(text, errors[0].offset, label) : { file: label, line: 1, column: 1 };
-    throw new InputError('this is not valid JSON', at);
+    throw new InputError(coreText('data.json.invalid'), at);
   }
   let tree: JsonNode | undefined;
   const locateItem = (jsonPath: (string | number)[]): SourceLocation => {
@@ -340,7 +339,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
 
   if (Array.isArray(value)) {
     const items = value as unknown[];
-    if (items.length === 0) throw new InputError(`${label} is an empty array: it has no data rows`);
+    if (items.length === 0) throw new InputError(coreText('data.json.emptyArray', { file: label }));
     const first = items.find(i => i !== null && i !== undefined);
     if (Array.isArray(first)) {
       let width = 0;
@@ -348,7 +347,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       const names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
       const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem([item, field]), options.task);
       items.forEach((item, i) => {
-        if (!Array.isArray(item)) throw new InputError(`item ${i + 1} is not an array like the first one`, locateItem([i]));
+        if (!Array.isArray(item)) throw new InputError(coreText('data.json.itemNotArray', { item: i + 1 }), locateItem([i]));
         builder.addRow(item, i);
       });
       return builder.finish(label);
@@ -364,26 +363,26 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
         (item, field) => locateItem(keys[field] !== undefined && hasKey(items[item], keys[field]) ? [item, keys[field]] : [item]), options.task);
       items.forEach((item, i) => {
         if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-          throw new InputError(`item ${i + 1} is not an object like the first one`, locateItem([i]));
+          throw new InputError(coreText('data.json.itemNotObject', { item: i + 1 }), locateItem([i]));
         }
         const record = item as Record<string, unknown>;
         builder.addRow(keys.map(k => record[k]), i);
       });
       return builder.finish(label);
     }
-    throw new InputError(`${label} must hold an array of objects or of arrays (found an array of ${first === undefined ? 'nulls' : typeof first})`, locateItem([0]));
+    throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? 'nulls' : typeof first }), locateItem([0]));
   }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     if (!Array.isArray(record.x) || !Array.isArray(record.y)) {
-      throw new InputError(`${label} must be an array of rows, or an object with "x" (rows of inputs) and "y" (targets)`, { file: label, line: 1, column: 1 });
+      throw new InputError(coreText('data.json.needsXY', { file: label }), { file: label, line: 1, column: 1 });
     }
     const xs = record.x as unknown[];
     const ys = record.y as unknown[];
     if (xs.length !== ys.length) {
-      throw new InputError(`"x" has ${xs.length} rows but "y" has ${ys.length}`, locateItem(['y']));
+      throw new InputError(coreText('data.json.xyLength', { x: xs.length, y: ys.length }), locateItem(['y']));
     }
-    if (xs.length === 0) throw new InputError(`${label} has no data rows`, locateItem(['x']));
+    if (xs.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), locateItem(['x']));
     const width = Array.isArray(xs[0]) ? (xs[0] as unknown[]).length : 1;
     const names = [...Array.from({ length: width }, (_, i) => (width === 1 ? 'x' : `x${i + 1}`)), 'y'];
     const choice: ColumnChoice = { ...options, inputs: options.inputs ?? names.slice(0, width), target: options.target ?? 'y' };
@@ -392,18 +391,18 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
     for (let i = 0; i < xs.length; i++) {
       const row = Array.isArray(xs[i]) ? (xs[i] as unknown[]) : [xs[i]];
       if (row.length !== width) {
-        throw new InputError(`row ${i + 1} of "x" has ${row.length} values, the first has ${width}`, locateItem(['x', i]));
+        throw new InputError(coreText('data.json.rowWidth', { row: i + 1, count: row.length, width }), locateItem(['x', i]));
       }
       let target = ys[i];
       if (Array.isArray(target)) {
-        if (target.length !== 1) throw new InputError(`"y" must hold one value per row (several outputs are not supported)`, locateItem(['y', i]));
+        if (target.length !== 1) throw new InputError(coreText('data.json.oneTarget'), locateItem(['y', i]));
         target = target[0];
       }
       builder.addRow([...row, target], i);
     }
     return builder.finish(label);
   }
-  throw new InputError(`${label} must hold an array of rows or an object with "x" and "y"`, { file: label, line: 1, column: 1 });
+  throw new InputError(coreText('data.json.shape', { file: label }), { file: label, line: 1, column: 1 });
 }
 
 function hasKey(item: unknown, key: string): boolean {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../inputError';
 import { closestName } from '../didYouMean';
+import { coreText, type CoreArg } from '../messages';
 
 /** Longer names cannot be typos of a real file name (255 bytes on common file systems); no edit-distance work on them. */
 const MAX_NAME_LENGTH = 255;
@@ -29,6 +30,18 @@ export function closestSibling(filePath: string): string | undefined {
 /** The error for a file that is not there; `what` names it (`model file`), `shown` is the path as the user wrote it. */
 export function noSuchFile(shown: string, what = '', resolved = shown): InputError {
   const sibling = closestSibling(resolved);
-  const suggestion = sibling === undefined ? '' : ` — did you mean '${path.join(path.dirname(shown), path.basename(sibling)).replace(/\\/g, '/')}'?`;
-  return new InputError(`cannot open ${what ? `${what} ` : ''}${shown}: no such file${suggestion}`);
+  const suggestion = sibling === undefined ? '' : coreText('config.didYouMean', { name: path.join(path.dirname(shown), path.basename(sibling)).replace(/\\/g, '/') });
+  return new InputError(what
+    ? coreText('data.noSuchFileOf', { what: fileKind(what), file: shown, suggestion })
+    : coreText('data.noSuchFile', { file: shown, suggestion }));
+}
+
+/** "data file", "model file", "config" as a message (another name as it is). */
+export function fileKind(what: string): CoreArg {
+  switch (what) {
+    case 'data file': return coreText('data.what.dataFile');
+    case 'model file': return coreText('data.what.modelFile');
+    case 'config': return coreText('data.what.config');
+    default: return what;
+  }
 }

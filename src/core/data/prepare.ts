@@ -4,6 +4,7 @@
 import type { DataSplit, Dataset, PreparedData } from '../types';
 import { seededPermutation, seededUniform } from './datasetRandom';
 import { InputError } from '../inputError';
+import { coreText, notesOf } from '../messages';
 
 export interface PrepareOptions {
   /** Fraction held out for validation, 0 … 0.9. */
@@ -17,7 +18,7 @@ export interface PrepareOptions {
 export function prepareData(dataset: Dataset, options: PrepareOptions): PreparedData {
   const { n, d } = dataset;
   if (!(options.validation >= 0 && options.validation <= 0.9)) {
-    throw new InputError(`validation must be a fraction from 0 to 0.9, got ${options.validation}`);
+    throw new InputError(coreText('data.validation', { value: String(options.validation) }));
   }
   const uniform = seededUniform(options.seed ^ 0x5bd1e995);
   const order = seededPermutation(n, uniform);
@@ -58,7 +59,7 @@ export function prepareData(dataset: Dataset, options: PrepareOptions): Prepared
   if (options.standardisation) {
     const given = options.standardisation;
     if (given.mean.length !== d || given.std.length !== d) {
-      throw new InputError(`the model's input standardisation has ${given.mean.length} columns, the data has ${d}`);
+      throw new InputError(coreText('data.standardisationWidth', { columns: given.mean.length, d }));
     }
     for (let k = 0; k < d; k++) {
       mean[k] = given.mean[k];
@@ -72,19 +73,20 @@ export function prepareData(dataset: Dataset, options: PrepareOptions): Prepared
     if (bad !== undefined) {
       const k = bad % d;
       const source = (split === train ? trainSource : valSource)[Math.floor(bad / d)];
-      throw new InputError(
-        `column '${dataset.inputNames[k]}', data row ${source + 1}: ${dataset.x[source * d + k]} overflows when standardised (mean ${mean[k]}, standard deviation ${std[k]} on the training rows) — rescale the column (other units, or a log)`,
-      );
+      throw new InputError(coreText('data.standardisedOverflow', {
+        column: dataset.inputNames[k], row: source + 1, value: dataset.x[source * d + k], mean: mean[k], std: std[k],
+      }));
     }
   }
 
   const outputs = dataset.task === 'multiclass' ? dataset.classes!.length : 1;
-  const notes = [...dataset.notes];
-  notes.push(`${train.n} training rows, ${val.n} validation rows${options.normalize || options.standardisation ? ', inputs standardised' : ''}`);
+  const texts = [...(dataset.noteTexts ?? dataset.notes)];
+  texts.push(coreText(options.normalize || options.standardisation ? 'data.note.splitStandardised' : 'data.note.split', { train: train.n, val: val.n }));
+  const { notes, noteTexts } = notesOf(texts);
   return {
     task: dataset.task, d, outputs,
     inputNames: dataset.inputNames, targetName: dataset.targetName, classes: dataset.classes,
-    train, val, mean, std, notes,
+    train, val, mean, std, notes, noteTexts,
   };
 }
 

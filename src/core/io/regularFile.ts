@@ -5,27 +5,28 @@
 // read against the size.
 import * as fs from 'node:fs';
 import { InputError } from '../inputError';
-import { noSuchFile } from '../data/missingFile';
+import { fileKind, noSuchFile } from '../data/missingFile';
+import { coreText, type CoreText } from '../messages';
 
 /** What kind of thing a non-regular path is, for the message. */
-export function describeFileType(stat: fs.Stats): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a regular file';
+export function describeFileType(stat: fs.Stats): CoreText {
+  if (stat.isDirectory()) return coreText('data.type.folder');
+  if (stat.isFIFO()) return coreText('data.type.fifo');
+  if (stat.isCharacterDevice()) return coreText('data.type.charDevice');
+  if (stat.isBlockDevice()) return coreText('data.type.blockDevice');
+  if (stat.isSocket()) return coreText('data.type.socket');
+  return coreText('data.type.other');
 }
 
 function notRegular(file: string, stat: fs.Stats, what: string): InputError {
-  return new InputError(`${file} is ${describeFileType(stat)}, not a ${what}: give the path of a regular file`);
+  return new InputError(coreText('data.notRegular', { file, type: describeFileType(stat), what: fileKind(what) }));
 }
 
 function openError(file: string, error: unknown, what: string): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return noSuchFile(file, what);
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
-  return new InputError(`cannot open ${what} ${file}: ${why}`);
+  const reason = code === 'EACCES' || code === 'EPERM' ? coreText('data.permissionDenied') : (error as Error).message;
+  return new InputError(coreText('data.cannotOpen', { what: fileKind(what), file, reason }));
 }
 
 // O_NONBLOCK: opening a FIFO for reading blocks until a writer appears; non-blocking, it returns at once and the
@@ -75,15 +76,15 @@ export async function assertUnchanged(opened: OpenedFile, bytesRead: number, fil
     now = undefined;
   }
   if (now === undefined || now.ino !== opened.stat.ino || now.dev !== opened.stat.dev) {
-    throw new InputError(`${label} was replaced or removed while it was read: read it again once it is no longer being written`);
+    throw new InputError(coreText('data.replaced', { file: label }));
   }
 }
 
 function checkUnchanged(before: fs.Stats, after: fs.Stats, bytesRead: number, label: string): void {
   if (bytesRead !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-    const sizes = after.size !== before.size ? ` (${before.size.toLocaleString('en-US')} bytes when opened, ${after.size.toLocaleString('en-US')} now)`
-      : bytesRead !== before.size ? ` (${bytesRead.toLocaleString('en-US')} of ${before.size.toLocaleString('en-US')} bytes could be read)` : '';
-    throw new InputError(`${label} changed while it was read${sizes}: read it again once it is no longer being written`);
+    const sizes = after.size !== before.size ? coreText('data.changedSizes', { before: before.size.toLocaleString('en-US'), after: after.size.toLocaleString('en-US') })
+      : bytesRead !== before.size ? coreText('data.changedRead', { read: bytesRead.toLocaleString('en-US'), size: before.size.toLocaleString('en-US') }) : '';
+    throw new InputError(coreText('data.changed', { file: label, sizes }));
   }
 }
 
