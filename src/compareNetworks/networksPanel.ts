@@ -129,11 +129,12 @@ export class NetworksPanel {
   private workerDied(death: WorkerDeath): void {
     this.worker = undefined;
     const landscape = this.jobKind === 'landscape';
-    const text = `${describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' })} ${landscape ? 'Compute' : 'Train again'} starts it again.`;
+    const again = landscape ? vscode.l10n.t('Compute starts it again.') : vscode.l10n.t('Train again starts it again.');
+    const text = `${describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' })} ${again}`;
     this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.post(landscape ? { type: 'landscapeFailed', jobId: this.jobId, message: text } : { type: 'netsFailed', jobId: this.jobId, message: text });
     this.settle({ ok: false, error: text });
-    void vscode.window.showErrorMessage(`Gradscope: ${text}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
   }
 
   /** Test seam: the live worker. */
@@ -213,7 +214,11 @@ export class NetworksPanel {
         if (this.lastLandscape) this.landscape(this.lastLandscape.choice, this.lastLandscape.data, sanitizeRequest(message.request));
         return;
       case 'netsExport':
-        void exportFile(message.format, message.name, message.content);
+        exportFile(message.format, message.name, message.content).catch((error: unknown) => {
+          const text = error instanceof Error ? error.message : String(error);
+          this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
+        });
         return;
       default:
         assertNever(message);
@@ -249,7 +254,7 @@ async function exportFile(format: 'json' | 'png', name: string, content: string)
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     defaultUri: base ? vscode.Uri.joinPath(base, `${safe}.${format}`) : undefined,
-    filters: format === 'json' ? { JSON: ['json'] } : { 'PNG image': ['png'] },
+    filters: format === 'json' ? { JSON: ['json'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
   });
   if (!target) return;
   const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');

@@ -4,6 +4,7 @@
 // is registered, so deactivate() can terminate them all and nothing outlives the extension.
 // No vscode import: the unit tests drive it in plain Node with real workers.
 import { BroadcastChannel, Worker, type WorkerOptions } from 'node:worker_threads';
+import * as l10n from '@vscode/l10n';
 import { FAULT_CHANNEL, type FaultRequest, type InjectedFault } from './workerFaultSeam';
 
 /** The heap a worker may use unless the setting says otherwise (megabytes of V8 old generation). */
@@ -127,17 +128,47 @@ export function groupedNumber(value: number): string {
   return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** One sentence for the banner: what died and why, and where it was (e.g. "at step 1,234"). */
+/** The worker's role in the display language ("training", "probe", …); a role it does not know stays as it is. */
+export function workerRoleText(role: string): string {
+  switch (role) {
+    case 'training': return l10n.t('training');
+    case 'probe': return l10n.t('probe');
+    case 'landscape': return l10n.t('landscape');
+    case 'networks':
+    case 'Compare Networks': return l10n.t('Compare Networks');
+    case 'universal approximation': return l10n.t('universal approximation');
+    default: return role;
+  }
+}
+
+/** "at step 1,234" in the display language, for describeDeath's `where`. */
+export function atStepText(step: number): string {
+  return l10n.t('at step {0}', groupedNumber(step));
+}
+
+/**
+ * One sentence for the banner, in the display language: what died and why, and where it was (`where` already
+ * localized, e.g. atStepText(1234)). Pure (no vscode): @vscode/l10n holds the bundle activate() loaded.
+ */
 export function describeDeath(death: WorkerDeath, where?: string): string {
-  const at = where !== undefined && where !== '' ? ` ${where}` : '';
-  const worker = `The ${death.role} worker`;
+  const role = workerRoleText(death.role);
+  const at = where !== undefined && where !== '' ? where : undefined;
   switch (death.kind) {
-    case 'oom':
-      return `${worker} ran out of memory (limit ${groupedNumber(death.limitMb)} MB)${at}.`;
-    case 'crash':
-      return `${worker} crashed${at}: ${death.error ?? 'an uncaught error'}.`;
-    case 'exit':
-      return `${worker} stopped unexpectedly${at} (exit code ${death.exitCode ?? '?'}).`;
+    case 'oom': {
+      const limit = groupedNumber(death.limitMb);
+      return at === undefined ? l10n.t('The {0} worker ran out of memory (limit {1} MB).', role, limit)
+        : l10n.t('The {0} worker ran out of memory (limit {1} MB) {2}.', role, limit, at);
+    }
+    case 'crash': {
+      const error = death.error ?? l10n.t('an uncaught error');
+      return at === undefined ? l10n.t('The {0} worker crashed: {1}.', role, error)
+        : l10n.t('The {0} worker crashed {1}: {2}.', role, at, error);
+    }
+    case 'exit': {
+      const code = death.exitCode ?? '?';
+      return at === undefined ? l10n.t('The {0} worker stopped unexpectedly (exit code {1}).', role, code)
+        : l10n.t('The {0} worker stopped unexpectedly {1} (exit code {2}).', role, at, code);
+    }
     default: {
       const never: never = death.kind;
       return String(never);

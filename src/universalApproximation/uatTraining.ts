@@ -1,6 +1,7 @@
 // Host side of the panel's gradient descent: one worker thread per starting point (hand-built, random), so both
 // curves can train at once and be compared; messages relayed to the webview. No vscode import (tested in Node).
 import type { FromUatWorker, ToUatWebview, ToUatWorker, UatNetwork, UatTrainStart } from '../protocol';
+import * as l10n from '@vscode/l10n';
 import { describeDeath, spawnWorker, type HostedWorker } from '../shared/workerHost';
 
 /** Steps per "Let gradient descent take over" run (the user can stop earlier). */
@@ -55,7 +56,7 @@ export class UatTrainingSession {
       onDeath: death => {
         if (this.workers.get(start) !== hosted) return;
         // The curve trained so far stays in the page; training again starts a fresh worker.
-        const text = `${describeDeath(death)} Train again to restart it.`;
+        const text = `${describeDeath(death)} ${l10n.t('Train again to restart it.')}`;
         this.options.log(`uat: ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
         this.workers.delete(start);
         this.jobs.delete(start);
@@ -77,7 +78,7 @@ export class UatTrainingSession {
         this.jobs.delete(start);
         this.options.post({
           type: 'uatTrainState', start, running: false,
-          detail: message.reason === 'diverged' ? 'Training diverged: lower the learning rate.' : message.reason === 'steps' ? 'Finished its steps.' : undefined,
+          detail: message.reason === 'diverged' ? l10n.t('Training diverged: lower the learning rate.') : message.reason === 'steps' ? l10n.t('Finished its steps.') : undefined,
         });
         return;
       case 'uatFailed':

@@ -3,7 +3,8 @@
 // No vscode import: the event-loop benchmark drives it in plain Node.
 import type { DivergenceInfo, Snapshot } from '../core/types';
 import { localizeArg, localizeCoreOr } from '../shared/localize';
-import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
+import * as l10n from '@vscode/l10n';
+import { atStepText, describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
 } from '../protocol';
@@ -231,10 +232,10 @@ export class RunSession {
     // The worker's progress can be newer than its last snapshot (a slow cadence), or older (steps by hand).
     const steps = [this.progress?.step, this.history.at(-1)?.snapshot.step].filter((n): n is number => n !== undefined);
     const step = steps.length > 0 ? Math.max(...steps) : undefined;
-    const where = loading ? 'while loading the run' : step !== undefined ? `at step ${groupedNumber(step)}` : '';
+    const where = loading ? l10n.t('while loading the run') : step !== undefined ? atStepText(step) : '';
     const kept = this.history.length;
     const keptText = this.meta === undefined ? ''
-      : ` The ${groupedNumber(kept)} snapshot${kept === 1 ? '' : 's'} so far ${kept === 1 ? 'is' : 'are'} kept: export them, or Restart.`;
+      : ` ${kept === 1 ? l10n.t('The 1 snapshot so far is kept: export it, or Restart.') : l10n.t('The {0} snapshots so far are kept: export them, or Restart.', groupedNumber(kept))}`;
     const message = `${describeDeath(death, where)}${keptText}`;
     this.options.log(`run ${this.workerRunId}: ${message}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.fail(message, undefined, { restartable: true });
