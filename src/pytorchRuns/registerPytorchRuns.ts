@@ -48,7 +48,7 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
   const channel = output(context);
   const open = (file: string): RunPanel | undefined => {
     if (!vscode.workspace.isTrusted && !insideWorkspace(file)) {
-      void vscode.window.showWarningMessage(`Gradscope: this workspace is not trusted, so only runs inside it are read (${file} is outside).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Gradscope: this workspace is not trusted, so only runs inside it are read ({0} is outside).', file));
       return undefined;
     }
     return RunPanel.show(context, channel, file);
@@ -63,8 +63,9 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
       announced.add(file);
       if (!vscode.workspace.getConfiguration('gradscope.pytorch').get<boolean>('notifyOnStart', true)) return;
       const name = path.basename(file, '.jsonl');
-      void vscode.window.showInformationMessage(`PyTorch run ${name} started`, 'Open in Gradscope').then(choice => {
-        if (choice === 'Open in Gradscope') open(file);
+      const openIt = vscode.l10n.t('Open in Gradscope');
+      void vscode.window.showInformationMessage(vscode.l10n.t('PyTorch run {0} started', name), openIt).then(choice => {
+        if (choice === openIt) open(file);
       });
     }),
     vscode.commands.registerCommand(OPEN_RUN_COMMAND, async (arg?: unknown): Promise<boolean> => {
@@ -75,10 +76,12 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
         try { return { file: uri.fsPath, mtimeMs: fs.statSync(uri.fsPath).mtimeMs }; } catch { return undefined; }
       }).filter((r): r is { file: string; mtimeMs: number } => r !== undefined).sort((a, b) => b.mtimeMs - a.mtimeMs);
       if (runs.length === 0) {
-        const choice = await vscode.window.showInformationMessage('Gradscope: no PyTorch runs in this workspace yet (.gradscope/runs/*.jsonl).', 'Set Up PyTorch Watching', 'Open a File…');
-        if (choice === 'Set Up PyTorch Watching') await vscode.commands.executeCommand(SETUP_COMMAND);
-        if (choice === 'Open a File…') {
-          const picked = await vscode.window.showOpenDialog({ filters: { 'Run log': ['jsonl'] }, canSelectMany: false });
+        const setUp = vscode.l10n.t('Set Up PyTorch Watching');
+        const openFile = vscode.l10n.t('Open a File…');
+        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: no PyTorch runs in this workspace yet ({0}).', '.gradscope/runs/*.jsonl'), setUp, openFile);
+        if (choice === setUp) await vscode.commands.executeCommand(SETUP_COMMAND);
+        if (choice === openFile) {
+          const picked = await vscode.window.showOpenDialog({ filters: { [vscode.l10n.t('Run log')]: ['jsonl'] }, canSelectMany: false });
           if (picked?.[0] !== undefined) return open(picked[0].fsPath) !== undefined;
         }
         return false;
@@ -87,11 +90,11 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
         const live = isLive(r.file, r.mtimeMs);
         return {
           label: `${live ? '$(pulse) ' : ''}${path.basename(r.file, '.jsonl')}`,
-          description: `${live ? 'live · ' : ''}${new Date(r.mtimeMs).toLocaleString()}`,
+          description: `${live ? `${vscode.l10n.t('live')} · ` : ''}${new Date(r.mtimeMs).toLocaleString()}`,
           detail: vscode.workspace.asRelativePath(r.file),
           file: r.file,
         };
-      }), { placeHolder: 'PyTorch runs, newest first ($(pulse) live)' });
+      }), { placeHolder: vscode.l10n.t('PyTorch runs, newest first ($(pulse) live)') });
       return item !== undefined && open(item.file) !== undefined;
     }),
     vscode.commands.registerCommand(SETUP_COMMAND, () => showSetup(context)),
@@ -122,38 +125,39 @@ async function showSetup(context: vscode.ExtensionContext): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({
     language: 'markdown',
     content: [
-      '# Watch a PyTorch run with Gradscope',
+      `# ${vscode.l10n.t('Watch a PyTorch run with Gradscope')}`,
       '',
-      'Add two lines to your training script:',
+      vscode.l10n.t('Add two lines to your training script:'),
       '',
       '```python',
       'import gradscope',
-      'w = gradscope.watch(model, every=10)   # then, after each loss.backward(): w.step(loss)',
+      `w = gradscope.watch(model, every=10)   # ${vscode.l10n.t('then, after each loss.backward(): w.step(loss)')}`,
       '```',
       '',
-      'The run is written to `.gradscope/runs/<script>-<time>.jsonl`; Gradscope offers to open it when it starts',
-      '(or run **Gradscope: Open PyTorch Run…**).',
+      vscode.l10n.t('The run is written to {0}; Gradscope offers to open it when it starts (or run **{1}**).', '`.gradscope/runs/<script>-<time>.jsonl`', vscode.l10n.t('Gradscope: Open PyTorch Run…')),
       '',
-      'Make `gradscope` importable (it needs only torch ≥ 1.13), either',
+      vscode.l10n.t('Make {0} importable (it needs only torch ≥ 1.13), either', '`gradscope`'),
       '',
-      `- install it into ${interpreter !== undefined ? `the Python extension's selected interpreter (${interpreter})` : 'your Python'}:`,
+      `- ${interpreter !== undefined ? vscode.l10n.t('install it into the Python extension\'s selected interpreter ({0}):', interpreter) : vscode.l10n.t('install it into your Python:')}`,
       '',
       `      ${pip}`,
       '',
-      '- or, without installing, put it on the path:',
+      `- ${vscode.l10n.t('or, without installing, put it on the path:')}`,
       '',
       `      PYTHONPATH=${quote(pythonDir)} ${python} train.py`,
       '',
-      `Reference: ${path.join(pythonDir, 'README.md')}`,
+      vscode.l10n.t('Reference: {0}', path.join(pythonDir, 'README.md')),
     ].join('\n'),
   });
   await vscode.window.showTextDocument(doc, { preview: true });
-  const choice = await vscode.window.showInformationMessage(`Gradscope: install the gradscope package with ${python}?`, 'Install in a Terminal', 'Copy PYTHONPATH');
-  if (choice === 'Install in a Terminal') {
+  const install = vscode.l10n.t('Install in a Terminal');
+  const copy = vscode.l10n.t('Copy PYTHONPATH');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: install the gradscope package with {0}?', python), install, copy);
+  if (choice === install) {
     const terminal = vscode.window.createTerminal('Gradscope: pip install');
     terminal.show();
     terminal.sendText(pip);
-  } else if (choice === 'Copy PYTHONPATH') {
+  } else if (choice === copy) {
     await vscode.env.clipboard.writeText(pythonDir);
   }
 }

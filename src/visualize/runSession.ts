@@ -113,7 +113,7 @@ export class RunSession {
     this.firstSnapshotSeen = undefined;
     this.setState('loading');
     // A kept run stays drawn: the page hears only that a new one is loading.
-    if (this.kept !== undefined) this.options.post({ type: 'state', runId: this.webviewRunId, state: 'loading', detail: `retraining ${sourceLabel}…` });
+    if (this.kept !== undefined) this.options.post({ type: 'state', runId: this.webviewRunId, state: 'loading', detail: l10n.t('retraining {0}…', sourceLabel) });
     else this.options.post({ type: 'loading', sourceLabel });
     this.workerRunId++;
     this.ensureWorker();

@@ -263,7 +263,7 @@ export class VisualizePanel {
           if (p === undefined) return;
           const percent = p.epochs > 0 ? Math.min(100, (100 * p.epoch) / p.epochs) : 0;
           const latest = this.session.recordedRun()?.frames.at(-1)?.snapshot;
-          progress.report({ increment: percent - reported, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}${latest !== undefined ? ` · loss ${latest.loss.toPrecision(3)}` : ''}` });
+          progress.report({ increment: percent - reported, message: `${vscode.l10n.t('epoch {0}/{1} · step {2}', p.epoch, p.epochs, p.step)}${latest !== undefined ? ` · ${vscode.l10n.t('loss {0}', latest.loss.toPrecision(3))}` : ''}` });
           reported = percent;
         }, 500);
         const finish = () => {
