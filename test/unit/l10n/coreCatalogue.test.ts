@@ -11,7 +11,7 @@ import { ACTIVATIONS, activationNames } from '../../../src/core/activations/acti
 import { findActivationAt } from '../../../src/core/activations/activationRecognizer';
 import { buildHoverMarkdown } from '../../../src/activationHover/hoverMarkdown';
 import { parseConfig } from '../../../src/core/config/config';
-import { readDatasetFile } from '../../../src/core/data/datasetFile';
+import { parseDatasetText, readDatasetFile } from '../../../src/core/data/datasetFile';
 import { isInputError } from '../../../src/core/inputError';
 import { CORE_CATALOGUES, CORE_MESSAGES, catalogueIdOf, formatCoreText, type CoreMessageId } from '../../../src/core/messages';
 import { Trainer } from '../../../src/core/nn/trainer';
@@ -121,6 +121,29 @@ describe('core message catalogue', () => {
       "unknown module type '__proto__' (module types: linear, activation, batchnorm, dropout, residual, repeat, or an activation name)",
       "unknown optimizer '__proto__' (allowed: sgd, momentum, adam, adamw)",
     ]);
+  });
+
+  it('JSON kinds and value types inside data errors are words of the display language, not English', () => {
+    const errorOf = (text: string, name: string) => {
+      try {
+        parseDatasetText(text, name);
+      } catch (error) {
+        assert.ok(isInputError(error));
+        return error;
+      }
+      assert.fail(`${name} was read`);
+    };
+    const mixed = errorOf('[0,0]\n{"a":0}\n', 'mixed.jsonl');
+    assert.equal(mixed.message, 'this line holds an object but line 1 held an array: every line must have the same shape');
+    assert.equal(inKorean(() => localizeCoreOr(mixed.text, mixed.message)), '이 줄은 객체인데 1번째 줄은 배열 모양이었습니다: 모든 줄의 모양이 같아야 합니다');
+    const numbers = errorOf('[1, 2, 3]', 'numbers.json');
+    assert.equal(numbers.message, 'numbers.json must hold an array of objects or of arrays (found an array of number)');
+    assert.equal(inKorean(() => localizeCoreOr(numbers.text, numbers.message)), 'numbers.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(숫자의 배열이 있음)');
+    const flags = errorOf('[true, false]', 'flags.json');
+    assert.equal(inKorean(() => localizeCoreOr(flags.text, flags.message)), 'flags.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(참/거짓 값(boolean)의 배열이 있음)');
+    const nulls = errorOf('[null, null]', 'nulls.json');
+    assert.equal(nulls.message, 'nulls.json must hold an array of objects or of arrays (found an array of nulls)');
+    assert.equal(inKorean(() => localizeCoreOr(nulls.text, nulls.message)), 'nulls.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(null 값의 배열이 있음)');
   });
 
   it('data errors carry their message as data: a CSV cell that is not a number, with its line, in Korean', async () => {
