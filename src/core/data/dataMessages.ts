@@ -37,6 +37,7 @@ export const DATA_MESSAGES = {
   'data.jsType.number': 'number',
   'data.jsType.string': 'string',
   'data.jsType.boolean': 'boolean',
+  'data.jsType.object': 'object',
   'data.jsType.nulls': 'nulls',
   // whole-file JSON
   'data.json.tooDeep': 'this JSON is nested more than {depth} deep: a data file holds rows of plain values',

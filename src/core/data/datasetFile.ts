@@ -8,7 +8,7 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
-import { coreText, type CoreArg, type CoreText } from '../messages';
+import { coreText, jsTypeText, type CoreText } from '../messages';
 import { assertUnchanged, openRegularFile } from '../io/regularFile';
 import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 
@@ -370,7 +370,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       });
       return builder.finish(label);
     }
-    throw new InputError(coreText('data.json.arrayOf', { file: label, found: jsTypeText(first) }), locateItem([0]));
+    throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? coreText('data.jsType.nulls') : jsTypeText(first) }), locateItem([0]));
   }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -425,15 +425,4 @@ export function locationOf(text: string, offset: number, file: string): SourceLo
 /** "an array" / "an object" as a message, so the display language names the JSON kind too. */
 function jsonKindText(kind: 'array' | 'object'): CoreText {
   return coreText(kind === 'array' ? 'data.kind.anArray' : 'data.kind.anObject');
-}
-
-/** The JS type of a JSON value as a message ("number", "string", "boolean"; "nulls" when there is none). */
-function jsTypeText(value: unknown): CoreArg {
-  if (value === undefined || value === null) return coreText('data.jsType.nulls');
-  switch (typeof value) {
-    case 'number': return coreText('data.jsType.number');
-    case 'string': return coreText('data.jsType.string');
-    case 'boolean': return coreText('data.jsType.boolean');
-    default: return typeof value;
-  }
 }

@@ -11,6 +11,7 @@ import { ACTIVATIONS, activationNames } from '../../../src/core/activations/acti
 import { findActivationAt } from '../../../src/core/activations/activationRecognizer';
 import { buildHoverMarkdown } from '../../../src/activationHover/hoverMarkdown';
 import { parseConfig } from '../../../src/core/config/config';
+import { parseModelFile } from '../../../src/core/config/modelFile';
 import { parseDatasetText, readDatasetFile } from '../../../src/core/data/datasetFile';
 import { isInputError } from '../../../src/core/inputError';
 import { CORE_CATALOGUES, CORE_MESSAGES, catalogueIdOf, formatCoreText, type CoreMessageId } from '../../../src/core/messages';
@@ -121,6 +122,25 @@ describe('core message catalogue', () => {
       "unknown module type '__proto__' (module types: linear, activation, batchnorm, dropout, residual, repeat, or an activation name)",
       "unknown optimizer '__proto__' (allowed: sgd, momentum, adam, adamw)",
     ]);
+  });
+
+  it('model file errors are catalogue messages: the CLI keeps its English, the host reads Korean, names unchanged', () => {
+    const errorOf = (model: unknown) => {
+      try {
+        parseModelFile(JSON.stringify(model), 'net.model.json');
+      } catch (error) {
+        assert.ok(isInputError(error));
+        return error;
+      }
+      assert.fail('the model was read');
+    };
+    const rows = errorOf({ format: 'gradscope-model', version: 1, inputs: 2, layers: [{ type: 'linear', weight: [[1, 2], 3] }] });
+    assert.equal(rows.message, 'weight row 1 must have 2 columns, the width coming into this layer (got number)');
+    assert.equal(inKorean(() => localizeCoreOr(rows.text, rows.message)), 'weight의 1번 행에는 이 층으로 들어오는 폭만큼 열이 2개 있어야 합니다 (받은 값: 숫자)');
+    const act = errorOf({ format: 'gradscope-model', version: 1, inputs: 2, layers: [{ type: 'linear', weight: [[1, 2]] }, { type: 'activation', name: 'rellu' }] });
+    assert.equal(act.message, "unknown activation \"rellu\" — did you mean 'relu'?");
+    assert.equal(inKorean(() => localizeCoreOr(act.text, act.message)), "알 수 없는 활성화 함수 \"rellu\" — 'relu'을(를) 쓰려던 것인가요?");
+    assert.deepEqual([act.location?.line, act.location?.column], [1, 125]);
   });
 
   it('JSON kinds and value types inside data errors are words of the display language, not English', () => {
