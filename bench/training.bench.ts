@@ -8,7 +8,9 @@ import { flopsPerSample, workloads } from './lib/workloads';
 import type { CellResult } from './lib/cell';
 
 const peerLibraries = ['tfjs-cpu', 'tfjs-wasm', 'brain.js', 'synaptic', 'convnetjs'];
-const ownLibraries = ['gradscope', 'gradscope+probes'];
+// gradscope-copy: the engine before the arena (operands copied into WebAssembly memory per product), measured in
+// the same run so the resident engine's gain is a side-by-side ratio.
+const ownLibraries = ['gradscope', 'gradscope-copy', 'gradscope+probes'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,6 +18,13 @@ function option(name: string): string | undefined {
 }
 
 const libraries = option('libs')?.split(',') ?? [...ownLibraries, ...peerLibraries];
+// The thread scaling of the wide products (W3 only: W1's and W2's layers are too narrow to split, so their trainers
+// start no helper): gradscope@N trains with N threads, for N = 2 … the machine's cores, whenever gradscope runs.
+const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+const scalingLibraries = libraries.includes('gradscope')
+  ? Array.from({ length: Math.max(0, cores - 1) }, (_, i) => `gradscope@${i + 2}`).filter(l => !libraries.includes(l))
+  : [];
+const librariesFor = (id: string): string[] => (id === 'W3' ? [...libraries, ...scalingLibraries] : libraries);
 const chosen = workloads.filter(w => (option('workloads')?.split(',') ?? [w.id]).includes(w.id));
 const windowSeconds = option('window') ?? '1';
 const windowCount = option('windows') ?? '3';
@@ -58,9 +67,10 @@ function main(): void {
     `CPU time, steadier than wall-clock figures when other work competes for the cores.\n`);
   const all: CellResult[] = [];
   for (const w of chosen) {
-    const byLibrary = new Map<string, CellResult[]>(libraries.map(l => [l, []]));
+    const wLibraries = librariesFor(w.id);
+    const byLibrary = new Map<string, CellResult[]>(wLibraries.map(l => [l, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const l of libraries) {
+      for (const l of wLibraries) {
         const earlier = byLibrary.get(l) ?? [];
         if (earlier.some(r => r.error)) continue; // a library that failed or timed out is not retried
         process.stderr.write(`  ${w.id} round ${round + 1}/${rounds}: ${l}…\r`);
@@ -71,7 +81,7 @@ function main(): void {
     }
     process.stderr.write(' '.repeat(60) + '\r');
     const roundMedians = new Map<string, number[]>();
-    const results = libraries.map((l): CellResult => {
+    const results = wLibraries.map((l): CellResult => {
       const tries = byLibrary.get(l) ?? [];
       roundMedians.set(l, tries.filter(r => !r.error).map(r => r.samplesPerSecond));
       const failed = tries.find(r => r.error);
@@ -98,7 +108,19 @@ function main(): void {
         `${(fmt(ratio, 2) + '×').padStart(16)}${fmt(r.samplesPerCpuSecond).padStart(12)}${(fmt(cpuRatio, 2) + '×').padStart(9)}` +
         `  ${(rounds > 1 ? roundMedians.get(r.library) ?? [] : r.windows).map(v => fmt(v)).join(' / ')} · ${r.note}`);
     }
-    console.log(`  fastest peer: ${fastestPeer ? `${fastestPeer.library} (${fmt(fastestPeer.samplesPerSecond)} samples/s)` : 'none ran'}\n`);
+    console.log(`  fastest peer: ${fastestPeer ? `${fastestPeer.library} (${fmt(fastestPeer.samplesPerSecond)} samples/s)` : 'none ran'}`);
+    const single = results.find(r => r.library === 'gradscope' && !r.error);
+    const copy = results.find(r => r.library === 'gradscope-copy' && !r.error);
+    if (single && copy) {
+      console.log(`  resident engine vs the copying one (gradscope / gradscope-copy): ${fmt(single.samplesPerSecond / copy.samplesPerSecond, 2)}× ` +
+        `wall clock, ${fmt(single.samplesPerCpuSecond / copy.samplesPerCpuSecond, 2)}× per CPU-s`);
+    }
+    const threaded = results.filter(r => /^gradscope@\d+$/.test(r.library) && !r.error);
+    if (single && threaded.length) {
+      console.log(`  threads (wall clock, vs 1 thread): 1 → ${fmt(single.samplesPerSecond)}` +
+        threaded.map(r => `; ${r.library.slice(10)} → ${fmt(r.samplesPerSecond)} (${fmt(r.samplesPerSecond / single.samplesPerSecond, 2)}×)`).join(''));
+    }
+    console.log('');
   }
   console.log(`load average at end ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
   if (process.argv.includes('--json')) console.log(JSON.stringify(all));

@@ -34,6 +34,8 @@ export type ToWorker =
         snapshotEvery?: number;
         /** At most this many data points in RunMeta.points (default 2,000). */
         maxPoints?: number;
+        /** Threads for the training steps' wide products (the `gradscope.threads` setting, resolved). */
+        threads?: number;
       };
     }
   | { type: 'control'; runId: number; action: 'play' | 'pause' | 'stepBatch' | 'stepEpoch' | 'reset' | 'reseed' }
@@ -93,89 +95,6 @@ export interface SnapshotFrame {
 }
 
 export type RunState = 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
-
-/** The Visualize Network page's words, built by the host in the display language (src/visualize/panelStrings.ts) and
- * embedded in the page; `{0}`-style placeholders are filled by the page (webview/visualize/strings.ts). */
-export interface PanelStrings {
-  savePng: string;
-  savePngTitle: string;
-  stateLoading: string;
-  stateRunning: string;
-  statePaused: string;
-  stateDone: string;
-  stateDiverged: string;
-  stateError: string;
-  play: string;
-  pause: string;
-  resumeTitle: string;
-  pauseTitle: string;
-  resumeAria: string;
-  pauseAria: string;
-  stepBatch: string;
-  stepBatchTitle: string;
-  stepEpoch: string;
-  stepEpochTitle: string;
-  reset: string;
-  resetTitle: string;
-  reseed: string;
-  reseedTitle: string;
-  learningRate: string;
-  batchSize: string;
-  snapshotCadence: string;
-  log: string;
-  linear: string;
-  scaleTitle: string;
-  exportJsonTitle: string;
-  exportCsvTitle: string;
-  htmlReport: string;
-  htmlReportTitle: string;
-  saveAsConfig: string;
-  saveAsConfigTitle: string;
-  trainingControls: string;
-  groupRun: string;
-  groupReset: string;
-  groupSettings: string;
-  groupView: string;
-  groupExport: string;
-  lrHint: string;
-  batchHint: string;
-  snapshotHint: string;
-  openFile: string;
-  openLocation: string;
-  retry: string;
-  layersAria: string;
-  layerSelectAria: string;
-  distributionOfAria: string;
-  distributionModeAria: string;
-  cardFunction: string;
-  cardFunctionLabel: string;
-  cardGradient: string;
-  cardGradientLabel: string;
-  cardGradientRatioLabel: string;
-  cardGradientHistory: string;
-  cardGradientHistoryLabel: string;
-  cardSaturation: string;
-  cardSaturationLabel: string;
-  cardSaturationHistoryLabel: string;
-  cardDistribution: string;
-  cardDistributionLabel: string;
-  cardLoss: string;
-  cardLossLabel: string;
-  replay: string;
-  replayPosition: string;
-  everyEpoch: string;
-  everySteps: string;
-  replayAt: string;
-  couldNotStart: string;
-  loadingRun: string;
-  theRun: string;
-  trySmallerLr: string;
-  trySmallerLrPlain: string;
-  divergedBanner: string;
-  layerChip: string;
-  layerChipProbe: string;
-  layerTooltipTitle: string;
-}
 
 /** Host → webview. */
 export type ToWebview =
@@ -461,6 +380,14 @@ export interface LandscapeView {
   roughness?: number;
 }
 
+/** How the worker titles the landscape maps: `{0}` the network, `{1}` the steps it trained. */
+export interface LandscapeWords {
+  withoutSkip: string;
+  withSkip: string;
+  /** e.g. '{0} — {1} steps' */
+  titled: string;
+}
+
 export interface LandscapeRequest {
   grid: number;
   range: number;
@@ -474,9 +401,17 @@ export interface LandscapeRequest {
 
 /** Host → networks worker. */
 export type ToNetworksWorker =
-  | { type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number }
+  | {
+      type: 'netsStart'; jobId: number; choices: NetworkChoice[]; data: NetworksDataSource; seed: number; epochs: number; snapshotEvery: number; threads: number;
+      /** The data's label in the display language: `{0}` the set, `{1}` training rows, `{2}` validation rows, `{3}` the seed. */
+      dataLabelTemplate?: string;
+    }
   | { type: 'netsStop'; jobId: number }
-  | { type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number }
+  | {
+      type: 'landscapeStart'; jobId: number; choice: NetworkChoice; data: NetworksDataSource; request: LandscapeRequest; threads: number;
+      /** The maps' titles in the display language (the worker has no l10n); English when absent. */
+      words?: LandscapeWords;
+    }
   | { type: 'landscapeCancel'; jobId: number };
 
 /** Networks worker → host (relayed to the webview as they are). */

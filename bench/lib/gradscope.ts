@@ -1,9 +1,11 @@
 // Gradscope's own engine on a benchmark workload: the real Trainer (src/core/nn/trainer.ts) stepping batch by batch,
 // exactly as the training worker drives it. `gradscope+probes` also takes a full snapshot (layer probes,
-// distributions, histograms) at the end of every epoch, the panel's default cadence.
+// distributions, histograms) at the end of every epoch, the panel's default cadence. `gradscope-copy` is the engine
+// before the arena (kernels.ts setEngineBackend('copy'): ordinary arrays, products copied into WebAssembly memory),
+// kept for the side-by-side comparison; `gradscope` and `gradscope+probes` run the default (resident) engine.
 import { Trainer } from '../../src/core/nn/trainer';
 import type { ModuleSpec, PreparedData, TrainSpec } from '../../src/core/types';
-import { kernelBackend } from '../../src/core/nn/kernels';
+import { engineBackend, kernelBackend, setEngineBackend } from '../../src/core/nn/kernels';
 import { type BenchData, type Workload } from './workloads';
 import type { Runner } from './runner';
 
@@ -32,9 +34,12 @@ export function gradscopeRunner(w: Workload, data: BenchData, variant: string): 
     std: new Float64Array(w.inputs).fill(1),
     notes: [],
   };
-  const trainer = new Trainer(spec, prepared);
-  const probes = variant === 'gradscope+probes';
-  const baseNote = `Trainer.stepBatch, float64, kernels ${kernelBackend()}`;
+  if (variant === 'gradscope-copy') setEngineBackend('copy');
+  // gradscope@N: N threads for the wide products (the scaling table).
+  const threads = Number(/@(\d+)$/.exec(variant)?.[1] ?? 1);
+  const trainer = new Trainer(spec, prepared, { threads });
+  const probes = variant.startsWith('gradscope+probes');
+  const baseNote = `Trainer.stepBatch, float64, kernels ${kernelBackend()}, engine ${engineBackend()}, ${trainer.threads} thread${trainer.threads > 1 ? 's' : ''}`;
   // Time inside step() and inside snapshot(), so the probes' share is measured within one process and one
   // stretch of time (robust to other load on the machine), beside the throughput difference of the two rows.
   let stepMs = 0;

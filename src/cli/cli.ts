@@ -13,6 +13,7 @@ import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, wholeNum
 import { modelFromNetwork, readModelFile, saveModelFile, type LoadedModel } from '../core/config/modelFile';
 import { DEFAULT_PRESET_ID, NETWORK_PRESETS, findPreset, presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
+import { MAX_THREADS, defaultThreads, resolveThreads } from '../core/parallel/pool';
 import type { FunctionView, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../core/types';
 import type { RecordedRun, RunMeta, SnapshotFrame } from '../protocol';
 import { recordedLandscape, writeReport } from '../visualize/report';
@@ -41,6 +42,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'load', value: 'FILE', help: 'start from a gradscope-model file (its architecture replaces the config\'s)' },
     { name: 'report', value: 'FILE.html', help: 'write a self-contained HTML report with the panel\'s charts' },
     { name: 'landscape', help: 'with --report: add the loss landscape around the trained weights (41×41, Li et al. 2018)' },
+    { name: 'threads', value: 'T', help: `threads for wide layers' products, 1 to ${MAX_THREADS} (default: half the cores, here ${defaultThreads()}); the numbers are the same whatever T` },
   ],
   epilog: 'Exit codes: 0 done, 1 training diverged, 2 bad input.',
 };
@@ -87,6 +89,7 @@ interface TrainOptions {
   load?: string;
   report?: string;
   landscape: boolean;
+  threads?: number;
 }
 
 /** The train command's options, or undefined when --help was asked for (the help is printed). */
@@ -112,6 +115,7 @@ export function parseTrainArgs(args: string[]): TrainOptions | undefined {
     load: text('load'),
     report: text('report'),
     landscape: parsed.values.landscape === true,
+    threads: whole('threads', 1, MAX_THREADS),
   };
   if (options.data !== undefined && options.builtin !== undefined) throw new InputError('give --data or --builtin, not both');
   if (options.config === undefined && options.data === undefined && options.builtin === undefined) {
@@ -204,7 +208,7 @@ async function train(options: TrainOptions, io: CliIo): Promise<number> {
   }
   let trainer: Trainer;
   try {
-    trainer = new Trainer(spec, data);
+    trainer = new Trainer(spec, data, { threads: resolveThreads(options.threads) });
     if (model) trainer.network.importParams(model.params);
   } catch (error) {
     // The engine's own checks (loss vs. task, widths): a mismatch between the inputs, not a crash.

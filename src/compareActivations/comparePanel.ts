@@ -13,6 +13,8 @@ import { DEFAULT_COMPARE_STATE, sanitizeCompareState, stateFromArgs } from './co
 import { gradscopeOutput } from '../shared/output';
 import { onCheckedMessage } from '../shared/webviewBoundary';
 import { validateFromCompareWebview } from '../shared/webviewMessages';
+import { registerTestCommand } from '../shared/testSeam';
+import { pageWordsOf } from '../shared/webviewPage';
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
@@ -101,6 +103,7 @@ export class ComparePanel {
       baseStyleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'base.css')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'compare.css')).toString(),
       nonce: makeNonce(),
+      lang: vscode.env.language,
     });
   }
 
@@ -133,4 +136,9 @@ export function registerCompareActivations(context: vscode.ExtensionContext): vo
     }),
     { dispose: () => ComparePanel.open?.dispose() },
   );
+  // The open page's words as the host gave them (the Korean integration test reads them).
+  registerTestCommand(context, 'gradscope._test.compareActivationsWords', () => {
+    const html = ComparePanel.open?.panel.webview.html;
+    return html === undefined ? undefined : pageWordsOf(html);
+  });
 }

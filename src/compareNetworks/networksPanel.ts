@@ -18,6 +18,7 @@ import type {
   FromNetworksWebview, FromNetworksWorker, LandscapeRequest, NetworkChoice, NetworksDataSource, ToNetworksWebview, ToNetworksWorker,
 } from '../protocol';
 import { renderNetworksHtml } from './networksHtml';
+import { pageWordsOf } from '../shared/webviewPage';
 import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeRestore } from './networksRestore';
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
@@ -104,6 +105,7 @@ export class NetworksPanel {
       baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'compareNetworks.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      lang: vscode.env.language,
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.output = gradscopeOutput(context);
@@ -129,8 +131,8 @@ export class NetworksPanel {
   private workerDied(death: WorkerDeath): void {
     this.worker = undefined;
     const landscape = this.jobKind === 'landscape';
-    const again = landscape ? vscode.l10n.t('Compute starts it again.') : vscode.l10n.t('Train again starts it again.');
-    const text = `${describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' })} ${again}`;
+    const described = describeDeath({ ...death, role: landscape ? 'landscape' : 'Compare Networks' });
+    const text = landscape ? vscode.l10n.t('{0} Compute starts it again.', described) : vscode.l10n.t('{0} Train again starts it again.', described);
     this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.post(landscape ? { type: 'landscapeFailed', jobId: this.jobId, message: text } : { type: 'netsFailed', jobId: this.jobId, message: text });
     this.settle({ ok: false, error: text });
@@ -178,7 +180,10 @@ export class NetworksPanel {
       const jobId = ++this.jobId;
       this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
-      this.lastCompare = { type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads() };
+      this.lastCompare = {
+        type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads(),
+        dataLabelTemplate: vscode.l10n.t('{0} ({1} train / {2} validation rows, seed {3})'),
+      };
       this.jobKind = 'compare';
       this.toWorker(this.lastCompare);
     });
@@ -191,7 +196,8 @@ export class NetworksPanel {
       this.lastLandscape = { choice, data };
       this.jobKind = 'landscape';
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });
-      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads() });
+      const words = { withoutSkip: vscode.l10n.t('without skip connections'), withSkip: vscode.l10n.t('with skip connections'), titled: vscode.l10n.t('{0} — {1} steps') };
+      this.toWorker({ type: 'landscapeStart', jobId, choice, data, request, threads: configuredThreads(), words });
     });
   }
 
@@ -314,6 +320,10 @@ export function registerCompareNetworks(context: vscode.ExtensionContext): void 
     return revived?.panel === panel && sanitizeRestore((state as { restore?: unknown } | undefined)?.restore) !== undefined ? revived.whenLoaded() : undefined;
   });
   registerTestCommand(context, 'gradscope._test.networksPosted', () => Object.fromEntries(NetworksPanel.open?.posted ?? []));
+  registerTestCommand(context, 'gradscope._test.networksWords', () => {
+    const html = NetworksPanel.open?.panel.webview.html;
+    return html === undefined ? undefined : pageWordsOf(html);
+  });
   context.subscriptions.push(
     vscode.commands.registerCommand(COMPARE_COMMAND, async (args?: unknown): Promise<NetworksOpenResult | undefined> => {
       let choices: NetworkChoice[] | undefined;

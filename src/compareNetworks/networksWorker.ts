@@ -15,7 +15,7 @@ import { landscapeRowsOnPool } from '../core/parallel/parallelLandscape';
 import { PoolTerminated, WorkerPool, bundledPoolScript } from '../core/parallel/pool';
 import type { FunctionView, Snapshot } from '../core/types';
 import type {
-  FromNetworksWorker, LandscapeRequest, LandscapeView, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
+  FromNetworksWorker, LandscapeRequest, LandscapeView, LandscapeWords, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 import { isInputError } from '../core/inputError';
@@ -161,7 +161,7 @@ async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsSta
     const job: TrainingJob = { jobId: message.jobId, trainers, runs, snapshotEvery: message.snapshotEvery, lastFrame: 0, lastFunctions: 0, pending: [] };
     training = job;
     send({
-      type: 'netsLoaded', jobId: message.jobId, dataLabel: `${runs[0].dataset.name} (${runs[0].data.train.n} train / ${runs[0].data.val.n} validation rows, seed ${message.seed})`,
+      type: 'netsLoaded', jobId: message.jobId, dataLabel: fillTemplate(message.dataLabelTemplate ?? '{0} ({1} train / {2} validation rows, seed {3})', [runs[0].dataset.name, runs[0].data.train.n, runs[0].data.val.n, message.seed]),
       networks: trainers.map((t, i) => ({ index: i, label: message.choices[i].label, parameters: t.network.parameterCount, layers: t.network.linearLayers.length, task: t.data.task })),
     });
     job.pool = poolFor(message.threads, trainers.length);
@@ -256,15 +256,23 @@ async function trainSliced(trainer: Trainer, steps: number, token: number): Prom
   return token === landscapeToken;
 }
 
+/** `{0}`-style placeholders filled in one pass (a value holding "{1}" stays as it is). */
+function fillTemplate(template: string, args: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, k: string) => (Number(k) < args.length ? String(args[Number(k)]) : whole));
+}
+
+const ENGLISH_LANDSCAPE_WORDS: LandscapeWords = { withoutSkip: 'without skip connections', withSkip: 'with skip connections', titled: '{0} — {1} steps' };
+
 async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landscapeStart' }>): Promise<void> {
   cancelLandscape();
   const token = ++landscapeToken;
   const req: LandscapeRequest = message.request;
+  const words = message.words ?? ENGLISH_LANDSCAPE_WORDS;
   try {
     const started = performance.now();
     const [run] = await loadChoices([message.choice], message.data);
     const variants = req.skipOnOff
-      ? (() => { const v = skipConnectionVariants(run.train.network); return [{ title: 'without skip connections', network: v.plain }, { title: 'with skip connections', network: v.residual }]; })()
+      ? (() => { const v = skipConnectionVariants(run.train.network); return [{ title: words.withoutSkip, network: v.plain }, { title: words.withSkip, network: v.residual }]; })()
       : [{ title: message.choice.label, network: run.train.network }];
     const job: LandscapeJob = { jobId: message.jobId, views: [], evaluators: [], axes: [], sliceAxes: [], rowIters: [], current: 0, started };
     for (const [i, v] of variants.entries()) {
@@ -279,7 +287,7 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
       job.sliceAxes.push(made.sliceAxis);
       job.rowIters.push(made.evaluator.rows(made.axis));
       job.views.push({
-        id: i, title: `${v.title} — ${trainer.step} steps`, axis: Array.from(made.axis), rows: [], lossAtTheta: made.evaluator.lossAtTheta(),
+        id: i, title: fillTemplate(words.titled, [v.title, trainer.step]), axis: Array.from(made.axis), rows: [], lossAtTheta: made.evaluator.lossAtTheta(),
         rowsUsed: made.evaluator.sample.n, seed: req.seed, range: req.range,
       });
     }

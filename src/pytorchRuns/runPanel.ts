@@ -71,6 +71,7 @@ export class RunPanel {
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      lang: vscode.env.language,
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -125,7 +126,7 @@ export class RunPanel {
     if (this.error !== undefined) {
       // The file went away or cannot be read for now: say so, keep what was read, keep trying.
       state = 'paused';
-      this.detail = `cannot read the file (${this.error}); still trying`;
+      this.detail = vscode.l10n.t('cannot read the file ({0}); still trying', this.error);
     } else if (s.meta === undefined) {
       state = s.issues.some(i => i.severity === 'error') ? 'error' : 'loading';
       this.detail = '';
@@ -135,12 +136,12 @@ export class RunPanel {
       const seconds = Math.round((Date.now() - this.mtimeMs) / 1000);
       state = liveness === 'ended' ? 'done' : liveness === 'live' ? 'running' : 'paused';
       this.detail = liveness === 'ended'
-        ? `the run ended (${s.end?.reason}) after ${s.end?.steps} steps`
-        : liveness === 'live' ? 'live' : `stalled: no new line for ${seconds} s (the script may be paused or stopped without an end record)`;
+        ? vscode.l10n.t('the run ended ({0}) after {1} steps', s.end?.reason ?? '?', s.end?.steps ?? '?')
+        : liveness === 'live' ? vscode.l10n.t('live') : vscode.l10n.t('stalled: no new line for {0} s (the script may be paused or stopped without an end record)', seconds);
     }
     if (state === 'error' && this.state !== 'error') {
       const first = s.issues.find(i => i.severity === 'error');
-      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first?.message ?? 'not a gradscope run'}` });
+      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first?.message ?? vscode.l10n.t('not a gradscope run')}` });
     }
     const changed = state !== this.state;
     this.state = state;

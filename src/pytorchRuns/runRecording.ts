@@ -1,5 +1,6 @@
 // A PyTorch run log as the Visualize page draws it (RunMeta with module names, frames) and as the HTML report
 // embeds it. No vscode import: the CLI's `gradscope view` uses it too.
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { RunLogState } from '../core/runs/runLog';
 import { runNotes, runWarnings } from '../core/runs/runAnalysis';
@@ -24,7 +25,7 @@ export function runMetaOf(state: RunLogState, file: string): RunMeta {
     lr: Number.NaN,
     seed: 0,
     points: { x: [], y: [], split: [] },
-    notes: meta === undefined ? notes : [`${meta.model ?? 'model'} on ${meta.device ?? '?'} · torch ${meta.torch ?? '?'} · every ${meta.every ?? '?'} steps${meta.script !== undefined ? ` · ${meta.script}` : ''}`, ...notes],
+    notes: meta === undefined ? notes : [`${l10n.t('{0} on {1} · torch {2} · every {3} steps', meta.model ?? l10n.t('model'), meta.device ?? '?', meta.torch ?? '?', meta.every ?? '?')}${meta.script !== undefined ? ` · ${meta.script}` : ''}`, ...notes],
   };
 }
 

@@ -3,8 +3,8 @@
 // throw, process.exit, an out-of-memory, a kill) is reported once as a WorkerDeath the panel can show; and each
 // is registered, so deactivate() can terminate them all and nothing outlives the extension.
 // No vscode import: the unit tests drive it in plain Node with real workers.
-import { BroadcastChannel, Worker, type WorkerOptions } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
+import { BroadcastChannel, Worker, type WorkerOptions } from 'node:worker_threads';
 import { FAULT_CHANNEL, type FaultRequest, type InjectedFault } from './workerFaultSeam';
 
 /** The heap a worker may use unless the setting says otherwise (megabytes of V8 old generation). */
@@ -128,46 +128,40 @@ export function groupedNumber(value: number): string {
   return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** The worker's role in the display language ("training", "probe", …); a role it does not know stays as it is. */
-export function workerRoleText(role: string): string {
+/** A worker's role in the display language ("training", "probe" …); a role not listed reads as it is. */
+export function workerRoleName(role: string): string {
   switch (role) {
     case 'training': return l10n.t('training');
     case 'probe': return l10n.t('probe');
-    case 'landscape': return l10n.t('landscape');
-    case 'networks':
+    case 'networks': return l10n.t('networks');
     case 'Compare Networks': return l10n.t('Compare Networks');
+    case 'landscape': return l10n.t('landscape');
     case 'universal approximation': return l10n.t('universal approximation');
     default: return role;
   }
 }
 
-/** "at step 1,234" in the display language, for describeDeath's `where`. */
-export function atStepText(step: number): string {
-  return l10n.t('at step {0}', groupedNumber(step));
-}
-
 /**
- * One sentence for the banner, in the display language: what died and why, and where it was (`where` already
- * localized, e.g. atStepText(1234)). Pure (no vscode): @vscode/l10n holds the bundle activate() loaded.
+ * One sentence for the banner: what died and why, and where it was (`where` e.g. "at step 1,234", already in the
+ * display language). One template per case, so a language can put "where" first.
  */
 export function describeDeath(death: WorkerDeath, where?: string): string {
-  const role = workerRoleText(death.role);
+  const role = workerRoleName(death.role);
   const at = where !== undefined && where !== '' ? where : undefined;
   switch (death.kind) {
-    case 'oom': {
-      const limit = groupedNumber(death.limitMb);
-      return at === undefined ? l10n.t('The {0} worker ran out of memory (limit {1} MB).', role, limit)
-        : l10n.t('The {0} worker ran out of memory (limit {1} MB) {2}.', role, limit, at);
-    }
+    case 'oom':
+      return at === undefined
+        ? l10n.t('The {0} worker ran out of memory (limit {1} MB).', role, groupedNumber(death.limitMb))
+        : l10n.t('The {0} worker ran out of memory (limit {1} MB) {2}.', role, groupedNumber(death.limitMb), at);
     case 'crash': {
       const error = death.error ?? l10n.t('an uncaught error');
-      return at === undefined ? l10n.t('The {0} worker crashed: {1}.', role, error)
-        : l10n.t('The {0} worker crashed {1}: {2}.', role, at, error);
+      return at === undefined ? l10n.t('The {0} worker crashed: {1}.', role, error) : l10n.t('The {0} worker crashed {2}: {1}.', role, error, at);
     }
     case 'exit': {
-      const code = death.exitCode ?? '?';
-      return at === undefined ? l10n.t('The {0} worker stopped unexpectedly (exit code {1}).', role, code)
-        : l10n.t('The {0} worker stopped unexpectedly {1} (exit code {2}).', role, at, code);
+      const code = death.exitCode !== undefined ? String(death.exitCode) : '?';
+      return at === undefined
+        ? l10n.t('The {0} worker stopped unexpectedly (exit code {1}).', role, code)
+        : l10n.t('The {0} worker stopped unexpectedly {2} (exit code {1}).', role, code, at);
     }
     default: {
       const never: never = death.kind;

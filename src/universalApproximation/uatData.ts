@@ -1,6 +1,7 @@
 // The data the Universal Approximation panel and `gradscope uat` work on: a file's 1 or 2 input columns and a
 // target, or a built-in set, as plain arrays in original units (no split, no standardisation: the steps sit at
 // positions the user reads off the x axis). No vscode import, so the CLI and the tests use it too.
+import * as l10n from '@vscode/l10n';
 import { findBuiltinDataset, generateBuiltinDataset } from '../core/data/builtinDatasets';
 import { readDatasetFile, type ReadDatasetOptions } from '../core/data/datasetFile';
 import { InputError } from '../core/inputError';
@@ -41,7 +42,7 @@ export async function loadUatData(source: UatSource, options: Pick<ReadDatasetOp
     const spec = findBuiltinDataset(source.builtin);
     if (!spec) throw new InputError(`unknown built-in dataset '${source.builtin}'`);
     const dataset = generateBuiltinDataset(spec.name, { samples: source.samples ?? UAT_BUILTIN_SAMPLES, seed: 0 });
-    return uatDataFromDataset(dataset, `${spec.name} (built-in)`, spec.name);
+    return uatDataFromDataset(dataset, l10n.t('{0} (built-in)', spec.name), spec.name);
   }
   const dataset = await readDatasetFile(source.dataPath, {
     inputs: source.inputs, target: source.target, task: 'regression', rowLimit: options.rowLimit ?? UAT_ROW_LIMIT, seed: 0,

@@ -85,6 +85,7 @@ export class UatPanel {
       baseStyleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'base.css')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'uat.css')).toString(),
       nonce: randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, ''),
+      lang: vscode.env.language,
     });
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(onCheckedMessage(panel.webview, 'Universal Approximation', validateFromUatWebview, gradscopeOutput(context), message => this.receive(message)));
@@ -127,7 +128,7 @@ export class UatPanel {
     this.source = source;
     if (!this.ready) return;
     const token = ++this.loadToken;
-    const label = source.kind === 'builtin' ? `${source.builtin} (built-in)` : vscode.workspace.asRelativePath(source.dataPath);
+    const label = source.kind === 'builtin' ? vscode.l10n.t('{0} (built-in)', source.builtin) : vscode.workspace.asRelativePath(source.dataPath);
     this.panel.title = `Universal Approximation: ${label}`;
     this.post({ type: 'uatLoading', label });
     this.training.stop('handBuilt');

@@ -1,7 +1,7 @@
 // Host side of the panel's gradient descent: one worker thread per starting point (hand-built, random), so both
 // curves can train at once and be compared; messages relayed to the webview. No vscode import (tested in Node).
-import type { FromUatWorker, ToUatWebview, ToUatWorker, UatNetwork, UatTrainStart } from '../protocol';
 import * as l10n from '@vscode/l10n';
+import type { FromUatWorker, ToUatWebview, ToUatWorker, UatNetwork, UatTrainStart } from '../protocol';
 import { describeDeath, spawnWorker, type HostedWorker } from '../shared/workerHost';
 
 /** Steps per "Let gradient descent take over" run (the user can stop earlier). */
@@ -56,7 +56,7 @@ export class UatTrainingSession {
       onDeath: death => {
         if (this.workers.get(start) !== hosted) return;
         // The curve trained so far stays in the page; training again starts a fresh worker.
-        const text = `${describeDeath(death)} ${l10n.t('Train again to restart it.')}`;
+        const text = l10n.t('{0} Train again to restart it.', describeDeath(death));
         this.options.log(`uat: ${text}${death.error !== undefined ? ` (${death.error})` : ''}`);
         this.workers.delete(start);
         this.jobs.delete(start);

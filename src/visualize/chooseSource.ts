@@ -53,7 +53,7 @@ export async function chooseSource(uri: vscode.Uri | undefined, options: Visuali
   const picked = await pickData();
   if (picked === undefined) return undefined;
   if (picked.kind === 'config') return configSource(undefined, picked.path);
-  if (picked.kind === 'builtin') return withPreset({ kind: 'builtin', builtin: picked.name }, `${picked.name} (built-in)`, options.preset);
+  if (picked.kind === 'builtin') return withPreset({ kind: 'builtin', builtin: picked.name }, vscode.l10n.t('{0} (built-in)', picked.name), options.preset);
   return withPreset({ kind: 'dataset', dataPath: picked.path }, path.basename(picked.path), options.preset);
 }
 

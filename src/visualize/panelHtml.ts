@@ -1,8 +1,9 @@
 // The panel's page: an empty root, the stylesheet and the bundled script, under a strict CSP with a nonce.
 // No vscode import, so the webview tests render the very same page.
-import type { PanelStrings } from '../protocol';
+import type { PanelStrings } from './panelStrings';
 import { panelStrings } from './panelStrings';
 import { randomBytes } from 'node:crypto';
+import { stringsBlock } from '../shared/webviewPage';
 
 export interface PanelHtmlInput {
   /** webview.cspSource */
@@ -20,10 +21,7 @@ export interface PanelHtmlInput {
   testPreludeScript?: string;
 }
 
-/** The page's words as a JSON data block (not run, so the CSP's script-src does not apply); `<` escaped. */
-export function stringsBlock(strings: PanelStrings): string {
-  return `<script type="application/json" id="gradscope-strings">${JSON.stringify(strings).replace(/</g, '\\u003c')}</script>`;
-}
+export { stringsBlock } from '../shared/webviewPage';
 
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');

@@ -1,10 +1,10 @@
 // One run as the extension host sees it: the training worker (worker_threads), the recorded history (for the
 // webview's restore and the exports) and the throttle that keeps the webview from being flooded.
 // No vscode import: the event-loop benchmark drives it in plain Node.
+import * as l10n from '@vscode/l10n';
 import type { DivergenceInfo, Snapshot } from '../core/types';
 import { localizeArg, localizeCoreOr } from '../shared/localize';
-import * as l10n from '@vscode/l10n';
-import { atStepText, describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
+import { describeDeath, groupedNumber, spawnWorker, type HostedWorker, type WorkerDeath } from '../shared/workerHost';
 import type {
   ControlAction, FromWorker, RecordedRun, RunMeta, RunSource, RunState, SnapshotFrame, ToWebview, ToWorker,
 } from '../protocol';
@@ -44,6 +44,8 @@ export interface StartOptions {
   snapshotEvery?: number;
   rowLimit?: number;
   maxPoints?: number;
+  /** Threads for the training steps' wide products (`gradscope.threads`, resolved by the panel). */
+  threads?: number;
 }
 
 /** Evenly thins `items` to at most `max`, keeping the first and the last. */
@@ -124,7 +126,7 @@ export class RunSession {
       source,
       options: {
         autoplay: options.autoplay, lr: options.lr, batchSize: options.batchSize, snapshotEvery: options.snapshotEvery,
-        rowLimit: options.rowLimit, maxPoints: options.maxPoints,
+        rowLimit: options.rowLimit, maxPoints: options.maxPoints, threads: options.threads,
       },
     });
   }
@@ -232,11 +234,11 @@ export class RunSession {
     // The worker's progress can be newer than its last snapshot (a slow cadence), or older (steps by hand).
     const steps = [this.progress?.step, this.history.at(-1)?.snapshot.step].filter((n): n is number => n !== undefined);
     const step = steps.length > 0 ? Math.max(...steps) : undefined;
-    const where = loading ? l10n.t('while loading the run') : step !== undefined ? atStepText(step) : '';
+    const where = loading ? l10n.t('while loading the run') : step !== undefined ? l10n.t('at step {0}', groupedNumber(step)) : '';
     const kept = this.history.length;
     const keptText = this.meta === undefined ? ''
-      : ` ${kept === 1 ? l10n.t('The 1 snapshot so far is kept: export it, or Restart.') : l10n.t('The {0} snapshots so far are kept: export them, or Restart.', groupedNumber(kept))}`;
-    const message = `${describeDeath(death, where)}${keptText}`;
+      : kept === 1 ? l10n.t('The 1 snapshot so far is kept: export it, or Restart.') : l10n.t('The {0} snapshots so far are kept: export them, or Restart.', groupedNumber(kept));
+    const message = keptText === '' ? describeDeath(death, where) : `${describeDeath(death, where)} ${keptText}`;
     this.options.log(`run ${this.workerRunId}: ${message}${death.error !== undefined ? ` (${death.error})` : ''}`);
     this.fail(message, undefined, { restartable: true });
   }

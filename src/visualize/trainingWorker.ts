@@ -153,6 +153,7 @@ class ActiveRun {
   stop(): void {
     this.stopped = true;
     this.running = false;
+    this.trainer.dispose();
   }
 
   setRunning(running: boolean): void {
@@ -295,7 +296,8 @@ async function start(message: StartMessage): Promise<void> {
     const spec = { ...loaded.train };
     if (options.lr !== undefined && options.lr > 0) spec.optimizer = { ...spec.optimizer, lr: options.lr };
     if (options.batchSize !== undefined && options.batchSize >= 1) spec.batchSize = Math.floor(options.batchSize);
-    const trainer = new Trainer(spec, loaded.data);
+    // Helper threads for wide layers' products (ended with the run: stop(), or this worker's termination).
+    const trainer = new Trainer(spec, loaded.data, { threads: options.threads });
     const snapshotEvery = options.snapshotEvery ?? (loaded.train.snapshotEvery !== undefined && loaded.train.snapshotEvery > 0 ? loaded.train.snapshotEvery : DEFAULT_SNAPSHOT_EVERY);
     const run = new ActiveRun(message.runId, loaded, trainer, options.maxPoints ?? DEFAULT_MAX_POINTS, snapshotEvery);
     active = run;

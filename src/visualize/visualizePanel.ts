@@ -4,6 +4,7 @@ import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { resolveThreads } from '../core/parallel/pool';
 import { applyEdits, modify } from 'jsonc-parser';
 import { presetConfigText } from '../core/config/presets';
 import type { DivergenceInfo } from '../core/types';
@@ -33,6 +34,7 @@ function settings(): StartOptions & { autoplay: boolean; progressAfterMs: number
     snapshotEvery: config.get<number>('snapshotEvery', 10),
     rowLimit: config.get<number>('rowLimit', 100000),
     maxPoints: config.get<number>('maxPoints', 2000),
+    threads: resolveThreads(vscode.workspace.getConfiguration('gradscope').get<number>('threads', 0)),
     progressAfterMs: Math.max(0, config.get<number>('progressNotificationAfterSeconds', 3)) * 1000,
   };
 }
@@ -76,7 +78,7 @@ export class VisualizePanel {
     panel.webview.options = VisualizePanel.webviewOptions(services.context);
     const revived = new VisualizePanel(panel, services);
     if (state?.source !== undefined) {
-      revived.start(state.source, state.sourceLabel ?? 'restored run', { ...state.settings, autoplay: false });
+      revived.start(state.source, state.sourceLabel ?? vscode.l10n.t('restored run'), { ...state.settings, autoplay: false });
     } else {
       revived.session.fail('Nothing to restore here: run “Gradscope: Visualize Network” again.');
     }
@@ -133,6 +135,7 @@ export class VisualizePanel {
     this.services.output.appendLine(`[${new Date().toLocaleTimeString()}] Visualize Network: ${describeSource(source)}`);
     this.session.start(source, label, {
       autoplay: defaults.autoplay, snapshotEvery: defaults.snapshotEvery, rowLimit: defaults.rowLimit, maxPoints: defaults.maxPoints,
+      threads: defaults.threads,
       ...stripUndefined(overrides),
     });
   }

@@ -127,4 +127,35 @@ describe('[ko] Gradscope in Korean', function () {
     const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('gradscope.universalApproximation'));
     assert.strictEqual(tab?.label, '보편 근사');
   });
+  it('[ko] Compare Activations and Compare Networks get their pages\' words in Korean from the host', async () => {
+    type Words = { lang: string; strings: Record<string, string | Record<string, string>> };
+    await vscode.commands.executeCommand('gradscope.compareActivations', { activations: ['sigmoid', 'relu'] });
+    const compare = await waitFor('the Compare Activations page', async () => vscode.commands.executeCommand<Words | undefined>('gradscope._test.compareActivationsWords'), 30_000);
+    assert.strictEqual(compare.lang, 'ko');
+    assert.strictEqual(compare.strings.title, '활성화 함수 비교');
+    assert.strictEqual(compare.strings.colLargestSlope, '최대 기울기');
+    assert.strictEqual(compare.strings.compoundingCaption, 'n = 1…{0}개 층을 거듭 지난 기울기 기댓값 (로그 축)');
+    const tab = await waitFor('the Compare Activations tab', () => vscode.window.tabGroups.all.flatMap(g => g.tabs)
+      .find(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('gradscope.compareActivations')), 10_000);
+    assert.strictEqual(tab.label, '활성화 함수 비교');
+
+    const result = await vscode.commands.executeCommand<{ ok: boolean }>('gradscope.compareNetworks', {
+      choices: [{ kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' }, { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' }],
+      data: { kind: 'builtin', builtin: 'circle' }, epochs: 1,
+    });
+    assert.strictEqual(result?.ok, true, JSON.stringify(result));
+    const networks = await waitFor('the Compare Networks page', async () => vscode.commands.executeCommand<Words | undefined>('gradscope._test.networksWords'), 30_000);
+    assert.strictEqual(networks.lang, 'ko');
+    // The final table's headers and the landscape view's words
+    assert.deepStrictEqual([networks.strings.colNetwork, networks.strings.colTrainLoss, networks.strings.colDead], ['신경망', '학습 손실', '평균 죽은 유닛 비율']);
+    assert.strictEqual(networks.strings.titleLandscapeOf, '손실 지형 (loss landscape): {0}');
+    // Every entry with a word in it is Korean.
+    const english = Object.entries({ ...compare.strings, ...networks.strings })
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .filter(([, v]) => /[A-Za-z]{3,}/.test(v.replace(/\{\d+\}|\([^)]*\)/g, '')) && !/[\uac00-\ud7a3]/.test(v));
+    assert.deepStrictEqual(english, []);
+    // The activation table's summaries come with their Korean (the core's catalogue, looked up by the host).
+    const summaries = compare.strings.activationWords as Record<string, string>;
+    assert.match(summaries[Object.keys(summaries).find(k => /^Squashes to \(0, 1\)/.test(k)) ?? ''] ?? '', /[\uac00-\ud7a3]/);
+  });
 });

@@ -18,7 +18,7 @@ type Theme = keyof typeof THEMES;
 
 async function openComparePage(browser: Browser, theme: Theme, initialState?: CompareState): Promise<{ page: Page; problems: string[] }> {
   return openSmallPanelPage(browser, {
-    title: 'Compare Activations', bundle: 'compare', artifact: `compare-${theme}`, theme,
+    bundle: 'compare', artifact: `compare-${theme}`, theme,
     themeVariables: THEMES[theme], viewport: { width: 1100, height: 900 }, initialState,
   });
 }

@@ -35,7 +35,7 @@ async function workerMessages(workerPath: string, start: ToNetworksWorker, isLas
 
 async function openPage(browser: Browser, theme: Theme): Promise<{ page: Page; problems: string[] }> {
   return openSmallPanelPage(browser, {
-    title: 'Compare Networks', bundle: 'compareNetworks', artifact: `compare-networks-${theme}`, theme,
+    bundle: 'compareNetworks', artifact: `compare-networks-${theme}`, theme,
     themeVariables: THEME_STAND_INS[theme], viewport: { width: 1300, height: 1000 },
   });
 }
@@ -119,6 +119,14 @@ describe('Compare Networks webview', function () {
       assert.ok(Number(rows[0][column('f′ part per layer')]) <= 0.25);
       assert.equal(rows[1][column('mean saturated')], '0.0 %');
       assert.ok(parseFloat(rows[1][column('mean inactive')]) > 20, rows[1].join(' | '));
+      // The zero-slope chart shows the ReLU net's inactive share (not 0 as "saturation"), the sigmoid net's saturation.
+      assert.match(await page.locator('#fig-sat figcaption').textContent() ?? '', /saturated \(smooth activations\) or inactive/);
+      const zeroSlope = JSON.parse(await page.locator('#fig-sat').getAttribute('data-values') ?? '[]') as number[][];
+      for (let i = 0; i < 4; i++) {
+        const last = frames.filter(f => f.index === i).at(-1)!;
+        assert.deepEqual(zeroSlope[i], last.saturation.map((v, k) => v + last.inactive[k]), `network ${i}`);
+      }
+      assert.ok(zeroSlope[1].slice(0, -1).every(v => v > 0.2), `deep ReLU's hidden layers are about half inactive: ${zeroSlope[1]}`);
       assert.match(await page.locator('#status').textContent() ?? '', /Done/);
       // The gradient chart's log axis reads like the other log axes: 1, 0.1, 0.01, 1e-3 …, never "1.00e-4".
       const gradTicks = await page.evaluate(() => document.getElementById('chart-grad')?.dataset.yTicks ?? '');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderPanelHtml } from '../../src/visualize/panelHtml';
-import type { PanelStrings } from '../../src/protocol';
+import type { PanelStrings } from '../../src/visualize/panelStrings';
 import { THEME_STAND_INS } from '../../src/visualize/report';
 import type { ToWebview } from '../../src/protocol';
 

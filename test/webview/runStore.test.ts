@@ -1,5 +1,7 @@
 // The panel's run store and chart computations, in plain Node (they hold no DOM).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { MAX_FRAMES, MAX_KEPT_VIEWS, RunStore } from '../../webview/visualize/runStore';
 import {
   chainReferences, decayRelativeToOutput, errorSignalRatio, flatPrediction, gainFactors, gradientLossSentence, overfittingRanges,
@@ -7,6 +9,16 @@ import {
 } from '../../webview/visualize/analysis';
 import { logTickLabel } from '../../webview/visualize/charts/common';
 import { syntheticRun } from './syntheticRuns';
+import { translator } from '../../webview/shared/translate';
+import { panelStrings } from '../../src/visualize/panelStrings';
+import { configureL10n } from '../../src/shared/localize';
+
+/** The page's words as the host builds them: English, and Korean from the Korean bundle. */
+const EN = translator(panelStrings());
+const KO = (() => {
+  configureL10n(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>);
+  try { return translator(panelStrings()); } finally { configureL10n({}); }
+})();
 
 describe('panel run store and chart maths (Node)', () => {
   it('thins a long history to at most MAX_FRAMES, keeping the first and the newest snapshots in order', () => {
@@ -67,13 +79,16 @@ describe('panel run store and chart maths (Node)', () => {
     const backward = { gain: 0.19, activationFactor: 0.21, weightFactor: 0.19 / 0.21, weightSpectralNorm: 1.9, maxSlope: 0.25, cumulativeGain: 0.1, cumulativeActivationFactor: 0.1, activationBound: 0.25 };
     const edited = layers.map((layer, i) => (i === 2 ? { ...layer, backward } : i < 3 ? { ...layer, backward: { ...backward, gain: 0.5 } } : layer));
     const format = (v: number) => String(Number(v.toPrecision(2)));
-    assert.equal(gradientLossSentence(edited, format, v => `${Math.round(v * 100)} %`),
+    assert.equal(gradientLossSentence(edited, format, v => `${Math.round(v * 100)} %`, EN),
       'Layer 2 passes on 19 % of the gradient it receives: σ′ averages 0.21 (at most ¼), the weights pass 0.9.');
     const bn = edited.map((layer, i) => (i === 2 ? { ...layer, activation: 'relu' as const, backward: { ...backward, maxSlope: 1, batchNormFactor: 1.3 } } : layer));
-    assert.equal(gradientLossSentence(bn, format, v => `${Math.round(v * 100)} %`),
+    assert.equal(gradientLossSentence(bn, format, v => `${Math.round(v * 100)} %`, EN),
       'Layer 2 passes on 19 % of the gradient it receives: ReLU′ averages 0.21 (at most 1), batch norm passes 1.3, and the weights pass 0.9.');
+    // The same sentence from the Korean templates: the numbers in place, the words Korean.
+    assert.equal(gradientLossSentence(bn, format, v => `${Math.round(v * 100)} %`, KO),
+      '2번 층은 받은 기울기의 19 %만 넘겨줍니다: ReLU′ 평균 0.21 (최대 1), 배치 정규화 통과 1.3, 그리고 가중치 통과 0.9.');
     const old = syntheticRun({ inputs: 1, hiddenLayers: 3, units: 4, activation: 'sigmoid', task: 'regression', frames: 1, withoutBackward: true }).frames[0].snapshot.layers;
-    assert.equal(gradientLossSentence(old, format, String), undefined);
+    assert.equal(gradientLossSentence(old, format, String, EN), undefined);
     assert.deepEqual(chainReferences(old).activationBound, [null, null, null, null]);
   });
 
@@ -94,12 +109,13 @@ describe('panel run store and chart maths (Node)', () => {
   it('tells a flat output from a learned one', () => {
     const run = syntheticRun({ inputs: 2, hiddenLayers: 2, units: 4, activation: 'tanh', task: 'binary', frames: 1 });
     const flat = { kind: 'grid' as const, xRange: [0, 1] as [number, number], yRange: [0, 1] as [number, number], size: 2, values: [0.501, 0.499, 0.5, 0.5049] };
-    assert.equal(flatPrediction(run.meta, flat), 'the network predicts P(inside) ≈ 0.50 everywhere over x1 × x2: the output is flat, so the map is one colour until it learns');
-    assert.equal(flatPrediction(run.meta, { ...flat, values: [0.4, 0.6, 0.5, 0.5] }), undefined);
+    assert.equal(flatPrediction(run.meta, flat, EN), 'the network predicts P(inside) ≈ 0.50 everywhere over x1 × x2: the output is flat, so the map is one colour until it learns');
+    assert.equal(flatPrediction(run.meta, flat, KO), '신경망의 예측이 x1 × x2 전체에서 P(inside) ≈ 0.50입니다: 출력이 평평해서 학습하기 전까지 지도가 한 가지 색입니다');
+    assert.equal(flatPrediction(run.meta, { ...flat, values: [0.4, 0.6, 0.5, 0.5] }, EN), undefined);
     const regression = syntheticRun({ inputs: 1, hiddenLayers: 2, units: 4, activation: 'tanh', task: 'regression', frames: 1 });
     const range = Math.max(...regression.meta.points.y) - Math.min(...regression.meta.points.y);
-    assert.match(flatPrediction(regression.meta, { kind: 'curve', xs: [0, 1], ys: [[0.2, 0.2 + 0.009 * range]] }) ?? '', /^the network predicts y ≈ 0\.2\d* over x1/);
-    assert.equal(flatPrediction(regression.meta, { kind: 'curve', xs: [0, 1], ys: [[0.2, 0.2 + 0.011 * range]] }), undefined);
+    assert.match(flatPrediction(regression.meta, { kind: 'curve', xs: [0, 1], ys: [[0.2, 0.2 + 0.009 * range]] }, EN) ?? '', /^the network predicts y ≈ 0\.2\d* over x1/);
+    assert.equal(flatPrediction(regression.meta, { kind: 'curve', xs: [0, 1], ys: [[0.2, 0.2 + 0.011 * range]] }, EN), undefined);
   });
 
   it('splits saturation into shares that add up to one without counting dead units twice', () => {

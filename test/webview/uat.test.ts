@@ -23,7 +23,7 @@ const towersData = uatDataFromDataset(generateBuiltinDataset('multi-gauss', { sa
 
 async function openUatPage(browser: Browser, theme: Theme, initialState?: UatState): Promise<{ page: Page; problems: string[] }> {
   return openSmallPanelPage(browser, {
-    title: 'Universal Approximation', bundle: 'uat', artifact: `uat-${theme}`, theme,
+    bundle: 'uat', artifact: `uat-${theme}`, theme,
     themeVariables: THEME_STAND_INS[theme], viewport: { width: 1200, height: 900 }, initialState,
   });
 }

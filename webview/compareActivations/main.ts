@@ -9,7 +9,14 @@ import { ACTIVATIONS, activationNames, validateActivationParams } from '../../sr
 import { activationFacts, compoundThroughLayers, formatNumber } from '../../src/core/activations/activationFacts';
 import type { ActivationName } from '../../src/core/types';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
+import type { CompareStrings } from '../../src/compareActivations/compareStrings';
+import { readPageStrings, translator } from '../shared/strings';
 import { themeVar } from '../shared/theme';
+
+const words = readPageStrings<CompareStrings>();
+const t = translator(words);
+/** The activation table's English text in the display language (the host's lookup), else as it is. */
+const tableText = (english: string): string => words.activationWords?.[english] ?? english;
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -89,22 +96,20 @@ function buildPage(): void {
   app.removeAttribute('aria-busy');
 
   app.append(
-    element('h1', { textContent: 'Compare Activations' }),
+    element('h1', { textContent: t('title') }),
     element('p', {
       className: 'lede',
-      textContent:
-        'Backpropagation multiplies the gradient by f′(z) at every layer. Where f′ is small the signal fades; ' +
-        'the right chart shows how the expected slope E[f′(z)] for standardised inputs z ~ N(0, 1) compounds through n layers (weights aside).',
+      textContent: t('lede'),
     }),
   );
 
   const picker = element<HTMLFieldSetElement>('fieldset', { className: 'picker' });
-  picker.append(element('legend', { textContent: 'Activations' }));
+  picker.append(element('legend', { textContent: t('activations') }));
   for (const name of activationNames()) {
     const id = `pick-${name}`;
     const box = element<HTMLInputElement>('input', { type: 'checkbox', id, checked: state.selected.includes(name), value: name });
     box.addEventListener('change', () => toggle(name, box.checked));
-    const label = element<HTMLLabelElement>('label', { htmlFor: id, title: ACTIVATIONS[name].summary }, [ACTIVATIONS[name].label]);
+    const label = element<HTMLLabelElement>('label', { htmlFor: id, title: tableText(ACTIVATIONS[name].summary) }, [ACTIVATIONS[name].label]);
     const swatch = element<HTMLSpanElement>('span', { className: 'swatch' });
     swatch.dataset.name = name;
     swatch.setAttribute('aria-hidden', 'true');
@@ -116,12 +121,12 @@ function buildPage(): void {
   });
   const depthOutput = element<HTMLOutputElement>('output', { id: 'depth-value' }, [String(state.depth)]);
   depthOutput.setAttribute('for', 'depth');
-  depthInput.setAttribute('aria-valuetext', `${state.depth} layers`);
+  depthInput.setAttribute('aria-valuetext', t('depthValue', state.depth));
   depthInput.addEventListener('input', () => {
     if (!state) return;
     state.depth = Number(depthInput.value);
     depthOutput.textContent = String(state.depth);
-    depthInput.setAttribute('aria-valuetext', `${state.depth} layers`);
+    depthInput.setAttribute('aria-valuetext', t('depthValue', state.depth));
     save();
     updateDepthChart();
     updateTable();
@@ -134,27 +139,27 @@ function buildPage(): void {
     updateCurveChart();
   });
   const controls = element('div', { className: 'controls' }, [
-    element('label', { htmlFor: 'depth' } as Partial<HTMLLabelElement>, ['Depth n ']),
+    element('label', { htmlFor: 'depth' } as Partial<HTMLLabelElement>, [`${t('depth')} `]),
     depthInput,
     depthOutput,
     element('span', { className: 'spacer' }),
     derivativeBox,
-    element('label', { htmlFor: 'show-derivatives' } as Partial<HTMLLabelElement>, ['Show derivatives (dashed)']),
+    element('label', { htmlFor: 'show-derivatives' } as Partial<HTMLLabelElement>, [t('showDerivatives')]),
   ]);
 
   const curveCanvas = element<HTMLCanvasElement>('canvas', { id: 'curves' });
   curveCanvas.setAttribute('role', 'img');
-  curveCanvas.setAttribute('aria-label', 'f(x) and f′(x) of the selected activations');
+  curveCanvas.setAttribute('aria-label', t('curvesAria'));
   const depthCanvas = element<HTMLCanvasElement>('canvas', { id: 'compounding' });
   depthCanvas.setAttribute('role', 'img');
-  depthCanvas.setAttribute('aria-label', 'Expected slope compounded through n layers, log scale');
+  depthCanvas.setAttribute('aria-label', t('compoundingAria'));
   const charts = element('div', { className: 'charts' }, [
-    element('figure', {}, [element('figcaption', { textContent: 'f(x) solid, f′(x) dashed' }), element('div', { className: 'chart-box' }, [curveCanvas])]),
+    element('figure', {}, [element('figcaption', { textContent: t('curvesCaption') }), element('div', { className: 'chart-box' }, [curveCanvas])]),
     element('figure', {}, [element('figcaption', { id: 'depth-caption' }), element('div', { className: 'chart-box' }, [depthCanvas])]),
   ]);
 
   const table = element<HTMLTableElement>('table', { id: 'facts' });
-  table.append(element('caption', { className: 'visually-hidden', textContent: 'Slopes of the selected activations' }));
+  table.append(element('caption', { className: 'visually-hidden', textContent: t('tableCaption') }));
   const summary = element('div', { className: 'table-wrap', id: 'facts-live' }, [table]);
   summary.setAttribute('aria-live', 'polite');
 
@@ -231,7 +236,7 @@ function createCharts(curveCanvas: HTMLCanvasElement, depthCanvas: HTMLCanvasEle
         tooltip: { callbacks: { label: item => `${item.dataset.label}: ${formatNumber(Number(item.parsed.y), 3)}` } },
       },
       scales: {
-        x: { type: 'linear', min: 1, ...scaleColors(), title: { display: true, text: 'layers n', color: theme.foreground } },
+        x: { type: 'linear', min: 1, ...scaleColors(), title: { display: true, text: t('axisLayers'), color: theme.foreground } },
         y: {
           type: 'logarithmic',
           ...scaleColors(),
@@ -280,7 +285,7 @@ function updateDepthChart(): void {
   if (!depthChart || !state) return;
   const depth = state.depth;
   const caption = document.getElementById('depth-caption');
-  if (caption) caption.textContent = `Expected slope compounded through n = 1…${depth} layers (log scale)`;
+  if (caption) caption.textContent = t('compoundingCaption', depth);
   depthChart.data.datasets = state.selected.map(name => {
     const { expectedSlope } = activationFacts(name, paramsOf(name));
     const data: { x: number; y: number | null }[] = [];
@@ -303,27 +308,27 @@ function updateTable(): void {
   const depth = state.depth;
   const head = element('thead', {}, [
     element('tr', {}, [
-      element('th', { scope: 'col', textContent: 'Activation' } as Partial<HTMLTableCellElement>),
-      element('th', { scope: 'col', textContent: 'Largest slope' } as Partial<HTMLTableCellElement>),
+      element('th', { scope: 'col', textContent: t('colActivation') } as Partial<HTMLTableCellElement>),
+      element('th', { scope: 'col', textContent: t('colLargestSlope') } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: 'E[f′(z)]' } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: `E[f′(z)]ⁿ, n = ${depth}` } as Partial<HTMLTableCellElement>),
-      element('th', { scope: 'col', textContent: `max slopeⁿ, n = ${depth}` } as Partial<HTMLTableCellElement>),
-      element('th', { scope: 'col', textContent: 'Parameters' } as Partial<HTMLTableCellElement>),
+      element('th', { scope: 'col', textContent: t('colMaxSlopePower', depth) } as Partial<HTMLTableCellElement>),
+      element('th', { scope: 'col', textContent: t('colParameters') } as Partial<HTMLTableCellElement>),
       element('th', { scope: 'col', textContent: '' } as Partial<HTMLTableCellElement>),
     ]),
   ]);
   const body = element('tbody');
   for (const name of state.selected) {
     const facts = activationFacts(name, paramsOf(name));
-    const button = element<HTMLButtonElement>('button', { type: 'button', textContent: 'Visualize a deep stack' });
-    button.setAttribute('aria-label', `Visualize a deep stack of ${name}`);
+    const button = element<HTMLButtonElement>('button', { type: 'button', textContent: t('visualizeStack') });
+    button.setAttribute('aria-label', t('visualizeStackAria', name));
     button.addEventListener('click', () => vscode.postMessage({ type: 'compareVisualize', activation: name, params: facts.params }));
     const swatch = element<HTMLSpanElement>('span', { className: 'swatch' });
     swatch.style.backgroundColor = colorOf(name);
     swatch.setAttribute('aria-hidden', 'true');
     const row = element('tr', {}, [
       element('th', { scope: 'row' } as Partial<HTMLTableCellElement>, [swatch, displayName(name)]),
-      element('td', { textContent: `${formatNumber(facts.maxSlope, 3)} (${facts.maxSlopeWhere})` }),
+      element('td', { textContent: `${formatNumber(facts.maxSlope, 3)} (${tableText(facts.maxSlopeWhere)})` }),
       element('td', { textContent: formatNumber(facts.expectedSlope, 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.expectedSlope, depth), 3) }),
       element('td', { textContent: formatNumber(compoundThroughLayers(facts.maxSlope, depth), 3) }),
@@ -333,7 +338,7 @@ function updateTable(): void {
     body.append(row);
   }
   if (state.selected.length === 0) {
-    body.append(element('tr', {}, [element('td', { colSpan: 7, textContent: 'Pick one or more activations above.' } as Partial<HTMLTableCellElement>)]));
+    body.append(element('tr', {}, [element('td', { colSpan: 7, textContent: t('pickSome') } as Partial<HTMLTableCellElement>)]));
   }
   table.replaceChildren(table.caption ?? element('caption'), head, body);
 }
@@ -346,12 +351,12 @@ function parameterInputs(name: ActivationName, current: Record<string, number>):
   return keys.map(key => {
     const id = `param-${name}-${key}`;
     const input = element<HTMLInputElement>('input', { type: 'number', id, step: 'any', value: String(current[key]) });
-    input.title = info.paramDocs[key]?.description ?? key;
+    input.title = tableText(info.paramDocs[key]?.description ?? key);
     input.addEventListener('change', () => {
       if (!state) return;
       const value = Number(input.value);
       const next = { ...current, [key]: value };
-      const problems = input.value.trim() === '' ? [`${name}.${key} needs a number`] : validateActivationParams(name, next);
+      const problems = input.value.trim() === '' ? [t('needsNumber', `${name}.${key}`)] : validateActivationParams(name, next);
       input.setCustomValidity(problems.join('; '));
       if (problems.length) {
         input.reportValidity();

@@ -11,11 +11,15 @@ import type { FunctionView } from '../../src/core/types';
 import type {
   FromNetworksWebview, LandscapeRequest, LandscapeView, NetworkFrame, NetworkSummary, ToNetworksWebview,
 } from '../../src/protocol';
+import type { NetworksStrings } from '../../src/compareNetworks/networksStrings';
+import { readPageStrings, translator } from '../shared/strings';
 import { niceTicks, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
 import { HeatmapChart, type ColorBar } from '../shared/heatmapChart';
 import { logTickLabel, shortTick } from '../shared/logTicks';
 import { readPalette, withAlpha, type Palette } from '../shared/theme';
 import { contourLevels, contourSegments } from '../../src/core/analysis/contours';
+
+const t = translator(readPageStrings<NetworksStrings>());
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -75,7 +79,7 @@ function render(): void {
   app.replaceChildren();
   app.setAttribute('aria-busy', 'false');
   const header = el('header', { class: 'head' });
-  header.append(el('h1', {}, mode === 'compare' ? `Compare Networks${title ? `: ${title}` : ''}` : `Loss Landscape${title ? `: ${title}` : ''}`));
+  header.append(el('h1', {}, mode === 'compare' ? (title ? t('titleCompare', title) : t('title')) : (title ? t('titleLandscapeOf', title) : t('titleLandscape'))));
   const statusLine = el('p', { id: 'status', class: 'status', role: 'status' }, status);
   header.append(statusLine);
   app.append(header);
@@ -123,7 +127,7 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
         x: {
           type: xLinear ? 'linear' : 'category', title: { display: true, text: xTitle, color: palette.foreground }, ticks: { ...axisColor, precision: 0 }, grid: { color: palette.grid },
           // Steps are whole and never negative: one snapshot (step 0) spans [0, 1], not chart.js's ±1 ("-1 -0.5 0 0.5 1").
-          ...(xTitle === 'step' ? { afterDataLimits: (scale: { min: number; max: number }) => { if (!(scale.max > scale.min)) scale.max = scale.min + 1; if (scale.min < 0) scale.min = 0; } } : {}),
+          ...(xTitle === t('axisStep') ? { afterDataLimits: (scale: { min: number; max: number }) => { if (!(scale.max > scale.min)) scale.max = scale.min + 1; if (scale.min < 0) scale.min = 0; } } : {}),
         } as never,
         y: { type: yLog ? 'logarithmic' : 'linear', title: { display: true, text: yTitle, color: palette.foreground }, ticks: { ...axisColor, callback: logTick }, grid: { color: palette.grid } },
       },
@@ -140,18 +144,18 @@ function lineChart(canvas: HTMLCanvasElement, xTitle: string, yTitle: string, yL
 function renderCompare(): void {
   const controls = el('div', { class: 'controls' });
   controls.append(
-    button('Stop', 'stop', () => vscode.postMessage({ type: 'netsStop' }), !running),
-    button('Train again', 'restart', () => vscode.postMessage({ type: 'netsRestart' }), running || networks.length === 0),
-    button('Export JSON', 'export-json', exportJson, networks.length === 0),
-    button('Export PNG', 'export-png', exportPng, networks.length === 0),
+    button(t('stop'), 'stop', () => vscode.postMessage({ type: 'netsStop' }), !running),
+    button(t('trainAgain'), 'restart', () => vscode.postMessage({ type: 'netsRestart' }), running || networks.length === 0),
+    button(t('exportJson'), 'export-json', exportJson, networks.length === 0),
+    button(t('exportPng'), 'export-png', exportPng, networks.length === 0),
   );
   app.append(controls);
-  if (dataLabel) app.append(el('p', { class: 'lede' }, `Data: ${dataLabel}. Same seed, same split, same number of epochs for every network.`));
+  if (dataLabel) app.append(el('p', { class: 'lede' }, t('dataLede', dataLabel)));
   const grid = el('div', { class: 'charts' });
   const specs: [string, string, string, string, boolean][] = [
-    ['grad', 'Gradient norm ‖∂L/∂W‖ by layer (log)', 'layer (input → output)', '‖∂L/∂W‖', true],
-    ['sat', 'Saturation by layer (share of saturated activations)', 'layer (input → output)', 'saturated share', false],
-    ['loss', 'Loss: training (solid), validation (dashed)', 'step', 'loss', true],
+    ['grad', t('gradCaption'), t('axisLayer'), '‖∂L/∂W‖', true],
+    ['sat', t('satCaption'), t('axisLayer'), t('axisSaturatedShare'), false],
+    ['loss', t('lossCaption'), t('axisStep'), t('axisLoss'), true],
   ];
   for (const [id, caption, xTitle, yTitle, log] of specs) {
     const { figure, canvas } = chartBox(id, caption);
@@ -159,7 +163,7 @@ function renderCompare(): void {
     charts.set(id, lineChart(canvas, xTitle, yTitle, log));
   }
   const fn = el('figure', { id: 'fig-function' });
-  fn.append(el('figcaption', {}, 'The approximated functions over the data'));
+  fn.append(el('figcaption', {}, t('functionCaption')));
   const fnBody = el('div', { id: 'function-body', class: 'function-body' });
   fn.append(fnBody);
   grid.append(fn);
@@ -189,13 +193,15 @@ function updateCompare(): void {
     };
   });
   grad.data.datasets = layerSeries(f => f.gradNorm, true);
-  sat.data.datasets = layerSeries(f => f.saturation, false);
+  // Each layer's share with (nearly) zero slope: saturated for smooth activations, inactive for the ReLU family (a
+  // layer has one or the other), so a deep ReLU net's ~50 % zero side shows — and is not called saturation.
+  sat.data.datasets = layerSeries(f => f.saturation.map((v, k) => v + (f.inactive[k] ?? 0)), false);
   const lossSets: ChartDataset<'line', XY[]>[] = [];
   networks.forEach((n, i) => {
     const h = history[i] ?? [];
-    lossSets.push({ label: `${n.label} train`, borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: h.filter(f => f.loss > 0 && Number.isFinite(f.loss)).map(f => ({ x: f.step, y: f.loss })) });
+    lossSets.push({ label: t('seriesTrain', n.label), borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: h.filter(f => f.loss > 0 && Number.isFinite(f.loss)).map(f => ({ x: f.step, y: f.loss })) });
     if (h.some(f => f.valLoss !== undefined)) {
-      lossSets.push({ label: `${n.label} validation`, borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4], pointRadius: 0, borderWidth: 2, data: h.filter(f => f.valLoss !== undefined && f.valLoss > 0 && Number.isFinite(f.valLoss)).map(f => ({ x: f.step, y: f.valLoss! })) });
+      lossSets.push({ label: t('seriesValidation', n.label), borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4], pointRadius: 0, borderWidth: 2, data: h.filter(f => f.valLoss !== undefined && f.valLoss > 0 && Number.isFinite(f.valLoss)).map(f => ({ x: f.step, y: f.valLoss! })) });
     }
   });
   loss.data.datasets = lossSets;
@@ -204,6 +210,7 @@ function updateCompare(): void {
   for (const [id, c] of [['grad', grad], ['sat', sat], ['loss', loss]] as const) {
     const fig = document.getElementById(`fig-${id}`);
     if (fig) fig.dataset.series = String(c.data.datasets.length);
+    if (fig && id !== 'loss') fig.dataset.values = JSON.stringify(c.data.datasets.map(d => d.data.map(p => p.y)));
   }
   renderFunctions();
   renderTable();
@@ -220,19 +227,19 @@ function renderFunctions(): void {
     if (!canvas || !chart) {
       body.replaceChildren();
       const box = el('div', { class: 'chart-box' });
-      canvas = el('canvas', { id: 'chart-function', role: 'img', 'aria-label': 'approximated functions' });
+      canvas = el('canvas', { id: 'chart-function', role: 'img', 'aria-label': t('functionAria') });
       box.append(canvas);
       body.append(box);
-      chart = lineChart(canvas, 'input', 'output', false);
+      chart = lineChart(canvas, t('axisInput'), t('axisOutput'), false);
       charts.set('function', chart);
     }
     const sets: ChartDataset<'line', XY[]>[] = [{
-      label: 'data', showLine: false, pointRadius: 1.5, borderColor: withAlpha(palette.muted, 0.6), backgroundColor: withAlpha(palette.muted, 0.6),
+      label: t('seriesData'), showLine: false, pointRadius: 1.5, borderColor: withAlpha(palette.muted, 0.6), backgroundColor: withAlpha(palette.muted, 0.6),
       data: data.y.map((y, k) => ({ x: data.x[k], y })),
     }];
     views.forEach((v, i) => {
       if (v.kind !== 'curve') return;
-      sets.push({ label: networks[i]?.label ?? `network ${i + 1}`, borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: v.xs.map((x, k) => ({ x, y: v.ys[0][k] })) });
+      sets.push({ label: networks[i]?.label ?? t('seriesNetwork', i + 1), borderColor: color(i), backgroundColor: color(i), pointRadius: 0, borderWidth: 2, data: v.xs.map((x, k) => ({ x, y: v.ys[0][k] })) });
     });
     chart.data.datasets = sets;
     chart.update('none');
@@ -244,7 +251,7 @@ function renderFunctions(): void {
   const row = el('div', { class: 'maps' });
   views.forEach((v, i) => {
     const cell = el('div', { class: 'map' });
-    const canvas = el('canvas', { class: 'map-canvas', role: 'img', 'aria-label': `function of ${networks[i]?.label ?? ''}` });
+    const canvas = el('canvas', { class: 'map-canvas', role: 'img', 'aria-label': t('functionOfAria', networks[i]?.label ?? '') });
     canvas.style.borderColor = color(i);
     const caption = el('div', { class: 'map-label' }, networks[i]?.label ?? '');
     cell.append(canvas, caption);
@@ -264,8 +271,8 @@ function drawFunctionMap(canvas: HTMLCanvasElement, v: FunctionView, data: { x: 
     let hi = -Infinity;
     for (const value of v.values) { if (value < lo) lo = value; if (value > hi) hi = value; }
     paintGrid(ctx, rect, v.size, v.size, (c, r) => {
-      const t = hi > lo ? (v.values[r * v.size + c] - lo) / (hi - lo) : 0.5;
-      const [R, G, B] = viridis(t);
+      const share = hi > lo ? (v.values[r * v.size + c] - lo) / (hi - lo) : 0.5;
+      const [R, G, B] = viridis(share);
       return [R, G, B, 255];
     });
     if (data.d === 2) {
@@ -300,19 +307,14 @@ function renderTable(): void {
   table.replaceChildren();
   const classification = networks.some(n => n.task !== 'regression');
   const head = el('tr');
-  const headers = [
-    'network', 'parameters', 'layers', 'step', 'train loss', 'validation loss', ...(classification ? ['train acc.', 'val. acc.'] : []),
-    'first/last layer ‖∂L/∂W‖', 'first/last layer ‖δ‖', 'f′ part per layer', 'W part per layer', 'mean saturated', 'mean inactive',
-    'mean dead share',
+  const headers: [string, string?][] = [
+    [t('colNetwork')], [t('colParameters')], [t('colLayers')], [t('colStep')], [t('colTrainLoss')], [t('colValLoss')],
+    ...(classification ? [[t('colTrainAcc')], [t('colValAcc')]] as [string][] : []),
+    [t('colGradRatio')], [t('colSignalRatio'), t('colSignalRatioTitle')], [t('colActivationPart'), t('colActivationPartTitle')],
+    [t('colWeightPart'), t('colWeightPartTitle')], [t('colSaturated'), t('colSaturatedTitle')], [t('colInactive'), t('colInactiveTitle')],
+    [t('colDead')],
   ];
-  const titles: Record<string, string> = {
-    'first/last layer ‖δ‖': 'The error signal ‖∂L/∂z‖ at the first layer over the output layer’s: what the chain rule multiplies out',
-    'f′ part per layer': 'Geometric mean over the hidden layers of the activation’s part of the error signal each passes on (≤ max |f′|)',
-    'W part per layer': 'Geometric mean over the hidden layers of the next weights’ part (≤ ‖W‖₂); f′ part × W part is what a layer passes on',
-    'mean saturated': 'Smooth activations (sigmoid, tanh …): share where the slope is below 5 % of its peak',
-    'mean inactive': 'Piecewise-linear activations (ReLU family, hardtanh …): share on a flat or leaky piece (ReLU’s zero side)',
-  };
-  for (const h of headers) head.append(el('th', titles[h] ? { scope: 'col', title: titles[h] } : { scope: 'col' }, h));
+  for (const [h, tip] of headers) head.append(el('th', tip ? { scope: 'col', title: tip } : { scope: 'col' }, h));
   const thead = el('thead');
   thead.append(head);
   const tbody = el('tbody');
@@ -378,42 +380,42 @@ function renderLandscape(): void {
   const skipBox = el('input', { id: 'skip', type: 'checkbox' });
   skipBox.checked = request.skipOnOff;
   skipBox.addEventListener('change', () => { request.skipOnOff = skipBox.checked; });
-  skip.append(skipBox, document.createTextNode(' skip connections on/off'));
+  skip.append(skipBox, document.createTextNode(` ${t('skipOnOff')}`));
   const log = el('label', { class: 'field' });
   const logBox = el('input', { id: 'log-loss', type: 'checkbox' });
   logBox.checked = logLoss;
   logBox.addEventListener('change', () => { logLoss = logBox.checked; drawLandscapes(); });
-  log.append(logBox, document.createTextNode(' log loss'));
+  log.append(logBox, document.createTextNode(` ${t('logLoss')}`));
   controls.append(
-    numberField('grid', 'grid', request.grid, 5, 101, 2, v => { request.grid = v; }),
-    numberField('range ±', 'range', request.range, 0.01, 100, 0.1, v => { request.range = v; }),
-    numberField('seed', 'seed', request.seed, -1e9, 1e9, 1, v => { request.seed = v; }),
-    numberField('steps', 'steps', request.steps, 0, 100000, 50, v => { request.steps = v; }),
+    numberField(t('fieldGrid'), 'grid', request.grid, 5, 101, 2, v => { request.grid = v; }),
+    numberField(t('fieldRange'), 'range', request.range, 0.01, 100, 0.1, v => { request.range = v; }),
+    numberField(t('fieldSeed'), 'seed', request.seed, -1e9, 1e9, 1, v => { request.seed = v; }),
+    numberField(t('fieldSteps'), 'steps', request.steps, 0, 100000, 50, v => { request.steps = v; }),
     skip,
-    button('Compute', 'compute', () => vscode.postMessage({ type: 'landscapeRun', request: { ...request } }), landscapeRunning),
-    button('Cancel', 'cancel', () => vscode.postMessage({ type: 'landscapeCancel' }), !landscapeRunning),
+    button(t('compute'), 'compute', () => vscode.postMessage({ type: 'landscapeRun', request: { ...request } }), landscapeRunning),
+    button(t('cancel'), 'cancel', () => vscode.postMessage({ type: 'landscapeCancel' }), !landscapeRunning),
     log,
-    button('Export JSON', 'export-json', () => vscode.postMessage({ type: 'netsExport', format: 'json', name: 'loss-landscape', content: JSON.stringify(landscapes) }), landscapes.length === 0),
-    button('Export PNG', 'export-png', exportPng, landscapes.length === 0),
+    button(t('exportJson'), 'export-json', () => vscode.postMessage({ type: 'netsExport', format: 'json', name: 'loss-landscape', content: JSON.stringify(landscapes) }), landscapes.length === 0),
+    button(t('exportPng'), 'export-png', exportPng, landscapes.length === 0),
   );
   app.append(controls);
-  app.append(el('p', { class: 'lede' }, 'The training loss at θ + α·δ + β·η, with δ, η random directions filter-normalised as in Li et al. (2018): each unit\'s incoming weights scaled to the norm of θ\'s; biases, batch norm and PReLU slopes not moved. The centre is the trained network; the ✕ marks the lowest loss on the grid.'));
+  app.append(el('p', { class: 'lede' }, t('landscapeLede')));
   const maps = el('div', { class: 'landscapes' });
   landscapes.forEach(v => {
     const fig = el('figure', { class: 'landscape', id: `landscape-${v.id}` });
     fig.append(el('figcaption', {}, v.title));
     const box = el('div', { class: 'heat-box' });
-    box.append(el('canvas', { id: `heat-${v.id}`, role: 'img', 'aria-label': `loss landscape ${v.title}` }));
+    box.append(el('canvas', { id: `heat-${v.id}`, role: 'img', 'aria-label': t('landscapeAria', v.title) }));
     fig.append(box);
     fig.append(el('p', { class: 'figure-note', id: `note-${v.id}` }));
     fig.append(el('p', { class: 'hover-readout', id: `hover-${v.id}`, 'aria-live': 'polite' }));
     maps.append(fig);
   });
   app.append(maps);
-  const { figure, canvas } = chartBox('slice', '1-D slice: loss at θ + α·δ');
+  const { figure, canvas } = chartBox('slice', t('sliceCaption'));
   figure.classList.add('slice');
   app.append(figure);
-  charts.set('slice', lineChart(canvas, 'α', 'loss', logLoss));
+  charts.set('slice', lineChart(canvas, 'α', t('axisLoss'), logLoss));
   drawLandscapes();
 }
 
@@ -433,7 +435,7 @@ function hoverLandscape(v: LandscapeView, value: { x: number; y: number } | unde
   const i = value === undefined ? -1 : Math.round((value.x + v.range) / step);
   const j = value === undefined ? -1 : Math.round((value.y + v.range) / step);
   const loss = v.rows[j]?.[i];
-  readout.textContent = i >= 0 && i < n && loss !== undefined ? `α = ${fmt(v.axis[i], 3)}, β = ${fmt(v.axis[j], 3)}: loss ${fmt(loss)}` : '';
+  readout.textContent = i >= 0 && i < n && loss !== undefined ? t('hoverReadout', fmt(v.axis[i], 3), fmt(v.axis[j], 3), fmt(loss)) : '';
 }
 
 /** α, β tick labels as the other charts write numbers: "-1", "0.5", not "-1.0". */
@@ -474,8 +476,8 @@ function drawLandscapes(): void {
     const contourColor = withAlpha(palette.background, 0.8);
     const colorBar: ColorBar | undefined = Number.isFinite(flo) && Number.isFinite(fhi)
       ? (logBar
-        ? { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: 'loss', colorAt: viridis, tickLabel: logTickLabel }
-        : { type: 'linear', min: barLow, max: barHigh, title: 'loss', colorAt: viridis, tickValues: niceTicks(barLow, barHigh), tickLabel: value => shortTick(value) })
+        ? { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: t('axisLoss'), colorAt: viridis, tickLabel: logTickLabel }
+        : { type: 'linear', min: barLow, max: barHigh, title: t('axisLoss'), colorAt: viridis, tickValues: niceTicks(barLow, barHigh), tickLabel: value => shortTick(value) })
       : undefined;
     canvas.dataset.colorBar = colorBar?.type ?? 'none';
     heatmap.update(
@@ -491,14 +493,14 @@ function drawLandscapes(): void {
         },
       },
       {
-        x: { type: 'linear', min: -edge, max: edge, title: { display: true, text: 'α (along δ)', color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
-        y: { type: 'linear', min: -edge, max: edge, title: { display: true, text: 'β (along η)', color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
+        x: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisAlpha'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
+        y: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisBeta'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
       },
       colorBar,
       palette,
       [
-        { label: 'θ (the trained weights)', data: [{ x: 0, y: 0 }], pointRadius: 6, pointBorderWidth: 2, borderColor: palette.foreground, backgroundColor: 'rgba(0, 0, 0, 0)' },
-        ...(best.i >= 0 ? [{ label: 'lowest cell', data: [{ x: v.axis[best.i], y: v.axis[best.j] }], pointStyle: 'crossRot' as const, pointRadius: 7, pointBorderWidth: 2.5, borderColor: palette.bad, backgroundColor: palette.bad }] : []),
+        { label: t('seriesTheta'), data: [{ x: 0, y: 0 }], pointRadius: 6, pointBorderWidth: 2, borderColor: palette.foreground, backgroundColor: 'rgba(0, 0, 0, 0)' },
+        ...(best.i >= 0 ? [{ label: t('seriesLowest'), data: [{ x: v.axis[best.i], y: v.axis[best.j] }], pointStyle: 'crossRot' as const, pointRadius: 7, pointBorderWidth: 2.5, borderColor: palette.bad, backgroundColor: palette.bad }] : []),
       ],
       // Contours over the rows computed so far, at levels of the shared scale: grid index → α, β through the scales.
       (ctx, toPixel) => {
@@ -518,14 +520,15 @@ function drawLandscapes(): void {
       },
     );
     // What chart.js labelled (axes and colour bar) and where the plot sits: the webview tests read it.
-    const scaleLabels = (id: string) => heatmap!.chart.scales[id]?.ticks.map(t => String(t.label ?? '')) ?? [];
+    const scaleLabels = (id: string) => heatmap!.chart.scales[id]?.ticks.map(tick => String(tick.label ?? '')) ?? [];
     const area = heatmap.chart.chartArea;
     canvas.dataset.ticks = JSON.stringify({ x: scaleLabels('x'), y: scaleLabels('y'), c: scaleLabels('c') });
     canvas.dataset.area = JSON.stringify({ left: area.left, top: area.top, right: area.right, bottom: area.bottom });
     const note = document.getElementById(`note-${v.id}`);
     if (note) {
-      note.textContent = `loss at θ ${fmt(v.lossAtTheta)}; lowest ${best.i >= 0 ? `${fmt(best.loss)} at α=${fmt(v.axis[best.i], 3)}, β=${fmt(v.axis[best.j], 3)}` : '—'}; `
-        + `${done}/${n} rows; ${v.rowsUsed} training rows; seed ${v.seed}${v.roughness !== undefined ? `; roughness ${fmt(v.roughness, 3)}` : ''}`;
+      const lowest = best.i >= 0 ? t('noteLowest', fmt(best.loss), fmt(v.axis[best.i], 3), fmt(v.axis[best.j], 3)) : '—';
+      note.textContent = t('note', fmt(v.lossAtTheta), lowest, done, n, v.rowsUsed, v.seed)
+        + (v.roughness !== undefined ? t('noteRoughness', fmt(v.roughness, 3)) : '');
     }
   }
   const slice = charts.get('slice');
@@ -560,8 +563,8 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
       title = m.title;
       // Kept by VS Code across a window reload: the host's serializer runs the same job again from it.
       if (m.restore !== undefined) vscode.setState({ restore: m.restore });
-      if (mode === 'compare') { networks = []; history = []; functions = undefined; running = true; setStatus('Loading the data and the networks…'); }
-      else { landscapes = []; landscapeRunning = true; setStatus('Training, then computing the landscape…'); }
+      if (mode === 'compare') { networks = []; history = []; functions = undefined; running = true; setStatus(t('statusLoading')); }
+      else { landscapes = []; landscapeRunning = true; setStatus(t('statusLandscapeStart')); }
       render();
       return;
     case 'netsLoaded':
@@ -569,12 +572,12 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
       dataLabel = m.dataLabel;
       history = networks.map(() => []);
       running = true;
-      status = `Training ${networks.length} networks…`;
+      status = t('statusTraining', networks.length);
       render();
       return;
     case 'netsFrames':
       for (const f of m.frames) (history[f.index] ??= []).push(f);
-      setStatus(`Training — step ${Math.max(...networks.map((_, i) => latest(i)?.step ?? 0))}`);
+      setStatus(t('statusTrainingStep', Math.max(...networks.map((_, i) => latest(i)?.step ?? 0))));
       updateCompare();
       return;
     case 'netsFunctions':
@@ -583,21 +586,21 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
       return;
     case 'netsDone':
       running = false;
-      status = m.reason === 'stopped' ? 'Stopped.' : 'Done: every network trained the same epochs.';
+      status = m.reason === 'stopped' ? t('statusStopped') : t('statusDone');
       render();
       return;
     case 'netsFailed':
     case 'landscapeFailed':
       running = false;
       landscapeRunning = false;
-      status = `Error: ${m.message}`;
+      status = t('statusError', m.message);
       render();
       return;
     case 'landscapeBegin':
       landscapes = m.views;
       if (m.views[0]) Object.assign(request, { grid: m.views[0].axis.length, range: m.views[0].range, seed: m.views[0].seed, skipOnOff: m.views.length > 1 });
       landscapeRunning = true;
-      status = `Computing ${landscapes.length > 1 ? `${landscapes.length} landscapes` : 'the landscape'} row by row…`;
+      status = landscapes.length > 1 ? t('statusComputingMany', landscapes.length) : t('statusComputingOne');
       render();
       return;
     case 'landscapeRow': {
@@ -606,14 +609,14 @@ window.addEventListener('message', (event: MessageEvent<ToNetworksWebview>) => {
       v.rows[m.index] = m.losses;
       const total = landscapes.reduce((s, x) => s + x.axis.length, 0);
       const done = landscapes.reduce((s, x) => s + x.rows.length, 0);
-      setStatus(`Computing row ${done} of ${total}…`);
+      setStatus(t('statusRow', done, total));
       scheduleLandscapeDraw();
       return;
     }
     case 'landscapeEnd':
       landscapes = m.views;
       landscapeRunning = false;
-      status = m.cancelled ? `Cancelled after ${m.seconds.toFixed(1)} s (the rows computed are kept).` : `Done in ${m.seconds.toFixed(1)} s.`;
+      status = m.cancelled ? t('statusCancelled', m.seconds.toFixed(1)) : t('statusDoneIn', m.seconds.toFixed(1));
       render();
       return;
     default: {

@@ -1,5 +1,7 @@
 // The chart's draggable handles and what each drag or key press does to the weights. Pure (no DOM): the webview
 // draws and listens; these functions decide, and the unit tests check that each edit touches only its weights.
+import type { UatStrings } from '../../src/universalApproximation/uatStrings';
+import type { Translate } from '../shared/translate';
 import { bumpCount, bumpHeight, moveStep, setBumpHeight, stepPosition, type OneHiddenLayerNetwork } from '../../src/core/analysis/uat';
 
 export type Handle =
@@ -92,10 +94,12 @@ export function formatValue(v: number): string {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 }
 
-export function handleLabel(network: OneHiddenLayerNetwork, handle: Handle): string {
+/** The handle's accessible name, in the page's words (the host's table, webview/shared/strings.ts). */
+export function handleLabel(network: OneHiddenLayerNetwork, handle: Handle, t: Translate<UatStrings>): string {
   if (handle.kind === 'step') {
     const u = network.units[handle.unit];
-    return `Bump ${handle.bump + 1} ${handle.side} step at s = ${formatValue(stepPosition(u))} (w ${formatValue(u.w)}, b ${formatValue(u.b)}); arrow keys move it`;
+    const side = handle.side === 'left' ? t('stepLeft') : t('stepRight');
+    return t('stepHandle', handle.bump + 1, side, formatValue(stepPosition(u)), formatValue(u.w), formatValue(u.b));
   }
-  return `Bump ${handle.bump + 1} height h = ${formatValue(bumpHeight(network, handle.bump))}; arrow keys change it`;
+  return t('heightHandle', handle.bump + 1, formatValue(bumpHeight(network, handle.bump)));
 }

@@ -10,6 +10,8 @@ import {
 } from '../../src/core/analysis/uat';
 import { DEFAULT_UAT_STATE, sanitizeUatState, UAT_MAX_BUMPS, UAT_MAX_TOWERS } from '../../src/universalApproximation/uatState';
 import type { FromUatWebview, ToUatWebview, UatData, UatSource, UatState, UatTrainStart } from '../../src/protocol';
+import type { UatStrings } from '../../src/universalApproximation/uatStrings';
+import { readPageStrings, translator } from '../shared/strings';
 import { applyDrag, applyKey, formatValue, handleLabel, handlePosition, handlesOf, hitTest, toPixelX, toPixelY, type Handle, type Plot } from './handles';
 import { rgbOf, themeVar } from '../shared/theme';
 
@@ -74,7 +76,8 @@ let errorChart: Chart<'line', { x: number; y: number }[]> | undefined;
 let errorByN: { n: number; mse: number }[] = [];
 let towerNet: TowerNetwork | undefined;
 
-const TRAIN_LABEL: Record<UatTrainStart, string> = { handBuilt: 'gradient descent from the hand-built weights', random: 'gradient descent from random' };
+const t = translator(readPageStrings<UatStrings>());
+const TRAIN_LABEL: Record<UatTrainStart, string> = { handBuilt: t('labelHandBuilt'), random: t('labelRandom') };
 const TRAIN_SEED = 1;
 
 function assertNever(value: never): never {
@@ -115,7 +118,7 @@ window.addEventListener('message', (event: MessageEvent<ToUatWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'uatLoading':
-      showPlaceholder(`Loading ${message.label}…`);
+      showPlaceholder(t('loadingData', message.label));
       return;
     case 'uatError':
       showPlaceholder(message.message, true);
@@ -155,8 +158,8 @@ window.addEventListener('message', (event: MessageEvent<ToUatWebview>) => {
 function showPlaceholder(text: string, isError = false): void {
   const app = byId('app');
   if (!app) return;
-  app.replaceChildren(element('h1', { textContent: 'Universal Approximation' }), element('p', { className: isError ? 'error' : 'lede', textContent: text, role: isError ? 'alert' : 'status' }));
-  if (isError) app.append(element<HTMLButtonElement>('button', { textContent: 'Choose data…', onclick: () => post({ type: 'uatChooseData' }) }));
+  app.replaceChildren(element('h1', { textContent: t('title') }), element('p', { className: isError ? 'error' : 'lede', textContent: text, role: isError ? 'alert' : 'status' }));
+  if (isError) app.append(element<HTMLButtonElement>('button', { textContent: t('chooseData'), onclick: () => post({ type: 'uatChooseData' }) }));
   app.removeAttribute('aria-busy');
 }
 
@@ -181,9 +184,9 @@ function header(app: HTMLElement): void {
   app.replaceChildren();
   app.removeAttribute('aria-busy');
   const top = element('div', { className: 'title-row' }, [
-    element('h1', { textContent: 'Universal Approximation' }),
-    element('span', { className: 'source', textContent: `${data?.label ?? ''} · ${data?.y.length ?? 0} points` }),
-    element<HTMLButtonElement>('button', { className: 'secondary', textContent: 'Choose data…', onclick: () => post({ type: 'uatChooseData' }) }),
+    element('h1', { textContent: t('title') }),
+    element('span', { className: 'source', textContent: t('sourcePoints', data?.label ?? '', data?.y.length ?? 0) }),
+    element<HTMLButtonElement>('button', { className: 'secondary', textContent: t('chooseData'), onclick: () => post({ type: 'uatChooseData' }) }),
   ]);
   app.append(top);
 }
@@ -194,12 +197,11 @@ function buildPage1D(): void {
   header(app);
   app.append(element('p', {
     className: 'lede',
-    textContent: 'One hidden layer of sigmoid units. A steep σ(w·x + b) is a step at s = −b/w; two steps with output weights +h and −h make a bump of height h; ' +
-      'enough bumps follow any continuous function (Nielsen, ch. 4). Drag a step (triangles under the plot) or a bump\'s height (squares), or Tab to a handle and use the arrow keys.',
+    textContent: t('lede1D'),
   }));
 
   const bumpsSlider = element<HTMLInputElement>('input', { type: 'range', id: 'bumps', min: '1', max: String(UAT_MAX_BUMPS), value: String(state.bumps) });
-  bumpsSlider.setAttribute('aria-label', 'Number of bumps N');
+  bumpsSlider.setAttribute('aria-label', t('bumpsAria'));
   const bumpsOut = element<HTMLOutputElement>('output', { id: 'bumps-value', textContent: String(state.bumps) });
   bumpsSlider.addEventListener('input', () => {
     state.bumps = Number(bumpsSlider.value);
@@ -207,11 +209,11 @@ function buildPage1D(): void {
     network = build(state.bumps);
     networkChanged(true);
   });
-  const buildButton = element<HTMLButtonElement>('button', { id: 'build', textContent: 'Build N bumps' });
+  const buildButton = element<HTMLButtonElement>('button', { id: 'build', textContent: t('buildBumps') });
   buildButton.addEventListener('click', () => { network = build(state.bumps); networkChanged(true); });
 
   const steep = element<HTMLInputElement>('input', { type: 'range', id: 'steepness', min: '0', max: '5', step: '0.01', value: String(Math.log10(Math.max(1, currentSteepness()))) });
-  steep.setAttribute('aria-label', 'Steepness w of every step (log scale)');
+  steep.setAttribute('aria-label', t('steepnessAria'));
   const steepOut = element<HTMLOutputElement>('output', { id: 'steepness-value', textContent: formatValue(currentSteepness()) });
   steep.addEventListener('input', () => {
     const w = 10 ** Number(steep.value);
@@ -221,7 +223,7 @@ function buildPage1D(): void {
   });
 
   // A new bump: a tenth of the x range wide in the middle, at the mean target; the last (or the focused) one goes.
-  const addButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'add-bump', textContent: 'Add bump' });
+  const addButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'add-bump', textContent: t('addBump') });
   addButton.addEventListener('click', () => {
     if (!data) return;
     const [a, b] = dataRange(data.x);
@@ -229,8 +231,8 @@ function buildPage1D(): void {
     network = addBump(network, a + 0.45 * (b - a), a + 0.55 * (b - a), mean, currentSteepness());
     networkChanged(true);
   });
-  const removeButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'remove-bump', textContent: 'Remove bump' });
-  removeButton.title = 'Removes the bump whose handle has focus, else the last one';
+  const removeButton = element<HTMLButtonElement>('button', { className: 'secondary', id: 'remove-bump', textContent: t('removeBump') });
+  removeButton.title = t('removeBumpTitle');
   removeButton.addEventListener('click', () => {
     if (bumpCount(network) === 0) return;
     const chosen = lastTouched && lastTouched.bump < bumpCount(network) ? lastTouched.bump : bumpCount(network) - 1;
@@ -240,28 +242,28 @@ function buildPage1D(): void {
   });
 
   app.append(element('div', { className: 'controls' }, [
-    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'bumps', textContent: 'Bumps N' }), bumpsSlider, bumpsOut, buildButton]),
-    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'steepness', textContent: 'Steepness w' }), steep, steepOut]),
+    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'bumps', textContent: t('bumpsLabel') }), bumpsSlider, bumpsOut, buildButton]),
+    element('span', { className: 'group' }, [element<HTMLLabelElement>('label', { htmlFor: 'steepness', textContent: t('steepnessLabel') }), steep, steepOut]),
     element('span', { className: 'group' }, [addButton, removeButton]),
   ]));
 
   const canvas = element<HTMLCanvasElement>('canvas', { id: 'main-canvas' });
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'Data points, the network\'s output and its bumps');
+  canvas.setAttribute('aria-label', t('mainAria'));
   const handleLayer = element('div', { className: 'handles', id: 'handles' });
   const chartBox = element('div', { className: 'main-chart' }, [canvas, handleLayer]);
   const readout = element('div', { className: 'readout' }, [
-    element('div', {}, [element('span', { className: 'label', textContent: 'Error (MSE) ' }), element('output', { id: 'mse', className: 'mse' })]),
+    element('div', {}, [element('span', { className: 'label', textContent: `${t('errorMse')} ` }), element('output', { id: 'mse', className: 'mse' })]),
     element('div', { id: 'unit-count', className: 'muted' }),
     element('div', { id: 'weights', className: 'weights', ariaLive: 'polite' }),
   ]);
 
   const errorCanvas = element<HTMLCanvasElement>('canvas', { id: 'error-canvas' });
   errorCanvas.setAttribute('role', 'img');
-  errorCanvas.setAttribute('aria-label', 'Mean squared error of the built network against the number of bumps N');
+  errorCanvas.setAttribute('aria-label', t('errorAria'));
   const side = element('div', { className: 'side' }, [
     readout,
-    element('figure', {}, [element('figcaption', { textContent: 'Error of "Build N bumps" against N (log scale)' }), element('div', { className: 'error-box' }, [errorCanvas])]),
+    element('figure', {}, [element('figcaption', { textContent: t('errorCaption1D') }), element('div', { className: 'error-box' }, [errorCanvas])]),
   ]);
   app.append(element('div', { className: 'layout' }, [chartBox, side]));
 
@@ -278,7 +280,7 @@ function buildPage1D(): void {
     });
     return b;
   };
-  const clear = element<HTMLButtonElement>('button', { className: 'secondary', id: 'clear-trained', textContent: 'Clear trained curves' });
+  const clear = element<HTMLButtonElement>('button', { className: 'secondary', id: 'clear-trained', textContent: t('clearTrained') });
   clear.addEventListener('click', () => {
     for (const s of ['handBuilt', 'random'] as UatTrainStart[]) if (running[s]) post({ type: 'uatStopTraining', start: s });
     state.trained = {};
@@ -287,7 +289,7 @@ function buildPage1D(): void {
     save();
   });
   // Take what gradient descent found as the hand-built network: its handles show where the steps went.
-  const adopt = element<HTMLButtonElement>('button', { className: 'secondary', id: 'adopt-trained', textContent: 'Edit the trained weights' });
+  const adopt = element<HTMLButtonElement>('button', { className: 'secondary', id: 'adopt-trained', textContent: t('adoptTrained') });
   adopt.addEventListener('click', () => {
     const trained = state.trained.handBuilt ?? state.trained.random;
     if (!trained) return;
@@ -295,11 +297,11 @@ function buildPage1D(): void {
     networkChanged(true);
   });
   app.append(
-    element('h2', { textContent: 'Training' }),
-    element('p', { className: 'muted', textContent: 'Adam on the whole data set (mean squared error) in a worker thread. Very steep steps hardly move: σ′ is zero almost everywhere, so only the points on a step\'s rise pull on it. Lower w to watch gradient descent move them.' }),
+    element('h2', { textContent: t('training') }),
+    element('p', { className: 'muted', textContent: t('trainingLede') }),
     element('div', { className: 'controls' }, [
-      element<HTMLLabelElement>('label', { htmlFor: 'lr', textContent: 'Learning rate' }), lr,
-      trainButton('handBuilt', 'Let gradient descent take over'), trainButton('random', 'Start from random'), adopt, clear,
+      element<HTMLLabelElement>('label', { htmlFor: 'lr', textContent: t('learningRate') }), lr,
+      trainButton('handBuilt', t('trainHandBuilt')), trainButton('random', t('trainRandom')), adopt, clear,
     ]),
     element('ul', { id: 'train-status', className: 'train-status', ariaLive: 'polite' }),
   );
@@ -372,21 +374,21 @@ function drawMain(): void {
   ctx.lineWidth = 1;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of ticks(plot.x0, plot.x1, 8)) {
-    const px = toPixelX(plot, t);
+  for (const tick of ticks(plot.x0, plot.x1, 8)) {
+    const px = toPixelX(plot, tick);
     ctx.globalAlpha = 0.5;
     ctx.beginPath(); ctx.moveTo(px, plot.top); ctx.lineTo(px, plot.top + plot.height); ctx.stroke();
     ctx.globalAlpha = 1;
-    ctx.fillText(formatValue(t), px, plot.top + plot.height + 4);
+    ctx.fillText(formatValue(tick), px, plot.top + plot.height + 4);
   }
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const t of ticks(plot.y0, plot.y1, 6)) {
-    const py = toPixelY(plot, t);
-    ctx.globalAlpha = t === 0 ? 1 : 0.5;
+  for (const tick of ticks(plot.y0, plot.y1, 6)) {
+    const py = toPixelY(plot, tick);
+    ctx.globalAlpha = tick === 0 ? 1 : 0.5;
     ctx.beginPath(); ctx.moveTo(plot.left, py); ctx.lineTo(plot.left + plot.width, py); ctx.stroke();
     ctx.globalAlpha = 1;
-    ctx.fillText(formatValue(t), plot.left - 6, py);
+    ctx.fillText(formatValue(tick), plot.left - 6, py);
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -538,7 +540,7 @@ function positionHandles(plot: Plot): void {
     if (!handle) return;
     const p = handlePosition(network, handle, plot);
     button.style.transform = `translate(${p.x - 6}px, ${p.y - 6}px)`;
-    button.setAttribute('aria-label', handleLabel(network, handle));
+    button.setAttribute('aria-label', handleLabel(network, handle, t));
   });
 }
 
@@ -589,12 +591,12 @@ function showWeights(handle: Handle): void {
   const k = handle.bump;
   const rows = [2 * k, 2 * k + 1].map(i => {
     const u = network.units[i];
-    return element('tr', {}, [`unit ${i + 1}`, formatValue(stepPosition(u)), formatValue(u.w), formatValue(u.b), formatValue(u.v)].map(t => element('td', { textContent: t })));
+    return element('tr', {}, [t('unitRow', i + 1), formatValue(stepPosition(u)), formatValue(u.w), formatValue(u.b), formatValue(u.v)].map(text => element('td', { textContent: text })));
   });
   box.replaceChildren(
     element('div', { className: 'muted', textContent: `Bump ${k + 1}: σ(w·x + b) with b = −w·s; output weights +h, −h` }),
     element('table', {}, [
-      element('thead', {}, [element('tr', {}, ['', 's', 'w', 'b', 'v'].map(t => element('th', { textContent: t })))]),
+      element('thead', {}, [element('tr', {}, ['', 's', 'w', 'b', 'v'].map(text => element('th', { textContent: text })))]),
       element('tbody', {}, rows),
     ]),
   );
@@ -606,7 +608,7 @@ function updateReadout(): void {
   const out = byId('mse');
   if (out) out.textContent = formatValue(mse);
   const count = byId('unit-count');
-  if (count) count.textContent = `${bumpCount(network)} bumps · ${network.units.length} hidden sigmoid units · heights ${knownFunctionFor(data.builtin) ? 'f(midpoint)' : 'mean target per interval'}`;
+  if (count) count.textContent = t('unitCount', bumpCount(network), network.units.length, knownFunctionFor(data.builtin) ? 'f(midpoint)' : t('heightsMean'));
 }
 
 function makeErrorChart(canvas: HTMLCanvasElement): void {
@@ -637,8 +639,8 @@ function updateErrorChart(): void {
   const positive = (v: number) => Math.max(v, 1e-12);
   const current = meanSquaredError(network, data.x, data.y);
   errorChart.data.datasets = [
-    { label: 'built, N bumps', data: errorByN.map(e => ({ x: e.n, y: positive(e.mse) })), borderColor: theme.curve, backgroundColor: theme.curve, pointRadius: 0, borderWidth: 1.5 },
-    { label: 'this network', data: [{ x: Math.max(1, bumpCount(network)), y: positive(current) }], borderColor: theme.focus, backgroundColor: theme.focus, pointRadius: 5, showLine: false },
+    { label: t('seriesBuilt'), data: errorByN.map(e => ({ x: e.n, y: positive(e.mse) })), borderColor: theme.curve, backgroundColor: theme.curve, pointRadius: 0, borderWidth: 1.5 },
+    { label: t('seriesThisNetwork'), data: [{ x: Math.max(1, bumpCount(network)), y: positive(current) }], borderColor: theme.focus, backgroundColor: theme.focus, pointRadius: 5, showLine: false },
   ];
   errorChart.update('none');
 }
@@ -651,13 +653,13 @@ function updateTrainStatus(): void {
   if (adopt) adopt.disabled = !state.trained.handBuilt && !state.trained.random;
   for (const start of ['handBuilt', 'random'] as UatTrainStart[]) {
     const button = byId<HTMLButtonElement>(`train-${start}`);
-    if (button) button.textContent = running[start] ? 'Stop' : start === 'handBuilt' ? 'Let gradient descent take over' : 'Start from random';
+    if (button) button.textContent = running[start] ? t('stop') : start === 'handBuilt' ? t('trainHandBuilt') : t('trainRandom');
     if (button) button.setAttribute('aria-pressed', String(running[start]));
     const trained = state.trained[start];
     if (!trained && !running[start]) continue;
     const swatch = element('span', { className: `swatch ${start}` });
-    const text = trained ? `${TRAIN_LABEL[start]}: step ${trained.step}, MSE ${formatValue(trained.loss)}` : `${TRAIN_LABEL[start]}: starting…`;
-    list.append(element('li', {}, [swatch, text + (running[start] ? ' (training)' : '') + (trainDetail[start] ? ` — ${trainDetail[start]}` : '')]));
+    const text = trained ? t('trainedAt', TRAIN_LABEL[start], trained.step, formatValue(trained.loss)) : t('trainStarting', TRAIN_LABEL[start]);
+    list.append(element('li', {}, [swatch, text + (running[start] ? t('trainRunning') : '') + (trainDetail[start] ? ` — ${trainDetail[start]}` : '')]));
   }
 }
 
@@ -670,34 +672,33 @@ function buildPage2D(): void {
   header(app);
   app.append(element('p', {
     className: 'lede',
-    textContent: 'Two inputs: an x-bump and a y-bump add up to 2 inside their cell and 1 along its row and column; a second sigmoid unit σ(K·(X + Y − 3/2)) keeps only the cell — a tower. ' +
-      'N×N towers with heights from the data follow the surface (Nielsen, ch. 4). Gradient descent and hand edits are for one input.',
+    textContent: t('lede2D'),
   }));
   const slider = element<HTMLInputElement>('input', { type: 'range', id: 'towers', min: '1', max: String(UAT_MAX_TOWERS), value: String(state.towers) });
-  slider.setAttribute('aria-label', 'Towers per side N');
+  slider.setAttribute('aria-label', t('towersAria'));
   const out = element<HTMLOutputElement>('output', { id: 'towers-value', textContent: `${state.towers}×${state.towers}` });
   slider.addEventListener('input', () => {
     state.towers = Number(slider.value);
     out.textContent = `${state.towers}×${state.towers}`;
     towersChanged();
   });
-  app.append(element('div', { className: 'controls' }, [element<HTMLLabelElement>('label', { htmlFor: 'towers', textContent: 'Towers N×N' }), slider, out]));
+  app.append(element('div', { className: 'controls' }, [element<HTMLLabelElement>('label', { htmlFor: 'towers', textContent: t('towersLabel') }), slider, out]));
   const canvas = element<HTMLCanvasElement>('canvas', { id: 'heatmap' });
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', 'Heatmap of the tower network\'s output with the data points');
+  canvas.setAttribute('aria-label', t('heatmapAria'));
   const errorCanvas = element<HTMLCanvasElement>('canvas', { id: 'error-canvas' });
   const [t0, t1] = dataRange(data.y);
   app.append(element('div', { className: 'layout' }, [
     element('figure', {}, [
       element('div', { className: 'heatmap-box' }, [canvas]),
-      element('figcaption', { textContent: `${data.inputNames[0] ?? 'x1'} → across, ${data.inputNames[1] ?? 'x2'} ↑ up; colour: ${data.targetName} from ${formatValue(t0)} (blue) to ${formatValue(t1)} (orange); circles are the data` }),
+      element('figcaption', { textContent: t('heatmapCaption', data.inputNames[0] ?? 'x1', data.inputNames[1] ?? 'x2', data.targetName, formatValue(t0), formatValue(t1)) }),
     ]),
     element('div', { className: 'side' }, [
       element('div', { className: 'readout' }, [
-        element('div', {}, [element('span', { className: 'label', textContent: 'Error (MSE) ' }), element('output', { id: 'mse', className: 'mse' })]),
+        element('div', {}, [element('span', { className: 'label', textContent: `${t('errorMse')} ` }), element('output', { id: 'mse', className: 'mse' })]),
         element('div', { id: 'unit-count', className: 'muted' }),
       ]),
-      element('figure', {}, [element('figcaption', { textContent: 'Error of N×N towers against N (log scale)' }), element('div', { className: 'error-box' }, [errorCanvas])]),
+      element('figure', {}, [element('figcaption', { textContent: t('errorCaption2D') }), element('div', { className: 'error-box' }, [errorCanvas])]),
     ]),
   ]));
   errorChart?.destroy();
@@ -715,7 +716,7 @@ function buildPage2D(): void {
   });
   const x2 = data.x2 ?? [];
   const curve = Array.from({ length: UAT_MAX_TOWERS }, (_, i) => ({ x: i + 1, y: Math.max(1e-12, towerError(buildTowers(data!.x, x2, data!.y, i + 1), data!.x, x2, data!.y)) }));
-  errorChart.data.datasets = [{ label: 'N×N towers', data: curve, borderColor: theme.curve, backgroundColor: theme.curve, pointRadius: 0, borderWidth: 1.5 }];
+  errorChart.data.datasets = [{ label: t('seriesTowers'), data: curve, borderColor: theme.curve, backgroundColor: theme.curve, pointRadius: 0, borderWidth: 1.5 }];
   new ResizeObserver(() => drawHeatmap()).observe(canvas.parentElement!);
   towersChanged();
 }
@@ -727,10 +728,10 @@ function towersChanged(): void {
   const out = byId('mse');
   if (out) out.textContent = formatValue(mse);
   const count = byId('unit-count');
-  if (count) count.textContent = `${state.towers * state.towers} towers · layers 2 → ${2 * (state.towers + 1)} steps → ${state.towers * state.towers} towers → 1`;
+  if (count) count.textContent = t('towerCount', state.towers * state.towers, 2 * (state.towers + 1), state.towers * state.towers);
   if (errorChart) {
     const base = errorChart.data.datasets[0];
-    errorChart.data.datasets = [base, { label: 'this N', data: [{ x: state.towers, y: Math.max(1e-12, mse) }], borderColor: theme.focus, backgroundColor: theme.focus, pointRadius: 5, showLine: false }];
+    errorChart.data.datasets = [base, { label: t('seriesThisN'), data: [{ x: state.towers, y: Math.max(1e-12, mse) }], borderColor: theme.focus, backgroundColor: theme.focus, pointRadius: 5, showLine: false }];
     errorChart.update('none');
   }
   drawHeatmap();

@@ -1,6 +1,8 @@
 // Pure computations over recorded snapshots for the charts (no DOM), so Node tests can check them directly.
 import type { BackwardSplit, FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
 import type { RunMeta } from '../../src/protocol';
+import type { PanelStrings } from '../../src/visualize/panelStrings';
+import type { Translate } from '../shared/translate';
 
 /** Each layer's weight-gradient norm ‖∂L/∂W‖ divided by the output layer's (it also carries each layer's input). */
 export function decayRelativeToOutput(layers: readonly LayerProbe[]): number[] {
@@ -216,7 +218,7 @@ export function finiteExtent(values: Iterable<number>): [number, number] | undef
  * The one plain sentence under "Where the gradient is lost", from the numbers: the hidden layer that passes on the
  * least of what it receives, and how its factors split that. Undefined when the snapshot carries no split.
  */
-export function gradientLossSentence(layers: readonly LayerProbe[], format: (v: number) => string, percent: (v: number) => string): string | undefined {
+export function gradientLossSentence(layers: readonly LayerProbe[], format: (v: number) => string, percent: (v: number) => string, t: Translate<PanelStrings>): string | undefined {
   let weakest: { layer: LayerProbe; split: BackwardSplit } | undefined;
   for (const layer of layers.slice(0, -1)) {
     const split = backwardOf(layer);
@@ -226,18 +228,19 @@ export function gradientLossSentence(layers: readonly LayerProbe[], format: (v: 
   if (weakest === undefined) return undefined;
   const { layer, split } = weakest;
   const gain = split.gain ?? 0;
-  const parts = [`${slopeSymbol(layer.activation)} averages ${split.activationFactor === null ? '–' : format(split.activationFactor)} (at most ${slopeBoundText(split.maxSlope, format)})`];
+  // A template per clause, so a language orders the numbers its own way.
+  const parts = [t('sentenceSlope', slopeSymbol(layer.activation), split.activationFactor === null ? '–' : format(split.activationFactor), slopeBoundText(split.maxSlope, format))];
   const value = (v: number | null | undefined) => (v === null || v === undefined ? '–' : format(v));
-  if (split.batchNormFactor !== undefined) parts.push(`batch norm passes ${value(split.batchNormFactor)}`);
-  if (split.dropoutFactor !== undefined && split.dropoutFactor !== 1) parts.push(`dropout passes ${value(split.dropoutFactor)}`);
-  if (split.residualFactor !== undefined) parts.push(`the skip connection makes it ×${value(split.residualFactor)}`);
-  parts.push(`the weights pass ${value(split.weightFactor)}`);
-  const how = parts.length === 2 ? `${parts[0]}, ${parts[1]}` : `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}`;
+  if (split.batchNormFactor !== undefined) parts.push(t('sentenceBatchNorm', value(split.batchNormFactor)));
+  if (split.dropoutFactor !== undefined && split.dropoutFactor !== 1) parts.push(t('sentenceDropout', value(split.dropoutFactor)));
+  if (split.residualFactor !== undefined) parts.push(t('sentenceSkip', value(split.residualFactor)));
+  parts.push(t('sentenceWeights', value(split.weightFactor)));
+  const how = parts.length === 2 ? t('sentenceJoinTwo', parts[0], parts[1]) : t('sentenceJoinLast', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
   if (gain < 1) {
     const share = gain >= 0.01 ? percent(gain) : format(gain);
-    return `Layer ${layer.index} passes on ${share} of the gradient it receives: ${how}.`;
+    return t('sentenceLoses', layer.index, share, how);
   }
-  return `No layer loses gradient here; layer ${layer.index} gains the least, ×${format(gain)}: ${how}.`;
+  return t('sentenceGainsLeast', layer.index, format(gain), how);
 }
 
 /** Probabilities that vary by less than this over the inputs read as one flat colour or a straight line. */
@@ -249,36 +252,43 @@ export const FLAT_VALUE_SHARE = 0.01;
  * When the network's output is (nearly) the same everywhere, the sentence that says so — "the network predicts
  * P(inside) ≈ 0.50 everywhere …" — else undefined.
  */
-export function flatPrediction(meta: Pick<RunMeta, 'task' | 'targetName' | 'classes' | 'points' | 'inputNames'>, view: FunctionView): string | undefined {
-  const over = meta.inputNames.length <= 2 ? ` over ${meta.inputNames.join(' × ')}` : ' for every sample';
+export function flatPrediction(meta: Pick<RunMeta, 'task' | 'targetName' | 'classes' | 'points' | 'inputNames'>, view: FunctionView, t: Translate<PanelStrings>): string | undefined {
+  // Over the inputs when there are one or two of them, else "for every sample".
+  const over = meta.inputNames.length <= 2 ? meta.inputNames.join(' × ') : undefined;
   const valueWords = (values: readonly number[]): string | undefined => {
     const extent = finiteExtent(values);
     const targets = finiteExtent(meta.points.y);
     if (extent === undefined) return undefined;
     const scale = targets === undefined ? 1 : Math.max(targets[1] - targets[0], 1e-12);
     if (extent[1] - extent[0] > FLAT_VALUE_SHARE * scale) return undefined;
-    return `the network predicts ${meta.targetName} ≈ ${formatFlat((extent[0] + extent[1]) / 2)}${over} (it varies by less than 1% of the data’s range)`;
+    const mid = formatFlat((extent[0] + extent[1]) / 2);
+    return over !== undefined ? t('flatValueOver', meta.targetName, mid, over) : t('flatValueEvery', meta.targetName, mid);
   };
-  const probabilityWords = (values: readonly number[], name: string): string | undefined => {
+  // A map says it stays one colour; a curve only that it is flat.
+  const probabilityWords = (values: readonly number[], name: string, map: boolean): string | undefined => {
     const extent = finiteExtent(values);
     if (extent === undefined || extent[1] - extent[0] > FLAT_PROBABILITY_SPAN) return undefined;
-    return `the network predicts P(${name}) ≈ ${((extent[0] + extent[1]) / 2).toFixed(2)} everywhere${over === ' for every sample' ? '' : over}: the output is flat, so the map is one colour until it learns`;
+    const mid = ((extent[0] + extent[1]) / 2).toFixed(2);
+    if (map) return over !== undefined ? t('flatProbabilityOver', name, mid, over) : t('flatProbabilityEvery', name, mid);
+    return over !== undefined ? t('flatCurveOver', name, mid, over) : t('flatCurveEvery', name, mid);
   };
   const positive = meta.classes?.[1] ?? '1';
   switch (view.kind) {
     case 'curve':
       if (meta.task === 'regression') return valueWords(view.ys[0] ?? []);
-      if (meta.task === 'binary') return probabilityWords(view.ys[view.ys.length - 1] ?? [], positive)?.replace(', so the map is one colour until it learns', '');
+      if (meta.task === 'binary') return probabilityWords(view.ys[view.ys.length - 1] ?? [], positive, false);
       // Multiclass: flat when every class's probability is.
       return view.ys.every(ys => { const e = finiteExtent(ys); return e !== undefined && e[1] - e[0] <= FLAT_PROBABILITY_SPAN; })
-        ? `the network predicts the same class probabilities everywhere (${view.ys.map((ys, k) => `${meta.classes?.[k] ?? k} ≈ ${(ys[0] ?? 0).toFixed(2)}`).join(', ')}): its output is flat`
+        ? t('flatClasses', view.ys.map((ys, k) => `${meta.classes?.[k] ?? k} ≈ ${(ys[0] ?? 0).toFixed(2)}`).join(', '))
         : undefined;
     case 'grid':
       if (view.classes !== undefined) {
         const first = view.classes[0];
-        return view.classes.every(c => c === first) ? `the network predicts class ${meta.classes?.[first] ?? first} everywhere${over}: the map is one colour until it learns` : undefined;
+        if (!view.classes.every(c => c === first)) return undefined;
+        const name = meta.classes?.[first] ?? first;
+        return over !== undefined ? t('flatClassOver', name, over) : t('flatClassEvery', name);
       }
-      return meta.task === 'regression' ? valueWords(view.values) : probabilityWords(view.values, positive);
+      return meta.task === 'regression' ? valueWords(view.values) : probabilityWords(view.values, positive, true);
     case 'scatter':
       return valueWords(view.predicted);
     default:

@@ -1,7 +1,7 @@
 // The one layer card: hovering (or focusing) a layer anywhere in the panel shows all its numbers.
 import type { LayerProbe, Snapshot } from '../../src/core/types';
 import { formatNumber, formatPercent } from '../shared/format';
-import { format, S } from './strings';
+import { format, S, t } from './strings';
 import { backwardOf, isPiecewiseLinear, saturationStack, slopeBoundText, slopeSymbol } from './analysis';
 
 export class LayerTooltip {
@@ -45,16 +45,16 @@ export class LayerTooltip {
     const split = backwardOf(layer);
     if (split === undefined) return [];
     // null: no gradient arrived at that stage (its denominator was exactly 0).
-    const f = (v: number | null | undefined) => (v === null ? 'none arrives' : formatNumber(v, 3));
+    const f = (v: number | null | undefined) => (v === null ? t('tipNoneArrives') : formatNumber(v, 3));
     const product = [`${slopeSymbol(layer.activation)} ${f(split.activationFactor)}`, `W ${f(split.weightFactor)}`];
     if (split.batchNormFactor !== undefined) product.push(`BN ${f(split.batchNormFactor)}`);
-    if (split.dropoutFactor !== undefined) product.push(`dropout ${f(split.dropoutFactor)}`);
-    if (split.residualFactor !== undefined) product.push(`skip ${f(split.residualFactor)}`);
+    if (split.dropoutFactor !== undefined) product.push(t('tipDropout', f(split.dropoutFactor)));
+    if (split.residualFactor !== undefined) product.push(t('tipSkip', f(split.residualFactor)));
     const rows: [string, string][] = [
-      ['gain ‖δ‖ ÷ next layer’s', `${product.join(' × ')} = ${f(split.gain)}`],
-      ['at most', `max ${slopeSymbol(layer.activation)} ${slopeBoundText(split.maxSlope, f)} × ‖W next‖₂ ${f(split.weightSpectralNorm)} = ${f(split.maxSlope * split.weightSpectralNorm)}`],
+      [t('tipGain'), `${product.join(' × ')} = ${f(split.gain)}`],
+      [t('tipAtMost'), t('tipAtMostValue', slopeSymbol(layer.activation), slopeBoundText(split.maxSlope, f), f(split.weightSpectralNorm), f(split.maxSlope * split.weightSpectralNorm))],
     ];
-    if (split.rigorousBound !== undefined) rows.push(['‖δ‖ ÷ output’s at most', f(split.rigorousBound)]);
+    if (split.rigorousBound !== undefined) rows.push([t('tipDeltaBound'), f(split.rigorousBound)]);
     return rows;
   }
 
@@ -63,26 +63,26 @@ export class LayerTooltip {
     const ratio = output !== undefined && output.gradNorm > 0 ? layer.gradNorm / output.gradNorm : Number.NaN;
     const deltaRatio = output !== undefined && output.deltaNorm > 0 ? layer.deltaNorm / output.deltaNorm : Number.NaN;
     const rows: [string, string][] = [
-      ['units', `${layer.units} (fan-in ${layer.fanIn})`],
-      ['activation', layer.activation],
-      ['error signal ‖δ‖ = ‖∂L/∂z‖', formatNumber(layer.deltaNorm)],
-      ['‖δ‖ ÷ output layer’s', formatNumber(deltaRatio)],
+      [t('tipUnits'), t('tipUnitsValue', layer.units, layer.fanIn)],
+      [t('tipActivation'), layer.activation],
+      [t('tipErrorSignal'), formatNumber(layer.deltaNorm)],
+      [t('tipDeltaRatio'), formatNumber(deltaRatio)],
       ...this.splitRows(layer),
-      ['weight gradient ‖∂L/∂W‖', formatNumber(layer.gradNorm)],
-      ['‖∂L/∂W‖ ÷ output layer’s', formatNumber(ratio)],
-      ['bias gradNorm', formatNumber(layer.biasGradNorm)],
+      [t('tipWeightGradient'), formatNumber(layer.gradNorm)],
+      [t('tipGradRatio'), formatNumber(ratio)],
+      [t('tipBiasGradient'), formatNumber(layer.biasGradNorm)],
       isPiecewiseLinear(layer.activation)
-        ? ['inactive (zero slope)', formatPercent(saturationStack(layer).inactive)]
-        : ['saturation', `${formatPercent(layer.saturation)} (low ${formatPercent(layer.saturatedLow)}, high ${formatPercent(layer.saturatedHigh)})`],
-      ['dead units', formatPercent(layer.dead)],
-      ['update ratio ‖ΔW‖/‖W‖', formatNumber(layer.updateRatio)],
-      ['weight norm', formatNumber(layer.weightNorm)],
-      ['z mean ± std', `${formatNumber(layer.z.mean)} ± ${formatNumber(layer.z.std)}`],
-      ['a mean ± std', `${formatNumber(layer.a.mean)} ± ${formatNumber(layer.a.std)}`],
+        ? [t('tipInactive'), formatPercent(saturationStack(layer).inactive)]
+        : [t('tipSaturation'), t('tipSaturationValue', formatPercent(layer.saturation), formatPercent(layer.saturatedLow), formatPercent(layer.saturatedHigh))],
+      [t('tipDead'), formatPercent(layer.dead)],
+      [t('tipUpdateRatio'), formatNumber(layer.updateRatio)],
+      [t('tipWeightNorm'), formatNumber(layer.weightNorm)],
+      [t('tipZ'), `${formatNumber(layer.z.mean)} ± ${formatNumber(layer.z.std)}`],
+      [t('tipA'), `${formatNumber(layer.a.mean)} ± ${formatNumber(layer.a.std)}`],
     ];
     if (layer.preluSlope !== undefined) {
       const slope = layer.preluSlope;
-      rows.push(['PReLU slope', `${formatNumber(slope.mean)} (${formatNumber(slope.min)} … ${formatNumber(slope.max)})`]);
+      rows.push([t('tipPreluSlope'), `${formatNumber(slope.mean)} (${formatNumber(slope.min)} … ${formatNumber(slope.max)})`]);
     }
     if (layer.batchNorm !== undefined) {
       const bn = layer.batchNorm;
@@ -92,7 +92,7 @@ export class LayerTooltip {
     rows.push(...extraRows);
     const title = document.createElement('div');
     title.className = 'layer-tooltip-title';
-    title.textContent = layer.name !== undefined ? `Module ${layer.name}` : format(S.layerTooltipTitle, layer.index, layer.path);
+    title.textContent = layer.name !== undefined ? t('tipModule', layer.name) : format(S.layerTooltipTitle, layer.index, layer.path);
     const table = document.createElement('table');
     for (const [name, value] of rows) {
       const row = table.insertRow();

@@ -1,6 +1,6 @@
 // The panel's DOM, built here once so the VS Code page and the HTML report share it exactly (their HTML only
 // holds an empty #gradscope-panel). Ids are stable: the UI tests look for them.
-import { format, S } from './strings';
+import { format, S, t } from './strings';
 
 export interface PanelElements {
   root: HTMLElement;
@@ -122,7 +122,7 @@ export function chartCard(id: string, title: string, canvases: { id: string; lab
     el('div', { className: 'card-titles' }, el('h2', { text: title, attrs: { id: `title-${id}` } }), el('p', { id: `note-${id}`, className: 'card-note' })),
     el('div', { className: 'card-actions' }, ...pngButtons.map(([, b]) => b)));
   // A card's own choices (layer, z or a, view) sit on a row under the title rather than squeezing it.
-  const controls = extraHeader.length === 0 ? [] : [el('div', { className: 'card-controls', attrs: { role: 'group', 'aria-label': `${title} options` } }, ...extraHeader)];
+  const controls = extraHeader.length === 0 ? [] : [el('div', { className: 'card-controls', attrs: { role: 'group', 'aria-label': t('cardOptions', title) } }, ...extraHeader)];
   const boxes = el('div', { className: `chart-row chart-row-${canvases.length}` }, ...canvases.map(canvas =>
     el('div', { className: `chart-box ${canvas.className ?? ''}` },
       el('canvas', { id: canvas.id, attrs: { role: 'img', 'aria-label': canvas.label } }))));
@@ -158,7 +158,7 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const lrInput = el('input', { id: 'input-lr', attrs: { type: 'number', min: '0', step: 'any', inputmode: 'decimal', 'aria-label': S.learningRate } });
   const batchInput = el('input', { id: 'input-batch', attrs: { type: 'number', min: '1', step: '1', inputmode: 'numeric', 'aria-label': S.batchSize } });
   const cadenceSelect = el('select', { id: 'select-cadence', attrs: { 'aria-label': S.snapshotCadence } });
-  for (const [value, text] of [['1', 'every step'], ['5', 'every 5 steps'], ['10', 'every 10 steps'], ['50', 'every 50 steps'], ['200', 'every 200 steps'], ['0', 'every epoch']]) {
+  for (const [value, text] of [['1', t('everyStep')], ['5', t('everySteps', 5)], ['10', t('everySteps', 10)], ['50', t('everySteps', 50)], ['200', t('everySteps', 200)], ['0', t('everyEpoch')]]) {
     cadenceSelect.append(new Option(text, value));
   }
   cadenceSelect.value = '10';
@@ -175,9 +175,9 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
     group(S.groupRun, playButton, stepBatchButton, stepEpochButton),
     group(S.groupReset, resetButton, reseedButton),
     group(S.groupSettings,
-      field('lr', lrInput, S.lrHint),
-      field('batch', batchInput, S.batchHint),
-      field('snapshot', cadenceSelect, S.snapshotHint)),
+      field(t('fieldLr'), lrInput, S.lrHint),
+      field(t('fieldBatch'), batchInput, S.batchHint),
+      field(t('fieldSnapshot'), cadenceSelect, S.snapshotHint)),
     group(S.groupView, scaleButton),
     group(S.groupExport, exportJson, exportCsv, ...(exportHtml !== undefined ? [exportHtml] : []), ...(saveConfig !== undefined ? [saveConfig] : [])));
 
@@ -197,21 +197,21 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
 
   const layerSelect = el('select', { id: 'select-layer', attrs: { 'aria-label': S.layerSelectAria } });
   const distributionOf = el('select', { id: 'select-distribution-of', attrs: { 'aria-label': S.distributionOfAria } });
-  distributionOf.append(new Option('a (output)', 'a'), new Option('z (pre-activation)', 'z'));
+  distributionOf.append(new Option(t('distributionA'), 'a'), new Option(t('distributionZ'), 'z'));
   const distributionMode = el('select', { id: 'select-distribution-mode', attrs: { 'aria-label': S.distributionModeAria } });
-  distributionMode.append(new Option('over time', 'bands'), new Option('histogram now', 'histogram'));
+  distributionMode.append(new Option(t('distributionOverTime'), 'bands'), new Option(t('distributionHistogram'), 'histogram'));
 
   const cards = [
-    chartCard('function', 'Approximated function', [{ id: 'chart-function', label: 'the function the network approximates, over the data' }]),
-    chartCard('gradient', 'Where the gradient is lost', [
-      { id: 'chart-gradient-ratio', label: 'error signal relative to the output layer, with the bounds from the network’s activations and weights' },
-      { id: 'chart-gradient-factors', label: 'per hidden layer, the activation and weight factors whose product is its gain' },
-      { id: 'chart-gradient', label: 'weight gradient norm per layer' },
+    chartCard('function', t('cardFunction'), [{ id: 'chart-function', label: t('cardFunctionLabel') }]),
+    chartCard('gradient', t('cardGradientLost'), [
+      { id: 'chart-gradient-ratio', label: t('cardGradientRatioAria') },
+      { id: 'chart-gradient-factors', label: t('cardGradientFactorsAria') },
+      { id: 'chart-gradient', label: t('cardGradientNormAria') },
     ], [], true, true),
-    chartCard('gradient-history', 'Gradient history', [{ id: 'chart-gradient-history', label: 'heatmap of log gradient norm, layer by time' }]),
-    chartCard('saturation', 'Saturation by layer', [
-      { id: 'chart-saturation', label: 'saturated, inactive, dead and active shares per layer' },
-      { id: 'chart-saturation-history', label: 'share with (nearly) zero slope over time' },
+    chartCard('gradient-history', t('cardGradientHistory'), [{ id: 'chart-gradient-history', label: t('cardGradientHistoryLabel') }]),
+    chartCard('saturation', t('cardSaturation'), [
+      { id: 'chart-saturation', label: t('cardSaturationAria') },
+      { id: 'chart-saturation-history', label: t('cardSaturationHistoryAria') },
     ]),
     chartCard('distribution', S.cardDistribution, [{ id: 'chart-distribution', label: S.cardDistributionLabel }],
       [layerSelect, distributionOf, distributionMode]),
@@ -221,10 +221,10 @@ export function buildPanel(root: HTMLElement, options: { report: boolean }): Pan
   const chartsGrid = el('main', { id: 'charts', className: 'charts-grid empty' }, loading, ...cards.map(card => card.section));
 
   // The history slider: a report replays its recording with it; the live panel scrubs back while paused.
-  const replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': options.report ? 'Replay position' : 'Snapshot shown (while paused)' } });
+  const replaySlider = el('input', { id: 'replay-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', 'aria-label': options.report ? t('replayPosition') : t('historyPosition') } });
   const replayLabel = el('span', { id: 'replay-label', className: 'replay-label' });
-  const replay = [el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': options.report ? 'Replay' : 'History' } },
-    el('label', { text: options.report ? 'Replay' : 'History', attrs: { for: 'replay-slider' } }), replaySlider, replayLabel)];
+  const replay = [el('div', { className: 'replay', attrs: { role: 'group', 'aria-label': options.report ? t('replay') : t('history') } },
+    el('label', { text: options.report ? t('replay') : t('history'), attrs: { for: 'replay-slider' } }), replaySlider, replayLabel)];
 
   root.replaceChildren(header, toolbar, ...replay, errorBanner, divergenceBanner, notes, layerStrip, chartsGrid);
   return {

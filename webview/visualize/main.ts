@@ -1,6 +1,6 @@
 // The Gradscope panel's browser code. In VS Code it talks to the host through acquireVsCodeApi(); in an HTML
 // report (CLI `--report`, "Open as HTML report") it replays the run embedded in the page instead.
-import { format, S } from './strings';
+import { format, S, t } from './strings';
 import type { FromWebview, RecordedRun, RunState, ToWebview, WebviewState } from '../../src/protocol';
 import { Chart, applyChartDefaults, type ChartContext, type PanelChart, type ViewSettings } from './charts/common';
 import { DistributionChart } from './charts/distributionChart';
@@ -186,7 +186,7 @@ class GradscopePanel {
   private loadReport(run: RecordedRun): void {
     if (run.landscape !== undefined) {
       // `--landscape`: one more card, after the others, with the loss around the trained weights.
-      const card = chartCard('landscape', 'Loss landscape around the trained weights', [{ id: 'chart-landscape', label: 'heatmap of the loss on a plane through the trained weights' }]);
+      const card = chartCard('landscape', t('cardLandscape'), [{ id: 'chart-landscape', label: t('cardLandscapeAria') }]);
       this.elements.chartsGrid.append(card.section);
       this.charts.push(new LandscapeChart(run.landscape));
       this.visibilityObserver?.observe(card.section);
@@ -238,10 +238,10 @@ class GradscopePanel {
       elements.replayLabel.textContent = '';
       return;
     }
-    const at = `epoch ${shown.epoch} · step ${shown.step}`;
+    const at = t('replayAt', shown.epoch, shown.step);
     if (!live) elements.replayLabel.textContent = at;
-    else if (store.cursor !== undefined && newest !== undefined) elements.replayLabel.textContent = `${at} of ${newest.step} — Play returns to the present`;
-    else elements.replayLabel.textContent = slider.disabled ? `${at} (pause to look back)` : `${at} (latest)`;
+    else if (store.cursor !== undefined && newest !== undefined) elements.replayLabel.textContent = t('replayOfNewest', at, newest.step);
+    else elements.replayLabel.textContent = slider.disabled ? t('replayPauseToLook', at) : t('replayLatest', at);
   }
 
   private onThemeChange(): void {
@@ -335,7 +335,7 @@ class GradscopePanel {
     elements.title.textContent = meta?.title ?? (store.sourceLabel !== '' ? store.sourceLabel : 'Gradscope');
     elements.source.textContent = meta === undefined ? '' : describeRun(meta, store.sourceLabel);
     elements.status.textContent = meta?.kind === 'pytorch'
-      ? [latest !== undefined ? `step ${latest.step} · loss ${formatNumber(latest.loss)}` : 'waiting for the first snapshot…', store.stateDetail].filter(Boolean).join(' · ')
+      ? [latest !== undefined ? `${t('statusStep', latest.step)} · ${t('statusLoss', formatNumber(latest.loss))}` : t('waitingFirstSnapshot'), store.stateDetail].filter(Boolean).join(' · ')
       : statusText(store.state, latest, store.progress, meta?.epochs);
     elements.stateBadge.textContent = meta?.kind === 'pytorch' ? watchStateLabel(store.state) : stateLabel(store.state);
     elements.stateBadge.dataset.state = store.state;
@@ -380,8 +380,8 @@ class GradscopePanel {
       const location = error.location;
       elements.errorOpenButton.hidden = location === undefined || this.vscode === undefined;
       if (location !== undefined) elements.errorOpenButton.textContent = format(S.openLocation, basename(location.file), location.line);
-      elements.retryButton.textContent = error.restartable === true ? 'Restart' : 'Retry';
-      elements.retryButton.title = error.restartable === true ? 'Start the run again in a fresh worker' : 'Load the run again';
+      elements.retryButton.textContent = error.restartable === true ? t('restart') : t('retry');
+      elements.retryButton.title = error.restartable === true ? t('restartTitle') : t('retryTitle');
       elements.retryButton.hidden = this.vscode === undefined;
     }
     const divergence = store.divergence;
@@ -627,14 +627,14 @@ class GradscopePanel {
 
 function statusText(state: RunState, latest: ReturnType<RunStore['latest']>, progress: RunStore['progress'], epochs: number | undefined): string {
   if (latest === undefined) {
-    if (state === 'error') return 'not started';
-    return progress === undefined ? 'waiting for the first snapshot…' : `epoch ${progress.epoch} · step ${progress.step}`;
+    if (state === 'error') return t('notStarted');
+    return progress === undefined ? t('waitingFirstSnapshot') : t('replayAt', progress.epoch, progress.step);
   }
   // Between snapshots (a slow cadence) the worker's progress is newer than the last snapshot.
   const now = progress !== undefined && progress.step > latest.step ? progress : latest;
-  const parts = [`epoch ${now.epoch}${epochs !== undefined ? `/${epochs}` : ''}`, `step ${now.step}`, `loss ${formatNumber(latest.loss)}`];
-  if (latest.valLoss !== undefined) parts.push(`val ${formatNumber(latest.valLoss)}`);
-  if (latest.accuracy !== undefined) parts.push(`acc ${formatPercent(latest.accuracy)}`);
+  const parts = [epochs !== undefined ? t('statusEpochOf', now.epoch, epochs) : t('statusEpoch', now.epoch), t('statusStep', now.step), t('statusLoss', formatNumber(latest.loss))];
+  if (latest.valLoss !== undefined) parts.push(t('statusVal', formatNumber(latest.valLoss)));
+  if (latest.accuracy !== undefined) parts.push(t('statusAcc', formatPercent(latest.accuracy)));
   return parts.join(' · ');
 }
 
@@ -653,18 +653,18 @@ function stateLabel(state: RunState): string {
 /** A watched PyTorch run: live while lines arrive, stalled when they stop (not an error), ended at its end record. */
 function watchStateLabel(state: RunState): string {
   switch (state) {
-    case 'running': return 'Live';
-    case 'paused': return 'Stalled';
-    case 'done': return 'Ended';
+    case 'running': return t('watchLive');
+    case 'paused': return t('watchStalled');
+    case 'done': return t('watchEnded');
     default: return stateLabel(state);
   }
 }
 
 function describeRun(meta: NonNullable<RunStore['meta']>, sourceLabel: string): string {
-  if (meta.kind === 'pytorch') return `${sourceLabel} · PyTorch · ${meta.layers.length} modules with parameters`;
-  const task = meta.task === 'regression' ? 'regression' : meta.task === 'binary' ? 'binary classification' : `${meta.classes?.length ?? '?'}-class classification`;
+  if (meta.kind === 'pytorch') return t('describePytorch', sourceLabel, meta.layers.length);
+  const task = meta.task === 'regression' ? t('taskRegression') : meta.task === 'binary' ? t('taskBinary') : t('taskMulticlass', meta.classes?.length ?? '?');
   const widths = meta.layers.map(layer => layer.units).join('-');
-  return `${sourceLabel} · ${task} · ${meta.inputNames.length}-${widths} · lr ${formatNumber(meta.lr)} · batch ${meta.batchSize} · seed ${meta.seed}`;
+  return t('describeRun', sourceLabel, task, `${meta.inputNames.length}-${widths}`, formatNumber(meta.lr), meta.batchSize, meta.seed);
 }
 
 function basename(file: string): string {

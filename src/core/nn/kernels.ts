@@ -13,18 +13,33 @@
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at about the forward product's speed.
+import { Arena } from './arena';
+import { SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
 
+/**
+ * How the engine runs (setEngineBackend):
+ * - 'resident' (the default where the runtime has WebAssembly SIMD and shared memory): a trainer's network keeps
+ *   its arrays in an Arena and the products and element-wise steps run on them in place (engine.wat);
+ * - 'copy': the engine as it was before the arena: ordinary arrays, products copied into gemm.wat's memory;
+ * - 'js': no WebAssembly at all.
+ * All three give the same results bit for bit (test/unit/core/nn/resident.test.ts).
+ */
+export type EngineBackend = 'resident' | 'copy' | 'js';
+
 /** Products with fewer multiply-adds than this stay in JS: below it the copies and the call cost more than SIMD saves. */
 export const WASM_MIN_MULTIPLY_ADDS = 4096;
+/** The same limit for operands already in an arena (no copies: only the call and the edges' JS loops remain). */
+export const RESIDENT_MIN_MULTIPLY_ADDS = 512;
 
 /** C[m×n] (+)= A[m×k] · B[k×n] */
 export function gemmNN(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
+  if (residentOn && m * n * k >= RESIDENT_MIN_MULTIPLY_ADDS && residentProduct(Product.NN, m, n, k, a, b, c, accumulate)) return;
   if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.NN, m, n, k, a, b, c, accumulate)) return;
   gemmNNJs(m, n, k, a, b, c, accumulate);
 }
@@ -34,6 +49,7 @@ export function gemmNT(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
+  if (residentOn && m * n * k >= RESIDENT_MIN_MULTIPLY_ADDS && residentProduct(Product.NT, m, n, k, a, b, c, accumulate)) return;
   if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.NT, m, n, k, a, b, c, accumulate)) return;
   gemmNTJs(m, n, k, a, b, c, accumulate);
 }
@@ -43,6 +59,7 @@ export function gemmTN(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
+  if (residentOn && m * n * k >= RESIDENT_MIN_MULTIPLY_ADDS && residentProduct(Product.TN, m, n, k, a, b, c, accumulate)) return;
   if (m * n * k >= WASM_MIN_MULTIPLY_ADDS && wasmReady() && wasmProduct(Product.TN, m, n, k, a, b, c, accumulate)) return;
   gemmTNJs(m, n, k, a, b, c, accumulate);
 }
@@ -53,7 +70,35 @@ export function gemmTN(
  */
 export function setKernelBackend(choice: 'auto' | 'js'): KernelBackend {
   forceJs = choice === 'js';
+  residentOn = !forceJs && residentWanted;
   return kernelBackend();
+}
+
+let residentWanted = true;
+/** Whether resident products and element-wise steps are on (setEngineBackend); networks made while on get arenas. */
+let residentOn = true;
+
+/** Chooses the engine (see EngineBackend); networks created afterwards follow it. Returns the one in use. */
+export function setEngineBackend(choice: EngineBackend): EngineBackend {
+  residentWanted = choice === 'resident';
+  setKernelBackend(choice === 'js' ? 'js' : 'auto');
+  return engineBackend();
+}
+
+export function engineBackend(): EngineBackend {
+  if (!wasmReady()) return 'js';
+  return residentOn && residentSupported() ? 'resident' : 'copy';
+}
+
+let residentProbe: boolean | undefined;
+function residentSupported(): boolean {
+  residentProbe ??= Arena.create() !== null;
+  return residentProbe;
+}
+
+/** A new arena for a network when the resident engine is on and the runtime supports it, else null. */
+export function createArena(): Arena | null {
+  return residentOn && !forceJs ? Arena.create() : null;
 }
 
 export function kernelBackend(): KernelBackend {
@@ -210,6 +255,118 @@ function wasmProduct(
     else for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resident path: A, B and C all live in one arena, so engine.wat's gemm reads and writes them in place. The
+// kernel computes the rows and columns that fill whole 4 × 4 tiles; the few leftover elements are summed here in
+// JS over p in order from 0, as every other path sums them. NT first transposes B (n × k, the weights) into the
+// arena's scratch with engine.wat's transpose, so all three products run as A'·B with B k × n.
+
+function residentProduct(
+  product: Product, m: number, n: number, k: number,
+  a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
+): boolean {
+  const ar = Arena.of(c);
+  if (ar === undefined || Arena.of(a) !== ar || Arena.of(b) !== ar) return false;
+  const K = ar.kernels;
+  let bk = b;
+  if (product === Product.NT) {
+    bk = ar.scratch(k * n);
+    if (Arena.of(bk) !== ar) return false;
+    const pairs = n - (n % 2);
+    K.transpose(b.byteOffset, pairs, k, bk.byteOffset, n);
+    if (pairs < n) for (let p = 0, from = pairs * k, to = pairs; p < k; p++, to += n) bk[to] = b[from + p];
+  }
+  const rs = product === Product.TN ? 1 : k;
+  const ps = product === Product.TN ? m : 1;
+  const m4 = m - (m % TILE_ROWS);
+  const n4 = n - (n % TILE_COLUMNS);
+  if (m4 > 0 && n4 > 0) {
+    const panel = panelColumns(k);
+    const acc = accumulate ? 1 : 0;
+    const threads = ar.threads;
+    const aAt = a.byteOffset;
+    for (let j0 = 0; j0 < n4; j0 += panel) {
+      const nt = Math.min(panel, n4 - j0);
+      const bAt = bk.byteOffset + 8 * j0;
+      const cAt = c.byteOffset + 8 * j0;
+      // Wide products split by output rows across the helper threads (never an accumulating one: a helper lost
+      // mid-job has its rows recomputed here, which must not add twice).
+      if (threads !== null && !accumulate && m4 * nt * k >= SPLIT_MIN_MULTIPLY_ADDS) {
+        threads.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, 0, (from, rows) => {
+          K.gemm(rows, nt, k, aAt + from * rs * 8, rs, ps, bAt, cAt + from * n * 8, n, 0);
+        });
+      } else {
+        K.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, acc);
+      }
+    }
+  }
+  // Leftovers: columns n4… of the tiled rows, then whole rows m4….
+  for (let i = 0; i < m; i++) {
+    const from = i < m4 ? n4 : 0;
+    for (let j = from; j < n; j++) {
+      let s = 0;
+      if (rs === 1) for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) s += a[ap] * bk[bp];
+      else for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) s += a[ap] * bk[bp];
+      const o = i * n + j;
+      c[o] = accumulate ? c[o] + s : s;
+    }
+  }
+  return true;
+}
+
+/** The arena holding all of the given arrays, when the resident engine is on; else undefined. */
+export function residentArena(a: Float64Array, b: Float64Array, c?: Float64Array): Arena | undefined {
+  if (!residentOn) return undefined;
+  const ar = Arena.of(a);
+  if (ar === undefined || Arena.of(b) !== ar || (c !== undefined && Arena.of(c) !== ar)) return undefined;
+  return ar;
+}
+
+/** z[i·w + j] += b[j] for n rows. */
+export function addBias(z: Float64Array, b: Float64Array, n: number, w: number): void {
+  if (w % 2 === 0 && n > 0) {
+    const ar = residentArena(z, b);
+    if (ar) {
+      ar.kernels.biasAdd(z.byteOffset, b.byteOffset, n, w);
+      return;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const row = i * w;
+    for (let j = 0; j < w; j++) z[row + j] += b[j];
+  }
+}
+
+/** db[j] = Σ over rows i in order of g[i·w + j] (the bias gradient). */
+export function columnSums(g: Float64Array, n: number, w: number, db: Float64Array): void {
+  if (w % 2 === 0 && n > 0) {
+    const ar = residentArena(g, db);
+    if (ar) {
+      ar.kernels.columnSums(g.byteOffset, n, w, db.byteOffset);
+      return;
+    }
+  }
+  db.fill(0, 0, w);
+  for (let i = 0; i < n; i++) {
+    const row = i * w;
+    for (let j = 0; j < w; j++) db[j] += g[row + j];
+  }
+}
+
+/** s + Σ v[i]² over v[0 … length), in order. */
+export function addSquares(s: number, v: Float64Array, length: number): number {
+  let i = 0;
+  if (residentOn && length >= 16) {
+    const ar = Arena.of(v);
+    if (ar !== undefined) {
+      i = length - (length % 2);
+      s = ar.kernels.sumSquares(v.byteOffset, i, s);
+    }
+  }
+  for (; i < length; i++) s += v[i] * v[i];
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

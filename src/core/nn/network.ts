@@ -2,6 +2,7 @@
 // modules; batch buffers live in Workspaces (see modules/module.ts), allocated for a batch capacity and grown
 // only when a larger batch arrives.
 import { isActivationName } from '../activations/activations';
+import type { Arena } from './arena';
 import { defaultInitFor, initWeight } from './init';
 import { Activation } from './modules/activation';
 import { BatchNorm } from './modules/batchnorm';
@@ -82,8 +83,14 @@ export class Network {
   private moduleCount = 0;
   private dropoutRng: Rng;
   private inferenceWs: Workspace | null = null;
+  private readonly alloc: (length: number) => Float64Array;
 
-  constructor(readonly spec: NetworkSpec, seed = 0) {
+  /**
+   * With an arena (kernels.ts createArena: the resident engine), the linear layers' weights and biases and every
+   * workspace's buffers live in it, so the products and element-wise steps run on them in place.
+   */
+  constructor(readonly spec: NetworkSpec, seed = 0, readonly arena: Arena | null = null) {
+    this.alloc = arena ? (length) => arena.alloc(length) : (length) => new Float64Array(length);
     if (!Number.isInteger(spec.inputs) || spec.inputs < 1) throw new SpecError('inputs must be a positive integer', 'inputs');
     this.inputs = spec.inputs;
     this.dropoutRng = Rng.stream(seed, RNG_STREAM.dropout);
@@ -147,7 +154,7 @@ export class Network {
       case 'linear': {
         if (!Number.isInteger(s.units) || s.units < 1) throw new SpecError('units must be a positive integer', path);
         const init: InitSpec = s.init ?? defaultInitFor(followingActivation(siblings, i));
-        const l = new Linear(this.moduleCount++, path, width, s.units, s.bias !== false, init, this.nextParamIndex);
+        const l = new Linear(this.moduleCount++, path, width, s.units, s.bias !== false, init, this.nextParamIndex, 'weight', this.alloc);
         this.register(l);
         return l;
       }
@@ -178,7 +185,7 @@ export class Network {
         if (block.outWidth !== width) {
           projection = new Linear(
             this.moduleCount++, `${path}.projection`, width, block.outWidth, false, { type: 'xavier_uniform' },
-            this.nextParamIndex, 'projection',
+            this.nextParamIndex, 'projection', this.alloc,
           );
           this.register(projection);
           this.projections.push(projection);
@@ -244,7 +251,7 @@ export class Network {
 
   /** A workspace for up to `capacity` rows (grown later by ensureCapacity when needed). */
   createWorkspace(capacity: number): Workspace {
-    const ws = new Workspace(this.parameters.map((p) => p.value.length), this.moduleCount);
+    const ws = new Workspace(this.parameters.map((p) => p.value.length), this.moduleCount, this.arena);
     this.ensureCapacity(ws, Math.max(1, capacity));
     return ws;
   }
@@ -253,7 +260,7 @@ export class Network {
   ensureCapacity(ws: Workspace, rows: number): void {
     if (rows <= ws.capacity) return;
     this.root.allocate(ws, rows);
-    if (ws.outputGrad.length < rows * this.outputs) ws.outputGrad = new Float64Array(rows * this.outputs);
+    if (ws.outputGrad.length < rows * this.outputs) ws.outputGrad = ws.alloc(rows * this.outputs);
     ws.capacity = rows;
   }
 

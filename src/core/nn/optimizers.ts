@@ -4,6 +4,8 @@
 //   adamw           θ ← θ·(1 − lr·wd) (decoupled), then Adam without the L2 term
 // Gradient clipping is torch.nn.utils.clip_grad_norm_: scale by min(1, max/(‖g‖ + 1e-6)) over all tensors.
 import type { OptimizerName, OptimizerSpec } from '../types';
+import type { Arena } from './arena';
+import { addSquares, residentArena } from './kernels';
 import type { ParamTensor } from './modules/module';
 
 export const OPTIMIZER_NAMES: OptimizerName[] = ['sgd', 'momentum', 'adam', 'adamw'];
@@ -20,7 +22,7 @@ export const OPTIMIZER_DEFAULTS = {
 /** The global L2 norm of a set of gradients. */
 export function globalGradNorm(grads: readonly Float64Array[]): number {
   let s = 0;
-  for (const g of grads) for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  for (const g of grads) s = addSquares(s, g, g.length);
   return Math.sqrt(s);
 }
 
@@ -49,7 +51,8 @@ export class Optimizer {
   private readonly first: Float64Array[];
   private readonly second: Float64Array[];
 
-  constructor(spec: OptimizerSpec, readonly params: readonly ParamTensor[]) {
+  /** With an arena (the network's), the momentum and moment buffers live in it beside the weights. */
+  constructor(spec: OptimizerSpec, readonly params: readonly ParamTensor[], arena: Arena | null = null) {
     this.type = spec.type;
     this.lr = spec.lr;
     this.momentum = spec.type === 'momentum' ? spec.momentum ?? OPTIMIZER_DEFAULTS.momentum : spec.type === 'sgd' ? spec.momentum ?? 0 : 0;
@@ -64,8 +67,9 @@ export class Optimizer {
     this.clipNorm = spec.clipNorm;
     const usesFirst = this.type === 'adam' || this.type === 'adamw' || this.momentum !== 0;
     const usesSecond = this.type === 'adam' || this.type === 'adamw';
-    this.first = params.map((p) => new Float64Array(usesFirst ? p.value.length : 0));
-    this.second = params.map((p) => new Float64Array(usesSecond ? p.value.length : 0));
+    const alloc = (length: number): Float64Array => (arena ? arena.alloc(length) : new Float64Array(length));
+    this.first = params.map((p) => alloc(usesFirst ? p.value.length : 0));
+    this.second = params.map((p) => alloc(usesSecond ? p.value.length : 0));
     this.lastUpdateSq = new Float64Array(params.length);
   }
 
@@ -96,12 +100,21 @@ export class Optimizer {
       const g = grads[p.index];
       const len = theta.length;
       let updateSq = 0;
+      // In the arena, all but an odd last element run in engine.wat (f64x2, the same operations per element, Σ Δθ²
+      // in order); the loops below then finish from `start`.
+      let start = 0;
+      const even = len - (len % 2);
       switch (this.type) {
         case 'sgd':
         case 'momentum': {
           const mu = this.momentum;
           const buf = this.first[p.index];
-          for (let i = 0; i < len; i++) {
+          const ar = even > 0 ? residentArena(theta, g, mu !== 0 ? buf : undefined) : undefined;
+          if (ar) {
+            updateSq = ar.kernels.sgd(theta.byteOffset, g.byteOffset, buf.byteOffset, even, scale, wd, lr, mu, t === 1 ? 1 : 0, this.nesterov ? 1 : 0);
+            start = even;
+          }
+          for (let i = start; i < len; i++) {
             let d = g[i] * scale + wd * theta[i];
             if (mu !== 0) {
               buf[i] = t === 1 ? d : mu * buf[i] + d;
@@ -123,7 +136,15 @@ export class Optimizer {
           const stepSize = lr / (1 - Math.pow(b1, t));
           const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
           const decoupled = this.type === 'adamw';
-          for (let i = 0; i < len; i++) {
+          const ar = even > 0 ? residentArena(theta, g, m) : undefined;
+          if (ar && residentArena(theta, v) === ar) {
+            updateSq = ar.kernels.adam(
+              theta.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, even, scale, wd, 1 - lr * wd, b1, 1 - b1, b2, 1 - b2,
+              stepSize, bc2Sqrt, this.eps, decoupled ? 1 : 0,
+            );
+            start = even;
+          }
+          for (let i = start; i < len; i++) {
             const old = theta[i];
             let th = old;
             let d = g[i] * scale;

@@ -1,5 +1,7 @@
 // The training loop as an interruptible stepper: the caller (worker, CLI, tests) decides when to step, pause,
 // snapshot or change settings. A seed fixes initialisation, shuffling and dropout, so runs are bit-identical.
+import { createArena } from './kernels';
+import { ProductThreads, SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
 import { computeLoss, countCorrect, lossProblems } from './losses';
 import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
@@ -13,6 +15,15 @@ import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } fr
  * Float64) they use an evenly strided subset of rows instead, so a wide net on a big file cannot exhaust memory.
  */
 export const DIAGNOSTIC_MAX_VALUES = 1 << 25;
+
+export interface TrainerOptions {
+  /**
+   * Threads for the training steps' wide products (the `gradscope.threads` setting, CLI --threads): with more than
+   * one, and a layer wide enough to repay the hand-over, helper threads take a share of each product's output rows
+   * (bit-identical results). dispose() ends them.
+   */
+  threads?: number;
+}
 
 export interface StepResult {
   /** Mean loss of the batch just trained on (NaN/Infinity when it diverged). */
@@ -54,11 +65,12 @@ export class Trainer {
   private lastLoss: number | undefined;
   private lastAccuracy: number | undefined;
 
-  constructor(readonly spec: TrainSpec, readonly data: PreparedData) {
+  constructor(readonly spec: TrainSpec, readonly data: PreparedData, options: TrainerOptions = {}) {
     if (data.train.n < 1) throw new Error('the training split is empty');
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
-    this.network = new Network(spec.network, spec.seed);
+    // The resident engine (kernels.ts): the network, its optimizer state and the batch share one arena.
+    this.network = new Network(spec.network, spec.seed, createArena());
     if (this.network.inputs !== data.d) throw new Error(`the network takes ${this.network.inputs} inputs, the data has ${data.d}`);
     // A two-class task takes one logit (bce) or two (cross_entropy), so the output width is checked per loss.
     const problems = lossProblems(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
@@ -66,14 +78,43 @@ export class Trainer {
     if (spec.loss === 'mse' && this.network.outputs !== data.outputs) {
       throw new Error(`the network has ${this.network.outputs} outputs, the regression target needs ${data.outputs}`);
     }
-    this.optimizer = new Optimizer(spec.optimizer, this.network.parameters);
+    this.optimizer = new Optimizer(spec.optimizer, this.network.parameters, this.network.arena);
     this.order = new Uint32Array(data.train.n);
     this.shuffleRng = Rng.stream(spec.seed, RNG_STREAM.shuffle);
     this.resetOrder();
     const capacity = Math.min(this.batchSize, data.train.n);
     this.trainWs = this.network.createWorkspace(capacity);
-    this.batchX = new Float64Array(capacity * data.d);
+    this.batchX = this.allocBatch(capacity * data.d);
     this.batchY = new Float64Array(capacity);
+    const arena = this.network.arena;
+    const threads = Math.floor(options.threads ?? 1);
+    if (arena && threads > 1 && this.widestProduct(capacity) >= SPLIT_MIN_MULTIPLY_ADDS) {
+      arena.threads = new ProductThreads(arena, threads - 1);
+    }
+  }
+
+  /** Multiply-adds of the largest product of a training step (batch × in × out of the widest layer). */
+  private widestProduct(rows: number): number {
+    let most = 0;
+    for (const l of this.network.linearLayers) most = Math.max(most, rows * l.linear.inWidth * l.linear.outWidth);
+    return most;
+  }
+
+  /** Threads the training steps use (1 + helper threads). */
+  get threads(): number {
+    return this.network.arena?.threads?.threads ?? 1;
+  }
+
+  /** Ends the helper threads at once (the trainer still works, on one thread). */
+  dispose(): void {
+    const arena = this.network.arena;
+    if (!arena?.threads) return;
+    arena.threads.terminate();
+    arena.threads = null;
+  }
+
+  private allocBatch(length: number): Float64Array {
+    return this.network.arena ? this.network.arena.alloc(length) : new Float64Array(length);
   }
 
   get lr(): number {
@@ -132,7 +173,7 @@ export class Trainer {
   private gather(from: number, rows: number): void {
     const d = this.data.d;
     if (this.batchX.length < rows * d) {
-      this.batchX = new Float64Array(rows * d);
+      this.batchX = this.allocBatch(rows * d);
       this.batchY = new Float64Array(rows);
     }
     const { x, y } = this.data.train;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { writeFileAtomic } from '../../../src/core/io/atomicWrite';
 import { SaveError, saveErrorText } from '../../../src/shared/saveError';
-import { atStepText, describeDeath, spawnWorker, type WorkerDeath } from '../../../src/shared/workerHost';
+import { describeDeath, groupedNumber, spawnWorker, type WorkerDeath } from '../../../src/shared/workerHost';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const korean = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
@@ -22,6 +22,9 @@ async function inKorean<T>(body: () => T | Promise<T>): Promise<T> {
     l10n.config({ contents: {} });
   }
 }
+
+/** "at step 1,234" as the run session writes it, in the language loaded. */
+const atStep = (step: number) => l10n.t('at step {0}', groupedNumber(step));
 
 function deathOf(fault: string, role: string, memoryLimitMb = 64): Promise<WorkerDeath> {
   return new Promise(resolve => { spawnWorker(FAULTY, { role, memoryLimitMb, workerData: { fault }, onDeath: resolve }); });
@@ -45,14 +48,14 @@ describe('host messages in Korean', () => {
   it('a training worker out of memory at a step, and a probe worker that exits, read in Korean', async () => {
     const oom = await deathOf('oom', 'training', 32);
     assert.equal(oom.kind, 'oom');
-    assert.equal(await inKorean(() => describeDeath(oom, atStepText(1234))), '1,234단계에서 학습 워커(worker)의 메모리가 바닥났습니다 (한도 32 MB).');
+    assert.equal(await inKorean(() => describeDeath(oom, atStep(1234))), '단계 1,234에서 학습 워커의 메모리가 바닥났습니다 (한도 32 MB).');
     // English outside the Korean bundle, word for word as before.
-    assert.equal(describeDeath(oom, atStepText(1234)), 'The training worker ran out of memory (limit 32 MB) at step 1,234.');
+    assert.equal(describeDeath(oom, atStep(1234)), 'The training worker ran out of memory (limit 32 MB) at step 1,234.');
     const exited = await deathOf('exit', 'probe');
-    assert.equal(await inKorean(() => describeDeath(exited)), '실시간 점검 워커(worker)가 예기치 않게 멈췄습니다 (종료 코드 7).');
+    assert.equal(await inKorean(() => describeDeath(exited)), '점검 워커가 예기치 않게 멈췄습니다 (종료 코드 7).');
     assert.equal(describeDeath(exited), 'The probe worker stopped unexpectedly (exit code 7).');
     const thrown = await deathOf('throw', 'universal approximation');
-    assert.equal(await inKorean(() => describeDeath(thrown, atStepText(5))), '5단계에서 보편 근사 워커(worker)가 비정상 종료되었습니다: boom in the worker.');
+    assert.equal(await inKorean(() => describeDeath(thrown, atStep(5))), '단계 5에서 보편 근사 워커가 비정상 종료되었습니다: boom in the worker.');
   });
 
   it('a save into a missing folder, over a folder and under a file reads in Korean with the file name', async () => {

@@ -75,12 +75,12 @@ export function valueScale(log: boolean, title: string, palette: Palette, extra:
   } as CartesianScale;
 }
 
-/** The time axis (training step): spans the data; the end label is dropped when it would crowd its neighbour. */
-export function stepAxis(palette: Palette, maxTicks: number) {
+/** The time axis (training step, titled in the page's words): spans the data; the end label is dropped when it would crowd its neighbour. */
+export function stepAxis(palette: Palette, maxTicks: number, title: string) {
   return {
     type: 'linear' as const,
     bounds: 'data' as const,
-    title: axisTitle('step', palette),
+    title: axisTitle(title, palette),
     grid: { color: palette.grid },
     // One snapshot (step 0) would get chart.js's ±1 padding and ticks −1, −0.5, 0, 0.5, 1, read as "-1 0 0 1 1":
     // steps are whole and never negative, so the range is [step, step + 1] and ticks are integers.

@@ -1,5 +1,6 @@
 // (5) Activation distributions of the selected layer: TensorBoard's percentile bands over time
 // (min … max, ±1.5σ, ±σ, ±σ/2 of a normal, median), or the histogram now.
+import { t } from '../strings';
 import type { Distribution, Snapshot } from '../../../src/core/types';
 import { withAlpha } from '../../shared/theme';
 import { formatNumber } from '../../shared/format';
@@ -18,11 +19,11 @@ export class DistributionChart implements PanelChart {
     const layerCount = latest?.layers.length ?? 0;
     const layerIndex = Math.min(Math.max(0, settings.selectedLayer), Math.max(0, layerCount - 1));
     const which = settings.distributionOf;
-    const label = which === 'z' ? 'pre-activation z' : 'activation a';
+    const label = which === 'z' ? t('distPre') : t('distAct');
     const layer = latest?.layers[layerIndex];
     const note = document.getElementById('note-distribution');
     if (note !== null) {
-      note.textContent = layer === undefined ? '' : `${layer.name ?? `L${layer.index}`} (${layer.activation}) ${label}: mean ${formatNumber(layer[which].mean)}, std ${formatNumber(layer[which].std)}`;
+      note.textContent = layer === undefined ? '' : t('distNote', layer.name ?? `L${layer.index}`, layer.activation, label, formatNumber(layer[which].mean), formatNumber(layer[which].std));
     }
     if (this.chart === undefined || this.builtMode !== settings.distributionMode) {
       this.destroy();
@@ -31,14 +32,14 @@ export class DistributionChart implements PanelChart {
         const options = baseOptions<'line'>(palette);
         options.parsing = false;
         options.scales = {
-          x: stepAxis(palette, 6),
+          x: stepAxis(palette, 6, t('axisStep')),
           y: { type: 'linear', title: axisTitle(label, palette), grid: { color: palette.grid }, ticks: { color: palette.muted, maxTicksLimit: 6 } },
         };
         options.plugins = { ...options.plugins, legend: { display: false } };
         // Nine percentile lines; line i fills to its mirror 8 − i, darker towards the median.
         const bandAlpha = [0.12, 0.2, 0.28, 0.38];
         const datasets = Array.from({ length: 9 }, (_, i) => ({
-          label: ['min', '6.7%', '15.9%', '30.9%', 'median', '69.1%', '84.1%', '93.3%', 'max'][i],
+          label: [t('bandMin'), '6.7%', '15.9%', '30.9%', t('bandMedian'), '69.1%', '84.1%', '93.3%', t('bandMax')][i],
           data: [] as { x: number; y: number | null }[],
           borderColor: i === 4 ? palette.train : withAlpha(palette.train, 0.35),
           borderWidth: i === 4 ? 2 : 0.5,
@@ -56,7 +57,7 @@ export class DistributionChart implements PanelChart {
         options.plugins = { ...options.plugins, legend: { display: false } };
         this.chart = new Chart(canvasById('chart-distribution'), {
           type: 'bar',
-          data: { labels: [], datasets: [{ label: 'count', data: [], backgroundColor: palette.train, barPercentage: 1, categoryPercentage: 1 }] },
+          data: { labels: [], datasets: [{ label: t('distCount'), data: [], backgroundColor: palette.train, barPercentage: 1, categoryPercentage: 1 }] },
           options,
         });
       }

@@ -2,6 +2,7 @@
 //   1 input  — data (train / validation in two colours) and the network's curve;
 //   2 inputs — heatmap of the prediction (decision regions for classification) with the points on top;
 //   more     — predicted against actual with the y = x line.
+import { t } from '../strings';
 import type { FunctionView } from '../../../src/core/types';
 import type { RunMeta } from '../../../src/protocol';
 import { finiteExtent, flatPrediction } from '../analysis';
@@ -69,14 +70,14 @@ export class FunctionChart implements PanelChart {
     options.interaction = { mode: 'nearest', intersect: true };
     if (mode === 'scatter') {
       options.scales = {
-        x: { type: 'linear', title: axisTitle(`actual ${meta.targetName}`, palette), grid: { color: palette.grid } },
-        y: { type: 'linear', title: axisTitle(`predicted ${meta.targetName}`, palette), grid: { color: palette.grid } },
+        x: { type: 'linear', title: axisTitle(t('axisActual', meta.targetName), palette), grid: { color: palette.grid } },
+        y: { type: 'linear', title: axisTitle(t('axisPredicted', meta.targetName), palette), grid: { color: palette.grid } },
       };
       return new Chart(canvas, {
         type: 'scatter',
         data: {
           datasets: [
-            { label: 'samples', data: [], backgroundColor: withAlpha(palette.train, 0.55), pointRadius: 2.5 },
+            { label: t('seriesSamples'), data: [], backgroundColor: withAlpha(palette.train, 0.55), pointRadius: 2.5 },
             { label: 'y = x', data: [], type: 'line' as never, borderColor: palette.muted, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
           ],
         },
@@ -98,8 +99,8 @@ export class FunctionChart implements PanelChart {
       type: 'scatter',
       data: {
         datasets: [
-          { label: 'train', data: [], backgroundColor: withAlpha(palette.train, 0.6), borderColor: palette.train, pointRadius: 2.5 },
-          { label: 'validation', data: [], backgroundColor: withAlpha(palette.val, 0.75), borderColor: palette.val, pointRadius: 2.5, pointStyle: 'rectRot' },
+          { label: t('seriesTrain'), data: [], backgroundColor: withAlpha(palette.train, 0.6), borderColor: palette.train, pointRadius: 2.5 },
+          { label: t('seriesValidation'), data: [], backgroundColor: withAlpha(palette.val, 0.75), borderColor: palette.val, pointRadius: 2.5, pointStyle: 'rectRot' },
           ...curveLabels.map((label, k) => ({
             label,
             data: [],
@@ -158,12 +159,12 @@ export class FunctionChart implements PanelChart {
     const groups = new Map<string, { label: string; color: string; colors: string[]; ring: boolean; data: { x: number; y: number }[] }>();
     for (let i = 0; i < shown; i++) {
       const ring = points.split[i] === 'val';
-      const name = classification ? (meta.classes?.[points.y[i]] ?? String(points.y[i])) : 'data';
+      const name = classification ? (meta.classes?.[points.y[i]] ?? String(points.y[i])) : t('seriesData');
       const key = `${name}|${ring}`;
       let group = groups.get(key);
       if (group === undefined) {
         const color = classification ? classColors[points.y[i] % classColors.length] : palette.foreground;
-        group = { label: `${name}${ring ? ' (validation)' : ''}`, color, colors: [], ring, data: [] };
+        group = { label: ring ? t('seriesClassValidation', name) : name, color, colors: [], ring, data: [] };
         groups.set(key, group);
       }
       group.data.push({ x: xs[i], y: ys[i] });
@@ -217,8 +218,8 @@ function padded([min, max]: [number, number]): [number, number] {
 }
 
 function curveNames(meta: RunMeta): string[] {
-  if (meta.task === 'regression') return ['network'];
-  if (meta.task === 'binary') return [`network P(${meta.classes?.[1] ?? '1'})`];
+  if (meta.task === 'regression') return [t('curveNetwork')];
+  if (meta.task === 'binary') return [t('curveNetworkP', meta.classes?.[1] ?? '1')];
   return (meta.classes ?? []).map(name => `P(${name})`);
 }
 
@@ -252,24 +253,24 @@ function leftOut(meta: RunMeta, mode: Mode): string {
   if (mode === 'scatter') return '';
   const drawn = Math.min(meta.points.y.length, MAX_POINTS);
   const total = Math.max(meta.points.total ?? 0, meta.points.y.length);
-  return drawn < total ? ` (${drawn} of ${total} data points drawn)` : '';
+  return drawn < total ? t('pointsDrawn', drawn, total) : '';
 }
 
 function describe(meta: RunMeta, view: FunctionView | undefined): string {
   const inputs = meta.inputNames.length;
-  if (view === undefined) return 'waiting for the network’s first prediction…';
+  if (view === undefined) return t('waitingPrediction');
   // A flat output is said in words: a one-colour map or a straight line is otherwise a puzzle.
-  const flat = flatPrediction(meta, view);
+  const flat = flatPrediction(meta, view, t);
   if (flat !== undefined) return flat;
   switch (view.kind) {
     case 'curve':
-      return `${meta.targetName} against ${meta.inputNames[0] ?? 'x'}: data and the network’s curve`;
+      return t('describeCurve', meta.targetName, meta.inputNames[0] ?? 'x');
     case 'grid':
       return meta.task === 'regression'
-        ? `prediction of ${meta.targetName} over ${meta.inputNames.join(' × ')}; points are the data (rings: validation)`
-        : `decision regions over ${meta.inputNames.join(' × ')}; points are the data (rings: validation)`;
+        ? t('describeGridRegression', meta.targetName, meta.inputNames.join(' × '))
+        : t('describeGridClasses', meta.inputNames.join(' × '));
     case 'scatter':
-      return `${inputs} inputs: predicted against actual ${meta.targetName}; on the dashed line the network is exact`;
+      return t('describeScatter', inputs, meta.targetName);
     default:
       return assertNever(view);
   }

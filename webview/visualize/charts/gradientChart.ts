@@ -3,6 +3,7 @@
 // against ∏ max f′ (¼ⁿ for sigmoid), and the measured ratio against ∏ max f′·‖W‖₂, which it never crosses.
 // Middle: each hidden layer's factors as log bars from 1 (below 1 lost, above amplified) whose product is its gain.
 // Right: the weight gradient ‖∂L/∂W‖, labelled for what it is (it also carries each layer's input).
+import { t } from '../strings';
 import {
   backwardOf, chainReferences, layerLabel, decayRelativeToOutput, errorSignalRatio, gainFactors, gradientLossSentence, slopeSymbol,
   type GainFactor,
@@ -16,11 +17,11 @@ import {
 import type { Palette } from '../../shared/theme';
 
 const FACTOR_LABELS: Record<GainFactor['kind'], string> = {
-  weights: 'weights ‖g‖/‖δ next‖ (≤ ‖W‖₂)',
-  activation: 'activation ‖f′⊙g‖/‖g‖ (≤ max f′)',
-  batchNorm: 'batch norm (≤ max |γ|/σ)',
-  dropout: 'dropout (≤ 1/(1 − p))',
-  residual: 'entering a residual block (skip + body)',
+  weights: t('factorWeights'),
+  activation: t('factorActivation'),
+  batchNorm: t('factorBatchNorm'),
+  dropout: t('factorDropout'),
+  residual: t('factorResidual'),
 };
 const FACTOR_KINDS: GainFactor['kind'][] = ['weights', 'activation', 'batchNorm', 'dropout', 'residual'];
 
@@ -82,11 +83,11 @@ export class GradientChart implements PanelChart {
     if (note !== null && layers.length > 1) {
       const first = errorSignalRatio(layers)[0];
       const weight = decayRelativeToOutput(layers)[0];
-      note.textContent = `first layer gets ${formatNumber(first)} × the output layer’s error signal δ (its weight gradient ${formatNumber(weight)} ×)`;
+      note.textContent = t('noteFirstLayer', formatNumber(first), formatNumber(weight));
       note.classList.toggle('warning', Number.isFinite(first) && first < 1e-3);
     }
-    this.sentence = gradientLossSentence(layers, value => formatNumber(value, 2), formatPercent)
-      ?? (layers.length > 1 ? 'This recording has no slope × weights split per layer (recorded before it was measured).' : '');
+    this.sentence = gradientLossSentence(layers, value => formatNumber(value, 2), formatPercent, t)
+      ?? (layers.length > 1 ? t('noSplit') : '');
     const caption = document.getElementById('caption-gradient');
     if (caption !== null) caption.textContent = this.sentence;
   }
@@ -97,7 +98,7 @@ export class GradientChart implements PanelChart {
 
     const ratioOptions = baseOptions<'line'>(palette);
     // Ratios span many decades; a linear axis would hide everything but the last layers.
-    ratioOptions.scales = { x: layerAxis('layer (input → output)'), y: valueScale(true, '÷ output layer', palette) };
+    ratioOptions.scales = { x: layerAxis(t('axisLayerInOut')), y: valueScale(true, t('axisOverOutput'), palette) };
     ratioOptions.interaction = { mode: 'index', intersect: false };
     ratioOptions.plugins = {
       ...ratioOptions.plugins,
@@ -125,17 +126,17 @@ export class GradientChart implements PanelChart {
       data: {
         labels: [],
         datasets: [
-          { label: 'error signal ‖δ_i‖/‖δ_out‖', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 2 },
-          { label: 'bound ∏ max f′·‖W‖₂', data: [], borderColor: palette.train, backgroundColor: palette.train, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
-          { label: 'activations’ part ∏ ‖f′⊙g‖/‖g‖', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5 },
-          { label: 'bound ∏ max f′', data: [], borderColor: palette.val, backgroundColor: palette.val, borderDash: [2, 3], pointRadius: 0, borderWidth: 1.5 },
+          { label: t('seriesErrorSignal'), data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 2 },
+          { label: t('seriesBound'), data: [], borderColor: palette.train, backgroundColor: palette.train, borderDash: [5, 4], pointRadius: 0, borderWidth: 1.5 },
+          { label: t('seriesActivationsPart'), data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5 },
+          { label: t('seriesBoundSlope'), data: [], borderColor: palette.val, backgroundColor: palette.val, borderDash: [2, 3], pointRadius: 0, borderWidth: 1.5 },
         ],
       },
       options: ratioOptions,
     });
 
     const factorOptions = baseOptions<'bar'>(palette);
-    factorOptions.scales = { x: layerAxis('hidden layer'), y: valueScale(true, 'factor per layer (1 = all passed on)', palette) };
+    factorOptions.scales = { x: layerAxis(t('axisHiddenLayer')), y: valueScale(true, t('axisFactor'), palette) };
     factorOptions.interaction = { mode: 'index', intersect: false };
     factorOptions.plugins = {
       ...factorOptions.plugins,
@@ -149,14 +150,14 @@ export class GradientChart implements PanelChart {
         labels: [],
         datasets: [
           ...FACTOR_KINDS.map(kind => ({ type: 'bar' as const, label: FACTOR_LABELS[kind], data: [], backgroundColor: factorColours[kind], borderRadius: 2, order: 2 })),
-          { type: 'line' as const, label: 'gain ‖δ_i‖/‖δ_{i+1}‖ (their product)', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 0, showLine: false, order: 1 },
+          { type: 'line' as const, label: t('seriesGain'), data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 3, borderWidth: 0, showLine: false, order: 1 },
         ],
       } as never,
       options: factorOptions,
     }) as Chart<'bar' | 'line'>;
 
     const normOptions = baseOptions<'bar'>(palette);
-    normOptions.scales = { x: layerAxis('layer (input → output)'), y: valueScale(logScale, 'weight gradient ‖∂L/∂W‖', palette) };
+    normOptions.scales = { x: layerAxis(t('axisLayerInOut')), y: valueScale(logScale, t('tipWeightGradient'), palette) };
     normOptions.interaction = { mode: 'index', intersect: false };
     normOptions.plugins = { ...normOptions.plugins, tooltip };
     this.normChart = new Chart(canvasById('chart-gradient'), {
@@ -164,8 +165,8 @@ export class GradientChart implements PanelChart {
       data: {
         labels: [],
         datasets: [
-          { type: 'bar', label: 'weight gradient ‖∂L/∂W‖', data: [], backgroundColor: palette.train, borderRadius: 2, order: 2 },
-          { type: 'line', label: 'bias gradient', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5, order: 1 },
+          { type: 'bar', label: t('tipWeightGradient'), data: [], backgroundColor: palette.train, borderRadius: 2, order: 2 },
+          { type: 'line', label: t('seriesBiasGradient'), data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 2, borderWidth: 1.5, order: 1 },
         ],
       } as never,
       options: normOptions,
@@ -188,8 +189,10 @@ export function activationBoundLabel(hidden: readonly LayerProbe[]): string {
   if (names.length === 1) {
     const split = backwardOf(hidden.find(layer => layer.activation === names[0]));
     const bound = split?.maxSlope;
-    const per = bound === undefined ? '' : ` = ${bound === 0.25 ? '¼' : formatNumber(bound, 3)}${hidden.length > 1 ? ' per layer' : ''}`;
-    return `bound ∏ max ${slopeSymbol(names[0])}${per}`;
+    const symbol = slopeSymbol(names[0]);
+    if (bound === undefined) return t('seriesBoundSlopeOf', symbol);
+    const value = bound === 0.25 ? '¼' : formatNumber(bound, 3);
+    return hidden.length > 1 ? t('seriesBoundSlopePerLayer', symbol, value) : t('seriesBoundSlopeIs', symbol, value);
   }
-  return names.length === 0 ? 'bound ∏ max f′' : `bound ∏ max f′ (${names.join(', ')})`;
+  return names.length === 0 ? t('seriesBoundSlope') : t('seriesBoundSlopes', names.join(', '));
 }

@@ -1,6 +1,7 @@
 // (3) Gradient history: layer × time heatmap of log10 gradNorm. Vanishing gradients show as a dark band over
 // the early layers. The cells are painted with putImageData (one pixel per (snapshot, layer)); the axes, the log
 // colour bar and the hover lookup are chart.js scales (shared/heatmapChart).
+import { t } from '../strings';
 import { finiteExtent, log10OrFloor } from '../analysis';
 import { HeatmapChart } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
@@ -32,12 +33,12 @@ export class GradientHistoryChart implements PanelChart {
     const steps = snapshots.map(s => s.step);
     const axes = {
       x: {
-        type: 'linear' as const, min: -0.5, max: Math.max(0.5, snapshots.length - 0.5), title: axisTitle('step', palette),
+        type: 'linear' as const, min: -0.5, max: Math.max(0.5, snapshots.length - 0.5), title: axisTitle(t('axisStep'), palette),
         afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = columnTicks(steps, 6).map(value => ({ value })); },
         ticks: { callback: (value: string | number) => String(steps[Number(value)] ?? '') },
       },
       y: {
-        type: 'linear' as const, min: -0.5, max: Math.max(0.5, layerCount - 0.5), title: axisTitle('layer', palette),
+        type: 'linear' as const, min: -0.5, max: Math.max(0.5, layerCount - 0.5), title: axisTitle(t('axisLayer'), palette),
         afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = layerTicks(layerCount).map(value => ({ value })); },
         ticks: { callback: (value: string | number) => { const named = context.store.meta?.layers[Number(value)]?.name; return named ?? `L${value}`; } },
       },
@@ -70,7 +71,7 @@ export class GradientHistoryChart implements PanelChart {
         },
       },
       axes,
-      { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: 'gradNorm ‖∂L/∂W‖', colorAt: viridis, tickLabel: logTickLabel },
+      { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: t('colorBarGradNorm'), colorAt: viridis, tickLabel: logTickLabel },
       palette,
     );
   }
@@ -87,8 +88,8 @@ export class GradientHistoryChart implements PanelChart {
       return;
     }
     context.tooltip.show(snapshot, row, value.clientX, value.clientY, [
-      ['at', `epoch ${snapshot.epoch} · step ${snapshot.step}`],
-      ['gradNorm here', formatNumber(snapshot.layers[row].gradNorm)],
+      [t('tipAt'), t('replayAt', snapshot.epoch, snapshot.step)],
+      [t('tipGradNormHere'), formatNumber(snapshot.layers[row].gradNorm)],
     ]);
   }
 

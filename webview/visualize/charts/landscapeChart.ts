@@ -1,6 +1,7 @@
 // (Report only, `gradscope train --report … --landscape`) The loss on the plane θ + α·δ + β·η through the trained
 // weights (Li et al. 2018): a heatmap of log loss on chart.js scales, θ and the lowest cell marked, the numbers in
 // the note.
+import { t } from '../strings';
 import type { RecordedLandscape } from '../../../src/protocol';
 import { HeatmapChart } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
@@ -29,8 +30,8 @@ export class LandscapeChart implements PanelChart {
     const [barLow, barHigh] = high - low > 1e-9 ? [low, high] : [low - 0.5, high + 0.5];
     const note = document.getElementById('note-landscape');
     if (note !== null) {
-      note.textContent = `loss at θ ${formatNumber(r.lossAtTheta)}; lowest ${formatNumber(r.min.loss)} at α = ${formatNumber(r.min.alpha)}, β = ${formatNumber(r.min.beta)}; `
-        + `roughness ${formatNumber(r.roughness)}; ${n}×${n} over [−${r.range}, ${r.range}]², ${r.rowsUsed} training rows, seed ${r.seed}`;
+      note.textContent = t('landscapeNote', formatNumber(r.lossAtTheta), formatNumber(r.min.loss), formatNumber(r.min.alpha), formatNumber(r.min.beta),
+        formatNumber(r.roughness), n, r.range, r.rowsUsed, r.seed);
     }
     const edge = r.range + step / 2;
     this.heatmap.update(
@@ -47,14 +48,14 @@ export class LandscapeChart implements PanelChart {
       },
       {
         // Round ticks inside ±range (chart.js would also label the cells' outer edges, ±1.03).
-        x: { type: 'linear', min: -edge, max: edge, title: axisTitle('α (along δ)', palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
-        y: { type: 'linear', min: -edge, max: edge, title: axisTitle('β (along η)', palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
+        x: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisAlpha'), palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
+        y: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisBeta'), palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
       },
-      { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: `${r.loss} loss`, colorAt: viridis, tickLabel: logTickLabel },
+      { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: t('landscapeColorBar', r.loss), colorAt: viridis, tickLabel: logTickLabel },
       palette,
       [
-        { label: 'θ (the trained weights)', data: [{ x: 0, y: 0 }], pointRadius: 6, pointBorderWidth: 2, borderColor: palette.foreground, backgroundColor: 'rgba(0, 0, 0, 0)' },
-        { label: 'lowest cell', data: [{ x: r.min.alpha, y: r.min.beta }], pointStyle: 'crossRot', pointRadius: 7, pointBorderWidth: 2.5, borderColor: palette.bad, backgroundColor: palette.bad },
+        { label: t('seriesTheta'), data: [{ x: 0, y: 0 }], pointRadius: 6, pointBorderWidth: 2, borderColor: palette.foreground, backgroundColor: 'rgba(0, 0, 0, 0)' },
+        { label: t('seriesLowest'), data: [{ x: r.min.alpha, y: r.min.beta }], pointStyle: 'crossRot', pointRadius: 7, pointBorderWidth: 2.5, borderColor: palette.bad, backgroundColor: palette.bad },
       ],
     );
   }

@@ -1,4 +1,5 @@
 // (6) Train and validation loss over steps, log axis, with the stretches where the net overfits shaded.
+import { t } from '../strings';
 import type { Plugin } from 'chart.js';
 import { overfittingRanges, type OverfitRange } from '../analysis';
 import { withAlpha } from '../../shared/theme';
@@ -40,10 +41,10 @@ export class LossChart implements PanelChart {
     const train = snapshots.map(s => ({ x: s.step, y: pick(s.loss) }));
     const val = snapshots.map(s => ({ x: s.step, y: pick(s.valLoss) }));
     const ranges = overfittingRanges(snapshots);
-    this.overfitNote = ranges.length === 0 ? '' : `validation loss rising while training loss falls from epoch ${ranges[0].epoch}`;
+    this.overfitNote = ranges.length === 0 ? '' : t('overfitRising', ranges[0].epoch);
     const note = document.getElementById('note-loss');
     if (note !== null) {
-      note.textContent = this.overfitNote === '' ? 'train and validation loss per snapshot' : `⚠ Overfitting: ${this.overfitNote}`;
+      note.textContent = this.overfitNote === '' ? t('lossNote') : t('overfitting', this.overfitNote);
       note.classList.toggle('warning', this.overfitNote !== '');
     }
     if (this.chart === undefined || this.builtForLog !== settings.logScale) {
@@ -52,16 +53,16 @@ export class LossChart implements PanelChart {
       const options = baseOptions<'line'>(palette);
       options.parsing = false;
       options.scales = {
-        x: stepAxis(palette, 8),
-        y: valueScale(settings.logScale, settings.logScale ? 'loss (log)' : 'loss', palette),
+        x: stepAxis(palette, 8, t('axisStep')),
+        y: valueScale(settings.logScale, settings.logScale ? t('axisLossLog') : t('axisLoss'), palette),
       };
       options.plugins = { ...options.plugins, gradscopeOverfitShading: { ranges: [], steps: [], color: withAlpha(palette.bad, 0.12) } } as typeof options.plugins;
       this.chart = new Chart(canvasById('chart-loss'), {
         type: 'line',
         data: {
           datasets: [
-            { label: 'train', data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 0, borderWidth: 2, tension: 0.15, spanGaps: true },
-            { label: 'validation', data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 0, borderWidth: 2, tension: 0.15, spanGaps: true },
+            { label: t('seriesTrain'), data: [], borderColor: palette.train, backgroundColor: palette.train, pointRadius: 0, borderWidth: 2, tension: 0.15, spanGaps: true },
+            { label: t('seriesValidation'), data: [], borderColor: palette.val, backgroundColor: palette.val, pointRadius: 0, borderWidth: 2, tension: 0.15, spanGaps: true },
           ],
         },
         options,

@@ -1,6 +1,7 @@
 // (4) Saturation by layer: stacked shares now — saturated low / high for smooth activations, inactive (zero slope)
 // for piecewise-linear ones, dead, active — and each layer's (nearly) zero-slope share over time as lines (a sample
 // of layers when there are many; the legend says which are left out). Line colours are Tableau10's, never repeated.
+import { t } from '../strings';
 import { isPiecewiseLinear, layerLabel, sampleLayerIndices, saturationStack, type SaturationStack } from '../analysis';
 import { withAlpha } from '../../shared/theme';
 import { categorical, CATEGORICAL_COUNT } from '../../shared/palettes';
@@ -13,11 +14,11 @@ import {
 const MAX_HISTORY_LINES = Math.min(8, CATEGORICAL_COUNT);
 
 const STACK: { key: keyof SaturationStack; label: string }[] = [
-  { key: 'saturatedLow', label: 'saturated low' },
-  { key: 'saturatedHigh', label: 'saturated high' },
-  { key: 'inactive', label: 'inactive (zero slope)' },
-  { key: 'dead', label: 'dead' },
-  { key: 'active', label: 'active' },
+  { key: 'saturatedLow', label: t('stackSaturatedLow') },
+  { key: 'saturatedHigh', label: t('stackSaturatedHigh') },
+  { key: 'inactive', label: t('stackInactive') },
+  { key: 'dead', label: t('stackDead') },
+  { key: 'active', label: t('stackActive') },
 ];
 
 export class SaturationChart implements PanelChart {
@@ -35,8 +36,8 @@ export class SaturationChart implements PanelChart {
       this.destroy();
       const barOptions = baseOptions<'bar'>(palette);
       barOptions.scales = {
-        x: { type: 'category', stacked: true, title: axisTitle('layer (input → output)', palette), grid: { display: false }, ticks: { color: palette.muted, autoSkip: true, maxRotation: 0 } },
-        y: { type: 'linear', stacked: true, min: 0, max: 1, title: axisTitle('share of units × samples', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
+        x: { type: 'category', stacked: true, title: axisTitle(t('axisLayerInOut'), palette), grid: { display: false }, ticks: { color: palette.muted, autoSkip: true, maxRotation: 0 } },
+        y: { type: 'linear', stacked: true, min: 0, max: 1, title: axisTitle(t('axisShare'), palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
       barOptions.interaction = { mode: 'index', intersect: false };
       barOptions.plugins = {
@@ -56,8 +57,8 @@ export class SaturationChart implements PanelChart {
       const historyOptions = baseOptions<'line'>(palette);
       historyOptions.parsing = false;
       historyOptions.scales = {
-        x: stepAxis(palette, 6),
-        y: { type: 'linear', min: 0, max: 1, title: axisTitle('saturated or dead', palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
+        x: stepAxis(palette, 6, t('axisStep')),
+        y: { type: 'linear', min: 0, max: 1, title: axisTitle(t('axisSaturatedOrDead'), palette), grid: { color: palette.grid }, ticks: { color: palette.muted, callback: value => `${Math.round(Number(value) * 100)}%` } },
       };
       historyOptions.plugins = { ...historyOptions.plugins, legend: { ...historyOptions.plugins?.legend, title: { display: false, text: '', color: palette.muted } } };
       this.historyChart = new Chart(canvasById('chart-saturation-history'), { type: 'line', data: { datasets: [] }, options: historyOptions });
@@ -78,14 +79,15 @@ export class SaturationChart implements PanelChart {
 
     const snapshots = store.visibleSnapshots();
     const shown = sampleLayerIndices(layers.length, MAX_HISTORY_LINES);
-    const what = [smooth ? 'saturated' : '', piecewise ? 'inactive' : ''].filter(Boolean).join(', ');
     const yTitle = historyChart.options.scales?.y?.title;
-    if (yTitle !== undefined) yTitle.text = `${what === '' ? '' : `${what} or `}dead`;
+    if (yTitle !== undefined) {
+      yTitle.text = smooth && piecewise ? t('axisSaturatedInactiveOrDead') : smooth ? t('axisSaturatedOrDead') : piecewise ? t('axisInactiveOrDead') : t('axisDead');
+    }
     const legendTitle = historyChart.options.plugins?.legend?.title;
     if (legendTitle !== undefined) {
       const left = layers.map(layer => layer.index).filter((_, i) => !shown.includes(i));
       legendTitle.display = left.length > 0;
-      legendTitle.text = left.length === 0 ? '' : `${shown.length} of ${layers.length} layers; not drawn: ${abbreviateLayers(left)}`;
+      legendTitle.text = left.length === 0 ? '' : t('legendNotDrawn', shown.length, layers.length, abbreviateLayers(left));
     }
     historyChart.data.datasets = shown.map((layerIndex, k) => {
       const color = categorical(k);

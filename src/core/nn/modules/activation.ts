@@ -3,6 +3,8 @@ import {
   ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../../activations/activations';
 import type { ActivationName } from '../../types';
+import { Arena } from '../arena';
+import { residentArena } from '../kernels';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
 export interface ActivationState {
@@ -61,7 +63,7 @@ export class Activation implements Module {
     const old = ws.states[this.id] as ActivationState | undefined;
     const len = capacity * this.width;
     // f′ scratch is only needed by the probes: allocated on first use (see derivative).
-    ws.states[this.id] = { a: sized(old?.a, len), slope: old?.slope ?? new Float64Array(0), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
+    ws.states[this.id] = { a: sized(old?.a, len, ws), slope: old?.slope ?? new Float64Array(0), z: old?.z ?? new Float64Array(0) } satisfies ActivationState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
@@ -86,6 +88,12 @@ export class Activation implements Module {
           }
         }
       }
+    } else if (this.name === 'relu' && len >= 16 && residentArena(x, st.a)) {
+      // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS, in place:
+      // a port of fdlibm's tanh to engine.wat gave Math.tanh's bits but ran slower than Math.tanh.)
+      const even = len - (len % 2);
+      (Arena.of(x) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
+      if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
     }
@@ -135,6 +143,20 @@ export class Activation implements Module {
       return;
     }
     if (!gradIn) return;
+    const simd = this.name === 'relu' || this.name === 'tanh' || this.name === 'sigmoid';
+    const ar = simd && len >= 4 ? residentArena(x, g, gradIn) : undefined;
+    if (ar && Arena.of(st.a) === ar) {
+      // f64x2 in the arena; an odd last element by the scalar code.
+      const even = len - (len % 2);
+      if (this.name === 'relu') ar.kernels.reluBackward(x.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      else if (this.name === 'tanh') ar.kernels.tanhBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      else ar.kernels.sigmoidBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      if (even < len) {
+        const t = st.a[even];
+        gradIn[even] = this.name === 'relu' ? (x[even] > 0 ? g[even] : 0) : this.name === 'tanh' ? g[even] * (1 - t * t) : g[even] * t * (1 - t);
+      }
+      return;
+    }
     activationBackward(this.name, this.resolvedParams, x, st.a, g, gradIn, len);
   }
 }

@@ -1,5 +1,5 @@
 // Fully connected layer, PyTorch's nn.Linear layout: weight out × in (row-major), z = x·Wᵀ + b.
-import { gemmNN, gemmNT, gemmTN } from '../kernels';
+import { addBias, addSquares, columnSums, gemmNN, gemmNT, gemmTN } from '../kernels';
 import { SpectralNormEstimator } from '../spectralNorm';
 import type { InitSpec } from '../../types';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
@@ -29,10 +29,12 @@ export class Linear implements Module {
     readonly init: InitSpec,
     nextParamIndex: () => number,
     role: 'weight' | 'projection' = 'weight',
+    /** Where the weight and bias live (the network's arena, or ordinary arrays). */
+    alloc: (length: number) => Float64Array = (length) => new Float64Array(length),
   ) {
-    this.weight = { index: nextParamIndex(), name: `${path}.${role}`, role, value: new Float64Array(outWidth * inWidth) };
+    this.weight = { index: nextParamIndex(), name: `${path}.${role}`, role, value: alloc(outWidth * inWidth) };
     this.bias = hasBias
-      ? { index: nextParamIndex(), name: `${path}.bias`, role: 'bias', value: new Float64Array(outWidth) }
+      ? { index: nextParamIndex(), name: `${path}.bias`, role: 'bias', value: alloc(outWidth) }
       : null;
     this.params = this.bias ? [this.weight, this.bias] : [this.weight];
     this.spectralNorm = new SpectralNormEstimator(outWidth, inWidth);
@@ -40,7 +42,7 @@ export class Linear implements Module {
 
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as LinearState | undefined;
-    ws.states[this.id] = { z: sized(old?.z, capacity * this.outWidth), deltaNormSq: 0 } satisfies LinearState;
+    ws.states[this.id] = { z: sized(old?.z, capacity * this.outWidth, ws), deltaNormSq: 0 } satisfies LinearState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
@@ -48,13 +50,7 @@ export class Linear implements Module {
     const z = st.z;
     const out = this.outWidth;
     gemmNT(n, out, this.inWidth, x, this.weight.value, z);
-    if (this.bias) {
-      const b = this.bias.value;
-      for (let i = 0; i < n; i++) {
-        const row = i * out;
-        for (let j = 0; j < out; j++) z[row + j] += b[j];
-      }
-    }
+    if (this.bias) addBias(z, this.bias.value, n, out);
     ws.outputs[this.id] = z;
     return z;
   }
@@ -62,19 +58,9 @@ export class Linear implements Module {
   backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void {
     const st = ws.states[this.id] as LinearState;
     const out = this.outWidth;
-    const len = n * out;
-    let sq = 0;
-    for (let i = 0; i < len; i++) sq += g[i] * g[i];
-    st.deltaNormSq = sq;
+    st.deltaNormSq = addSquares(0, g, n * out);
     gemmTN(out, this.inWidth, n, g, x, ws.grads[this.weight.index]);
-    if (this.bias) {
-      const db = ws.grads[this.bias.index];
-      db.fill(0);
-      for (let i = 0; i < n; i++) {
-        const row = i * out;
-        for (let j = 0; j < out; j++) db[j] += g[row + j];
-      }
-    }
+    if (this.bias) columnSums(g, n, out, ws.grads[this.bias.index]);
     if (gradIn) gemmNN(n, this.inWidth, out, g, this.weight.value, gradIn);
   }
 }

@@ -2,6 +2,8 @@
 // Parameters live in the module (one copy); everything that depends on a batch (outputs, saved statistics,
 // parameter gradients) lives in a Workspace, so a training pass, an evaluation pass and a diagnostic pass never
 // overwrite each other's buffers.
+import type { Arena } from '../arena';
+import { addSquares } from '../kernels';
 
 /**
  * How a forward pass treats batch-dependent modules:
@@ -35,7 +37,7 @@ export class Workspace {
   /** ∂L/∂θ for each parameter, by ParamTensor.index (overwritten by each backward pass). */
   readonly grads: Float64Array[] = [];
   /** ∂L/∂(network output), rows × outputs: the loss writes it, backward reads it. */
-  outputGrad = new Float64Array(0);
+  outputGrad: Float64Array = new Float64Array(0);
   /** Whether grads hold the result of a backward pass over the last forward. */
   hasGradients = false;
   /**
@@ -47,18 +49,26 @@ export class Workspace {
   readonly gradOutSq: Float64Array;
   readonly gradInSq: Float64Array;
 
-  constructor(readonly paramSizes: readonly number[], moduleCount = 0) {
-    for (const size of paramSizes) this.grads.push(new Float64Array(size));
+  constructor(
+    readonly paramSizes: readonly number[],
+    moduleCount = 0,
+    /** Where the workspace's buffers live (the network's arena), or null for ordinary arrays. */
+    readonly arena: Arena | null = null,
+  ) {
+    for (const size of paramSizes) this.grads.push(this.alloc(size));
     this.gradOutSq = new Float64Array(moduleCount);
     this.gradInSq = new Float64Array(moduleCount);
   }
+
+  /** A zeroed array of `length` values, in the arena when there is one. */
+  alloc(length: number): Float64Array {
+    return this.arena ? this.arena.alloc(length) : new Float64Array(length);
+  }
 }
 
-/** Σ v[i]² over v[0 … length). */
+/** Σ v[i]² over v[0 … length), in order. */
 export function sumOfSquares(v: Float64Array, length: number): number {
-  let s = 0;
-  for (let i = 0; i < length; i++) s += v[i] * v[i];
-  return s;
+  return addSquares(0, v, length);
 }
 
 export interface Module {
@@ -81,7 +91,8 @@ export interface Module {
   backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void;
 }
 
-/** Grow-only buffer helper: a new array when the old one is too small. */
-export function sized(buf: Float64Array | undefined, length: number): Float64Array {
-  return buf && buf.length >= length ? buf : new Float64Array(length);
+/** Grow-only buffer helper: a new array (in the workspace's arena, when given one) when the old one is too small. */
+export function sized(buf: Float64Array | undefined, length: number, ws?: Workspace): Float64Array {
+  if (buf && buf.length >= length) return buf;
+  return ws ? ws.alloc(length) : new Float64Array(length);
 }

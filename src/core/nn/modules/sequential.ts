@@ -33,7 +33,7 @@ export class Sequential implements Module {
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as SequentialState | undefined;
     const len = capacity * this.maxInnerWidth;
-    ws.states[this.id] = { gradA: sized(old?.gradA, len), gradB: sized(old?.gradB, len) } satisfies SequentialState;
+    ws.states[this.id] = { gradA: sized(old?.gradA, len, ws), gradB: sized(old?.gradB, len, ws) } satisfies SequentialState;
     for (const m of this.modules) m.allocate(ws, capacity);
   }
 
@@ -103,7 +103,7 @@ export class Residual implements Module {
 
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as ResidualState | undefined;
-    ws.states[this.id] = { y: sized(old?.y, capacity * this.outWidth) } satisfies ResidualState;
+    ws.states[this.id] = { y: sized(old?.y, capacity * this.outWidth, ws) } satisfies ResidualState;
     this.block.allocate(ws, capacity);
   }
 

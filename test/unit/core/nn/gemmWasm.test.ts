@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import wabtInit from 'wabt';
+import { ENGINE_WASM_BYTES } from '../../../../src/core/nn/wasm/engineBytes';
 import { GEMM_WASM_BYTES } from '../../../../src/core/nn/wasm/gemmBytes';
 import { gemmModuleBytes } from '../../../../src/core/nn/wasm/gemmModule';
 
@@ -27,6 +28,20 @@ describe('the WebAssembly kernel source (gemm.wat)', () => {
       module.validate();
       const compiled = Buffer.from(module.toBinary({ log: false, write_debug_names: false }).buffer);
       assert.ok(compiled.equals(Buffer.from(GEMM_WASM_BYTES)), 'gemmBytes.ts is stale: run `npm run build` and commit it');
+    } finally {
+      module.destroy();
+    }
+  });
+
+  it('engine.wat (the resident engine, shared memory) compiles to exactly the bytes of engineBytes.ts', async () => {
+    const wabt = await wabtInit();
+    const features = { simd: true, threads: true };
+    const module = wabt.parseWat('engine.wat', fs.readFileSync(path.join(ROOT, 'src/core/nn/wasm/engine.wat'), 'utf8'), features);
+    try {
+      // wabt's typings omit validate's features argument; without it a shared memory fails validation.
+      (module.validate as (features?: object) => void).call(module, features);
+      const compiled = Buffer.from(module.toBinary({ log: false, write_debug_names: false }).buffer);
+      assert.ok(compiled.equals(Buffer.from(ENGINE_WASM_BYTES)), 'engineBytes.ts is stale: run `npm run build` and commit it');
     } finally {
       module.destroy();
     }

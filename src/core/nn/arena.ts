@@ -1,0 +1,165 @@
+// The resident engine's memory: one shared WebAssembly.Memory per network (its weights, gradients, activations,
+// optimizer state and training batch live there as Float64Array views), with an instance of engine.wat's kernels
+// reading and writing those arrays in place. A product or an element-wise step whose operands all live in one
+// arena runs with no copy at all; anything else (an array made elsewhere) takes the copying path of kernels.ts.
+//
+// Why shared: growing a shared memory never detaches the views already handed out (each keeps the buffer it was
+// made from, which still maps the same bytes), so a workspace can grow for a larger batch while the weights'
+// views stay valid. The memory is freed with the network (garbage collection), so nothing is released by hand.
+// Allocation is a bump pointer: a network allocates its arrays once and grows them rarely (a larger batch), so
+// the few bytes a regrown buffer leaves behind are not reused.
+import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
+
+/** Helper threads sharing a product's rows (productThreads.ts; declared here so the two files do not import each other). */
+export interface RowSplitter {
+  /** C = A'·B as EngineKernels.gemm, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
+  gemm(
+    mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number,
+    run: (rowFrom: number, rows: number) => void,
+  ): void;
+  terminate(): void;
+  readonly threads: number;
+  readyThreads(): number;
+  readonly splitCount: number;
+}
+
+/** engine.wat's exports (byte offsets as i32). */
+export interface EngineKernels {
+  gemm(mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number, ld: number): void;
+  biasAdd(z: number, b: number, n: number, w: number): void;
+  columnSums(g: number, n: number, w: number, db: number): void;
+  sumSquares(v: number, len: number, s: number): number;
+  reluForward(z: number, a: number, len: number): void;
+  reluBackward(z: number, g: number, out: number, len: number): void;
+  tanhBackward(a: number, g: number, out: number, len: number): void;
+  sigmoidBackward(a: number, g: number, out: number, len: number): void;
+  sgd(theta: number, g: number, buf: number, len: number, scale: number, wd: number, lr: number, mu: number, first: number, nesterov: number): number;
+  adam(
+    theta: number, g: number, m: number, v: number, len: number, scale: number, wd: number, decay: number, b1: number,
+    oneMinusB1: number, b2: number, oneMinusB2: number, stepSize: number, bc2Sqrt: number, eps: number, decoupled: number,
+  ): number;
+}
+
+interface SharedMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
+}
+
+const PAGE = 65536;
+/** The memory's ceiling (engine.wat declares the same): byte offsets stay below 2³¹. */
+export const ARENA_MAX_PAGES = 32768;
+
+let compiled: object | null | undefined;
+
+function engineModule(api: WasmApi): object | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = Uint8Array.from(ENGINE_WASM_BYTES);
+      compiled = api.validate(bytes) ? new api.Module(bytes) : null; // no SIMD or no threads in this runtime
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Which arena a buffer belongs to (every buffer an arena's memory has had, after each growth). */
+const arenaOfBuffer = new WeakMap<ArrayBufferLike, Arena>();
+let lastBuffer: ArrayBufferLike | null = null;
+let lastArena: Arena | undefined;
+
+export class Arena {
+  readonly kernels: EngineKernels;
+  /** Next free byte (cache-line aligned). */
+  private top = 64;
+  private buffer: ArrayBufferLike;
+
+  /** Helper threads for wide products (Trainer with threads > 1), or null. */
+  threads: RowSplitter | null = null;
+
+  private constructor(private readonly memory: SharedMemory, private readonly module: object, exports: Record<string, unknown>) {
+    this.kernels = exports as unknown as EngineKernels;
+    this.buffer = memory.buffer;
+    arenaOfBuffer.set(this.buffer, this);
+  }
+
+  /** A new arena, or null where the runtime has no WebAssembly SIMD, threads or shared memory. */
+  static create(initialBytes = PAGE): Arena | null {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!api?.Memory) return null;
+    const module = engineModule(api);
+    if (!module) return null;
+    try {
+      const memory = new api.Memory({ initial: Math.max(1, Math.ceil(initialBytes / PAGE)), maximum: ARENA_MAX_PAGES, shared: true });
+      const instance = new api.Instance(module, { env: { memory } });
+      return new Arena(memory, module, instance.exports);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The arena an array lives in, or undefined (the last answer is kept: a step asks about the same buffer often). */
+  static of(a: Float64Array): Arena | undefined {
+    const buffer = a.buffer;
+    if (buffer === lastBuffer) return lastArena;
+    const arena = arenaOfBuffer.get(buffer);
+    lastBuffer = buffer;
+    lastArena = arena;
+    return arena;
+  }
+
+  /**
+   * A zeroed Float64Array of `length` values in this memory (64-byte aligned). When the memory cannot grow any
+   * further, an ordinary Float64Array: the kernels then take their copying path for it.
+   */
+  alloc(length: number): Float64Array {
+    // Each array starts on a 64-byte cache line, so the kernels' 32-byte loads of a tile row never straddle two lines.
+    const bytes = Math.ceil(Math.max(0, length) / 8) * 64;
+    const end = this.top + bytes;
+    if (end > this.buffer.byteLength && !this.grow(end)) return new Float64Array(length);
+    const view = new Float64Array(this.buffer, this.top, length);
+    this.top = end;
+    return view; // fresh memory is zero, and the bump pointer never hands the same bytes out twice
+  }
+
+  private scratchView: Float64Array | null = null;
+
+  /** A scratch array of at least `length` values (reused: its content lasts until the next call). */
+  scratch(length: number): Float64Array {
+    if (this.scratchView === null || this.scratchView.length < length) this.scratchView = this.alloc(length);
+    return this.scratchView;
+  }
+
+  /** What a helper thread needs to run engine.wat on this memory. */
+  sharing(): { module: object; memory: object } {
+    return { module: this.module, memory: this.memory };
+  }
+
+  /** Bytes in use. */
+  get used(): number {
+    return this.top;
+  }
+
+  private grow(end: number): boolean {
+    const have = this.buffer.byteLength;
+    // At least double, so a network's many small allocations grow the memory a few times only.
+    const pages = Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE));
+    const capped = Math.min(pages, ARENA_MAX_PAGES - have / PAGE);
+    if (have + capped * PAGE < end) return false;
+    try {
+      this.memory.grow(capped);
+    } catch {
+      return false;
+    }
+    this.buffer = this.memory.buffer;
+    arenaOfBuffer.set(this.buffer, this);
+    return true;
+  }
+}
