@@ -11,6 +11,11 @@
 import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
 
 /** Helper threads sharing a product's rows (productThreads.ts; declared here so the two files do not import each other). */
+/** Products with fewer multiply-adds than this are not split (the hand-over costs a few microseconds). Here, not in
+ *  productThreads.ts, so the kernels (which the Universal Approximation page also bundles for the browser) need no
+ *  worker_threads import. */
+export const SPLIT_MIN_MULTIPLY_ADDS = 1 << 19;
+
 export interface RowSplitter {
   /** C = A'·B as EngineKernels.gemm, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
   gemm(

@@ -13,8 +13,7 @@
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at about the forward product's speed.
-import { Arena } from './arena';
-import { SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
+import { Arena, SPLIT_MIN_MULTIPLY_ADDS } from './arena';
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';

@@ -46,8 +46,7 @@ interface Helper {
   job: number;
 }
 
-/** Products with fewer multiply-adds than this are not split (the hand-over costs a few microseconds). */
-export const SPLIT_MIN_MULTIPLY_ADDS = 1 << 19;
+export { SPLIT_MIN_MULTIPLY_ADDS } from './arena';
 
 export class ProductThreads implements RowSplitter {
   private helpers: Helper[] = [];
