@@ -10,6 +10,8 @@ import { ACTIVATION_MESSAGES } from './activations/activationMessages';
 import { CONFIG_MESSAGES } from './config/configMessages';
 import { DATA_MESSAGES } from './data/dataMessages';
 import { MODEL_MESSAGES } from './config/modelMessages';
+import { PRESET_MESSAGES } from './config/presetMessages';
+import { BUILTIN_MESSAGES } from './data/builtinMessages';
 
 const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
@@ -54,10 +56,10 @@ const PROBE_MESSAGES = {
 
 /** Every catalogue by name, for the test that no id is given twice. */
 export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES,
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES,
 };
 
-export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES } as const;
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;

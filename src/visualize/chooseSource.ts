@@ -2,6 +2,7 @@
 // with a preset, else a quick pick of the workspace's data files, the built-in datasets and "Browse…".
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { localizeCatalogued } from '../shared/localize';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { DEFAULT_PRESET_ID, NETWORK_PRESETS } from '../core/config/presets';
 import type { RunSource } from '../protocol';
@@ -138,7 +139,7 @@ async function withPreset(
 ): Promise<ChosenSource | undefined> {
   if (preset !== undefined) return { source: { ...data, preset }, label };
   const items: PresetItem[] = [
-    ...NETWORK_PRESETS.map(p => ({ label: p.label, detail: p.description, presetId: p.id })),
+    ...NETWORK_PRESETS.map(p => ({ label: p.label, detail: localizeCatalogued(p.description), presetId: p.id })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: `$(file-code) ${vscode.l10n.t('From config file…')}`, detail: vscode.l10n.t('Train the network of a *.nn.json config on this data'), fromConfig: true },
   ];

@@ -17,11 +17,12 @@ import { isInputError } from '../../../src/core/inputError';
 import { CORE_CATALOGUES, CORE_MESSAGES, catalogueIdOf, formatCoreText, type CoreMessageId } from '../../../src/core/messages';
 import { Trainer } from '../../../src/core/nn/trainer';
 import { divergenceWarning } from '../../../src/core/analysis/probeWarnings';
-import { BUILTIN_DATASET_NAMES, generateBuiltinDataset } from '../../../src/core/data/builtinDatasets';
+import { BUILTIN_DATASETS, BUILTIN_DATASET_NAMES, generateBuiltinDataset } from '../../../src/core/data/builtinDatasets';
 import { prepareData } from '../../../src/core/data/prepare';
 import { layerHintText } from '../../../src/configInsight/layerHints';
 import { analyzeConfig } from '../../../src/configInsight/configAnalysis';
-import { localizeCore, localizeCoreOr } from '../../../src/shared/localize';
+import { localizeCatalogued, localizeCore, localizeCoreOr } from '../../../src/shared/localize';
+import { NETWORK_PRESETS } from '../../../src/core/config/presets';
 import type { LayerProbe } from '../../../src/core/types';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -122,6 +123,15 @@ describe('core message catalogue', () => {
       "unknown module type '__proto__' (module types: linear, activation, batchnorm, dropout, residual, repeat, or an activation name)",
       "unknown optimizer '__proto__' (allowed: sgd, momentum, adam, adamw)",
     ]);
+  });
+
+  it('every preset\'s and built-in dataset\'s description reads in Korean through the catalogue (the quick picks)', () => {
+    const english = [...NETWORK_PRESETS.map(p => p.description), ...BUILTIN_DATASETS.map(b => b.description)];
+    assert.equal(english.length, 18);
+    const shown = inKorean(() => english.map(text => localizeCatalogued(text)));
+    assert.deepEqual(english.filter((text, i) => shown[i] === text || !HANGUL.test(shown[i])), []);
+    assert.equal(shown[0], 'Xavier 초기화를 쓴 32유닛 sigmoid 층 10개: σ′ ≤ 1/4이라 층마다 기울기가 줄어들어 앞쪽 층은 거의 학습하지 못합니다 (기울기 소실, vanishing gradient).');
+    assert.equal(localizeCatalogued(english[0]), english[0]);
   });
 
   it('model file errors are catalogue messages: the CLI keeps its English, the host reads Korean, names unchanged', () => {
