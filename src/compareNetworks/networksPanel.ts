@@ -23,7 +23,7 @@ import { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest, sanitizeResto
 
 export { DEFAULT_LANDSCAPE_REQUEST, MAX_COMPARED, sanitizeRequest };
 import { writeUriAtomic } from '../shared/writeUri';
-import { localizeCoreOr } from '../shared/localize';
+import { localizeCatalogued, localizeCoreOr } from '../shared/localize';
 
 export const NETWORKS_VIEW_TYPE = 'gradscope.compareNetworks';
 const COMPARE_COMMAND = 'gradscope.compareNetworks';
@@ -220,7 +220,11 @@ export class NetworksPanel {
         if (this.lastLandscape) this.landscape(this.lastLandscape.choice, this.lastLandscape.data, sanitizeRequest(message.request));
         return;
       case 'netsExport':
-        void exportFile(message.format, message.name, message.content);
+        exportFile(message.format, message.name, message.content).catch((error: unknown) => {
+          const text = error instanceof Error ? error.message : String(error);
+          this.output.appendLine(`[${new Date().toLocaleTimeString()}] ${text}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
+        });
         return;
       default:
         assertNever(message);
@@ -256,7 +260,7 @@ async function exportFile(format: 'json' | 'png', name: string, content: string)
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     defaultUri: base ? vscode.Uri.joinPath(base, `${safe}.${format}`) : undefined,
-    filters: format === 'json' ? { JSON: ['json'] } : { 'PNG image': ['png'] },
+    filters: format === 'json' ? { JSON: ['json'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
   });
   if (!target) return;
   const bytes = format === 'png' ? Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(content, 'utf8');
@@ -268,7 +272,7 @@ type ChoiceItem = vscode.QuickPickItem & { choice: NetworkChoice };
 
 async function choiceItems(): Promise<ChoiceItem[]> {
   const configs = await vscode.workspace.findFiles('**/*.nn.json', '**/node_modules/**', 50);
-  const items: ChoiceItem[] = NETWORK_PRESETS.map(p => ({ label: p.label, description: vscode.l10n.t('preset'), detail: p.description, choice: { kind: 'preset', preset: p.id, label: p.label } }));
+  const items: ChoiceItem[] = NETWORK_PRESETS.map(p => ({ label: p.label, description: vscode.l10n.t('preset'), detail: localizeCatalogued(p.description), choice: { kind: 'preset', preset: p.id, label: p.label } }));
   for (const uri of configs) {
     const label = vscode.workspace.asRelativePath(uri);
     items.push({ label, description: vscode.l10n.t('config'), choice: { kind: 'config', configPath: uri.fsPath, label } });
@@ -281,7 +285,7 @@ async function pickData(configChosen: boolean): Promise<NetworksDataSource | und
   const items: Item[] = [
     ...(configChosen ? [{ label: vscode.l10n.t("The first config's data"), description: vscode.l10n.t('every network on it'), source: { kind: 'config' as const } }] : []),
     { label: vscode.l10n.t('Open data file…'), description: vscode.l10n.t('CSV, TSV, JSON or JSON Lines') },
-    ...BUILTIN_DATASETS.map(b => ({ label: b.label, description: vscode.l10n.t('built-in · {0}', b.name), detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
+    ...BUILTIN_DATASETS.map(b => ({ label: b.label, description: vscode.l10n.t('built-in · {0}', b.name), detail: localizeCatalogued(b.description), source: { kind: 'builtin' as const, builtin: b.name } })),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare Networks: one dataset for all'), placeHolder: vscode.l10n.t('Data every network trains on') });
   if (!picked) return undefined;

@@ -3,12 +3,15 @@
 // prints that); the extension host translates the CoreText with vscode.l10n.t, whose bundles use the English
 // template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
 // Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
-// The catalogue is split by feature (config/configMessages.ts, data/dataMessages.ts, activations/
-// activationMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
+// The catalogue is split by feature (config/configMessages.ts, config/modelMessages.ts, data/dataMessages.ts,
+// activations/activationMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
 // src/core is read by scripts/l10n-strings.mjs, and CORE_MESSAGES joins them (ids are unique across them).
 import { ACTIVATION_MESSAGES } from './activations/activationMessages';
 import { CONFIG_MESSAGES } from './config/configMessages';
 import { DATA_MESSAGES } from './data/dataMessages';
+import { MODEL_MESSAGES } from './config/modelMessages';
+import { PRESET_MESSAGES } from './config/presetMessages';
+import { BUILTIN_MESSAGES } from './data/builtinMessages';
 
 const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
@@ -53,10 +56,10 @@ const PROBE_MESSAGES = {
 
 /** Every catalogue by name, for the test that no id is given twice. */
 export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES,
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES,
 };
 
-export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES } as const;
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;
@@ -105,4 +108,15 @@ export function notesOf(texts: readonly (string | CoreText)[]): { notes: string[
 /** A string, or a message to format (functions taking a `when` accept both). */
 export function textOf(value: string | CoreText): string {
   return typeof value === 'string' ? value : formatCoreText(value);
+}
+
+/** The JS type of a JSON value (`typeof`) as a message, so the display language names it ("number", "object", …). */
+export function jsTypeText(value: unknown): CoreArg {
+  switch (typeof value) {
+    case 'number': return coreText('data.jsType.number');
+    case 'string': return coreText('data.jsType.string');
+    case 'boolean': return coreText('data.jsType.boolean');
+    case 'object': return coreText('data.jsType.object');
+    default: return typeof value;
+  }
 }

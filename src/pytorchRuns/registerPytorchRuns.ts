@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_STALL_SECONDS, isInsideFolders } from '../core/runs/runAnalysis';
+import { DEFAULT_STALL_SECONDS } from '../core/runs/runAnalysis';
 import { RunPanel } from './runPanel';
 
 export const OPEN_RUN_COMMAND = 'gradscope.openPytorchRun';
@@ -21,7 +21,10 @@ function output(context: vscode.ExtensionContext): vscode.OutputChannel {
 }
 
 function insideWorkspace(file: string): boolean {
-  return isInsideFolders(file, (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath));
+  return (vscode.workspace.workspaceFolders ?? []).some(f => {
+    const rel = path.relative(f.uri.fsPath, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  });
 }
 
 /** A run file is live when written in the last N seconds and it has no end record (its last line). */
@@ -75,7 +78,7 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
       if (runs.length === 0) {
         const setUp = vscode.l10n.t('Set Up PyTorch Watching');
         const openFile = vscode.l10n.t('Open a File…');
-        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: no PyTorch runs in this workspace yet (.gradscope/runs/*.jsonl).'), setUp, openFile);
+        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: no PyTorch runs in this workspace yet ({0}).', '.gradscope/runs/*.jsonl'), setUp, openFile);
         if (choice === setUp) await vscode.commands.executeCommand(SETUP_COMMAND);
         if (choice === openFile) {
           const picked = await vscode.window.showOpenDialog({ filters: { [vscode.l10n.t('Run log')]: ['jsonl'] }, canSelectMany: false });
@@ -87,7 +90,7 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
         const live = isLive(r.file, r.mtimeMs);
         return {
           label: `${live ? '$(pulse) ' : ''}${path.basename(r.file, '.jsonl')}`,
-          description: `${live ? vscode.l10n.t('live') + ' · ' : ''}${new Date(r.mtimeMs).toLocaleString()}`,
+          description: `${live ? `${vscode.l10n.t('live')} · ` : ''}${new Date(r.mtimeMs).toLocaleString()}`,
           detail: vscode.workspace.asRelativePath(r.file),
           file: r.file,
         };
@@ -128,14 +131,14 @@ async function showSetup(context: vscode.ExtensionContext): Promise<void> {
       '',
       '```python',
       'import gradscope',
-      'w = gradscope.watch(model, every=10)   # then, after each loss.backward(): w.step(loss)',
+      `w = gradscope.watch(model, every=10)   # ${vscode.l10n.t('then, after each loss.backward(): w.step(loss)')}`,
       '```',
       '',
-      vscode.l10n.t('The run is written to `.gradscope/runs/<script>-<time>.jsonl`; Gradscope offers to open it when it starts (or run **Gradscope: Open PyTorch Run…**).'),
+      vscode.l10n.t('The run is written to {0}; Gradscope offers to open it when it starts (or run **{1}**).', '`.gradscope/runs/<script>-<time>.jsonl`', vscode.l10n.t('Gradscope: Open PyTorch Run…')),
       '',
-      vscode.l10n.t('Make `gradscope` importable (it needs only torch ≥ 1.13), either'),
+      vscode.l10n.t('Make {0} importable (it needs only torch ≥ 1.13), either', '`gradscope`'),
       '',
-      `- ${interpreter !== undefined ? vscode.l10n.t("install it into the Python extension's selected interpreter ({0}):", interpreter) : vscode.l10n.t('install it into your Python:')}`,
+      `- ${interpreter !== undefined ? vscode.l10n.t('install it into the Python extension\'s selected interpreter ({0}):', interpreter) : vscode.l10n.t('install it into your Python:')}`,
       '',
       `      ${pip}`,
       '',

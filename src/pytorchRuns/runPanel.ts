@@ -1,7 +1,6 @@
 // The PyTorch run panel: tails one run log (polling with incremental reads from the last complete line) and draws
 // it with the Visualize page (meta.kind 'pytorch': module names as labels, no training controls). Frames reach the
 // webview at most every FLUSH_MS, a backlog thinned; a run with no new line is stalled, not an error.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunLogTail } from '../core/runs/runLog';
@@ -13,6 +12,9 @@ import { renderPanelHtml } from '../visualize/panelHtml';
 import { loadReportAssets, renderReport } from '../visualize/report';
 import { snapshotsToCsv } from '../visualize/snapshotTable';
 import { recordedRunOf, runMetaOf, runTitle } from './runRecording';
+import { writeFileAtomic } from '../core/io/atomicWrite';
+import { SaveError } from '../shared/saveError';
+import { writeUriAtomic } from '../shared/writeUri';
 
 export const RUN_PANEL_VIEW_TYPE = 'gradscope.pytorchRun';
 const POLL_MS = 500;
@@ -196,13 +198,13 @@ export class RunPanel {
         break;
       }
       case 'export':
-        void this.exportRun(message.format);
+        this.reportFailure(this.exportRun(message.format));
         break;
       case 'savePng': {
         const prefix = 'data:image/png;base64,';
         if (!message.dataUrl.startsWith(prefix)) break;
         void vscode.window.showSaveDialog({ defaultUri: this.defaultUri(`${this.base()}-${message.chart}.png`), filters: { PNG: ['png'] } }).then(target => {
-          if (target !== undefined) void vscode.workspace.fs.writeFile(target, Buffer.from(message.dataUrl.slice(prefix.length), 'base64'));
+          if (target !== undefined) this.reportFailure(writeUriAtomic(target, Buffer.from(message.dataUrl.slice(prefix.length), 'base64')));
         });
         break;
       }
@@ -228,9 +230,8 @@ export class RunPanel {
     const run = recordedRunOf(this.tail.parser.state, this.file);
     if (format === 'html') {
       const folder = path.join(this.context.globalStorageUri.fsPath, 'reports');
-      fs.mkdirSync(folder, { recursive: true });
       const file = path.join(folder, `${this.base()}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
-      fs.writeFileSync(file, renderReport(run, loadReportAssets(this.context.extensionPath)));
+      await writeFileAtomic(file, renderReport(run, loadReportAssets(this.context.extensionPath))).catch((error: unknown) => { throw new SaveError(file, error); });
       this.output.appendLine(`HTML report of ${this.file} written to ${file}`);
       await vscode.env.openExternal(vscode.Uri.file(file));
       return;
@@ -240,7 +241,16 @@ export class RunPanel {
     });
     if (target === undefined) return;
     const text = format === 'json' ? JSON.stringify(run) : snapshotsToCsv(run.frames.map(f => f.snapshot));
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    await writeUriAtomic(target, text);
+  }
+
+  /** A save that fails (no permission, a full disk) says so; the previous file is whole (atomic writes). */
+  private reportFailure(work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      this.output.appendLine(`PyTorch run ${this.file}: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Gradscope: {0}', text));
+    });
   }
 
   private disposed = false;

@@ -4,8 +4,18 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../core/io/atomicWrite';
+import { SaveError } from './saveError';
 
+/** Throws a SaveError (the reason in the display language, the system's error as its cause) when the write fails. */
 export async function writeUriAtomic(target: vscode.Uri, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeBytes(target, data);
+  } catch (error) {
+    throw error instanceof SaveError ? error : new SaveError(target.scheme === 'file' ? target.fsPath : target.path, error);
+  }
+}
+
+async function writeBytes(target: vscode.Uri, data: string | Uint8Array): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   if (target.scheme === 'file') {
     await writeFileAtomic(target.fsPath, bytes);

@@ -16,7 +16,7 @@ import { renderUatHtml } from './uatHtml';
 import { sanitizeUatSource, sanitizeUatState } from './uatState';
 import { UatTrainingSession } from './uatTraining';
 import { isInputError } from '../core/inputError';
-import { localizeCoreOr } from '../shared/localize';
+import { localizeCatalogued, localizeCoreOr } from '../shared/localize';
 
 export const UAT_VIEW_TYPE = 'gradscope.universalApproximation';
 const UAT_COMMAND = 'gradscope.universalApproximation';
@@ -187,7 +187,7 @@ async function chooseSource(): Promise<UatSource | undefined> {
   const items: Item[] = [
     { label: vscode.l10n.t('Open data file…'), description: vscode.l10n.t('CSV, TSV, JSON or JSON Lines: 1 or 2 input columns and a target') },
     { label: vscode.l10n.t('Built-in'), kind: vscode.QuickPickItemKind.Separator },
-    ...ordered.map(b => ({ label: b.label, description: `${b.inputs === 1 ? vscode.l10n.t('bumps') : vscode.l10n.t('towers')} · ${b.name}`, detail: b.description, source: { kind: 'builtin' as const, builtin: b.name } })),
+    ...ordered.map(b => ({ label: b.label, description: `${b.inputs === 1 ? vscode.l10n.t('bumps') : vscode.l10n.t('towers')} · ${b.name}`, detail: localizeCatalogued(b.description), source: { kind: 'builtin' as const, builtin: b.name } })),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Universal Approximation: data'), placeHolder: vscode.l10n.t('Data to approximate') });
   if (!picked) return undefined;

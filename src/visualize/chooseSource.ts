@@ -2,6 +2,7 @@
 // with a preset, else a quick pick of the workspace's data files, the built-in datasets and "Browse…".
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { localizeCatalogued } from '../shared/localize';
 import { BUILTIN_DATASETS } from '../core/data/builtinDatasets';
 import { DEFAULT_PRESET_ID, NETWORK_PRESETS } from '../core/config/presets';
 import type { RunSource } from '../protocol';
@@ -66,8 +67,8 @@ interface DataItem extends vscode.QuickPickItem {
 
 async function pickData(): Promise<DataPick | undefined> {
   const quickPick = vscode.window.createQuickPick<DataItem>();
-  quickPick.title = 'Visualize Network: choose the data';
-  quickPick.placeholder = 'A data file in the workspace, a network config, a built-in dataset, or Browse…';
+  quickPick.title = vscode.l10n.t('Visualize Network: choose the data');
+  quickPick.placeholder = vscode.l10n.t('A data file in the workspace, a network config, a built-in dataset, or Browse…');
   quickPick.matchOnDescription = true;
   quickPick.busy = true;
   const builtinItems: DataItem[] = [
@@ -107,8 +108,8 @@ async function pickData(): Promise<DataPick | undefined> {
   if (chosen.browse === true) {
     const files = await vscode.window.showOpenDialog({
       canSelectMany: false,
-      openLabel: 'Visualize',
-      filters: { 'Data or network config': ['csv', 'tsv', 'json', 'jsonl'] },
+      openLabel: vscode.l10n.t('Visualize'),
+      filters: { [vscode.l10n.t('Data or network config')]: ['csv', 'tsv', 'json', 'jsonl'] },
     });
     const file = files?.[0]?.fsPath;
     if (file === undefined) return undefined;
@@ -138,14 +139,14 @@ async function withPreset(
 ): Promise<ChosenSource | undefined> {
   if (preset !== undefined) return { source: { ...data, preset }, label };
   const items: PresetItem[] = [
-    ...NETWORK_PRESETS.map(p => ({ label: p.label, detail: p.description, presetId: p.id })),
+    ...NETWORK_PRESETS.map(p => ({ label: p.label, detail: localizeCatalogued(p.description), presetId: p.id })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: `$(file-code) ${vscode.l10n.t('From config file…')}`, detail: vscode.l10n.t('Train the network of a *.nn.json config on this data'), fromConfig: true },
   ];
   const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Visualize Network: a network for {0}', label), placeHolder: vscode.l10n.t('Each preset shows one part of why deep networks stop learning'), matchOnDetail: true });
   if (chosen === undefined) return undefined;
   if (chosen.fromConfig === true) {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this network', filters: { 'Network config': ['json'] } });
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Use this network'), filters: { [vscode.l10n.t('Network config')]: ['json'] } });
     const configPath = files?.[0]?.fsPath;
     if (configPath === undefined) return undefined;
     const source: RunSource = data.kind === 'dataset'

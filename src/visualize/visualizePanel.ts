@@ -18,6 +18,7 @@ import { RunSession, type FirstSnapshot, type StartOptions } from './runSession'
 import { snapshotsToCsv } from './snapshotTable';
 import { writeFileAtomic } from '../core/io/atomicWrite';
 import { writeUriAtomic } from '../shared/writeUri';
+import { SaveError } from '../shared/saveError';
 
 export const PANEL_VIEW_TYPE = 'gradscope.panel';
 
@@ -178,13 +179,13 @@ export class VisualizePanel {
         this.session.set({ lr: message.lr, batchSize: message.batchSize, snapshotEvery: message.snapshotEvery });
         break;
       case 'export':
-        this.reportFailure('export the run', this.exportRun(message.format));
+        this.reportFailure('export', this.exportRun(message.format));
         break;
       case 'savePng':
-        this.reportFailure('save the chart', this.savePng(message.chart, message.dataUrl));
+        this.reportFailure('chart', this.savePng(message.chart, message.dataUrl));
         break;
       case 'saveConfig':
-        this.reportFailure('save the config', this.saveConfig());
+        this.reportFailure('config', this.saveConfig());
         break;
       case 'openLocation':
         // The page may only open the file the host reported an error in (or the run's own config).
@@ -207,11 +208,15 @@ export class VisualizePanel {
   }
 
   /** A write that fails (a full disk, no permission) says so; the previous file is whole (atomic writes). */
-  private reportFailure(what: string, work: Promise<void>): void {
+  private reportFailure(what: 'export' | 'chart' | 'config', work: Promise<void>): void {
     work.catch((error: unknown) => {
       const text = error instanceof Error ? error.message : String(error);
-      this.services.output.appendLine(`Visualize Network: could not ${what}: ${text}`);
-      void vscode.window.showErrorMessage(`Gradscope: could not ${what}: ${text}`);
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      this.services.output.appendLine(`Visualize Network: could not ${what === 'export' ? 'export the run' : what === 'chart' ? 'save the chart' : 'save the config'}: ${text}${cause}`);
+      const shown = what === 'export' ? vscode.l10n.t('Gradscope: could not export the run: {0}', text)
+        : what === 'chart' ? vscode.l10n.t('Gradscope: could not save the chart: {0}', text)
+          : vscode.l10n.t('Gradscope: could not save the config: {0}', text);
+      void vscode.window.showErrorMessage(shown);
     });
   }
 
@@ -261,7 +266,7 @@ export class VisualizePanel {
           if (p === undefined) return;
           const percent = p.epochs > 0 ? Math.min(100, (100 * p.epoch) / p.epochs) : 0;
           const latest = this.session.recordedRun()?.frames.at(-1)?.snapshot;
-          progress.report({ increment: percent - reported, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}${latest !== undefined ? ` · loss ${latest.loss.toPrecision(3)}` : ''}` });
+          progress.report({ increment: percent - reported, message: `${vscode.l10n.t('epoch {0}/{1} · step {2}', p.epoch, p.epochs, p.step)}${latest !== undefined ? ` · ${vscode.l10n.t('loss {0}', latest.loss.toPrecision(3))}` : ''}` });
           reported = percent;
         }, 500);
         const finish = () => {
@@ -319,7 +324,7 @@ export class VisualizePanel {
     if (format === 'html') {
       const folder = vscode.Uri.joinPath(this.services.context.globalStorageUri, 'reports');
       const file = path.join(folder.fsPath, `${base}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
-      await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath)));
+      await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath))).catch((error: unknown) => { throw new SaveError(file, error); });
       this.services.output.appendLine(`HTML report written to ${file}`);
       await vscode.env.openExternal(vscode.Uri.file(file));
       const saveCopy = vscode.l10n.t('Save a Copy…');

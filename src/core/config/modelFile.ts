@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import type { ActivationName, ModuleSpec, NetworkSpec, Task } from '../types';
 import type { ModuleParams, Network } from '../nn/network';
-import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, validateActivationParams } from '../activations/activations';
+import { ACTIVATIONS, activationNames, isActivationName, lookupActivation, activationParamProblems } from '../activations/activations';
 import { closestName } from '../didYouMean';
 import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
+import { coreText, jsTypeText, type CoreText } from '../messages';
 import { writeFileAtomicSync } from '../io/atomicWrite';
 import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 import { readRegularTextSync } from '../io/regularFile';
@@ -92,7 +93,7 @@ export function readModelFile(file: string): LoadedModel {
   // Regular files only (a FIFO or /dev/zero is refused by its type), read no further than the size it had when
   // opened, and refused if it changes while being read.
   const text = readRegularTextSync(file, 'model file', label, MAX_MODEL_BYTES,
-    size => `${label} is ${(size / 2 ** 20).toFixed(0)} MB: model files up to ${MAX_MODEL_BYTES / 2 ** 20} MB are read`);
+    size => coreText('model.tooLarge', { file: label, mb: (size / 2 ** 20).toFixed(0), max: MAX_MODEL_BYTES / 2 ** 20 }));
   return parseModelFile(text, label);
 }
 
@@ -101,50 +102,50 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Before any parse: locate()'s parseTree and the messages' JSON text would recurse once per level.
   const tooDeep = excessiveNestingOffset(text, MAX_JSON_DEPTH, false);
-  if (tooDeep !== undefined) throw new InputError(`this model file is nested more than ${MAX_JSON_DEPTH} deep`, locate(text, label, undefined, tooDeep));
+  if (tooDeep !== undefined) throw new InputError(coreText('model.tooDeep', { depth: MAX_JSON_DEPTH }), locate(text, label, undefined, tooDeep));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     const errors: { offset: number }[] = [];
     parseTree(text, errors as never);
-    throw new InputError('this model file is not valid JSON', locate(text, label, undefined, errors[0]?.offset ?? 0));
+    throw new InputError(coreText('model.invalidJson'), locate(text, label, undefined, errors[0]?.offset ?? 0));
   }
-  const fail = (message: string, at: (string | number)[] = []): never => {
+  const fail = (message: CoreText, at: (string | number)[] = []): never => {
     throw new InputError(message, locate(text, label, at));
   };
-  if (!isObject(raw)) return fail(`a model file is an object { "format": "${MODEL_FORMAT}", "version": 1, "inputs": …, "layers": […] }`);
-  if (raw.format !== MODEL_FORMAT) return fail(`"format" must be "${MODEL_FORMAT}" (got ${boundedJson(raw.format, 40)})`, ['format']);
-  if (raw.version !== MODEL_VERSION) return fail(`unsupported model file version ${boundedJson(raw.version, 40)}: this Gradscope reads version ${MODEL_VERSION}`, ['version']);
+  if (!isObject(raw)) return fail(coreText('model.notObject', { example: `{ "format": "${MODEL_FORMAT}", "version": 1, "inputs": …, "layers": […] }` }));
+  if (raw.format !== MODEL_FORMAT) return fail(coreText('model.format', { format: MODEL_FORMAT, got: boundedJson(raw.format, 40) }), ['format']);
+  if (raw.version !== MODEL_VERSION) return fail(coreText('model.version', { got: boundedJson(raw.version, 40), version: MODEL_VERSION }), ['version']);
   const inputs = raw.inputs;
   if (typeof inputs !== 'number' || !Number.isInteger(inputs) || inputs < 1 || inputs > MAX_MODEL_INPUTS) {
-    return fail(`"inputs" must be a whole number from 1 to ${MAX_MODEL_INPUTS.toLocaleString('en-US')} (got ${boundedJson(inputs, 40)})`, ['inputs']);
+    return fail(coreText('model.inputs', { max: MAX_MODEL_INPUTS.toLocaleString('en-US'), got: boundedJson(inputs, 40) }), ['inputs']);
   }
-  if (!Array.isArray(raw.layers) || raw.layers.length === 0) return fail('"layers" must be a non-empty list of modules', ['layers']);
+  if (!Array.isArray(raw.layers) || raw.layers.length === 0) return fail(coreText('model.layers'), ['layers']);
 
   let parameterCount = 0;
   let linearCount = 0;
   let moduleCount = 0;
   const countParameters = (n: number, at: (string | number)[]) => {
     parameterCount += n;
-    if (parameterCount > CONFIG_LIMITS.maxParameters) fail(`the model has more than ${CONFIG_LIMITS.maxParameters.toLocaleString('en-US')} parameters: refused`, at);
+    if (parameterCount > CONFIG_LIMITS.maxParameters) fail(coreText('model.tooManyParameters', { max: CONFIG_LIMITS.maxParameters.toLocaleString('en-US') }), at);
   };
   const vector = (v: unknown, length: number, at: (string | number)[], what: string): number[] => {
-    if (!Array.isArray(v) || v.length !== length) fail(`${what} must hold ${length} numbers (got ${Array.isArray(v) ? v.length : boundedJson(v, 20)})`, at);
+    if (!Array.isArray(v) || v.length !== length) fail(coreText('model.vectorLength', { what, length, got: Array.isArray(v) ? v.length : boundedJson(v, 20) }), at);
     (v as unknown[]).forEach((x, i) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${what}[${i}] is not a finite number`, [...at, i]);
+      if (typeof x !== 'number' || !Number.isFinite(x)) fail(coreText('model.notFinite', { what, index: i }), [...at, i]);
     });
     return v as number[];
   };
   const matrix = (v: unknown, at: (string | number)[], inWidth: number, what: string, rows?: number): number[][] => {
-    if (!Array.isArray(v) || v.length === 0) fail(`${what} must be a list of rows (out × in)`, at);
+    if (!Array.isArray(v) || v.length === 0) fail(coreText('model.matrix', { what }), at);
     const m = v as unknown[];
-    if (rows !== undefined && m.length !== rows) fail(`${what} must have ${rows} rows (got ${m.length})`, at);
-    if (m.length > CONFIG_LIMITS.maxUnits) fail(`${what} has ${m.length} rows: at most ${CONFIG_LIMITS.maxUnits} units per layer`, at);
+    if (rows !== undefined && m.length !== rows) fail(coreText('model.matrixRows', { what, rows, got: m.length }), at);
+    if (m.length > CONFIG_LIMITS.maxUnits) fail(coreText('model.tooManyRows', { what, rows: m.length, max: CONFIG_LIMITS.maxUnits }), at);
     countParameters(m.length * inWidth, at);
     m.forEach((row, r) => {
       if (!Array.isArray(row) || row.length !== inWidth) {
-        fail(`${what} row ${r} must have ${inWidth} columns, the width coming into this layer (got ${Array.isArray(row) ? row.length : typeof row})`, [...at, r]);
+        fail(coreText('model.rowWidth', { what, row: r, width: inWidth, got: Array.isArray(row) ? row.length : jsTypeText(row) }), [...at, r]);
       }
       vector(row, inWidth, [...at, r], `${what}[${r}]`);
     });
@@ -152,18 +153,18 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
   };
 
   const walk = (layers: unknown[], width: number, at: (string | number)[], depth: number): { specs: ModuleSpec[]; params: ModuleParams[]; width: number } => {
-    if (depth > 20) fail('modules nested more than 20 deep', at);
+    if (depth > 20) fail(coreText('model.tooDeepModules'), at);
     const specs: ModuleSpec[] = [];
     const params: ModuleParams[] = [];
     layers.forEach((layer, i) => {
       const here = [...at, i];
-      if (++moduleCount > CONFIG_LIMITS.maxModules) fail(`more than ${CONFIG_LIMITS.maxModules.toLocaleString('en-US')} modules: refused`, here);
-      if (!isObject(layer)) fail(`layer ${i} must be an object with a "type"`, here);
+      if (++moduleCount > CONFIG_LIMITS.maxModules) fail(coreText('model.tooManyModules', { max: CONFIG_LIMITS.maxModules.toLocaleString('en-US') }), here);
+      if (!isObject(layer)) fail(coreText('model.layerNotObject', { index: i }), here);
       const l = layer as Record<string, unknown>;
       switch (l.type) {
         case 'linear': {
           linearCount++;
-          if (linearCount > CONFIG_LIMITS.maxLinearLayers) fail(`more than ${CONFIG_LIMITS.maxLinearLayers} linear layers: refused`, here);
+          if (linearCount > CONFIG_LIMITS.maxLinearLayers) fail(coreText('model.tooManyLinear', { max: CONFIG_LIMITS.maxLinearLayers }), here);
           const weight = matrix(l.weight, [...here, 'weight'], width, 'weight');
           const out = weight.length;
           let bias: number[] | null = null;
@@ -180,13 +181,13 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           const name = l.name;
           if (typeof name !== 'string' || !isActivationName(name)) {
             const known = typeof name === 'string' ? lookupActivation(name)?.name ?? closestName(name, activationNames()) : undefined;
-            fail(`unknown activation ${boundedJson(name, 60)}${known ? ` — did you mean '${known}'?` : ''}`, [...here, 'name']);
+            fail(coreText('model.unknownActivation', { name: boundedJson(name, 60), suggestion: known ? coreText('config.didYouMean', { name: known }) : '' }), [...here, 'name']);
           }
           const act = name as ActivationName;
           const spec: Extract<ModuleSpec, { type: 'activation' }> = { type: 'activation', name: act };
           if (l.params !== undefined) {
-            if (!isObject(l.params)) fail('"params" must be an object of numbers', [...here, 'params']);
-            const problems = validateActivationParams(act, l.params as Record<string, unknown>);
+            if (!isObject(l.params)) fail(coreText('model.paramsNotObject'), [...here, 'params']);
+            const problems = activationParamProblems(act, l.params as Record<string, unknown>);
             if (problems.length > 0) fail(problems[0], [...here, 'params']);
             spec.params = l.params as Record<string, number>;
           }
@@ -194,13 +195,13 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           if (ACTIVATIONS[act].learned) {
             if (l.weight !== undefined) {
               if (!Array.isArray(l.weight) || (l.weight.length !== 1 && l.weight.length !== width)) {
-                fail(`prelu "weight" must hold 1 slope or one per unit (${width})`, [...here, 'weight']);
+                fail(coreText('model.preluWeight', { width }), [...here, 'weight']);
               }
               p.weight = vector(l.weight, (l.weight as unknown[]).length, [...here, 'weight'], 'weight');
               if (p.weight.length > 1) spec.perUnit = true;
             }
           } else if (l.weight !== undefined) {
-            fail(`${act} has no learned weight`, [...here, 'weight']);
+            fail(coreText('model.noLearnedWeight', { activation: act }), [...here, 'weight']);
           }
           specs.push(spec);
           params.push(p);
@@ -209,16 +210,16 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
         case 'batchnorm': {
           const spec: Extract<ModuleSpec, { type: 'batchnorm' }> = { type: 'batchnorm' };
           if (l.momentum !== undefined) {
-            if (typeof l.momentum !== 'number' || !(l.momentum > 0 && l.momentum <= 1)) fail('"momentum" must be in (0, 1]', [...here, 'momentum']);
+            if (typeof l.momentum !== 'number' || !(l.momentum > 0 && l.momentum <= 1)) fail(coreText('model.momentum'), [...here, 'momentum']);
             spec.momentum = l.momentum as number;
           }
           if (l.eps !== undefined) {
-            if (typeof l.eps !== 'number' || !(l.eps > 0)) fail('"eps" must be > 0', [...here, 'eps']);
+            if (typeof l.eps !== 'number' || !(l.eps > 0)) fail(coreText('model.eps'), [...here, 'eps']);
             spec.eps = l.eps as number;
           }
           countParameters(2 * width, here);
           const runningVar = vector(l.runningVar, width, [...here, 'runningVar'], 'runningVar');
-          runningVar.forEach((v, k) => { if (v < 0) fail(`runningVar[${k}] is negative`, [...here, 'runningVar', k]); });
+          runningVar.forEach((v, k) => { if (v < 0) fail(coreText('model.negativeVariance', { index: k }), [...here, 'runningVar', k]); });
           params.push({
             type: 'batchnorm',
             weight: vector(l.weight, width, [...here, 'weight'], 'weight (γ)'),
@@ -230,19 +231,19 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           return;
         }
         case 'dropout': {
-          if (typeof l.p !== 'number' || !(l.p >= 0 && l.p < 1)) fail('dropout "p" must be a number in [0, 1)', [...here, 'p']);
+          if (typeof l.p !== 'number' || !(l.p >= 0 && l.p < 1)) fail(coreText('model.dropout'), [...here, 'p']);
           specs.push({ type: 'dropout', p: l.p as number });
           params.push({ type: 'dropout', p: l.p as number });
           return;
         }
         case 'residual': {
-          if (!Array.isArray(l.layers) || l.layers.length === 0) fail('a residual block needs "layers"', [...here, 'layers']);
+          if (!Array.isArray(l.layers) || l.layers.length === 0) fail(coreText('model.residualLayers'), [...here, 'layers']);
           const inner = walk(l.layers as unknown[], width, [...here, 'layers'], depth + 1);
           const p: ModuleParams = { type: 'residual', layers: inner.params };
           if (inner.width !== width) {
             p.projection = matrix(l.projection, [...here, 'projection'], width, 'projection', inner.width);
           } else if (l.projection !== undefined) {
-            fail('this residual block keeps its width, so it has no projection', [...here, 'projection']);
+            fail(coreText('model.noProjection'), [...here, 'projection']);
           }
           specs.push({ type: 'residual', layers: inner.specs });
           params.push(p);
@@ -250,22 +251,22 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
           return;
         }
         default:
-          fail(`unknown module type ${boundedJson(l.type, 60)} (linear, activation, batchnorm, dropout, residual)`, [...here, 'type']);
+          fail(coreText('model.unknownType', { type: boundedJson(l.type, 60) }), [...here, 'type']);
       }
     });
     return { specs, params, width };
   };
   const { specs, params, width } = walk(raw.layers, inputs, ['layers'], 0);
-  if (linearCount === 0) fail('the model has no linear layer', ['layers']);
+  if (linearCount === 0) fail(coreText('model.noLinear'), ['layers']);
 
   const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, inputs, layers: raw.layers as ModelLayer[] };
   if (raw.standardisation !== undefined) {
     const s = raw.standardisation;
-    if (!isObject(s)) fail('"standardisation" must be { "mean": […], "std": […] }', ['standardisation']);
+    if (!isObject(s)) fail(coreText('model.standardisation'), ['standardisation']);
     const st = s as Record<string, unknown>;
     const mean = vector(st.mean, inputs, ['standardisation', 'mean'], 'standardisation.mean');
     const std = vector(st.std, inputs, ['standardisation', 'std'], 'standardisation.std');
-    std.forEach((v, k) => { if (!(v > 0)) fail(`standardisation.std[${k}] must be > 0`, ['standardisation', 'std', k]); });
+    std.forEach((v, k) => { if (!(v > 0)) fail(coreText('model.stdPositive', { index: k }), ['standardisation', 'std', k]); });
     file.standardisation = { mean, std };
   }
   if (Array.isArray(raw.inputNames) && raw.inputNames.every(n => typeof n === 'string')) file.inputNames = raw.inputNames as string[];

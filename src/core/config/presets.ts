@@ -3,6 +3,7 @@
 // learning, and what fixes it.
 import { parseConfig, type ConfigRun } from './config';
 import { InputError } from '../inputError';
+import { PRESET_MESSAGES } from './presetMessages';
 
 export interface NetworkPreset {
   id: string;
@@ -18,42 +19,42 @@ const momentumSgd = { optimizer: { type: 'momentum', lr: 0.01, momentum: 0.9 } }
 export const NETWORK_PRESETS: readonly NetworkPreset[] = [
   {
     id: 'deep-sigmoid', label: 'Deep sigmoid (10×32)',
-    description: 'Ten sigmoid layers of 32 with Xavier init: σ′ ≤ 1/4 shrinks the gradient at every layer, so the first layers barely learn (vanishing gradient).',
+    description: PRESET_MESSAGES['preset.deepSigmoid'],
     network: { ...deep, activation: 'sigmoid', init: 'xavier_uniform', ...momentumSgd, epochs: 50 },
   },
   {
     id: 'deep-tanh', label: 'Deep tanh',
-    description: 'Ten tanh layers of 32 with Xavier init: zero-centred and with slope 1 at 0, better than sigmoid, but it still saturates.',
+    description: PRESET_MESSAGES['preset.deepTanh'],
     network: { ...deep, activation: 'tanh', init: 'xavier_uniform', ...momentumSgd, epochs: 50 },
   },
   {
     id: 'deep-relu-he', label: 'Deep ReLU, He init',
-    description: 'Ten ReLU layers with He init: slope 1 on the positive side keeps the gradient alive; watch for dead units.',
+    description: PRESET_MESSAGES['preset.deepReluHe'],
     network: { ...deep, activation: 'relu', init: 'he_normal', ...momentumSgd, epochs: 50 },
   },
   {
     id: 'relu-batchnorm', label: 'ReLU + BatchNorm',
-    description: 'Ten ReLU layers with batch normalisation before each activation: pre-activations stay centred where the slope is large.',
+    description: PRESET_MESSAGES['preset.reluBatchnorm'],
     network: { ...deep, activation: 'relu', init: 'he_normal', batchNorm: true, ...momentumSgd, epochs: 50 },
   },
   {
     id: 'prelu', label: 'PReLU (learned slope)',
-    description: 'Ten PReLU layers: the negative-side slope (initially 0.25) is learned, so no unit dies.',
+    description: PRESET_MESSAGES['preset.prelu'],
     network: { ...deep, activation: 'prelu', init: 'he_normal', ...momentumSgd, epochs: 50 },
   },
   {
     id: 'selu', label: 'SELU / SERLU self-normalizing',
-    description: 'Ten SELU layers with LeCun init: activations keep mean 0 and variance 1 through depth without batch norm (switch the activation to "serlu" to compare).',
+    description: PRESET_MESSAGES['preset.selu'],
     network: { ...deep, activation: 'selu', init: 'lecun_normal', ...momentumSgd, epochs: 50 },
   },
   {
     id: 'residual', label: 'Residual (skip every 2)',
-    description: 'Ten tanh layers with a skip connection around every two (x + block(x)): the identity path carries the gradient back to the first layer. Plain SGD: without normalisation, residual sums grow and momentum overshoots.',
+    description: PRESET_MESSAGES['preset.residual'],
     network: { ...deep, activation: 'tanh', init: 'xavier_uniform', skip: 2, optimizer: { type: 'sgd', lr: 0.01 }, epochs: 50 },
   },
   {
     id: 'one-hidden', label: 'One hidden layer (universal approximation)',
-    description: 'One wide sigmoid layer: enough units can approximate any continuous function (try the 1-D sets: sine, step, abs, nielsen).',
+    description: PRESET_MESSAGES['preset.oneHidden'],
     network: { hidden: [64], activation: 'sigmoid', optimizer: { type: 'adam', lr: 0.01 }, epochs: 300 },
   },
 ];

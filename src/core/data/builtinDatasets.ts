@@ -1,5 +1,6 @@
 // Datasets generated from a seed, for a user without a file: the TensorFlow Playground classics (same shapes, ranges
 // and noise semantics as its dataset.ts) and 1-D curves that show the universal approximation theorem at work.
+import { BUILTIN_MESSAGES } from './builtinMessages';
 import type { Dataset, Task } from '../types';
 import { seededNormal, seededUniform } from './datasetRandom';
 import { InputError } from '../inputError';
@@ -49,7 +50,7 @@ function curve(name: string, label: string, description: string, a: number, b: n
 export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   {
     name: 'circle', label: 'Circle', task: 'binary', inputs: 2, defaultNoise: 0, noiseMeaning: PLAYGROUND_NOISE,
-    description: 'Two classes: a disc of radius 2.5 inside a ring from 3.5 to 5 (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.circle'],
     generate(n, noise, uniform, x, y) {
       const radius = 5;
       for (let i = 0; i < n; i++) {
@@ -68,7 +69,7 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   },
   {
     name: 'xor', label: 'Exclusive or', task: 'binary', inputs: 2, defaultNoise: 0, noiseMeaning: PLAYGROUND_NOISE,
-    description: 'Two classes by the sign of x·y over [−5, 5]² with a gap along the axes (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.xor'],
     generate(n, noise, uniform, x, y) {
       const padding = 0.3;
       for (let i = 0; i < n; i++) {
@@ -86,7 +87,7 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   },
   {
     name: 'gauss', label: 'Two Gaussians', task: 'binary', inputs: 2, defaultNoise: 0, noiseMeaning: 'Playground noise level, 0 … 0.5 (variance grows from 0.5 to 4)',
-    description: 'Two Gaussian blobs centred at (2, 2) and (−2, −2) (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.gauss'],
     generate(n, noise, uniform, x, y) {
       const normal = seededNormal(uniform);
       const variance = 0.5 + (3.5 * Math.min(noise, 0.5)) / 0.5;
@@ -102,7 +103,7 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   },
   {
     name: 'spiral', label: 'Spiral', task: 'binary', inputs: 2, defaultNoise: 0, noiseMeaning: 'Playground noise level, 0 … 0.5 (uniform jitter of ±noise on each coordinate)',
-    description: 'Two interleaved spirals, 1.75 turns each (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.spiral'],
     generate(n, noise, uniform, x, y) {
       const half = Math.ceil(n / 2);
       for (let i = 0; i < n; i++) {
@@ -119,7 +120,7 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   },
   {
     name: 'plane', label: 'Plane', task: 'regression', inputs: 2, defaultNoise: 0, noiseMeaning: PLAYGROUND_NOISE,
-    description: 'Regression on a tilted plane, y = (x₁ + x₂)/10 over [−6, 6]² (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.plane'],
     generate(n, noise, uniform, x, y) {
       const radius = 6;
       for (let i = 0; i < n; i++) {
@@ -135,7 +136,7 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   },
   {
     name: 'multi-gauss', label: 'Multi Gaussian', task: 'regression', inputs: 2, defaultNoise: 0, noiseMeaning: PLAYGROUND_NOISE,
-    description: 'Regression on six signed Gaussian bumps over [−6, 6]² (TensorFlow Playground).',
+    description: BUILTIN_MESSAGES['builtin.multiGauss'],
     generate(n, noise, uniform, x, y) {
       const bumps: [number, number, number][] = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]];
       const radius = 6;
@@ -159,10 +160,10 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
       }
     },
   },
-  curve('sine', 'Sine', 'y = sin(2x) on [−π, π]: two periods of a smooth curve.', -Math.PI, Math.PI, x => Math.sin(2 * x)),
-  curve('step', 'Step', 'y = 1 for x > 0, else 0, on [−1, 1]: a jump a sigmoid must steepen to match.', -1, 1, x => (x > 0 ? 1 : 0)),
-  curve('abs', 'Absolute value', 'y = |x| on [−1, 1]: a kink, exactly two ReLUs.', -1, 1, Math.abs),
-  curve('nielsen', "Nielsen's function", 'f(x) = 0.2 + 0.4x² + 0.3x·sin(15x) + 0.05·cos(50x) on [0, 1] (Nielsen, ch. 4).', 0, 1, nielsenFunction),
+  curve('sine', 'Sine', BUILTIN_MESSAGES['builtin.sine'], -Math.PI, Math.PI, x => Math.sin(2 * x)),
+  curve('step', 'Step', BUILTIN_MESSAGES['builtin.step'], -1, 1, x => (x > 0 ? 1 : 0)),
+  curve('abs', 'Absolute value', BUILTIN_MESSAGES['builtin.abs'], -1, 1, Math.abs),
+  curve('nielsen', "Nielsen's function", BUILTIN_MESSAGES['builtin.nielsen'], 0, 1, nielsenFunction),
 ];
 
 export const BUILTIN_DATASET_NAMES: readonly string[] = BUILTIN_DATASETS.map(b => b.name);

@@ -30,7 +30,15 @@ export const DATA_MESSAGES = {
   // JSON Lines
   'data.jsonl.invalid': 'this line is not valid JSON',
   'data.jsonl.notRow': 'each line must hold a JSON object or array, not {value}',
-  'data.jsonl.shape': 'this line holds an {kind} but line {line} held an {first}: every line must have the same shape',
+  'data.jsonl.shape': 'this line holds {kind} but line {line} held {first}: every line must have the same shape',
+  // JSON kinds and JS value types inside the messages above and below (jsonKindText, jsTypeText)
+  'data.kind.anArray': 'an array',
+  'data.kind.anObject': 'an object',
+  'data.jsType.number': 'number',
+  'data.jsType.string': 'string',
+  'data.jsType.boolean': 'boolean',
+  'data.jsType.object': 'object',
+  'data.jsType.nulls': 'nulls',
   // whole-file JSON
   'data.json.tooDeep': 'this JSON is nested more than {depth} deep: a data file holds rows of plain values',
   'data.json.invalid': 'this is not valid JSON',

@@ -8,7 +8,7 @@ import type { Dataset } from '../types';
 import { DelimitedTokenizer, sniffDelimiter } from './csv';
 import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './datasetBuilder';
 import { InputError, type SourceLocation } from '../inputError';
-import { coreText, type CoreText } from '../messages';
+import { coreText, jsTypeText, type CoreText } from '../messages';
 import { assertUnchanged, openRegularFile } from '../io/regularFile';
 import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
 
@@ -299,7 +299,7 @@ class JsonLinesReader implements ChunkReader {
         this.start(this.keys);
       }
     } else if (kind !== this.shape.kind) {
-      throw new InputError(coreText('data.jsonl.shape', { kind, line: this.shape.line, first: this.shape.kind }), { file: this.label, line, column: 1 });
+      throw new InputError(coreText('data.jsonl.shape', { kind: jsonKindText(kind), line: this.shape.line, first: jsonKindText(this.shape.kind) }), { file: this.label, line, column: 1 });
     }
     if (kind === 'array') this.builder!.addRow(value as unknown[], line);
     else {
@@ -370,7 +370,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       });
       return builder.finish(label);
     }
-    throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? 'nulls' : typeof first }), locateItem([0]));
+    throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? coreText('data.jsType.nulls') : jsTypeText(first) }), locateItem([0]));
   }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -420,4 +420,9 @@ export function locationOf(text: string, offset: number, file: string): SourceLo
     }
   }
   return { file, line, column: offset - lineStart + 1 };
+}
+
+/** "an array" / "an object" as a message, so the display language names the JSON kind too. */
+function jsonKindText(kind: 'array' | 'object'): CoreText {
+  return coreText(kind === 'array' ? 'data.kind.anArray' : 'data.kind.anObject');
 }

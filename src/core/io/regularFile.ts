@@ -92,7 +92,7 @@ function checkUnchanged(before: fs.Stats, after: fs.Stats, bytesRead: number, la
  * Read a whole regular file (sync, for model files and configs), refusing one larger than `maxBytes` before
  * reading and one that changes while read. Reads at most size + 1 bytes, so a file that grows cannot run away.
  */
-export function readRegularFileSync(file: string, what: string, label: string, maxBytes: number, tooLarge?: (size: number) => string): Buffer {
+export function readRegularFileSync(file: string, what: string, label: string, maxBytes: number, tooLarge?: (size: number) => string | CoreText): Buffer {
   let before: fs.Stats;
   try {
     before = fs.statSync(file);
@@ -126,6 +126,6 @@ export function readRegularFileSync(file: string, what: string, label: string, m
 }
 
 /** The same for text: UTF-8, as the parsers expect (a BOM is left for them to strip). */
-export function readRegularTextSync(file: string, what: string, label: string, maxBytes: number, tooLarge?: (size: number) => string): string {
+export function readRegularTextSync(file: string, what: string, label: string, maxBytes: number, tooLarge?: (size: number) => string | CoreText): string {
   return readRegularFileSync(file, what, label, maxBytes, tooLarge).toString('utf8');
 }

@@ -11,16 +11,18 @@ import { ACTIVATIONS, activationNames } from '../../../src/core/activations/acti
 import { findActivationAt } from '../../../src/core/activations/activationRecognizer';
 import { buildHoverMarkdown } from '../../../src/activationHover/hoverMarkdown';
 import { parseConfig } from '../../../src/core/config/config';
-import { readDatasetFile } from '../../../src/core/data/datasetFile';
+import { parseModelFile } from '../../../src/core/config/modelFile';
+import { parseDatasetText, readDatasetFile } from '../../../src/core/data/datasetFile';
 import { isInputError } from '../../../src/core/inputError';
 import { CORE_CATALOGUES, CORE_MESSAGES, catalogueIdOf, formatCoreText, type CoreMessageId } from '../../../src/core/messages';
 import { Trainer } from '../../../src/core/nn/trainer';
 import { divergenceWarning } from '../../../src/core/analysis/probeWarnings';
-import { BUILTIN_DATASET_NAMES, generateBuiltinDataset } from '../../../src/core/data/builtinDatasets';
+import { BUILTIN_DATASETS, BUILTIN_DATASET_NAMES, generateBuiltinDataset } from '../../../src/core/data/builtinDatasets';
 import { prepareData } from '../../../src/core/data/prepare';
 import { layerHintText } from '../../../src/configInsight/layerHints';
 import { analyzeConfig } from '../../../src/configInsight/configAnalysis';
-import { localizeCore, localizeCoreOr } from '../../../src/shared/localize';
+import { localizeCatalogued, localizeCore, localizeCoreOr } from '../../../src/shared/localize';
+import { NETWORK_PRESETS } from '../../../src/core/config/presets';
 import type { LayerProbe } from '../../../src/core/types';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -121,6 +123,57 @@ describe('core message catalogue', () => {
       "unknown module type '__proto__' (module types: linear, activation, batchnorm, dropout, residual, repeat, or an activation name)",
       "unknown optimizer '__proto__' (allowed: sgd, momentum, adam, adamw)",
     ]);
+  });
+
+  it('every preset\'s and built-in dataset\'s description reads in Korean through the catalogue (the quick picks)', () => {
+    const english = [...NETWORK_PRESETS.map(p => p.description), ...BUILTIN_DATASETS.map(b => b.description)];
+    assert.equal(english.length, 18);
+    const shown = inKorean(() => english.map(text => localizeCatalogued(text)));
+    assert.deepEqual(english.filter((text, i) => shown[i] === text || !HANGUL.test(shown[i])), []);
+    assert.equal(shown[0], 'Xavier 초기화를 쓴 32유닛 sigmoid 층 10개: σ′ ≤ 1/4이라 층마다 기울기가 줄어들어 앞쪽 층은 거의 학습하지 못합니다 (기울기 소실, vanishing gradient).');
+    assert.equal(localizeCatalogued(english[0]), english[0]);
+  });
+
+  it('model file errors are catalogue messages: the CLI keeps its English, the host reads Korean, names unchanged', () => {
+    const errorOf = (model: unknown) => {
+      try {
+        parseModelFile(JSON.stringify(model), 'net.model.json');
+      } catch (error) {
+        assert.ok(isInputError(error));
+        return error;
+      }
+      assert.fail('the model was read');
+    };
+    const rows = errorOf({ format: 'gradscope-model', version: 1, inputs: 2, layers: [{ type: 'linear', weight: [[1, 2], 3] }] });
+    assert.equal(rows.message, 'weight row 1 must have 2 columns, the width coming into this layer (got number)');
+    assert.equal(inKorean(() => localizeCoreOr(rows.text, rows.message)), 'weight의 1번 행에는 이 층으로 들어오는 폭만큼 열이 2개 있어야 합니다 (받은 값: 숫자)');
+    const act = errorOf({ format: 'gradscope-model', version: 1, inputs: 2, layers: [{ type: 'linear', weight: [[1, 2]] }, { type: 'activation', name: 'rellu' }] });
+    assert.equal(act.message, "unknown activation \"rellu\" — did you mean 'relu'?");
+    assert.equal(inKorean(() => localizeCoreOr(act.text, act.message)), "알 수 없는 활성화 함수 \"rellu\" — 'relu'을(를) 쓰려던 것인가요?");
+    assert.deepEqual([act.location?.line, act.location?.column], [1, 125]);
+  });
+
+  it('JSON kinds and value types inside data errors are words of the display language, not English', () => {
+    const errorOf = (text: string, name: string) => {
+      try {
+        parseDatasetText(text, name);
+      } catch (error) {
+        assert.ok(isInputError(error));
+        return error;
+      }
+      assert.fail(`${name} was read`);
+    };
+    const mixed = errorOf('[0,0]\n{"a":0}\n', 'mixed.jsonl');
+    assert.equal(mixed.message, 'this line holds an object but line 1 held an array: every line must have the same shape');
+    assert.equal(inKorean(() => localizeCoreOr(mixed.text, mixed.message)), '이 줄은 객체인데 1번째 줄은 배열 모양이었습니다: 모든 줄의 모양이 같아야 합니다');
+    const numbers = errorOf('[1, 2, 3]', 'numbers.json');
+    assert.equal(numbers.message, 'numbers.json must hold an array of objects or of arrays (found an array of number)');
+    assert.equal(inKorean(() => localizeCoreOr(numbers.text, numbers.message)), 'numbers.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(숫자의 배열이 있음)');
+    const flags = errorOf('[true, false]', 'flags.json');
+    assert.equal(inKorean(() => localizeCoreOr(flags.text, flags.message)), 'flags.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(참/거짓 값(boolean)의 배열이 있음)');
+    const nulls = errorOf('[null, null]', 'nulls.json');
+    assert.equal(nulls.message, 'nulls.json must hold an array of objects or of arrays (found an array of nulls)');
+    assert.equal(inKorean(() => localizeCoreOr(nulls.text, nulls.message)), 'nulls.json에는 객체의 배열이나 배열의 배열이 있어야 합니다(null 값의 배열이 있음)');
   });
 
   it('data errors carry their message as data: a CSV cell that is not a number, with its line, in Korean', async () => {
