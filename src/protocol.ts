@@ -323,7 +323,7 @@ export type ToUatWorker =
 export type FromUatWorker =
   | { type: 'uatFrame'; jobId: number; curve: UatTrainedCurve }
   | { type: 'uatDone'; jobId: number; reason: 'steps' | 'stopped' | 'diverged' }
-  | { type: 'uatFailed'; jobId: number; message: string };
+  | { type: 'uatFailed'; jobId: number; message: string; text?: CoreText };
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Compare Networks and Loss Landscape (src/compareNetworks ↔ src/compareNetworks/networksWorker ↔ webview/compareNetworks).

@@ -2,7 +2,8 @@
 // and read by webview/compareActivations/main.ts. Pure (no vscode): @vscode/l10n carries the bundle activate() loaded.
 import * as l10n from '@vscode/l10n';
 import { ACTIVATIONS, activationNames } from '../core/activations/activations';
-import { localizeCatalogued } from '../shared/localize';
+import { CORE_MESSAGES, coreText, type CoreMessageId } from '../core/messages';
+import { localizeCatalogued, localizeCore } from '../shared/localize';
 
 /**
  * The activation table's own words as the page shows them (summaries, where the slope peaks, parameter notes): the
@@ -18,6 +19,16 @@ function activationWords(): Record<string, string> {
     }
   }
   return words;
+}
+
+/**
+ * The parameter checks' templates (act.param.*), English → display language with the `{name}` placeholders kept:
+ * the page checks a typed value with the core's activationParamProblems and fills the template it is given.
+ */
+function checkTemplates(): Record<string, string> {
+  const templates: Record<string, string> = {};
+  for (const [id, english] of Object.entries(CORE_MESSAGES)) if (id.startsWith('act.param.')) templates[english] = localizeCore(coreText(id as CoreMessageId));
+  return templates;
 }
 
 export function compareStrings() {
@@ -44,6 +55,8 @@ export function compareStrings() {
     needsNumber: l10n.t('{0} needs a number'),
     /** Not a word of the page: English → display language for the activation table's texts. */
     activationWords: activationWords(),
+    /** Not a word of the page: the parameter checks' templates in the display language. */
+    checkTemplates: checkTemplates(),
   };
 }
 

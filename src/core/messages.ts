@@ -46,6 +46,13 @@ const PROBE_MESSAGES = {
   'probe.worker.untrusted': 'This workspace is not trusted: the live probe reads only files inside the workspace, and {file} is outside it.',
   'probe.worker.dataAt': '{message} ({place})',
   'probe.worker.failed': 'The live probe failed: {reason}',
+  // the training workers' own problems, posted to the host as messages (src/visualize/trainingWorker.ts,
+  // src/universalApproximation/uatWorker.ts); the reason is the error's own text
+  'worker.cannotStartRun': 'Gradscope could not start this run: {reason}',
+  'worker.error': 'Gradscope worker error: {reason}',
+  'worker.uatCannotTrain': 'Gradscope could not train this network: {reason}',
+  'worker.lrNotPositive': 'learning rate must be a positive number, got {lr}',
+  'worker.batchSizeNotPositive': 'batch size must be a positive integer, got {batchSize}',
   // quick-fix titles (src/core/config/configFixes.ts)
   'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
   'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',

@@ -3,6 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { FromUatWorker, ToUatWebview, ToUatWorker, UatNetwork, UatTrainStart } from '../protocol';
 import { describeDeath, spawnWorker, type HostedWorker } from '../shared/workerHost';
+import { localizeCoreOr } from '../shared/localize';
 
 /** Steps per "Let gradient descent take over" run (the user can stop earlier). */
 export const UAT_MAX_STEPS = 20_000;
@@ -83,7 +84,7 @@ export class UatTrainingSession {
         return;
       case 'uatFailed':
         this.jobs.delete(start);
-        this.options.post({ type: 'uatTrainState', start, running: false, detail: message.message });
+        this.options.post({ type: 'uatTrainState', start, running: false, detail: localizeCoreOr(message.text, message.message) });
         return;
       default: {
         const never: never = message;

@@ -10,7 +10,7 @@ import { isInputError } from '../core/inputError';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
-import { coreText, notesOf } from '../core/messages';
+import { coreText, formatCoreText, notesOf } from '../core/messages';
 import type { FromWorker, RunMeta, RunSource, ToWorker } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
 
@@ -310,8 +310,8 @@ async function start(message: StartMessage): Promise<void> {
       const location = error.location === undefined ? undefined : { ...error.location, file: resolveFile(error.location.file, message.source) };
       send({ type: 'error', runId: message.runId, message: error.message, ...(error.text ? { text: error.text } : {}), location });
     } else {
-      const text = error instanceof Error ? error.message : String(error);
-      send({ type: 'error', runId: message.runId, message: `Gradscope could not start this run: ${text}` });
+      const text = coreText('worker.cannotStartRun', { reason: error instanceof Error ? error.message : String(error) });
+      send({ type: 'error', runId: message.runId, message: formatCoreText(text), text });
     }
   }
 }
@@ -326,6 +326,14 @@ function onMessage(message: ToWorker): void {
       break;
     case 'set':
       if (active?.runId === message.runId) {
+        // The trainer refuses these too, in English only: checked here so the page hears a message it can translate.
+        const refused = message.lr !== undefined && !(message.lr > 0 && Number.isFinite(message.lr)) ? coreText('worker.lrNotPositive', { lr: String(message.lr) })
+          : message.batchSize !== undefined && !(Number.isInteger(message.batchSize) && message.batchSize >= 1) ? coreText('worker.batchSizeNotPositive', { batchSize: String(message.batchSize) })
+          : undefined;
+        if (refused) {
+          send({ type: 'error', runId: message.runId, message: formatCoreText(refused), text: refused });
+          break;
+        }
         try {
           active.set(message);
         } catch (error) {
@@ -349,6 +357,7 @@ parentPort?.on('message', (message: ToWorker) => {
     onMessage(message);
   } catch (error) {
     const runId = 'runId' in message ? message.runId : -1;
-    send({ type: 'error', runId, message: `Gradscope worker error: ${error instanceof Error ? error.message : String(error)}` });
+    const text = coreText('worker.error', { reason: error instanceof Error ? error.message : String(error) });
+    send({ type: 'error', runId, message: formatCoreText(text), text });
   }
 });

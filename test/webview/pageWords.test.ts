@@ -158,8 +158,10 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     // The activations' summaries and slope places come from the core's table in Korean through the host's lookup.
     assert.equal(await page.getAttribute('label[for="pick-sigmoid"]', 'title'), korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]);
     assert.ok(HANGUL.test(korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]), korean.compare.activationWords[ACTIVATIONS.sigmoid.summary]);
-    // Left as they are: what the core has no Korean for (the parameters' notes), activation names (their labels, e.g.
-    // "Leaky ReLU") and parameter keys (`slope`).
+    // The parameters' notes are the inputs' tooltips, in Korean too.
+    assert.equal(await page.getAttribute('#param-leaky_relu-slope', 'title'), 'x < 0 쪽의 기울기(slope) (PyTorch의 negative_slope).');
+    // Left as they are: what the core has no Korean for (formulas such as "−3 < x < 3"), activation names (their
+    // labels, e.g. "Leaky ReLU") and parameter keys (`slope`).
     const untranslatedCore = Object.entries(korean.compare.activationWords).filter(([en, ko]) => en === ko).map(([en]) => en);
     const core = [...untranslatedCore, ...activationNames().flatMap(n => [ACTIVATIONS[n].label, ...Object.keys(ACTIVATIONS[n].defaults)])];
     assert.deepEqual(englishLeft(text, english.compare, korean.compare, core), { templates: [], words: [] });

@@ -5,18 +5,22 @@ import {
   CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import { ACTIVATIONS, activationNames, validateActivationParams } from '../../src/core/activations/activations';
+import { ACTIVATIONS, activationNames, activationParamProblems } from '../../src/core/activations/activations';
+import { formatCoreText } from '../../src/core/messages';
 import { activationFacts, compoundThroughLayers, formatNumber } from '../../src/core/activations/activationFacts';
 import type { ActivationName } from '../../src/core/types';
 import type { CompareState, FromCompareWebview, ToCompareWebview } from '../../src/protocol';
 import type { CompareStrings } from '../../src/compareActivations/compareStrings';
 import { readPageStrings, translator } from '../shared/strings';
+import { formatNamed } from '../shared/translate';
 import { themeVar } from '../shared/theme';
 
 const words = readPageStrings<CompareStrings>();
 const t = translator(words);
 /** The activation table's English text in the display language (the host's lookup), else as it is. */
 const tableText = (english: string): string => words.activationWords?.[english] ?? english;
+/** A parameter check (act.param.*) in the display language: the host's template for its English, filled here. */
+const checkText = (template: string, args: Record<string, string | number>): string => formatNamed(words.checkTemplates?.[template] ?? template, args);
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -356,7 +360,7 @@ function parameterInputs(name: ActivationName, current: Record<string, number>):
       if (!state) return;
       const value = Number(input.value);
       const next = { ...current, [key]: value };
-      const problems = input.value.trim() === '' ? [t('needsNumber', `${name}.${key}`)] : validateActivationParams(name, next);
+      const problems = input.value.trim() === '' ? [t('needsNumber', `${name}.${key}`)] : activationParamProblems(name, next).map(p => formatCoreText(p, checkText));
       input.setCustomValidity(problems.join('; '));
       if (problems.length) {
         input.reportValidity();

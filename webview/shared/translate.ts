@@ -13,3 +13,8 @@ export type Translate<T> = (key: WordKey<T>, ...args: (string | number)[]) => st
 export function translator<T extends object>(table: T): Translate<T> {
   return (key, ...args) => format(table[key] as string, ...args);
 }
+
+/** `{name}`-style placeholders (the core's catalogue templates) filled from `args`; unknown ones stay. */
+export function formatNamed(template: string, args: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? String(args[name]) : whole));
+}

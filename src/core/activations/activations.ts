@@ -374,7 +374,7 @@ const entries: Entry[] = [
     f: (x, p) => (x > 0 ? x : p.slope * x),
     df: (x, p) => (x > 0 ? 1 : p.slope),
     defaults: { slope: LEAKY_RELU_SLOPE },
-    paramDocs: { slope: { description: 'Slope for x < 0 (PyTorch negative_slope).' } },
+    paramDocs: { slope: { description: ACTIVATION_MESSAGES['act.leaky_relu.param.slope'] } },
     maxSlopeOf: (p) => Math.max(1, Math.abs(p.slope)),
     maxSlopeAt: { at: 1, where: 'x > 0' },
     zeroCentred: false,
@@ -405,7 +405,7 @@ const entries: Entry[] = [
     f: (x, p) => (x > 0 ? x : p.slope * x),
     df: (x, p) => (x > 0 ? 1 : p.slope),
     defaults: { slope: PRELU_INIT },
-    paramDocs: { slope: { description: 'Initial slope for x < 0 (learned; PyTorch init 0.25).' } },
+    paramDocs: { slope: { description: ACTIVATION_MESSAGES['act.prelu.param.slope'] } },
     learned: { param: 'slope', init: PRELU_INIT, perUnit: true },
     maxSlopeOf: (p) => Math.max(1, Math.abs(p.slope)),
     maxSlopeAt: { at: 1, where: 'x > 0' },
@@ -436,7 +436,7 @@ const entries: Entry[] = [
     f: (x, p) => (x > 0 ? x : p.alpha * Math.expm1(x)),
     df: (x, p) => (x > 0 ? 1 : p.alpha * Math.exp(x)),
     defaults: { alpha: 1 },
-    paramDocs: { alpha: { description: 'Value the negative side tends to is −α.', min: 0 } },
+    paramDocs: { alpha: { description: ACTIVATION_MESSAGES['act.elu.param.alpha'], min: 0 } },
     maxSlopeOf: (p) => Math.max(1, Math.abs(p.alpha)),
     maxSlopeAt: { at: 1, where: ACTIVATION_MESSAGES['act.elu.where'] },
     zeroCentred: false,
@@ -468,8 +468,8 @@ const entries: Entry[] = [
     df: (x, p) => (x > 0 ? p.lambda : p.lambda * p.alpha * Math.exp(x)),
     defaults: { lambda: SELU_LAMBDA, alpha: SELU_ALPHA },
     paramDocs: {
-      lambda: { description: 'Scale λ (1.0507009873554805).', min: 0, exclusiveMin: true },
-      alpha: { description: 'Negative-side constant α (1.6732632423543772).', min: 0 },
+      lambda: { description: ACTIVATION_MESSAGES['act.selu.param.lambda'], min: 0, exclusiveMin: true },
+      alpha: { description: ACTIVATION_MESSAGES['act.selu.param.alpha'], min: 0 },
     },
     maxSlopeOf: (p) => Math.abs(p.lambda) * Math.max(1, Math.abs(p.alpha)),
     maxSlopeAt: { at: 0, where: ACTIVATION_MESSAGES['act.selu.where'] },
@@ -501,8 +501,8 @@ const entries: Entry[] = [
     df: (x, p) => (x >= 0 ? p.lambda : p.lambda * p.alpha * Math.exp(x) * (1 + x)),
     defaults: { lambda: SERLU_LAMBDA, alpha: SERLU_ALPHA },
     paramDocs: {
-      lambda: { description: 'Scale λ (1.0786182836).', min: 0, exclusiveMin: true },
-      alpha: { description: 'Negative-side constant α (2.9042712325).', min: 0 },
+      lambda: { description: ACTIVATION_MESSAGES['act.serlu.param.lambda'], min: 0, exclusiveMin: true },
+      alpha: { description: ACTIVATION_MESSAGES['act.serlu.param.alpha'], min: 0 },
     },
     // sup over x < 0 of λα·eˣ(1 + x) is λα, approached at 0⁻ (eˣ(1 + x) increases on (−2, 0)).
     maxSlopeOf: (p) => Math.abs(p.lambda) * Math.max(1, Math.abs(p.alpha)),
@@ -599,7 +599,7 @@ const entries: Entry[] = [
       return s + p.beta * x * s * (1 - s);
     },
     defaults: { beta: 1 },
-    paramDocs: { beta: { description: 'β in x·σ(βx) (1 for SiLU).' } },
+    paramDocs: { beta: { description: ACTIVATION_MESSAGES['act.silu.param.beta'] } },
     maxSlopeOf: () => NaN, // independent of β (substitute u = βx); filled numerically below
     maxSlopeAt: { at: NaN, where: '' },
     zeroCentred: false,
@@ -632,7 +632,7 @@ const entries: Entry[] = [
       return s + p.beta * x * s * (1 - s);
     },
     defaults: { beta: 1 },
-    paramDocs: { beta: { description: 'β in x·σ(βx).' } },
+    paramDocs: { beta: { description: ACTIVATION_MESSAGES['act.swish.param.beta'] } },
     maxSlopeOf: () => NaN,
     maxSlopeAt: { at: NaN, where: '' },
     zeroCentred: false,
@@ -690,8 +690,8 @@ const entries: Entry[] = [
     df: (x, p) => (p.beta * x > p.threshold ? 1 : sigmoid(p.beta * x)),
     defaults: { beta: 1, threshold: SOFTPLUS_THRESHOLD },
     paramDocs: {
-      beta: { description: 'Sharpness β.', min: 0, exclusiveMin: true },
-      threshold: { description: 'Above βx > threshold the function is taken as linear (PyTorch: 20).' },
+      beta: { description: ACTIVATION_MESSAGES['act.softplus.param.beta'], min: 0, exclusiveMin: true },
+      threshold: { description: ACTIVATION_MESSAGES['act.softplus.param.threshold'] },
     },
     maxSlopeOf: () => 1,
     maxSlopeAt: { at: SOFTPLUS_THRESHOLD, where: ACTIVATION_MESSAGES['act.softplus.where'] },
@@ -755,8 +755,8 @@ const entries: Entry[] = [
     df: (x, p) => (x > p.min && x < p.max ? 1 : 0),
     defaults: { min: -1, max: 1 },
     paramDocs: {
-      min: { description: 'Lower limit (PyTorch min_val).' },
-      max: { description: 'Upper limit (PyTorch max_val).' },
+      min: { description: ACTIVATION_MESSAGES['act.hardtanh.param.min'] },
+      max: { description: ACTIVATION_MESSAGES['act.hardtanh.param.max'] },
     },
     maxSlopeOf: () => 1,
     maxSlopeAt: { at: 0, where: 'min < x < max' },
