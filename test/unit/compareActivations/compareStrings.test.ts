@@ -2,28 +2,15 @@
 // the parameters' notes) all have Korean, and a parameter check typed on the page reads in Korean through the
 // templates the host sends (checkTemplates) — the same Korean the config diagnostic shows.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as l10n from '@vscode/l10n';
 import { ACTIVATIONS, activationNames, activationParamProblems } from '../../../src/core/activations/activations';
 import { parseConfig } from '../../../src/core/config/config';
 import { catalogueIdOf, formatCoreText } from '../../../src/core/messages';
 import { compareStrings } from '../../../src/compareActivations/compareStrings';
 import { localizeCore } from '../../../src/shared/localize';
 import { formatNamed } from '../../../webview/shared/translate';
+import { HANGUL, inKorean } from '../l10n/inKorean';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const korean = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
-const HANGUL = /[\uac00-\ud7a3]/;
 
-function inKorean<T>(body: () => T): T {
-  l10n.config({ contents: korean });
-  try {
-    return body();
-  } finally {
-    l10n.config({ contents: {} });
-  }
-}
 
 /** What the page does with a typed value (webview/compareActivations/main.ts): the core's check, the host's template. */
 function pageCheck(strings: ReturnType<typeof compareStrings>, name: Parameters<typeof activationParamProblems>[0], params: Record<string, unknown>): string[] {

@@ -24,21 +24,11 @@ import { analyzeConfig } from '../../../src/configInsight/configAnalysis';
 import { localizeCatalogued, localizeCore, localizeCoreOr } from '../../../src/shared/localize';
 import { NETWORK_PRESETS } from '../../../src/core/config/presets';
 import type { LayerProbe } from '../../../src/core/types';
+import { HANGUL, inKorean, koreanBundle } from './inKorean';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const korean = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
-const HANGUL = /[\uac00-\ud7a3]/;
+const korean = koreanBundle;
 const placeholders = (text: string) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map(m => m[1]).sort();
 
-/** Runs `body` with the Korean bundle loaded into @vscode/l10n, then goes back to English. */
-function inKorean<T>(body: () => T): T {
-  l10n.config({ contents: korean });
-  try {
-    return body();
-  } finally {
-    l10n.config({ contents: {} });
-  }
-}
 
 describe('core message catalogue', () => {
   it('no id is defined in two catalogues, and CORE_MESSAGES holds them all', () => {

@@ -6,21 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import * as l10n from '@vscode/l10n';
 import type { FromWorker, ToWorker } from '../../../src/protocol';
 import { localizeCoreOr } from '../../../src/shared/localize';
+import { inKorean } from '../l10n/inKorean';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const korean = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 
-function inKorean<T>(body: () => T): T {
-  l10n.config({ contents: korean });
-  try {
-    return body();
-  } finally {
-    l10n.config({ contents: {} });
-  }
-}
 
 /** Sends `messages` in order, each after the worker's answer that `until` picks, and returns everything it posted. */
 async function talk(workerPath: string, steps: { send: ToWorker; until: (m: FromWorker) => boolean }[]): Promise<FromWorker[]> {
