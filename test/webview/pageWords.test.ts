@@ -48,6 +48,8 @@ const ALLOWED = new Set([
   'clipNorm', 'optimizer', 'midpoint', 'BN',
   // people, models and code the activation summaries cite: LeCun initialisation, GPT/BERT's GELU, clamp(x, 0, 6)
   'LeCun', 'GPT', 'BERT', 'clamp',
+  // the framework the parameter notes name (its argument names, e.g. negative_slope, are code and skipped below)
+  'PyTorch', 'Flax', 'Keras',
 ].map(w => w.toLowerCase()));
 
 /** Everything a person reads or hears on the page. */
@@ -85,7 +87,7 @@ function englishLeft(text: string, english: object, korean: object, dataNames: s
       if (found) templates.push(`${key}: “${fragment}” in “${rest.slice(Math.max(0, found.index - 30), found.index + fragment.length + 30).replace(/\s+/g, ' ')}”`);
     }
   }
-  const words = [...new Set((rest.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter(w => !ALLOWED.has(w.toLowerCase())))];
+  const words = [...new Set((rest.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter(w => !ALLOWED.has(w.toLowerCase()) && !w.includes('_')))];
   return { templates, words };
 }
 
