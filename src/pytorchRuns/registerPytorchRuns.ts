@@ -13,6 +13,8 @@ export const SETUP_COMMAND = 'gradscope.setUpPytorchWatching';
 /** Not in the palette: what an open run panel has read and sent (the integration tests ask it). */
 export const STATUS_COMMAND = 'gradscope.pytorchRunStatus';
 const RUN_GLOB = '**/.gradscope/runs/*.jsonl';
+/** How often the workspace folders' .gradscope/runs are listed, for a creation the file watcher did not report. */
+const SCAN_MS = 3000;
 
 function output(context: vscode.ExtensionContext): vscode.OutputChannel {
   const channel = vscode.window.createOutputChannel('Gradscope PyTorch');
@@ -55,19 +57,29 @@ export function registerPytorchRuns(context: vscode.ExtensionContext): void {
   };
   const watcher = vscode.workspace.createFileSystemWatcher(RUN_GLOB, false, true, true);
   const announced = new Set<string>();
+  const announce = (file: string): void => {
+    if (announced.has(file) || RunPanel.of(file) !== undefined) return;
+    announced.add(file);
+    if (!vscode.workspace.getConfiguration('gradscope.pytorch').get<boolean>('notifyOnStart', true)) return;
+    const name = path.basename(file, '.jsonl');
+    const openIt = vscode.l10n.t('Open in Gradscope');
+    void vscode.window.showInformationMessage(vscode.l10n.t('PyTorch run {0} started', name), openIt).then(choice => {
+      if (choice === openIt) open(file);
+    });
+  };
+  // The file watcher can miss a creation (an OS watcher that is late or overflows under many changes: seen once in a
+  // full integration run), so each workspace folder's own .gradscope/runs is also listed every few seconds: a run
+  // file that was not there at activation and that the watcher did not report is announced all the same.
+  const runsFolders = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => path.join(f.uri.fsPath, '.gradscope', 'runs'));
+  const listRuns = (): string[] => runsFolders().flatMap(dir => {
+    try { return fs.readdirSync(dir).filter(n => n.endsWith('.jsonl')).map(n => path.join(dir, n)); } catch { return []; }
+  });
+  for (const file of listRuns()) announced.add(file);
+  const scan = setInterval(() => { for (const file of listRuns()) announce(file); }, SCAN_MS);
   context.subscriptions.push(
     watcher,
-    watcher.onDidCreate(uri => {
-      const file = uri.fsPath;
-      if (announced.has(file) || RunPanel.of(file) !== undefined) return;
-      announced.add(file);
-      if (!vscode.workspace.getConfiguration('gradscope.pytorch').get<boolean>('notifyOnStart', true)) return;
-      const name = path.basename(file, '.jsonl');
-      const openIt = vscode.l10n.t('Open in Gradscope');
-      void vscode.window.showInformationMessage(vscode.l10n.t('PyTorch run {0} started', name), openIt).then(choice => {
-        if (choice === openIt) open(file);
-      });
-    }),
+    { dispose: () => clearInterval(scan) },
+    watcher.onDidCreate(uri => announce(uri.fsPath)),
     vscode.commands.registerCommand(OPEN_RUN_COMMAND, async (arg?: unknown): Promise<boolean> => {
       const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
       if (given !== undefined) return open(given) !== undefined;
