@@ -6,32 +6,16 @@ import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openSmallPanelPage } from './smallPanelPage';
-import type { FromNetworksWorker, ToNetworksWebview, ToNetworksWorker } from '../../src/protocol';
+import type { FromNetworksWorker, ToNetworksWebview } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/visualize/report';
+import { workerMessages } from './networksWorkerRun';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'webview');
 type Theme = 'light' | 'dark';
-
-/** Runs the real worker on one request and returns every message until `isLast`. */
-async function workerMessages(workerPath: string, start: ToNetworksWorker, isLast: (m: FromNetworksWorker) => boolean): Promise<FromNetworksWorker[]> {
-  const worker = new Worker(workerPath);
-  const out: FromNetworksWorker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: FromNetworksWorker) => { out.push(m); if (isLast(m)) resolve(); });
-      worker.on('error', reject);
-      worker.postMessage(start);
-    });
-  } finally {
-    await worker.terminate();
-  }
-  return out;
-}
 
 async function openPage(browser: Browser, theme: Theme): Promise<{ page: Page; problems: string[] }> {
   return openSmallPanelPage(browser, {

@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { configureL10n } from '../../src/shared/localize';
@@ -19,13 +18,13 @@ import { panelStrings } from '../../src/visualize/panelStrings';
 import { ACTIVATIONS, activationNames } from '../../src/core/activations/activations';
 import { generateBuiltinDataset } from '../../src/core/data/builtinDatasets';
 import { uatDataFromDataset } from '../../src/universalApproximation/uatData';
-import type { FromNetworksWorker, ToNetworksWorker } from '../../src/protocol';
 import { THEME_STAND_INS } from '../../src/visualize/report';
 import { openSmallPanelPage } from './smallPanelPage';
 import { launchBrowser, openPanel, pageErrors, ROOT, screenshot, send as sendToPanel, settle } from './harness';
 import { syntheticRun } from './syntheticRuns';
 import type { RecordedRun } from '../../src/protocol';
 import type { ChartDescription } from '../../webview/visualize/main';
+import { workerMessages } from './networksWorkerRun';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 
@@ -89,21 +88,6 @@ function englishLeft(text: string, english: object, korean: object, dataNames: s
   }
   const words = [...new Set((rest.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter(w => !ALLOWED.has(w.toLowerCase()) && !w.includes('_')))];
   return { templates, words };
-}
-
-async function workerMessages(workerPath: string, start: ToNetworksWorker, isLast: (m: FromNetworksWorker) => boolean): Promise<FromNetworksWorker[]> {
-  const worker = new Worker(workerPath);
-  const out: FromNetworksWorker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: FromNetworksWorker) => { out.push(m); if (isLast(m)) resolve(); });
-      worker.on('error', reject);
-      worker.postMessage(start);
-    });
-  } finally {
-    await worker.terminate();
-  }
-  return out;
 }
 
 async function send(page: Page, messages: unknown[]): Promise<void> {
