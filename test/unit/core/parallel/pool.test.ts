@@ -84,11 +84,14 @@ describe('worker pool', function () {
     try {
       const stopped = await computeLandscapeOnPool(pool, trainer.network, 'bce', trainer.data.train, { grid: 15 }, (i) => i < 2);
       assert.equal(stopped, null);
-      const running = computeLandscapeOnPool(pool, trainer.network, 'bce', trainer.data.train, { grid: 31 });
-      const outcome = assert.rejects(running, PoolTerminated);
-      await new Promise(r => setTimeout(r, 50));
-      await pool.terminate();
-      await outcome;
+      // Terminated when its first row arrives, so rows are surely still running (a fixed wait raced a fast grid).
+      let terminating: Promise<void> | undefined;
+      const running = computeLandscapeOnPool(pool, trainer.network, 'bce', trainer.data.train, { grid: 31 }, () => {
+        terminating ??= pool.terminate();
+        return true;
+      });
+      await assert.rejects(running, PoolTerminated);
+      await terminating;
       assert.ok(pool.terminated);
     } finally {
       await pool.terminate();
