@@ -16,7 +16,7 @@ import path from 'node:path';
 import { format } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromiumLaunchOptions, extensionDir, makeStateDir, populateWorkspace, repoRoot, startCodeServer, stopCodeServer, tail, workbenchUrl } from './code-server.mjs';
-import { setupVSCodeOffline } from './setup-vscode.mjs';
+import { ensureDebianPackages, setupVSCodeOffline } from './setup-vscode.mjs';
 
 const args = process.argv.slice(2);
 const locale = args.includes('--locale') ? args[args.indexOf('--locale') + 1] : undefined;
@@ -167,6 +167,8 @@ async function runInCodeServer(resultsFile) {
 
 async function main() {
   const t0 = Date.now();
+  // The PyTorch runs suite trains a real script under Debian's python3; `npm test -- integration` alone must set it up too.
+  ensureDebianPackages(['python3', 'python3-torch'], 'PyTorch for the integration test that watches a real training script');
   if (!args.includes('--no-build')) await buildExtension();
   const testFiles = await buildSuite();
   log(`suite: ${testFiles.join(', ')}`);

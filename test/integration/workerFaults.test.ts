@@ -42,6 +42,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
+/**
+ * Writes a config that trains for a long while and opens it in Visualize Network. A preset's 50 epochs end in well
+ * under a second on a quiet machine, and at <= 10 snapshots/s such a run could end before the snapshots a test waits
+ * for, or before its fault is injected.
+ */
+async function visualizeLongRun(folder: vscode.Uri, name: string, network: string): Promise<FirstSnapshot | undefined> {
+  const config = vscode.Uri.joinPath(folder, name);
+  await vscode.workspace.fs.writeFile(config, Buffer.from(`{\n  ${network},\n  "epochs": 20000\n}\n`, 'utf8'));
+  return vscode.commands.executeCommand<FirstSnapshot>(VISUALIZE, config, { autoplay: true });
+}
+
 async function topRun(): Promise<RunView | undefined> {
   return (await vscode.commands.executeCommand<RunView[]>(T.visualizeRuns)).at(-1);
 }
@@ -73,7 +84,7 @@ describe('Worker faults survived in VS Code', function () {
   });
 
   it('a training worker that crashes mid-run: the banner says so with Restart, the snapshots export, Restart trains again', async () => {
-    const first = await vscode.commands.executeCommand<FirstSnapshot>(VISUALIZE, { builtin: 'circle', preset: 'deep-relu-he', autoplay: true });
+    const first = await visualizeLongRun(folder, 'faults-crash.nn.json', '"data": { "builtin": "circle" },\n  "hidden": { "units": 32, "repeat": 8 },\n  "activation": "relu",\n  "init": "he_normal"');
     assert.ok(first?.ok, JSON.stringify(first));
     const before = await until('a few snapshots', async () => { const r = await topRun(); return r !== undefined && r.frames >= 3 ? r : undefined; });
     const threadId = await vscode.commands.executeCommand<number>(T.injectFault, 'training', 'throw');
@@ -106,7 +117,7 @@ describe('Worker faults survived in VS Code', function () {
     const settings = vscode.workspace.getConfiguration('gradscope.workers');
     await settings.update('memoryLimitMb', 96, vscode.ConfigurationTarget.Global);
     try {
-      const first = await vscode.commands.executeCommand<FirstSnapshot>(VISUALIZE, { builtin: 'sine', preset: 'deep-sigmoid', autoplay: true });
+      const first = await visualizeLongRun(folder, 'faults-oom.nn.json', '"data": { "builtin": "sine" },\n  "hidden": { "units": 32, "repeat": 8 },\n  "activation": "sigmoid"');
       assert.ok(first?.ok, JSON.stringify(first));
       await until('a few snapshots', async () => { const r = await topRun(); return r !== undefined && r.frames >= 2 ? r : undefined; });
       await vscode.commands.executeCommand(T.injectFault, 'training', 'oom');
@@ -122,7 +133,9 @@ describe('Worker faults survived in VS Code', function () {
 
   it('a config saved with errors while its panel runs keeps the last good run and shows the errors', async () => {
     const config = vscode.Uri.joinPath(folder, 'faults-retrain.nn.json');
-    const good = '{\n  "data": { "builtin": "sine", "samples": 300 },\n  "hidden": [16, 16],\n  "activation": "tanh",\n  "epochs": 200,\n  "seed": 2\n}\n';
+    // Long enough to be still training when the typo is saved: 200 epochs took 0.3 s on a quiet machine, so at
+    // ≤ 10 snapshots/s the run sometimes ended with fewer than the 3 snapshots waited for.
+    const good = '{\n  "data": { "builtin": "sine", "samples": 300 },\n  "hidden": [16, 16],\n  "activation": "tanh",\n  "epochs": 20000,\n  "seed": 2\n}\n';
     await vscode.workspace.fs.writeFile(config, Buffer.from(good, 'utf8'));
     const editor = await vscode.window.showTextDocument(config);
     const first = await vscode.commands.executeCommand<FirstSnapshot>(VISUALIZE, config, { autoplay: true });
