@@ -287,6 +287,10 @@ describe('Gradscope panel (webview, headless chromium)', function () {
     const diagonal = fn.datasets[1].data as { x: number; y: number }[];
     assert.equal(diagonal[0].x, diagonal[0].y);
     assert.equal(fn.scales.x.title, 'actual y');
+    // The worker measures a sample of the rows; the note says how many of them the chart shows.
+    const rows = wide.meta.points.y.length;
+    assert.ok(view.predicted.length < rows, `${view.predicted.length} pairs of ${rows} rows`);
+    assert.match(await page.textContent('#note-function') ?? '', new RegExp(` \\(${view.predicted.length} of ${rows} data points drawn\\)$`));
     await page.close();
   });
 

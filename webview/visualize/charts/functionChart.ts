@@ -39,7 +39,7 @@ export class FunctionChart implements PanelChart {
     this.drawnMode = mode;
     canvas.dataset.mode = mode;
     const note = document.getElementById('note-function');
-    if (note !== null) note.textContent = describe(meta, view) + leftOut(meta, mode);
+    if (note !== null) note.textContent = describe(meta, view) + leftOut(meta, mode, view);
     if (mode === 'grid') {
       this.drawGrid(canvas, meta, view?.kind === 'grid' ? view : undefined, palette);
       return;
@@ -248,11 +248,19 @@ function pointsByClass(meta: RunMeta): { train: { x: number; y: number }[]; val:
   return { train, val };
 }
 
-/** What the chart leaves out of the data: " (N of M data points drawn)", or nothing when it draws them all. */
-function leftOut(meta: RunMeta, mode: Mode): string {
-  if (mode === 'scatter') return '';
+/**
+ * What the chart leaves out of the data: " (N of M data points drawn)", or nothing when it draws them all. Predicted
+ * against actual draws the view's pairs (the worker measures at most a few thousand rows, validation first).
+ */
+function leftOut(meta: RunMeta, mode: Mode, view: FunctionView | undefined): string {
+  const rows = Math.max(meta.points.total ?? 0, meta.points.y.length);
+  if (mode === 'scatter') {
+    if (view?.kind !== 'scatter') return '';
+    const drawn = Math.min(view.predicted.length, MAX_POINTS);
+    return drawn < rows ? t('pointsDrawn', drawn, rows) : '';
+  }
   const drawn = Math.min(meta.points.y.length, MAX_POINTS);
-  const total = Math.max(meta.points.total ?? 0, meta.points.y.length);
+  const total = rows;
   return drawn < total ? t('pointsDrawn', drawn, total) : '';
 }
 
