@@ -207,7 +207,12 @@ describe('RunSession with the training worker (Node)', function () {
   it('a worker out of memory says so, with its limit and step; the host stays up', async () => {
     enableFaultSeam();
     const { session: s, messages } = session(96);
-    s.start({ kind: 'builtin', builtin: 'sine', preset: 'deep-sigmoid' }, 'sine', { snapshotEvery: 1 });
+    // A long run: the deep-sigmoid preset's 50 epochs can end (snapshots throttled to <= 10/s, fewer when measuring
+    // is slow on a loaded machine) before the 3 snapshots waited for.
+    const configText = '{\n  "data": { "builtin": "sine" },\n  "hidden": { "units": 32, "repeat": 8 },\n  "activation": "sigmoid",\n  "epochs": 20000\n}\n';
+    const configPath = path.join(dir, 'oom.nn.json');
+    fs.writeFileSync(configPath, configText);
+    s.start({ kind: 'config', configPath, configText }, 'oom.nn.json', { snapshotEvery: 1 });
     await s.firstSnapshot();
     await waitFor(() => (s.recordedRun()?.frames.length ?? 0) >= 3);
     await injectFault(s.hostedWorker!, 'oom');
