@@ -22,6 +22,8 @@ export function networksStrings() {
     axisLoss: l10n.t('loss'),
     axisInput: l10n.t('input'),
     axisOutput: l10n.t('output'),
+    axisActual: l10n.t('actual {0}'),
+    axisPredicted: l10n.t('predicted {0}'),
     functionCaption: l10n.t('The approximated functions over the data'),
     functionAria: l10n.t('approximated functions'),
     functionOfAria: l10n.t('function of {0}'),

@@ -128,6 +128,45 @@ describe('Compare Networks webview', function () {
     });
   }
 
+  it('two inputs: one small map per network on chart.js axes with round ticks, the data on top, kept between frames', async () => {
+    const circleRun = await workerMessages(workerPath, {
+      type: 'netsStart', jobId: 3, data: { kind: 'builtin', builtin: 'circle' }, seed: 1, epochs: 2, snapshotEvery: 5, threads: 1,
+      choices: [
+        { kind: 'preset', preset: 'deep-sigmoid', label: 'Deep sigmoid' },
+        { kind: 'preset', preset: 'deep-relu-he', label: 'Deep ReLU' },
+      ],
+    }, m => m.type === 'netsDone' || m.type === 'netsFailed');
+    const functionsMessage = circleRun.find(m => m.type === 'netsFunctions') as Extract<FromNetworksWorker, { type: 'netsFunctions' }> | undefined;
+    assert.ok(functionsMessage !== undefined && functionsMessage.data.d === 2 && functionsMessage.views.every(v => v.kind === 'grid'));
+    const { page, problems } = await openPage(browser, 'dark');
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'two presets on circle' }, ...circleRun]);
+    type Map = { ticks: { x: string[]; y: string[] }; points: number; border: string };
+    const maps = (): Promise<Map[]> => page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('.maps canvas')].map(c => ({
+      ticks: JSON.parse(c.dataset.ticks ?? '{}'), points: Number(c.dataset.points), border: getComputedStyle(c.parentElement!).borderTopColor,
+    })));
+    const drawn = await maps();
+    assert.equal(drawn.length, 2);
+    assert.notEqual(drawn[0].border, drawn[1].border, 'each map framed in its network\'s colour');
+    for (const [i, map] of drawn.entries()) {
+      const view = functionsMessage.views[i] as Extract<typeof functionsMessage.views[number], { kind: 'grid' }>;
+      assert.equal(map.points, functionsMessage.data.y.length, 'every data point drawn over the map');
+      for (const [axis, range] of [['x', view.xRange], ['y', view.yRange]] as const) {
+        const values = map.ticks[axis].map(Number);
+        assert.ok(values.length >= 3 && values.every(Number.isFinite), `${axis}: ${map.ticks[axis].join(' ')}`);
+        const step = values[1] - values[0];
+        values.forEach((v, k) => assert.ok(Math.abs(v - values[0] - k * step) < 1e-9 && Math.abs(v / step - Math.round(v / step)) < 1e-9, `${axis}: ${values.join(' ')}`));
+        assert.ok(values[0] >= range[0] && values.at(-1)! <= range[1], `${axis} ticks ${values.join(' ')} inside ${range.join(' … ')}`);
+      }
+    }
+    // A later frame repaints the same charts (no new canvases).
+    await page.evaluate(() => document.querySelectorAll('.maps canvas').forEach(c => c.setAttribute('data-kept', '1')));
+    await send(page, circleRun.filter(m => m.type === 'netsFrames').slice(-1));
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.maps canvas')].map(c => c.getAttribute('data-kept'))), ['1', '1']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-maps.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('reads right at step 0: the loss chart\'s step axis has distinct, whole, non-negative ticks', async () => {
     const { page, problems } = await openPage(browser, 'dark');
     const loaded = compareRun.filter(m => m.type === 'netsLoaded');

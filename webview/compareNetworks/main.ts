@@ -13,7 +13,7 @@ import type {
 } from '../../src/protocol';
 import type { NetworksStrings } from '../../src/compareNetworks/networksStrings';
 import { readPageStrings, translator } from '../shared/strings';
-import { niceTicks, paintGrid, prepareCanvas, viridis, type PlotRect } from '../shared/heatmap';
+import { niceTicks, viridis } from '../shared/heatmap';
 import { HeatmapChart, type ColorBar } from '../shared/heatmapChart';
 import { logTickLabel, shortTick } from '../shared/logTicks';
 import { readPalette, withAlpha, type Palette } from '../shared/theme';
@@ -225,6 +225,7 @@ function renderFunctions(): void {
     let canvas = body.querySelector('canvas#chart-function') as HTMLCanvasElement | null;
     let chart = charts.get('function');
     if (!canvas || !chart) {
+      destroyFunctionCharts();
       body.replaceChildren();
       const box = el('div', { class: 'chart-box' });
       canvas = el('canvas', { id: 'chart-function', role: 'img', 'aria-label': t('functionAria') });
@@ -246,51 +247,82 @@ function renderFunctions(): void {
     document.getElementById('fig-function')?.setAttribute('data-series', String(sets.length));
     return;
   }
-  // Two inputs: one small map per network (probability of class 1 or the value), framed in the network's colour.
-  body.replaceChildren();
-  const row = el('div', { class: 'maps' });
+  // Two inputs: one small map per network (probability of class 1 or the value), framed in the network's colour,
+  // on chart.js scales like every other chart (round ticks inside the map, the data points on top with tooltips).
+  const current = body.querySelector('.maps');
+  if (current === null || mapCharts.length !== views.length) {
+    destroyFunctionCharts();
+    body.replaceChildren();
+    const row = el('div', { class: 'maps' });
+    body.append(row); // in the page before the charts are made, so chart.js sizes them to their box
+    views.forEach((_, i) => {
+      const cell = el('div', { class: 'map' });
+      const box = el('div', { class: 'map-box' });
+      const canvas = el('canvas', { class: 'map-canvas', role: 'img', 'aria-label': t('functionOfAria', networks[i]?.label ?? '') });
+      box.style.borderColor = color(i);
+      box.append(canvas);
+      cell.append(box, el('div', { class: 'map-label' }, networks[i]?.label ?? ''));
+      row.append(cell);
+      mapCharts.push(new HeatmapChart(canvas, palette));
+    });
+  }
   views.forEach((v, i) => {
-    const cell = el('div', { class: 'map' });
-    const canvas = el('canvas', { class: 'map-canvas', role: 'img', 'aria-label': t('functionOfAria', networks[i]?.label ?? '') });
-    canvas.style.borderColor = color(i);
-    const caption = el('div', { class: 'map-label' }, networks[i]?.label ?? '');
-    cell.append(canvas, caption);
-    row.append(cell);
-    requestAnimationFrame(() => drawFunctionMap(canvas, v, data));
+    const chart = mapCharts[i];
+    drawFunctionMap(chart, v, data);
+    // What chart.js labelled and how many points it draws: the webview tests read it.
+    const labels = (id: string) => chart.chart.scales[id]?.ticks.map(tick => String(tick.label ?? '')) ?? [];
+    const canvas = chart.chart.canvas;
+    canvas.dataset.ticks = JSON.stringify({ x: labels('x'), y: labels('y') });
+    canvas.dataset.points = String(chart.chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
   });
-  body.append(row);
 }
 
-function drawFunctionMap(canvas: HTMLCanvasElement, v: FunctionView, data: { x: number[]; y: number[]; d: number }): void {
-  const prepared = prepareCanvas(canvas);
-  if (!prepared) return;
-  const { ctx, width, height } = prepared;
-  const rect: PlotRect = { left: 0, top: 0, width, height };
+/** The small maps' charts, one per network, kept between updates (a new frame repaints them in place). */
+let mapCharts: HeatmapChart[] = [];
+
+function destroyFunctionCharts(): void {
+  for (const chart of mapCharts) chart.destroy();
+  mapCharts = [];
+  charts.get('function')?.destroy();
+  charts.delete('function');
+}
+
+/** chart.js ticks at round values inside [lo, hi] (it would also label the map's edges). */
+const ticksInside = (lo: number, hi: number) => (scale: { ticks: { value: number }[] }) => { scale.ticks = niceTicks(lo, hi).map(value => ({ value })); };
+
+function extentOf(values: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const value of values) if (Number.isFinite(value)) { if (value < lo) lo = value; if (value > hi) hi = value; }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+function drawFunctionMap(chart: HeatmapChart, v: FunctionView, data: { x: number[]; y: number[]; d: number }): void {
+  const axisTitle = (text: string) => ({ display: true, text, color: palette.foreground });
+  const points = { pointRadius: 1.5, pointHoverRadius: 3, backgroundColor: withAlpha(palette.foreground, 0.6), borderWidth: 0 };
   if (v.kind === 'grid') {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const value of v.values) { if (value < lo) lo = value; if (value > hi) hi = value; }
-    paintGrid(ctx, rect, v.size, v.size, (c, r) => {
-      const share = hi > lo ? (v.values[r * v.size + c] - lo) / (hi - lo) : 0.5;
-      const [R, G, B] = viridis(share);
-      return [R, G, B, 255];
-    });
-    if (data.d === 2) {
-      ctx.fillStyle = palette.foreground;
-      for (let k = 0; k < data.y.length; k++) {
-        const px = ((data.x[2 * k] - v.xRange[0]) / (v.xRange[1] - v.xRange[0])) * width;
-        const py = height - ((data.x[2 * k + 1] - v.yRange[0]) / (v.yRange[1] - v.yRange[0])) * height;
-        ctx.globalAlpha = 0.6;
-        ctx.fillRect(px - 1, py - 1, 2, 2);
-      }
-      ctx.globalAlpha = 1;
-    }
+    const [lo, hi] = extentOf(v.values);
+    const cells = {
+      columns: v.size, rows: v.size,
+      extent: { x0: v.xRange[0], x1: v.xRange[1], y0: v.yRange[0], y1: v.yRange[1] },
+      colorAt: (c: number, r: number): [number, number, number, number] => {
+        const [R, G, B] = viridis(hi > lo ? (v.values[r * v.size + c] - lo) / (hi - lo) : 0.5);
+        return [R, G, B, 255];
+      },
+    };
+    const shown: XY[] = [];
+    if (data.d === 2) for (let k = 0; k < data.y.length; k++) shown.push({ x: data.x[2 * k], y: data.x[2 * k + 1] });
+    chart.update(cells, {
+      x: { type: 'linear', min: v.xRange[0], max: v.xRange[1], title: axisTitle('x₁'), afterBuildTicks: ticksInside(v.xRange[0], v.xRange[1]) },
+      y: { type: 'linear', min: v.yRange[0], max: v.yRange[1], title: axisTitle('x₂'), afterBuildTicks: ticksInside(v.yRange[0], v.yRange[1]) },
+    }, undefined, palette, [{ label: t('seriesData'), data: shown, ...points }]);
   } else if (v.kind === 'scatter') {
-    const all = [...v.predicted, ...v.actual];
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    ctx.fillStyle = palette.foreground;
-    v.predicted.forEach((p, k) => ctx.fillRect(((v.actual[k] - lo) / (hi - lo || 1)) * width, height - ((p - lo) / (hi - lo || 1)) * height, 2, 2));
+    const [lo, hi] = extentOf([...v.predicted, ...v.actual]);
+    const pad = (hi - lo) * 0.05 || 0.5;
+    chart.update(undefined, {
+      x: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisActual', 'y')), afterBuildTicks: ticksInside(lo - pad, hi + pad) },
+      y: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisPredicted', 'y')), afterBuildTicks: ticksInside(lo - pad, hi + pad) },
+    }, undefined, palette, [{ label: t('seriesData'), data: v.predicted.map((p, k) => ({ x: v.actual[k], y: p })), ...points }]);
   }
 }
 
