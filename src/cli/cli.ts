@@ -66,7 +66,10 @@ ${COMMANDS.map(c => `  ${c.name.padEnd(11)}${c.help}`).join('\n')}
   gradscope COMMAND --help   the options of one command
   gradscope --version
 
-${commandHelp(TRAIN_COMMAND)}`;
+Examples:
+  gradscope train examples/deep-sigmoid.nn.json
+  gradscope train --preset deep-relu-he --builtin circle --report report.html
+  gradscope view .gradscope/runs/NAME.jsonl`;
 
 export interface CliIo {
   stdout: (text: string) => void;

@@ -260,7 +260,9 @@ describe('gradscope CLI', function () {
     }
     const top = await inProcess(['--help']);
     assert.equal(top.code, EXIT.done);
-    for (const command of ['train', 'uat', 'landscape', 'presets', 'datasets']) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['train', 'uat', 'landscape', 'view', 'presets', 'datasets']) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'));
+    // The overview only: one command's options are under `gradscope COMMAND --help` (they were appended once).
+    assert.doesNotMatch(top.stdout, /--epochs/);
   });
 
   it('ends quietly with exit 0 when the reader of its output goes away (gradscope presets | head -1)', async function () {
