@@ -682,7 +682,11 @@ class Watcher:
             W = w.detach()
             m, n = W.shape
             if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
-                return torch.linalg.svdvals(W)[0]  # small: the exact value costs less than the iterations
+                # small: the exact value costs less than the iterations. SVD fails on NaN/Inf weights (a run that
+                # diverged): the norm is then recorded as NaN, like every other number of that snapshot.
+                if not bool(torch.isfinite(W).all()):
+                    return torch.full((), float('nan'), dtype=W.dtype, device=W.device)
+                return torch.linalg.svdvals(W)[0]
             v = self._power.get(id(w))
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
@@ -697,7 +701,10 @@ class Watcher:
                 v = torch.mv(W.t(), u)
                 sigma = v.norm()
                 v = v / sigma.clamp_min(tiny)
-            self._power[id(w)] = v
+            if bool(torch.isfinite(sigma)):
+                self._power[id(w)] = v  # a non-finite vector would keep every later estimate NaN
+            else:
+                self._power.pop(id(w), None)
             return sigma
 
     @staticmethod

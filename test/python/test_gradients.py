@@ -231,6 +231,28 @@ class NonFinite(RunTestCase):
         self.assertIsNone(z['histogram'])
 
 
+    def test_a_run_whose_weights_went_nan_keeps_recording(self):
+        # After a NaN gradient the optimizer writes NaN weights; ‖W‖₂ (the split's weight factor) must not make
+        # the snapshots after it fail: they are recorded, with the norm as NaN.
+        model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 1))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='nanweights')
+        for step in range(3):
+            optimizer.zero_grad()
+            model(torch.randn(4, 5)).pow(2).mean().backward()
+            if step == 0:
+                model[2].weight.grad[0, 0] = math.nan
+            w.step(1.0)
+            optimizer.step()
+        w.close()
+        snapshots = self.snapshots('nanweights')
+        self.assertEqual([s['step'] for s in snapshots], [0, 1, 2])
+        norms = [s['layers'][1].get('spectralNorm') for s in snapshots]
+        self.assertIsInstance(norms[0], float)
+        self.assertIsNone(norms[2])
+        self.assertEqual(snapshots[2]['layers'][1]['nonFinite'].get('spectralNorm'), 'NaN')
+
+
 class EvalMode(RunTestCase):
     def test_eval_mode_with_batch_norm_and_dropout(self):
         torch.manual_seed(0)
