@@ -13,6 +13,7 @@ import { loadReportAssets, renderReport } from '../visualize/report';
 import { snapshotsToCsv } from '../visualize/snapshotTable';
 import { recordedRunOf, runMetaOf, runTitle } from './runRecording';
 import { writeFileAtomic } from '../core/io/atomicWrite';
+import { localizeCoreOr } from '../shared/localize';
 import { SaveError } from '../shared/saveError';
 import { writeUriAtomic } from '../shared/writeUri';
 
@@ -141,7 +142,7 @@ export class RunPanel {
     }
     if (state === 'error' && this.state !== 'error') {
       const first = s.issues.find(i => i.severity === 'error');
-      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first?.message ?? vscode.l10n.t('not a gradscope run')}` });
+      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first !== undefined ? localizeCoreOr(first.text, first.message) : vscode.l10n.t('not a gradscope run')}` });
     }
     const changed = state !== this.state;
     this.state = state;
@@ -193,7 +194,7 @@ export class RunPanel {
         this.pending = [];
         if (this.tail.parser.state.meta !== undefined) this.sendRun();
         const first = this.tail.parser.state.issues.find(i => i.severity === 'error');
-        if (this.state === 'error' && first !== undefined) this.post({ type: 'error', message: `${path.basename(this.file)}: ${first.message}` });
+        if (this.state === 'error' && first !== undefined) this.post({ type: 'error', message: `${path.basename(this.file)}: ${localizeCoreOr(first.text, first.message)}` });
         this.post({ type: 'state', runId: this.runId, state: this.state, detail: this.detail });
         break;
       }
@@ -232,7 +233,7 @@ export class RunPanel {
       const folder = path.join(this.context.globalStorageUri.fsPath, 'reports');
       const file = path.join(folder, `${this.base()}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
       await writeFileAtomic(file, renderReport(run, loadReportAssets(this.context.extensionPath))).catch((error: unknown) => { throw new SaveError(file, error); });
-      this.output.appendLine(`HTML report of ${this.file} written to ${file}`);
+      this.output.appendLine(vscode.l10n.t('HTML report of {0} written to {1}', this.file, file));
       await vscode.env.openExternal(vscode.Uri.file(file));
       return;
     }
