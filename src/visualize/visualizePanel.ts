@@ -100,7 +100,7 @@ export class VisualizePanel {
     VisualizePanel.panels.add(this);
     const { context, output } = services;
     this.statusItem = vscode.window.createStatusBarItem('gradscope.training', vscode.StatusBarAlignment.Left, 50);
-    this.statusItem.name = 'Gradscope training';
+    this.statusItem.name = vscode.l10n.t('Gradscope training');
     this.session = new RunSession({
       workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
       post: message => this.post(message),
