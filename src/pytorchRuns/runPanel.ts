@@ -24,6 +24,14 @@ const MAX_FRAMES_PER_MESSAGE = 20;
 /** Bytes read per poll: a 100 MB log loads in 1 MB slices (~0.1 s each) between which the host stays responsive. */
 const BYTES_PER_POLL = 1 << 20;
 
+/** Why the log cannot be read now, in the display language for the usual causes, else the system's own words. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return vscode.l10n.t('the file is no longer there (moved or deleted?)');
+  if (code === 'EACCES' || code === 'EPERM') return vscode.l10n.t('permission denied');
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class RunPanel {
   private static readonly panels = new Map<string, RunPanel>();
   private readonly tail: RunLogTail;
@@ -114,7 +122,7 @@ export class RunPanel {
         this.pending.push(...result.added);
       }
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = readFailure(error);
     }
     this.updateState();
     this.flush();
