@@ -4,7 +4,7 @@
 // template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
 // Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
 // The catalogue is split by feature (config/configMessages.ts, config/modelMessages.ts, data/dataMessages.ts,
-// activations/activationMessages.ts, runs/runMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
+// activations/activationMessages.ts, runs/runMessages.ts, nn/networkMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
 // src/core is read by scripts/l10n-strings.mjs, and CORE_MESSAGES joins them (ids are unique across them).
 import { ACTIVATION_MESSAGES } from './activations/activationMessages';
 import { CONFIG_MESSAGES } from './config/configMessages';
@@ -13,6 +13,7 @@ import { MODEL_MESSAGES } from './config/modelMessages';
 import { PRESET_MESSAGES } from './config/presetMessages';
 import { BUILTIN_MESSAGES } from './data/builtinMessages';
 import { RUN_MESSAGES } from './runs/runMessages';
+import { NETWORK_MESSAGES } from './nn/networkMessages';
 
 const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
@@ -86,10 +87,10 @@ const PROBE_MESSAGES = {
 
 /** Every catalogue by name, for the test that no id is given twice. */
 export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES, RUN_MESSAGES,
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES, RUN_MESSAGES, NETWORK_MESSAGES,
 };
 
-export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES, ...RUN_MESSAGES } as const;
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES, ...RUN_MESSAGES, ...NETWORK_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;
