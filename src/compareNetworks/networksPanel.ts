@@ -178,7 +178,7 @@ export class NetworksPanel {
   compare(choices: NetworkChoice[], data: NetworksDataSource, seed: number, epochs: number): void {
     this.whenReady(() => {
       const jobId = ++this.jobId;
-      this.panel.title = `Compare Networks: ${choices.map(c => c.label).join(' · ')}`;
+      this.panel.title = vscode.l10n.t('Compare Networks: {0}', choices.map(c => c.label).join(' · '));
       this.post({ type: 'netsMode', mode: 'compare', title: choices.map(c => c.label).join(' vs '), restore: { kind: 'compare', choices, data, seed, epochs } });
       this.lastCompare = {
         type: 'netsStart', jobId, choices, data, seed, epochs, snapshotEvery: 10, threads: configuredThreads(),
@@ -192,7 +192,7 @@ export class NetworksPanel {
   landscape(choice: NetworkChoice, data: NetworksDataSource, request: LandscapeRequest): void {
     this.whenReady(() => {
       const jobId = ++this.jobId;
-      this.panel.title = `Loss Landscape: ${choice.label}`;
+      this.panel.title = vscode.l10n.t('Loss Landscape: {0}', choice.label);
       this.lastLandscape = { choice, data };
       this.jobKind = 'landscape';
       this.post({ type: 'netsMode', mode: 'landscape', title: choice.label, restore: { kind: 'landscape', choice, data, request } });

@@ -18,8 +18,8 @@ import type {
   FromNetworksWorker, LandscapeRequest, LandscapeView, LandscapeWords, NetworkChoice, NetworkFrame, NetworksDataSource, ToNetworksWorker,
 } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
-import { isInputError } from '../core/inputError';
-import type { CoreText } from '../core/messages';
+import { CoreError, errorText } from '../core/coreError';
+import { coreText, formatCoreText, type CoreText } from '../core/messages';
 
 installFaultSeam();
 
@@ -49,7 +49,7 @@ export async function loadChoices(choices: NetworkChoice[], data: NetworksDataSo
   if (data.kind === 'config') {
     // "The first config's data": load that config as it is, then give every other network its file or built-in set.
     const first = choices.find(c => c.kind === 'config');
-    if (!first) throw new Error("no config chosen, so there is no config's data to share: pick a dataset");
+    if (!first) throw new CoreError(coreText('worker.networksNoConfig'));
     const run = await loadRun(requestFor(first, data).request, { seed, epochs }, presetConfigText);
     const source = run.config.data;
     data = source.file !== undefined ? { kind: 'file', dataPath: source.file } : { kind: 'builtin', builtin: source.builtin ?? 'spiral' };
@@ -173,7 +173,7 @@ async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsSta
       trainingTimer = setTimeout(trainSlice, 0);
     }
   } catch (error) {
-    send({ type: 'netsFailed', jobId: message.jobId, ...failure(error) });
+    send({ type: 'netsFailed', jobId: message.jobId, ...failure(error, 'nets') });
   }
 }
 
@@ -210,7 +210,7 @@ function trainOnPool(job: TrainingJob, pool: WorkerPool): void {
   }, (error: unknown) => {
     if (training !== job || error instanceof PoolTerminated) return;
     stopTraining(job.jobId);
-    send({ type: 'netsFailed', jobId: job.jobId, ...failure(error) });
+    send({ type: 'netsFailed', jobId: job.jobId, ...failure(error, 'nets') });
   });
 }
 
@@ -297,7 +297,7 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
     if (job.pool) void landscapeOnPool(job, job.pool);
     else landscapeTimer = setTimeout(landscapeSlice, 0);
   } catch (error) {
-    send({ type: 'landscapeFailed', jobId: message.jobId, ...failure(error) });
+    send({ type: 'landscapeFailed', jobId: message.jobId, ...failure(error, 'landscape') });
   }
 }
 
@@ -347,7 +347,7 @@ async function landscapeOnPool(job: LandscapeJob, pool: WorkerPool): Promise<voi
   } catch (error) {
     if (landscape !== job || error instanceof PoolTerminated) return;
     landscape = undefined;
-    send({ type: 'landscapeFailed', jobId: job.jobId, ...failure(error) });
+    send({ type: 'landscapeFailed', jobId: job.jobId, ...failure(error, 'landscape') });
   } finally {
     void pool.terminate();
   }
@@ -378,8 +378,12 @@ parentPort?.on('message', (message: ToNetworksWorker) => {
   }
 });
 
-/** A failure's message, with an InputError's message as data for the host to translate. */
-function failure(error: unknown): { message: string; text?: CoreText } {
-  if (!(error instanceof Error)) return { message: String(error) };
-  return isInputError(error) && error.text ? { message: error.message, text: error.text } : { message: error.message };
+/**
+ * A failure as the host shows it: the error's own catalogue message (an InputError, a CoreError: a refusal of the
+ * core), else, for an error that has none (a bug), its English inside a sentence the host translates.
+ */
+function failure(error: unknown, job: 'nets' | 'landscape'): { message: string; text: CoreText } {
+  const reason = errorText(error);
+  const text = typeof reason === 'object' ? reason : coreText(job === 'nets' ? 'worker.networksFailed' : 'worker.landscapeFailed', { reason });
+  return { message: formatCoreText(text), text };
 }

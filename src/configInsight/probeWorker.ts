@@ -8,6 +8,7 @@ import { findNodeAtLocation } from 'jsonc-parser';
 import { parseTreeBounded } from '../core/io/jsonLimits';
 import { buildRun, countParameters, loadDataset, parseConfig, type ConfigRun } from '../core/config/config';
 import { seededPermutation, seededUniform } from '../core/data/datasetRandom';
+import { errorText } from '../core/coreError';
 import { isInputError } from '../core/inputError';
 import { coreText, formatCoreText, type CoreText } from '../core/messages';
 import { Trainer } from '../core/nn/trainer';
@@ -58,7 +59,7 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
       return { cancelled: false };
     }
     // The network cannot be built for this data (a mismatch the parser cannot see without the data).
-    problems([{ severity: 'error', jsonPath: networkKey(request.configText), ...withText(coreText('probe.worker.cannotBuild', { reason: (error as Error).message })) }]);
+    problems([{ severity: 'error', jsonPath: networkKey(request.configText), ...withText(coreText('probe.worker.cannotBuild', { reason: errorText(error) })) }]);
     return { cancelled: false };
   }
   if ('parameters' in run) {
@@ -273,7 +274,7 @@ if (parentPort) {
           } catch (error) {
             hooks.post({
               type: 'probeProblems', probeId: message.probeId,
-              problems: [{ severity: 'warning', ...withText(coreText('probe.worker.failed', { reason: (error as Error).message })) }],
+              problems: [{ severity: 'warning', ...withText(coreText('probe.worker.failed', { reason: errorText(error) })) }],
             });
             outcome = { cancelled: false };
           }

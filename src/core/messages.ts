@@ -4,7 +4,7 @@
 // template as key, so a message is written once here and translated in l10n/bundle.l10n.<lang>.json.
 // Arguments are already formatted (numbers as the core writes them), so every language shows the same figures.
 // The catalogue is split by feature (config/configMessages.ts, config/modelMessages.ts, data/dataMessages.ts,
-// activations/activationMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
+// activations/activationMessages.ts, runs/runMessages.ts, nn/networkMessages.ts, this file's probe and fix messages); every `const …MESSAGES = { id: 'text', … }` under
 // src/core is read by scripts/l10n-strings.mjs, and CORE_MESSAGES joins them (ids are unique across them).
 import { ACTIVATION_MESSAGES } from './activations/activationMessages';
 import { CONFIG_MESSAGES } from './config/configMessages';
@@ -12,6 +12,8 @@ import { DATA_MESSAGES } from './data/dataMessages';
 import { MODEL_MESSAGES } from './config/modelMessages';
 import { PRESET_MESSAGES } from './config/presetMessages';
 import { BUILTIN_MESSAGES } from './data/builtinMessages';
+import { RUN_MESSAGES } from './runs/runMessages';
+import { NETWORK_MESSAGES } from './nn/networkMessages';
 
 const PROBE_MESSAGES = {
   // probe warnings (src/core/analysis/probeWarnings.ts)
@@ -39,6 +41,20 @@ const PROBE_MESSAGES = {
   'train.adviceLr': 'lower the learning rate (now {lr})',
   'train.adviceLrClip': 'lower the learning rate (now {lr}) or set clipNorm to clip the gradient',
   'train.notFinite': 'diverged at epoch {epoch}, step {step}: the loss is no longer finite. Try: lower the learning rate (now {lr}) or set clipNorm.',
+  // the trainer's refusals (src/core/nn/trainer.ts, losses.ts): thrown as CoreError, shown by the workers' hosts
+  'train.emptySplit': 'the training split is empty',
+  'train.inputsMismatch': 'the network takes {inputs} inputs, the data has {columns}',
+  'train.outputsMismatch': 'the network has {outputs} outputs, the regression target needs {needed}',
+  'train.mseNeedsRegression': 'mse expects a regression target; this is a {task} task (use {loss})',
+  'train.bceNeedsBinary': 'bce expects a two-class target; this is a {task} task (use {loss})',
+  'train.bceOneOutput': 'bce needs 1 output (one logit), the network has {outputs}',
+  'train.ceNeedsClasses': 'cross_entropy expects class labels; this is a regression task (use mse)',
+  'train.ceOutputs': 'cross_entropy needs one output per class ({classes}), the network has {outputs}',
+  'train.nesterovMomentum': 'Nesterov momentum requires a momentum above 0',
+  // the loss landscape's refusals (src/core/analysis/landscape.ts)
+  'landscape.gridSize': 'grid size must be a whole number ≥ 2, got {size}',
+  'landscape.range': 'range must be a positive number, got {range}',
+  'landscape.noRows': 'the landscape needs at least one data row',
   // the live probe's own problems (src/configInsight/probeWorker.ts, a worker without vscode)
   'probe.worker.cannotBuild': 'The live probe cannot build this network: {reason}',
   'probe.worker.tooLarge': 'The live probe skips networks above {max} parameters (this one has {parameters}): it would hold up the hints for seconds. Visualize Network trains it in full.',
@@ -53,6 +69,14 @@ const PROBE_MESSAGES = {
   'worker.uatCannotTrain': 'Gradscope could not train this network: {reason}',
   'worker.lrNotPositive': 'learning rate must be a positive number, got {lr}',
   'worker.batchSizeNotPositive': 'batch size must be a positive integer, got {batchSize}',
+  // Compare Networks' worker (src/compareNetworks/networksWorker.ts): its own refusal, and the prefix of a failure
+  // that has no message of its own (a bug), so at least the sentence around the reason is in the display language
+  'worker.networksNoConfig': 'no config chosen, so there is no config\'s data to share: pick a dataset',
+  'worker.networksFailed': 'Compare Networks failed: {reason}',
+  'worker.landscapeFailed': 'The loss landscape failed: {reason}',
+  // the worker pool's threads (src/core/parallel/pool.ts): one that dies takes its task with it
+  'pool.workerExited': 'a thread of the worker pool stopped (exit code {code})',
+  'pool.workerOutOfMemory': 'a thread of the worker pool ran out of memory',
   // quick-fix titles (src/core/config/configFixes.ts)
   'fix.reluHe': 'Switch hidden activations to ReLU with He initialisation',
   'fix.seluLecun': 'Switch hidden activations to SELU with LeCun initialisation',
@@ -63,10 +87,10 @@ const PROBE_MESSAGES = {
 
 /** Every catalogue by name, for the test that no id is given twice. */
 export const CORE_CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES,
+  PROBE_MESSAGES, CONFIG_MESSAGES, DATA_MESSAGES, ACTIVATION_MESSAGES, MODEL_MESSAGES, PRESET_MESSAGES, BUILTIN_MESSAGES, RUN_MESSAGES, NETWORK_MESSAGES,
 };
 
-export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES } as const;
+export const CORE_MESSAGES = { ...PROBE_MESSAGES, ...CONFIG_MESSAGES, ...DATA_MESSAGES, ...ACTIVATION_MESSAGES, ...MODEL_MESSAGES, ...PRESET_MESSAGES, ...BUILTIN_MESSAGES, ...RUN_MESSAGES, ...NETWORK_MESSAGES } as const;
 
 export type CoreMessageId = keyof typeof CORE_MESSAGES;
 export type CoreArg = string | number | CoreText;

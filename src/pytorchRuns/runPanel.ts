@@ -13,6 +13,7 @@ import { loadReportAssets, renderReport } from '../visualize/report';
 import { snapshotsToCsv } from '../visualize/snapshotTable';
 import { recordedRunOf, runMetaOf, runTitle } from './runRecording';
 import { writeFileAtomic } from '../core/io/atomicWrite';
+import { localizeCoreOr } from '../shared/localize';
 import { SaveError } from '../shared/saveError';
 import { writeUriAtomic } from '../shared/writeUri';
 
@@ -22,6 +23,14 @@ const FLUSH_MS = 100;
 const MAX_FRAMES_PER_MESSAGE = 20;
 /** Bytes read per poll: a 100 MB log loads in 1 MB slices (~0.1 s each) between which the host stays responsive. */
 const BYTES_PER_POLL = 1 << 20;
+
+/** Why the log cannot be read now, in the display language for the usual causes, else the system's own words. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return vscode.l10n.t('the file is no longer there (moved or deleted?)');
+  if (code === 'EACCES' || code === 'EPERM') return vscode.l10n.t('permission denied');
+  return error instanceof Error ? error.message : String(error);
+}
 
 export class RunPanel {
   private static readonly panels = new Map<string, RunPanel>();
@@ -113,7 +122,7 @@ export class RunPanel {
         this.pending.push(...result.added);
       }
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = readFailure(error);
     }
     this.updateState();
     this.flush();
@@ -141,7 +150,7 @@ export class RunPanel {
     }
     if (state === 'error' && this.state !== 'error') {
       const first = s.issues.find(i => i.severity === 'error');
-      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first?.message ?? vscode.l10n.t('not a gradscope run')}` });
+      this.post({ type: 'error', message: `${path.basename(this.file)}: ${first !== undefined ? localizeCoreOr(first.text, first.message) : vscode.l10n.t('not a gradscope run')}` });
     }
     const changed = state !== this.state;
     this.state = state;
@@ -193,7 +202,7 @@ export class RunPanel {
         this.pending = [];
         if (this.tail.parser.state.meta !== undefined) this.sendRun();
         const first = this.tail.parser.state.issues.find(i => i.severity === 'error');
-        if (this.state === 'error' && first !== undefined) this.post({ type: 'error', message: `${path.basename(this.file)}: ${first.message}` });
+        if (this.state === 'error' && first !== undefined) this.post({ type: 'error', message: `${path.basename(this.file)}: ${localizeCoreOr(first.text, first.message)}` });
         this.post({ type: 'state', runId: this.runId, state: this.state, detail: this.detail });
         break;
       }
@@ -232,7 +241,7 @@ export class RunPanel {
       const folder = path.join(this.context.globalStorageUri.fsPath, 'reports');
       const file = path.join(folder, `${this.base()}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
       await writeFileAtomic(file, renderReport(run, loadReportAssets(this.context.extensionPath))).catch((error: unknown) => { throw new SaveError(file, error); });
-      this.output.appendLine(`HTML report of ${this.file} written to ${file}`);
+      this.output.appendLine(vscode.l10n.t('HTML report of {0} written to {1}', this.file, file));
       await vscode.env.openExternal(vscode.Uri.file(file));
       return;
     }

@@ -3,7 +3,8 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { RunLogState } from '../core/runs/runLog';
-import { runNotes, runWarnings } from '../core/runs/runAnalysis';
+import { runNoteTexts, runWarnings } from '../core/runs/runAnalysis';
+import { localizeArg } from '../shared/localize';
 import type { RecordedRun, RunMeta } from '../protocol';
 
 export function runTitle(state: RunLogState, file: string): string {
@@ -12,7 +13,8 @@ export function runTitle(state: RunLogState, file: string): string {
 
 export function runMetaOf(state: RunLogState, file: string): RunMeta {
   const meta = state.meta;
-  const notes = runNotes(state, runWarnings(state));
+  // in the display language on the host (its page, its HTML report); English in the CLI, where nothing configured l10n
+  const notes = runNoteTexts(state, runWarnings(state)).map(localizeArg);
   return {
     kind: 'pytorch',
     title: runTitle(state, file),

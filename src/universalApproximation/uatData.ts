@@ -2,9 +2,10 @@
 // target, or a built-in set, as plain arrays in original units (no split, no standardisation: the steps sit at
 // positions the user reads off the x axis). No vscode import, so the CLI and the tests use it too.
 import * as l10n from '@vscode/l10n';
-import { findBuiltinDataset, generateBuiltinDataset } from '../core/data/builtinDatasets';
+import { BUILTIN_DATASET_NAMES, findBuiltinDataset, generateBuiltinDataset } from '../core/data/builtinDatasets';
 import { readDatasetFile, type ReadDatasetOptions } from '../core/data/datasetFile';
 import { InputError } from '../core/inputError';
+import { coreText } from '../core/messages';
 import type { Dataset } from '../core/types';
 import type { UatData, UatSource } from '../protocol';
 
@@ -16,7 +17,7 @@ export { knownFunctionFor as builtinFunction } from '../core/analysis/uat';
 
 export function uatDataFromDataset(dataset: Dataset, label: string, builtin?: string): UatData {
   if (dataset.d !== 1 && dataset.d !== 2) {
-    throw new InputError(`the universal approximation view takes 1 or 2 input columns; '${label}' has ${dataset.d} (${dataset.inputNames.join(', ')}): choose the columns`);
+    throw new InputError(l10n.t("the universal approximation view takes 1 or 2 input columns; '{0}' has {1} ({2}): choose the columns", label, dataset.d, dataset.inputNames.join(', ')));
   }
   const x: number[] = [];
   const x2: number[] = [];
@@ -40,7 +41,7 @@ export function uatDataFromDataset(dataset: Dataset, label: string, builtin?: st
 export async function loadUatData(source: UatSource, options: Pick<ReadDatasetOptions, 'isCancelled' | 'rowLimit'> = {}): Promise<UatData> {
   if (source.kind === 'builtin') {
     const spec = findBuiltinDataset(source.builtin);
-    if (!spec) throw new InputError(`unknown built-in dataset '${source.builtin}'`);
+    if (!spec) throw new InputError(coreText('data.unknownBuiltin', { name: source.builtin, names: BUILTIN_DATASET_NAMES.join(', ') }));
     const dataset = generateBuiltinDataset(spec.name, { samples: source.samples ?? UAT_BUILTIN_SAMPLES, seed: 0 });
     return uatDataFromDataset(dataset, l10n.t('{0} (built-in)', spec.name), spec.name);
   }

@@ -129,13 +129,13 @@ export class UatPanel {
     if (!this.ready) return;
     const token = ++this.loadToken;
     const label = source.kind === 'builtin' ? vscode.l10n.t('{0} (built-in)', source.builtin) : vscode.workspace.asRelativePath(source.dataPath);
-    this.panel.title = `Universal Approximation: ${label}`;
+    this.panel.title = vscode.l10n.t('Universal Approximation: {0}', label);
     this.post({ type: 'uatLoading', label });
     this.training.stop('handBuilt');
     this.training.stop('random');
     // The manifest promises: in an untrusted workspace, data files only from inside the workspace.
     if (source.kind === 'file' && !vscode.workspace.isTrusted && !insideWorkspace(source.dataPath)) {
-      const text = `${label} is outside the workspace, and the workspace is not trusted: open the file from inside the workspace, or trust it.`;
+      const text = vscode.l10n.t('{0} is outside the workspace, and the workspace is not trusted: open the file from inside the workspace, or trust it.', label);
       this.post({ type: 'uatError', message: text });
       this.settle({ ok: false, error: text });
       return;

@@ -39,6 +39,7 @@ export function uatStrings() {
     seriesBuilt: l10n.t('built, N bumps'),
     seriesThisNetwork: l10n.t('this network'),
     unitRow: l10n.t('unit {0}'),
+    bumpWeights: l10n.t('Bump {0}: σ(w·x + b) with b = −w·s; output weights +h, −h'),
     stepHandle: l10n.t('Bump {0} {1} step at s = {2} (w {3}, b {4}); arrow keys move it'),
     stepLeft: l10n.t('left'),
     stepRight: l10n.t('right'),

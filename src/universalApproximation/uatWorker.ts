@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Trainer } from '../core/nn/trainer';
 import { fromModuleParams, meanSquaredError, networkSpecFor, toModuleParams } from '../core/analysis/uat';
 import type { PreparedData, TrainSpec } from '../core/types';
+import { errorText } from '../core/coreError';
 import { coreText, formatCoreText } from '../core/messages';
 import type { FromUatWorker, ToUatWorker } from '../protocol';
 import { installFaultSeam } from '../shared/workerFaultSeam';
@@ -92,7 +93,7 @@ function receive(message: ToUatWorker): void {
         current = { jobId: message.jobId, trainer: uatTrainer(message), message, lastFrame: 0 };
       } catch (error) {
         current = undefined;
-        const text = coreText('worker.uatCannotTrain', { reason: error instanceof Error ? error.message : String(error) });
+        const text = coreText('worker.uatCannotTrain', { reason: errorText(error) });
         send({ type: 'uatFailed', jobId: message.jobId, message: formatCoreText(text), text });
         return;
       }

@@ -1,6 +1,7 @@
 // The HTML report: one self-contained file that replays a recorded run with the panel's own bundled webview
 // code (media/webview.js) and stylesheet inlined, openable in any browser offline. Used by the CLI's
 // `--report` and the panel's "Open as HTML report". No vscode import: the CLI runs it in plain Node.
+import * as l10n from '@vscode/l10n';
 import { stringsBlock } from './panelHtml';
 import { panelStrings } from './panelStrings';
 import * as fs from 'node:fs';
@@ -93,7 +94,7 @@ export function renderReport(run: RecordedRun, assets: ReportAssets, options: Re
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Gradscope">
-<title>${escapeHtml(`Gradscope report — ${run.meta.title}`)}</title>
+<title>${escapeHtml(l10n.t('Gradscope report — {0}', run.meta.title))}</title>
 <style>
 ${themeStandInCss()}
 ${assets.css}

@@ -332,7 +332,7 @@ export class RunSession {
         }
         // A saved config with errors: the last good run stays, with the errors over it.
         if (this.restoreKept()) {
-          this.fail(`The saved config has errors; this is the last good run. ${message.message}`, message.location);
+          this.fail(l10n.t('The saved config has errors; this is the last good run. {0}', message.message), message.location);
           break;
         }
         this.fail(message.message, message.location);

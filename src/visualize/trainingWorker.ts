@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { loadRun, type LoadedRun } from '../core/config/config';
 import { functionView } from '../core/nn/functionView';
 import { isInputError } from '../core/inputError';
+import { errorText } from '../core/coreError';
 import { presetConfigText } from '../core/config/presets';
 import { Trainer } from '../core/nn/trainer';
 import type { PreparedData, Snapshot } from '../core/types';
@@ -310,7 +311,7 @@ async function start(message: StartMessage): Promise<void> {
       const location = error.location === undefined ? undefined : { ...error.location, file: resolveFile(error.location.file, message.source) };
       send({ type: 'error', runId: message.runId, message: error.message, ...(error.text ? { text: error.text } : {}), location });
     } else {
-      const text = coreText('worker.cannotStartRun', { reason: error instanceof Error ? error.message : String(error) });
+      const text = coreText('worker.cannotStartRun', { reason: errorText(error) });
       send({ type: 'error', runId: message.runId, message: formatCoreText(text), text });
     }
   }
@@ -337,7 +338,9 @@ function onMessage(message: ToWorker): void {
         try {
           active.set(message);
         } catch (error) {
-          send({ type: 'error', runId: message.runId, message: error instanceof Error ? error.message : String(error) });
+          const reason = errorText(error);
+          const text = typeof reason === 'object' ? reason : coreText('worker.error', { reason });
+          send({ type: 'error', runId: message.runId, message: formatCoreText(text), text });
         }
       }
       break;
@@ -357,7 +360,7 @@ parentPort?.on('message', (message: ToWorker) => {
     onMessage(message);
   } catch (error) {
     const runId = 'runId' in message ? message.runId : -1;
-    const text = coreText('worker.error', { reason: error instanceof Error ? error.message : String(error) });
+    const text = coreText('worker.error', { reason: errorText(error) });
     send({ type: 'error', runId, message: formatCoreText(text), text });
   }
 });

@@ -80,7 +80,7 @@ export class VisualizePanel {
     if (state?.source !== undefined) {
       revived.start(state.source, state.sourceLabel ?? vscode.l10n.t('restored run'), { ...state.settings, autoplay: false });
     } else {
-      revived.session.fail('Nothing to restore here: run “Gradscope: Visualize Network” again.');
+      revived.session.fail(vscode.l10n.t('Nothing to restore here: run “Gradscope: Visualize Network” again.'));
     }
     return revived;
   }
@@ -100,7 +100,7 @@ export class VisualizePanel {
     VisualizePanel.panels.add(this);
     const { context, output } = services;
     this.statusItem = vscode.window.createStatusBarItem('gradscope.training', vscode.StatusBarAlignment.Left, 50);
-    this.statusItem.name = 'Gradscope training';
+    this.statusItem.name = vscode.l10n.t('Gradscope training');
     this.session = new RunSession({
       workerPath: path.join(context.extensionPath, 'dist', 'worker.js'),
       post: message => this.post(message),
@@ -131,7 +131,7 @@ export class VisualizePanel {
   private start(source: RunSource, label: string, overrides: StartOptions): void {
     const defaults = settings();
     this.sourceLabel = label;
-    this.panel.title = `Gradscope: ${label}`;
+    this.panel.title = vscode.l10n.t('Gradscope: {0}', label);
     this.services.output.appendLine(`[${new Date().toLocaleTimeString()}] Visualize Network: ${describeSource(source)}`);
     this.session.start(source, label, {
       autoplay: defaults.autoplay, snapshotEvery: defaults.snapshotEvery, rowLimit: defaults.rowLimit, maxPoints: defaults.maxPoints,
@@ -325,7 +325,7 @@ export class VisualizePanel {
       const folder = vscode.Uri.joinPath(this.services.context.globalStorageUri, 'reports');
       const file = path.join(folder.fsPath, `${base}-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
       await writeFileAtomic(file, renderReport(run, loadReportAssets(this.services.context.extensionPath))).catch((error: unknown) => { throw new SaveError(file, error); });
-      this.services.output.appendLine(`HTML report written to ${file}`);
+      this.services.output.appendLine(vscode.l10n.t('HTML report written to {0}', file));
       await vscode.env.openExternal(vscode.Uri.file(file));
       const saveCopy = vscode.l10n.t('Save a Copy…');
       const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Gradscope: report written to {0}', file), saveCopy);

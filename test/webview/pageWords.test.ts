@@ -213,6 +213,9 @@ describe('Every page in Korean (webview, headless chromium)', function () {
     assert.equal(await page.textContent('#train-random'), '멈춤');
     assert.equal(await page.textContent('#train-status li'), '무작위에서 시작한 경사 하강법: 시작하는 중… (학습 중)');
     assert.match(await page.getAttribute('.handles button', 'aria-label') ?? '', /^돌기 1의 왼쪽 계단, s = /);
+    // a focused handle shows its bump's weights, with the formula's caption
+    await page.focus('.handles button');
+    assert.equal(await page.textContent('#weights .muted'), '돌기 1: σ(w·x + b), b = −w·s; 출력 가중치 +h, −h');
     assert.deepEqual(englishLeft(await pageText(page), english.uat, korean.uat, ['nielsen (built-in)']), { templates: [], words: [] });
     await screenshot(page, 'words-ko-uat');
 

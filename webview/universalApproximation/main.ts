@@ -594,7 +594,7 @@ function showWeights(handle: Handle): void {
     return element('tr', {}, [t('unitRow', i + 1), formatValue(stepPosition(u)), formatValue(u.w), formatValue(u.b), formatValue(u.v)].map(text => element('td', { textContent: text })));
   });
   box.replaceChildren(
-    element('div', { className: 'muted', textContent: `Bump ${k + 1}: σ(w·x + b) with b = −w·s; output weights +h, −h` }),
+    element('div', { className: 'muted', textContent: t('bumpWeights', k + 1) }),
     element('table', {}, [
       element('thead', {}, [element('tr', {}, ['', 's', 'w', 'b', 'v'].map(text => element('th', { textContent: text })))]),
       element('tbody', {}, rows),

@@ -6,6 +6,8 @@
 // rescaled to the norm of the same row of θ (a "filter" of a linear layer is one row of its weight). Biases, batch
 // norm γ/β and PReLU slopes get a zero direction (Li et al.'s `ignore biasbn`; PReLU slopes are treated like the
 // other per-unit scalars). Skip projections of residual blocks are weight matrices and are normalised row by row.
+import { CoreError } from '../coreError';
+import { coreText } from '../messages';
 import { computeLoss } from '../nn/losses';
 import { Linear, type Network, type Workspace } from '../nn/network';
 import { Rng } from '../nn/rng';
@@ -67,8 +69,8 @@ export function landscapeDirections(network: Network, seed: number): { delta: Di
 
 /** N values from −r to r; the middle one (N odd) is exactly 0, so the grid's centre is θ itself. */
 export function landscapeAxis(size: number, range: number): Float64Array {
-  if (!(Number.isInteger(size) && size >= 2)) throw new Error(`grid size must be a whole number ≥ 2, got ${size}`);
-  if (!(range > 0 && Number.isFinite(range))) throw new Error(`range must be a positive number, got ${range}`);
+  if (!(Number.isInteger(size) && size >= 2)) throw new CoreError(coreText('landscape.gridSize', { size: String(size) }));
+  if (!(range > 0 && Number.isFinite(range))) throw new CoreError(coreText('landscape.range', { range: String(range) }));
   const axis = new Float64Array(size);
   for (let i = 0; i < size; i++) axis[i] = (range * (2 * i - (size - 1))) / (size - 1);
   return axis;
@@ -113,7 +115,7 @@ export class LandscapeEvaluator {
     readonly delta: Direction,
     readonly eta: Direction,
   ) {
-    if (sample.n < 1) throw new Error('the landscape needs at least one data row');
+    if (sample.n < 1) throw new CoreError(coreText('landscape.noRows'));
     this.theta = network.parameters.map((p) => p.value.slice());
     this.ws = network.createWorkspace(Math.min(EVAL_CHUNK, sample.n));
     this.k = network.outputs;

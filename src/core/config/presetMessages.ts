@@ -9,4 +9,5 @@ export const PRESET_MESSAGES = {
   'preset.selu': 'Ten SELU layers with LeCun init: activations keep mean 0 and variance 1 through depth without batch norm (switch the activation to "serlu" to compare).',
   'preset.residual': 'Ten tanh layers with a skip connection around every two (x + block(x)): the identity path carries the gradient back to the first layer. Plain SGD: without normalisation, residual sums grow and momentum overshoots.',
   'preset.oneHidden': 'One wide sigmoid layer: enough units can approximate any continuous function (try the 1-D sets: sine, step, abs, nielsen).',
+  'preset.unknown': 'unknown preset \'{preset}\' (presets: {presets})',
 } as const;

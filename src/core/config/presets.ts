@@ -3,6 +3,7 @@
 // learning, and what fixes it.
 import { parseConfig, type ConfigRun } from './config';
 import { InputError } from '../inputError';
+import { coreText } from '../messages';
 import { PRESET_MESSAGES } from './presetMessages';
 
 export interface NetworkPreset {
@@ -79,7 +80,7 @@ function compactJson(value: unknown): string {
  */
 export function presetConfigText(presetId: string, data: { file?: string; builtin?: string }): string {
   const preset = findPreset(presetId);
-  if (!preset) throw new InputError(`unknown preset '${presetId}' (presets: ${NETWORK_PRESETS.map(p => p.id).join(', ')})`);
+  if (!preset) throw new InputError(coreText('preset.unknown', { preset: presetId, presets: NETWORK_PRESETS.map(p => p.id).join(', ') }));
   const config: Record<string, unknown> = {
     name: preset.label,
     data: data.file !== undefined ? { file: data.file.replace(/\\/g, '/') } : { builtin: data.builtin ?? 'spiral' },

@@ -10,6 +10,7 @@ export const DATA_MESSAGES = {
   'data.what.config': 'config',
   'data.cannotOpen': 'cannot open {what} {file}: {reason}',
   'data.permissionDenied': 'permission denied',
+  'data.tooLargeBytes': '{file} is {size} bytes: a {what} is read only up to {max} bytes',
   'data.notRegular': '{file} is {type}, not a {what}: give the path of a regular file',
   'data.type.folder': 'a folder',
   'data.type.fifo': 'a named pipe (FIFO)',

@@ -100,7 +100,8 @@ export function readRegularFileSync(file: string, what: string, label: string, m
     throw openError(file, error, what);
   }
   if (!before.isFile()) throw notRegular(file, before, what);
-  if (before.size > maxBytes) throw new InputError(tooLarge ? tooLarge(before.size) : `${label} is ${before.size.toLocaleString('en-US')} bytes: ${what}s up to ${maxBytes.toLocaleString('en-US')} bytes are read`);
+  if (before.size > maxBytes) throw new InputError(tooLarge ? tooLarge(before.size)
+    : coreText('data.tooLargeBytes', { file: label, size: before.size.toLocaleString('en-US'), what: fileKind(what), max: maxBytes.toLocaleString('en-US') }));
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);

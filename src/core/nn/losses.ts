@@ -4,6 +4,7 @@
 //   bce            mean over samples of max(z, 0) − z·y + log(1 + e^{−|z|})     (nn.BCEWithLogitsLoss)
 import type { LossName, Task } from '../types';
 import { sigmoid } from '../activations/activations';
+import { coreText, type CoreText } from '../messages';
 
 export const LOSS_NAMES: LossName[] = ['mse', 'cross_entropy', 'bce'];
 
@@ -12,17 +13,17 @@ export function defaultLossFor(task: Task): LossName {
   return task === 'regression' ? 'mse' : task === 'binary' ? 'bce' : 'cross_entropy';
 }
 
-/** Problems pairing a loss with a task and an output width (empty when fine). */
-export function lossProblems(loss: LossName, task: Task, outputs: number, classes = 0): string[] {
+/** The problem pairing a loss with a task and an output width, as a message; undefined when they fit. */
+export function lossProblem(loss: LossName, task: Task, outputs: number, classes = 0): CoreText | undefined {
   switch (loss) {
     case 'mse':
-      return task === 'regression' ? [] : [`mse expects a regression target; this is a ${task} task (use ${defaultLossFor(task)})`];
+      return task === 'regression' ? undefined : coreText('train.mseNeedsRegression', { task, loss: defaultLossFor(task) });
     case 'bce':
-      if (task !== 'binary') return [`bce expects a two-class target; this is a ${task} task (use ${defaultLossFor(task)})`];
-      return outputs === 1 ? [] : [`bce needs 1 output (one logit), the network has ${outputs}`];
+      if (task !== 'binary') return coreText('train.bceNeedsBinary', { task, loss: defaultLossFor(task) });
+      return outputs === 1 ? undefined : coreText('train.bceOneOutput', { outputs });
     case 'cross_entropy':
-      if (task === 'regression') return ['cross_entropy expects class labels; this is a regression task (use mse)'];
-      return outputs === classes ? [] : [`cross_entropy needs one output per class (${classes}), the network has ${outputs}`];
+      if (task === 'regression') return coreText('train.ceNeedsClasses');
+      return outputs === classes ? undefined : coreText('train.ceOutputs', { classes, outputs });
   }
 }
 

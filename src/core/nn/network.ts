@@ -1,6 +1,7 @@
 // The network: an nn.Sequential-like stack built from a NetworkSpec, Float64 throughout. Parameters live in the
 // modules; batch buffers live in Workspaces (see modules/module.ts), allocated for a batch capacity and grown
 // only when a larger batch arrives.
+import { coreText, formatCoreText, jsTypeText, type CoreText } from '../messages';
 import { isActivationName } from '../activations/activations';
 import type { Arena } from './arena';
 import { defaultInitFor, initWeight } from './init';
@@ -60,10 +61,15 @@ export type ModuleParams =
   | { type: 'dropout'; p: number }
   | { type: 'residual'; layers: ModuleParams[]; projection?: number[][] };
 
+/** A spec or a parameter list that does not fit the network, with the path it is about; `text` as data. */
 export class SpecError extends Error {
-  constructor(message: string, readonly path: string) {
-    super(`${path}: ${message}`);
+  readonly text: CoreText;
+
+  constructor(message: CoreText, readonly path: string) {
+    const text = coreText('spec.at', { path, message });
+    super(formatCoreText(text));
     this.name = 'SpecError';
+    this.text = text;
   }
 }
 
@@ -91,7 +97,7 @@ export class Network {
    */
   constructor(readonly spec: NetworkSpec, seed = 0, readonly arena: Arena | null = null) {
     this.alloc = arena ? (length) => arena.alloc(length) : (length) => new Float64Array(length);
-    if (!Number.isInteger(spec.inputs) || spec.inputs < 1) throw new SpecError('inputs must be a positive integer', 'inputs');
+    if (!Number.isInteger(spec.inputs) || spec.inputs < 1) throw new SpecError(coreText('spec.inputs'), 'inputs');
     this.inputs = spec.inputs;
     this.dropoutRng = Rng.stream(seed, RNG_STREAM.dropout);
     this.root = this.buildSequential(spec.layers, spec.inputs, 'layers', '');
@@ -136,7 +142,7 @@ export class Network {
   }
 
   private buildSequential(specs: ModuleSpec[], inWidth: number, path: string, seqPath: string): Sequential {
-    if (!Array.isArray(specs)) throw new SpecError('layers must be an array', path);
+    if (!Array.isArray(specs)) throw new SpecError(coreText('spec.layersArray'), path);
     const mods: Module[] = [];
     let width = inWidth;
     specs.forEach((s, i) => {
@@ -149,17 +155,17 @@ export class Network {
   }
 
   private buildModule(s: ModuleSpec, width: number, path: string, siblings: ModuleSpec[], i: number): Module {
-    if (!s || typeof s !== 'object') throw new SpecError('a layer must be an object', path);
+    if (!s || typeof s !== 'object') throw new SpecError(coreText('spec.layerObject'), path);
     switch (s.type) {
       case 'linear': {
-        if (!Number.isInteger(s.units) || s.units < 1) throw new SpecError('units must be a positive integer', path);
+        if (!Number.isInteger(s.units) || s.units < 1) throw new SpecError(coreText('spec.units'), path);
         const init: InitSpec = s.init ?? defaultInitFor(followingActivation(siblings, i));
         const l = new Linear(this.moduleCount++, path, width, s.units, s.bias !== false, init, this.nextParamIndex, 'weight', this.alloc);
         this.register(l);
         return l;
       }
       case 'activation': {
-        if (!isActivationName(s.name)) throw new SpecError(`unknown activation "${String(s.name)}"`, path);
+        if (!isActivationName(s.name)) throw new SpecError(coreText('spec.unknownActivation', { name: String(s.name) }), path);
         const a = new Activation(this.moduleCount++, path, width, s.name, s.params, s.perUnit === true, this.nextParamIndex);
         this.register(a);
         this.activations.push(a);
@@ -174,7 +180,7 @@ export class Network {
         return bn;
       }
       case 'dropout': {
-        if (!(typeof s.p === 'number' && s.p >= 0 && s.p < 1)) throw new SpecError('p must be in [0, 1)', path);
+        if (!(typeof s.p === 'number' && s.p >= 0 && s.p < 1)) throw new SpecError(coreText('spec.dropoutP'), path);
         const d = new Dropout(this.moduleCount++, path, width, s.p, () => this.dropoutRng);
         this.dropouts.push(d);
         return d;
@@ -193,7 +199,7 @@ export class Network {
         return new Residual(this.moduleCount++, path, block, projection);
       }
       default:
-        throw new SpecError(`unknown layer type "${String((s as { type?: unknown }).type)}"`, path);
+        throw new SpecError(coreText('spec.unknownLayerType', { type: String((s as { type?: unknown }).type) }), path);
     }
   }
 
@@ -381,35 +387,35 @@ function exportModules(mods: Module[]): ModuleParams[] {
 
 function setVector(target: Float64Array, src: unknown, path: string): void {
   if (!Array.isArray(src) || src.length !== target.length) {
-    throw new SpecError(`expected ${target.length} numbers, got ${Array.isArray(src) ? src.length : typeof src}`, path);
+    throw new SpecError(coreText('spec.numbers', { count: target.length, got: Array.isArray(src) ? src.length : jsTypeText(src) }), path);
   }
   src.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`entry ${i} is not a finite number`, path);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(coreText('spec.notFinite', { index: i }), path);
     target[i] = v;
   });
 }
 
 function setMatrix(target: Float64Array, rows: number, cols: number, src: unknown, path: string): void {
   if (!Array.isArray(src) || src.length !== rows) {
-    throw new SpecError(`expected ${rows} rows of ${cols}, got ${Array.isArray(src) ? `${src.length} rows` : typeof src}`, path);
+    throw new SpecError(coreText('spec.rows', { rows, cols, got: Array.isArray(src) ? coreText('spec.rowsGot', { count: src.length }) : jsTypeText(src) }), path);
   }
   src.forEach((row, r) => setVector(target.subarray(r * cols, (r + 1) * cols), row, `${path}[${r}]`));
 }
 
 function importModules(mods: Module[], layers: ModuleParams[], path: string): void {
   if (!Array.isArray(layers) || layers.length !== mods.length) {
-    throw new SpecError(`expected ${mods.length} layers, got ${Array.isArray(layers) ? layers.length : typeof layers}`, path);
+    throw new SpecError(coreText('spec.layers', { count: mods.length, got: Array.isArray(layers) ? layers.length : jsTypeText(layers) }), path);
   }
   mods.forEach((m, i) => {
     const p = layers[i];
     const at = `${path}[${i}]`;
     const expectType = m.kind;
-    if (!p || p.type !== expectType) throw new SpecError(`expected a ${expectType} layer, got ${p ? String(p.type) : 'nothing'}`, at);
+    if (!p || p.type !== expectType) throw new SpecError(coreText('spec.layerType', { expected: expectType, got: p ? String(p.type) : coreText('spec.nothing') }), at);
     if (m instanceof Linear && p.type === 'linear') {
       setMatrix(m.weight.value, m.outWidth, m.inWidth, p.weight, `${at}.weight`);
       if (m.bias) setVector(m.bias.value, p.bias ?? new Array(m.outWidth).fill(0), `${at}.bias`);
     } else if (m instanceof Activation && p.type === 'activation') {
-      if (p.name !== m.name) throw new SpecError(`expected activation ${m.name}, got ${p.name}`, at);
+      if (p.name !== m.name) throw new SpecError(coreText('spec.activation', { expected: m.name, got: p.name }), at);
       if (m.preluSlope && p.weight) setVector(m.preluSlope.value, p.weight, `${at}.weight`);
     } else if (m instanceof BatchNorm && p.type === 'batchnorm') {
       setVector(m.gamma.value, p.weight, `${at}.weight`);

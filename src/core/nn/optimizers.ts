@@ -3,6 +3,8 @@
 //   adam            g ← ∇ + wd·θ (coupled L2);  m, v moments;  θ ← θ − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε)
 //   adamw           θ ← θ·(1 − lr·wd) (decoupled), then Adam without the L2 term
 // Gradient clipping is torch.nn.utils.clip_grad_norm_: scale by min(1, max/(‖g‖ + 1e-6)) over all tensors.
+import { CoreError } from '../coreError';
+import { coreText } from '../messages';
 import type { OptimizerName, OptimizerSpec } from '../types';
 import type { Arena } from './arena';
 import { addSquares, residentArena } from './kernels';
@@ -58,7 +60,7 @@ export class Optimizer {
     this.momentum = spec.type === 'momentum' ? spec.momentum ?? OPTIMIZER_DEFAULTS.momentum : spec.type === 'sgd' ? spec.momentum ?? 0 : 0;
     this.nesterov = spec.nesterov === true;
     if (this.nesterov && this.momentum <= 0 && (spec.type === 'sgd' || spec.type === 'momentum')) {
-      throw new Error('Nesterov momentum requires a momentum above 0');
+      throw new CoreError(coreText('train.nesterovMomentum'));
     }
     this.beta1 = spec.betas?.[0] ?? OPTIMIZER_DEFAULTS.betas[0];
     this.beta2 = spec.betas?.[1] ?? OPTIMIZER_DEFAULTS.betas[1];

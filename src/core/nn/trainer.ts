@@ -2,11 +2,12 @@
 // snapshot or change settings. A seed fixes initialisation, shuffling and dropout, so runs are bit-identical.
 import { createArena } from './kernels';
 import { ProductThreads, SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
-import { computeLoss, countCorrect, lossProblems } from './losses';
+import { computeLoss, countCorrect, lossProblem } from './losses';
 import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
 import { probeLayers } from './probes';
 import { Rng } from './rng';
+import { CoreError } from '../coreError';
 import { coreText, formatCoreText, type CoreText } from '../messages';
 import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } from '../types';
 
@@ -66,17 +67,17 @@ export class Trainer {
   private lastAccuracy: number | undefined;
 
   constructor(readonly spec: TrainSpec, readonly data: PreparedData, options: TrainerOptions = {}) {
-    if (data.train.n < 1) throw new Error('the training split is empty');
+    if (data.train.n < 1) throw new CoreError(coreText('train.emptySplit'));
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
     // The resident engine (kernels.ts): the network, its optimizer state and the batch share one arena.
     this.network = new Network(spec.network, spec.seed, createArena());
-    if (this.network.inputs !== data.d) throw new Error(`the network takes ${this.network.inputs} inputs, the data has ${data.d}`);
+    if (this.network.inputs !== data.d) throw new CoreError(coreText('train.inputsMismatch', { inputs: this.network.inputs, columns: data.d }));
     // A two-class task takes one logit (bce) or two (cross_entropy), so the output width is checked per loss.
-    const problems = lossProblems(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
-    if (problems.length) throw new Error(problems.join('; '));
+    const problem = lossProblem(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
+    if (problem) throw new CoreError(problem);
     if (spec.loss === 'mse' && this.network.outputs !== data.outputs) {
-      throw new Error(`the network has ${this.network.outputs} outputs, the regression target needs ${data.outputs}`);
+      throw new CoreError(coreText('train.outputsMismatch', { outputs: this.network.outputs, needed: data.outputs }));
     }
     this.optimizer = new Optimizer(spec.optimizer, this.network.parameters, this.network.arena);
     this.order = new Uint32Array(data.train.n);
@@ -131,7 +132,7 @@ export class Trainer {
   }
 
   setLearningRate(lr: number): void {
-    if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`learning rate must be a positive number, got ${lr}`);
+    if (!(lr > 0 && Number.isFinite(lr))) throw new CoreError(coreText('worker.lrNotPositive', { lr: String(lr) }));
     this.optimizer.lr = lr;
   }
 
@@ -409,6 +410,6 @@ export class Trainer {
 }
 
 function validBatchSize(b: number): number {
-  if (!(Number.isInteger(b) && b >= 1)) throw new Error(`batch size must be a positive integer, got ${b}`);
+  if (!(Number.isInteger(b) && b >= 1)) throw new CoreError(coreText('worker.batchSizeNotPositive', { batchSize: String(b) }));
   return b;
 }

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CoreError, isCoreText } from '../coreError';
+import { coreText } from '../messages';
 import type { PoolProgress, PoolReply, PoolRequest, PoolResult, PoolTask } from './tasks';
 
 /** Most threads the setting and the CLI accept. */
@@ -81,8 +83,8 @@ export class WorkerPool {
       const worker = new Worker(script);
       const slot: Slot = { worker, running: undefined };
       worker.on('message', (reply: PoolReply) => this.receive(slot, reply));
-      worker.on('error', (error) => this.fail(slot, error));
-      worker.on('exit', (code) => { if (!this.ended) this.fail(slot, new Error(`a pool worker exited with code ${code}`)); });
+      worker.on('error', (error) => this.fail(slot, (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? new CoreError(coreText('pool.workerOutOfMemory')) : error));
+      worker.on('exit', (code) => { if (!this.ended) this.fail(slot, new CoreError(coreText('pool.workerExited', { code }))); });
       // A pool must never keep a CLI or test process alive by itself.
       worker.unref();
       this.slots.push(slot);
@@ -146,7 +148,8 @@ export class WorkerPool {
     slot.running = undefined;
     slot.worker.unref();
     if (reply.type === 'result') pending.resolve(reply.result);
-    else pending.reject(new Error(reply.message));
+    // a refusal with a catalogue message stays one, so the thread that called the pool passes it on as it would its own
+    else pending.reject(reply.text !== undefined && isCoreText(reply.text) ? new CoreError(reply.text) : new Error(reply.message));
     this.dispatch();
   }
 

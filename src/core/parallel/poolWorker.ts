@@ -1,5 +1,6 @@
 // One thread of the worker pool (bundled as dist/poolWorker.js): runs the tasks of tasks.ts as the pool sends them.
 import { parentPort } from 'node:worker_threads';
+import { errorText } from '../coreError';
 import { closeLandscape, openLandscape, runTask, type PoolReply, type PoolRequest } from './tasks';
 
 function reply(message: PoolReply): void {
@@ -13,7 +14,10 @@ parentPort?.on('message', (request: PoolRequest) => {
     case 'task':
       runTask(request.task, progress => reply({ type: 'progress', id: request.id, progress }))
         .then(result => reply({ type: 'result', id: request.id, result }))
-        .catch((error: unknown) => reply({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) }));
+        .catch((error: unknown) => {
+          const text = errorText(error);
+          reply({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error), ...(typeof text === 'object' ? { text } : {}) });
+        });
       return;
     default: {
       const never: never = request;

@@ -12,6 +12,7 @@ import { LandscapeEvaluator, type Direction } from '../analysis/landscape';
 import { functionView } from '../nn/functionView';
 import { Network } from '../nn/network';
 import { Trainer } from '../nn/trainer';
+import type { CoreText } from '../messages';
 import type { DataSplit, FunctionView, LossName, NetworkSpec, PreparedData, Snapshot, TrainSpec } from '../types';
 
 /** Everything a worker needs to evaluate points of one landscape. */
@@ -52,7 +53,8 @@ export type PoolRequest =
 export type PoolReply =
   | { type: 'progress'; id: number; progress: PoolProgress }
   | { type: 'result'; id: number; result: PoolResult }
-  | { type: 'error'; id: number; message: string };
+  /** `text`: the error's catalogue message when it has one (a CoreError, an InputError), so the host can translate it. */
+  | { type: 'error'; id: number; message: string; text?: CoreText };
 
 // ---- What a worker does with them -------------------------------------------------------------------------------
 

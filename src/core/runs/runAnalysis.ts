@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import {
   DEFAULT_PROBE_THRESHOLDS, formatNumber, formatPercent, warningsFromSnapshot, type ProbeThresholds, type ProbeWarning,
 } from '../analysis/probeWarnings';
+import { coreText, formatCoreText, textOf, type CoreArg, type CoreText } from '../messages';
 import type { Snapshot } from '../types';
+import { RUN_MESSAGES } from './runMessages';
 import type { RunLogState } from './runLog';
 
 /** A run with no new line for this long (and no end record) is shown as stalled, not as an error. */
@@ -24,7 +26,9 @@ export interface RunWarning {
   severity: 'warning' | 'information';
   /** The module it concerns (qualified name). */
   module?: string;
+  /** In English (the CLI's); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text?: CoreText;
 }
 
 /** Warnings on the latest snapshot, each naming its module, plus NaN/Inf gradients wherever they were logged. */
@@ -32,12 +36,18 @@ export function runWarnings(state: RunLogState, thresholds: ProbeThresholds = DE
   const latest = state.snapshots.at(-1);
   const warnings: RunWarning[] = [];
   if (latest !== undefined) {
-    for (const w of warningsFromSnapshot(latest, thresholds, `at step ${latest.step}`)) {
+    for (const w of warningsFromSnapshot(latest, thresholds, coreText('runs.atStep', { step: latest.step }))) {
       const layer = w.layerIndex === undefined ? undefined : latest.layers[w.layerIndex];
       // The config editor's text says "layer 3 (32 sigmoid)"; a PyTorch run names the module instead.
-      const message = layer?.name === undefined ? w.message
-        : w.message.split(`layer ${layer.index} (${layer.units} ${layer.activation})`).join(`module ${layer.name} (${layer.units} ${layer.activation})`);
-      warnings.push({ kind: w.kind, severity: w.severity, module: layer?.name, message });
+      const name = layer?.name;
+      if (name === undefined || layer === undefined) {
+        warnings.push({ kind: w.kind, severity: w.severity, module: undefined, message: w.message, ...(w.text ? { text: w.text } : {}) });
+        continue;
+      }
+      const text = w.text ? namedModule(w.text, layer.index, name) : undefined;
+      const message = text ? formatCoreText(text)
+        : w.message.split(`layer ${layer.index} (${layer.units} ${layer.activation})`).join(`module ${name} (${layer.units} ${layer.activation})`);
+      warnings.push({ kind: w.kind, severity: w.severity, module: name, message, ...(text ? { text } : {}) });
     }
   }
   const nan = new Map<string, { first: number; key: string; value: string }>();
@@ -48,29 +58,43 @@ export function runWarnings(state: RunLogState, thresholds: ProbeThresholds = DE
     }
   }
   for (const [module, first] of nan) {
-    warnings.push({
-      kind: 'nan', severity: 'warning', module,
-      message: `Non-finite values: ${module === '(loss)' ? 'the loss' : `module ${module}`} logged ${first.key} = ${first.value} first at step ${first.first}: training has diverged there (lower the learning rate, clip the gradient norm).`,
+    const text = coreText('runs.nonFinite', {
+      what: module === '(loss)' ? coreText('runs.theLoss') : coreText('runs.module', { name: module }), key: first.key, value: first.value, step: first.first,
     });
+    warnings.push({ kind: 'nan', severity: 'warning', module, message: formatCoreText(text), text });
   }
   return warnings;
 }
 
-/** The panel's notes: how the file was read, what cannot be shown, and the warnings. */
+/** The warning's message with the layer it is about ("layer 3 (32 sigmoid)") named by its module instead. */
+function namedModule(text: CoreText, index: number, name: string): CoreText {
+  if (text.id === 'probe.layer' && text.args.index === index) return coreText('runs.moduleLayer', { name, units: text.args.units, activation: text.args.activation });
+  const args: Record<string, CoreArg> = {};
+  for (const [key, value] of Object.entries(text.args)) args[key] = typeof value === 'object' ? namedModule(value, index, name) : value;
+  return { id: text.id, args };
+}
+
+/** The panel's notes in English (the CLI's): how the file was read, what cannot be shown, and the warnings. */
 export function runNotes(state: RunLogState, warnings: readonly RunWarning[]): string[] {
-  const notes: string[] = [];
-  for (const issue of state.issues) notes.push(issue.message.startsWith('line') ? issue.message : `line ${issue.line}: ${issue.message}`);
-  if (state.runsInFile > 1) notes.push(`this file holds ${state.runsInFile} runs (one name reused): showing the last`);
-  if (state.snapshotCount > state.snapshots.length) notes.push(`${state.snapshotCount} snapshots, ${state.snapshots.length} kept (older ones thinned evenly)`);
-  if (state.layers.length > 1 && !(state.snapshots.at(-1)?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(SPLIT_NOTE);
-  for (const w of warnings) notes.push(`⚠ ${w.message}`);
+  return runNoteTexts(state, warnings).map(textOf);
+}
+
+/** The same notes as messages (or plain text where a message has none), for the extension to translate. */
+export function runNoteTexts(state: RunLogState, warnings: readonly RunWarning[]): (string | CoreText)[] {
+  const notes: (string | CoreText)[] = [];
+  for (const issue of state.issues) {
+    const said = issue.text ?? issue.message;
+    notes.push(issue.message.startsWith('line') ? said : coreText('runs.atLine', { line: issue.line, message: said }));
+  }
+  if (state.runsInFile > 1) notes.push(coreText('runs.manyRuns', { runs: state.runsInFile }));
+  if (state.snapshotCount > state.snapshots.length) notes.push(coreText('runs.thinned', { count: state.snapshotCount, kept: state.snapshots.length }));
+  if (state.layers.length > 1 && !(state.snapshots.at(-1)?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(coreText('runs.splitNote'));
+  for (const w of warnings) notes.push(coreText('runs.warningNote', { message: w.text ?? w.message }));
   return notes;
 }
 
 /** Why "Where the gradient is lost" has no factor bars for a PyTorch run whose latest snapshot has no split. */
-export const SPLIT_NOTE = 'Where the gradient is lost: the exact split (activation × weight factors) is shown where the forward pass runs a '
-  + 'module straight into an activation module and that straight into an nn.Linear, with ‖∂L/∂z‖ logged (gradscope 0.2 or later); '
-  + 'this run has no such chain in its latest snapshot: the gradient norms, their decay to the last module and the saturation shares are shown instead';
+export const SPLIT_NOTE: string = RUN_MESSAGES['runs.splitNote'];
 
 /** One row per module of the latest snapshot, as `gradscope view` prints it. */
 export function moduleTable(state: RunLogState): string {

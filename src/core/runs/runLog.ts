@@ -5,6 +5,7 @@
 // Pure: no vscode, no DOM; `readRunLogFile` / `RunLogTail` are the only functions that touch the file system.
 import * as fs from 'node:fs';
 import { ACTIVATIONS } from '../activations/activations';
+import { coreText, formatCoreText, type CoreText } from '../messages';
 import type { ActivationName, BackwardSplit, Distribution, LayerProbe, Snapshot } from '../types';
 
 /** The format this reader understands; a newer file is read as far as it matches, with a note. */
@@ -45,7 +46,9 @@ export interface RunLogEnd {
 export interface RunLogIssue {
   line: number;
   severity: 'error' | 'warning';
+  /** In English (the CLI's); `text` is the same message as data, for the extension to translate. */
   message: string;
+  text?: CoreText;
 }
 
 /** One parameterized module of the run as the panel labels it. */
@@ -122,7 +125,7 @@ export class RunLogParser {
     try {
       parsed = JSON.parse(text);
     } catch {
-      this.issue('warning', `the last line is incomplete (${this.pending.length} bytes, no newline): the run was cut off while writing it; it is skipped`);
+      this.issue('warning', coreText('runs.cutOff', { bytes: this.pending.length }));
       return [];
     } finally {
       this.pending = Buffer.alloc(0);
@@ -132,9 +135,9 @@ export class RunLogParser {
     return snapshot === undefined ? [] : [snapshot];
   }
 
-  private issue(severity: RunLogIssue['severity'], message: string): void {
+  private issue(severity: RunLogIssue['severity'], text: CoreText): void {
     // A garbled file would otherwise report every line: the first 20 issues are enough to see what is wrong.
-    if (this.state.issues.length < 20) this.state.issues.push({ line: this.line, severity, message });
+    if (this.state.issues.length < 20) this.state.issues.push({ line: this.line, severity, message: formatCoreText(text), text });
   }
 
   private parseLine(text: string): Snapshot | undefined {
@@ -144,7 +147,8 @@ export class RunLogParser {
       parsed = JSON.parse(text);
     } catch (error) {
       this.issue(this.state.meta === undefined && this.line === 1 ? 'error' : 'warning',
-        `line ${this.line} is not JSON (${error instanceof Error ? error.message : String(error)}): ${this.line === 1 ? 'this is not a gradscope run log' : 'skipped'}`);
+        // the parser's own words (V8's) stay as they are, like a system error's
+        coreText('runs.notJson', { line: this.line, error: error instanceof Error ? error.message : String(error), consequence: coreText(this.line === 1 ? 'runs.notRunLog' : 'runs.skipped') }));
       return undefined;
     }
     return this.parseRecord(parsed);
@@ -152,7 +156,7 @@ export class RunLogParser {
 
   private parseRecord(record: unknown): Snapshot | undefined {
     if (!isObject(record) || typeof record.type !== 'string') {
-      this.issue('warning', `line ${this.line} is not a gradscope record (no "type"): skipped`);
+      this.issue('warning', coreText('runs.noType', { line: this.line }));
       return undefined;
     }
     switch (record.type) {
@@ -161,7 +165,7 @@ export class RunLogParser {
         return undefined;
       case 'snapshot':
         if (this.state.meta === undefined) {
-          this.issue('error', `line ${this.line}: a snapshot before any meta record: this is not a gradscope run log (it starts with {"type":"meta",…})`);
+          this.issue('error', coreText('runs.snapshotBeforeMeta', { line: this.line }));
           return undefined;
         }
         return this.readSnapshot(record);
@@ -172,7 +176,7 @@ export class RunLogParser {
         };
         return undefined;
       default:
-        this.issue('warning', `line ${this.line}: unknown record type "${String(record.type)}" (a newer gradscope?): skipped`);
+        this.issue('warning', coreText('runs.unknownType', { line: this.line, type: String(record.type) }));
         return undefined;
     }
   }
@@ -189,7 +193,7 @@ export class RunLogParser {
     }
     const format = typeof record.format === 'number' ? record.format : Number.NaN;
     if (!(format <= RUN_LOG_FORMAT)) {
-      this.issue('warning', `line ${this.line}: written by a newer gradscope (format ${String(record.format)}); this extension reads format ${RUN_LOG_FORMAT}: what it recognises is shown, update the extension for the rest`);
+      this.issue('warning', coreText('runs.newerFormat', { line: this.line, format: String(record.format), supported: RUN_LOG_FORMAT }));
     }
     const modules: RunModule[] = Array.isArray(record.modules) ? record.modules.filter(isObject).map(m => ({
       name: typeof m.name === 'string' ? m.name : '',
@@ -237,7 +241,7 @@ export class RunLogParser {
     }
     this.state.layers = layers;
     if (layers.length === 0) {
-      this.issue('warning', `line ${this.line}: the model has no modules that own parameters: there are no gradients to show, only the loss and the activations`);
+      this.issue('warning', coreText('runs.noParameters', { line: this.line }));
     }
   }
 

@@ -88,6 +88,24 @@ describe('localization', () => {
       assert.deepEqual(Object.keys(translated).sort(), Object.keys(english).sort(), `package.nls.${lang}.json keys`);
       for (const [key, value] of Object.entries(translated)) assert.ok(typeof value === 'string' && value.trim(), `${lang}: empty ${key}`);
     }
+    // every text VS Code shows from contributes (settings' and groups' titles and descriptions, command titles and
+    // categories, walkthrough texts and alt texts) is a %key%, so no setting stays English in a Korean VS Code
+    const shown = /^(title|shortTitle|category|description|markdownDescription|enumDescriptions|markdownEnumDescriptions|enumItemLabels|deprecationMessage|markdownDeprecationMessage|altText|label|displayName)$/;
+    const literal: string[] = [];
+    const walk = (value: unknown, where: string, field: string): void => {
+      if (typeof value === 'string') {
+        if (shown.test(field) && !/^%[^%]+%$/.test(value)) literal.push(`${where}: ${value}`);
+      } else if (Array.isArray(value)) {
+        value.forEach((v, i) => walk(v, `${where}/${i}`, field));
+      } else if (value && typeof value === 'object') {
+        // a settings property is named after the setting, not a field: only its own fields are shown texts
+        for (const [k, v] of Object.entries(value)) walk(v, `${where}/${k}`, where.endsWith('/properties') ? '' : k);
+      }
+    };
+    const pkg = JSON.parse(manifest) as { contributes: unknown; displayName: string; description: string };
+    walk(pkg.contributes, 'contributes', '');
+    walk({ displayName: pkg.displayName, description: pkg.description }, '', '');
+    assert.deepEqual(literal, [], 'texts in package.json that are not %keys% of package.nls.json');
     const korean = readJson('package.nls.ko.json') as Record<string, string>;
     for (const key of Object.keys(english).filter(k => k.startsWith('walkthrough.') || k.startsWith('config.'))) {
       assert.ok(HANGUL.test(korean[key]), `package.nls.ko.json ${key} is not Korean: ${korean[key]}`);

@@ -58,16 +58,16 @@ describe('training worker: refusals as catalogue messages', function () {
     assert.equal(inKorean(() => localizeCoreOr(error.text, error.message)), '학습률(learning rate)은 양수여야 합니다. 받은 값: -1');
   });
 
-  // batchSize Infinity passes the worker's own guard and the trainer refuses it with a plain Error.
-  it('a run that cannot start for a reason that is not an input error: the prefix in Korean, the reason as it is', async () => {
+  // batchSize Infinity passes the worker's own guard and the trainer refuses it (a CoreError): the sentence and the
+  // reason both in Korean.
+  it('a run that the trainer refuses to start: the prefix and the trainer\'s reason in Korean', async () => {
     const seen = await talk(workerPath, [
       { send: { type: 'start', runId: 2, source: { kind: 'builtin', builtin: 'circle', preset: 'deep-relu-he' }, options: { autoplay: false, batchSize: Infinity } }, until: m => m.type === 'state' || m.type === 'error' },
     ]);
     const error = seen.find(m => m.type === 'error');
     assert.ok(error?.type === 'error', JSON.stringify(seen.map(m => m.type)));
-    assert.match(error.message, /^Gradscope could not start this run: ./);
+    assert.equal(error.message, 'Gradscope could not start this run: batch size must be a positive integer, got Infinity');
     assert.equal(error.text?.id, 'worker.cannotStartRun');
-    const reason = error.message.slice('Gradscope could not start this run: '.length);
-    assert.equal(inKorean(() => localizeCoreOr(error.text, error.message)), `Gradscope가 이 학습을 시작하지 못했습니다: ${reason}`);
+    assert.equal(inKorean(() => localizeCoreOr(error.text, error.message)), 'Gradscope가 이 학습을 시작하지 못했습니다: 배치 크기(batch size)는 양의 정수여야 합니다. 받은 값: Infinity');
   });
 });
