@@ -13,7 +13,7 @@
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at about the forward product's speed.
-import { Arena, SPLIT_MIN_MULTIPLY_ADDS } from './arena';
+import { Arena, SPLIT_MIN_MULTIPLY_ADDS, byteAt } from './arena';
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
@@ -277,7 +277,7 @@ function residentProduct(
     bk = ar.scratch(k * n);
     if (Arena.of(bk) !== ar) return false;
     const pairs = n - (n % 2);
-    K.transpose(b.byteOffset, pairs, k, bk.byteOffset, n);
+    K.transpose(byteAt(b), pairs, k, byteAt(bk), n);
     if (pairs < n) for (let p = 0, from = pairs * k, to = pairs; p < k; p++, to += n) bk[to] = b[from + p];
   }
   const rs = product === Product.TN ? 1 : k;
@@ -288,11 +288,11 @@ function residentProduct(
     const panel = panelColumns(k);
     const acc = accumulate ? 1 : 0;
     const threads = ar.threads;
-    const aAt = a.byteOffset;
+    const aAt = byteAt(a);
     for (let j0 = 0; j0 < n4; j0 += panel) {
       const nt = Math.min(panel, n4 - j0);
-      const bAt = bk.byteOffset + 8 * j0;
-      const cAt = c.byteOffset + 8 * j0;
+      const bAt = byteAt(bk) + 8 * j0;
+      const cAt = byteAt(c) + 8 * j0;
       // Wide products split by output rows across the helper threads (never an accumulating one: a helper lost
       // mid-job has its rows recomputed here, which must not add twice).
       if (threads !== null && !accumulate && m4 * nt * k >= SPLIT_MIN_MULTIPLY_ADDS) {
@@ -325,7 +325,7 @@ export function addBias(z: Float64Array, b: Float64Array, n: number, w: number):
   if (w % 2 === 0 && n > 0) {
     const ar = residentArena(z, b);
     if (ar) {
-      ar.kernels.biasAdd(z.byteOffset, b.byteOffset, n, w);
+      ar.kernels.biasAdd(byteAt(z), byteAt(b), n, w);
       return;
     }
   }
@@ -340,7 +340,7 @@ export function columnSums(g: Float64Array, n: number, w: number, db: Float64Arr
   if (w % 2 === 0 && n > 0) {
     const ar = residentArena(g, db);
     if (ar) {
-      ar.kernels.columnSums(g.byteOffset, n, w, db.byteOffset);
+      ar.kernels.columnSums(byteAt(g), n, w, byteAt(db));
       return;
     }
   }
@@ -358,7 +358,7 @@ export function addSquares(s: number, v: Float64Array, length: number): number {
     const ar = Arena.of(v);
     if (ar !== undefined) {
       i = length - (length % 2);
-      s = ar.kernels.sumSquares(v.byteOffset, i, s);
+      s = ar.kernels.sumSquares(byteAt(v), i, s);
     }
   }
   for (; i < length; i++) s += v[i] * v[i];

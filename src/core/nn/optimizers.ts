@@ -4,7 +4,7 @@
 //   adamw           θ ← θ·(1 − lr·wd) (decoupled), then Adam without the L2 term
 // Gradient clipping is torch.nn.utils.clip_grad_norm_: scale by min(1, max/(‖g‖ + 1e-6)) over all tensors.
 import type { OptimizerName, OptimizerSpec } from '../types';
-import type { Arena } from './arena';
+import { type Arena, byteAt } from './arena';
 import { addSquares, residentArena } from './kernels';
 import type { ParamTensor } from './modules/module';
 
@@ -111,7 +111,7 @@ export class Optimizer {
           const buf = this.first[p.index];
           const ar = even > 0 ? residentArena(theta, g, mu !== 0 ? buf : undefined) : undefined;
           if (ar) {
-            updateSq = ar.kernels.sgd(theta.byteOffset, g.byteOffset, buf.byteOffset, even, scale, wd, lr, mu, t === 1 ? 1 : 0, this.nesterov ? 1 : 0);
+            updateSq = ar.kernels.sgd(byteAt(theta), byteAt(g), byteAt(buf), even, scale, wd, lr, mu, t === 1 ? 1 : 0, this.nesterov ? 1 : 0);
             start = even;
           }
           for (let i = start; i < len; i++) {
@@ -139,7 +139,7 @@ export class Optimizer {
           const ar = even > 0 ? residentArena(theta, g, m) : undefined;
           if (ar && residentArena(theta, v) === ar) {
             updateSq = ar.kernels.adam(
-              theta.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, even, scale, wd, 1 - lr * wd, b1, 1 - b1, b2, 1 - b2,
+              byteAt(theta), byteAt(g), byteAt(m), byteAt(v), even, scale, wd, 1 - lr * wd, b1, 1 - b1, b2, 1 - b2,
               stepSize, bc2Sqrt, this.eps, decoupled ? 1 : 0,
             );
             start = even;
