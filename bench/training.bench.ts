@@ -1,6 +1,8 @@
 // Training throughput (samples/s) of Gradscope's engine beside peer libraries on the three workloads of issue 2.
 // Every (library, workload) cell runs in its own child process, one after another, within this one run.
-//   npm run bench -- training [--libs a,b] [--workloads W1,W3] [--window 1] [--windows 3] [--rounds 2]
+//   npm run bench -- training [--libs a,b] [--workloads W1,W3] [--window 1] [--windows 3] [--rounds 2] [--from-sources]
+// Gradscope's rows run its engine bundled by esbuild, as the extension ships it; --from-sources runs the TypeScript
+// through tsx instead (see cell.ts).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +33,7 @@ const windowCount = option('windows') ?? '3';
 // Rounds spread each cell's measurement over time, so a burst of other load on a shared machine spoils one round,
 // not the figure: each cell reports its best round.
 const rounds = Math.max(1, Number(option('rounds') ?? 2));
+const fromSources = process.argv.includes('--from-sources');
 // synaptic compiles W3 (131k connections) to straight-line JS for minutes; past this a cell reports a timeout.
 // Gradscope's cells time whole epochs (see cell.ts), which on a starved machine can take longer.
 const cellTimeoutMs = (library: string): number => (library.startsWith('gradscope') ? 240_000 : 60_000);
@@ -40,7 +43,7 @@ function runCell(library: string, workload: string): CellResult {
   let out = '';
   let error: string | undefined;
   try {
-    out = execFileSync(process.execPath, ['--import', 'tsx', cell, library, workload, windowSeconds, windowCount], {
+    out = execFileSync(process.execPath, ['--import', 'tsx', cell, library, workload, windowSeconds, windowCount, fromSources ? 'sources' : 'bundle'], {
       encoding: 'utf8', timeout: cellTimeoutMs(library), stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
     });
   } catch (e) {
@@ -64,7 +67,8 @@ function main(): void {
   console.log(`Each cell: a fresh process, warm-up, then the median of ${windowCount} timed windows of ${windowSeconds} s; ` +
     `the best of ${rounds} round${rounds > 1 ? 's' : ''} (run one after another) is shown. ` +
     `GFLOP/s counts the dense products only (forward, dW, dX).\n"per CPU-s": samples per second of the process's own ` +
-    `CPU time, steadier than wall-clock figures when other work competes for the cores.\n`);
+    `CPU time, steadier than wall-clock figures when other work competes for the cores.\n` +
+    `Gradscope's own code runs ${fromSources ? 'from its TypeScript sources through tsx (--from-sources)' : 'bundled by esbuild, as the extension ships it'}.\n`);
   const all: CellResult[] = [];
   for (const w of chosen) {
     const wLibraries = librariesFor(w.id);

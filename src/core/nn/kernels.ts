@@ -13,7 +13,7 @@
 //   values of A and 4 of B per step (8 loads for 16 multiply-adds instead of 2 per one). Leftover rows and columns
 //   use 1×4, 4×1 and 1×1 tiles. The three variants differ only in how A and B are addressed, so the backward
 //   products run at about the forward product's speed.
-import { Arena, SPLIT_MIN_MULTIPLY_ADDS } from './arena';
+import { Arena, SPLIT_MIN_MULTIPLY_ADDS, byteAt } from './arena';
 import { TILE_COLUMNS, TILE_ROWS, gemmModuleBytes } from './wasm/gemmModule';
 
 export type KernelBackend = 'wasm-simd' | 'js';
@@ -266,6 +266,9 @@ function residentProduct(
   product: Product, m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
 ): boolean {
+  // Under a 4 × 4 tile in either direction there is nothing for the wasm tiles to do (an output layer of one unit):
+  // the caller's other paths (JS tiles) do it without the transpose.
+  if (m < TILE_ROWS || n < TILE_COLUMNS) return false;
   const ar = Arena.of(c);
   if (ar === undefined || Arena.of(a) !== ar || Arena.of(b) !== ar) return false;
   const K = ar.kernels;
@@ -274,7 +277,7 @@ function residentProduct(
     bk = ar.scratch(k * n);
     if (Arena.of(bk) !== ar) return false;
     const pairs = n - (n % 2);
-    K.transpose(b.byteOffset, pairs, k, bk.byteOffset, n);
+    K.transpose(byteAt(b), pairs, k, byteAt(bk), n);
     if (pairs < n) for (let p = 0, from = pairs * k, to = pairs; p < k; p++, to += n) bk[to] = b[from + p];
   }
   const rs = product === Product.TN ? 1 : k;
@@ -285,11 +288,11 @@ function residentProduct(
     const panel = panelColumns(k);
     const acc = accumulate ? 1 : 0;
     const threads = ar.threads;
-    const aAt = a.byteOffset;
+    const aAt = byteAt(a);
     for (let j0 = 0; j0 < n4; j0 += panel) {
       const nt = Math.min(panel, n4 - j0);
-      const bAt = bk.byteOffset + 8 * j0;
-      const cAt = c.byteOffset + 8 * j0;
+      const bAt = byteAt(bk) + 8 * j0;
+      const cAt = byteAt(c) + 8 * j0;
       // Wide products split by output rows across the helper threads (never an accumulating one: a helper lost
       // mid-job has its rows recomputed here, which must not add twice).
       if (threads !== null && !accumulate && m4 * nt * k >= SPLIT_MIN_MULTIPLY_ADDS) {
@@ -301,17 +304,11 @@ function residentProduct(
       }
     }
   }
-  // Leftovers: columns n4… of the tiled rows, then whole rows m4….
-  for (let i = 0; i < m; i++) {
-    const from = i < m4 ? n4 : 0;
-    for (let j = from; j < n; j++) {
-      let s = 0;
-      if (rs === 1) for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) s += a[ap] * bk[bp];
-      else for (let p = 0, ap = i * k, bp = j; p < k; p++, ap++, bp += n) s += a[ap] * bk[bp];
-      const o = i * n + j;
-      c[o] = accumulate ? c[o] + s : s;
-    }
-  }
+  // Leftovers: columns n4… of the tiled rows, then whole rows m4…, in the JS kernels' register tiles (a plain loop
+  // here, one running sum at a time, cost more than the wasm tiles on a 10-row batch). B is k × n for all three.
+  const block = rs === 1 ? gemmTNBlock : gemmNNBlock;
+  if (n4 < n) block(m, n, k, a, bk, c, accumulate, 0, m4, n4, n);
+  if (m4 < m) block(m, n, k, a, bk, c, accumulate, m4, m, 0, n);
   return true;
 }
 
@@ -328,7 +325,7 @@ export function addBias(z: Float64Array, b: Float64Array, n: number, w: number):
   if (w % 2 === 0 && n > 0) {
     const ar = residentArena(z, b);
     if (ar) {
-      ar.kernels.biasAdd(z.byteOffset, b.byteOffset, n, w);
+      ar.kernels.biasAdd(byteAt(z), byteAt(b), n, w);
       return;
     }
   }
@@ -343,7 +340,7 @@ export function columnSums(g: Float64Array, n: number, w: number, db: Float64Arr
   if (w % 2 === 0 && n > 0) {
     const ar = residentArena(g, db);
     if (ar) {
-      ar.kernels.columnSums(g.byteOffset, n, w, db.byteOffset);
+      ar.kernels.columnSums(byteAt(g), n, w, byteAt(db));
       return;
     }
   }
@@ -361,7 +358,7 @@ export function addSquares(s: number, v: Float64Array, length: number): number {
     const ar = Arena.of(v);
     if (ar !== undefined) {
       i = length - (length % 2);
-      s = ar.kernels.sumSquares(v.byteOffset, i, s);
+      s = ar.kernels.sumSquares(byteAt(v), i, s);
     }
   }
   for (; i < length; i++) s += v[i] * v[i];
@@ -377,11 +374,22 @@ export function gemmNNJs(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
-  const m4 = m - (m % 4);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
+  gemmNNBlock(m, n, k, a, b, c, accumulate, 0, m, 0, n);
+}
+
+/**
+ * The elements C[i][j], i0 ≤ i < i1, j0 ≤ j < j1, of gemmNNJs's product (the resident path's edges: the rows and
+ * columns its 4 × 4 wasm tiles leave), in the same register tiles, so each is summed as everywhere else.
+ */
+function gemmNNBlock(
+  m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
+  i0: number, i1: number, j0: number, j1: number,
+): void {
+  const m4 = i1 - ((i1 - i0) % 4);
+  const n4 = j1 - ((j1 - j0) % 4);
+  for (let i = i0; i < m4; i += 4) {
     const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    for (let j = 0; j < n4; j += 4) {
+    for (let j = j0; j < n4; j += 4) {
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
@@ -405,7 +413,7 @@ export function gemmNNJs(
         c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
       }
     }
-    for (let j = n4; j < n; j++) {
+    for (let j = n4; j < j1; j++) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
         const y = b[bp];
@@ -419,9 +427,9 @@ export function gemmNNJs(
       }
     }
   }
-  for (let i = m4; i < m; i++) {
+  for (let i = m4; i < i1; i++) {
     const a0 = i * k;
-    for (let j = 0; j < n4; j += 4) {
+    for (let j = j0; j < n4; j += 4) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) {
         const x = a[a0 + p];
@@ -434,7 +442,7 @@ export function gemmNNJs(
         c[o] = c0; c[o + 1] = c1; c[o + 2] = c2; c[o + 3] = c3;
       }
     }
-    for (let j = n4; j < n; j++) {
+    for (let j = n4; j < j1; j++) {
       let s = 0;
       for (let p = 0, bp = j; p < k; p++, bp += n) s += a[a0 + p] * b[bp];
       const o = i * n + j;
@@ -523,10 +531,18 @@ export function gemmTNJs(
   m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate = false,
 ): void {
-  const m4 = m - (m % 4);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
-    for (let j = 0; j < n4; j += 4) {
+  gemmTNBlock(m, n, k, a, b, c, accumulate, 0, m, 0, n);
+}
+
+/** The elements C[i][j], i0 ≤ i < i1, j0 ≤ j < j1, of gemmTNJs's product, as gemmNNBlock. */
+function gemmTNBlock(
+  m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
+  i0: number, i1: number, j0: number, j1: number,
+): void {
+  const m4 = i1 - ((i1 - i0) % 4);
+  const n4 = j1 - ((j1 - j0) % 4);
+  for (let i = i0; i < m4; i += 4) {
+    for (let j = j0; j < n4; j += 4) {
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
       for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) {
@@ -550,7 +566,7 @@ export function gemmTNJs(
         c[o3] = c30; c[o3 + 1] = c31; c[o3 + 2] = c32; c[o3 + 3] = c33;
       }
     }
-    for (let j = n4; j < n; j++) {
+    for (let j = n4; j < j1; j++) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) {
         const y = b[bp];
@@ -564,8 +580,8 @@ export function gemmTNJs(
       }
     }
   }
-  for (let i = m4; i < m; i++) {
-    for (let j = 0; j < n4; j += 4) {
+  for (let i = m4; i < i1; i++) {
+    for (let j = j0; j < n4; j += 4) {
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) {
         const x = a[ap];
@@ -578,7 +594,7 @@ export function gemmTNJs(
         c[o] = c0; c[o + 1] = c1; c[o + 2] = c2; c[o + 3] = c3;
       }
     }
-    for (let j = n4; j < n; j++) {
+    for (let j = n4; j < j1; j++) {
       let s = 0;
       for (let p = 0, ap = i, bp = j; p < k; p++, ap += m, bp += n) s += a[ap] * b[bp];
       const o = i * n + j;

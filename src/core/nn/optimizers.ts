@@ -6,7 +6,7 @@
 import { CoreError } from '../coreError';
 import { coreText } from '../messages';
 import type { OptimizerName, OptimizerSpec } from '../types';
-import type { Arena } from './arena';
+import { type Arena, byteAt } from './arena';
 import { addSquares, residentArena } from './kernels';
 import type { ParamTensor } from './modules/module';
 
@@ -113,7 +113,7 @@ export class Optimizer {
           const buf = this.first[p.index];
           const ar = even > 0 ? residentArena(theta, g, mu !== 0 ? buf : undefined) : undefined;
           if (ar) {
-            updateSq = ar.kernels.sgd(theta.byteOffset, g.byteOffset, buf.byteOffset, even, scale, wd, lr, mu, t === 1 ? 1 : 0, this.nesterov ? 1 : 0);
+            updateSq = ar.kernels.sgd(byteAt(theta), byteAt(g), byteAt(buf), even, scale, wd, lr, mu, t === 1 ? 1 : 0, this.nesterov ? 1 : 0);
             start = even;
           }
           for (let i = start; i < len; i++) {
@@ -141,7 +141,7 @@ export class Optimizer {
           const ar = even > 0 ? residentArena(theta, g, m) : undefined;
           if (ar && residentArena(theta, v) === ar) {
             updateSq = ar.kernels.adam(
-              theta.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, even, scale, wd, 1 - lr * wd, b1, 1 - b1, b2, 1 - b2,
+              byteAt(theta), byteAt(g), byteAt(m), byteAt(v), even, scale, wd, 1 - lr * wd, b1, 1 - b1, b2, 1 - b2,
               stepSize, bc2Sqrt, this.eps, decoupled ? 1 : 0,
             );
             start = even;

@@ -348,7 +348,8 @@ export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Floa
       biasGradNorm: ws.hasGradients && lin.bias ? norm(ws.grads[lin.bias.index]) : 0,
       gradMeanAbs: ws.hasGradients && dW.length ? absSum / dW.length : 0,
       gradMaxAbs: ws.hasGradients ? absMax : 0,
-      deltaNorm: ws.hasGradients ? Math.sqrt(linState.deltaNormSq) : 0,
+      // Σ (∂L/∂z)² of the last backward pass, as Sequential.backward measured it on its way into the layer.
+      deltaNorm: ws.hasGradients ? Math.sqrt(ws.gradOutSq[lin.id]) : 0,
       updateRatio: weightNorm > 0 ? Math.sqrt(updateSq) / weightNorm : 0,
       weightNorm,
       z,

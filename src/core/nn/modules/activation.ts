@@ -3,7 +3,7 @@ import {
   ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../../activations/activations';
 import type { ActivationName } from '../../types';
-import { Arena } from '../arena';
+import { Arena, byteAt } from '../arena';
 import { residentArena } from '../kernels';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
@@ -92,7 +92,7 @@ export class Activation implements Module {
       // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS, in place:
       // a port of fdlibm's tanh to engine.wat gave Math.tanh's bits but ran slower than Math.tanh.)
       const even = len - (len % 2);
-      (Arena.of(x) as Arena).kernels.reluForward(x.byteOffset, st.a.byteOffset, even);
+      (Arena.of(x) as Arena).kernels.reluForward(byteAt(x), byteAt(st.a), even);
       if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
@@ -148,9 +148,9 @@ export class Activation implements Module {
     if (ar && Arena.of(st.a) === ar) {
       // f64x2 in the arena; an odd last element by the scalar code.
       const even = len - (len % 2);
-      if (this.name === 'relu') ar.kernels.reluBackward(x.byteOffset, g.byteOffset, gradIn.byteOffset, even);
-      else if (this.name === 'tanh') ar.kernels.tanhBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
-      else ar.kernels.sigmoidBackward(st.a.byteOffset, g.byteOffset, gradIn.byteOffset, even);
+      if (this.name === 'relu') ar.kernels.reluBackward(byteAt(x), byteAt(g), byteAt(gradIn), even);
+      else if (this.name === 'tanh') ar.kernels.tanhBackward(byteAt(st.a), byteAt(g), byteAt(gradIn), even);
+      else ar.kernels.sigmoidBackward(byteAt(st.a), byteAt(g), byteAt(gradIn), even);
       if (even < len) {
         const t = st.a[even];
         gradIn[even] = this.name === 'relu' ? (x[even] > 0 ? g[even] : 0) : this.name === 'tanh' ? g[even] * (1 - t * t) : g[even] * t * (1 - t);

@@ -1,13 +1,11 @@
 // Fully connected layer, PyTorch's nn.Linear layout: weight out × in (row-major), z = x·Wᵀ + b.
-import { addBias, addSquares, columnSums, gemmNN, gemmNT, gemmTN } from '../kernels';
+import { addBias, columnSums, gemmNN, gemmNT, gemmTN } from '../kernels';
 import { SpectralNormEstimator } from '../spectralNorm';
 import type { InitSpec } from '../../types';
 import { type ForwardMode, type Module, type ParamTensor, type Workspace, sized } from './module';
 
 export interface LinearState {
   z: Float64Array;
-  /** Σ (∂L/∂z)² over the last backward pass: the probes' deltaNorm. */
-  deltaNormSq: number;
 }
 
 export class Linear implements Module {
@@ -42,7 +40,7 @@ export class Linear implements Module {
 
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as LinearState | undefined;
-    ws.states[this.id] = { z: sized(old?.z, capacity * this.outWidth, ws), deltaNormSq: 0 } satisfies LinearState;
+    ws.states[this.id] = { z: sized(old?.z, capacity * this.outWidth, ws) } satisfies LinearState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, _mode: ForwardMode): Float64Array {
@@ -56,9 +54,8 @@ export class Linear implements Module {
   }
 
   backward(ws: Workspace, x: Float64Array, g: Float64Array, gradIn: Float64Array | null, n: number): void {
-    const st = ws.states[this.id] as LinearState;
+    // (Σ (∂L/∂z)², the probes' deltaNorm, is Sequential.backward's ws.gradOutSq[this.id]: not summed twice.)
     const out = this.outWidth;
-    st.deltaNormSq = addSquares(0, g, n * out);
     gemmTN(out, this.inWidth, n, g, x, ws.grads[this.weight.index]);
     if (this.bias) columnSums(g, n, out, ws.grads[this.bias.index]);
     if (gradIn) gemmNN(n, this.inWidth, out, g, this.weight.value, gradIn);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { Arena } from '../../../../src/core/nn/arena';
+import { Arena, byteAt } from '../../../../src/core/nn/arena';
 import {
   type EngineBackend, addBias, addSquares, columnSums, engineBackend, gemmNN, gemmNNJs, gemmNT, gemmNTJs, gemmTN, gemmTNJs,
   setEngineBackend,
@@ -38,6 +38,14 @@ describe('the resident engine (arena + engine.wat)', () => {
     assert.equal(a.byteOffset % 64, 0);
     assert.equal(b.byteOffset % 64, 0);
     assert.ok(b.byteOffset >= a.byteOffset + 40, 'allocations do not overlap');
+    // The offset the kernels are handed is the view's byteOffset; arrays derived from a view are ordinary ones (they
+    // take the copying path), so no view claims an arena it was not allocated from.
+    assert.equal(byteAt(a), a.byteOffset);
+    assert.equal(byteAt(b), b.byteOffset);
+    for (const derived of [a.subarray(1), a.slice(), a.map((v) => v)]) {
+      assert.equal(Object.getPrototypeOf(derived), Float64Array.prototype);
+      assert.equal(Arena.of(derived), undefined);
+    }
     // Growing the memory keeps earlier views valid (shared memory never detaches).
     a[4] = 7;
     const big = arena.alloc(1 << 20);
