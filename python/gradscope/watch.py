@@ -21,7 +21,7 @@ from torch import nn
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
 from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, histogram_rows, \
-    inner_percentiles, inner_percentiles_rows, moments, strided_sample
+    inner_percentiles, inner_percentiles_rows, moment_parts, moments, sample_copy, strided_sample
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
@@ -144,27 +144,49 @@ def _count(mask):
     return mask.view(torch.uint8).sum(dtype=torch.int32 if mask.numel() < 2 ** 31 else torch.int64)
 
 
-def _per_unit_any(mask, z, axis, units):
-    """Per unit (z's dim `axis`: the last one, or 1 with the batch on 0): 1 where the mask holds anywhere, else 0
-    (uint8; a max over uint8 needs no widened copy of the mask, unlike a sum)."""
-    u = mask.view(torch.uint8)
-    if axis == z.dim() - 1:
-        return u.reshape(-1, units).amax(dim=0)
-    return u.reshape(z.shape[0], units, -1).amax(dim=(0, 2))
-
-
 def _per_unit_all(mask, z, axis, units):
-    """Per unit: 1 where the mask holds everywhere, else 0 (uint8)."""
+    """Per unit (z's dim `axis`: the last one, or 1 with the batch on 0): 1 where the bool mask holds everywhere,
+    else 0 (uint8; a min over uint8 needs no widened copy of the mask, unlike a sum)."""
     u = mask.view(torch.uint8)
     if axis == z.dim() - 1:
         return u.reshape(-1, units).amin(dim=0)
     return u.reshape(z.shape[0], units, -1).amin(dim=(0, 2))
 
 
+#: A float32 sum of 0 / 1 values is exact while every partial sum is an integer below 2²⁴.
+_EXACT_FLOAT32_COUNT = 2 ** 24
+
+
+def _count_float(mask):
+    """How many elements of a 0 / 1 float tensor are 1, exactly (a float tensor: float32 sums of up to 2²⁴ ones
+    are exact, float64 ones up to 2⁵³)."""
+    if mask.dtype == torch.float32 and mask.numel() > _EXACT_FLOAT32_COUNT:
+        return mask.sum(dtype=torch.float64)
+    return mask.sum()
+
+
+def _count_both(mask, other):
+    """How many elements are 1 in both 0 / 1 float tensors (a dot product: exact on the same terms as a sum)."""
+    if mask.dtype == torch.float32 and mask.numel() > _EXACT_FLOAT32_COUNT:
+        return torch.mul(mask, other).sum(dtype=torch.float64)
+    return torch.dot(mask, other)
+
+
+def _per_unit_reduced(mask, z, axis, units, largest):
+    """Per unit of z (a 0 / 1 float mask laid out like z): its largest value (1 where the mask holds anywhere) or
+    its smallest (1 where it holds everywhere); one reduction over the positions, then one over the batch."""
+    if axis == z.dim() - 1:
+        rows = mask.view(-1, units)
+        return rows.amax(dim=0) if largest else rows.amin(dim=0)
+    cube = mask.view(z.shape[0], units, -1)
+    return cube.amax(dim=2).amax(dim=0) if largest else cube.amin(dim=2).amin(dim=0)
+
+
 class _Chain:
     """What the measured step's forward and backward passes showed of Linear → activation → Linear chains."""
 
-    __slots__ = ('producer_calls', 'fed_by', 'fed_from', 'last_output', 'last_activation', 'delta_sq', 'act_sq')
+    __slots__ = ('producer_calls', 'fed_by', 'fed_from', 'last_output', 'last_activation', 'delta_sq', 'act_sq',
+                 'recent_norms')
 
     def __init__(self):
         self.producer_calls = {}    # id(module) -> forward calls
@@ -174,52 +196,73 @@ class _Chain:
         self.last_activation = None  # (id(activation), output) of the latest activation forward
         self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
         self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
+        self.recent_norms = []      # [(gradient, its norm)], the last two the backward hooks normed
 
 
-def _norm_hook(store, index, out):
+def _norm_hook(chain, store, index, out):
     """A grad_fn hook appending ‖grad‖ of the node's output (out=True) or input gradient `index` (a tensor: read
-    with the snapshot's other numbers)."""
+    with the snapshot's other numbers). The gradient an activation's node passes back to its input is the very
+    tensor the producer's node then receives: its norm is taken once (`chain.recent_norms` holds the last two
+    gradients normed, so the object compared is alive and its identity is its own)."""
     def hook(grad_inputs, grad_outputs):
         grads = grad_outputs if out else grad_inputs
         g = grads[index] if index < len(grads) else None
-        if g is not None:
-            with torch.no_grad():
-                store.append(g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16)
-                             else g.detach().norm())
+        if g is None:
+            return
+        for seen, norm in chain.recent_norms:
+            if seen is g:
+                store.append(norm)
+                return
+        with torch.no_grad():
+            norm = (g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16) else g.detach().norm())
+        store.append(norm)
+        chain.recent_norms = [chain.recent_norms[-1], (g, norm)] if chain.recent_norms else [(g, norm)]
     return hook
 
 
 class _Batch:
-    """Collects 1-D tensors per device and reads each device's numbers with a single .tolist()."""
+    """Collects 1-D tensors per device and reads each device's numbers with a single .tolist(); tensors of one
+    dtype are joined first and widened to the accumulation dtype together (one conversion per dtype, not per
+    tensor)."""
 
     def __init__(self):
-        self._parts = {}
-        self._sizes = {}
+        self._parts = {}   # device -> dtype -> [tensors]
+        self._sizes = {}   # (device, dtype) -> elements so far
 
     def add(self, t):
         key = t.device
-        t = t.reshape(-1).to(accumulation_dtype(key))
-        parts = self._parts.setdefault(key, [])
-        offset = self._sizes.get(key, 0)
-        parts.append(t)
-        self._sizes[key] = offset + t.numel()
-        return key, offset, t.numel()
+        t = t.reshape(-1)
+        self._parts.setdefault(key, {}).setdefault(t.dtype, []).append(t)
+        offset = self._sizes.get((key, t.dtype), 0)
+        self._sizes[(key, t.dtype)] = offset + t.numel()
+        return key, t.dtype, offset, t.numel()
 
     def read(self):
-        return {key: torch.cat(parts).tolist() for key, parts in self._parts.items()}
+        values = {}
+        for key, groups in self._parts.items():
+            acc = accumulation_dtype(key)
+            joined, starts, start = [], {}, 0
+            for dtype, parts in groups.items():
+                part = torch.cat(parts) if len(parts) > 1 else parts[0]
+                joined.append(part.to(acc))
+                starts[dtype] = start
+                start += part.numel()
+            values[key] = ((torch.cat(joined) if len(joined) > 1 else joined[0]).tolist(), starts)
+        return values
 
 
 class _Slot:
     """Where a tensor's numbers land in the batch read."""
 
-    __slots__ = ('key', 'offset', 'length')
+    __slots__ = ('key', 'dtype', 'offset', 'length')
 
     def __init__(self, where):
-        self.key, self.offset, self.length = where
+        self.key, self.dtype, self.offset, self.length = where
 
     def get(self, values):
-        v = values[self.key]
-        return v[self.offset:self.offset + self.length]
+        v, starts = values[self.key]
+        start = starts[self.dtype] + self.offset
+        return v[start:start + self.length]
 
 
 class _ActivationCalls:
@@ -256,7 +299,7 @@ class Watcher:
         self._calls = {}
         self._producer_channels_first = None
         self._previous_weights = {}
-        self._work = None
+        self._work = [None, None]
         self._power = {}
         self._chain = _Chain()
         self._warned = set()
@@ -343,7 +386,7 @@ class Watcher:
             return
         self._closed = True
         self._detach()
-        self._work = None
+        self._work = [None, None]
         self._previous_weights = {}
         if self._fd is not None:
             try:
@@ -403,7 +446,7 @@ class Watcher:
                 if isinstance(output, torch.Tensor) and output.grad_fn is not None:
                     # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
                     # which sees the gradient before any in-place op on the output changes what it means
-                    output.grad_fn.register_hook(_norm_hook(chain.delta_sq.setdefault(key, []), 0, out=True))
+                    output.grad_fn.register_hook(_norm_hook(chain, chain.delta_sq.setdefault(key, []), 0, out=True))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -413,14 +456,15 @@ class Watcher:
             return 1 if z.dim() >= 4 else -1
         return 1 if self._producer_channels_first else -1
 
-    def _workspace(self, v):
-        """A reused buffer the size of v for the deviations (CPU only: elsewhere the caching allocator reuses
-        memory already). Kept between measured steps; its size is that of the largest activation."""
+    def _workspace(self, v, slot=0):
+        """A reused flat buffer like v (two slots, for two masks at once). CPU only: elsewhere the caching
+        allocator reuses memory already and this returns a fresh tensor. Kept between measured steps; its size is
+        that of the largest activation."""
         if v.device.type != 'cpu':
-            return None
-        buf = self._work
+            return torch.empty(v.numel(), dtype=v.dtype, device=v.device)
+        buf = self._work[slot]
         if buf is None or buf.dtype != v.dtype or buf.numel() < v.numel():
-            buf = self._work = torch.empty(v.numel(), dtype=v.dtype)
+            buf = self._work[slot] = torch.empty(v.numel(), dtype=v.dtype)
         return buf[:v.numel()]
 
     def _make_pre_hook(self, module, spec):
@@ -454,14 +498,14 @@ class Watcher:
                 if output.grad_fn is not None:
                     grads = chain.act_sq.setdefault(id(module), ([], []))
                     node = output.grad_fn
-                    node.register_hook(_norm_hook(grads[0], 0, out=False))   # ∂L/∂z: the node's input gradient
-                    node.register_hook(_norm_hook(grads[1], 0, out=True))    # ∂L/∂a: its output gradient
+                    node.register_hook(_norm_hook(chain, grads[0], 0, out=False))   # ∂L/∂z: the node's input gradient
+                    node.register_hook(_norm_hook(chain, grads[1], 0, out=True))    # ∂L/∂a: its output gradient
                 with torch.no_grad():
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
                     calls.a.append((v.numel(), moments(v, self._workspace(v)).to(accumulation_dtype(v.device)),
-                                    strided_sample(v).clone()))
+                                    sample_copy(v)))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -469,56 +513,63 @@ class Watcher:
     def _record_input(self, module, spec, z):
         if z.dtype in (torch.float16, torch.bfloat16):
             z = z.float()
-        # Counting avoids bool reductions, which torch 1.13 runs through an int64 copy of the mask (and all() /
-        # negation are slow passes of their own on the CPU): masks are summed as uint8 into int32, and a unit's
-        # "every slope 0" is a max over the unit's mask. Large temporaries are avoided too: on the CPU each fresh
-        # tensor the size of z costs page faults on first touch, more than the arithmetic on it.
+        # Counting without bool tensors: on the CPU (torch 1.13) a comparison with a bool result and every
+        # reduction of a bool mask run element by element, while a comparison written into a float tensor and a
+        # float sum are vectorized (about 6x faster on a 1M-element input). Masks are 0 / 1 floats in two reused
+        # buffers (each fresh tensor the size of z costs page faults on first touch, more than the arithmetic);
+        # their sums are exact counts (see _count_float). A unit's "every slope 0" is a max over the unit's mask.
         n = z.numel()
         if z.dim() <= 1:
             axis, units = None, n
         else:
             axis = self._unit_axis(z) % z.dim()
             units = z.shape[axis]
+        v = z.reshape(-1)
+        mask, spare = self._workspace(v, 0), self._workspace(v, 1)
         if spec.inside is not None:
-            inside = spec.inside(z)          # slope far above the cut-off: neither saturated nor zero
-            live = _count(inside)
+            inside = spec.inside(v, mask, spare)     # slope far above the cut-off: neither saturated nor zero
+            saturated = n - _count_float(inside)
             if axis is None:
-                dead = n - live
+                dead = saturated
             else:
-                dead = units - _count(_per_unit_any(inside, z, axis, units))
-            saturated = n - live
-            low = _count(spec.low(z))
-        else:
-            if spec.masks is not None:
-                sat_mask, zero = spec.masks(z)
-            else:
-                d = spec.derivative(z)
-                if spec.learned:
-                    # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync
-                    top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
-                    threshold = SATURATION_SHARE * top
-                else:
-                    threshold = SATURATION_SHARE * spec.max_slope
-                sat_mask = d.abs() < threshold
-                zero = d == 0
+                dead = units - _per_unit_reduced(inside, z, axis, units, largest=True).sum()
+            low = _count_float(spec.low(v, mask))
+        elif spec.masks is not None:
+            sat_mask, zero = spec.masks(z)
             saturated = _count(sat_mask)
             low = _count(torch.logical_and(sat_mask, z < spec.split))
             if axis is None:
                 dead = _count(zero)
             else:
                 dead = _count(_per_unit_all(zero, z, axis, units))
-        acc = accumulation_dtype(z.device)
-        v = z.reshape(-1)
+        else:
+            slope = spec.derivative(z).reshape(-1).abs_()   # a fresh tensor: |f'| in place
+            if spec.learned:
+                # PReLU: the cut-off follows the learned slopes (max(1, 0.25, max|a|)), as a tensor: no sync
+                top = torch.clamp(module.weight.detach().abs().max().to(z.dtype), min=1.0)
+                threshold = SATURATION_SHARE * top
+            else:
+                threshold = SATURATION_SHARE * spec.max_slope
+            zero = torch.eq(slope, 0, out=mask)
+            if axis is None:
+                dead = _count_float(zero)
+            else:
+                dead = _per_unit_reduced(zero, z, axis, units, largest=False).sum()
+            sat_mask = torch.lt(slope, threshold, out=mask)
+            saturated = _count_float(sat_mask)
+            low = _count_both(sat_mask, torch.lt(v, spec.split, out=spare))
         calls = self._calls.get(id(module))
         if calls is None:
             calls = self._calls[id(module)] = _ActivationCalls()
-        # [low, saturated, dead, mean, variance, min, max]; the sample stays in z's dtype (same order statistics,
-        # faster to sort) and is copied, since an in-place activation overwrites z next
-        # moments in z's own dtype (no float64 copy of a large tensor); counts exact in float64
-        counts = [c.to(acc) if isinstance(c, torch.Tensor) else torch.tensor(float(c), dtype=acc, device=z.device)
-                  for c in (low, saturated, dead)]
-        numbers = torch.cat([torch.stack(counts), moments(v, self._workspace(v)).to(acc)])
-        calls.z.append((n, units, numbers, strided_sample(v).clone()))
+        # [low, saturated, dead, mean, variance, min, max]: the counts are exact in z's dtype; moments in z's own
+        # dtype too (no float64 copy of a large tensor); the sample stays in z's dtype (same order statistics,
+        # faster to sort) and is a copy, since an in-place activation overwrites z next
+        parts = [low, saturated, dead] + moment_parts(v, mask)
+        acc = accumulation_dtype(z.device)
+        if any(p.dtype != v.dtype for p in parts):  # integer counts, or float64 counts of a huge float32 z
+            parts = [p.to(acc) for p in parts]
+        numbers = torch.stack(parts).to(acc)
+        calls.z.append((n, units, numbers, sample_copy(v)))
 
     # -- records ------------------------------------------------------------------------------------------------
 
@@ -574,7 +625,7 @@ class Watcher:
                     elif g.numel():
                         work = self._workspace(g) if g.is_contiguous() else None
                         ga = torch.abs(g, out=work.view_as(g)) if work is not None else g.abs()
-                        parts += [g.norm(), ga.mean(), ga.max()]
+                        parts += [g.norm(), ga.mean(), ga.amax()]  # amax: max()'s value, a faster kernel
                     else:
                         parts += [g.new_zeros(())] * 3
                 plan['grad'] = g is not None
@@ -677,12 +728,18 @@ class Watcher:
 
     def _spectral_norm(self, w):
         """‖W‖₂: exact for a small W, else from below by power iteration, warm-started from the previous snapshot's
-        vector (a cold start runs longer). The start vector comes from a generator of its own: the training's random state is not touched."""
+        vector (a cold start runs longer). The start vector comes from a generator of its own: the training's
+        random state is not touched."""
         with torch.no_grad():
             W = w.detach()
             m, n = W.shape
             if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
-                return torch.linalg.svdvals(W)[0]  # small: the exact value costs less than the iterations
+                # small: the exact value costs less than the iterations. σ₁² is the largest eigenvalue of the
+                # min(m, n)-square Gram matrix, formed and solved in float64: σ₁ to float64 precision (a float32
+                # SVD is only as exact as float32), in a third of svdvals' time for a 10×512 weight
+                Wd = W.double()
+                gram = Wd @ Wd.t() if m <= n else Wd.t() @ Wd
+                return torch.linalg.eigvalsh(gram)[-1].clamp_min(0).sqrt()
             v = self._power.get(id(w))
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
