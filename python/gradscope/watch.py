@@ -271,8 +271,10 @@ class _ActivationCalls:
     __slots__ = ('z', 'a')
 
     def __init__(self):
-        self.z = []       # per call: (n, units, tensor [low, high, dead, sum, M2, min, max], sample)
-        self.a = []       # per call: (n, tensor [sum, M2, min, max], sample)
+        # per call: (n, units, tensor [low, saturated, dead, mean, variance, min, max], sample, complement);
+        # complement: the tensor holds [low, live, alive] instead (saturated = n − live, dead = units − alive)
+        self.z = []
+        self.a = []       # per call: (n, tensor [mean, variance, min, max], sample)
 
 
 class Watcher:
@@ -504,8 +506,7 @@ class Watcher:
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moments(v, self._workspace(v)).to(accumulation_dtype(v.device)),
-                                    sample_copy(v)))
+                    calls.a.append((v.numel(), moments(v, self._workspace(v)), sample_copy(v)))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -526,13 +527,16 @@ class Watcher:
             units = z.shape[axis]
         v = z.reshape(-1)
         mask, spare = self._workspace(v, 0), self._workspace(v, 1)
-        if spec.inside is not None:
+        complement = spec.inside is not None
+        if complement:
+            # what is counted is the complement (live elements, alive units): n − live and units − alive are
+            # taken on the host from the exact counts, not as two more tensor ops
             inside = spec.inside(v, mask, spare)     # slope far above the cut-off: neither saturated nor zero
-            saturated = n - _count_float(inside)
+            saturated = _count_float(inside)         # live
             if axis is None:
-                dead = saturated
+                dead = saturated                      # each element its own unit: alive = live
             else:
-                dead = units - _per_unit_reduced(inside, z, axis, units, largest=True).sum()
+                dead = _per_unit_reduced(inside, z, axis, units, largest=True).sum()  # alive
             low = _count_float(spec.low(v, mask))
         elif spec.masks is not None:
             sat_mask, zero = spec.masks(z)
@@ -561,15 +565,15 @@ class Watcher:
         calls = self._calls.get(id(module))
         if calls is None:
             calls = self._calls[id(module)] = _ActivationCalls()
-        # [low, saturated, dead, mean, variance, min, max]: the counts are exact in z's dtype; moments in z's own
-        # dtype too (no float64 copy of a large tensor); the sample stays in z's dtype (same order statistics,
-        # faster to sort) and is a copy, since an in-place activation overwrites z next
+        # [low, saturated, dead, mean, variance, min, max] (see _ActivationCalls): the counts are exact in z's
+        # dtype; moments in z's own dtype too (no float64 copy of a large tensor; the batch read widens them); the
+        # sample stays in z's dtype (same order statistics, faster to sort) and is a copy, since an in-place
+        # activation overwrites z next
         parts = [low, saturated, dead] + moment_parts(v, mask)
-        acc = accumulation_dtype(z.device)
         if any(p.dtype != v.dtype for p in parts):  # integer counts, or float64 counts of a huge float32 z
+            acc = accumulation_dtype(z.device)
             parts = [p.to(acc) for p in parts]
-        numbers = torch.stack(parts).to(acc)
-        calls.z.append((n, units, numbers, sample_copy(v)))
+        calls.z.append((n, units, torch.stack(parts), sample_copy(v), complement))
 
     # -- records ------------------------------------------------------------------------------------------------
 
@@ -672,7 +676,8 @@ class Watcher:
             with torch.no_grad():
                 plan = {'name': n, 'spec': spec, 'module': m, 'units': calls.z[0][1], 'calls': len(calls.z),
                         'elements': sum(c[0] for c in calls.z),
-                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z]}
+                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z],
+                        'zc': [(c[0], c[1], c[4]) for c in calls.z]}
                 zt = self._tail_input(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
                 z_tails.append((plan, zt))
                 if calls.a:
@@ -764,7 +769,9 @@ class Watcher:
         if len(calls) == 1:
             return calls[0][sample_index], get_min(calls[0]), get_max(calls[0])
         sample = strided_sample(torch.cat([c[sample_index] for c in calls]))
-        return sample, torch.stack([get_min(c) for c in calls]).min(), torch.stack([get_max(c) for c in calls]).max()
+        acc = accumulation_dtype(sample.device)  # the calls' numbers may differ in dtype
+        return (sample, torch.stack([get_min(c).to(acc) for c in calls]).min(),
+                torch.stack([get_max(c).to(acc) for c in calls]).max())
 
     @staticmethod
     def _layer_entry(plan, values):
@@ -809,11 +816,12 @@ class Watcher:
     def _activation_entry(self, plan, values):
         spec = plan['spec']
         low = high = dead = 0.0
-        for slot in plan['z']:
+        for slot, (n, units, complement) in zip(plan['z'], plan['zc']):
             v = slot.get(values)
+            saturated = n - v[1] if complement else v[1]
             low += v[0]
-            high += v[1] - v[0]
-            dead += v[2]
+            high += saturated - v[0]
+            dead += units - v[2] if complement else v[2]
         total = plan['elements']
         dead_units = plan['units'] * plan['calls']
         entry = {'name': plan['name'], 'type': type(plan['module']).__name__, 'activation': spec.name,
