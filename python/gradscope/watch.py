@@ -20,8 +20,8 @@ from torch import nn
 
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
-from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram, histogram_rows, \
-    inner_percentiles, inner_percentiles_rows, moment_parts, moments, sample_copy, strided_sample
+from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram_rows, \
+    inner_percentiles_rows, moment_parts, moments, sample_copy, sorted_positions, strided_sample
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
@@ -110,28 +110,38 @@ def _json_safe(obj, flags):
     return obj
 
 
-def _batched_tails(items, ranked):
-    """Percentiles and histogram of each (sample, min, max), with where in the sample its order statistics were;
-    `ranked[i]` reuses such positions from another sample instead of sorting. Samples of one size, dtype and device
-    go through one sort and one bincount together, row by row the same arithmetic as one at a time."""
-    out = [None] * len(items)
+def _batched_tails(items, batch):
+    """Percentiles and histogram of each (sample, min, max, source), added to `batch`; returns each item's slot
+    (7 inner percentiles then HISTOGRAM_BINS counts). `source`: None, or the index of an earlier item whose sample's
+    order statistics sit at the same positions (a = f(z), f non-decreasing, aligned samples): that item is not
+    sorted. Samples of one size, dtype and device go through one sort (of those that need it), one gather and one
+    bincount together, row by row the same arithmetic as one at a time."""
+    slots = [None] * len(items)
     groups = {}
-    for i, (sample, _, _) in enumerate(items):
-        groups.setdefault((sample.numel(), sample.dtype, sample.device, ranked[i] is None), []).append(i)
-    for (_, _, _, sort), idx in groups.items():
-        if len(idx) == 1:
-            i = idx[0]
-            sample, vmin, vmax = items[i]
-            pct, r = inner_percentiles(sample, ranked[i])
-            out[i] = (torch.cat([pct, histogram(sample, vmin, vmax)]), r)
-            continue
+    for i, (sample, _, _, _) in enumerate(items):
+        groups.setdefault((sample.numel(), sample.dtype, sample.device), []).append(i)
+    for idx in groups.values():
+        row_of = {i: r for r, i in enumerate(idx)}
         samples = torch.stack([items[i][0] for i in idx])
-        pct, r = inner_percentiles_rows(samples, None if sort else torch.stack([ranked[i] for i in idx]))
+        # an item reuses its source's positions only when the source is in this group (same size and dtype)
+        sources = [items[i][3] if items[i][3] in row_of else None for i in idx]
+        sorted_rows = [r for r, src in enumerate(sources) if src is None]
+        to_sort = samples if len(sorted_rows) == len(idx) else samples[sorted_rows]
+        ranked_sorted = sorted_positions(to_sort)
+        where = {r: k for k, r in enumerate(sorted_rows)}
+        if len(sorted_rows) == len(idx):
+            ranked = ranked_sorted
+        else:
+            ranked = ranked_sorted[[where[r] if src is None else where[row_of[src]]
+                                    for r, src in enumerate(sources)]]
+        pct = inner_percentiles_rows(samples, ranked)
         hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx]), torch.stack([items[i][2] for i in idx]))
         rows = torch.cat([pct, hist], dim=1)
-        for k, i in enumerate(idx):
-            out[i] = (rows[k], r[k])
-    return out
+        key, dtype, offset, _ = batch.add(rows)
+        width = rows.shape[1]
+        for r, i in enumerate(idx):
+            slots[i] = _Slot((key, dtype, offset + r * width, width))
+    return slots
 
 
 def _root_sum_sq(norms):
@@ -695,15 +705,15 @@ class Watcher:
                     plan['grads'] = (_Slot(batch.add(torch.stack(grads[0]))), _Slot(batch.add(torch.stack(grads[1]))))
                 plan['from'], plan['to'] = self._chain_ends(chain, m)
             act_plans.append(plan)
-        # percentiles and histograms of every sample at once (one sort per group of equal-sized samples)
+        # percentiles and histograms of every sample at once (one sort per group of equal-sized samples; a sample
+        # of a = f(z) with f non-decreasing reuses the positions of z's order statistics)
         with torch.no_grad():
-            z_out = _batched_tails([t for _, t in z_tails], [None] * len(z_tails))
-            for (plan, _), (dist, _) in zip(z_tails, z_out):
-                plan['zdist'] = _Slot(batch.add(dist))
-            a_out = _batched_tails([t for _, t, _ in a_tails],
-                                   [z_out[k][1] if k is not None else None for _, _, k in a_tails])
-            for (plan, _, _), (dist, _) in zip(a_tails, a_out):
-                plan['adist'] = _Slot(batch.add(dist))
+            tails = [t + (None,) for _, t in z_tails] + [t + (k,) for _, t, k in a_tails]  # k: into z_tails
+            dist = _batched_tails(tails, batch)
+            for (plan, _), slot in zip(z_tails, dist):
+                plan['zdist'] = slot
+            for (plan, _, _), slot in zip(a_tails, dist[len(z_tails):]):
+                plan['adist'] = slot
         self._calls = {}
         self._chain = _Chain()
 
