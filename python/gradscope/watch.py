@@ -33,6 +33,8 @@ EXACT_SPECTRAL_WORK = 2 ** 18
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
 _DEBUG = bool(os.environ.get('GRADSCOPE_DEBUG'))
+#: One encoder for every record (json.dumps with these options builds a new one per call).
+_ENCODER = json.JSONEncoder(separators=(',', ':'), allow_nan=False)
 
 
 def watch(model, every=10, log_dir=None, name=None, ranks=0):
@@ -206,27 +208,28 @@ class _Chain:
         self.last_activation = None  # (id(activation), output) of the latest activation forward
         self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
         self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
-        self.recent_norms = []      # [(gradient, its norm)], the last two the backward hooks normed
+        self.recent_norms = []      # [(weakref to a gradient, its norm)]: the last two the hooks normed
 
 
 def _norm_hook(chain, store, index, out):
     """A grad_fn hook appending ‖grad‖ of the node's output (out=True) or input gradient `index` (a tensor: read
     with the snapshot's other numbers). The gradient an activation's node passes back to its input is the very
-    tensor the producer's node then receives: its norm is taken once (`chain.recent_norms` holds the last two
-    gradients normed, so the object compared is alive and its identity is its own)."""
+    tensor the producer's node then receives: its norm is taken once (`chain.recent_norms`: weak references to the
+    last two gradients normed, so no gradient is kept alive, and a live referent is surely the same tensor)."""
     def hook(grad_inputs, grad_outputs):
         grads = grad_outputs if out else grad_inputs
         g = grads[index] if index < len(grads) else None
         if g is None:
             return
         for seen, norm in chain.recent_norms:
-            if seen is g:
+            if seen() is g:
                 store.append(norm)
                 return
         with torch.no_grad():
             norm = (g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16) else g.detach().norm())
         store.append(norm)
-        chain.recent_norms = [chain.recent_norms[-1], (g, norm)] if chain.recent_norms else [(g, norm)]
+        recent = (weakref.ref(g), norm)
+        chain.recent_norms = [chain.recent_norms[-1], recent] if chain.recent_norms else [recent]
     return hook
 
 
@@ -458,7 +461,8 @@ class Watcher:
                 if isinstance(output, torch.Tensor) and output.grad_fn is not None:
                     # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
                     # which sees the gradient before any in-place op on the output changes what it means
-                    output.grad_fn.register_hook(_norm_hook(chain, chain.delta_sq.setdefault(key, []), 0, out=True))
+                    store = chain.delta_sq.setdefault(key, [])
+                    output.grad_fn.register_hook(_norm_hook(chain, store, 0, out=True))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -510,8 +514,8 @@ class Watcher:
                 if output.grad_fn is not None:
                     grads = chain.act_sq.setdefault(id(module), ([], []))
                     node = output.grad_fn
-                    node.register_hook(_norm_hook(chain, grads[0], 0, out=False))   # ∂L/∂z: the node's input gradient
-                    node.register_hook(_norm_hook(chain, grads[1], 0, out=True))    # ∂L/∂a: its output gradient
+                    node.register_hook(_norm_hook(chain, grads[0], 0, out=False))  # ∂L/∂z: the node's input gradient
+                    node.register_hook(_norm_hook(chain, grads[1], 0, out=True))   # ∂L/∂a: its output gradient
                 with torch.no_grad():
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
@@ -749,12 +753,7 @@ class Watcher:
             W = w.detach()
             m, n = W.shape
             if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
-                # small: the exact value costs less than the iterations. σ₁² is the largest eigenvalue of the
-                # min(m, n)-square Gram matrix, formed and solved in float64: σ₁ to float64 precision (a float32
-                # SVD is only as exact as float32), in a third of svdvals' time for a 10×512 weight
-                Wd = W.double()
-                gram = Wd @ Wd.t() if m <= n else Wd.t() @ Wd
-                return torch.linalg.eigvalsh(gram)[-1].clamp_min(0).sqrt()
+                return torch.linalg.svdvals(W)[0]  # small: the exact value costs less than the iterations
             v = self._power.get(id(w))
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
@@ -860,12 +859,12 @@ class Watcher:
 
     def _write(self, record):
         try:
-            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+            line = _ENCODER.encode(record) + '\n'
         except ValueError:  # NaN or ±Infinity somewhere: JSON.parse would reject them
             flags = []
             record = _json_safe(record, flags)
             record['finite'] = False
-            line = json.dumps(record, separators=(',', ':'), allow_nan=False) + '\n'
+            line = _ENCODER.encode(record) + '\n'
         if self._needs_newline:
             # an earlier writer died mid-line: end that line so this record starts clean
             line = '\n' + line
