@@ -125,8 +125,9 @@ class ActivationSpec:
         #: For a slope that is 0 outside one interval and far above the cut-off inside it (relu, relu6, hardtanh,
         #: hardsigmoid): (z, out, spare) -> out holding 1 at the elements inside (neither saturated nor zero; NaN
         #: is outside), else 0, and (z, out) -> out holding 1 at the elements saturated low (outside and below the
-        #: split). `out` and `spare` are float tensors like z: a comparison written as float is a vectorized pass
-        #: on the CPU, one with a bool result (torch 1.13) runs element by element, about 6x slower.
+        #: split). `out` is a float tensor like z, `spare()` returns another (asked for only by a two-sided
+        #: interval): a comparison written as float is a vectorized pass on the CPU, one with a bool result
+        #: (torch 1.13) runs element by element, about 6x slower.
         self.inside = inside
         self.low = low
 
@@ -160,7 +161,7 @@ def _above(lo):
 def _between(lo, hi):
     def inside(z, out, spare):
         torch.gt(z, lo, out=out)
-        return out.mul_(torch.lt(z, hi, out=spare))
+        return out.mul_(torch.lt(z, hi, out=spare()))
     return inside
 
 

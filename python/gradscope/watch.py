@@ -514,7 +514,7 @@ class Watcher:
                 if output.grad_fn is not None:
                     grads = chain.act_sq.setdefault(id(module), ([], []))
                     node = output.grad_fn
-                    node.register_hook(_norm_hook(chain, grads[0], 0, out=False))  # ∂L/∂z: the node's input gradient
+                    node.register_hook(_norm_hook(chain, grads[0], 0, out=False))  # ∂L/∂z: node's input gradient
                     node.register_hook(_norm_hook(chain, grads[1], 0, out=True))   # ∂L/∂a: its output gradient
                 with torch.no_grad():
                     v = output.detach().reshape(-1)
@@ -540,12 +540,13 @@ class Watcher:
             axis = self._unit_axis(z) % z.dim()
             units = z.shape[axis]
         v = z.reshape(-1)
-        mask, spare = self._workspace(v, 0), self._workspace(v, 1)
+        mask = self._workspace(v, 0)
         complement = spec.inside is not None
         if complement:
             # what is counted is the complement (live elements, alive units): n − live and units − alive are
             # taken on the host from the exact counts, not as two more tensor ops
-            inside = spec.inside(v, mask, spare)     # slope far above the cut-off: neither saturated nor zero
+            # slope far above the cut-off: neither saturated nor zero
+            inside = spec.inside(v, mask, lambda: self._workspace(v, 1))
             saturated = _count_float(inside)         # live
             if axis is None:
                 dead = saturated                      # each element its own unit: alive = live
@@ -575,7 +576,7 @@ class Watcher:
                 dead = _per_unit_reduced(zero, z, axis, units, largest=False).sum()
             sat_mask = torch.lt(slope, threshold, out=mask)
             saturated = _count_float(sat_mask)
-            low = _count_both(sat_mask, torch.lt(v, spec.split, out=spare))
+            low = _count_both(sat_mask, torch.lt(v, spec.split, out=self._workspace(v, 1)))
         calls = self._calls.get(id(module))
         if calls is None:
             calls = self._calls[id(module)] = _ActivationCalls()
