@@ -1,14 +1,19 @@
 """What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
 
-    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2] [--windows 200]
+    PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
+        [--windows 200] [--baseline DIR]
 
 Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
 between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
 median over the rounds of the with/without ratio (with its quartiles: the spread a loaded machine leaves),
 in wall-clock and in CPU time (the process's). torch uses as many threads as the machine has cores unless
---threads says otherwise.
+--threads says otherwise. With --baseline, the windows are also timed side by side against another gradscope (a
+folder holding a `gradscope` package, e.g. from `git archive <ref> python/gradscope | tar -x -C DIR` under DIR/python),
+window by window in turn in one process, each watching its own copy of the model: a before/after comparison that a
+load changing between two runs does not skew.
 """
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -106,16 +111,68 @@ def bench_windows(label, make, shape, batch, args, log_dir):
         opt.step()
         times.append(time.process_time() - c0)
     w.close()
-    ratios, plains = [], []
-    for j in range(1, args.windows + 1):  # window j: steps j·every … j·every + every − 1; the first is warm-up
-        window = times[j * every:(j + 1) * every]
-        plain = statistics.median(window[1:-1])
-        plains.append(plain)
-        ratios.append((window[0] + window[-1] - 2 * plain) / (every * plain))
+    ratios, plains = window_ratios(times, every, args.windows)
     q1, med, q3 = statistics.quantiles(ratios, n=4)
     print(f'{label}, batch {batch}: {args.windows} windows of {every} steps in one watched run, cpu: plain step '
           f'{statistics.median(plains) * 1000:.3f} ms, gradscope adds {100 * med:+.2f} % '
           f'(quartiles {100 * q1:+.2f} … {100 * q3:+.2f} %)')
+
+
+def load_baseline(folder):
+    """The gradscope package under `folder` (or folder/python), imported as gradscope_baseline."""
+    for root in (folder, os.path.join(folder, 'python')):
+        init = os.path.join(root, 'gradscope', '__init__.py')
+        if os.path.exists(init):
+            spec = importlib.util.spec_from_file_location(
+                'gradscope_baseline', init, submodule_search_locations=[os.path.dirname(init)])
+            module = importlib.util.module_from_spec(spec)
+            sys.modules['gradscope_baseline'] = module
+            spec.loader.exec_module(module)
+            return module
+    raise SystemExit(f'no gradscope package under {folder}')
+
+
+def window_ratios(times, every, windows):
+    """Per window: (measured step + the step that attached the hooks − 2 plain steps) / (every plain steps)."""
+    ratios, plains = [], []
+    for j in range(1, windows + 1):  # window j: steps j·every … j·every + every − 1; the first is warm-up
+        window = times[j * every:(j + 1) * every]
+        plain = statistics.median(window[1:-1])
+        plains.append(plain)
+        ratios.append((window[0] + window[-1] - 2 * plain) / (every * plain))
+    return ratios, plains
+
+
+def bench_windows_side_by_side(label, make, shape, batch, args, log_dir, packages):
+    """bench_windows for several gradscope packages at once: windows of `every` steps in turn (the order
+    alternating), each package watching its own copy of the model, so both see the same load."""
+    every = args.every
+    data = batches(shape, every, batch)
+    loss_fn = nn.CrossEntropyLoss()
+    runs = []
+    for name, package in packages:
+        torch.manual_seed(0)
+        model = make()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        runs.append((name, model, opt, package.watch(model, every=every, log_dir=log_dir, name=f'bench-{name}'), []))
+    for j in range(args.windows + 1):
+        for name, model, opt, w, times in (runs if j % 2 == 0 else runs[::-1]):
+            for k in range(every):
+                x, y = data[k]
+                c0 = time.process_time()
+                loss = loss_fn(model(x), y)
+                opt.zero_grad()
+                loss.backward()
+                w.step(loss)
+                opt.step()
+                times.append(time.process_time() - c0)
+    print(f'{label}, batch {batch}: {args.windows} windows of {every} steps per package, in turn, cpu:')
+    for name, model, opt, w, times in runs:
+        w.close()
+        ratios, plains = window_ratios(times, every, args.windows)
+        q1, med, q3 = statistics.quantiles(ratios, n=4)
+        print(f'  {name:9}: plain step {statistics.median(plains) * 1000:.3f} ms, gradscope adds {100 * med:+.2f} % '
+              f'(quartiles {100 * q1:+.2f} … {100 * q3:+.2f} %)')
 
 
 def main():
@@ -125,6 +182,8 @@ def main():
     parser.add_argument('--every', type=int, default=10)
     parser.add_argument('--windows', type=int, default=0,
                         help='also time this many every-step windows inside one watched run (see bench_windows)')
+    parser.add_argument('--baseline', metavar='DIR',
+                        help='also time the windows side by side against the gradscope package under DIR')
     parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -139,6 +198,11 @@ def main():
         if args.windows > 0:
             bench_windows('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
             bench_windows('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+        if args.baseline and args.windows > 0:
+            packages = [('baseline', load_baseline(args.baseline)), ('this', gradscope)]
+            bench_windows_side_by_side('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir, packages)
+            bench_windows_side_by_side('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir,
+                                       packages)
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
 

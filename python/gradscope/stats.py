@@ -46,16 +46,28 @@ def strided_sample(v):
         stride = n / DISTRIBUTION_SAMPLE_LIMIT
         idx = _stride_cache[key] = torch.floor(
             torch.arange(DISTRIBUTION_SAMPLE_LIMIT, device=v.device, dtype=torch.float64) * stride).long()
-    return v[idx]
+    return torch.index_select(v, 0, idx)
 
 
-def moments(v, work=None):
-    """[mean, population variance, min, max] of a flat float tensor; `work`, a tensor like v, takes the deviations."""
+def sample_copy(v):
+    """strided_sample(v) in memory of its own (the sample of a long v is a fresh tensor already)."""
+    sample = strided_sample(v)
+    return sample.clone() if sample is v else sample
+
+
+def moment_parts(v, work=None):
+    """[mean, population variance, min, max] of a flat float tensor as 0-d tensors; `work`, a tensor like v, takes
+    the deviations."""
     mean = v.mean()
     # two passes; torch.var_mean is 3× slower on the CPU in torch 1.13
     var = (torch.sub(v, mean, out=work) if work is not None else v - mean).square_().mean()
-    vmin, vmax = torch.aminmax(v)
-    return torch.stack([mean, var, vmin, vmax])
+    # amin and amax (NaN propagates as in aminmax, same values): together faster than aminmax on the CPU
+    return [mean, var, v.amin(), v.amax()]
+
+
+def moments(v, work=None):
+    """moment_parts as one tensor."""
+    return torch.stack(moment_parts(v, work))
 
 
 _positions_cache = {}
@@ -77,49 +89,32 @@ def _positions(m, device):
     return _positions_cache[key]
 
 
-def inner_percentiles(sample, ranked=None):
-    """The 7 inner TensorBoard percentiles of a sample, by linear interpolation between order statistics as the
-    core does. Sorts in the sample's own dtype (the order statistics are its values) and returns the positions in
-    `sample` of the order statistics used; `ranked` passes such positions from another sample instead of sorting:
-    for a = f(z) with f non-decreasing, the order statistics of a sit where those of z do."""
-    m = sample.numel()
-    ranks, frac = _positions(m, sample.device)
-    if ranked is None:
-        order = torch.sort(sample).indices
-        ranked = order[ranks]
-    picked = sample[ranked].to(frac.dtype)
-    lo, hi = picked[:7], picked[7:]
-    return lo + frac * (hi - lo), ranked
+def sorted_positions(samples):
+    """Where in each row of a [k, m] tensor its order statistics for the inner TensorBoard percentiles are: [k, 14]
+    positions (lower ranks, then upper ones). Sorts in the samples' own dtype (the order statistics are their
+    values). For a = f(z) with f non-decreasing, the order statistics of a sit where those of z do."""
+    ranks, _ = _positions(samples.shape[1], samples.device)
+    return torch.sort(samples, dim=1).indices[:, ranks]
 
 
-def histogram(sample, vmin, vmax):
-    """Counts of the sample in HISTOGRAM_BINS equal bins over [vmin, vmax] (the exact extremes), as the core bins."""
-    bins = HISTOGRAM_BINS
-    s = sample.to(accumulation_dtype(sample.device))
-    # width 0 gives 0/0: NaN, which lands in the middle bin as in the core (non-finite data gets no histogram)
-    idx = torch.floor((s - vmin) / (vmax - vmin) * bins)
-    idx = torch.nan_to_num(idx, nan=bins // 2).clamp_(0, bins - 1).long()
-    return torch.bincount(idx, minlength=bins).to(s.dtype)
-
-
-def inner_percentiles_rows(samples, ranked=None):
-    """inner_percentiles of each row of a [k, m] tensor at once (ranked: [k, 14] positions, or None to sort)."""
-    m = samples.shape[1]
-    ranks, frac = _positions(m, samples.device)
-    if ranked is None:
-        ranked = torch.sort(samples, dim=1).indices[:, ranks]
+def inner_percentiles_rows(samples, ranked):
+    """The 7 inner TensorBoard percentiles of each row of a [k, m] tensor, by linear interpolation between the
+    order statistics at `ranked` ([k, 14] positions, see sorted_positions) as the core does."""
+    _, frac = _positions(samples.shape[1], samples.device)
     picked = torch.gather(samples, 1, ranked).to(frac.dtype)
     lo, hi = picked[:, :7], picked[:, 7:]
-    return lo + frac * (hi - lo), ranked
+    return lo + frac * (hi - lo)
 
 
 def histogram_rows(samples, vmin, vmax):
-    """histogram of each row of a [k, m] tensor over its own [vmin[r], vmax[r]], with one bincount."""
+    """Counts of each row of a [k, m] tensor in HISTOGRAM_BINS equal bins over its own [vmin[r], vmax[r]] (the
+    exact extremes), as the core bins, with one bincount."""
     bins = HISTOGRAM_BINS
     k = samples.shape[0]
     s = samples.to(accumulation_dtype(samples.device))
     lo = vmin.to(s.dtype).reshape(k, 1)
     hi = vmax.to(s.dtype).reshape(k, 1)
+    # width 0 gives 0/0: NaN, which lands in the middle bin as in the core (non-finite data gets no histogram)
     idx = torch.floor((s - lo) / (hi - lo) * bins)
     idx = torch.nan_to_num(idx, nan=bins // 2).clamp_(0, bins - 1).long()
     idx += torch.arange(k, device=idx.device).reshape(k, 1) * bins
