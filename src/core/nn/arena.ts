@@ -17,10 +17,10 @@ import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
 export const SPLIT_MIN_MULTIPLY_ADDS = 1 << 19;
 
 export interface RowSplitter {
-  /** C = A'·B as EngineKernels.gemm, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
+  /** C = A'·B as EngineKernels.gemm over column panels of `panel`, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
   gemm(
     mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number,
-    run: (rowFrom: number, rows: number) => void,
+    run: (rowFrom: number, rows: number) => void, panel?: number,
   ): void;
   terminate(): void;
   readonly threads: number;

@@ -289,19 +289,19 @@ function residentProduct(
     const acc = accumulate ? 1 : 0;
     const threads = ar.threads;
     const aAt = byteAt(a);
-    for (let j0 = 0; j0 < n4; j0 += panel) {
-      const nt = Math.min(panel, n4 - j0);
-      const bAt = byteAt(bk) + 8 * j0;
-      const cAt = byteAt(c) + 8 * j0;
-      // Wide products split by output rows across the helper threads (never an accumulating one: a helper lost
-      // mid-job has its rows recomputed here, which must not add twice).
-      if (threads !== null && !accumulate && m4 * nt * k >= SPLIT_MIN_MULTIPLY_ADDS) {
-        threads.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, 0, (from, rows) => {
-          K.gemm(rows, nt, k, aAt + from * rs * 8, rs, ps, bAt, cAt + from * n * 8, n, 0);
-        });
-      } else {
-        K.gemm(m4, nt, k, aAt, rs, ps, bAt, cAt, n, acc);
-      }
+    const bAt = byteAt(bk);
+    const cAt = byteAt(c);
+    // Wide products split by output rows across the helper threads, every column panel in one hand-over (never an
+    // accumulating one: a helper lost mid-job has its rows recomputed here, which must not add twice). Each element
+    // is still summed by the same kernel over p in order, so the bits do not depend on the split.
+    if (threads !== null && !accumulate && m4 * n4 * k >= SPLIT_MIN_MULTIPLY_ADDS) {
+      threads.gemm(m4, n4, k, aAt, rs, ps, bAt, cAt, n, 0, (from, rows) => {
+        for (let j0 = 0; j0 < n4; j0 += panel) {
+          K.gemm(rows, Math.min(panel, n4 - j0), k, aAt + from * rs * 8, rs, ps, bAt + 8 * j0, cAt + from * n * 8 + 8 * j0, n, 0);
+        }
+      }, panel);
+    } else {
+      for (let j0 = 0; j0 < n4; j0 += panel) K.gemm(m4, Math.min(panel, n4 - j0), k, aAt, rs, ps, bAt + 8 * j0, cAt + 8 * j0, n, acc);
     }
   }
   // Leftovers: columns n4… of the tiled rows, then whole rows m4…, in the JS kernels' register tiles (a plain loop

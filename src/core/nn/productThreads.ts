@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Arena, RowSplitter } from './arena';
 
-/** Words per helper: job, done, ready, then the 10 gemm arguments. */
+/** Words per helper: job, done, ready, then the 10 gemm arguments and the column panel width. */
 const WORDS = 16;
 const JOB = 0;
 const DONE = 1;
@@ -19,6 +19,8 @@ const READY = 2;
 const ARGS = 3;
 /** Stop word value. */
 const STOP = -1;
+/** Polls of a word before sleeping on it (some tens of microseconds): a futex wake-up costs more than that. */
+const SPIN = 20000;
 
 // The helper's whole program, run with `eval` (no separate bundle): instantiate, then serve jobs until STOP.
 const HELPER_SOURCE = `
@@ -29,12 +31,21 @@ const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 let seen = 0;
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
-  Atomics.wait(ctl, ${JOB}, seen);
-  const job = Atomics.load(ctl, ${JOB});
+  // Spin a little before sleeping: within a training step the next product follows in microseconds, and waking a
+  // sleeping thread costs more than that.
+  let job = Atomics.load(ctl, ${JOB});
+  for (let s = 0; job === seen && s < ${SPIN}; s++) job = Atomics.load(ctl, ${JOB});
+  if (job === seen) {
+    Atomics.wait(ctl, ${JOB}, seen);
+    job = Atomics.load(ctl, ${JOB});
+  }
   if (job === ${STOP}) break;
   seen = job;
-  const a = ctl.subarray(${ARGS}, ${ARGS + 10});
-  gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  const a = ctl.subarray(${ARGS}, ${ARGS + 12});
+  // The rows given, over every column panel of the product (one hand-over per product, not per panel).
+  for (let j0 = 0; j0 < a[1]; j0 += a[10]) {
+    gemm(a[0], Math.min(a[10], a[1] - j0), a[2], a[3], a[4], a[5], a[6] + 8 * j0, a[7] + 8 * j0, a[8], a[9]);
+  }
   Atomics.store(ctl, ${DONE}, job);
   Atomics.notify(ctl, ${DONE});
 }
@@ -90,12 +101,13 @@ export class ProductThreads implements RowSplitter {
   splitCount = 0;
 
   /**
-   * C[mt×nt] = A'·B as engine.wat's gemm, with the rows shared between this thread and the ready helpers (in
-   * blocks of 4, the tile). `run` computes rows on this thread: run(rowFrom, rowCount).
+   * C[mt×nt] = A'·B as engine.wat's gemm over column panels of `panel` columns, with the rows shared between this
+   * thread and the ready helpers (in blocks of 4, the tile). `run` computes rows on this thread, every panel:
+   * run(rowFrom, rowCount).
    */
   gemm(
     mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number,
-    run: (rowFrom: number, rows: number) => void,
+    run: (rowFrom: number, rows: number) => void, panel = nt,
   ): void {
     const ready = this.stopped ? [] : this.ready();
     const parts = Math.min(1 + ready.length, Math.floor(mt / 4));
@@ -115,6 +127,7 @@ export class ProductThreads implements RowSplitter {
       const args = h.ctl;
       args[ARGS] = rows; args[ARGS + 1] = nt; args[ARGS + 2] = k; args[ARGS + 3] = a + from * rs * 8; args[ARGS + 4] = rs;
       args[ARGS + 5] = ps; args[ARGS + 6] = b; args[ARGS + 7] = c + from * ld * 8; args[ARGS + 8] = ld; args[ARGS + 9] = acc;
+      args[ARGS + 10] = panel;
       h.job = h.job >= 0x3fffffff ? 1 : h.job + 1;
       Atomics.store(h.ctl, JOB, h.job);
       Atomics.notify(h.ctl, JOB);
@@ -126,6 +139,7 @@ export class ProductThreads implements RowSplitter {
       const h = used[i];
       // Bounded waits: a helper that died mid-job (terminated, out of memory) is replaced by computing its rows here.
       let waited = 0;
+      for (let spin = 0; spin < SPIN && Atomics.load(h.ctl, DONE) !== h.job; spin++);
       while (Atomics.load(h.ctl, DONE) !== h.job) {
         if (waited > 2000 || this.stopped || !this.helpers.includes(h)) {
           this.drop(h.worker);
