@@ -19,8 +19,9 @@ const READY = 2;
 const ARGS = 3;
 /** Stop word value. */
 const STOP = -1;
-/** Polls of a word before sleeping on it (some tens of microseconds): a futex wake-up costs more than that. */
-const SPIN = 20000;
+/** Polls of a word before sleeping on it (a few hundred microseconds): between two products the other thread runs
+ *  the element-wise steps, and waking a sleeping thread costs more than polling through them. */
+const SPIN = 200000;
 
 // The helper's whole program, run with `eval` (no separate bundle): instantiate, then serve jobs until STOP.
 const HELPER_SOURCE = `
