@@ -395,6 +395,11 @@ class Watcher:
         if (k + 1) % self.every == 0:
             self._attach()
 
+    def __repr__(self):
+        state = 'closed' if self._closed else 'watching'
+        where = self.path if self.path is not None else 'no file (this rank does not write)'
+        return f'<gradscope.Watcher {state} every={self.every} steps={self._step} → {where}>'
+
     def close(self, reason='close'):
         """Remove any hooks, write the closing record and close the file. Safe to call twice."""
         if self._closed:

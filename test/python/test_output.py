@@ -106,6 +106,17 @@ class Records(RunTestCase):
         self.assertEqual(sorted(os.listdir(self.log_dir)), ['r.rank1.jsonl'])
 
 
+class Printing(RunTestCase):
+    def test_repr_says_where_it_writes_and_how_far_it_is(self):
+        model = tiny()
+        w = gradscope.watch(model, every=2, log_dir=self.log_dir, name='shown')
+        model(torch.randn(4, 3)).sum().backward()
+        w.step(1.0)
+        self.assertEqual(repr(w), f'<gradscope.Watcher watching every=2 steps=1 → {self.run_path("shown")}>')
+        w.close()
+        self.assertTrue(repr(w).startswith('<gradscope.Watcher closed every=2 steps=1 → '))
+
+
 class CrashSafety(RunTestCase):
     def test_a_truncated_file_keeps_every_complete_line_valid(self):
         w = one_run(tiny(), self.log_dir, 'whole', steps=6)
