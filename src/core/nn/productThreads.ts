@@ -32,8 +32,8 @@ const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
 let seen = 0;
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
-  // Spin a little before sleeping: within a training step the next product follows in microseconds, and waking a
-  // sleeping thread costs more than that.
+  // Poll a while before sleeping: within a training step the next product comes after the element-wise steps,
+  // sooner than a sleeping thread wakes.
   let job = Atomics.load(ctl, ${JOB});
   for (let s = 0; job === seen && s < ${SPIN}; s++) job = Atomics.load(ctl, ${JOB});
   if (job === seen) {
