@@ -163,6 +163,11 @@ describe('Compare Networks webview', function () {
     await send(page, circleRun.filter(m => m.type === 'netsFrames').slice(-1));
     assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.maps canvas')].map(c => c.getAttribute('data-kept'))), ['1', '1']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-networks-maps.png'), fullPage: true });
+    // Another job with as many networks but other names (the page is laid out again): the new captions.
+    const renamed = JSON.parse(JSON.stringify(circleRun).replaceAll('"Deep ReLU"', '"Leaky ReLU"')) as ToNetworksWebview[];
+    await send(page, [{ type: 'netsMode', mode: 'compare', title: 'two other presets on circle' }, ...renamed]);
+    assert.deepEqual(await page.locator('.maps .map-label').allTextContents(), ['Deep sigmoid', 'Leaky ReLU']);
+    assert.equal((await maps()).length, 2);
     assert.deepEqual(problems, []);
     await page.close();
   });
