@@ -89,6 +89,17 @@ def bench(label, make, shape, batch, args, log_dir):
               f'overhead {100 * (ratio - 1):+6.2f} % (quartiles {100 * (q1 - 1):+.2f} … {100 * (q3 - 1):+.2f} %)')
 
 
+def timed_step(model, opt, loss_fn, w, x, y):
+    """One watched training step; its process CPU time in seconds."""
+    c0 = time.process_time()
+    loss = loss_fn(model(x), y)
+    opt.zero_grad()
+    loss.backward()
+    w.step(loss)
+    opt.step()
+    return time.process_time() - c0
+
+
 def bench_windows(label, make, shape, batch, args, log_dir):
     """One long watched run, per-step CPU times: in each window of `every` steps only the measured step and the
     step before it (which attaches the hooks) do gradscope work, so the window's other steps, timed a few
@@ -103,13 +114,7 @@ def bench_windows(label, make, shape, batch, args, log_dir):
     w = gradscope.watch(model, every=every, log_dir=log_dir, name='bench-windows')
     for k in range(every * (args.windows + 1)):
         x, y = data[k % every]
-        c0 = time.process_time()
-        loss = loss_fn(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        w.step(loss)
-        opt.step()
-        times.append(time.process_time() - c0)
+        times.append(timed_step(model, opt, loss_fn, w, x, y))
     w.close()
     ratios, plains = window_ratios(times, every, args.windows)
     q1, med, q3 = statistics.quantiles(ratios, n=4)
@@ -159,13 +164,7 @@ def bench_windows_side_by_side(label, make, shape, batch, args, log_dir, package
         for name, model, opt, w, times in (runs if j % 2 == 0 else runs[::-1]):
             for k in range(every):
                 x, y = data[k]
-                c0 = time.process_time()
-                loss = loss_fn(model(x), y)
-                opt.zero_grad()
-                loss.backward()
-                w.step(loss)
-                opt.step()
-                times.append(time.process_time() - c0)
+                times.append(timed_step(model, opt, loss_fn, w, x, y))
     print(f'{label}, batch {batch}: {args.windows} windows of {every} steps per package, in turn, cpu:')
     for name, model, opt, w, times in runs:
         w.close()
