@@ -13,7 +13,8 @@ import type {
 } from '../../src/protocol';
 import type { NetworksStrings } from '../../src/compareNetworks/networksStrings';
 import { readPageStrings, translator } from '../shared/strings';
-import { niceTicks, viridis } from '../shared/heatmap';
+import { finiteExtent } from '../shared/format';
+import { niceTicks, ticksAt, viridis } from '../shared/heatmap';
 import { HeatmapChart, type ColorBar } from '../shared/heatmapChart';
 import { logTickLabel, shortTick } from '../shared/logTicks';
 import { readPalette, withAlpha, type Palette } from '../shared/theme';
@@ -287,21 +288,11 @@ function destroyFunctionCharts(): void {
   charts.delete('function');
 }
 
-/** chart.js ticks at round values inside [lo, hi] (it would also label the map's edges). */
-const ticksInside = (lo: number, hi: number) => (scale: { ticks: { value: number }[] }) => { scale.ticks = niceTicks(lo, hi).map(value => ({ value })); };
-
-function extentOf(values: readonly number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const value of values) if (Number.isFinite(value)) { if (value < lo) lo = value; if (value > hi) hi = value; }
-  return lo <= hi ? [lo, hi] : [0, 1];
-}
-
 function drawFunctionMap(chart: HeatmapChart, v: FunctionView, data: { x: number[]; y: number[]; d: number }): void {
   const axisTitle = (text: string) => ({ display: true, text, color: palette.foreground });
   const points = { pointRadius: 1.5, pointHoverRadius: 3, backgroundColor: withAlpha(palette.foreground, 0.6), borderWidth: 0 };
   if (v.kind === 'grid') {
-    const [lo, hi] = extentOf(v.values);
+    const [lo, hi] = finiteExtent(v.values) ?? [0, 1];
     const cells = {
       columns: v.size, rows: v.size,
       extent: { x0: v.xRange[0], x1: v.xRange[1], y0: v.yRange[0], y1: v.yRange[1] },
@@ -313,15 +304,15 @@ function drawFunctionMap(chart: HeatmapChart, v: FunctionView, data: { x: number
     const shown: XY[] = [];
     if (data.d === 2) for (let k = 0; k < data.y.length; k++) shown.push({ x: data.x[2 * k], y: data.x[2 * k + 1] });
     chart.update(cells, {
-      x: { type: 'linear', min: v.xRange[0], max: v.xRange[1], title: axisTitle('x₁'), afterBuildTicks: ticksInside(v.xRange[0], v.xRange[1]) },
-      y: { type: 'linear', min: v.yRange[0], max: v.yRange[1], title: axisTitle('x₂'), afterBuildTicks: ticksInside(v.yRange[0], v.yRange[1]) },
+      x: { type: 'linear', min: v.xRange[0], max: v.xRange[1], title: axisTitle('x₁'), afterBuildTicks: ticksAt(v.xRange[0], v.xRange[1]) },
+      y: { type: 'linear', min: v.yRange[0], max: v.yRange[1], title: axisTitle('x₂'), afterBuildTicks: ticksAt(v.yRange[0], v.yRange[1]) },
     }, undefined, palette, [{ label: t('seriesData'), data: shown, ...points }]);
   } else if (v.kind === 'scatter') {
-    const [lo, hi] = extentOf([...v.predicted, ...v.actual]);
+    const [lo, hi] = finiteExtent([...v.predicted, ...v.actual]) ?? [0, 1];
     const pad = (hi - lo) * 0.05 || 0.5;
     chart.update(undefined, {
-      x: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisActual', 'y')), afterBuildTicks: ticksInside(lo - pad, hi + pad) },
-      y: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisPredicted', 'y')), afterBuildTicks: ticksInside(lo - pad, hi + pad) },
+      x: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisActual', 'y')), afterBuildTicks: ticksAt(lo - pad, hi + pad) },
+      y: { type: 'linear', min: lo - pad, max: hi + pad, title: axisTitle(t('axisPredicted', 'y')), afterBuildTicks: ticksAt(lo - pad, hi + pad) },
     }, undefined, palette, [{ label: t('seriesData'), data: v.predicted.map((p, k) => ({ x: v.actual[k], y: p })), ...points }]);
   }
 }
@@ -474,7 +465,6 @@ function hoverLandscape(v: LandscapeView, value: { x: number; y: number } | unde
 const axisTick = (value: string | number): string => shortTick(Number(value));
 
 /** Ticks at round values inside ±range (chart.js would put its first and last at the cells' outer edges, ±1.03). */
-const roundTicks = (range: number) => (scale: { ticks: { value: number }[] }) => { scale.ticks = niceTicks(-range, range).map(value => ({ value })); };
 
 /** One heatmap chart per landscape view, on chart.js scales (axes, ticks, colour bar, the θ / minimum tooltips). */
 const heatmaps = new Map<LandscapeView['id'], HeatmapChart>();
@@ -525,8 +515,8 @@ function drawLandscapes(): void {
         },
       },
       {
-        x: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisAlpha'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
-        y: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisBeta'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: roundTicks(v.range) },
+        x: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisAlpha'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: ticksAt(-v.range, v.range) },
+        y: { type: 'linear', min: -edge, max: edge, title: { display: true, text: t('axisBeta'), color: palette.foreground }, ticks: { callback: axisTick }, afterBuildTicks: ticksAt(-v.range, v.range) },
       },
       colorBar,
       palette,

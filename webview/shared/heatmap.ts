@@ -1,5 +1,5 @@
-// Colour and tick helpers for the heatmaps, which are chart.js charts (heatmapChart.ts): viridis, round tick values,
-// colour blends.
+// Colour and tick helpers for the heatmaps, which are chart.js charts (heatmapChart.ts): viridis, round tick values
+// (and chart.js's afterBuildTicks for them), colour blends.
 import { parseColor } from './theme';
 
 /** Viridis exactly (d3-scale-chromatic's, which is matplotlib's): see palettes.ts. */
@@ -14,6 +14,12 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
+}
+
+/** chart.js `afterBuildTicks` that keeps the axis's ticks at niceTicks(min, max, count) only (chart.js would also
+ *  label the axis's ends: "-2.13 … 2.07"). */
+export function ticksAt(min: number, max: number, count = 5): (scale: { ticks: { value: number }[] }) => void {
+  return scale => { scale.ticks = niceTicks(min, max, count).map(value => ({ value })); };
 }
 
 /** Blend of two colours, t ∈ [0, 1]. */

@@ -2,6 +2,7 @@
 import type { BackwardSplit, FunctionView, LayerProbe, Snapshot } from '../../src/core/types';
 import type { RunMeta } from '../../src/protocol';
 import type { PanelStrings } from '../../src/visualize/panelStrings';
+import { finiteExtent } from '../shared/format';
 import type { Translate } from '../shared/translate';
 
 /** Each layer's weight-gradient norm ‖∂L/∂W‖ divided by the output layer's (it also carries each layer's input). */
@@ -202,17 +203,6 @@ export function log10OrFloor(value: number): number {
   return value > 0 ? Math.log10(value) : Number.NEGATIVE_INFINITY;
 }
 
-/** Finite min and max of a set of values, or undefined when none is finite. */
-export function finiteExtent(values: Iterable<number>): [number, number] | undefined {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const value of values) {
-    if (!Number.isFinite(value)) continue;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  return min <= max ? [min, max] : undefined;
-}
 
 /**
  * The one plain sentence under "Where the gradient is lost", from the numbers: the hidden layer that passes on the

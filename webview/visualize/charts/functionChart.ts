@@ -5,9 +5,10 @@
 import { t } from '../strings';
 import type { FunctionView } from '../../../src/core/types';
 import type { RunMeta } from '../../../src/protocol';
-import { finiteExtent, flatPrediction } from '../analysis';
+import { flatPrediction } from '../analysis';
 import type { ChartDataset } from 'chart.js';
-import { mixColors, niceTicks } from '../../shared/heatmap';
+import { finiteExtent } from '../../shared/format';
+import { mixColors, ticksAt } from '../../shared/heatmap';
 import { HeatmapChart, type ColorBar, type HeatmapCells } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
 import { type Palette, parseColor, withAlpha } from '../../shared/theme';
@@ -180,8 +181,8 @@ export class FunctionChart implements PanelChart {
     })) as ChartDataset<'scatter'>[];
     const axes = {
       // Round ticks inside the map (chart.js would also label its edges: "26.6 … 103.0").
-      x: { type: 'linear' as const, min: xRange[0], max: xRange[1], title: axisTitle(meta.inputNames[0] ?? 'x₁', palette), afterBuildTicks: roundTicks(xRange) },
-      y: { type: 'linear' as const, min: yRange[0], max: yRange[1], title: axisTitle(meta.inputNames[1] ?? 'x₂', palette), afterBuildTicks: roundTicks(yRange) },
+      x: { type: 'linear' as const, min: xRange[0], max: xRange[1], title: axisTitle(meta.inputNames[0] ?? 'x₁', palette), afterBuildTicks: ticksAt(xRange[0], xRange[1], 6) },
+      y: { type: 'linear' as const, min: yRange[0], max: yRange[1], title: axisTitle(meta.inputNames[1] ?? 'x₂', palette), afterBuildTicks: ticksAt(yRange[0], yRange[1], 6) },
     };
     let colorBar: ColorBar | undefined;
     if (view !== undefined && meta.task === 'regression') {
@@ -224,9 +225,6 @@ function curveNames(meta: RunMeta): string[] {
 }
 
 /** Binary views may carry one curve (P(class 1)) or two (both classes); the chart draws P(class 1). */
-function roundTicks(range: readonly [number, number] | number[]) {
-  return (scale: { ticks: { value: number }[] }): void => { scale.ticks = niceTicks(range[0], range[1], 6).map(value => ({ value })); };
-}
 
 function curvesToDraw(meta: RunMeta, view: Extract<FunctionView, { kind: 'curve' }>): { x: number; y: number }[][] {
   const curves = meta.task === 'binary' ? [view.ys[view.ys.length - 1] ?? []] : view.ys;

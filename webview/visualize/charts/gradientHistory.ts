@@ -2,10 +2,10 @@
 // the early layers. The cells are painted with putImageData (one pixel per (snapshot, layer)); the axes, the log
 // colour bar and the hover lookup are chart.js scales (shared/heatmapChart).
 import { t } from '../strings';
-import { finiteExtent, log10OrFloor } from '../analysis';
+import { log10OrFloor } from '../analysis';
 import { HeatmapChart } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
-import { formatNumber } from '../../shared/format';
+import { finiteExtent, formatNumber } from '../../shared/format';
 import { axisTitle, canvasById, logTickLabel, type ChartContext, type PanelChart } from './common';
 
 /** Colour range never wider than this many decades, so one zero-ish outlier does not wash out the rest. */

@@ -5,13 +5,10 @@ import { t } from '../strings';
 import type { RecordedLandscape } from '../../../src/protocol';
 import { HeatmapChart } from '../../shared/heatmapChart';
 import { viridis } from '../../shared/palettes';
-import { niceTicks } from '../../shared/heatmap';
+import { ticksAt } from '../../shared/heatmap';
 import { formatNumber } from '../../shared/format';
 import { axisTitle, canvasById, logTickLabel, shortTick, type ChartContext, type PanelChart } from './common';
 
-function roundTicks(range: number) {
-  return (scale: { ticks: { value: number }[] }): void => { scale.ticks = niceTicks(-range, range).map(value => ({ value })); };
-}
 
 export class LandscapeChart implements PanelChart {
   readonly canvasIds = ['chart-landscape'];
@@ -48,8 +45,8 @@ export class LandscapeChart implements PanelChart {
       },
       {
         // Round ticks inside ±range (chart.js would also label the cells' outer edges, ±1.03).
-        x: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisAlpha'), palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
-        y: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisBeta'), palette), afterBuildTicks: roundTicks(r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
+        x: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisAlpha'), palette), afterBuildTicks: ticksAt(-r.range, r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
+        y: { type: 'linear', min: -edge, max: edge, title: axisTitle(t('axisBeta'), palette), afterBuildTicks: ticksAt(-r.range, r.range), ticks: { callback: (v: string | number) => shortTick(Number(v)) } },
       },
       { type: 'logarithmic', min: 10 ** barLow, max: 10 ** barHigh, title: t('landscapeColorBar', r.loss), colorAt: viridis, tickLabel: logTickLabel },
       palette,
