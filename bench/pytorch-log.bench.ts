@@ -1,7 +1,8 @@
 // Benchmark (not a test): a 100 MB PyTorch run log opened in the PyTorch run panel. The panel's host side reads
 // the log in 1 MB slices (one per turn of the event loop) and, after each, works out the warnings and notes; this
-// times exactly that work per slice with the extension's own code (RunLogTail, runWarnings, runNotes, runMetaOf),
-// so the slowest slice is the longest the extension host is kept busy at once. Drawing in the page is left out.
+// times that work per slice with the extension's own code (RunLogTail, runWarnings, runNotes), plus runMetaOf,
+// which the panel runs only when the notes change: an upper bound on the longest the extension host is kept busy
+// at once. Drawing in the page is left out.
 // The log is written first into a temporary folder: the committed fixture's meta line (a small sigmoid MLP,
 // written by test/python/make_fixture.py) and its snapshot lines repeated with increasing steps.
 //   npm run bench -- pytorch-log [--mb N]     (or: npx tsx bench/pytorch-log.bench.ts)
