@@ -54,6 +54,8 @@ export class NetworksPanel {
   private static current: NetworksPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private worker: HostedWorker | undefined;
+  /** Set by dispose(): the worker's messages still in flight then go nowhere (the webview is gone). */
+  private disposed = false;
   /** What the worker is doing, for the words of a crash. */
   private jobKind: 'compare' | 'landscape' | undefined;
   private readonly output: vscode.OutputChannel;
@@ -232,11 +234,14 @@ export class NetworksPanel {
   }
 
   private post(message: ToNetworksWebview): void {
+    if (this.disposed) return;
     this.posted.set(message.type, (this.posted.get(message.type) ?? 0) + 1);
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (NetworksPanel.current === this) NetworksPanel.current = undefined;
     void this.worker?.stop();
     this.worker = undefined;

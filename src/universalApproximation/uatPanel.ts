@@ -42,6 +42,8 @@ export class UatPanel {
   private readonly training: UatTrainingSession;
   private data: UatData | undefined;
   private loadToken = 0;
+  /** Set by dispose(): a worker's answer still in flight then goes nowhere (the webview is gone). */
+  private disposed = false;
   private readonly waiters: ((result: UatOpenResult) => void)[] = [];
   private ready = false;
 
@@ -156,10 +158,13 @@ export class UatPanel {
   }
 
   private post(message: ToUatWebview): void {
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (UatPanel.current === this) UatPanel.current = undefined;
     this.training.dispose();
     this.settle({ ok: false, error: 'the panel was closed' });
