@@ -17,11 +17,14 @@ import { ENGINE_WASM_BYTES } from './wasm/engineBytes';
 export const SPLIT_MIN_MULTIPLY_ADDS = 1 << 19;
 
 export interface RowSplitter {
-  /** C = A'·B as EngineKernels.gemm over column panels of `panel`, rows shared out; `run(rowFrom, rows)` computes this thread's rows. */
-  gemm(
-    mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, acc: number,
-    run: (rowFrom: number, rows: number) => void, panel?: number,
-  ): void;
+  /** C = A'·B as EngineKernels.gemm over column panels of `panel`, the rows shared out (never accumulating). */
+  gemm(mt: number, nt: number, k: number, a: number, rs: number, ps: number, b: number, c: number, ld: number, panel?: number): void;
+  /** EngineKernels.transpose, the source rows shared out. */
+  transpose(src: number, rows: number, cols: number, dst: number, ld: number): void;
+  /** EngineKernels.biasAdd, the rows shared out. */
+  biasAdd(z: number, b: number, n: number, w: number): void;
+  /** An element-wise EngineKernels function over `len` values, in ranges (`c`: the derivatives' output). */
+  map(kernel: 'reluForward' | 'reluBackward' | 'tanhBackward' | 'sigmoidBackward', a: number, b: number, c: number, len: number): void;
   terminate(): void;
   readonly threads: number;
   readyThreads(): number;

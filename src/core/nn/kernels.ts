@@ -277,7 +277,8 @@ function residentProduct(
     bk = ar.scratch(k * n);
     if (Arena.of(bk) !== ar) return false;
     const pairs = n - (n % 2);
-    K.transpose(byteAt(b), pairs, k, byteAt(bk), n);
+    if (ar.threads !== null) ar.threads.transpose(byteAt(b), pairs, k, byteAt(bk), n);
+    else K.transpose(byteAt(b), pairs, k, byteAt(bk), n);
     if (pairs < n) for (let p = 0, from = pairs * k, to = pairs; p < k; p++, to += n) bk[to] = b[from + p];
   }
   const rs = product === Product.TN ? 1 : k;
@@ -295,11 +296,7 @@ function residentProduct(
     // accumulating one: a helper lost mid-job has its rows recomputed here, which must not add twice). Each element
     // is still summed by the same kernel over p in order, so the bits do not depend on the split.
     if (threads !== null && !accumulate && m4 * n4 * k >= SPLIT_MIN_MULTIPLY_ADDS) {
-      threads.gemm(m4, n4, k, aAt, rs, ps, bAt, cAt, n, 0, (from, rows) => {
-        for (let j0 = 0; j0 < n4; j0 += panel) {
-          K.gemm(rows, Math.min(panel, n4 - j0), k, aAt + from * rs * 8, rs, ps, bAt + 8 * j0, cAt + from * n * 8 + 8 * j0, n, 0);
-        }
-      }, panel);
+      threads.gemm(m4, n4, k, aAt, rs, ps, bAt, cAt, n, panel);
     } else {
       for (let j0 = 0; j0 < n4; j0 += panel) K.gemm(m4, Math.min(panel, n4 - j0), k, aAt, rs, ps, bAt + 8 * j0, cAt + 8 * j0, n, acc);
     }
@@ -325,7 +322,8 @@ export function addBias(z: Float64Array, b: Float64Array, n: number, w: number):
   if (w % 2 === 0 && n > 0) {
     const ar = residentArena(z, b);
     if (ar) {
-      ar.kernels.biasAdd(byteAt(z), byteAt(b), n, w);
+      if (ar.threads !== null) ar.threads.biasAdd(byteAt(z), byteAt(b), n, w);
+      else ar.kernels.biasAdd(byteAt(z), byteAt(b), n, w);
       return;
     }
   }

@@ -92,7 +92,9 @@ export class Activation implements Module {
       // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS, in place:
       // a port of fdlibm's tanh to engine.wat gave Math.tanh's bits but ran slower than Math.tanh.)
       const even = len - (len % 2);
-      (Arena.of(x) as Arena).kernels.reluForward(byteAt(x), byteAt(st.a), even);
+      const ar = Arena.of(x) as Arena;
+      if (ar.threads !== null) ar.threads.map('reluForward', byteAt(x), byteAt(st.a), 0, even);
+      else ar.kernels.reluForward(byteAt(x), byteAt(st.a), even);
       if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
@@ -148,9 +150,10 @@ export class Activation implements Module {
     if (ar && Arena.of(st.a) === ar) {
       // f64x2 in the arena; an odd last element by the scalar code.
       const even = len - (len % 2);
-      if (this.name === 'relu') ar.kernels.reluBackward(byteAt(x), byteAt(g), byteAt(gradIn), even);
-      else if (this.name === 'tanh') ar.kernels.tanhBackward(byteAt(st.a), byteAt(g), byteAt(gradIn), even);
-      else ar.kernels.sigmoidBackward(byteAt(st.a), byteAt(g), byteAt(gradIn), even);
+      const kernel = this.name === 'relu' ? 'reluBackward' : this.name === 'tanh' ? 'tanhBackward' : 'sigmoidBackward';
+      const from = byteAt(this.name === 'relu' ? x : st.a);
+      if (ar.threads !== null) ar.threads.map(kernel, from, byteAt(g), byteAt(gradIn), even);
+      else ar.kernels[kernel](from, byteAt(g), byteAt(gradIn), even);
       if (even < len) {
         const t = st.a[even];
         gradIn[even] = this.name === 'relu' ? (x[even] > 0 ? g[even] : 0) : this.name === 'tanh' ? g[even] * (1 - t * t) : g[even] * t * (1 - t);

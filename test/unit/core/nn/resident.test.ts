@@ -4,6 +4,7 @@ import {
   type EngineBackend, addBias, addSquares, columnSums, engineBackend, gemmNN, gemmNNJs, gemmNT, gemmNTJs, gemmTN, gemmTNJs,
   setEngineBackend,
 } from '../../../../src/core/nn/kernels';
+import { Lateness, lateAfter, PAUSE_MAX, PAUSE_MIN, type ProductThreads } from '../../../../src/core/nn/productThreads';
 import { Trainer } from '../../../../src/core/nn/trainer';
 import type { ModuleSpec, OptimizerSpec, TrainSpec } from '../../../../src/core/types';
 import { makeData, Rng } from './helpers';
@@ -220,8 +221,55 @@ describe('the resident engine (arena + engine.wat)', () => {
       two.dispose();
     }
     assert.equal(two.threads, 1, 'dispose ends the helpers');
+    // Wide enough for the element-wise steps to be shared out too (ReLU, tanh′, sigmoid′, bias add, the transposes:
+    // 128 rows × 256 units), with odd widths for the tails; Adam for a second optimizer.
+    const wider: TrainSpec = {
+      ...spec, batchSize: 128, optimizer: { type: 'adam', lr: 0.003 },
+      network: {
+        inputs: 8,
+        layers: [{ type: 'linear', units: 256 }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 258 },
+          { type: 'activation', name: 'tanh' }, { type: 'linear', units: 257 }, { type: 'activation', name: 'sigmoid' },
+          { type: 'linear', units: 1 }],
+      },
+    };
+    const wideExpected = steps(new Trainer(wider, wide, { threads: 1 }));
+    const wideTwo = new Trainer(wider, wide, { threads: 2 });
+    try {
+      const threads = wideTwo.network.arena?.threads as ProductThreads;
+      const started = Date.now();
+      while (threads.readyThreads() < 2 && Date.now() - started < 30000) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(steps(wideTwo), wideExpected);
+      assert.ok(threads.elementwiseSplits > 0, 'element-wise steps were split');
+    } finally {
+      wideTwo.dispose();
+    }
     // A narrow net starts no helper: its products would not repay the hand-over.
     const narrow = new Trainer({ ...spec, network: { inputs: 8, layers: [{ type: 'linear', units: 1 }] } }, wide, { threads: 2 });
     assert.equal(narrow.threads, 1);
+  });
+
+  it('a helper that keeps finishing late (no free core) leaves this thread alone for a while, longer each time', () => {
+    assert.equal(lateAfter(1, 1.5), false, 'a little behind: a wake-up');
+    assert.equal(lateAfter(1, 2), true, 'twice as long again: it waited for a core');
+    const l = new Lateness();
+    const pause = (): number => {
+      let n = 0;
+      while (l.runAlone()) n++;
+      return n;
+    };
+    l.record(true);
+    l.record(false);
+    l.record(true);
+    assert.equal(pause(), 0, 'two late of four: keep splitting');
+    l.record(true);
+    assert.equal(l.pauses, 1);
+    assert.equal(pause(), PAUSE_MIN, 'three late of the last four: a short pause');
+    for (let i = 0; i < 3; i++) l.record(true);
+    assert.equal(pause(), 2 * PAUSE_MIN, 'late again right after: twice as long');
+    for (let k = 0; k < 20; k++) for (let i = 0; i < 3; i++) l.record(true);
+    assert.equal(pause(), PAUSE_MAX, 'never longer than PAUSE_MAX');
+    for (let i = 0; i < 16; i++) l.record(false);
+    for (let i = 0; i < 3; i++) l.record(true);
+    assert.equal(pause(), PAUSE_MIN, 'a stretch on time starts over from the short pause');
   });
 });
