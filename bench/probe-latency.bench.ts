@@ -15,6 +15,10 @@ import { analyzeConfig } from '../src/configInsight/configAnalysis';
 import { lineHints } from '../src/configInsight/layerHints';
 import { countLineBreaks, shiftLines } from '../src/configInsight/lineTracking';
 import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from '../src/configInsight/probeClient';
+import { loadProbeRun, probeEngine, probePool } from '../src/configInsight/probeWorker';
+import { step0DiagnosticsOnPool } from '../src/core/parallel/parallelStep0';
+import { buildPoolWorker } from '../scripts/lib/poolWorkerBuild.mjs';
+import { parseConfig } from '../src/core/config/config';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -55,9 +59,9 @@ function writeData(dir: string): string {
   return file;
 }
 
-function configText(lr: string): string {
-  const hidden = Array.from({ length: LAYERS - 1 }, () => `    ${UNITS}`).join(',\n');
-  return `// ${LAYERS} linear layers of ${UNITS} units (19 hidden + the output)
+function configText(lr: string, layers = LAYERS, units = UNITS): string {
+  const hidden = Array.from({ length: layers - 1 }, () => `    ${units}`).join(',\n');
+  return `// ${layers} linear layers of ${units} units (${layers - 1} hidden + the output)
 {
   "data": { "file": "bench.csv", "target": "y" },
   "hidden": [
@@ -187,4 +191,64 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
 }
 
-main().catch(error => { console.error(error); process.exit(1); });
+/**
+ * The probe's step-0 pass on 1, 2 … threads (up to the cores), as the probe worker runs it: a trainer built per
+ * probe on the worker's reusable arena, whose product helpers outlive each probe, and the layer probes shared with
+ * the worker's pool (parallel/parallelStep0.ts), kept between probes too. Interleaved rounds, each timing
+ * REPEATS passes per thread count; medians per pass, and a check that every count gives the same numbers.
+ */
+async function step0Scaling(dir: string, sampleSize: number): Promise<void> {
+  const counts = Array.from({ length: Math.min(os.cpus().length, 8) }, (_, i) => i + 1);
+  const REPEATS = 20;
+  writeData(dir);
+  probePool.script = await buildPoolWorker();
+  const nets: [string, string][] = [
+    [`${LAYERS} × ${UNITS} tanh (the bench's)`, configText('0.1')],
+    ['6 × 256 tanh', configText('0.1', 6, 256)],
+  ];
+  console.log(`\nstep-0 pass on ${counts.join(', ')} threads (probe sample ${sampleSize} rows; arena, product helpers and pool kept between probes), median of ${ROUNDS} interleaved rounds × ${REPEATS} passes:`);
+  for (const [label, text] of nets) {
+    const parsed = parseConfig(text, path.join(dir, 'bench.nn.json'));
+    if (!parsed.ok || !parsed.run) throw new Error('bench config does not parse');
+    const times = new Map<number, number[]>(counts.map(c => [c, []]));
+    const numbers = new Map<number, string>();
+    for (let round = 0; round <= ROUNDS; round++) { // round 0 warms up (and starts the helpers)
+      for (const threads of round % 2 === 0 ? counts : [...counts].reverse()) {
+        const settings = { sampleSize, timeBudgetMs: 0, maxSteps: 0, threads };
+        const started = performance.now();
+        let snapshot = '';
+        for (let r = 0; r < REPEATS; r++) {
+          const run = await loadProbeRun(parsed.run, settings);
+          if (!('trainer' in run)) throw new Error('too large to probe');
+          const pool = probePool.poolFor(threads);
+          snapshot = JSON.stringify(pool ? await step0DiagnosticsOnPool(run.trainer, pool) : run.trainer.step0Diagnostics());
+        }
+        const perPass = (performance.now() - started) / REPEATS;
+        if (round === 0) {
+          // let the helpers start before timing
+          const helpers = probeEngine.productThreads;
+          const t0 = Date.now();
+          while (helpers && helpers.readyThreads() < threads && Date.now() - t0 < 10_000) await sleep(20);
+        } else times.get(threads)?.push(perPass);
+        if (numbers.has(threads) && numbers.get(threads) !== snapshot) throw new Error(`${threads} threads: numbers changed between rounds`);
+        numbers.set(threads, snapshot);
+      }
+    }
+    const same = new Set(numbers.values()).size === 1;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const one = median(times.get(1) ?? []);
+    const cells = counts.map(c => {
+      const m = median(times.get(c) ?? []);
+      return c === 1 ? `1 → ${m.toFixed(1)} ms` : `${c} → ${m.toFixed(1)} ms (${(one / m).toFixed(2)}×)`;
+    });
+    console.log(`  ${label}: ${cells.join('; ')} · numbers ${same ? 'identical' : 'DIFFER'} across thread counts`);
+    if (!same) process.exitCode = 1;
+  }
+  probeEngine.close();
+  probePool.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main()
+  .then(() => step0Scaling(fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-probe-step0-')), option('--sample', 256)))
+  .catch(error => { console.error(error); process.exit(1); });

@@ -188,6 +188,8 @@ export interface ProbeSettings {
   maxSteps: number;
   /** Untrusted workspace: data files must resolve inside one of these folders. Absent: no restriction. */
   trustedRoots?: string[];
+  /** Threads for the probe's wide products (`gradscope.threads`); absent: 1. The numbers do not depend on it. */
+  threads?: number;
 }
 
 /** Host → probe worker. A newer `probe` supersedes any running one. */

@@ -19,7 +19,7 @@ import { keySpan, parseConfigTree, spanOfPath, type TextSpan } from './jsonLocat
 import { hintSnapshot, layerHoverMarkdown, lineHints, type LayerHealth } from './layerHints';
 import { countLineBreaks, shiftLines } from './lineTracking';
 import { KeyedDebouncer, ProbeClient, type ProbeWorkerPort } from './probeClient';
-import { LIVE_PROBE_SECTION, readLiveProbeSettings, type LiveProbeSettings } from './settings';
+import { LIVE_PROBE_SECTION, readLiveProbeSettings, THREADS_SETTING, type LiveProbeSettings } from './settings';
 import { DEFAULT_WORKER_MEMORY_MB, describeDeath, spawnWorker } from '../shared/workerHost';
 
 export const PROBE_AGAIN_COMMAND = 'gradscope.probeAgain';
@@ -120,7 +120,7 @@ export class LiveConfigInsight implements vscode.Disposable {
         this.renderAllDecorations();
       }),
       vscode.workspace.onDidChangeConfiguration(event => {
-        if (!event.affectsConfiguration(LIVE_PROBE_SECTION)) return;
+        if (!event.affectsConfiguration(LIVE_PROBE_SECTION) && !event.affectsConfiguration(THREADS_SETTING)) return;
         const before = this.settings;
         this.settings = readLiveProbeSettings();
         // Thresholds only change how the numbers are judged; the probe's size or switching it on needs new numbers.

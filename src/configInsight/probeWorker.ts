@@ -11,6 +11,9 @@ import { seededPermutation, seededUniform } from '../core/data/datasetRandom';
 import { errorText } from '../core/coreError';
 import { isInputError } from '../core/inputError';
 import { coreText, formatCoreText, type CoreText } from '../core/messages';
+import { ReusableEngine } from '../core/nn/reusableEngine';
+import { step0DiagnosticsOnPool } from '../core/parallel/parallelStep0';
+import { bundledPoolScript, WorkerPool } from '../core/parallel/pool';
 import { Trainer } from '../core/nn/trainer';
 import type { Dataset } from '../core/types';
 import type { FromProbeWorker, ProbeProblem, ProbeSettings, ToProbeWorker } from '../protocol';
@@ -78,7 +81,8 @@ export async function runProbe(request: ProbeRequest, hooks: ProbeHooks): Promis
   if (hooks.isCancelled()) return { cancelled: true };
 
   const { trainer, rows, lr } = run;
-  const step0 = trainer.step0Diagnostics();
+  const pool = probePool.poolFor(settings.threads ?? 1);
+  const step0 = pool ? await step0DiagnosticsOnPool(trainer, pool) : trainer.step0Diagnostics();
   hooks.post({
     type: 'probeSnapshot', probeId, phase: 'step0', snapshot: step0, steps: 0, rows, lr,
     elapsedMs: performance.now() - started,
@@ -177,6 +181,28 @@ export interface ProbeRun {
   lr: number;
 }
 
+/** The probes' arena and helper threads, kept from one probe to the next (starting threads per probe costs more
+ *  than they save). */
+export const probeEngine = new ReusableEngine();
+
+/** The probes' worker pool for the step-0 pass (threads − 1 workers), kept from one probe to the next. `script`:
+ *  the pool's bundled worker (dist/poolWorker.js next to this bundle; tests and benches set their own build). */
+export const probePool = {
+  script: undefined as string | undefined,
+  pool: undefined as WorkerPool | undefined,
+  poolFor(threads: number): WorkerPool | undefined {
+    const size = Math.max(0, Math.floor(threads) - 1);
+    if (this.pool && (this.pool.terminated || this.pool.size !== size)) this.close();
+    const script = this.script ?? bundledPoolScript();
+    if (!this.pool && size > 0 && script) this.pool = new WorkerPool(size, script);
+    return this.pool;
+  },
+  close(): void {
+    void this.pool?.terminate();
+    this.pool = undefined;
+  },
+};
+
 /** Datasets read for earlier probes, so typing in the config does not re-read the file each time. */
 const datasetCache = new Map<string, Dataset>();
 const DATASET_CACHE_SIZE = 4;
@@ -243,7 +269,8 @@ export async function loadProbeRun(run: ConfigRun, settings: ProbeSettings, isCa
   const { data, train } = buildRun({ ...run, data: { ...run.data, validation } }, sample);
   const parameters = countParameters(train.network);
   if (parameters > PROBE_MAX_PARAMETERS) return { parameters };
-  const trainer = new Trainer({ ...train, snapshotEvery: 0 }, data);
+  // One probe at a time runs in this worker, so each trainer takes over the arena and helper threads of the last.
+  const trainer = new Trainer({ ...train, snapshotEvery: 0 }, data, { arena: probeEngine.arenaFor(settings.threads ?? 1) });
   return { trainer, rows: data.train.n, datasetRows: dataset.n, lr: train.optimizer.lr };
 }
 

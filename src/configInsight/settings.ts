@@ -1,9 +1,12 @@
 // The `gradscope.liveProbe.*` settings, read in one place with their defaults and sane bounds.
 import * as vscode from 'vscode';
 import type { ProbeThresholds } from '../core/analysis/probeWarnings';
+import { resolveThreads } from '../core/parallel/pool';
 import type { ProbeSettings } from '../protocol';
 
 export const LIVE_PROBE_SECTION = 'gradscope.liveProbe';
+/** Also read into the probe's settings (its thread count). */
+export const THREADS_SETTING = 'gradscope.threads';
 
 export interface LiveProbeSettings {
   enabled: boolean;
@@ -26,6 +29,7 @@ export function readLiveProbeSettings(scope?: vscode.ConfigurationScope): LivePr
       sampleSize: Math.round(clamp(c.get<number>('sampleSize', 256), 8, 100_000)),
       timeBudgetMs: clamp(c.get<number>('timeBudgetMs', 1500), 0, 60_000),
       maxSteps: Math.round(clamp(c.get<number>('maxSteps', 300), 0, 100_000)),
+      threads: resolveThreads(vscode.workspace.getConfiguration('gradscope', scope).get<number>('threads', 0)),
     },
     thresholds: {
       vanishingRatio: clamp(c.get<number>('vanishingRatio', 1e-3), 1e-300, 1),

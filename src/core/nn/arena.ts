@@ -144,8 +144,30 @@ export class Arena {
     const end = this.top + bytes;
     if (end > this.buffer.byteLength && !this.grow(end)) return new Float64Array(length);
     const view = new ArenaArray(this, this.buffer, this.top, length);
+    // Fresh memory is zero; bytes handed out before a release are zeroed as they are handed out again.
+    if (this.top < this.dirtyEnd) new Uint8Array(this.buffer, this.top, Math.min(end, this.dirtyEnd) - this.top).fill(0);
     this.top = end;
-    return view; // fresh memory is zero, and the bump pointer never hands the same bytes out twice
+    return view;
+  }
+
+  /** Bytes below this were handed out before a release (they may hold old values). */
+  private dirtyEnd = 0;
+
+  /** Where the next allocation goes: release(mark()) later gives back everything allocated in between. */
+  mark(): number {
+    return this.top;
+  }
+
+  /**
+   * Gives back every array allocated since `mark` (their memory is handed out again, zeroed): for an arena that
+   * outlives one network, such as the live probe's, with its helper threads, from one probe to the next. Nothing
+   * allocated since the mark may be used afterwards.
+   */
+  release(mark: number): void {
+    if (mark >= this.top) return;
+    this.dirtyEnd = Math.max(this.dirtyEnd, this.top);
+    this.top = mark;
+    if (this.scratchView !== null && (this.scratchView as ArenaArray).offset >= mark) this.scratchView = null;
   }
 
   private scratchView: Float64Array | null = null;
@@ -164,6 +186,11 @@ export class Arena {
   /** Bytes in use. */
   get used(): number {
     return this.top;
+  }
+
+  /** Bytes of memory (what the arena has grown to). */
+  get capacity(): number {
+    return this.buffer.byteLength;
   }
 
   private grow(end: number): boolean {

@@ -7,6 +7,7 @@ import type { DropoutState } from './modules/dropout';
 import type { LinearState } from './modules/linear';
 import type { Workspace } from './modules/module';
 import { Activation, BatchNorm, Dropout, Linear, type LinearLayerInfo, type Network, Residual, type Sequential } from './network';
+import type { SpectralNormEstimator } from './spectralNorm';
 import type { BackwardSplit, Distribution, LayerProbe } from '../types';
 
 /** TensorBoard's distribution bands: min, ±1.5σ, ±1σ, ±0.5σ of a normal, median, max (percent). */
@@ -179,11 +180,57 @@ function dropoutBoundOf(d: Dropout, ws: Workspace): number {
 }
 
 /**
+ * The independent heavy parts of probeLayers, computed ahead (the live probe's step-0 pass shares them out to a
+ * worker pool, see parallel/parallelStep0.ts): distributions by the array they summarize, ‖W‖₂ by its estimator.
+ * A value found here is used instead of computing it; the caller's values are what those calls return.
+ */
+export interface PrecomputedProbes {
+  distributions: Map<Float64Array, Distribution>;
+  spectral: Map<SpectralNormEstimator, number>;
+}
+
+/** What probeLayers(network, ws) computes that PrecomputedProbes can hold, in the order it computes them. */
+export function probeWork(network: Network, ws: Workspace): {
+  distributions: { values: Float64Array; n: number }[];
+  spectral: { estimator: SpectralNormEstimator; w: Float64Array }[];
+} {
+  const n = ws.batch;
+  const distributions: { values: Float64Array; n: number }[] = [];
+  for (const layer of network.linearLayers) {
+    const count = n * layer.linear.outWidth;
+    if (layer.activation) {
+      const st = ws.states[layer.activation.id] as ActivationState;
+      distributions.push({ values: st.z, n: count }, { values: st.a, n: count });
+    } else {
+      distributions.push({ values: (ws.states[layer.linear.id] as LinearState).z, n: count });
+    }
+  }
+  const spectral: { estimator: SpectralNormEstimator; w: Float64Array }[] = [];
+  const layers = network.linearLayers;
+  if (ws.hasGradients && layers.length >= 2) { // as backwardSplits
+    for (const p of network.projections) spectral.push({ estimator: p.spectralNorm, w: p.weight.value });
+    for (let i = 0; i + 1 < layers.length; i++) {
+      const next = layers[i].next;
+      if (next) spectral.push({ estimator: next.spectralNorm, w: next.weight.value });
+    }
+  }
+  return { distributions, spectral };
+}
+
+function spectralOf(estimator: SpectralNormEstimator, w: Float64Array, pre: PrecomputedProbes | undefined): number {
+  return pre?.spectral.get(estimator) ?? estimator.estimate(w);
+}
+
+function distributionOf(values: Float64Array, n: number, pre: PrecomputedProbes | undefined): Distribution {
+  return pre?.distributions.get(values) ?? distribution(values, n);
+}
+
+/**
  * The exact split of every layer's gradient gain (BackwardSplit in types.ts, README "Where the gradient is lost:
  * the exact split"), from the squared gradient norms the backward pass left in the workspace; undefined for the
  * output layer and before any backward pass. Updates the power iterations' warm-start vectors, nothing else.
  */
-export function backwardSplits(network: Network, ws: Workspace): (BackwardSplit | undefined)[] {
+export function backwardSplits(network: Network, ws: Workspace, pre?: PrecomputedProbes): (BackwardSplit | undefined)[] {
   const layers = network.linearLayers;
   const splits: (BackwardSplit | undefined)[] = layers.map(() => undefined);
   if (!ws.hasGradients || layers.length < 2) return splits;
@@ -191,7 +238,7 @@ export function backwardSplits(network: Network, ws: Workspace): (BackwardSplit 
   const out = layers[layers.length - 1].linear;
   // ‖W‖₂ per linear module id, for the next layers and the skip projections (the bound propagation needs both).
   const spectral = new Map<Linear, number>();
-  for (const p of network.projections) spectral.set(p, p.spectralNorm.estimate(p.weight.value));
+  for (const p of network.projections) spectral.set(p, spectralOf(p.spectralNorm, p.weight.value, pre));
   for (let i = 0; i + 1 < layers.length; i++) {
     const layer = layers[i];
     const next = layer.next;
@@ -234,7 +281,7 @@ export function backwardSplits(network: Network, ws: Workspace): (BackwardSplit 
     }
     const weightFactor = normRatio(gradInSq[next.id], gradOutSq[next.id]);
     // Both are lower estimates of ‖W‖₂; the larger is the better one, and weightFactor ≤ it holds exactly.
-    const weightSpectralNorm = Math.max(next.spectralNorm.estimate(next.weight.value), weightFactor ?? 0);
+    const weightSpectralNorm = Math.max(spectralOf(next.spectralNorm, next.weight.value, pre), weightFactor ?? 0);
     spectral.set(next, weightSpectralNorm);
     const split: BackwardSplit = {
       gain: normRatio(gradOutSq[layer.linear.id], gradOutSq[next.id]),
@@ -307,9 +354,9 @@ function assertNever(value: never): never {
  * The probes of every linear layer, from a workspace holding a forward and backward pass, and the optimizer's
  * last update (‖Δθ‖² per parameter index; omit before the first step).
  */
-export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Float64Array): LayerProbe[] {
+export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Float64Array, pre?: PrecomputedProbes): LayerProbe[] {
   const n = ws.batch;
-  const splits = backwardSplits(network, ws);
+  const splits = backwardSplits(network, ws, pre);
   return network.linearLayers.map((layer): LayerProbe => {
     const lin = layer.linear;
     const w = lin.weight.value;
@@ -332,10 +379,10 @@ export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Floa
     let a: Distribution;
     if (layer.activation) {
       const st = ws.states[layer.activation.id] as ActivationState;
-      z = distribution(st.z, n * units);
-      a = distribution(st.a, n * units);
+      z = distributionOf(st.z, n * units, pre);
+      a = distributionOf(st.a, n * units, pre);
     } else {
-      z = distribution(linState.z, n * units);
+      z = distributionOf(linState.z, n * units, pre);
       a = z;
     }
     const probe: LayerProbe = {

@@ -35,6 +35,18 @@ export class SpectralNormEstimator {
     this.warm = false;
   }
 
+  /** The state the next estimate starts from (a copy), for an estimator of the same shape on another thread. */
+  exportState(): { v: Float64Array; warm: boolean } {
+    return { v: Float64Array.from(this.v), warm: this.warm };
+  }
+
+  /** Continue from a state another estimator of this shape reached (exportState there after its estimate). */
+  importState(state: { v: Float64Array; warm: boolean }, iterations = this.lastIterations): void {
+    this.v.set(state.v);
+    this.warm = state.warm;
+    this.lastIterations = iterations;
+  }
+
   /**
    * ‖W‖₂ of w (rows × cols). Each iteration takes u = W·v, then v ← Wᵀ·u/‖Wᵀ·u‖; the estimate ‖Wᵀu‖/‖u‖ is a lower
    * bound on ‖W‖₂ that rises monotonically to it (it is at least ‖Wv‖ by Cauchy–Schwarz).

@@ -1,11 +1,12 @@
 // The training loop as an interruptible stepper: the caller (worker, CLI, tests) decides when to step, pause,
 // snapshot or change settings. A seed fixes initialisation, shuffling and dropout, so runs are bit-identical.
+import type { Arena } from './arena';
 import { createArena } from './kernels';
 import { ProductThreads, SPLIT_MIN_MULTIPLY_ADDS } from './productThreads';
 import { computeLoss, countCorrect, lossProblem } from './losses';
 import { Network, RNG_STREAM, type Workspace } from './network';
 import { Optimizer, globalGradNorm } from './optimizers';
-import { probeLayers } from './probes';
+import { probeLayers, type PrecomputedProbes } from './probes';
 import { Rng } from './rng';
 import { CoreError } from '../coreError';
 import { coreText, formatCoreText, type CoreText } from '../messages';
@@ -17,6 +18,14 @@ import type { DivergenceInfo, LayerProbe, PreparedData, Snapshot, TrainSpec } fr
  */
 export const DIAGNOSTIC_MAX_VALUES = 1 << 25;
 
+/** A step-0 forward and backward pass, not yet probed (Trainer.step0Pass). */
+export interface Step0Pass {
+  ws: Workspace;
+  rows: number;
+  loss: number;
+  accuracy?: number;
+}
+
 export interface TrainerOptions {
   /**
    * Threads for the training steps' wide products (the `gradscope.threads` setting, CLI --threads): with more than
@@ -24,6 +33,12 @@ export interface TrainerOptions {
    * (bit-identical results). dispose() ends them.
    */
   threads?: number;
+  /**
+   * The arena to build the network in (kernels.ts createArena otherwise), with the helper threads already on it
+   * when it has some: an arena that outlives this trainer (the live probe's, released between probes). Its threads
+   * are the owner's: dispose() leaves them running.
+   */
+  arena?: Arena;
 }
 
 export interface StepResult {
@@ -58,6 +73,8 @@ export class Trainer {
   private probeWs: Workspace | null = null;
   private diagnosticWs: Workspace | null = null;
   private batchX: Float64Array;
+  /** The helper threads are this trainer's own (not a borrowed arena's). */
+  private readonly ownsThreads: boolean;
   private batchY: Float64Array;
   // Training loss and accuracy accumulated since the last snapshot.
   private windowLoss = 0;
@@ -71,7 +88,8 @@ export class Trainer {
     this.seed = spec.seed;
     this.batchSize = validBatchSize(spec.batchSize);
     // The resident engine (kernels.ts): the network, its optimizer state and the batch share one arena.
-    this.network = new Network(spec.network, spec.seed, createArena());
+    this.ownsThreads = options.arena === undefined;
+    this.network = new Network(spec.network, spec.seed, options.arena ?? createArena());
     if (this.network.inputs !== data.d) throw new CoreError(coreText('train.inputsMismatch', { inputs: this.network.inputs, columns: data.d }));
     // A two-class task takes one logit (bce) or two (cross_entropy), so the output width is checked per loss.
     const problem = lossProblem(spec.loss, data.task, this.network.outputs, data.classes?.length ?? 0);
@@ -89,7 +107,7 @@ export class Trainer {
     this.batchY = new Float64Array(capacity);
     const arena = this.network.arena;
     const threads = Math.floor(options.threads ?? 1);
-    if (arena && threads > 1 && this.widestProduct(capacity) >= SPLIT_MIN_MULTIPLY_ADDS) {
+    if (arena && this.ownsThreads && threads > 1 && this.widestProduct(capacity) >= SPLIT_MIN_MULTIPLY_ADDS) {
       arena.threads = new ProductThreads(arena, threads - 1);
     }
   }
@@ -106,10 +124,10 @@ export class Trainer {
     return this.network.arena?.threads?.threads ?? 1;
   }
 
-  /** Ends the helper threads at once (the trainer still works, on one thread). */
+  /** Ends the helper threads at once (the trainer still works, on one thread); a borrowed arena's are left alone. */
   dispose(): void {
     const arena = this.network.arena;
-    if (!arena?.threads) return;
+    if (!arena?.threads || !this.ownsThreads) return;
     arena.threads.terminate();
     arena.threads = null;
   }
@@ -353,7 +371,16 @@ export class Trainer {
    * (Beyond DIAGNOSTIC_MAX_VALUES buffered numbers, an evenly strided subset of the rows stands in for the split.)
    */
   step0Diagnostics(): Snapshot {
-    const { train, val } = this.data;
+    return this.step0Snapshot(this.step0Pass());
+  }
+
+  /**
+   * The step-0 pass's forward and backward passes, which step0Snapshot then probes (with the heavy parts of the
+   * probes computed ahead, on other threads, when given: parallel/parallelStep0.ts). Nothing may run on the
+   * trainer's network in between.
+   */
+  step0Pass(): Step0Pass {
+    const { train } = this.data;
     const rows = this.diagnosticRows(train.n);
     let x = train.x;
     let y = train.y;
@@ -370,17 +397,28 @@ export class Trainer {
     }
     this.diagnosticWs ??= this.network.createWorkspace(rows);
     const ws = this.diagnosticWs;
-    const d = this.diagnose(ws, x, y, rows);
+    const net = this.network;
+    const out = net.forward(ws, x, rows, 'batchStats');
+    const loss = computeLoss(this.spec.loss, out, y, rows, net.outputs, ws.outputGrad);
+    const accuracy = this.spec.loss === 'mse' ? undefined : countCorrect(this.spec.loss, out, y, rows, net.outputs) / rows;
+    net.backward(ws, x);
+    return { ws, rows, loss, accuracy };
+  }
+
+  /** The snapshot of a step-0 pass (step0Pass), its probes taken now except what `pre` already holds. */
+  step0Snapshot(pass: Step0Pass, pre?: PrecomputedProbes): Snapshot {
+    const { ws, rows } = pass;
+    const val = this.data.val;
     const snap: Snapshot = {
       epoch: this.epoch,
       step: this.step,
       samplesSeen: this.samplesSeen,
-      loss: d.loss,
+      loss: pass.loss,
       lr: this.optimizer.lr,
       batchSize: this.batchSize,
-      layers: d.layers,
+      layers: probeLayers(this.network, ws, undefined, pre),
     };
-    if (d.accuracy !== undefined) snap.accuracy = d.accuracy;
+    if (pass.accuracy !== undefined) snap.accuracy = pass.accuracy;
     if (val.n > 0) {
       const vn = Math.min(val.n, rows);
       const out = this.network.forward(ws, val.x, vn, 'batchStats');

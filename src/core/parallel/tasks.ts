@@ -11,9 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { LandscapeEvaluator, type Direction } from '../analysis/landscape';
 import { functionView } from '../nn/functionView';
 import { Network } from '../nn/network';
+import { distribution } from '../nn/probes';
+import { SpectralNormEstimator } from '../nn/spectralNorm';
 import { Trainer } from '../nn/trainer';
 import type { CoreText } from '../messages';
-import type { DataSplit, FunctionView, LossName, NetworkSpec, PreparedData, Snapshot, TrainSpec } from '../types';
+import type { DataSplit, Distribution, FunctionView, LossName, NetworkSpec, PreparedData, Snapshot, TrainSpec } from '../types';
 
 /** Everything a worker needs to evaluate points of one landscape. */
 export interface LandscapeContext {
@@ -34,12 +36,29 @@ export interface TrainedNetwork {
   data: PreparedData;
 }
 
+/** Heavy, independent parts of a network's probes (nn/probes.ts probeWork): distributions, and ‖W‖₂ by power
+ *  iteration from a given estimator state. Arrays in an arena's shared memory arrive shared, not copied. */
+export interface LayerStatsTask {
+  kind: 'layerStats';
+  distributions: { values: Float64Array; n: number }[];
+  spectral: { w: Float64Array; rows: number; cols: number; state: { v: Float64Array; warm: boolean } }[];
+}
+
+export interface LayerStats {
+  kind: 'layerStats';
+  distributions: Distribution[];
+  /** Each estimate with the estimator's state after it, for the caller's estimator to continue from. */
+  spectral: { sigma: number; state: { v: Float64Array; warm: boolean }; iterations: number }[];
+}
+
 export type PoolTask =
   | { kind: 'landscapePoints'; context: number; alphas: Float64Array; betas: Float64Array }
+  | LayerStatsTask
   | { kind: 'train'; networks: TrainedNetwork[]; sliceMs: number; progressIntervalMs: number; functionIntervalMs: number };
 
 export type PoolResult =
   | { kind: 'losses'; losses: Float64Array }
+  | LayerStats
   | { kind: 'trained'; steps: number[] };
 
 export type PoolProgress =
@@ -118,11 +137,26 @@ async function train(task: Extract<PoolTask, { kind: 'train' }>, progress: (p: P
   }
 }
 
+/** A LayerStatsTask's results, as the calling thread's probeLayers would compute them (the same functions). */
+export function layerStats(task: LayerStatsTask): LayerStats {
+  return {
+    kind: 'layerStats',
+    distributions: task.distributions.map(d => distribution(d.values, d.n)),
+    spectral: task.spectral.map(({ w, rows, cols, state }) => {
+      const estimator = new SpectralNormEstimator(rows, cols);
+      estimator.importState(state, 0);
+      const sigma = estimator.estimate(w);
+      return { sigma, state: estimator.exportState(), iterations: estimator.lastIterations };
+    }),
+  };
+}
+
 /** Runs one task (in a pool worker). */
 export async function runTask(task: PoolTask, progress: (p: PoolProgress) => void): Promise<PoolResult> {
   switch (task.kind) {
     case 'landscapePoints': return landscapePoints(task);
     case 'train': return train(task, progress);
+    case 'layerStats': return layerStats(task);
     default: {
       const never: never = task;
       throw new Error(`unknown pool task ${JSON.stringify(never)}`);

@@ -8,7 +8,8 @@ import { applyConfigFix } from '../../../src/core/config/configFixes';
 import { DEFAULT_PROBE_THRESHOLDS, mergeWarnings, warningsFromSnapshot, divergenceWarning, type ProbeWarning } from '../../../src/core/analysis/probeWarnings';
 import type { FromProbeWorker, ProbeSettings } from '../../../src/protocol';
 import { analyzeConfig } from '../../../src/configInsight/configAnalysis';
-import { runProbe } from '../../../src/configInsight/probeWorker';
+import { probeEngine, probePool, runProbe } from '../../../src/configInsight/probeWorker';
+import { buildPoolWorker } from '../../../scripts/lib/poolWorkerBuild.mjs';
 
 const settings: ProbeSettings = { sampleSize: 128, timeBudgetMs: 400, maxSteps: 60 };
 
@@ -243,5 +244,42 @@ ${block.repeat(9)}    { "type": "linear" }
     );
     assert.deepEqual(outcome, { cancelled: true });
     assert.equal(posted, 2, 'problems (none) and the step-0 snapshot, nothing after the cancel');
+  });
+
+  it('on 2 threads: the same numbers, the layer probes shared with a pool and the products with helpers, both kept from probe to probe', async () => {
+    probePool.script = await buildPoolWorker();
+    const wide = `{
+  "data": { "builtin": "circle", "samples": 900 },
+  "hidden": [128, 128, 128],
+  "activation": "relu",
+  "optimizer": { "type": "adam", "lr": 0.01 },
+  "batchSize": 64,
+  "seed": 4
+}`;
+    const sized = { sampleSize: 512, maxSteps: 5, timeBudgetMs: 60_000 };
+    const helpersNow = () => probeEngine.productThreads; // a call: no narrowing from one assertion to the next
+    const one = await probe(wide, undefined, { ...sized, threads: 1 });
+    assert.equal(helpersNow(), undefined, 'one thread: no helper');
+    await probe(wide, undefined, { ...sized, threads: 2 }); // starts the helpers
+    const helpers = helpersNow();
+    assert.ok(helpers);
+    const pool = probePool.pool;
+    assert.ok(pool && pool.size === 1, 'a pool of one worker beside this thread');
+    const started = Date.now();
+    while (helpers.readyThreads() < 2 && Date.now() - started < 30_000) await new Promise(r => setTimeout(r, 20));
+    const splitBefore = helpers.splitCount;
+    const two = await probe(wide, undefined, { ...sized, threads: 2 });
+    assert.equal(helpersNow(), helpers, 'the next probe kept the same helper threads');
+    assert.equal(probePool.pool, pool, 'and the same pool');
+    assert.ok(helpers.splitCount > splitBefore, 'its products were split');
+    assert.deepEqual(two.snapshots.map(s => s.phase), ['step0', 'trained']);
+    const numbers = (r: typeof one) => JSON.stringify(r.snapshots.map(s => [s.snapshot, s.steps, s.rows, s.lr]));
+    assert.equal(numbers(two), numbers(one));
+    // The deep sigmoid stack too: ten layers' probes in two shares, its vanishing gradient the same to the bit.
+    const deepOne = await probe(deepSigmoid, undefined, { threads: 1 });
+    const deepTwo = await probe(deepSigmoid, undefined, { threads: 2 });
+    assert.equal(numbers(deepTwo), numbers(deepOne));
+    probeEngine.close();
+    probePool.close();
   });
 });

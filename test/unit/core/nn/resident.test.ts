@@ -272,4 +272,22 @@ describe('the resident engine (arena + engine.wat)', () => {
     for (let i = 0; i < 3; i++) l.record(true);
     assert.equal(pause(), PAUSE_MIN, 'a stretch on time starts over from the short pause');
   });
+
+  it('an arena given back to a mark hands its memory out again zeroed, and forgets a scratch array past the mark', () => {
+    const arena = Arena.create() as Arena;
+    arena.alloc(10).fill(7);
+    const mark = arena.mark();
+    const before = arena.alloc(5000);
+    before.fill(3);
+    const scratch = arena.scratch(64);
+    scratch.fill(9);
+    arena.release(mark);
+    assert.equal(arena.used, mark);
+    const again = arena.alloc(6000);
+    assert.equal(byteAt(again), byteAt(before), 'the same bytes again');
+    assert.ok(again.every((v) => v === 0), 'zeroed, past the old end too');
+    const scratchAgain = arena.scratch(64);
+    assert.notEqual(byteAt(scratchAgain), byteAt(scratch), 'a fresh scratch array, not one inside `again`');
+    assert.ok(scratchAgain.every((v) => v === 0));
+  });
 });
