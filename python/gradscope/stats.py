@@ -65,11 +65,6 @@ def moment_parts(v, work=None):
     return [mean, var, v.amin(), v.amax()]
 
 
-def moments(v, work=None):
-    """moment_parts as one tensor."""
-    return torch.stack(moment_parts(v, work))
-
-
 _positions_cache = {}
 
 
