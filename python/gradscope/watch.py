@@ -123,21 +123,18 @@ def _batched_tails(items, batch):
     for i, (sample, _, _, _) in enumerate(items):
         groups.setdefault((sample.numel(), sample.dtype, sample.device), []).append(i)
     for idx in groups.values():
+        # an item reuses its source's positions only when the source is in this group (same size and dtype); the
+        # rows to sort come first, so they are sorted as a slice of the stacked samples, not a copy of some rows
+        in_group = set(idx)
+        idx = [i for i in idx if items[i][3] not in in_group] + [i for i in idx if items[i][3] in in_group]
         row_of = {i: r for r, i in enumerate(idx)}
+        sorted_count = sum(1 for i in idx if items[i][3] not in in_group)
         samples = torch.stack([items[i][0] for i in idx])
-        # an item reuses its source's positions only when the source is in this group (same size and dtype)
-        sources = [items[i][3] if items[i][3] in row_of else None for i in idx]
-        sorted_rows = [r for r, src in enumerate(sources) if src is None]
-        to_sort = samples if len(sorted_rows) == len(idx) else samples[sorted_rows]
-        ranked_sorted = sorted_positions(to_sort)
-        where = {r: k for k, r in enumerate(sorted_rows)}
-        if len(sorted_rows) == len(idx):
-            ranked = ranked_sorted
-        else:
-            ranked = ranked_sorted[[where[r] if src is None else where[row_of[src]]
-                                    for r, src in enumerate(sources)]]
+        ranked = sorted_positions(samples[:sorted_count] if sorted_count < len(idx) else samples)
+        if sorted_count < len(idx):
+            ranked = ranked[[r if r < sorted_count else row_of[items[i][3]] for r, i in enumerate(idx)]]
         pct = inner_percentiles_rows(samples, ranked)
-        hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx]), torch.stack([items[i][2] for i in idx]))
+        hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx] + [items[i][2] for i in idx]))
         rows = torch.cat([pct, hist], dim=1)
         block = batch.add(rows)
         width = rows.shape[1]
