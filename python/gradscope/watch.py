@@ -126,9 +126,10 @@ def _batched_tails(items, batch):
         # an item reuses its source's positions only when the source is in this group (same size and dtype); the
         # rows to sort come first, so they are sorted as a slice of the stacked samples, not a copy of some rows
         in_group = set(idx)
-        idx = [i for i in idx if items[i][3] not in in_group] + [i for i in idx if items[i][3] in in_group]
+        to_sort = [i for i in idx if items[i][3] not in in_group]
+        idx = to_sort + [i for i in idx if items[i][3] in in_group]
         row_of = {i: r for r, i in enumerate(idx)}
-        sorted_count = sum(1 for i in idx if items[i][3] not in in_group)
+        sorted_count = len(to_sort)
         samples = torch.stack([items[i][0] for i in idx])
         ranked = sorted_positions(samples[:sorted_count] if sorted_count < len(idx) else samples)
         if sorted_count < len(idx):
@@ -648,7 +649,8 @@ class Watcher:
         loss_slot = None
         loss_value = None
         if isinstance(loss, torch.Tensor):
-            loss_slot = batch.add_scalars([loss.detach().float().mean() if loss.numel() != 1 else loss.detach().reshape(())])
+            value = loss.detach().float().mean() if loss.numel() != 1 else loss.detach().reshape(())
+            loss_slot = batch.add_scalars([value])
         elif loss is not None:
             loss_value = float(loss)
 
