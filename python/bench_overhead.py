@@ -174,6 +174,17 @@ def bench_windows_side_by_side(label, make, shape, batch, args, log_dir, package
               f'(quartiles {100 * q1:+.2f} … {100 * q3:+.2f} %)')
 
 
+def loaded_blas():
+    """The BLAS libraries the process has mapped (Linux; None elsewhere): torch's BLAS_INFO names the one torch was
+    built against ("generic" for Debian's), not the one LD_LIBRARY_PATH made it load."""
+    try:
+        with open('/proc/self/maps') as f:
+            paths = {line.split()[-1] for line in f if 'blas' in line.rsplit('/', 1)[-1]}
+    except OSError:
+        return None
+    return ', '.join(sorted(os.path.basename(p) for p in paths)) or 'none'
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--rounds', type=int, default=30, help='pairs of runs (default 30)')
@@ -187,6 +198,9 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     blas = 'BLAS_INFO=' + torch.__config__.show().split('BLAS_INFO=')[1].split(',')[0]
+    mapped = loaded_blas()
+    if mapped is not None:
+        blas += f'; loaded: {mapped}'
     print(f'torch {torch.__version__} ({blas}), {torch.get_num_threads()} threads, gradscope {gradscope.__version__}, '
           f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     log_dir = tempfile.mkdtemp(prefix='gradscope-bench-')

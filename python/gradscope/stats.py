@@ -65,11 +65,6 @@ def moment_parts(v, work=None):
     return [mean, var, v.amin(), v.amax()]
 
 
-def moments(v, work=None):
-    """moment_parts as one tensor."""
-    return torch.stack(moment_parts(v, work))
-
-
 _positions_cache = {}
 
 
@@ -106,18 +101,29 @@ def inner_percentiles_rows(samples, ranked):
     return lo + frac * (hi - lo)
 
 
-def histogram_rows(samples, vmin, vmax):
-    """Counts of each row of a [k, m] tensor in HISTOGRAM_BINS equal bins over its own [vmin[r], vmax[r]] (the
-    exact extremes), as the core bins, with one bincount."""
+_offsets_cache = {}
+
+
+def _row_offsets(k, device):
+    """[k, 1]: r · HISTOGRAM_BINS, where row r's bins start in one bincount over k rows."""
+    key = (k, device)
+    if key not in _offsets_cache:
+        _offsets_cache[key] = torch.arange(k, device=device).reshape(k, 1) * HISTOGRAM_BINS
+    return _offsets_cache[key]
+
+
+def histogram_rows(samples, extremes):
+    """Counts of each row of a [k, m] tensor in HISTOGRAM_BINS equal bins over its own [min, max] (the exact
+    extremes; `extremes`: the k minima, then the k maxima), as the core bins, with one bincount."""
     bins = HISTOGRAM_BINS
     k = samples.shape[0]
     s = samples.to(accumulation_dtype(samples.device))
-    lo = vmin.to(s.dtype).reshape(k, 1)
-    hi = vmax.to(s.dtype).reshape(k, 1)
-    # width 0 gives 0/0: NaN, which lands in the middle bin as in the core (non-finite data gets no histogram)
-    idx = torch.floor((s - lo) / (hi - lo) * bins)
-    idx = torch.nan_to_num(idx, nan=bins // 2).clamp_(0, bins - 1).long()
-    idx += torch.arange(k, device=idx.device).reshape(k, 1) * bins
+    lo, hi = extremes.to(s.dtype).reshape(2, k, 1)
+    # width 0 gives 0/0: NaN, which lands in the middle bin as in the core (non-finite data gets no histogram);
+    # in place after the first op, the same operations in the same order as (s - lo) / (hi - lo) * bins
+    idx = torch.sub(s, lo).div_(hi - lo).mul_(bins).floor_()
+    idx = idx.nan_to_num_(nan=bins // 2).clamp_(0, bins - 1).long()
+    idx += _row_offsets(k, idx.device)
     return torch.bincount(idx.reshape(-1), minlength=k * bins).reshape(k, bins).to(s.dtype)
 
 

@@ -21,7 +21,7 @@ from torch import nn
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
 from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram_rows, \
-    inner_percentiles_rows, moment_parts, moments, sample_copy, sorted_positions, strided_sample
+    inner_percentiles_rows, moment_parts, sample_copy, sorted_positions, strided_sample
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
@@ -123,26 +123,24 @@ def _batched_tails(items, batch):
     for i, (sample, _, _, _) in enumerate(items):
         groups.setdefault((sample.numel(), sample.dtype, sample.device), []).append(i)
     for idx in groups.values():
+        # an item reuses its source's positions only when the source is in this group (same size and dtype); the
+        # rows to sort come first, so they are sorted as a slice of the stacked samples, not a copy of some rows
+        in_group = set(idx)
+        to_sort = [i for i in idx if items[i][3] not in in_group]
+        idx = to_sort + [i for i in idx if items[i][3] in in_group]
         row_of = {i: r for r, i in enumerate(idx)}
+        sorted_count = len(to_sort)
         samples = torch.stack([items[i][0] for i in idx])
-        # an item reuses its source's positions only when the source is in this group (same size and dtype)
-        sources = [items[i][3] if items[i][3] in row_of else None for i in idx]
-        sorted_rows = [r for r, src in enumerate(sources) if src is None]
-        to_sort = samples if len(sorted_rows) == len(idx) else samples[sorted_rows]
-        ranked_sorted = sorted_positions(to_sort)
-        where = {r: k for k, r in enumerate(sorted_rows)}
-        if len(sorted_rows) == len(idx):
-            ranked = ranked_sorted
-        else:
-            ranked = ranked_sorted[[where[r] if src is None else where[row_of[src]]
-                                    for r, src in enumerate(sources)]]
+        ranked = sorted_positions(samples[:sorted_count] if sorted_count < len(idx) else samples)
+        if sorted_count < len(idx):
+            ranked = ranked[[r if r < sorted_count else row_of[items[i][3]] for r, i in enumerate(idx)]]
         pct = inner_percentiles_rows(samples, ranked)
-        hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx]), torch.stack([items[i][2] for i in idx]))
+        hist = histogram_rows(samples, torch.stack([items[i][1] for i in idx] + [items[i][2] for i in idx]))
         rows = torch.cat([pct, hist], dim=1)
-        key, dtype, offset, _ = batch.add(rows)
+        block = batch.add(rows)
         width = rows.shape[1]
         for r, i in enumerate(idx):
-            slots[i] = _Slot((key, dtype, offset + r * width, width))
+            slots[i] = _Slot((block.key, block.dtype, block.offset + r * width, width))
     return slots
 
 
@@ -234,13 +232,15 @@ def _norm_hook(chain, store, index, out):
 
 
 class _Batch:
-    """Collects 1-D tensors per device and reads each device's numbers with a single .tolist(); tensors of one
-    dtype are joined first and widened to the accumulation dtype together (one conversion per dtype, not per
-    tensor)."""
+    """Collects tensors per device and reads each device's numbers with a single .tolist(). 0-d tensors, added as
+    lists (`add_scalars`), are stacked at the read, all of one dtype together: one op where a stack per list cost
+    one each. Tensors of one dtype are then joined and widened to the accumulation dtype together (one conversion
+    per dtype, not per tensor)."""
 
     def __init__(self):
-        self._parts = {}   # device -> dtype -> [tensors]
-        self._sizes = {}   # (device, dtype) -> elements so far
+        self._parts = {}    # device -> dtype -> [1-D tensors]
+        self._sizes = {}    # (device, dtype) -> elements of those so far
+        self._scalars = {}  # device -> dtype -> [0-d tensors]
 
     def add(self, t):
         key = t.device
@@ -248,17 +248,33 @@ class _Batch:
         self._parts.setdefault(key, {}).setdefault(t.dtype, []).append(t)
         offset = self._sizes.get((key, t.dtype), 0)
         self._sizes[(key, t.dtype)] = offset + t.numel()
-        return key, t.dtype, offset, t.numel()
+        return _Slot((key, t.dtype, offset, t.numel()))
+
+    def add_scalars(self, scalars):
+        """A slot for 0-d tensors of one device (of any dtypes), read back in their order."""
+        key = scalars[0].device
+        groups = self._scalars.setdefault(key, {})
+        where = []
+        for t in scalars:
+            group = groups.setdefault(t.dtype, [])
+            where.append((t.dtype, len(group)))
+            group.append(t)
+        return _Scalars(key, where)
 
     def read(self):
         values = {}
-        for key, groups in self._parts.items():
+        for key in dict.fromkeys([*self._scalars, *self._parts]):
             acc = accumulation_dtype(key)
+            groups = self._parts.get(key, {})
+            scalars = self._scalars.get(key, {})
             joined, starts, start = [], {}, 0
-            for dtype, parts in groups.items():
+            for dtype in dict.fromkeys([*scalars, *groups]):
+                # this dtype's stacked scalars first, then its tensors
+                parts = ([torch.stack(scalars[dtype])] if dtype in scalars else []) + groups.get(dtype, [])
                 part = torch.cat(parts) if len(parts) > 1 else parts[0]
                 joined.append(part.to(acc))
-                starts[dtype] = start
+                starts[(dtype, True)] = start
+                starts[(dtype, False)] = start + (len(scalars[dtype]) if dtype in scalars else 0)
                 start += part.numel()
             values[key] = ((torch.cat(joined) if len(joined) > 1 else joined[0]).tolist(), starts)
         return values
@@ -274,8 +290,21 @@ class _Slot:
 
     def get(self, values):
         v, starts = values[self.key]
-        start = starts[self.dtype] + self.offset
+        start = starts[(self.dtype, False)] + self.offset
         return v[start:start + self.length]
+
+
+class _Scalars:
+    """Where a list of 0-d tensors lands in the batch read."""
+
+    __slots__ = ('key', 'where')
+
+    def __init__(self, key, where):
+        self.key, self.where = key, where
+
+    def get(self, values):
+        v, starts = values[self.key]
+        return [v[starts[(dtype, True)] + i] for dtype, i in self.where]
 
 
 class _ActivationCalls:
@@ -284,10 +313,10 @@ class _ActivationCalls:
     __slots__ = ('z', 'a')
 
     def __init__(self):
-        # per call: (n, units, tensor [low, saturated, dead, mean, variance, min, max], sample, complement);
-        # complement: the tensor holds [low, live, alive] instead (saturated = n − live, dead = units − alive)
+        # per call: (n, units, 0-d tensors [low, saturated, dead, mean, variance, min, max], sample, complement);
+        # complement: they hold [low, live, alive] instead (saturated = n − live, dead = units − alive)
         self.z = []
-        self.a = []       # per call: (n, tensor [mean, variance, min, max], sample)
+        self.a = []       # per call: (n, 0-d tensors [mean, variance, min, max], sample)
 
 
 class Watcher:
@@ -525,7 +554,7 @@ class Watcher:
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moments(v, self._workspace(v)), sample_copy(v)))
+                    calls.a.append((v.numel(), moment_parts(v, self._workspace(v)), sample_copy(v)))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook
@@ -585,15 +614,12 @@ class Watcher:
         calls = self._calls.get(id(module))
         if calls is None:
             calls = self._calls[id(module)] = _ActivationCalls()
-        # [low, saturated, dead, mean, variance, min, max] (see _ActivationCalls): the counts are exact in z's
-        # dtype; moments in z's own dtype too (no float64 copy of a large tensor; the batch read widens them); the
-        # sample stays in z's dtype (same order statistics, faster to sort) and is a copy, since an in-place
-        # activation overwrites z next
+        # [low, saturated, dead, mean, variance, min, max] (see _ActivationCalls): the counts are exact (in z's
+        # dtype, or integers, or float64 for a huge float32 z); moments in z's own dtype too (no float64 copy of a
+        # large tensor; the batch read widens them); the sample stays in z's dtype (same order statistics, faster to
+        # sort) and is a copy, since an in-place activation overwrites z next
         parts = [low, saturated, dead] + moment_parts(v, mask)
-        if any(p.dtype != v.dtype for p in parts):  # integer counts, or float64 counts of a huge float32 z
-            acc = accumulation_dtype(z.device)
-            parts = [p.to(acc) for p in parts]
-        calls.z.append((n, units, torch.stack(parts), sample_copy(v), complement))
+        calls.z.append((n, units, parts, sample_copy(v), complement))
 
     # -- records ------------------------------------------------------------------------------------------------
 
@@ -623,13 +649,15 @@ class Watcher:
         loss_slot = None
         loss_value = None
         if isinstance(loss, torch.Tensor):
-            loss_slot = _Slot(batch.add(loss.detach().float().mean() if loss.numel() != 1 else loss.detach()))
+            value = loss.detach().float().mean() if loss.numel() != 1 else loss.detach().reshape(())
+            loss_slot = batch.add_scalars([value])
         elif loss is not None:
             loss_value = float(loss)
 
         layer_plans = []
         new_previous = {}
         update_norms = {}
+        spectral = []  # (plan, weight): after the loop, so BLAS calls do not interleave with the passes above
         chain = self._chain
         for n, m in self._layers:
             params = m._parameters
@@ -638,7 +666,7 @@ class Watcher:
             b = params.get('bias')
             plan = {'name': n, 'type': type(m).__name__, 'param': pname}
             with torch.no_grad():
-                # one tensor per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
+                # per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
                 parts = []
                 g = w.grad
                 if g is not None:
@@ -678,14 +706,16 @@ class Watcher:
                     new_previous[key] = prev
                     if update is not None:
                         parts.append(update)
-                plan['slot'] = _Slot(batch.add(torch.stack(parts)))
+                plan['slot'] = batch.add_scalars(parts)
                 deltas = chain.delta_sq.get(id(m))
                 if deltas:
-                    plan['delta'] = _Slot(batch.add(torch.stack(deltas)))
+                    plan['delta'] = batch.add_scalars(deltas)
                 if id(m) in chain.fed_by and isinstance(m, nn.Linear) and w.dim() == 2 and w.numel():
-                    plan['spectral'] = _Slot(batch.add(self._spectral_norm(w).reshape(1)))
+                    spectral.append((plan, w))
             layer_plans.append(plan)
         self._previous_weights = new_previous
+        for plan, w in spectral:
+            plan['spectral'] = batch.add_scalars([self._spectral_norm(w)])
 
         act_plans = []
         z_tails, a_tails = [], []
@@ -696,12 +726,12 @@ class Watcher:
             with torch.no_grad():
                 plan = {'name': n, 'spec': spec, 'module': m, 'units': calls.z[0][1], 'calls': len(calls.z),
                         'elements': sum(c[0] for c in calls.z),
-                        'z': [_Slot(batch.add(c[2])) for c in calls.z], 'zn': [c[0] for c in calls.z],
+                        'z': [batch.add_scalars(c[2]) for c in calls.z], 'zn': [c[0] for c in calls.z],
                         'zc': [(c[0], c[1], c[4]) for c in calls.z]}
                 zt = self._tail_input(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
                 z_tails.append((plan, zt))
                 if calls.a:
-                    plan['a'] = [_Slot(batch.add(c[1])) for c in calls.a]
+                    plan['a'] = [batch.add_scalars(c[1]) for c in calls.a]
                     plan['an'] = [c[0] for c in calls.a]
                     # f non-decreasing and the samples aligned: a's order statistics sit where z's do (one sort)
                     aligned = spec.monotone and plan['an'] == plan['zn']
@@ -709,10 +739,10 @@ class Watcher:
                                     len(z_tails) - 1 if aligned else None))
                 if spec.learned:
                     wt = m.weight.detach()
-                    plan['prelu'] = _Slot(batch.add(torch.stack([wt.mean(), wt.min(), wt.max()])))
+                    plan['prelu'] = batch.add_scalars([wt.mean(), wt.min(), wt.max()])
                 grads = chain.act_sq.get(id(m))
                 if grads is not None and grads[0] and len(grads[0]) == len(grads[1]):
-                    plan['grads'] = (_Slot(batch.add(torch.stack(grads[0]))), _Slot(batch.add(torch.stack(grads[1]))))
+                    plan['grads'] = (batch.add_scalars(grads[0]), batch.add_scalars(grads[1]))
                 plan['from'], plan['to'] = self._chain_ends(chain, m)
             act_plans.append(plan)
         # percentiles and histograms of every sample at once (one sort per group of equal-sized samples; a sample
@@ -759,11 +789,14 @@ class Watcher:
             W = w.detach()
             m, n = W.shape
             if m * n * min(m, n) <= EXACT_SPECTRAL_WORK and W.dtype in (torch.float32, torch.float64):
-                # small: the exact value costs less than the iterations. SVD fails on NaN/Inf weights (a run that
-                # diverged): the norm is then recorded as NaN, like every other number of that snapshot.
-                if not bool(torch.isfinite(W).all()):
+                # small: the exact value costs less than the iterations. Those of Wᵀ: the same values, and Wᵀ is
+                # column-major, the layout LAPACK takes without a copy (half the time for a 10×512 weight).
+                try:
+                    return torch.linalg.svdvals(W.t())[0]
+                except torch.linalg.LinAlgError:
+                    # NaN weights (a run that diverged; infinite ones give NaN values): recorded as NaN, like
+                    # every other number of that snapshot
                     return torch.full((), float('nan'), dtype=W.dtype, device=W.device)
-                return torch.linalg.svdvals(W)[0]
             v = self._power.get(id(w))
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:

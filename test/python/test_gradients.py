@@ -252,6 +252,22 @@ class NonFinite(RunTestCase):
         self.assertIsNone(norms[2])
         self.assertEqual(snapshots[2]['layers'][1]['nonFinite'].get('spectralNorm'), 'NaN')
 
+    def test_infinite_weights_give_a_nan_spectral_norm_and_the_snapshot_is_recorded(self):
+        # LAPACK raises on NaN weights but returns NaN singular values for infinite ones: either way the norm is NaN
+        model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2))
+        with torch.no_grad():
+            model[2].weight[1, 3] = math.inf
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='infweights')
+        model(torch.randn(4, 5)).sum().backward()
+        w.step()
+        w.close()
+        (s,) = self.snapshots('infweights')
+        layer = s['layers'][1]
+        self.assertIsNone(layer['spectralNorm'])
+        self.assertEqual(layer['nonFinite']['spectralNorm'], 'NaN')
+        self.assertEqual(layer['nonFinite']['weightNorm'], 'Infinity')
+        self.assertIsInstance(s['layers'][0]['weightNorm'], float)
+
 
 class EvalMode(RunTestCase):
     def test_eval_mode_with_batch_norm_and_dropout(self):
