@@ -1,6 +1,7 @@
 // Training throughput (samples/s) of Gradscope's engine beside peer libraries on the three workloads of issue 2.
 // Every (library, workload) cell runs in its own child process, one after another, within this one run.
 //   npm run bench -- training [--libs a,b] [--workloads W1,W3] [--window 1] [--windows 3] [--rounds 2] [--from-sources]
+//     [--slice 250] [--pairs 20]   (the interleaved one-process ratios: resident ÷ copy, N threads ÷ 1)
 // Gradscope's rows run its engine bundled by esbuild, as the extension ships it; --from-sources runs the TypeScript
 // through tsx instead (see cell.ts).
 import { execFileSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { flopsPerSample, workloads } from './lib/workloads';
 import type { CellResult } from './lib/cell';
+import type { InterleavedResult } from './lib/interleaved';
 
 const peerLibraries = ['tfjs-cpu', 'tfjs-wasm', 'brain.js', 'synaptic', 'convnetjs'];
 // gradscope-copy: the engine before the arena (operands copied into WebAssembly memory per product), measured in
@@ -34,6 +36,9 @@ const windowCount = option('windows') ?? '3';
 // not the figure: each cell reports its best round.
 const rounds = Math.max(1, Number(option('rounds') ?? 2));
 const fromSources = process.argv.includes('--from-sources');
+// The interleaved ratios (resident ÷ copy, N threads ÷ 1): slices per side and pairs; --pairs 0 skips them.
+const interleavedSliceMs = Number(option('slice') ?? 250);
+const interleavedPairs = Number(option('pairs') ?? 20);
 // synaptic compiles W3 (131k connections) to straight-line JS for minutes; past this a cell reports a timeout.
 // Gradscope's cells time whole epochs (see cell.ts), which on a starved machine can take longer.
 const cellTimeoutMs = (library: string): number => (library.startsWith('gradscope') ? 240_000 : 60_000);
@@ -54,6 +59,21 @@ function runCell(library: string, workload: string): CellResult {
   const line = out.trim().split('\n').reverse().find(l => l.startsWith('{'));
   if (line) return JSON.parse(line) as CellResult;
   return { library, workload, samplesPerSecond: 0, windows: [], samplesPerCpuSecond: 0, setupMs: 0, note: '', error: error ?? 'no result' };
+}
+
+/** Two Gradscope variants stepping in turn in one process (lib/interleaved.ts): the ratio B ÷ A over the pairs. */
+function runInterleaved(workload: string, a: string, b: string): InterleavedResult {
+  const script = path.join(__dirname, 'lib', 'interleaved.ts');
+  let out = '';
+  try {
+    out = execFileSync(process.execPath, ['--import', 'tsx', script, workload, a, b, String(interleavedSliceMs), String(interleavedPairs)], {
+      encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    out = (e as { stdout?: string }).stdout ?? '';
+  }
+  const line = out.trim().split('\n').reverse().find(l => l.startsWith('{'));
+  return line ? (JSON.parse(line) as InterleavedResult) : { workload, a, b, pairs: 0, sliceMs: 0, q1: 0, median: 0, q3: 0, error: 'no result' };
 }
 
 function fmt(n: number, digits = 0): string {
@@ -123,6 +143,23 @@ function main(): void {
     if (single && threaded.length) {
       console.log(`  threads (wall clock, vs 1 thread): 1 → ${fmt(single.samplesPerSecond)}` +
         threaded.map(r => `; ${r.library.slice(10)} → ${fmt(r.samplesPerSecond)} (${fmt(r.samplesPerSecond / single.samplesPerSecond, 2)}×)`).join(''));
+    }
+    if (interleavedPairs > 0 && !fromSources) {
+      // The same ratios from variants stepping in turn in one process: steadier than cells a minute apart.
+      const pairsOf: [string, string, string][] = [];
+      if (single && copy) pairsOf.push(['gradscope-copy', 'gradscope', 'resident ÷ copy']);
+      for (const r of threaded) pairsOf.push(['gradscope', r.library, `${r.library.slice(10)} threads ÷ 1`]);
+      // The harness's own bias: the same variant on both sides should give 1.
+      if (pairsOf.length) pairsOf.push(['gradscope', 'gradscope', 'control, gradscope ÷ gradscope']);
+      for (const [a, b, label] of pairsOf) {
+        process.stderr.write(`  ${w.id} interleaved: ${label}…\r`);
+        const r = runInterleaved(w.id, a, b);
+        process.stderr.write(' '.repeat(60) + '\r');
+        console.log(r.error
+          ? `  interleaved ${label}: ${r.error}`
+          : `  interleaved in one process (${r.pairs} pairs of ${r.sliceMs} ms slices, order alternating), ${label}: ` +
+            `median ${fmt(r.median, 2)}× (quartiles ${fmt(r.q1, 2)} … ${fmt(r.q3, 2)}×)`);
+      }
     }
     console.log('');
   }

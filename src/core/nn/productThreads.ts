@@ -130,8 +130,9 @@ interface Helper {
 
 /** Element-wise jobs with fewer elements than this run on one thread (a hand-over costs about a microsecond). */
 export const SPLIT_MIN_ELEMENTS = 1 << 15;
-/** Lateness: of the last 4 telling split jobs this many late starts a pause of PAUSE_MIN … PAUSE_MAX jobs. */
-const LATE_OF_4 = 3;
+/** Lateness: of the last 8 telling split jobs this many late starts a pause of PAUSE_MIN … PAUSE_MAX jobs. A quiet
+ *  machine's stalls come a few in a row (fewer than this), a core taken by another process makes nearly every one late. */
+const LATE_OF_8 = 7;
 export const PAUSE_MIN = 16;
 export const PAUSE_MAX = 1024;
 const ON_TIME_RESET = 16;
@@ -320,13 +321,13 @@ export function lateAfter(ownMs: number, waitedMs: number): boolean {
 }
 
 /**
- * When to leave the helpers idle: LATE_OF_4 of the last 4 telling split jobs late → the next jobs run alone, first
+ * When to leave the helpers idle: LATE_OF_8 of the last 8 telling split jobs late → the next jobs run alone, first
  * PAUSE_MIN of them, twice as many after each pause that did not end it (up to PAUSE_MAX), back to PAUSE_MIN after
  * ON_TIME_RESET telling jobs on time. A busy machine thus costs a few late jobs per PAUSE_MAX; a quiet machine's rare
  * stalls (a helper descheduled for a few milliseconds) cost short pauses only.
  */
 export class Lateness {
-  /** The last 4 telling split jobs, a bit each: 1 = a helper finished late. */
+  /** The last 8 telling split jobs, a bit each: 1 = a helper finished late. */
   private bits = 0;
   /** Jobs still to run alone, the next pause's length, and telling jobs on time since the last late one. */
   private left = 0;
@@ -342,14 +343,15 @@ export class Lateness {
   }
 
   record(late: boolean): void {
-    this.bits = ((this.bits << 1) | (late ? 1 : 0)) & 0xf;
+    this.bits = ((this.bits << 1) | (late ? 1 : 0)) & 0xff;
     if (!late) {
       if (++this.onTime >= ON_TIME_RESET) this.next = PAUSE_MIN;
       return;
     }
     this.onTime = 0;
-    const count = (this.bits & 1) + ((this.bits >> 1) & 1) + ((this.bits >> 2) & 1) + ((this.bits >> 3) & 1);
-    if (count >= LATE_OF_4) {
+    let count = 0;
+    for (let b = this.bits; b !== 0; b >>= 1) count += b & 1;
+    if (count >= LATE_OF_8) {
       this.left = this.next;
       this.next = Math.min(PAUSE_MAX, 2 * this.next);
       this.bits = 0;

@@ -257,19 +257,20 @@ describe('the resident engine (arena + engine.wat)', () => {
       while (l.runAlone()) n++;
       return n;
     };
-    l.record(true);
+    const late = (n: number) => { for (let i = 0; i < n; i++) l.record(true); };
+    late(3);
     l.record(false);
-    l.record(true);
-    assert.equal(pause(), 0, 'two late of four: keep splitting');
-    l.record(true);
+    late(3);
+    assert.equal(pause(), 0, 'a quiet machine\'s stalls, a few in a row: keep splitting');
+    late(1);
     assert.equal(l.pauses, 1);
-    assert.equal(pause(), PAUSE_MIN, 'three late of the last four: a short pause');
-    for (let i = 0; i < 3; i++) l.record(true);
+    assert.equal(pause(), PAUSE_MIN, 'seven late of the last eight: a short pause');
+    late(7);
     assert.equal(pause(), 2 * PAUSE_MIN, 'late again right after: twice as long');
-    for (let k = 0; k < 20; k++) for (let i = 0; i < 3; i++) l.record(true);
+    for (let k = 0; k < 20; k++) late(7);
     assert.equal(pause(), PAUSE_MAX, 'never longer than PAUSE_MAX');
     for (let i = 0; i < 16; i++) l.record(false);
-    for (let i = 0; i < 3; i++) l.record(true);
+    late(7);
     assert.equal(pause(), PAUSE_MIN, 'a stretch on time starts over from the short pause');
   });
 
