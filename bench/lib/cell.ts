@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchData, type Workload, makeData, workloads } from './workloads';
-import type { Runner } from './runner';
+import { stepFor, type Runner } from './runner';
 import type { kernelMlp as KernelMlp } from './kernelMlp';
 import type { gradscopeRunner as GradscopeRunner } from './gradscope';
 
@@ -88,14 +88,8 @@ async function main(): Promise<void> {
   const windows: number[] = [];
   const cpuWindows: number[] = [];
   for (let k = 0; k < windowCount; k++) {
-    let samples = 0;
-    const start = performance.now();
     const cpuStart = process.cpuUsage();
-    let elapsed = 0;
-    do {
-      samples += runner.step();
-      elapsed = performance.now() - start;
-    } while (elapsed < timedMs);
+    const { samples, elapsed } = stepFor(runner, timedMs);
     const cpu = process.cpuUsage(cpuStart);
     windows.push(samples / (elapsed / 1000));
     cpuWindows.push(samples / ((cpu.user + cpu.system) / 1e6));

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeData, workloads } from './workloads';
 import type { gradscopeRunner as GradscopeRunner } from './gradscope';
-import type { Runner } from './runner';
+import { stepFor, type Runner } from './runner';
 
 export interface InterleavedResult {
   workload: string;
@@ -38,13 +38,7 @@ function bundle(tag: string): typeof GradscopeRunner {
 
 /** Samples per second over one slice of `ms`. */
 function slice(runner: Runner, ms: number): number {
-  let samples = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    samples += runner.step();
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
+  const { samples, elapsed } = stepFor(runner, ms);
   return samples / (elapsed / 1000);
 }
 
