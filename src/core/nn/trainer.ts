@@ -73,9 +73,9 @@ export class Trainer {
   private probeWs: Workspace | null = null;
   private diagnosticWs: Workspace | null = null;
   private batchX: Float64Array;
+  private batchY: Float64Array;
   /** The helper threads are this trainer's own (not a borrowed arena's). */
   private readonly ownsThreads: boolean;
-  private batchY: Float64Array;
   // Training loss and accuracy accumulated since the last snapshot.
   private windowLoss = 0;
   private windowRows = 0;
@@ -356,12 +356,18 @@ export class Trainer {
   }
 
   private diagnose(ws: Workspace, x: Float64Array, y: Float64Array, rows: number): { layers: LayerProbe[]; loss: number; accuracy?: number } {
+    const { loss, accuracy } = this.forwardBackward(ws, x, y, rows);
+    return { layers: probeLayers(this.network, ws), loss, accuracy };
+  }
+
+  /** One forward pass on batch statistics and its backward pass over `rows` rows, no update: loss and accuracy. */
+  private forwardBackward(ws: Workspace, x: Float64Array, y: Float64Array, rows: number): { loss: number; accuracy?: number } {
     const net = this.network;
     const out = net.forward(ws, x, rows, 'batchStats');
     const loss = computeLoss(this.spec.loss, out, y, rows, net.outputs, ws.outputGrad);
     const accuracy = this.spec.loss === 'mse' ? undefined : countCorrect(this.spec.loss, out, y, rows, net.outputs) / rows;
     net.backward(ws, x);
-    return { layers: probeLayers(net, ws), loss, accuracy };
+    return { loss, accuracy };
   }
 
   /**
@@ -397,12 +403,7 @@ export class Trainer {
     }
     this.diagnosticWs ??= this.network.createWorkspace(rows);
     const ws = this.diagnosticWs;
-    const net = this.network;
-    const out = net.forward(ws, x, rows, 'batchStats');
-    const loss = computeLoss(this.spec.loss, out, y, rows, net.outputs, ws.outputGrad);
-    const accuracy = this.spec.loss === 'mse' ? undefined : countCorrect(this.spec.loss, out, y, rows, net.outputs) / rows;
-    net.backward(ws, x);
-    return { ws, rows, loss, accuracy };
+    return { ws, rows, ...this.forwardBackward(ws, x, y, rows) };
   }
 
   /** The snapshot of a step-0 pass (step0Pass), its probes taken now except what `pre` already holds. */
