@@ -49,7 +49,8 @@ const MAP_KINDS: Record<MapKernel, number> = {
 
 /**
  * Runs job `kind` with the arguments at w[at …]: the one program of both sides, so a helper's share and the caller's
- * run the same calls. It uses nothing but its parameters (its source is the helper's, see HELPER_SOURCE).
+ * run the same calls. It uses nothing but its parameters (its source is the helper's, see HELPER_SOURCE), so its
+ * cases are the job kinds' numbers (GEMM … SIGMOID_BACKWARD), not their names.
  *   GEMM       rows, cols, k, a, rs, ps, b, c, ld, panel: C rows over every column panel (one hand-over per product)
  *   TRANSPOSE  src, rows, cols, dst, ld     BIAS_ADD  z, b, n, w
  *   RELU       z, a, len                    *_BACKWARD  x, g, out, len
@@ -138,6 +139,9 @@ export const PAUSE_MAX = 1024;
 const ON_TIME_RESET = 16;
 /** Shares shorter than this say nothing about lateness. */
 const TELLING_MS = 0.2;
+
+/** No helper (a job run on this thread alone), without an array per job. */
+const NONE: readonly Helper[] = [];
 
 export { SPLIT_MIN_MULTIPLY_ADDS } from './arena';
 
@@ -235,7 +239,7 @@ export class ProductThreads implements RowSplitter {
   /** Runs job `kind` (arguments in this.all) over `total` units shared out in multiples of `grain`; `elements`, when
    *  given, is its size against SPLIT_MIN_ELEMENTS (products are sized by the trainer and the kernels). */
   private split(kind: number, total: number, grain: number, elements = SPLIT_MIN_ELEMENTS): void {
-    const ready = this.stopped || elements < SPLIT_MIN_ELEMENTS ? [] : this.ready();
+    const ready = this.stopped || elements < SPLIT_MIN_ELEMENTS ? NONE : this.ready();
     const parts = Math.min(1 + ready.length, Math.floor(total / grain));
     if (parts <= 1 || this.lateness.runAlone()) {
       runJob(this.kernels, kind, this.all, 0);
