@@ -1,11 +1,8 @@
 // Measures one library on one workload in this process and prints one JSON line (run by training.bench.ts in a
 // fresh child process per cell, so no library's JIT state or garbage affects another's figures).
 //   node --import tsx bench/lib/cell.ts <library> <W1|W2|W3> <windowSeconds> <windows> [bundle|sources]
-import { buildSync } from 'esbuild';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
+import { ownModule } from './bundle';
 import { type BenchData, type Workload, makeData, workloads } from './workloads';
 import { stepFor, type Runner } from './runner';
 import type { kernelMlp as KernelMlp } from './kernelMlp';
@@ -27,25 +24,8 @@ export interface CellResult {
   error?: string;
 }
 
-/**
- * Gradscope's own code as the extension ships it: one esbuild bundle, as dist/*.js are built (the peers, too, run
- * their published JavaScript). With `sources`, straight from the TypeScript through tsx instead, where every use of
- * an imported binding is a CommonJS getter call: that cost W1 about a third of its step (2026-12-02), which no
- * user pays.
- */
-function ownModule<T>(file: string, how: string): T {
-  const from = path.join(__dirname, file);
-  if (how === 'sources') return createRequire(__filename)(from) as T;
-  const outfile = path.join(os.tmpdir(), `gradscope-bench-${process.pid}-${path.basename(file, '.ts')}.js`);
-  buildSync({ entryPoints: [from], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' });
-  try {
-    return createRequire(__filename)(outfile) as T;
-  } finally {
-    fs.rmSync(outfile, { force: true });
-  }
-}
-
-async function loadSetup(library: string, how: string): Promise<Setup> {
+/** Gradscope's own code runs as the extension ships it (bundle.ts), the peers their published JavaScript. */
+async function loadSetup(library: string, how: 'bundle' | 'sources'): Promise<Setup> {
   if (library === 'kernel-mlp') return ownModule<{ kernelMlp: typeof KernelMlp }>('kernelMlp.ts', how).kernelMlp;
   if (library.startsWith('gradscope')) {
     const { gradscopeRunner } = ownModule<{ gradscopeRunner: typeof GradscopeRunner }>('gradscope.ts', how);

@@ -4,11 +4,7 @@
 // processes a minute apart do not give. Each variant runs in a bundle of its own (its own module state: the copying
 // engine is a module-level switch).
 //   node --import tsx bench/lib/interleaved.ts <W1|W2|W3> <variant A> <variant B> <sliceMs> <pairs>
-import { buildSync } from 'esbuild';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
+import { ownModule } from './bundle';
 import { makeData, workloads } from './workloads';
 import type { gradscopeRunner as GradscopeRunner } from './gradscope';
 import { stepFor, type Runner } from './runner';
@@ -27,13 +23,7 @@ export interface InterleavedResult {
 }
 
 function bundle(tag: string): typeof GradscopeRunner {
-  const outfile = path.join(os.tmpdir(), `gradscope-interleaved-${process.pid}-${tag}.js`);
-  buildSync({ entryPoints: [path.join(__dirname, 'gradscope.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' });
-  try {
-    return (createRequire(__filename)(outfile) as { gradscopeRunner: typeof GradscopeRunner }).gradscopeRunner;
-  } finally {
-    fs.rmSync(outfile, { force: true });
-  }
+  return ownModule<{ gradscopeRunner: typeof GradscopeRunner }>('gradscope.ts', 'bundle', tag).gradscopeRunner;
 }
 
 /** Samples per second over one slice of `ms`. */
