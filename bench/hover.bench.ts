@@ -32,6 +32,8 @@ const fakeVscode = {
   Position, Range, MarkdownString, Hover,
   ColorThemeKind: { Light: 1, Dark: 2, HighContrast: 3, HighContrastLight: 4 },
   window: { activeColorTheme: { kind: 2 } },
+  // the hover tells the walkthrough that a sigmoid was hovered (src/shared/learnProgress.ts)
+  commands: { executeCommand: (): Promise<undefined> => Promise.resolve(undefined) },
 };
 type LoadFn = (request: string, parent: unknown, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: LoadFn };

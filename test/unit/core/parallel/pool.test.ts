@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { computeLandscape } from '../../../../src/core/analysis/landscape';
+import { computeLandscape, createLandscape } from '../../../../src/core/analysis/landscape';
+import { engineBackend } from '../../../../src/core/nn/kernels';
+import { closeLandscape, landscapeEvaluator, openLandscape } from '../../../../src/core/parallel/tasks';
 import { computeLandscapeOnPool } from '../../../../src/core/parallel/parallelLandscape';
 import { PoolTerminated, WorkerPool, defaultThreads, resolveThreads } from '../../../../src/core/parallel/pool';
 import { Rng } from '../../../../src/core/nn/rng';
@@ -75,6 +77,24 @@ describe('worker pool', function () {
       } finally {
         await pool.terminate();
       }
+    }
+  });
+
+  it("a pool thread builds a landscape's network in an arena of its own, as the trained network lives in one", () => {
+    // Without one, every product of a point's evaluation copied its operands: a pool thread ran at 0.4× this one.
+    const trainer = new Trainer(spec, spiral(100, 2));
+    assert.equal(engineBackend(), 'resident');
+    assert.ok(trainer.network.arena !== null);
+    const { evaluator } = createLandscape(trainer.network, 'bce', trainer.data.train, { grid: 3 });
+    const state = [...evaluator.theta, ...trainer.network.saveState().slice(evaluator.theta.length)];
+    openLandscape({ context: -1, spec: trainer.network.spec, state, loss: 'bce', sample: evaluator.sample, delta: evaluator.delta, eta: evaluator.eta });
+    try {
+      const opened = landscapeEvaluator(-1)!;
+      assert.ok(opened.network.arena !== null, 'the pool thread\'s network has an arena');
+      assert.equal(opened.lossAt(0.3, -0.2), evaluator.lossAt(0.3, -0.2));
+    } finally {
+      closeLandscape(-1);
+      evaluator.restore();
     }
   });
 
