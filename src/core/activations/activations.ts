@@ -4,6 +4,7 @@
 import type { ActivationName, InitName } from '../types';
 import { coreText, formatCoreText, type CoreText } from '../messages';
 import { ACTIVATION_MESSAGES } from './activationMessages';
+import { tanhKernel } from './tanhKernel';
 
 /** Named constants of an activation, with the table's defaults filled in (e.g. { slope: 0.01 }). */
 export type ActivationParams = Readonly<Record<string, number>>;
@@ -1061,7 +1062,8 @@ export function activationForward(name: ActivationName, p: ActivationParams, z: 
       }
       return;
     case 'tanh':
-      for (let i = 0; i < n; i++) a[i] = Math.tanh(z[i]);
+      // The engine's own tanh, whose bits engine.wat's tanhForward shares (tanhKernel.ts).
+      for (let i = 0; i < n; i++) a[i] = tanhKernel(z[i]);
       return;
     case 'relu':
       for (let i = 0; i < n; i++) {

@@ -24,7 +24,7 @@ export interface RowSplitter {
   /** EngineKernels.biasAdd, the rows shared out. */
   biasAdd(z: number, b: number, n: number, w: number): void;
   /** An element-wise EngineKernels function over `len` values, in ranges (`c`: the derivatives' output). */
-  map(kernel: 'reluForward' | 'reluBackward' | 'tanhBackward' | 'sigmoidBackward', a: number, b: number, c: number, len: number): void;
+  map(kernel: 'reluForward' | 'tanhForward' | 'reluBackward' | 'tanhBackward' | 'sigmoidBackward', a: number, b: number, c: number, len: number): void;
   terminate(): void;
   readonly threads: number;
   readyThreads(): number;
@@ -39,6 +39,7 @@ export interface EngineKernels {
   columnSums(g: number, n: number, w: number, db: number): void;
   sumSquares(v: number, len: number, s: number): number;
   reluForward(z: number, a: number, len: number): void;
+  tanhForward(z: number, a: number, len: number): void;
   reluBackward(z: number, g: number, out: number, len: number): void;
   tanhBackward(a: number, g: number, out: number, len: number): void;
   sigmoidBackward(a: number, g: number, out: number, len: number): void;

@@ -40,20 +40,22 @@ const RELU = 3;
 const RELU_BACKWARD = 4;
 const TANH_BACKWARD = 5;
 const SIGMOID_BACKWARD = 6;
+const TANH = 7;
 
-/** The element-wise kernels `map` splits: a → b (ReLU), or (a, b) → c (the derivatives). */
-export type MapKernel = 'reluForward' | 'reluBackward' | 'tanhBackward' | 'sigmoidBackward';
+/** The element-wise kernels `map` splits: a → b (ReLU, tanh), or (a, b) → c (the derivatives). */
+export type MapKernel = 'reluForward' | 'tanhForward' | 'reluBackward' | 'tanhBackward' | 'sigmoidBackward';
 const MAP_KINDS: Record<MapKernel, number> = {
-  reluForward: RELU, reluBackward: RELU_BACKWARD, tanhBackward: TANH_BACKWARD, sigmoidBackward: SIGMOID_BACKWARD,
+  reluForward: RELU, tanhForward: TANH, reluBackward: RELU_BACKWARD, tanhBackward: TANH_BACKWARD,
+  sigmoidBackward: SIGMOID_BACKWARD,
 };
 
 /**
  * Runs job `kind` with the arguments at w[at …]: the one program of both sides, so a helper's share and the caller's
  * run the same calls. It uses nothing but its parameters (its source is the helper's, see HELPER_SOURCE), so its
- * cases are the job kinds' numbers (GEMM … SIGMOID_BACKWARD), not their names.
+ * cases are the job kinds' numbers (GEMM … TANH), not their names.
  *   GEMM       rows, cols, k, a, rs, ps, b, c, ld, panel: C rows over every column panel (one hand-over per product)
  *   TRANSPOSE  src, rows, cols, dst, ld     BIAS_ADD  z, b, n, w
- *   RELU       z, a, len                    *_BACKWARD  x, g, out, len
+ *   RELU, TANH z, a, len                    *_BACKWARD  x, g, out, len
  */
 function runJob(K: EngineKernels, kind: number, w: Int32Array, at: number): void {
   switch (kind) {
@@ -69,6 +71,7 @@ function runJob(K: EngineKernels, kind: number, w: Int32Array, at: number): void
     case 4: K.reluBackward(w[at], w[at + 1], w[at + 2], w[at + 3]); break;
     case 5: K.tanhBackward(w[at], w[at + 1], w[at + 2], w[at + 3]); break;
     case 6: K.sigmoidBackward(w[at], w[at + 1], w[at + 2], w[at + 3]); break;
+    case 7: K.tanhForward(w[at], w[at + 1], w[at + 2]); break;
   }
 }
 
@@ -86,6 +89,7 @@ function shareArgs(kind: number, all: Int32Array, from: number, count: number, w
       w[at + 2] = count; w[at] = all[0] + from * all[3] * 8;
       break;
     case RELU:
+    case TANH:
       w[at + 2] = count; w[at] = all[0] + from * 8; w[at + 1] = all[1] + from * 8;
       break;
     default: // the derivatives: three arrays
@@ -231,7 +235,7 @@ export class ProductThreads implements RowSplitter {
     const kind = MAP_KINDS[kernel];
     const w = this.all;
     w[0] = a; w[1] = b;
-    if (kind === RELU) w[2] = len;
+    if (kind === RELU || kind === TANH) w[2] = len;
     else { w[2] = c; w[3] = len; }
     this.split(kind, len, 8, len); // 8 values: a 64-byte line, so no two threads write one line
   }

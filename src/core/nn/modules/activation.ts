@@ -2,6 +2,7 @@
 import {
   ACTIVATIONS, type ActivationInfo, type ActivationParams, activationBackward, activationDerivative, activationForward, resolveActivationParams,
 } from '../../activations/activations';
+import { tanhKernel } from '../../activations/tanhKernel';
 import type { ActivationName } from '../../types';
 import { Arena, byteAt } from '../arena';
 import { residentArena } from '../kernels';
@@ -88,14 +89,14 @@ export class Activation implements Module {
           }
         }
       }
-    } else if (this.name === 'relu' && len >= 16 && residentArena(x, st.a)) {
-      // In place in the arena, f64x2 (engine.wat); an odd last element in JS. (tanh, sigmoid … stay in JS, in place:
-      // a port of fdlibm's tanh to engine.wat gave Math.tanh's bits but ran slower than Math.tanh.)
+    } else if ((this.name === 'relu' || this.name === 'tanh') && len >= 16 && residentArena(x, st.a)) {
+      // In place in the arena, f64x2 (engine.wat); an odd last element in JS, by the same formula (tanhKernel.ts).
       const even = len - (len % 2);
       const ar = Arena.of(x) as Arena;
-      if (ar.threads !== null) ar.threads.map('reluForward', byteAt(x), byteAt(st.a), 0, even);
-      else ar.kernels.reluForward(byteAt(x), byteAt(st.a), even);
-      if (even < len) st.a[even] = x[even] > 0 ? x[even] : 0;
+      const kernel = this.name === 'relu' ? 'reluForward' : 'tanhForward';
+      if (ar.threads !== null) ar.threads.map(kernel, byteAt(x), byteAt(st.a), 0, even);
+      else ar.kernels[kernel](byteAt(x), byteAt(st.a), even);
+      if (even < len) st.a[even] = this.name === 'relu' ? (x[even] > 0 ? x[even] : 0) : tanhKernel(x[even]);
     } else {
       activationForward(this.name, this.resolvedParams, x, st.a, len);
     }

@@ -174,6 +174,48 @@
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (br_if $eachPair (i32.lt_u (local.tee $z (i32.add (local.get $z) (i32.const 16))) (local.get $end))))))
 
+  ;; a = tanh z over an even length, the bits of tanhKernel.ts (see there): e = 2^k·p + (2^k − 1) with 2|z| = k·ln 2 + r
+  ;; and p = expm1 r (Taylor to r^14, Estrin's scheme), a = e / (e + 2); |z| ≥ 19.1 gives ±1.
+  (func (export "tanhForward") (param $z i32) (param $a i32) (param $len i32)
+    (local $end i32) (local $x v128) (local $ax v128) (local $y v128) (local $k v128) (local $r v128) (local $r2 v128)
+    (local $r4 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $d0 v128) (local $d1 v128) (local $p v128) (local $s v128)
+    (local $e v128) (local $t v128)
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+      (loop $eachPair
+        (local.set $x (v128.load align=8 (local.get $z)))
+        (local.set $ax (f64x2.abs (local.get $x)))
+        (local.set $y (f64x2.add (local.get $ax) (local.get $ax)))
+        (local.set $k (f64x2.floor (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 1.4426950408889634))) (f64x2.splat (f64.const 0.5)))))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.6931471803691238)))) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $a0 (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (f64x2.splat (f64.const 0.16666666666666666)) (local.get $r))))
+        (local.set $a1 (f64x2.add (f64x2.splat (f64.const 0.041666666666666664)) (f64x2.mul (f64x2.splat (f64.const 0.008333333333333333)) (local.get $r))))
+        (local.set $a2 (f64x2.add (f64x2.splat (f64.const 0.001388888888888889)) (f64x2.mul (f64x2.splat (f64.const 0.0001984126984126984)) (local.get $r))))
+        (local.set $a3 (f64x2.add (f64x2.splat (f64.const 2.48015873015873e-05)) (f64x2.mul (f64x2.splat (f64.const 2.7557319223985893e-06)) (local.get $r))))
+        (local.set $a4 (f64x2.add (f64x2.splat (f64.const 2.755731922398589e-07)) (f64x2.mul (f64x2.splat (f64.const 2.505210838544172e-08)) (local.get $r))))
+        (local.set $a5 (f64x2.add (f64x2.splat (f64.const 2.08767569878681e-09)) (f64x2.mul (f64x2.splat (f64.const 1.6059043836821613e-10)) (local.get $r))))
+        (local.set $b0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $a1) (local.get $r2))))
+        (local.set $b1 (f64x2.add (local.get $a2) (f64x2.mul (local.get $a3) (local.get $r2))))
+        (local.set $b2 (f64x2.add (local.get $a4) (f64x2.mul (local.get $a5) (local.get $r2))))
+        (local.set $d0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $b1) (local.get $r4))))
+        (local.set $d1 (f64x2.add (local.get $b2) (f64x2.mul (f64x2.splat (f64.const 1.1470745597729725e-11)) (local.get $r4))))
+        (local.set $p (f64x2.add (local.get $r) (f64x2.mul (local.get $r2) (f64x2.add (local.get $d0) (f64x2.mul (local.get $d1) (f64x2.mul (local.get $r4) (local.get $r4)))))))
+        ;; 2^k from k's bits: k + 2^52 holds k in its low bits; shifted into the exponent field and biased
+        (local.set $s (i64x2.add (i64x2.shl (f64x2.add (local.get $k) (f64x2.splat (f64.const 4503599627370496))) (i32.const 52)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+        (local.set $e (f64x2.add (f64x2.mul (local.get $s) (local.get $p)) (f64x2.sub (local.get $s) (f64x2.splat (f64.const 1)))))
+        (local.set $t (f64x2.div (local.get $e) (f64x2.add (local.get $e) (f64x2.splat (f64.const 2)))))
+        (local.set $t (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $t) (f64x2.ge (local.get $ax) (f64x2.splat (f64.const 19.1)))))
+        ;; t ≥ 0: x's sign bit gives −t for x < 0 and keeps −0; NaN passes through
+        (local.set $t (v128.or (local.get $t) (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+        (local.set $t (v128.bitselect (local.get $x) (local.get $t) (f64x2.ne (local.get $x) (local.get $x))))
+        (v128.store align=8 (local.get $a) (local.get $t))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br_if $eachPair (i32.lt_u (local.tee $z (i32.add (local.get $z) (i32.const 16))) (local.get $end))))))
+
   ;; out = z > 0 ? g : 0
   (func (export "reluBackward") (param $z i32) (param $g i32) (param $out i32) (param $len i32)
     (local $end i32)
