@@ -2,7 +2,8 @@
 // on this thread (interleaved, as the panel's worker does with one thread) and on pools of 1, 2, … threads up to the
 // machine's cores (networks dealt round-robin). Every run's final snapshots must equal this thread's. Each run draws
 // the networks' functions at the start and the end (the panel also redraws them once a second in either mode).
-//   npm run bench -- compare-networks [--epochs 15] [--rounds 2]
+//   npm run bench -- compare-networks [--epochs 30] [--rounds 3]
+// 30 epochs is the panel's default (networksPanel.ts); each figure is the best of its rounds.
 // Target: ≥ 1.7× with 2 threads.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -23,8 +24,8 @@ function option(name: string): string | undefined {
 const PRESETS = ['deep-sigmoid', 'deep-relu-he', 'relu-batchnorm', 'residual'];
 
 async function main(): Promise<void> {
-  const epochs = Number(option('epochs') ?? 15);
-  const rounds = Math.max(1, Number(option('rounds') ?? 2));
+  const epochs = Number(option('epochs') ?? 30);
+  const rounds = Math.max(1, Number(option('rounds') ?? 3));
   const cores = availableCores();
   const script = await buildPoolWorker();
   const choices: NetworkChoice[] = PRESETS.map(preset => ({ kind: 'preset', preset, label: preset }));

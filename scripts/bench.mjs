@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'bench');
 const args = process.argv.slice(2);
-const valueOptions = new Set(['--libs', '--workloads', '--window', '--windows', '--sizes']);
+// Options that take a value (the benches' own), so `--rounds 3` is not read as a name filter "3".
+const valueOptions = new Set([
+  '--libs', '--workloads', '--window', '--windows', '--sizes', '--rounds', '--epochs', '--grid', '--pairs', '--slice',
+  '--samples', '--sample', '--seconds', '--debounce',
+]);
 const filters = args.filter((a, i) => !a.startsWith('--') && !valueOptions.has(args[i - 1]));
 
 function ensurePeers() {

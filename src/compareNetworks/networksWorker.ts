@@ -103,7 +103,7 @@ function poolFor(threads: number, tasks: number): WorkerPool | undefined {
 }
 
 let training: TrainingJob | undefined;
-let trainingTimer: NodeJS.Timeout | undefined;
+let trainingTimer: NodeJS.Immediate | undefined;
 
 function sendFunctions(job: TrainingJob): void {
   const views = job.views ? job.views : job.trainers.map(t => functionView(t, t.data));
@@ -150,7 +150,7 @@ function trainSlice(): void {
     training = undefined;
     return;
   }
-  trainingTimer = setTimeout(trainSlice, 0);
+  trainingTimer = setImmediate(trainSlice);
 }
 
 async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsStart' }>): Promise<void> {
@@ -170,7 +170,7 @@ async function startTraining(message: Extract<ToNetworksWorker, { type: 'netsSta
       trainers.forEach((t, i) => job.pending.push(frameOf(i, t.snapshot())));
       flushFrames(job);
       sendFunctions(job);
-      trainingTimer = setTimeout(trainSlice, 0);
+      trainingTimer = setImmediate(trainSlice);
     }
   } catch (error) {
     send({ type: 'netsFailed', jobId: message.jobId, ...failure(error, 'nets') });
@@ -216,7 +216,7 @@ function trainOnPool(job: TrainingJob, pool: WorkerPool): void {
 
 function stopTraining(jobId?: number): void {
   if (!training || (jobId !== undefined && training.jobId !== jobId)) return;
-  if (trainingTimer) clearTimeout(trainingTimer);
+  if (trainingTimer) clearImmediate(trainingTimer);
   trainingTimer = undefined;
   const job = training;
   training = undefined;
@@ -240,7 +240,7 @@ interface LandscapeJob {
 }
 
 let landscape: LandscapeJob | undefined;
-let landscapeTimer: NodeJS.Timeout | undefined;
+let landscapeTimer: NodeJS.Immediate | undefined;
 
 /** Bumped by every start and cancel, so a start still training its networks notices it was superseded. */
 let landscapeToken = 0;
@@ -251,7 +251,7 @@ async function trainSliced(trainer: Trainer, steps: number, token: number): Prom
     if (token !== landscapeToken) return false;
     const until = performance.now() + SLICE_MS;
     while (trainer.step < steps && !trainer.diverged && performance.now() < until) trainer.stepBatch();
-    await new Promise(resolve => setTimeout(resolve, 0));
+    await new Promise(resolve => setImmediate(resolve));
   }
   return token === landscapeToken;
 }
@@ -295,7 +295,7 @@ async function startLandscape(message: Extract<ToNetworksWorker, { type: 'landsc
     send({ type: 'landscapeBegin', jobId: job.jobId, views: job.views });
     job.pool = poolFor(message.threads, req.grid);
     if (job.pool) void landscapeOnPool(job, job.pool);
-    else landscapeTimer = setTimeout(landscapeSlice, 0);
+    else landscapeTimer = setImmediate(landscapeSlice);
   } catch (error) {
     send({ type: 'landscapeFailed', jobId: message.jobId, ...failure(error, 'landscape') });
   }
@@ -324,7 +324,7 @@ function landscapeSlice(): void {
     job.views[job.current].rows.push(losses);
     send({ type: 'landscapeRow', jobId: job.jobId, view: job.current, index: next.value.index, losses });
   } while (performance.now() < until);
-  landscapeTimer = setTimeout(landscapeSlice, 0);
+  landscapeTimer = setImmediate(landscapeSlice);
 }
 
 /** Each view's rows across the pool's threads, streamed in order; the same numbers as landscapeSlice's. */
@@ -356,7 +356,7 @@ async function landscapeOnPool(job: LandscapeJob, pool: WorkerPool): Promise<voi
 function cancelLandscape(jobId?: number): void {
   if (jobId !== undefined) landscapeToken++; // a start still training stops at its next slice
   if (!landscape || (jobId !== undefined && landscape.jobId !== jobId)) return;
-  if (landscapeTimer) clearTimeout(landscapeTimer);
+  if (landscapeTimer) clearImmediate(landscapeTimer);
   landscapeTimer = undefined;
   const job = landscape;
   landscape = undefined;

@@ -51,7 +51,7 @@ export function uatTrainer(message: Pick<TrainMessage, 'start' | 'network' | 'x'
 }
 
 let current: { jobId: number; trainer: Trainer; message: TrainMessage; lastFrame: number } | undefined;
-let timer: NodeJS.Timeout | undefined;
+let timer: NodeJS.Immediate | undefined;
 
 function frame(): void {
   if (!current) return;
@@ -82,13 +82,13 @@ function slice(): void {
     return;
   }
   if (performance.now() - job.lastFrame >= FRAME_INTERVAL_MS) frame();
-  timer = setTimeout(slice, 0);
+  timer = setImmediate(slice);
 }
 
 function receive(message: ToUatWorker): void {
   switch (message.type) {
     case 'uatTrain': {
-      if (timer) clearTimeout(timer);
+      if (timer) clearImmediate(timer);
       try {
         current = { jobId: message.jobId, trainer: uatTrainer(message), message, lastFrame: 0 };
       } catch (error) {
@@ -98,12 +98,12 @@ function receive(message: ToUatWorker): void {
         return;
       }
       frame();
-      timer = setTimeout(slice, 0);
+      timer = setImmediate(slice);
       return;
     }
     case 'uatStop':
       if (current?.jobId === message.jobId) {
-        if (timer) clearTimeout(timer);
+        if (timer) clearImmediate(timer);
         timer = undefined;
         frame();
         send({ type: 'uatDone', jobId: message.jobId, reason: 'stopped' });

@@ -143,7 +143,8 @@ async function train(task: Extract<PoolTask, { kind: 'train' }>, progress: (p: P
       if (functionsDue) lastFunctions = now;
     }
     if (!running) return { kind: 'trained', steps: trainers.map(t => t.trainer.step) };
-    await new Promise(resolve => setTimeout(resolve, 0));
+    // setImmediate, not setTimeout: a timer waits at least 1 ms, a twentieth of each slice spent idle.
+    await new Promise(resolve => setImmediate(resolve));
   }
 }
 
