@@ -16,6 +16,22 @@ export const HISTOGRAM_BINS = 30;
 /** Above this many values, percentiles and histograms use an evenly strided sample (mean, std, min, max stay exact). */
 export const DISTRIBUTION_SAMPLE_LIMIT = 65536;
 
+/** Sort buffers by length, reused across snapshots (a network's few distribution sizes; emptied past 8 sizes). */
+const sortScratch = new Map<number, Float64Array>();
+
+/** v's values at 0, stride, 2·stride … (m of them), sorted, in a reused buffer. */
+function sortedSample(v: Float64Array, m: number, stride: number): Float64Array {
+  let s = sortScratch.get(m);
+  if (!s) {
+    if (sortScratch.size >= 8) sortScratch.clear();
+    s = new Float64Array(m);
+    sortScratch.set(m, s);
+  }
+  if (stride === 1) for (let i = 0; i < m; i++) s[i] = v[i];
+  else for (let i = 0; i < m; i++) s[i] = v[Math.floor(i * stride)];
+  return s.sort();
+}
+
 /** Mean, population std, TensorBoard percentiles (linear interpolation) and a fixed-bin histogram of v[0 … n). */
 export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS): Distribution {
   if (n === 0) {
@@ -39,22 +55,25 @@ export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS):
   const std = Math.sqrt(ss / n);
   const stride = n > DISTRIBUTION_SAMPLE_LIMIT ? n / DISTRIBUTION_SAMPLE_LIMIT : 1;
   const m = stride === 1 ? n : DISTRIBUTION_SAMPLE_LIMIT;
-  const sorted = new Float64Array(m);
-  for (let i = 0; i < m; i++) sorted[i] = v[Math.floor(i * stride)];
-  sorted.sort();
-  const percentiles = TENSORBOARD_PERCENTILES.map((q) => {
-    if (q === 0) return min;
-    if (q === 100) return max;
-    const pos = (q / 100) * (m - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(m - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  });
+  const sorted = sortedSample(v, m, stride);
+  const percentiles = new Array<number>(TENSORBOARD_PERCENTILES.length);
+  for (let j = 0; j < percentiles.length; j++) {
+    const q = TENSORBOARD_PERCENTILES[j];
+    if (q === 0) percentiles[j] = min;
+    else if (q === 100) percentiles[j] = max;
+    else {
+      const pos = (q / 100) * (m - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(m - 1, lo + 1);
+      percentiles[j] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+  }
   const counts = new Array<number>(bins).fill(0);
   const width = max - min;
-  for (let i = 0; i < m; i++) {
-    const b = width > 0 ? Math.min(bins - 1, Math.floor(((sorted[i] - min) / width) * bins)) : Math.floor(bins / 2);
-    counts[b]++;
+  if (width > 0) {
+    for (let i = 0; i < m; i++) counts[Math.min(bins - 1, Math.floor(((sorted[i] - min) / width) * bins))]++;
+  } else {
+    counts[Math.floor(bins / 2)] += m;
   }
   return { mean, std, percentiles, histogram: { min, max, counts } };
 }

@@ -63,13 +63,8 @@ export class SpectralNormEstimator {
     let restarted = false;
     while (it < cap) {
       it++;
-      // u = W v
-      for (let r = 0; r < rows; r++) {
-        let s = 0;
-        const row = r * cols;
-        for (let c = 0; c < cols; c++) s += w[row + c] * v[c];
-        u[r] = s;
-      }
+      // u = W v (four rows at a time: each row's sum still runs over c in order)
+      matVec(w, rows, cols, v, u);
       const uNorm = norm(u);
       if (uNorm === 0) {
         // v in W's null space (or W = 0): restart once from the fixed vector, else the norm is 0.
@@ -81,13 +76,8 @@ export class SpectralNormEstimator {
         this.coldStart(it);
         continue;
       }
-      // v = Wᵀ u
-      v.fill(0);
-      for (let r = 0; r < rows; r++) {
-        const ur = u[r];
-        const row = r * cols;
-        for (let c = 0; c < cols; c++) v[c] += w[row + c] * ur;
-      }
+      // v = Wᵀ u (each v[c] still sums over the rows in order)
+      matTVec(w, rows, cols, u, v);
       const vNorm = norm(v);
       for (let c = 0; c < cols; c++) v[c] /= vNorm;
       const next = vNorm / uNorm;
@@ -106,6 +96,60 @@ export class SpectralNormEstimator {
     for (let c = 0; c < v.length; c++) v[c] = 1 + 0.5 * Math.sin(1.7 * (c + 1) + salt);
     const n = norm(v);
     for (let c = 0; c < v.length; c++) v[c] /= n;
+  }
+}
+
+/** u = W·v for a rows × cols row-major W, each u[r] summed over c in order; four rows per pass, four chains. */
+export function matVec(w: Float64Array, rows: number, cols: number, v: Float64Array, u: Float64Array): void {
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const r0 = r * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < cols; c++) {
+      const x = v[c];
+      s0 += w[r0 + c] * x;
+      s1 += w[r1 + c] * x;
+      s2 += w[r2 + c] * x;
+      s3 += w[r3 + c] * x;
+    }
+    u[r] = s0;
+    u[r + 1] = s1;
+    u[r + 2] = s2;
+    u[r + 3] = s3;
+  }
+  for (; r < rows; r++) {
+    let s = 0;
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) s += w[row + c] * v[c];
+    u[r] = s;
+  }
+}
+
+/** v = Wᵀ·u, each v[c] summed over the rows in order (from 0): four rows per pass over v. */
+export function matTVec(w: Float64Array, rows: number, cols: number, u: Float64Array, v: Float64Array): void {
+  v.fill(0);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const r0 = r * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
+    const u0 = u[r];
+    const u1 = u[r + 1];
+    const u2 = u[r + 2];
+    const u3 = u[r + 3];
+    for (let c = 0; c < cols; c++) v[c] = v[c] + w[r0 + c] * u0 + w[r1 + c] * u1 + w[r2 + c] * u2 + w[r3 + c] * u3;
+  }
+  for (; r < rows; r++) {
+    const ur = u[r];
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) v[c] += w[row + c] * ur;
   }
 }
 
