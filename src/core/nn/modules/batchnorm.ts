@@ -52,7 +52,7 @@ export class BatchNorm implements Module {
     const old = ws.states[this.id] as BatchNormState | undefined;
     const len = capacity * this.width;
     ws.states[this.id] = {
-      y: sized(old?.y, len),
+      y: sized(old?.y, len, ws), // in the arena: the activation after it runs on the resident engine
       xhat: sized(old?.xhat, len),
       invStd: sized(old?.invStd, this.width),
       usedBatchStats: false,

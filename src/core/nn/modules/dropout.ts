@@ -36,7 +36,7 @@ export class Dropout implements Module {
   allocate(ws: Workspace, capacity: number): void {
     const old = ws.states[this.id] as DropoutState | undefined;
     const len = capacity * this.width;
-    ws.states[this.id] = { y: sized(old?.y, len), mask: sized(old?.mask, len), masked: false } satisfies DropoutState;
+    ws.states[this.id] = { y: sized(old?.y, len, ws), mask: sized(old?.mask, len), masked: false } satisfies DropoutState;
   }
 
   forward(ws: Workspace, x: Float64Array, n: number, mode: ForwardMode): Float64Array {

@@ -131,6 +131,15 @@ describe('the resident engine (arena + engine.wat)', () => {
         { type: 'linear', units: 1 },
       ],
     },
+    {
+      // batch norm's and dropout's outputs live in the arena: the ReLU and tanh after them run in engine.wat
+      name: 'batch norm then ReLU and tanh, dropout then ReLU',
+      layers: [
+        { type: 'linear', units: 18 }, { type: 'batchnorm' }, { type: 'activation', name: 'relu' },
+        { type: 'linear', units: 10 }, { type: 'batchnorm' }, { type: 'activation', name: 'tanh' },
+        { type: 'dropout', p: 0.3 }, { type: 'activation', name: 'relu' }, { type: 'linear', units: 1 },
+      ],
+    },
   ];
   const optimizers: OptimizerSpec[] = [
     { type: 'sgd', lr: 0.05 },
