@@ -1,6 +1,6 @@
 // Per-layer probes read from a workspace after a forward + backward pass: nothing here draws random numbers,
 // runs the network or changes a parameter, so measuring never disturbs training.
-import { ACTIVATIONS, SATURATION_SHARE } from '../activations/activations';
+import { ACTIVATIONS, SATURATION_SHARE, activationForward } from '../activations/activations';
 import type { ActivationState } from './modules/activation';
 import type { BatchNormState } from './modules/batchnorm';
 import type { DropoutState } from './modules/dropout';
@@ -8,7 +8,7 @@ import type { LinearState } from './modules/linear';
 import type { Workspace } from './modules/module';
 import { Activation, BatchNorm, Dropout, Linear, type LinearLayerInfo, type Network, Residual, type Sequential } from './network';
 import type { SpectralNormEstimator } from './spectralNorm';
-import type { BackwardSplit, Distribution, LayerProbe } from '../types';
+import type { ActivationName, BackwardSplit, Distribution, LayerProbe } from '../types';
 
 /** TensorBoard's distribution bands: min, ±1.5σ, ±1σ, ±0.5σ of a normal, median, max (percent). */
 export const TENSORBOARD_PERCENTILES = [0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100];
@@ -32,8 +32,57 @@ function sortedSample(v: Float64Array, m: number, stride: number): Float64Array 
   return s.sort();
 }
 
-/** Mean, population std, TensorBoard percentiles (linear interpolation) and a fixed-bin histogram of v[0 … n). */
-export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS): Distribution {
+/** How many values of n the percentiles and histogram use, and their stride (DISTRIBUTION_SAMPLE_LIMIT). */
+function sampleShape(n: number): { m: number; stride: number } {
+  const stride = n > DISTRIBUTION_SAMPLE_LIMIT ? n / DISTRIBUTION_SAMPLE_LIMIT : 1;
+  return { m: stride === 1 ? n : DISTRIBUTION_SAMPLE_LIMIT, stride };
+}
+
+/** Activations non-decreasing at their default constants: f applied to z's sorted sample sorts a's (see below). */
+const NON_DECREASING: ReadonlySet<ActivationName> = new Set<ActivationName>([
+  'linear', 'step', 'sigmoid', 'tanh', 'relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'softplus', 'softsign', 'hardtanh',
+  'hardsigmoid',
+]);
+const mappedScratch = new Map<number, Float64Array>();
+
+/**
+ * The z and a distributions of an activation module (a = f(z) element by element, as its forward pass left them).
+ * For a non-decreasing f, a's sample sorted is f of z's sorted sample: one sort, then f on m values. The result is
+ * checked to be in ascending order (a constant such as a negative leaky slope breaks monotony, and relu maps NaN
+ * to 0); otherwise a is sorted on its own. Either way the numbers are those of distribution(a).
+ */
+export function activationDistributions(act: Activation, z: Float64Array, a: Float64Array, n: number): { z: Distribution; a: Distribution } {
+  const { m, stride } = sampleShape(n);
+  if (m === 0) return { z: distribution(z, n), a: distribution(a, n) };
+  const zSorted = sortedSample(z, m, stride);
+  const zDistribution = distribution(z, n, HISTOGRAM_BINS, zSorted);
+  if (act.preluSlope || !NON_DECREASING.has(act.name)) return { z: zDistribution, a: distribution(a, n) };
+  let mapped = mappedScratch.get(m);
+  if (!mapped) {
+    if (mappedScratch.size >= 8) mappedScratch.clear();
+    mapped = new Float64Array(m);
+    mappedScratch.set(m, mapped);
+  }
+  activationForward(act.name, act.resolvedParams, zSorted, mapped, m);
+  return { z: zDistribution, a: distribution(a, n, HISTOGRAM_BINS, inFloat64Order(mapped, m) ? mapped : undefined) };
+}
+
+/**
+ * Whether v[0 … m) is ascending with no NaN, as Float64Array#sort would leave it. That sort also puts −0 before +0,
+ * which this does not check: percentiles interpolate as lo + t·(hi − lo), which gives +0 for any two zeros whatever
+ * their signs or order, and bins do not see the sign.
+ */
+function inFloat64Order(v: Float64Array, m: number): boolean {
+  if (m > 0 && v[0] !== v[0]) return false;
+  for (let i = 1; i < m; i++) if (!(v[i - 1] <= v[i])) return false; // false for NaN too
+  return true;
+}
+
+/**
+ * Mean, population std, TensorBoard percentiles (linear interpolation) and a fixed-bin histogram of v[0 … n).
+ * `sorted`, when given, is v's sample (sampleShape) already sorted, in Float64Array order (−0 before +0).
+ */
+export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS, sorted?: Float64Array): Distribution {
   if (n === 0) {
     return { mean: 0, std: 0, percentiles: TENSORBOARD_PERCENTILES.map(() => 0), histogram: { min: 0, max: 0, counts: new Array(bins).fill(0) } };
   }
@@ -53,9 +102,8 @@ export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS):
     ss += d * d;
   }
   const std = Math.sqrt(ss / n);
-  const stride = n > DISTRIBUTION_SAMPLE_LIMIT ? n / DISTRIBUTION_SAMPLE_LIMIT : 1;
-  const m = stride === 1 ? n : DISTRIBUTION_SAMPLE_LIMIT;
-  const sorted = sortedSample(v, m, stride);
+  const { m, stride } = sampleShape(n);
+  const sample = sorted ?? sortedSample(v, m, stride);
   const percentiles = new Array<number>(TENSORBOARD_PERCENTILES.length);
   for (let j = 0; j < percentiles.length; j++) {
     const q = TENSORBOARD_PERCENTILES[j];
@@ -65,13 +113,13 @@ export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS):
       const pos = (q / 100) * (m - 1);
       const lo = Math.floor(pos);
       const hi = Math.min(m - 1, lo + 1);
-      percentiles[j] = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+      percentiles[j] = sample[lo] + (pos - lo) * (sample[hi] - sample[lo]);
     }
   }
   const counts = new Array<number>(bins).fill(0);
   const width = max - min;
   if (width > 0) {
-    for (let i = 0; i < m; i++) counts[Math.min(bins - 1, Math.floor(((sorted[i] - min) / width) * bins))]++;
+    for (let i = 0; i < m; i++) counts[Math.min(bins - 1, Math.floor(((sample[i] - min) / width) * bins))]++;
   } else {
     counts[Math.floor(bins / 2)] += m;
   }
@@ -398,8 +446,14 @@ export function probeLayers(network: Network, ws: Workspace, lastUpdateSq?: Floa
     let a: Distribution;
     if (layer.activation) {
       const st = ws.states[layer.activation.id] as ActivationState;
-      z = distributionOf(st.z, n * units, pre);
-      a = distributionOf(st.a, n * units, pre);
+      const zPre = pre?.distributions.get(st.z);
+      const aPre = pre?.distributions.get(st.a);
+      if (zPre && aPre) {
+        z = zPre;
+        a = aPre;
+      } else {
+        ({ z, a } = activationDistributions(layer.activation, st.z, st.a, n * units));
+      }
     } else {
       z = distributionOf(linState.z, n * units, pre);
       a = z;

@@ -1,6 +1,11 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { DISTRIBUTION_SAMPLE_LIMIT, distribution, HISTOGRAM_BINS, TENSORBOARD_PERCENTILES } from '../../../../src/core/nn/probes';
+import { activationForward } from '../../../../src/core/activations/activations';
+import { Activation } from '../../../../src/core/nn/modules/activation';
+import {
+  activationDistributions, DISTRIBUTION_SAMPLE_LIMIT, distribution, HISTOGRAM_BINS, TENSORBOARD_PERCENTILES,
+} from '../../../../src/core/nn/probes';
+import type { ActivationName } from '../../../../src/core/types';
 import type { Distribution } from '../../../../src/core/types';
 
 // distribution() sorts in reused buffers and fills its arrays in loops (a W1 snapshot is mostly five distributions
@@ -72,5 +77,37 @@ describe('distribution', () => {
     same(distribution(big, n), reference(big, n), 'strided');
     const counts = distribution(big, n).histogram.counts;
     assert.equal(counts.reduce((s, c) => s + c, 0), DISTRIBUTION_SAMPLE_LIMIT);
+  });
+
+  it('an activation\'s a = f(z): the same distribution whether a is sorted or f is applied to z\'s sorted sample', () => {
+    const cases: [ActivationName, Record<string, number> | undefined][] = [
+      ['relu', undefined], ['tanh', undefined], ['sigmoid', undefined], ['leaky_relu', undefined], ['leaky_relu', { slope: -0.5 }],
+      ['elu', undefined], ['selu', undefined], ['softplus', undefined], ['hardtanh', undefined], ['relu6', undefined],
+      ['hardsigmoid', undefined], ['softsign', undefined], ['linear', undefined], ['step', undefined], ['gelu', undefined],
+      ['sin', undefined], ['prelu', undefined],
+    ];
+    const value = fc.oneof(
+      { weight: 6, arbitrary: fc.double({ min: -30, max: 30, noNaN: true }) },
+      { weight: 2, arbitrary: fc.constantFrom(-2, -1, 0, 0.5, 3) }, // ties
+      { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1e-310, -5e-324) },
+    );
+    fc.assert(fc.property(fc.constantFrom(...cases), fc.array(value, { maxLength: 120 }), ([name, params], values) => {
+      const act = new Activation(1, 'act', 1, name, params, false, () => 0);
+      const z = Float64Array.from(values);
+      const a = new Float64Array(z.length);
+      activationForward(name, act.resolvedParams, z, a, z.length);
+      const got = activationDistributions(act, z, a, z.length);
+      same(got.z, reference(z, z.length), `${name} z of [${values.join(', ')}]`);
+      same(got.a, reference(a, a.length), `${name} a of [${values.join(', ')}]`);
+    }), { numRuns: 600, seed: 23 });
+    // a negative leaky slope reverses the order, signed zeros included (−0 ↦ +0, +0 ↦ −0, which the order check
+    // lets through: the percentiles do not depend on the order of zeros)
+    const act = new Activation(1, 'act', 1, 'leaky_relu', { slope: -0.5 }, false, () => 0);
+    for (const values of [[-0, -0, 0], [0, -0, 0, -0, 0], [-1, -0, 0, 0, 2]]) {
+      const z = Float64Array.from(values);
+      const a = new Float64Array(z.length);
+      activationForward('leaky_relu', act.resolvedParams, z, a, z.length);
+      same(activationDistributions(act, z, a, z.length).a, reference(a, a.length), `signed zeros [${values.join(', ')}]`);
+    }
   });
 });
