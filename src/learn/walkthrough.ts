@@ -105,17 +105,26 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
       }
     }));
   }
-  openOnFirstActivation(context);
+  offerOnFirstActivation(context);
 }
 
 /**
  * VS Code opens an extension's walkthrough when it is installed from the Marketplace; a .vsix installed from the
- * command line does not get that, so the first activation opens it once (tests start with a fresh profile: not there).
+ * command line does not get that, so the first activation offers it once (tests start with a fresh profile: not
+ * there). It is offered in a notification, not opened: the first activation often comes from what the person is
+ * doing (a command from the palette, Ctrl+P to a Python file, a folder with configs just opened), and the
+ * walkthrough's page takes the focus wherever it opens, which closed that command's quick pick and lost it.
  */
-function openOnFirstActivation(context: vscode.ExtensionContext): void {
+function offerOnFirstActivation(context: vscode.ExtensionContext): void {
   if (context.globalState.get<boolean>(SHOWN_KEY)) return;
   if (context.extensionMode === vscode.ExtensionMode.Test) return;
   if (vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall') === false) return;
   void context.globalState.update(SHOWN_KEY, true);
-  void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+  const open = vscode.l10n.t('Open the Walkthrough');
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Gradscope: "Why deep networks stop learning" walks through the textbook story in six steps, each on a bundled example.'),
+    open,
+  ).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+  });
 }

@@ -16,5 +16,13 @@ export async function run(wb) {
     const canvases = await frame.locator('canvas').count();
     assert.ok(canvases > 0, 'no canvas in the panel');
   });
+  // The first activation offers the walkthrough once, in a notification: the command that activated the extension
+  // kept its quick pick (the step above: a walkthrough opened right away took the focus and closed it).
+  await wb.step('a notification offers the walkthrough, and its button opens it', async () => {
+    const toast = wb.page.locator('.notification-toast', { hasText: 'Why deep networks stop learning' }).first();
+    await toast.waitFor({ timeout: 10000 });
+    await toast.locator('.monaco-button', { hasText: 'Open the Walkthrough' }).first().click();
+    await wb.page.locator('.tab[aria-label*="Welcome"]').first().waitFor({ timeout: 10000 });
+  });
   await wb.screenshot('vsix-visualize-network');
 }
