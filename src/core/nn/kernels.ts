@@ -266,11 +266,17 @@ function residentProduct(
   product: Product, m: number, n: number, k: number,
   a: Float64Array, b: Float64Array, c: Float64Array, accumulate: boolean,
 ): boolean {
-  // Under a 4 × 4 tile in either direction there is nothing for the wasm tiles to do (an output layer of one unit):
-  // the caller's other paths (JS tiles) do it without the transpose.
-  if (m < TILE_ROWS || n < TILE_COLUMNS) return false;
   const ar = Arena.of(c);
   if (ar === undefined || Arena.of(a) !== ar || Arena.of(b) !== ar) return false;
+  // Under a 4 × 4 tile in either direction there is nothing for the wasm tiles to do (an output layer of one unit):
+  // the JS kernels' register tiles do it on the arena's views, with no transpose and no copy into gemm.wat's memory
+  // (which W3's 256-row output layer paid three times a step). The same bits either way.
+  if (m < TILE_ROWS || n < TILE_COLUMNS) {
+    if (product === Product.NN) gemmNNJs(m, n, k, a, b, c, accumulate);
+    else if (product === Product.NT) gemmNTJs(m, n, k, a, b, c, accumulate);
+    else gemmTNJs(m, n, k, a, b, c, accumulate);
+    return true;
+  }
   const K = ar.kernels;
   let bk = b;
   if (product === Product.NT) {
