@@ -80,7 +80,8 @@ function inFloat64Order(v: Float64Array, m: number): boolean {
 
 /**
  * Mean, population std, TensorBoard percentiles (linear interpolation) and a fixed-bin histogram of v[0 … n).
- * `sorted`, when given, is v's sample (sampleShape) already sorted, in Float64Array order (−0 before +0).
+ * `sorted`, when given, is v's sample (sampleShape) already in ascending order (signed zeros in either order: see
+ * inFloat64Order).
  */
 export function distribution(v: Float64Array, n: number, bins = HISTOGRAM_BINS, sorted?: Float64Array): Distribution {
   if (n === 0) {
