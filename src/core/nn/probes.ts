@@ -16,17 +16,23 @@ export const HISTOGRAM_BINS = 30;
 /** Above this many values, percentiles and histograms use an evenly strided sample (mean, std, min, max stay exact). */
 export const DISTRIBUTION_SAMPLE_LIMIT = 65536;
 
-/** Sort buffers by length, reused across snapshots (a network's few distribution sizes; emptied past 8 sizes). */
+/** Buffers by length, reused across snapshots (a network has a few distribution sizes; emptied past 8 sizes). */
 const sortScratch = new Map<number, Float64Array>();
+const mappedScratch = new Map<number, Float64Array>();
+
+function scratchOf(buffers: Map<number, Float64Array>, m: number): Float64Array {
+  let s = buffers.get(m);
+  if (!s) {
+    if (buffers.size >= 8) buffers.clear();
+    s = new Float64Array(m);
+    buffers.set(m, s);
+  }
+  return s;
+}
 
 /** v's values at 0, stride, 2·stride … (m of them), sorted, in a reused buffer. */
 function sortedSample(v: Float64Array, m: number, stride: number): Float64Array {
-  let s = sortScratch.get(m);
-  if (!s) {
-    if (sortScratch.size >= 8) sortScratch.clear();
-    s = new Float64Array(m);
-    sortScratch.set(m, s);
-  }
+  const s = scratchOf(sortScratch, m);
   if (stride === 1) for (let i = 0; i < m; i++) s[i] = v[i];
   else for (let i = 0; i < m; i++) s[i] = v[Math.floor(i * stride)];
   return s.sort();
@@ -43,7 +49,6 @@ const NON_DECREASING: ReadonlySet<ActivationName> = new Set<ActivationName>([
   'linear', 'step', 'sigmoid', 'tanh', 'relu', 'relu6', 'leaky_relu', 'elu', 'selu', 'softplus', 'softsign', 'hardtanh',
   'hardsigmoid',
 ]);
-const mappedScratch = new Map<number, Float64Array>();
 
 /**
  * The z and a distributions of an activation module (a = f(z) element by element, as its forward pass left them).
@@ -57,12 +62,7 @@ export function activationDistributions(act: Activation, z: Float64Array, a: Flo
   const zSorted = sortedSample(z, m, stride);
   const zDistribution = distribution(z, n, HISTOGRAM_BINS, zSorted);
   if (act.preluSlope || !NON_DECREASING.has(act.name)) return { z: zDistribution, a: distribution(a, n) };
-  let mapped = mappedScratch.get(m);
-  if (!mapped) {
-    if (mappedScratch.size >= 8) mappedScratch.clear();
-    mapped = new Float64Array(m);
-    mappedScratch.set(m, mapped);
-  }
+  const mapped = scratchOf(mappedScratch, m);
   activationForward(act.name, act.resolvedParams, zSorted, mapped, m);
   return { z: zDistribution, a: distribution(a, n, HISTOGRAM_BINS, inFloat64Order(mapped, m) ? mapped : undefined) };
 }

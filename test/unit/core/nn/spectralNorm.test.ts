@@ -41,7 +41,7 @@ describe('spectral norm', () => {
   });
 
   it('estimates ‖W‖₂ of a known matrix and warm-starts in fewer iterations', () => {
-    // diag(3, 2, 1) rotated: singular values 3, 2, 1
+    // diag(3, 2, 1) above two zero rows: singular values 3, 2, 1
     const rows = 5;
     const cols = 3;
     const w = new Float64Array([3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
