@@ -33,6 +33,8 @@ EXACT_SPECTRAL_WORK = 2 ** 18
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
 _DEBUG = bool(os.environ.get('GRADSCOPE_DEBUG'))
+#: ‖x‖ without Tensor.norm's Python wrapper (the same kernel and bits for a 2-norm over every element)
+_norm = torch.linalg.vector_norm
 #: One encoder for every record (json.dumps with these options builds a new one per call).
 _ENCODER = json.JSONEncoder(separators=(',', ':'), allow_nan=False)
 
@@ -224,7 +226,7 @@ def _norm_hook(chain, store, index, out):
                 store.append(norm)
                 return
         with torch.no_grad():
-            norm = (g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16) else g.detach().norm())
+            norm = (g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16) else _norm(g.detach()))
         store.append(norm)
         recent = (weakref.ref(g), norm)
         chain.recent_norms = [chain.recent_norms[-1], recent] if chain.recent_norms else [recent]
@@ -676,8 +678,10 @@ class Watcher:
                         parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
                     elif g.numel():
                         work = self._workspace(g) if g.is_contiguous() else None
+                        # ‖g‖ from |g|: the same squares in the same order (the same bits), and |g| is the one pass
+                        # over g's cold memory; amax: max()'s value, a faster kernel
                         ga = torch.abs(g, out=work.view_as(g)) if work is not None else g.abs()
-                        parts += [g.norm(), ga.mean(), ga.amax()]  # amax: max()'s value, a faster kernel
+                        parts += [_norm(ga), ga.mean(), ga.amax()]
                     else:
                         parts += [g.new_zeros(())] * 3
                 plan['grad'] = g is not None
@@ -685,7 +689,7 @@ class Watcher:
                 if plan['biasGrad']:
                     parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
                 wd = w.detach()
-                parts.append(wd.norm())
+                parts.append(_norm(wd))
                 key = id(w)
                 if key in update_norms:  # a parameter shared by two modules: its copy is already updated
                     plan['update'] = update_norms[key] is not None
@@ -698,7 +702,7 @@ class Watcher:
                     if plan['update']:
                         # ‖W − W_prev‖ in the copy's own memory, which then becomes this snapshot's copy: no
                         # allocation of a weight-sized tensor per snapshot
-                        update = prev.sub_(wd).norm()
+                        update = _norm(prev.sub_(wd))
                         prev.copy_(wd)
                     else:
                         update, prev = None, wd.clone()
