@@ -226,7 +226,8 @@ def _norm_hook(chain, store, index, out):
                 store.append(norm)
                 return
         with torch.no_grad():
-            norm = (g.detach().float().norm() if g.dtype in (torch.float16, torch.bfloat16) else _norm(g.detach()))
+            d = g.detach()
+            norm = _norm(d.float() if d.dtype in (torch.float16, torch.bfloat16) else d)
         store.append(norm)
         recent = (weakref.ref(g), norm)
         chain.recent_norms = [chain.recent_norms[-1], recent] if chain.recent_norms else [recent]
@@ -675,7 +676,7 @@ class Watcher:
                     if g.is_sparse:
                         gv = g.coalesce().values().reshape(-1)
                         absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
-                        parts += [gv.norm(), gv.abs().sum() / g.numel(), absmax]
+                        parts += [_norm(gv), gv.abs().sum() / g.numel(), absmax]
                     elif g.numel():
                         work = self._workspace(g) if g.is_contiguous() else None
                         # ‖g‖ from |g|: the same squares in the same order (the same bits), and |g| is the one pass
@@ -687,7 +688,7 @@ class Watcher:
                 plan['grad'] = g is not None
                 plan['biasGrad'] = b is not None and b.grad is not None
                 if plan['biasGrad']:
-                    parts.append((b.grad.coalesce().values() if b.grad.is_sparse else b.grad).norm())
+                    parts.append(_norm(b.grad.coalesce().values() if b.grad.is_sparse else b.grad))
                 wd = w.detach()
                 parts.append(_norm(wd))
                 key = id(w)
@@ -806,14 +807,14 @@ class Watcher:
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
                 gen = torch.Generator().manual_seed(len(self._power) + 1)
                 v = torch.randn(W.shape[1], generator=gen, dtype=torch.float64).to(device=W.device, dtype=W.dtype)
-                v = v / v.norm()
+                v = v / _norm(v)
                 iterations = POWER_ITERATIONS_COLD
             tiny = torch.finfo(W.dtype).tiny
             for _ in range(iterations):
                 u = torch.mv(W, v)
-                u = u / u.norm().clamp_min(tiny)
+                u = u / _norm(u).clamp_min(tiny)
                 v = torch.mv(W.t(), u)
-                sigma = v.norm()
+                sigma = _norm(v)
                 v = v / sigma.clamp_min(tiny)
             if bool(torch.isfinite(sigma)):
                 self._power[id(w)] = v  # a non-finite vector would keep every later estimate NaN
