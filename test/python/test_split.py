@@ -1,6 +1,7 @@
 """The fields the gradient-loss split needs: ‖∂L/∂z‖ at each module's output (deltaNorm), ‖∂L/∂z‖ and ‖∂L/∂a‖ at
 each activation (gradInNorm, gradOutNorm), the chain's ends (from, to) and ‖W‖₂ of the Linear after an activation
 (spectralNorm), checked against torch.autograd.grad on a functional copy of the same forward pass."""
+import sys
 import unittest
 
 import torch
@@ -117,6 +118,29 @@ class SplitFields(RunTestCase):
         # the second call's output is rewritten by nothing; the first's by nothing (ReLU is out of place)
         expected = (outs[0].grad.norm().item() ** 2 + outs[1].grad.norm().item() ** 2) ** 0.5
         self.assertAlmostEqual(layer['deltaNorm'], expected, places=6)
+
+    def test_the_gradient_an_activation_passes_back_is_normed_once(self):
+        # ReLU's input gradient is the very tensor Linear 0's node receives: one norm serves gradInNorm and deltaNorm
+        watch_module = sys.modules['gradscope.watch']  # the module: gradscope.watch is the function
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='once')
+        loss = model(torch.randn(8, 4)).sum()
+        normed = []
+        real = watch_module._norm
+        watch_module._norm = lambda t: normed.append(t.shape) or real(t)
+        try:
+            loss.backward()
+        finally:
+            watch_module._norm = real
+        w.step()
+        w.close()
+        # δ of Linear 2's output, ∂L/∂a and ∂L/∂z of the ReLU; Linear 0's δ is ∂L/∂z again
+        self.assertEqual(len(normed), 3)
+        (s,) = self.snapshots('once')
+        (act,) = s['activations']
+        self.assertEqual(s['layers'][0]['deltaNorm'], act['gradInNorm'])
+
 
 
 if __name__ == '__main__':
