@@ -3,6 +3,7 @@ each activation (gradInNorm, gradOutNorm), the chain's ends (from, to) and ‖W�
 (spectralNorm), checked against torch.autograd.grad on a functional copy of the same forward pass."""
 import sys
 import unittest
+from unittest import mock
 
 import torch
 from torch import nn
@@ -126,21 +127,15 @@ class SplitFields(RunTestCase):
         model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 1))
         w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='once')
         loss = model(torch.randn(8, 4)).sum()
-        normed = []
-        real = watch_module._norm
-        watch_module._norm = lambda t: normed.append(t.shape) or real(t)
-        try:
+        with mock.patch.object(watch_module, '_norm', wraps=watch_module._norm) as norm:
             loss.backward()
-        finally:
-            watch_module._norm = real
         w.step()
         w.close()
         # δ of Linear 2's output, ∂L/∂a and ∂L/∂z of the ReLU; Linear 0's δ is ∂L/∂z again
-        self.assertEqual(len(normed), 3)
+        self.assertEqual(norm.call_count, 3)
         (s,) = self.snapshots('once')
         (act,) = s['activations']
         self.assertEqual(s['layers'][0]['deltaNorm'], act['gradInNorm'])
-
 
 
 if __name__ == '__main__':
