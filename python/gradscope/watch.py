@@ -675,8 +675,9 @@ class Watcher:
                 if g is not None:
                     if g.is_sparse:
                         gv = g.coalesce().values().reshape(-1)
-                        absmax = torch.cat([gv.abs(), gv.new_zeros(1)]).max()
-                        parts += [_norm(gv), gv.abs().sum() / g.numel(), absmax]
+                        ga = gv.abs()
+                        absmax = torch.cat([ga, ga.new_zeros(1)]).max()
+                        parts += [_norm(gv), ga.sum() / g.numel(), absmax]
                     elif g.numel():
                         work = self._workspace(g) if g.is_contiguous() else None
                         # ‖g‖ from |g|: the same squares in the same order (the same bits), and |g| is the one pass
