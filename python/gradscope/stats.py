@@ -55,12 +55,29 @@ def sample_copy(v):
     return sample.clone() if sample is v else sample
 
 
-def moment_parts(v, work=None):
+#: torch's elementwise (a − b)² with an output argument (the kernel under F.mse_loss, reduction 0 = none): the
+#: squared deviations in one pass where sub then square_ take two, the same bits (one subtraction, one product)
+_squared_difference_out = getattr(getattr(torch._C, '_nn', None), 'mse_loss', None)
+
+
+def _squared_deviations(v, mean, work):
+    """(v − mean)² into `work` (a tensor like v)."""
+    if _squared_difference_out is not None:
+        try:
+            return _squared_difference_out(v, mean.expand_as(v), 0, out=work)
+        except (TypeError, RuntimeError):  # a torch whose binding differs: the two-pass form below
+            pass
+    return torch.sub(v, mean, out=work).square_()
+
+
+def moment_parts(v, work=None, extremes=None):
     """[mean, population variance, min, max] of a flat float tensor as 0-d tensors; `work`, a tensor like v, takes
-    the deviations."""
+    the squared deviations; `extremes`, when given, are v's min and max already known (as 0-d tensors)."""
     mean = v.mean()
     # two passes; torch.var_mean is 3× slower on the CPU in torch 1.13
-    var = (torch.sub(v, mean, out=work) if work is not None else v - mean).square_().mean()
+    var = (_squared_deviations(v, mean, work) if work is not None else (v - mean).square_()).mean()
+    if extremes is not None:
+        return [mean, var, extremes[0], extremes[1]]
     # amin and amax (NaN propagates as in aminmax, same values): together faster than aminmax on the CPU
     return [mean, var, v.amin(), v.amax()]
 
