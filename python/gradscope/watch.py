@@ -32,6 +32,7 @@ EXACT_SPECTRAL_WORK = 2 ** 18
 #: Parameter owners whose output has its units (channels) on dim 1; after anything else the units are the last dim.
 _CHANNELS_FIRST = (nn.modules.conv._ConvNd, nn.modules.batchnorm._BatchNorm, nn.GroupNorm,
                    nn.modules.instancenorm._InstanceNorm)
+_RELU_FORWARD = nn.ReLU.forward  # a subclass with a forward of its own computes something else
 _DEBUG = bool(os.environ.get('GRADSCOPE_DEBUG'))
 #: ‖x‖ without Tensor.norm's Python wrapper (the same kernel and bits for a 2-norm over every element)
 _norm = torch.linalg.vector_norm
@@ -557,7 +558,13 @@ class Watcher:
                     v = output.detach().reshape(-1)
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
-                    calls.a.append((v.numel(), moment_parts(v, self._workspace(v)), sample_copy(v)))
+                    extremes = None
+                    if type(mod).forward is _RELU_FORWARD and v.numel() == calls.z[len(calls.a)][0]:
+                        # a = relu(z) elementwise and relu non-decreasing: min a = relu(min z), max a = relu(max z),
+                        # the same bits (relu is exact, NaN stays NaN): two passes over the output fewer
+                        z_parts = calls.z[len(calls.a)][2]
+                        extremes = (torch.relu(z_parts[5]), torch.relu(z_parts[6]))
+                    calls.a.append((v.numel(), moment_parts(v, self._workspace(v), extremes), sample_copy(v)))
             except Exception as e:
                 self._warn_once('hook', e)
         return hook

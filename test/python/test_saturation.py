@@ -161,6 +161,9 @@ class SaturationRule(RunTestCase):
             self.assertEqual(sum(zs['histogram']['counts']), z.numel())
             a = reference(z).double()
             self.assertAlmostEqual(entry['a']['mean'], a.mean().item(), delta=tol / v.abs().max().item() * a.abs().max().item())
+            self.assertAlmostEqual(entry['a']['std'], a.std(unbiased=False).item(),
+                                   delta=tol / v.abs().max().item() * a.abs().max().item())
+            self.assertEqual(entry['a']['min'], a.min().item())
             self.assertEqual(entry['a']['max'], a.max().item())
             for got, exp in zip(entry['a']['percentiles'], tensorboard_percentiles(a)):
                 self.assertAlmostEqual(got, exp, delta=1e-12 * a.abs().max().item())
@@ -252,6 +255,34 @@ class Aggregation(RunTestCase):
         self.assertLess(entry['z']['min'], 0)
         self.assertEqual(entry['a']['min'], 0.0)
         self.assertGreater(entry['saturatedLow'], 0)
+
+    def test_relu_output_extremes_come_from_its_input_only_for_relus_own_forward(self):
+        class Shifted(nn.ReLU):  # a ReLU by type whose forward computes something else
+            def forward(self, x):
+                return super().forward(x) + 1
+
+        for act, name in ((nn.ReLU(), 'relu-own'), (Shifted(), 'relu-shifted')):
+            model = nn.Sequential(nn.Linear(3, 5), act, nn.Linear(5, 1))
+            capture = Capture(act)
+            w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=name)
+            x = torch.randn(7, 3)
+            x[0, 0] = float('nan')  # a NaN row: min and max of z and a are NaN
+            for batch in (x[1:], x):
+                model(batch).sum().backward()
+                w.step()
+            w.close()
+            capture.handle.remove()
+            for s, (z, _) in zip(self.snapshots(name), capture.seen):
+                (entry,) = s['activations']
+                a = act(z)
+                if torch.isnan(z).any():  # recorded as NaN, as the module's output has it
+                    self.assertIsNone(entry['a']['min'])
+                    self.assertEqual(entry['a']['nonFinite']['min'], 'NaN')
+                    self.assertEqual(entry['a']['nonFinite']['max'], 'NaN')
+                else:
+                    self.assertEqual(entry['a']['min'], a.min().item(), name)
+                    self.assertEqual(entry['a']['max'], a.max().item(), name)
+            self.assertEqual(self.snapshots(name)[0]['activations'][0]['a']['min'] >= 1, name == 'relu-shifted')
 
     def test_large_tensors_use_the_cores_strided_sample(self):
         torch.manual_seed(0)
