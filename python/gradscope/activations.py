@@ -106,10 +106,11 @@ def _gelu_max_slope():
 class ActivationSpec:
     """What the probes need of one activation module: name, constants, f'(z), the slope cut-off and the split."""
 
-    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone', 'masks', 'inside', 'low')
+    __slots__ = ('name', 'params', 'derivative', 'max_slope', 'split', 'learned', 'monotone', 'masks', 'inside', 'low',
+                 'sign_split')
 
     def __init__(self, name, params, derivative, max_slope, split=0.0, learned=False, monotone=True, masks=None,
-                 inside=None, low=None):
+                 inside=None, low=None, sign_split=False):
         self.name = name
         self.params = params
         self.derivative = derivative
@@ -130,6 +131,8 @@ class ActivationSpec:
         #: (torch 1.13) runs element by element, about 6x slower.
         self.inside = inside
         self.low = low
+        #: inside is exactly z > 0 and low exactly z < 0 (relu): both can be counted from sign(z)
+        self.sign_split = sign_split
 
     def max_slope_now(self, module):
         return self.max_slope(module) if callable(self.max_slope) else self.max_slope
@@ -174,7 +177,7 @@ def _below(split, inclusive):
 def _relu_spec(m):
     # saturated low: outside and z < 0 (z == 0 is saturated, not below the split: high, as the rule says)
     return ActivationSpec('relu', {}, lambda z: (z > 0).to(z.dtype), 1.0, inside=_above(0.0),
-                          low=_below(0.0, inclusive=False))
+                          low=_below(0.0, inclusive=False), sign_split=True)
 
 
 def _relu6_spec(m):

@@ -168,6 +168,9 @@ def _per_unit_all(mask, z, axis, units):
 
 #: A float32 sum of 0 / 1 values is exact while every partial sum is an integer below 2²⁴.
 _EXACT_FLOAT32_COUNT = 2 ** 24
+#: From this many elements a ReLU's input is counted from its signs (see _record_input): measured on the Xeon host,
+#: 131072 elements 0.20 instead of 0.24 ms, 65536 0.053 instead of 0.042
+_SIGN_COUNT_MIN = 2 ** 17
 
 
 def _count_float(mask):
@@ -586,7 +589,22 @@ class Watcher:
         v = z.reshape(-1)
         mask = self._workspace(v, 0)
         complement = spec.inside is not None
-        if complement:
+        if complement and spec.sign_split and v.device.type == 'cpu' and _SIGN_COUNT_MIN <= n and (
+                n <= _EXACT_FLOAT32_COUNT or v.dtype == torch.float64):
+            # inside is z > 0 and low z < 0: both from one pass writing sign(z) (1 above, −1 below, 0 at 0 and at
+            # NaN, which is neither, as in the comparisons): Σ sign = above − below and Σ sign² = above + below,
+            # integer sums that are exact in z's dtype (as _count_float's); a unit is alive where its largest
+            # sign is 1. On a large input one write pass fewer than two comparisons (a 1M-element conv output:
+            # 1.04 instead of 1.41 ms); below _SIGN_COUNT_MIN the two extra scalar ops cost more than they save
+            signs = torch.sign(v, out=mask)
+            difference, total = signs.sum(), torch.dot(signs, signs)
+            saturated = total.add(difference).mul_(0.5)  # live
+            low = total.sub(difference).mul_(0.5)
+            if axis is None:
+                dead = saturated
+            else:
+                dead = _per_unit_reduced(signs, z, axis, units, largest=True).clamp_min_(0).sum()  # alive
+        elif complement:
             # what is counted is the complement (live elements, alive units): n − live and units − alive are
             # taken on the host from the exact counts, not as two more tensor ops
             # slope far above the cut-off: neither saturated nor zero

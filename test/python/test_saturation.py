@@ -7,7 +7,9 @@ are written out or found by a dense scan, and z is what a forward pre-hook of th
 """
 import copy
 import math
+import sys
 import unittest
+from unittest import mock
 
 import torch
 from torch import nn
@@ -369,6 +371,45 @@ class Units(RunTestCase):
                         self.assertEqual(entry[key], value, key)
                     if isinstance(act, (nn.ReLU, nn.ReLU6)):
                         self.assertEqual(entry['dead'], 2 / 6)
+
+    def test_relu_counts_from_signs_equal_the_comparisons(self):
+        # a large ReLU input on the CPU is counted from sign(z) (see watch._record_input); patched thresholds send
+        # the same inputs down either path: the records agree exactly, with the rule where it is defined
+        watch_module = sys.modules['gradscope.watch']
+        specials = [0.0, -0.0, 1e-30, -1e-30, float('inf'), float('-inf'), 2.0, -2.0]
+        for dtype in (torch.float32, torch.float64):
+            for shape, axis in (((30,), None), ((40, 6), -1), ((4, 6, 3, 5), 1), ((64, 8, 16, 16), 1)):
+                for with_nan in (False, True):
+                    torch.manual_seed(0)
+                    z = torch.randn(shape, dtype=dtype)
+                    flat = z.view(-1)
+                    picks = torch.randperm(flat.numel())[:flat.numel() // 3]
+                    flat[picks] = torch.tensor(specials, dtype=dtype)[torch.arange(picks.numel()) % len(specials)]
+                    if axis is not None:
+                        z.select(axis, 2).fill_(-1.0)  # a dead unit
+                        z.select(axis, 4).fill_(0.0)   # one dead at the kink
+                    if with_nan:
+                        flat[[1, 7]] = float('nan')
+                    records = []
+                    for threshold in (0, 2 ** 62):
+                        with self.subTest(dtype=dtype, shape=shape, nan=with_nan, threshold=threshold), \
+                                mock.patch.object(watch_module, '_SIGN_COUNT_MIN', threshold):
+                            name = f'signs-{len(records)}-{dtype}-{len(shape)}-{flat.numel()}-{with_nan}'
+                            model = nn.Sequential(nn.ReLU()).to(dtype)
+                            w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=name.replace('torch.', ''))
+                            model(z.clone().requires_grad_(True)).sum().backward()
+                            w.step()
+                            w.close()
+                            (entry,) = self.snapshots(name.replace('torch.', ''))[0]['activations']
+                            records.append({k: entry[k] for k in ('saturation', 'saturatedLow', 'saturatedHigh', 'dead')})
+                            if not with_nan:
+                                want = independent_rule(nn.ReLU(), z.double(), 1.0, 0.0,
+                                                        unit_axis=axis if axis is not None else -1)
+                                for key in records[-1]:
+                                    self.assertEqual(records[-1][key], want[key], key)
+                    self.assertEqual(records[0], records[1], f'{dtype} {shape} nan={with_nan}')
+                    if axis is not None:
+                        self.assertGreaterEqual(records[0]['dead'], 2 / shape[axis])
 
 
 if __name__ == '__main__':
