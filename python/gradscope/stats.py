@@ -62,11 +62,13 @@ _squared_difference_out = getattr(getattr(torch._C, '_nn', None), 'mse_loss', No
 
 def _squared_deviations(v, mean, work):
     """(v − mean)² into `work` (a tensor like v)."""
+    global _squared_difference_out
     if _squared_difference_out is not None:
         try:
             return _squared_difference_out(v, mean.expand_as(v), 0, out=work)
-        except (TypeError, RuntimeError):  # a torch whose binding differs: the two-pass form below
-            pass
+        except (TypeError, RuntimeError):
+            # a torch whose binding differs: the two-pass form from now on, not an exception per call
+            _squared_difference_out = None
     return torch.sub(v, mean, out=work).square_()
 
 

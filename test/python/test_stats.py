@@ -37,6 +37,18 @@ class SquaredDeviations(unittest.TestCase):
                 plain = stats._squared_deviations(v, mean, torch.empty_like(v))
             self.assertTrue(torch.equal(torch.nan_to_num(fused, nan=-1.0), torch.nan_to_num(plain, nan=-1.0)))
 
+    def test_a_binding_that_fails_is_tried_once_then_the_two_pass_form_is_used(self):
+        v = torch.randn(100)
+        mean = v.mean()
+        broken = mock.Mock(side_effect=TypeError('another signature'))
+        with mock.patch.object(stats, '_squared_difference_out', broken):
+            first = stats._squared_deviations(v, mean, torch.empty_like(v)).clone()
+            second = stats._squared_deviations(v, mean, torch.empty_like(v))
+            self.assertIsNone(stats._squared_difference_out)
+        self.assertEqual(broken.call_count, 1)
+        self.assertTrue(torch.equal(first, (v - mean).square()))
+        self.assertTrue(torch.equal(second, first))
+
     def test_moment_parts_are_mean_population_variance_min_max(self):
         for v in list(self.cases())[::3]:
             mean, var, vmin, vmax = (t.item() for t in stats.moment_parts(v, torch.empty_like(v)))
