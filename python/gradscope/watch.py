@@ -562,11 +562,11 @@ class Watcher:
                     if v.dtype in (torch.float16, torch.bfloat16):
                         v = v.float()
                     extremes = None
-                    if type(mod).forward is _RELU_FORWARD and v.numel() == calls.z[len(calls.a)][0]:
+                    z_call = calls.z[len(calls.a)]  # this call's input summaries
+                    if type(mod).forward is _RELU_FORWARD and v.numel() == z_call[0]:
                         # a = relu(z) elementwise and relu non-decreasing: min a = relu(min z), max a = relu(max z),
                         # the same bits (relu is exact, NaN stays NaN): two passes over the output fewer
-                        z_parts = calls.z[len(calls.a)][2]
-                        extremes = (torch.relu(z_parts[5]), torch.relu(z_parts[6]))
+                        extremes = (torch.relu(z_call[2][5]), torch.relu(z_call[2][6]))
                     calls.a.append((v.numel(), moment_parts(v, self._workspace(v), extremes), sample_copy(v)))
             except Exception as e:
                 self._warn_once('hook', e)

@@ -394,13 +394,14 @@ class Units(RunTestCase):
                     for threshold in (0, 2 ** 62):
                         with self.subTest(dtype=dtype, shape=shape, nan=with_nan, threshold=threshold), \
                                 mock.patch.object(watch_module, '_SIGN_COUNT_MIN', threshold):
-                            name = f'signs-{len(records)}-{dtype}-{len(shape)}-{flat.numel()}-{with_nan}'
+                            name = f'signs-{len(records)}-{dtype}-{len(shape)}-{flat.numel()}-{with_nan}'.replace(
+                                'torch.', '')
                             model = nn.Sequential(nn.ReLU()).to(dtype)
-                            w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=name.replace('torch.', ''))
+                            w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=name)
                             model(z.clone().requires_grad_(True)).sum().backward()
                             w.step()
                             w.close()
-                            (entry,) = self.snapshots(name.replace('torch.', ''))[0]['activations']
+                            (entry,) = self.snapshots(name)[0]['activations']
                             records.append({k: entry[k] for k in ('saturation', 'saturatedLow', 'saturatedHigh', 'dead')})
                             if not with_nan:
                                 want = independent_rule(nn.ReLU(), z.double(), 1.0, 0.0,
