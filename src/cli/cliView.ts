@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import { InputError } from '../core/inputError';
 import { readRunLogFile } from '../core/runs/runLog';
-import { moduleTable, runWarnings } from '../core/runs/runAnalysis';
+import { formatCoreText } from '../core/messages';
+import { moduleTable, runReadingNotes, runWarnings } from '../core/runs/runAnalysis';
 import { recordedRunOf } from '../pytorchRuns/runRecording';
 import { loadReportAssets, renderReport } from '../visualize/report';
 import { commandHelp, parseCommandLine, positionalsAtMost, stringValue, type CommandSpec } from './args';
@@ -17,7 +18,7 @@ the config editor would give, each naming its module. A run still being written 
   positionals: [{ name: 'RUN.jsonl', help: 'a run log, e.g. .gradscope/runs/train-20261202-003000.jsonl' }],
   options: [
     { name: 'report', value: 'F.html', help: 'also write the panel\'s self-contained HTML page (viewable offline)' },
-    { name: 'json', help: 'print {"meta","modules","steps","warnings","issues"} as one JSON object instead of the table' },
+    { name: 'json', help: 'print {"meta","modules","steps","warnings","issues","notes"} as one JSON object instead of the table' },
   ],
   epilog: 'Exit codes: 0 read (warnings included), 2 not a run log or bad options.',
 };
@@ -48,7 +49,7 @@ export async function runView(args: string[], io: ViewIo): Promise<number> {
   if (parsed.values.json === true) {
     io.stdout(`${JSON.stringify({
       meta: state.meta, modules: state.layers, steps: state.snapshotCount, end: state.end ?? null,
-      latest: state.snapshots.at(-1) ?? null, warnings, issues: state.issues,
+      latest: state.snapshots.at(-1) ?? null, warnings, issues: state.issues, notes: runReadingNotes(state).map(note => formatCoreText(note)),
     })}\n`);
   } else {
     const latest = state.snapshots.at(-1);
@@ -56,6 +57,7 @@ export async function runView(args: string[], io: ViewIo): Promise<number> {
     io.stdout(`${state.meta.name} · ${state.meta.model ?? 'model'} · torch ${state.meta.torch ?? '?'} · ${state.snapshotCount} snapshots · ${ended}\n`);
     io.stdout(latest !== undefined ? `step ${latest.step} · loss ${Number.isFinite(latest.loss) ? latest.loss.toPrecision(4) : String(latest.loss)}\n\n${moduleTable(state)}\n` : 'no snapshot yet\n');
     for (const w of warnings) io.stdout(`\n${w.severity}: ${w.message}\n`);
+    for (const note of runReadingNotes(state)) io.stdout(`\nnote: ${formatCoreText(note)}\n`);
   }
   if (report !== undefined) {
     fs.writeFileSync(report, renderReport(recordedRunOf(state, file), loadReportAssets()));

@@ -88,8 +88,26 @@ export function runNoteTexts(state: RunLogState, warnings: readonly RunWarning[]
   }
   if (state.runsInFile > 1) notes.push(coreText('runs.manyRuns', { runs: state.runsInFile }));
   if (state.snapshotCount > state.snapshots.length) notes.push(coreText('runs.thinned', { count: state.snapshotCount, kept: state.snapshots.length }));
-  if (state.layers.length > 1 && !(state.snapshots.at(-1)?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(coreText('runs.splitNote'));
+  notes.push(...runReadingNotes(state));
   for (const w of warnings) notes.push(coreText('runs.warningNote', { message: w.text ?? w.message }));
+  return notes;
+}
+
+/**
+ * What the views cannot show for this run and why: activation modules outside the table (named), no activation
+ * module at all (functional activations), no chain for the gradient-loss split. Also printed by `gradscope view`.
+ */
+export function runReadingNotes(state: RunLogState): CoreText[] {
+  const notes: CoreText[] = [];
+  const latest = state.snapshots.at(-1);
+  if (state.unmeasured.length > 0) {
+    const named = state.unmeasured.slice(0, 8).map(u => `${u.module || '(model)'} (${u.type})`);
+    const more = state.unmeasured.length > 8 ? ` (+${state.unmeasured.length - 8})` : '';
+    notes.push(coreText('runs.unmeasured', { modules: named.join(', ') + more }));
+  }
+  const recorded = state.meta?.modules.some(m => m.activation !== undefined) ?? false;
+  if (state.layers.length > 0 && !recorded && state.unmeasured.length === 0) notes.push(coreText('runs.noActivations'));
+  if (state.layers.length > 1 && !(latest?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(coreText('runs.splitNote'));
   return notes;
 }
 

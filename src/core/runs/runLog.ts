@@ -79,13 +79,26 @@ export interface RunLogState {
   offset: number;
   /** Bytes of an incomplete last line waiting for its '\n'. */
   pendingBytes: number;
+  /**
+   * Activation modules whose saturation cannot be shown: torch's elementwise activations outside the core's table
+   * (python/gradscope does not measure them) and, from a newer gradscope, activations this reader does not know.
+   */
+  unmeasured: { module: string; type: string }[];
 }
+
+/**
+ * torch.nn's elementwise activation modules (torch/nn/modules/activation.py) that the core's table has no entry
+ * for, so python/gradscope records no saturation for them; the panel names them instead of leaving a silent "—".
+ */
+export const UNTABLED_TORCH_ACTIVATIONS: ReadonlySet<string> = new Set([
+  'Hardswish', 'CELU', 'RReLU', 'LogSigmoid', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold',
+]);
 
 /** Parses a run log incrementally. Feed it bytes in order; `state` is always what is readable so far. */
 export class RunLogParser {
   readonly state: RunLogState = {
     meta: undefined, layers: [], snapshots: [], snapshotCount: 0, end: undefined, issues: [], runsInFile: 0,
-    nonFinite: [], offset: 0, pendingBytes: 0,
+    nonFinite: [], offset: 0, pendingBytes: 0, unmeasured: [],
   };
   private pending: Buffer = Buffer.alloc(0);
   private line = 0;
@@ -217,10 +230,18 @@ export class RunLogParser {
     this.activationOf.clear();
     this.activationKind.clear();
     const layers: RunLayerInfo[] = [];
+    const unmeasured: RunLogState['unmeasured'] = [];
     for (const module of modules) {
+      if (module.activation === undefined && module.params.length === 0 && UNTABLED_TORCH_ACTIVATIONS.has(module.type)) {
+        unmeasured.push({ module: module.name, type: module.type });
+        continue;
+      }
       if (module.activation !== undefined) {
         const kind = asActivation(module.activation.name);
-        if (kind === undefined) this.unknownActivations.add(module.activation.name);
+        if (kind === undefined) {
+          this.unknownActivations.add(module.activation.name);
+          unmeasured.push({ module: module.name, type: module.type });
+        }
         else this.activationKind.set(module.name, kind);
         const owner = layers.at(-1);
         if (owner !== undefined && owner.activationModule === undefined && kind !== undefined) {
@@ -240,6 +261,7 @@ export class RunLogParser {
       });
     }
     this.state.layers = layers;
+    this.state.unmeasured = unmeasured;
     if (layers.length === 0) {
       this.issue('warning', coreText('runs.noParameters', { line: this.line }));
     }

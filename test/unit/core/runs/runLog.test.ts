@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunLogParser, RunLogTail, readRunLogFile, thinSnapshots } from '../../../../src/core/runs/runLog';
-import { moduleTable, runLiveness, runNotes, runWarnings } from '../../../../src/core/runs/runAnalysis';
+import { moduleTable, runLiveness, runNotes, runReadingNotes, runWarnings } from '../../../../src/core/runs/runAnalysis';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'pytorch', 'fixtures', 'sigmoid-mlp.jsonl');
 const text = fs.readFileSync(FIXTURE, 'utf8');
@@ -157,6 +157,27 @@ describe('core/runs/runAnalysis', () => {
     const warnings = runWarnings(parser.state);
     assert.equal(warnings.find(w => w.kind === 'nan')?.module, 'fc');
     assert.match(warnings.find(w => w.kind === 'nan')!.message, /module fc logged gradNorm = NaN first at step 7/);
+  });
+
+  it('names the activation modules it cannot measure, and says when there is no activation module at all', () => {
+    const bare = (name: string, type: string) => ({ name, type, params: [] });
+    const parser = new RunLogParser();
+    // Hardswish and CELU: torch activations outside the table (python/gradscope records nothing for them); "swishy":
+    // an activation a newer gradscope might log, unknown to this reader; Dropout: not an activation, not named
+    parser.feed(Buffer.from(meta([linear('0', 4, 4), bare('1', 'Hardswish'), linear('2', 4, 4), bare('3', 'CELU'), bare('4', 'Dropout'),
+      linear('5', 4, 4), { name: '6', type: 'Swishy', params: [], activation: { name: 'swishy' } }, linear('7', 1, 4)])
+      + snap(0, [0.5, 0.5, 0.5, 1], ['0', '2', '5', '7'])));
+    assert.deepEqual(parser.state.unmeasured, [{ module: '1', type: 'Hardswish' }, { module: '3', type: 'CELU' }, { module: '6', type: 'Swishy' }]);
+    assert.deepEqual(parser.state.layers.map(l => l.activationModule), [undefined, undefined, undefined, undefined]);
+    const notes = runNotes(parser.state, runWarnings(parser.state));
+    assert.ok(notes.some(n => n.startsWith('Not measured: 1 (Hardswish), 3 (CELU), 6 (Swishy): activation modules outside Gradscope\'s table')), notes.join('\n'));
+    assert.ok(!notes.some(n => n.startsWith('No activation module')), 'unmeasured modules are named, not called absent');
+    // a model whose activations are all functional (F.relu): nothing to hook, and the note says why
+    const functional = new RunLogParser();
+    functional.feed(Buffer.from(meta([linear('fc1', 4, 4), linear('fc2', 1, 4)]) + snap(0, [0.5, 1], ['fc1', 'fc2'])));
+    assert.deepEqual(runReadingNotes(functional.state).map(t => t.id), ['runs.noActivations', 'runs.splitNote']);
+    // the fixture (Linear → Sigmoid chains): neither note
+    assert.deepEqual(runReadingNotes(readRunLogFile(FIXTURE)).map(t => t.id).filter(id => id !== 'runs.splitNote'), []);
   });
 
   it('live, stalled, ended', () => {
