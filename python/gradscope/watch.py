@@ -842,8 +842,10 @@ class Watcher:
                 v = torch.mv(W.t(), u)
                 sigma = _norm(v)
                 v = v / sigma.clamp_min(tiny)
-            if bool(torch.isfinite(sigma)):
-                self._power[id(w)] = v  # a non-finite vector would keep every later estimate NaN
+            if bool(torch.isfinite(sigma)) and bool(sigma > 0):
+                # a non-finite vector would keep every later estimate NaN, a zero one (W = 0, e.g. a zero-initialized
+                # layer) every later estimate 0: the next snapshot starts cold instead
+                self._power[id(w)] = v
             else:
                 self._power.pop(id(w), None)
             return sigma

@@ -252,6 +252,28 @@ class NonFinite(RunTestCase):
         self.assertIsNone(norms[2])
         self.assertEqual(snapshots[2]['layers'][1]['nonFinite'].get('spectralNorm'), 'NaN')
 
+    def test_a_zero_initialized_layer_gets_its_spectral_norm_once_it_has_learned(self):
+        # W = 0 gives a zero power-iteration vector; warm-starting from it would report ‖W‖₂ = 0 for ever
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(5, 64), nn.ReLU(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 1))
+        nn.init.zeros_(model[2].weight)  # 128·64·64 > EXACT_SPECTRAL_WORK: power iteration
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='zeroinit')
+        exact = []
+        for _ in range(4):
+            optimizer.zero_grad()
+            model(torch.randn(16, 5)).pow(2).mean().backward()
+            exact.append(torch.linalg.matrix_norm(model[2].weight.detach().double(), 2).item())
+            w.step(1.0)
+            optimizer.step()
+        w.close()
+        norms = [s['layers'][1]['spectralNorm'] for s in self.snapshots('zeroinit')]
+        self.assertEqual(norms[0], 0.0)
+        self.assertGreater(exact[1], 0)
+        for got, want in zip(norms[1:], exact[1:]):
+            self.assertLessEqual(got, want * (1 + 1e-6))
+            self.assertGreaterEqual(got, want * (1 - 2e-2))
+
     def test_infinite_weights_give_a_nan_spectral_norm_and_the_snapshot_is_recorded(self):
         # LAPACK raises on NaN weights but returns NaN singular values for infinite ones: either way the norm is NaN
         model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2))
