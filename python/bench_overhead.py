@@ -1,7 +1,7 @@
 """What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
 
     PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
-        [--windows 200] [--baseline DIR]
+        [--windows 200] [--baseline DIR] [--max-overhead 0.05]
 
 Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
 between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
@@ -10,10 +10,12 @@ in wall-clock and in CPU time (the process's). torch uses as many threads as the
 --threads says otherwise. With --baseline, the windows are also timed side by side against another gradscope (a
 folder holding a `gradscope` package, e.g. from `git archive <ref> python/gradscope | tar -x -C DIR` under DIR/python),
 window by window in turn in one process, each watching its own copy of the model: a before/after comparison that a
-load changing between two runs does not skew.
+load changing between two runs does not skew. With --max-overhead, one run of every × (windows + 1) steps is watched
+with that max_overhead (measured steps spaced by gradscope's own timing) and its overhead computed as the windows'.
 """
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -137,6 +139,40 @@ def load_baseline(folder):
     raise SystemExit(f'no gradscope package under {folder}')
 
 
+def bench_paced(label, make, shape, batch, args, log_dir):
+    """One long run watched with max_overhead: the excess of the steps gradscope measured (and of those before
+    them, which attach the hooks, and after them) over the median of the others, over the steps from the second measured one on,
+    in wall-clock time (what gradscope's pacing times) and in process CPU time."""
+    torch.manual_seed(0)
+    model = make()
+    data = batches(shape, args.every, batch)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    steps = args.every * (args.windows + 1)
+    w = gradscope.watch(model, every=args.every, log_dir=log_dir, name=f'bench-paced-{make.__name__}',
+                        max_overhead=args.max_overhead)
+    times = []
+    for k in range(steps):
+        t0 = time.perf_counter()
+        cpu = timed_step(model, opt, loss_fn, w, *data[k % args.every])
+        times.append((time.perf_counter() - t0, cpu))
+    w.close()
+    with open(w.path, encoding='utf-8') as f:
+        measured = [json.loads(line)['step'] for line in f if '"type":"snapshot"' in line]
+    # the step after a measured one too: its time holds the rest of the measured step (the optimizer step)
+    busy = set(measured) | {k - 1 for k in measured} | {k + 1 for k in measured}
+    start = measured[1] if len(measured) > 1 else 0
+    gaps = [b - a for a, b in zip(measured[1:], measured[2:])]
+    print(f'{label}, batch {batch}: {steps} steps watched with every={args.every}, max_overhead={args.max_overhead}: '
+          f'{len(measured)} measured, steps apart (from the second) {statistics.median(gaps) if gaps else "-"} '
+          f'(median; {min(gaps) if gaps else "-"}–{max(gaps) if gaps else "-"})')
+    for i, clock in enumerate(('wall', 'cpu')):
+        plain = statistics.median(t[i] for k, t in enumerate(times[start:], start) if k not in busy)
+        # as in window_ratios: the measured, attaching and following steps' excess over a plain step, per plain step
+        excess = sum(t[i] - plain for k, t in enumerate(times[start:], start) if k in busy)
+        print(f'  {clock:4}: plain step {plain * 1000:.3f} ms, gradscope adds {100 * excess / ((steps - start) * plain):+.2f} %')
+
+
 def window_ratios(times, every, windows):
     """Per window: (measured step + the step that attached the hooks − 2 plain steps) / (every plain steps)."""
     ratios, plains = [], []
@@ -194,6 +230,8 @@ def main():
                         help='also time this many every-step windows inside one watched run (see bench_windows)')
     parser.add_argument('--baseline', metavar='DIR',
                         help='also time the windows side by side against the gradscope package under DIR')
+    parser.add_argument('--max-overhead', type=float, metavar='F',
+                        help='also time one run of every × (windows + 1) steps watched with max_overhead=F')
     parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -211,6 +249,9 @@ def main():
         if args.windows > 0:
             bench_windows('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
             bench_windows('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+        if args.max_overhead is not None and args.windows > 0:
+            bench_paced('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
+            bench_paced('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
         if args.baseline and args.windows > 0:
             packages = [('baseline', load_baseline(args.baseline)), ('this', gradscope)]
             bench_windows_side_by_side('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir, packages)

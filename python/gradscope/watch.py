@@ -40,17 +40,20 @@ _norm = torch.linalg.vector_norm
 _ENCODER = json.JSONEncoder(separators=(',', ':'), allow_nan=False)
 
 
-def watch(model, every=10, log_dir=None, name=None, ranks=0):
+def watch(model, every=10, log_dir=None, name=None, ranks=0, max_overhead=None):
     """Start watching `model`; call `.step(loss)` once per training step after `loss.backward()`.
 
     every:   measure every this many steps (steps 0, every, 2·every, …).
+    max_overhead: None (default), or a fraction such as 0.05: measured steps are then spaced at least `every`
+             apart, and further where needed so that what they cost stays within this share of the training time
+             (the cost and the plain step time are timed as the run goes; see _Pacer).
     log_dir: where the run's `<name>.jsonl` goes; default $GRADSCOPE_LOG_DIR, else `.gradscope/runs` under the
              working directory.
     name:    the run's file name without `.jsonl`; default `<script>-<YYYYmmdd-HHMMSS>`.
     ranks:   under torch.distributed, which ranks write: 0 (default), another rank number, a list of them, or
              'all' (one file per rank, `.rank<r>` added to the name).
     """
-    return Watcher(model, every=every, log_dir=log_dir, name=name, ranks=ranks)
+    return Watcher(model, every=every, log_dir=log_dir, name=name, ranks=ranks, max_overhead=max_overhead)
 
 
 def _unwrap(model):
@@ -326,15 +329,99 @@ class _ActivationCalls:
         self.a = []       # per call: (n, 0-d tensors [mean, variance, min, max], sample)
 
 
+class _Pacer:
+    """Spaces the measured steps so that what they cost stays within a share of the training time.
+
+    Timed with a monotonic clock at each w.step() call: a step's interval is the time from the previous call's
+    return to this call (the user's forward, backward, optimizer, data loading); its work is the time inside
+    w.step(). A measured step costs its interval's excess over the plain steps' median interval, plus its own
+    work (the snapshot), that of the step before it (attaching the hooks) and the excess of the step after it (whose
+    interval holds the rest of the measured step: the optimizer step after w.step(), on caches the snapshot
+    changed). The share is kept as a budget: each
+    step earns max_overhead × the plain steps' median interval (settled at the next measured step: a plain step
+    only appends its interval), each measured step spends its cost, and the next measured step comes once the budget will cover the expected cost
+    (the mean of the last three): a measurement that cost more than expected is paid back by a longer gap. Unspent
+    budget is kept up to one expected cost (a run that was cheap to measure does not save up for a burst). The
+    first measured step, whose interval has no plain step before it, is neither timed nor charged."""
+
+    #: plain intervals kept for their median, and measured costs for their mean
+    PLAIN_WINDOW = 32
+    COST_WINDOW = 3
+
+    def __init__(self, every, max_overhead, clock=time.perf_counter):
+        self.every = every
+        self.max_overhead = max_overhead
+        self.clock = clock
+        self._last_exit = None
+        self._entry = None
+        self._interval = None
+        self._attach_work = 0.0
+        self._plain = []
+        self._costs = []
+        self._budget = 0.0
+        self._unsettled = 0  # steps since the last measured one that have not earned their budget yet
+        self._after_measured = False
+
+    def begin(self):
+        now = self.clock()
+        self._entry = now
+        self._interval = now - self._last_exit if self._last_exit is not None else None
+
+    def gap_after_measured(self):
+        """Called right after a measured step's snapshot: the steps until the next measured one."""
+        attach_work, self._attach_work = self._attach_work, 0.0
+        if not self._plain or self._interval is None:
+            # nothing to compare with yet (the first measured step): at least one plain step before the next
+            return max(self.every, 2)
+        plain = _median(self._plain)
+        cost = max(0.0, self._interval - plain) + (self.clock() - self._entry) + attach_work
+        self._costs = (self._costs + [cost])[-self.COST_WINDOW:]
+        expected = sum(self._costs) / len(self._costs)
+        earned = self.max_overhead * plain * (self._unsettled + 1)  # the plain steps before and this one
+        self._unsettled = 0
+        self._budget = min(self._budget + earned - cost, expected)
+        # the budget grows by about max_overhead × plain per step until the next measured step
+        return max(self.every, math.ceil((expected - self._budget) / (self.max_overhead * max(plain, 1e-9))))
+
+    def end(self, measured, attached):
+        now = self.clock()
+        if self._after_measured and not measured and self._interval is not None and self._costs:
+            # the measured step's tail: charged to it, not a plain interval
+            excess = self._interval - _median(self._plain)
+            self._costs[-1] += excess
+            self._budget -= excess
+            self._unsettled += 1
+        elif not measured and self._interval is not None:
+            self._plain = (self._plain + [self._interval])[-self.PLAIN_WINDOW:]
+            self._unsettled += 1
+        self._after_measured = measured
+        if attached:
+            self._attach_work = now - self._entry
+        self._last_exit = now
+
+
+def _median(values):
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 class Watcher:
     """See `watch`."""
 
-    def __init__(self, model, every=10, log_dir=None, name=None, ranks=0):
+    def __init__(self, model, every=10, log_dir=None, name=None, ranks=0, max_overhead=None):
         if not isinstance(model, nn.Module):
             raise TypeError(f'gradscope.watch needs a torch.nn.Module, got {type(model).__name__}')
         every = int(every)
         if every < 1:
             raise ValueError('every must be at least 1')
+        if max_overhead is not None:
+            max_overhead = float(max_overhead)
+            if not 0 < max_overhead < 1:
+                raise ValueError('max_overhead must be a fraction between 0 and 1 (0.05 for 5 %)')
+        self.max_overhead = max_overhead
+        self._pacer = _Pacer(every, max_overhead) if max_overhead is not None else None
+        self._next = 0  # the next step to measure
         self.model = _unwrap(model)
         self.every = every
         self.rank, self.world_size = _rank_and_world()
@@ -421,20 +508,29 @@ class Watcher:
         self._step += 1
         if not self.writes:
             return
-        if k % self.every == 0:
+        pacer = self._pacer
+        if pacer is not None:
+            pacer.begin()
+        measured = k == self._next
+        if measured:
             try:
                 self._write(self._snapshot(k, loss))
             except Exception as e:  # measuring must never stop training
                 self._warn_once('snapshot', e)
             finally:
                 self._detach()
-        if (k + 1) % self.every == 0:
+            self._next = k + (self.every if pacer is None else pacer.gap_after_measured())
+        attach = k + 1 == self._next
+        if attach:
             self._attach()
+        if pacer is not None:
+            pacer.end(measured, attach)
 
     def __repr__(self):
         state = 'closed' if self._closed else 'watching'
         where = self.path if self.path is not None else 'no file (this rank does not write)'
-        return f'<gradscope.Watcher {state} every={self.every} steps={self._step} → {where}>'
+        pace = f' max_overhead={self.max_overhead:g} next={self._next}' if self._pacer is not None else ''
+        return f'<gradscope.Watcher {state} every={self.every}{pace} steps={self._step} → {where}>'
 
     def close(self, reason='close'):
         """Remove any hooks, write the closing record and close the file. Safe to call twice."""
@@ -668,6 +764,7 @@ class Watcher:
             'startTime': datetime.datetime.fromtimestamp(self._start, datetime.timezone.utc)
                 .isoformat(timespec='milliseconds').replace('+00:00', 'Z'),
             'pid': os.getpid(), 'rank': self.rank, 'worldSize': self.world_size, 'every': self.every,
+            **({'maxOverhead': self.max_overhead} if self.max_overhead is not None else {}),
             'model': type(self.model).__name__, 'device': str(first.device) if first is not None else None,
             'training': self.model.training, 'modules': entries,
         }

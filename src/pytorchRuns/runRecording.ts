@@ -2,7 +2,7 @@
 // embeds it. No vscode import: the CLI's `gradscope view` uses it too.
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import type { RunLogState } from '../core/runs/runLog';
+import type { RunLogMeta, RunLogState } from '../core/runs/runLog';
 import { runNoteTexts, runWarnings } from '../core/runs/runAnalysis';
 import { localizeArg } from '../shared/localize';
 import type { RecordedRun, RunMeta } from '../protocol';
@@ -27,7 +27,7 @@ export function runMetaOf(state: RunLogState, file: string): RunMeta {
     lr: Number.NaN,
     seed: 0,
     points: { x: [], y: [], split: [] },
-    notes: meta === undefined ? notes : [`${l10n.t('{0} on {1} · torch {2} · every {3} steps', meta.model ?? l10n.t('model'), meta.device ?? '?', meta.torch ?? '?', meta.every ?? '?')}${meta.script !== undefined ? ` · ${meta.script}` : ''}`, ...notes],
+    notes: meta === undefined ? notes : [runHeadline(meta), ...notes],
   };
 }
 
@@ -38,4 +38,13 @@ export function recordedRunOf(state: RunLogState, file: string): RecordedRun {
     frames: state.snapshots.map(snapshot => ({ snapshot })),
     createdAt: new Date().toISOString(),
   };
+}
+
+/** The run's first note: model, device, torch, how often it was measured, the script. */
+function runHeadline(meta: RunLogMeta): string {
+  const model = meta.model ?? l10n.t('model');
+  const pace = meta.maxOverhead !== undefined
+    ? l10n.t('{0} on {1} · torch {2} · every {3}+ steps, paced to {4} % overhead', model, meta.device ?? '?', meta.torch ?? '?', meta.every ?? '?', String(Math.round(meta.maxOverhead * 1000) / 10))
+    : l10n.t('{0} on {1} · torch {2} · every {3} steps', model, meta.device ?? '?', meta.torch ?? '?', meta.every ?? '?');
+  return meta.script !== undefined ? `${pace} · ${meta.script}` : pace;
 }

@@ -30,6 +30,8 @@ export interface RunLogMeta {
   model?: string;
   device?: string;
   every?: number;
+  /** watch(max_overhead=…): measured steps at least `every` apart, spaced further to keep within this share. */
+  maxOverhead?: number;
   pid?: number;
   rank?: number;
   modules: RunModule[];
@@ -220,6 +222,7 @@ export class RunLogParser {
       format, name: typeof record.name === 'string' ? record.name : 'run', modules,
       script: str(record.script), startTime: str(record.startTime), torch: str(record.torch), gradscope: str(record.gradscope),
       model: str(record.model), device: str(record.device), every: typeof record.every === 'number' ? record.every : undefined,
+      maxOverhead: typeof record.maxOverhead === 'number' ? record.maxOverhead : undefined,
       pid: typeof record.pid === 'number' ? record.pid : undefined, rank: typeof record.rank === 'number' ? record.rank : undefined,
     };
     this.buildLayers(modules);

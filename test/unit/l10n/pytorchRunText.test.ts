@@ -62,4 +62,17 @@ describe('a PyTorch run in Korean', () => {
     // and in English where nothing configured l10n (the CLI's `gradscope view`, its HTML report)
     assert.deepEqual(runMetaOf(parser.state, '/runs/m.jsonl').notes.slice(1), english);
   });
+
+  it('the headline says how the run was measured: every N steps, or paced to a share of the time', () => {
+    const headline = (extra: Record<string, unknown>) => {
+      const parser = new RunLogParser();
+      parser.feed(Buffer.from(JSON.stringify({ type: 'meta', format: 1, name: 'm', model: 'MLP', device: 'cpu', torch: '1.13.0', every: 10, modules: [linear('0', 2, 2)], ...extra }) + '\n'));
+      assert.deepEqual(parser.state.issues, []);
+      return [runMetaOf(parser.state, '/runs/m.jsonl').notes[0], inKorean(() => runMetaOf(parser.state, '/runs/m.jsonl').notes[0])];
+    };
+    assert.deepEqual(headline({}), ['MLP on cpu · torch 1.13.0 · every 10 steps', 'MLP, cpu에서 · torch 1.13.0 · 10단계마다']);
+    assert.deepEqual(headline({ maxOverhead: 0.05, script: 'train.py' }), [
+      'MLP on cpu · torch 1.13.0 · every 10+ steps, paced to 5 % overhead · train.py',
+      'MLP, cpu에서 · torch 1.13.0 · 10단계 이상마다, 오버헤드 5%에 맞춤 · train.py']);
+  });
 });
