@@ -5,11 +5,13 @@ hooks for step k are attached at the end of w.step(k − 1) (or by watch() itsel
 once it has read them. Between measured steps the model carries no hook at all.
 """
 import atexit
+import collections
 import datetime
 import json
 import math
 import os
 import re
+import statistics
 import sys
 import time
 import warnings
@@ -337,12 +339,12 @@ class _Pacer:
     w.step(). A measured step costs its interval's excess over the plain steps' median interval, plus its own
     work (the snapshot), that of the step before it (attaching the hooks) and the excess of the step after it (whose
     interval holds the rest of the measured step: the optimizer step after w.step(), on caches the snapshot
-    changed). The share is kept as a budget: each
-    step earns max_overhead × the plain steps' median interval (settled at the next measured step: a plain step
-    only appends its interval), each measured step spends its cost, and the next measured step comes once the budget will cover the expected cost
-    (the mean of the last three): a measurement that cost more than expected is paid back by a longer gap. Unspent
-    budget is kept up to one expected cost (a run that was cheap to measure does not save up for a burst). The
-    first measured step, whose interval has no plain step before it, is neither timed nor charged."""
+    changed). The share is kept as a budget: each step earns max_overhead × the plain steps' median interval
+    (settled at the next measured step: a plain step only appends its interval), each measured step spends its
+    cost, and the next measured step comes once the budget will cover the expected cost (the mean of the last
+    three): a measurement that cost more than expected is paid back by a longer gap. Unspent budget is kept up to
+    one expected cost (a run that was cheap to measure does not save up for a burst). The first measured step,
+    whose interval has no plain step before it, is neither timed nor charged."""
 
     #: plain intervals kept for their median, and measured costs for their mean
     PLAIN_WINDOW = 32
@@ -356,8 +358,9 @@ class _Pacer:
         self._entry = None
         self._interval = None
         self._attach_work = 0.0
-        self._plain = []
-        self._costs = []
+        self._plain = collections.deque(maxlen=self.PLAIN_WINDOW)
+        self._costs = collections.deque(maxlen=self.COST_WINDOW)
+        self._plain_median = None  # the median the last measured step was charged against
         self._budget = 0.0
         self._unsettled = 0  # steps since the last measured one that have not earned their budget yet
         self._after_measured = False
@@ -373,9 +376,9 @@ class _Pacer:
         if not self._plain or self._interval is None:
             # nothing to compare with yet (the first measured step): at least one plain step before the next
             return max(self.every, 2)
-        plain = _median(self._plain)
+        plain = self._plain_median = statistics.median(self._plain)
         cost = max(0.0, self._interval - plain) + (self.clock() - self._entry) + attach_work
-        self._costs = (self._costs + [cost])[-self.COST_WINDOW:]
+        self._costs.append(cost)
         expected = sum(self._costs) / len(self._costs)
         earned = self.max_overhead * plain * (self._unsettled + 1)  # the plain steps before and this one
         self._unsettled = 0
@@ -387,23 +390,17 @@ class _Pacer:
         now = self.clock()
         if self._after_measured and not measured and self._interval is not None and self._costs:
             # the measured step's tail: charged to it, not a plain interval
-            excess = self._interval - _median(self._plain)
+            excess = self._interval - self._plain_median
             self._costs[-1] += excess
             self._budget -= excess
             self._unsettled += 1
         elif not measured and self._interval is not None:
-            self._plain = (self._plain + [self._interval])[-self.PLAIN_WINDOW:]
+            self._plain.append(self._interval)
             self._unsettled += 1
         self._after_measured = measured
         if attached:
             self._attach_work = now - self._entry
         self._last_exit = now
-
-
-def _median(values):
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 class Watcher:
