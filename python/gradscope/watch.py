@@ -23,7 +23,7 @@ from torch import nn
 from . import __version__
 from .activations import SATURATION_SHARE, activation_spec
 from .stats import TENSORBOARD_PERCENTILES, accumulation_dtype, combine_moments, histogram_rows, \
-    inner_percentiles_rows, moment_parts, sample_copy, sorted_positions, strided_sample
+    inner_percentiles_rows, middle_bin, moment_parts, sample_copy, sorted_positions, strided_sample
 
 FORMAT_VERSION = 1
 #: Power iterations for ‖W‖₂ per snapshot, warm-started; a layer's first snapshot starts cold and runs longer.
@@ -992,6 +992,8 @@ class Watcher:
         inner = tail[:len(TENSORBOARD_PERCENTILES) - 2]
         hist = [int(c) for c in tail[len(TENSORBOARD_PERCENTILES) - 2:]]
         finite = math.isfinite(vmin) and math.isfinite(vmax)
+        if finite and vmin == vmax:
+            hist = middle_bin(sum(hist))
         return {'mean': mean, 'std': std, 'min': vmin, 'max': vmax, 'percentiles': [vmin] + inner + [vmax],
                 'histogram': {'min': vmin, 'max': vmax, 'counts': hist} if finite else None}
 

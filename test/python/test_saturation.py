@@ -301,6 +301,23 @@ class Aggregation(RunTestCase):
         self.assertEqual(sum(entry['z']['histogram']['counts']), DISTRIBUTION_SAMPLE_LIMIT)
         self.assertAlmostEqual(entry['z']['mean'], z.mean().item(), places=12)
 
+    def test_a_constant_input_has_every_value_in_the_middle_bin(self):
+        # the core's rule for max = min: (v − min) / 0 is NaN, and NaN goes to the middle bin
+        model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))
+        with torch.no_grad():
+            model[0].weight.zero_()
+            model[0].bias.fill_(-0.5)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='constant')
+        model(torch.randn(7, 4)).sum().backward()
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('constant')[0]['activations']
+        for side, value in (('z', -0.5), ('a', 0.0)):
+            self.assertEqual((entry[side]['min'], entry[side]['max']), (value, value))
+            counts = entry[side]['histogram']['counts']
+            self.assertEqual(counts[len(counts) // 2], 21, side)
+            self.assertEqual(sum(counts), 21, side)
+
 
 class Units(RunTestCase):
     def test_conv_units_are_channels_and_sequence_units_are_features(self):
