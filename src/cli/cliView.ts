@@ -2,7 +2,7 @@
 // per-module table of its latest snapshot with the config editor's warnings, and optionally the panel's offline page.
 import * as fs from 'node:fs';
 import { InputError } from '../core/inputError';
-import { readRunLogFile } from '../core/runs/runLog';
+import { readRunLogFile, type RunLogMeta } from '../core/runs/runLog';
 import { formatCoreText } from '../core/messages';
 import { moduleTable, runReadingNotes, runWarnings } from '../core/runs/runAnalysis';
 import { recordedRunOf } from '../pytorchRuns/runRecording';
@@ -22,6 +22,13 @@ the config editor would give, each naming its module. A run still being written 
   ],
   epilog: 'Exit codes: 0 read (warnings included), 2 not a run log or bad options.',
 };
+
+/** How often the run measured: `every N steps`, or for a paced run (watch(…, max_overhead=…)) `every N+ steps, paced to X % overhead`. */
+function cadence(meta: RunLogMeta): string {
+  const every = meta.every ?? '?';
+  if (meta.maxOverhead === undefined) return `every ${every} steps`;
+  return `every ${every}+ steps, paced to ${Math.round(meta.maxOverhead * 1000) / 10} % overhead`;
+}
 
 export interface ViewIo {
   stdout: (text: string) => void;
@@ -54,7 +61,7 @@ export async function runView(args: string[], io: ViewIo): Promise<number> {
   } else {
     const latest = state.snapshots.at(-1);
     const ended = state.end !== undefined ? `ended (${state.end.reason}) after ${state.end.steps} steps` : 'no end record (still running, or stopped)';
-    io.stdout(`${state.meta.name} · ${state.meta.model ?? 'model'} · torch ${state.meta.torch ?? '?'} · ${state.snapshotCount} snapshots · ${ended}\n`);
+    io.stdout(`${state.meta.name} · ${state.meta.model ?? 'model'} · torch ${state.meta.torch ?? '?'} · ${cadence(state.meta)} · ${state.snapshotCount} snapshots · ${ended}\n`);
     io.stdout(latest !== undefined ? `step ${latest.step} · loss ${Number.isFinite(latest.loss) ? latest.loss.toPrecision(4) : String(latest.loss)}\n\n${moduleTable(state)}\n` : 'no snapshot yet\n');
     for (const w of warnings) io.stdout(`\n${w.severity}: ${w.message}\n`);
     for (const note of runReadingNotes(state)) io.stdout(`\nnote: ${formatCoreText(note)}\n`);

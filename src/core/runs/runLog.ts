@@ -104,6 +104,8 @@ export class RunLogParser {
   };
   private pending: Buffer = Buffer.alloc(0);
   private line = 0;
+  /** Decided by the first record: a file whose first line is not a meta record is not a run, and nothing after it is read. */
+  private verdict: 'unread' | 'run' | 'notRun' = 'unread';
   private activationOf = new Map<string, string>();
   private activationKind = new Map<string, ActivationName>();
   private unknownActivations = new Set<string>();
@@ -122,7 +124,7 @@ export class RunLogParser {
       this.state.offset += newline + 1 - start;
       start = newline + 1;
       this.line++;
-      const snapshot = this.parseLine(text.trim());
+      const snapshot = this.readLine(text.trim());
       if (snapshot !== undefined) added.push(snapshot);
     }
     data = data.subarray(start);
@@ -134,6 +136,11 @@ export class RunLogParser {
   /** The file is complete (not being written): a last line without '\n' is read as is, or reported. */
   finish(): Snapshot[] {
     if (this.pending.length === 0) return [];
+    if (this.verdict === 'notRun') {
+      this.pending = Buffer.alloc(0);
+      this.state.pendingBytes = 0;
+      return [];
+    }
     const text = this.pending.toString('utf8').trim();
     this.line++;
     let parsed: unknown;
@@ -153,6 +160,15 @@ export class RunLogParser {
   private issue(severity: RunLogIssue['severity'], text: CoreText): void {
     // A garbled file would otherwise report every line: the first 20 issues are enough to see what is wrong.
     if (this.state.issues.length < 20) this.state.issues.push({ line: this.line, severity, message: formatCoreText(text), text });
+  }
+
+  /** One complete line, unless the file was found not to be a run (a CSV, a `gradscope train --json` output …):
+   * then its first line's issue says so once, instead of one issue per line. */
+  private readLine(text: string): Snapshot | undefined {
+    if (text === '' || this.verdict === 'notRun') return undefined;
+    const snapshot = this.parseLine(text);
+    if (this.verdict === 'unread') this.verdict = this.state.meta !== undefined ? 'run' : 'notRun';
+    return snapshot;
   }
 
   private parseLine(text: string): Snapshot | undefined {

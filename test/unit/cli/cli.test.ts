@@ -285,3 +285,82 @@ describe('gradscope CLI', function () {
     }
   });
 });
+
+describe('gradscope view (a PyTorch run log)', function () {
+  // the real command line in its own process: `view` is loaded on demand, as the bundle does
+  this.timeout(120_000);
+  const fixture = path.join(root, 'test', 'unit', 'pytorch', 'fixtures', 'sigmoid-mlp.jsonl');
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradscope-view-')); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the run, its cadence and the per-module table of its latest snapshot', () => {
+    const { code, stdout, stderr } = gradscope(['view', fixture]);
+    assert.equal(code, EXIT.done, stderr);
+    assert.equal(stderr, '');
+    const lines = stdout.split('\n');
+    assert.equal(lines[0], 'sigmoid-mlp · Sequential · torch 1.13.0a0 · every 5 steps · 3 snapshots · ended (close) after 11 steps');
+    assert.match(lines[1], /^step 10 · loss 1\.053$/);
+    assert.match(stdout, /^module +type +units +activation/m);
+    assert.match(stdout, /^0 +Linear +8 +sigmoid \(1\)/m);
+    assert.match(stdout, /^4 +Linear +1 +—/m);
+  });
+
+  it('says when a run was paced by its own cost (watch(…, max_overhead=…))', () => {
+    const text = fs.readFileSync(fixture, 'utf8').replace('"every":5,', '"every":5,"maxOverhead":0.04,');
+    const file = path.join(dir, 'paced.jsonl');
+    fs.writeFileSync(file, text);
+    const { code, stdout } = gradscope(['view', file]);
+    assert.equal(code, EXIT.done);
+    assert.match(stdout.split('\n')[0], / · every 5\+ steps, paced to 4 % overhead · 3 snapshots · /);
+  });
+
+  it('--json: one object with the run, its modules and the latest snapshot', () => {
+    const { code, stdout } = gradscope(['view', fixture, '--json']);
+    assert.equal(code, EXIT.done);
+    const out = JSON.parse(stdout) as { meta: { name: string }; modules: { name: string }[]; steps: number; latest: { step: number } };
+    assert.equal(out.meta.name, 'sigmoid-mlp');
+    assert.deepEqual(out.modules.map(m => m.name), ['0', '2', '4']);
+    assert.equal(out.steps, 3);
+    assert.equal(out.latest.step, 10);
+  });
+
+  it('a run still being written: its cut-off last line is reported with its line number, the rest is shown', () => {
+    const text = fs.readFileSync(fixture, 'utf8');
+    const file = path.join(dir, 'live.jsonl');
+    fs.writeFileSync(file, text.slice(0, text.lastIndexOf('{"type":"end"') + 10));
+    const { code, stdout, stderr } = gradscope(['view', file]);
+    assert.equal(code, EXIT.done);
+    assert.match(stderr, /^warning: .*live\.jsonl:5: the last line is incomplete/);
+    assert.match(stdout, /· 3 snapshots · no end record \(still running, or stopped\)/);
+  });
+
+  it('a file that is not a run: one error for its first line and exit 2, not one per line', () => {
+    const { code, stdout, stderr } = gradscope(['view', path.join(root, 'package.json')]);
+    assert.equal(code, EXIT.badInput);
+    assert.equal(stdout, '');
+    const errors = stderr.trim().split('\n');
+    assert.equal(errors.length, 2, stderr);
+    assert.match(errors[0], /^error: .*package\.json:1: is not JSON/);
+    assert.match(errors[1], /package\.json is not a gradscope run log/);
+  });
+
+  it('a missing file and a report that is not HTML: exit 2 with the reason', () => {
+    const missing = gradscope(['view', path.join(dir, 'nope.jsonl')]);
+    assert.equal(missing.code, EXIT.badInput);
+    assert.match(missing.stderr, /no such file: .*nope\.jsonl/);
+    const badReport = gradscope(['view', fixture, '--report', path.join(dir, 'out.txt')]);
+    assert.equal(badReport.code, EXIT.badInput);
+    assert.match(badReport.stderr, /--report writes HTML/);
+  });
+
+  it('--report writes the panel\'s offline page when the webview bundle is built', function () {
+    if (!fs.existsSync(path.join(root, 'media', 'webview.js'))) this.skip();
+    const out = path.join(dir, 'run.html');
+    const { code, stderr } = gradscope(['view', fixture, '--report', out]);
+    assert.equal(code, EXIT.done, stderr);
+    const html = fs.readFileSync(out, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.match(html, /sigmoid-mlp/);
+  });
+});

@@ -19,15 +19,18 @@ describe('a PyTorch run in Korean', () => {
   it('a file that is not a run: the banner\'s issue in Korean, the English as before', () => {
     const parser = new RunLogParser();
     parser.feed(Buffer.from('a,b,c\n' + snap(0, [1], ['0'])));
-    const [notJson, beforeMeta] = parser.state.issues;
+    const [notJson] = parser.state.issues;
+    const snapshotFirst = new RunLogParser();
+    snapshotFirst.feed(Buffer.from(snap(0, [1], ['0'])));
+    const [beforeMeta] = snapshotFirst.state.issues;
     assert.equal(notJson.text?.id, 'runs.notJson');
     assert.match(notJson.message, /^line 1 is not JSON \(.+\): this is not a gradscope run log$/);
     const korean = inKorean(() => localizeCoreOr(notJson.text, notJson.message));
     // V8's own words about the JSON stay as they are; the sentence around them is Korean
     assert.match(korean, /^1번째 줄은 JSON이 아닙니다 \(.+\): gradscope 실행 로그가 아닙니다$/);
-    assert.equal(beforeMeta.message, 'line 2: a snapshot before any meta record: this is not a gradscope run log (it starts with {"type":"meta",…})');
+    assert.equal(beforeMeta.message, 'line 1: a snapshot before any meta record: this is not a gradscope run log (it starts with {"type":"meta",…})');
     assert.equal(inKorean(() => localizeCoreOr(beforeMeta.text, beforeMeta.message)),
-      '2번째 줄: meta 기록보다 스냅숏이 먼저 나옵니다: gradscope 실행 로그가 아닙니다 (실행 로그는 {"type":"meta",…}로 시작합니다)');
+      '1번째 줄: meta 기록보다 스냅숏이 먼저 나옵니다: gradscope 실행 로그가 아닙니다 (실행 로그는 {"type":"meta",…}로 시작합니다)');
   });
 
   it('the notes of a run: a skipped line, a newer format, the warning by module, the NaN warning, the missing split', () => {

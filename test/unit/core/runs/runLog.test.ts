@@ -64,15 +64,32 @@ describe('core/runs/runLog', () => {
     assert.equal(state.issues[0].line, 4);
   });
 
-  it('a file that is not a run: a located error, nothing drawn', () => {
+  it('a file that is not a run: one located error, nothing drawn, the lines after it not read', () => {
     const parser = new RunLogParser();
     parser.feed(Buffer.from('a,b,c\n1,2,3\n'));
-    parser.feed(Buffer.from(snap(0, [1], ['0'])));
+    parser.feed(Buffer.from(snap(0, [1], ['0']) + meta([linear('fc', 2, 2)]) + '4,5'));
+    parser.finish();
     assert.equal(parser.state.meta, undefined);
     assert.equal(parser.state.snapshots.length, 0);
+    assert.equal(parser.state.issues.length, 1);
     assert.equal(parser.state.issues[0].severity, 'error');
     assert.match(parser.state.issues[0].message, /^line 1 is not JSON .*not a gradscope run log/);
-    assert.match(parser.state.issues.at(-1)!.message, /^line 3: a snapshot before any meta record/);
+    assert.equal(parser.state.pendingBytes, 0);
+  });
+
+  it('a file that starts with a snapshot (no meta record, e.g. gradscope train --json): one error on line 1', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(snap(0, [1], ['0']) + snap(1, [2], ['0'])));
+    assert.equal(parser.state.snapshots.length, 0);
+    assert.deepEqual(parser.state.issues.map(i => [i.line, i.severity]), [[1, 'error']]);
+    assert.match(parser.state.issues[0].message, /^line 1: a snapshot before any meta record/);
+  });
+
+  it('blank lines before the meta record do not decide: the run is read', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from('\n\n' + meta([linear('fc', 2, 2)]) + snap(0, [1], ['fc'])));
+    assert.equal(parser.state.snapshots.length, 1);
+    assert.deepEqual(parser.state.issues, []);
   });
 
   it('garbage in the middle is skipped with its line number; later lines still read', () => {
