@@ -41,7 +41,7 @@ export class RunPanel {
   private lastFlush = 0;
   private ready = false;
   private runId = 1;
-  private layerCount = -1;
+  private layout = -1;
   private lastNotes = '';
   private state: RunState = 'loading';
   private detail = '';
@@ -109,12 +109,13 @@ export class RunPanel {
       this.mtimeMs = result.mtimeMs;
       if (this.tail.restarted) {
         this.tail.restarted = false;
-        this.layerCount = -1;
+        this.layout = -1;
       }
       const s = this.tail.parser.state;
-      if (s.layers.length !== this.layerCount && s.meta !== undefined) {
-        // The first meta (or a later run in the same file): the page starts over with everything kept so far.
-        this.layerCount = s.layers.length;
+      if (s.layout !== this.layout && s.meta !== undefined) {
+        // The first meta, a later run in the same file, or the first snapshot pairing the activations with the
+        // modules that fed them: the page starts over with everything kept so far.
+        this.layout = s.layout;
         this.runId++;
         this.pending = [];
         this.sendRun();

@@ -86,6 +86,11 @@ export interface RunLogState {
    * (python/gradscope does not measure them) and, from a newer gradscope, activations this reader does not know.
    */
   unmeasured: { module: string; type: string }[];
+  /**
+   * Bumped whenever the modules' layout changes: a meta record (a later run appended to the file, too) and the first
+   * snapshot's pairing of each activation with the module that fed it. A view of the run starts over when it changes.
+   */
+  layout: number;
 }
 
 /**
@@ -100,13 +105,14 @@ export const UNTABLED_TORCH_ACTIVATIONS: ReadonlySet<string> = new Set([
 export class RunLogParser {
   readonly state: RunLogState = {
     meta: undefined, layers: [], snapshots: [], snapshotCount: 0, end: undefined, issues: [], runsInFile: 0,
-    nonFinite: [], offset: 0, pendingBytes: 0, unmeasured: [],
+    nonFinite: [], offset: 0, pendingBytes: 0, unmeasured: [], layout: 0,
   };
   private pending: Buffer = Buffer.alloc(0);
   private line = 0;
   /** Decided by the first record: a file whose first line is not a meta record is not a run, and nothing after it is read. */
   private verdict: 'unread' | 'run' | 'notRun' = 'unread';
-  private activationOf = new Map<string, string>();
+  /** Whether a snapshot's activations have paired them with the modules that fed them (see pairByCalls). */
+  private pairedByCalls = false;
   private activationKind = new Map<string, ActivationName>();
   private unknownActivations = new Set<string>();
 
@@ -246,7 +252,6 @@ export class RunLogParser {
 
   /** Parameterized modules in model order, each followed by the activation module (if any) before the next one. */
   private buildLayers(modules: RunModule[]): void {
-    this.activationOf.clear();
     this.activationKind.clear();
     const layers: RunLayerInfo[] = [];
     const unmeasured: RunLogState['unmeasured'] = [];
@@ -266,7 +271,6 @@ export class RunLogParser {
         if (owner !== undefined && owner.activationModule === undefined && kind !== undefined) {
           owner.activationModule = module.name;
           owner.activation = kind;
-          this.activationOf.set(owner.name, module.name);
         }
         continue;
       }
@@ -281,9 +285,39 @@ export class RunLogParser {
     }
     this.state.layers = layers;
     this.state.unmeasured = unmeasured;
+    this.state.layout++;
+    this.pairedByCalls = false;
     if (layers.length === 0) {
       this.issue('warning', coreText('runs.noParameters', { line: this.line }));
     }
+  }
+
+  /**
+   * Pairs each activation with the module its input came from, as the first snapshot with activations recorded it
+   * (`from`: the module whose output was exactly the activation's input), over the guess from the modules' order:
+   * nn.TransformerEncoderLayer registers its activation after norm1 and norm2 but calls it between linear1 and
+   * linear2. An activation without `from` (its input came through a functional op) keeps the guess.
+   */
+  private pairByCalls(activations: Map<string, Record<string, unknown>>): void {
+    if (this.pairedByCalls || activations.size === 0) return;
+    this.pairedByCalls = true;
+    const layers = this.state.layers;
+    let changed = false;
+    for (const [name, entry] of activations) {
+      const kind = this.activationKind.get(name);
+      const owner = typeof entry.from === 'string' ? layers.find(l => l.name === entry.from) : undefined;
+      if (kind === undefined || owner === undefined || owner.activationModule === name) continue;
+      for (const layer of layers) {
+        if (layer.activationModule === name) {
+          layer.activationModule = undefined;
+          layer.activation = 'linear';
+        }
+      }
+      owner.activationModule = name;
+      owner.activation = kind;
+      changed = true;
+    }
+    if (changed) this.state.layout++;
   }
 
   private readSnapshot(record: Record<string, unknown>): Snapshot | undefined {
@@ -293,6 +327,7 @@ export class RunLogParser {
     if (Array.isArray(record.layers)) for (const layer of record.layers) if (isObject(layer) && typeof layer.name === 'string') byName.set(layer.name, layer);
     const activations = new Map<string, Record<string, unknown>>();
     if (Array.isArray(record.activations)) for (const a of record.activations) if (isObject(a) && typeof a.name === 'string') activations.set(a.name, a);
+    this.pairByCalls(activations);
     const layers: LayerProbe[] = [];
     for (const info of state.layers) {
       const layer = byName.get(info.name === '(model)' ? '' : info.name);

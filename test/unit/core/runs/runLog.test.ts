@@ -92,6 +92,40 @@ describe('core/runs/runLog', () => {
     assert.deepEqual(parser.state.issues, []);
   });
 
+  it('an activation belongs to the module that fed it in the forward pass, not the one registered before it', () => {
+    // nn.TransformerEncoderLayer: linear1, linear2, norm1, norm2, then activation, which forward() calls between
+    // linear1 and linear2; the watcher records that the activation's input was linear1's output (`from`)
+    const gelu = { name: 'activation', type: 'GELU', params: [], activation: { name: 'gelu', params: {}, maxSlope: 1.13, threshold: 0.056, split: -0.75 } };
+    const norm = (name: string) => ({ name, type: 'LayerNorm', params: [{ name: 'weight', shape: [4] }, { name: 'bias', shape: [4] }] });
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('linear1', 8, 4), linear('linear2', 4, 8), norm('norm1'), norm('norm2'), gelu])));
+    assert.deepEqual(parser.state.layers.map(l => l.activationModule), [undefined, undefined, undefined, 'activation'], 'the guess from order');
+    const layout = parser.state.layout;
+    const record = JSON.parse(snap(0, [1, 1, 1, 1], ['linear1', 'linear2', 'norm1', 'norm2']));
+    record.activations = [{ name: 'activation', from: 'linear1', to: null, units: 8, elements: 16, calls: 1, saturation: 0.25, saturatedLow: 0.25, saturatedHigh: 0, dead: 0 }];
+    parser.feed(Buffer.from(JSON.stringify(record) + '\n'));
+    assert.deepEqual(parser.state.layers.map(l => [l.name, l.activation, l.activationModule]),
+      [['linear1', 'gelu', 'activation'], ['linear2', 'linear', undefined], ['norm1', 'linear', undefined], ['norm2', 'linear', undefined]]);
+    assert.equal(parser.state.layout, layout + 1, 'a view starts over with the new pairing');
+    assert.equal(parser.state.snapshots[0].layers[0].saturation, 0.25);
+    assert.match(moduleTable(parser.state).split('\n')[1], /^linear1 +Linear +8 +gelu \(activation\)/);
+    // later snapshots do not move it again
+    parser.feed(Buffer.from(JSON.stringify({ ...record, step: 1, activations: [{ ...record.activations[0], from: 'norm2' }] }) + '\n'));
+    assert.equal(parser.state.layers[0].activationModule, 'activation');
+    assert.equal(parser.state.layout, layout + 1);
+  });
+
+  it('an activation whose input came through a functional op keeps the pairing from the modules\' order', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('fc1', 4, 2), sigmoid('act'), linear('fc2', 1, 4)])));
+    const layout = parser.state.layout;
+    const record = JSON.parse(snap(0, [1, 1], ['fc1', 'fc2']));
+    record.activations = [{ name: 'act', from: null, to: 'fc2', units: 4, elements: 8, calls: 1, saturation: 0.5, saturatedLow: 0.5, saturatedHigh: 0, dead: 0 }];
+    parser.feed(Buffer.from(JSON.stringify(record) + '\n'));
+    assert.deepEqual(parser.state.layers.map(l => l.activationModule), ['act', undefined]);
+    assert.equal(parser.state.layout, layout);
+  });
+
   it('garbage in the middle is skipped with its line number; later lines still read', () => {
     const parser = new RunLogParser();
     parser.feed(Buffer.from(meta([linear('fc', 2, 2)]) + snap(0, [1], ['fc']) + '{"type":"snap\u0000\n' + '[1,2]\n' + snap(1, [2], ['fc'])));
