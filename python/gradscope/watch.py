@@ -93,6 +93,70 @@ def _direct_params(module):
     return [(n, p) for n, p in module._parameters.items() if p is not None]
 
 
+try:
+    from torch.nn.utils import parametrize as _parametrize
+except ImportError:  # pragma: no cover - every torch >= 1.9 has it
+    _parametrize = None
+
+
+def _is_parametrization_list(module):
+    return _parametrize is not None and isinstance(module, _parametrize.ParametrizationList)
+
+
+def _measured_params(module):
+    """The parameters a module is measured by: for a tensor under torch.nn.utils.parametrize (parametrizations.
+    spectral_norm, orthogonal, weight_norm), its original under the tensor's name (the largest, when there are
+    several: weight_norm's v, not its g), since the forward pass uses a tensor computed from it and the original has
+    the gradient; then the module's own parameters. The ParametrizationList holding the originals is not measured
+    apart (see Watcher: it would show the same tensors twice)."""
+    children = module.__dict__.get('_modules')
+    plists = children.get('parametrizations') if isinstance(children, dict) else None
+    if plists is None or _parametrize is None or not _parametrize.is_parametrized(module):
+        return _direct_params(module)
+    originals = []
+    for name, plist in plists.items():
+        tensors = [p for n, p in plist._parameters.items() if p is not None and n.startswith('original')]
+        if tensors:
+            originals.append((name, max(tensors, key=lambda t: t.numel())))
+    return originals + _direct_params(module)
+
+
+#: The parameter that holds a weight's direction under the old-style reparametrizations (nn.utils.weight_norm:
+#: weight_g · weight_v / ‖weight_v‖; nn.utils.spectral_norm: weight_orig / σ), which remove `weight` itself.
+_REPARAMETRIZED_WEIGHT = ('weight_v', 'weight_orig')
+
+
+def _type_name(module):
+    """A module's class name; for a TorchScript submodule the class it was scripted from (Linear, not
+    RecursiveScriptModule)."""
+    if isinstance(module, torch.jit.ScriptModule):
+        original = getattr(module, 'original_name', None)
+        if isinstance(original, str) and original:
+            return original
+    return type(module).__name__
+
+
+def _main_param(measured):
+    """(name, parameter) reported as the module's weight: `weight`; else an old-style reparametrization's direction
+    (weight_v, weight_orig: not the scale, not the bias); else the first (an LSTM's weight_ih_l0)."""
+    names = dict(measured)
+    for n in ('weight',) + _REPARAMETRIZED_WEIGHT:
+        if n in names:
+            return n, names[n]
+    return measured[0]
+
+
+def _forward_weight(module, name, param):
+    """The matrix the forward pass multiplies by, when it can be read without computing anything: the parameter
+    itself, or the tensor an old-style reparametrization's pre-hook left in `module.weight` (nn.utils.weight_norm,
+    spectral_norm). A torch.nn.utils.parametrize tensor is computed on access (and spectral_norm's power iteration
+    would advance the training's own state), so it is not read: None."""
+    if name == 'weight':
+        return param
+    effective = module.__dict__.get('weight')
+    return effective if isinstance(effective, torch.Tensor) else None
+
+
 def _non_finite_name(x):
     return 'NaN' if x != x else ('Infinity' if x > 0 else '-Infinity')
 
@@ -409,6 +473,10 @@ class Watcher:
     def __init__(self, model, every=10, log_dir=None, name=None, ranks=0, max_overhead=None):
         if not isinstance(model, nn.Module):
             raise TypeError(f'gradscope.watch needs a torch.nn.Module, got {type(model).__name__}')
+        if isinstance(_unwrap(model), torch.jit.ScriptModule):
+            # before any file is written: TorchScript modules take no Python hooks
+            raise TypeError('gradscope.watch cannot hook a TorchScript module (torch.jit.script / torch.jit.trace): '
+                            'watch the nn.Module it was made from, and script it after training or for export')
         every = int(every)
         if every < 1:
             raise ValueError('every must be at least 1')
@@ -442,14 +510,16 @@ class Watcher:
 
         modules = list(self.model.named_modules())
         self._modules = modules
-        self._layers = [(n, m) for n, m in modules if _direct_params(m)]
+        self._layers = [(n, m) for n, m in modules if not _is_parametrization_list(m) and _measured_params(m)]
         self._activations = []
         for n, m in modules:
-            spec = activation_spec(m)
+            spec = activation_spec(m) if not isinstance(m, torch.jit.ScriptModule) else None
             if spec is not None:
                 self._activations.append((n, m, spec))
         activation_ids = {id(m) for _, m, _ in self._activations}
-        self._producers = [m for _, m in self._layers if id(m) not in activation_ids]
+        # a TorchScript submodule takes no Python hooks: its parameters are measured, its activations are not seen
+        self._producers = [m for _, m in self._layers
+                           if id(m) not in activation_ids and not isinstance(m, torch.jit.ScriptModule)]
         self._name_of = {id(m): n for n, m in modules[::-1]}  # a module listed twice keeps its first name
 
         self.path = None
@@ -748,8 +818,9 @@ class Watcher:
         entries = []
         specs = {id(m): s for _, m, s in self._activations}
         for n, m in self._modules:
-            entry = {'name': n, 'type': type(m).__name__,
-                     'params': [{'name': pn, 'shape': _shape(p)} for pn, p in _direct_params(m)]}
+            entry = {'name': n, 'type': _type_name(m),
+                     'params': [] if _is_parametrization_list(m)
+                     else [{'name': pn, 'shape': _shape(p)} for pn, p in _measured_params(m)]}
             spec = specs.get(id(m))
             if spec is not None:
                 entry['activation'] = spec.meta(m)
@@ -779,14 +850,13 @@ class Watcher:
         layer_plans = []
         new_previous = {}
         update_norms = {}
-        spectral = []  # (plan, weight): after the loop, so BLAS calls do not interleave with the passes above
+        spectral = []  # (plan, matrix, key): after the loop, so BLAS calls do not interleave with the passes above
         chain = self._chain
         for n, m in self._layers:
-            params = m._parameters
-            pname = 'weight' if params.get('weight') is not None else _direct_params(m)[0][0]
-            w = params[pname]
-            b = params.get('bias')
-            plan = {'name': n, 'type': type(m).__name__, 'param': pname}
+            measured = _measured_params(m)
+            pname, w = _main_param(measured)
+            b = dict(measured).get('bias')
+            plan = {'name': n, 'type': _type_name(m), 'param': pname}
             with torch.no_grad():
                 # per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
                 parts = []
@@ -835,12 +905,14 @@ class Watcher:
                 deltas = chain.delta_sq.get(id(m))
                 if deltas:
                     plan['delta'] = batch.add_scalars(deltas)
-                if id(m) in chain.fed_by and isinstance(m, nn.Linear) and w.dim() == 2 and w.numel():
-                    spectral.append((plan, w))
+                if id(m) in chain.fed_by and isinstance(m, nn.Linear):
+                    matrix = _forward_weight(m, pname, w)
+                    if matrix is not None and matrix.dim() == 2 and matrix.numel():
+                        spectral.append((plan, matrix, key))
             layer_plans.append(plan)
         self._previous_weights = new_previous
-        for plan, w in spectral:
-            plan['spectral'] = batch.add_scalars([self._spectral_norm(w)])
+        for plan, matrix, key in spectral:
+            plan['spectral'] = batch.add_scalars([self._spectral_norm(matrix, key)])
 
         act_plans = []
         z_tails, a_tails = [], []
@@ -906,10 +978,11 @@ class Watcher:
         return (self._name_of.get(source) if source is not None else None,
                 self._name_of.get(target) if target is not None else None)
 
-    def _spectral_norm(self, w):
+    def _spectral_norm(self, w, key):
         """‖W‖₂: exact for a small W, else from below by power iteration, warm-started from the previous snapshot's
-        vector (a cold start runs longer). The start vector comes from a generator of its own: the training's
-        random state is not touched."""
+        vector (kept under `key`: the parameter's id, which outlives a weight recomputed each forward pass; a cold
+        start runs longer). The start vector comes from a generator of its own: the training's random state is not
+        touched."""
         with torch.no_grad():
             W = w.detach()
             m, n = W.shape
@@ -922,7 +995,7 @@ class Watcher:
                     # NaN weights (a run that diverged; infinite ones give NaN values): recorded as NaN, like
                     # every other number of that snapshot
                     return torch.full((), float('nan'), dtype=W.dtype, device=W.device)
-            v = self._power.get(id(w))
+            v = self._power.get(key)
             iterations = POWER_ITERATIONS
             if v is None or v.shape[0] != W.shape[1] or v.device != W.device or v.dtype != W.dtype:
                 gen = torch.Generator().manual_seed(len(self._power) + 1)
@@ -939,9 +1012,9 @@ class Watcher:
             if bool(torch.isfinite(sigma)) and bool(sigma > 0):
                 # a non-finite vector would keep every later estimate NaN, a zero one (W = 0, e.g. a zero-initialized
                 # layer) every later estimate 0: the next snapshot starts cold instead
-                self._power[id(w)] = v
+                self._power[key] = v
             else:
-                self._power.pop(id(w), None)
+                self._power.pop(key, None)
             return sigma
 
     @staticmethod

@@ -62,7 +62,13 @@ export async function runView(args: string[], io: ViewIo): Promise<number> {
     const latest = state.snapshots.at(-1);
     const ended = state.end !== undefined ? `ended (${state.end.reason}) after ${state.end.steps} steps` : 'no end record (still running, or stopped)';
     io.stdout(`${state.meta.name} · ${state.meta.model ?? 'model'} · torch ${state.meta.torch ?? '?'} · ${cadence(state.meta)} · ${state.snapshotCount} snapshots · ${ended}\n`);
-    io.stdout(latest !== undefined ? `step ${latest.step} · loss ${Number.isFinite(latest.loss) ? latest.loss.toPrecision(4) : String(latest.loss)}\n\n${moduleTable(state)}\n` : 'no snapshot yet\n');
+    if (latest === undefined) io.stdout('no snapshot yet\n');
+    else {
+      // w.step() without a loss logs none: say nothing of it (a NaN or infinite loss the run logged is printed)
+      const logged = Number.isFinite(latest.loss) || state.nonFinite.some(n => n.step === latest.step && n.key === 'loss');
+      const loss = !logged ? '' : ` · loss ${Number.isFinite(latest.loss) ? latest.loss.toPrecision(4) : String(latest.loss)}`;
+      io.stdout(`step ${latest.step}${loss}\n\n${moduleTable(state)}\n`);
+    }
     for (const w of warnings) io.stdout(`\n${w.severity}: ${w.message}\n`);
     for (const note of runReadingNotes(state)) io.stdout(`\nnote: ${formatCoreText(note)}\n`);
   }

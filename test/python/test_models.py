@@ -1,4 +1,5 @@
-"""Any nn.Module logs: shared modules, CNNs, LSTMs, embeddings, attention, normalisation, wrappers, DDP."""
+"""Any nn.Module logs: shared modules, CNNs, LSTMs, embeddings, attention, normalisation, reparametrized weights,
+TorchScript parts, wrappers, DDP."""
 import os
 import socket
 import tempfile
@@ -155,6 +156,69 @@ class Models(RunTestCase):
         self.assertEqual(s['layers'][1]['gradNorm'], model.attn.in_proj_weight.grad.norm().item())
         (gelu,) = s['activations']
         self.assertEqual((gelu['activation'], gelu['units'], gelu['elements']), ('gelu_tanh', 32, 2 * 5 * 32))
+
+    def test_reparametrized_weights_are_measured_by_their_originals(self):
+        # torch.nn.utils.parametrizations.spectral_norm (GANs), nn.utils.weight_norm (HiFi-GAN, WaveNet): the
+        # forward pass uses a weight computed from other parameters, which hold the gradient
+        from torch.nn.utils import parametrizations
+
+        def make():
+            torch.manual_seed(0)
+            return nn.Sequential(parametrizations.spectral_norm(nn.Linear(6, 12)), nn.ReLU(),
+                                 nn.utils.weight_norm(nn.Linear(12, 12)), nn.Tanh(), nn.Linear(12, 1))
+        model, twin = make(), make()
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='reparam')
+        grads = []
+        data = [torch.randn(5, 6) for _ in range(3)]
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
+        for x in data:
+            opt.zero_grad()
+            model(x).pow(2).mean().backward()
+            grads.append((model[0].parametrizations.weight.original.grad.norm().item(), model[2].weight_v.grad.norm().item(),
+                          torch.linalg.matrix_norm(model[2].weight.detach(), 2).item()))
+            w.step()
+            opt.step()
+        w.close()
+        meta = read_run(self.run_path('reparam'))[0]
+        params = {m['name']: [p['name'] for p in m['params']] for m in meta['modules']}
+        self.assertEqual(params['0'], ['weight', 'bias'])
+        self.assertEqual(params['0.parametrizations.weight'], [], 'the originals are listed once, on their module')
+        self.assertEqual(params['2'], ['bias', 'weight_g', 'weight_v'])
+        snaps = self.snapshots('reparam')
+        self.assertEqual(len(snaps), 3)
+        for s, (g0, g2, sigma2) in zip(snaps, grads):
+            layers = {l['name']: l for l in s['layers']}
+            self.assertEqual(sorted(layers), ['0', '2', '4'])
+            self.assertEqual((layers['0']['param'], layers['0']['gradNorm']), ('weight', g0))
+            self.assertEqual((layers['2']['param'], layers['2']['gradNorm']), ('weight_v', g2))
+            # ‖W‖₂ of the weight the forward pass used (weight_norm's module.weight); none read for a parametrize
+            # tensor, whose every read would compute it (and advance spectral_norm's power iteration)
+            self.assertAlmostEqual(layers['2']['spectralNorm'], sigma2, places=5)
+            self.assertNotIn('spectralNorm', layers['0'])
+        # watching did not touch the training: the same steps without it give the same weights and power-iteration state
+        opt = torch.optim.SGD(twin.parameters(), lr=0.05)
+        for x in data:
+            opt.zero_grad()
+            twin(x).pow(2).mean().backward()
+            opt.step()
+        for (name, a), (_, b) in zip(model.state_dict().items(), twin.state_dict().items()):
+            self.assertTrue(torch.equal(a, b), name)
+
+    def test_torchscript_is_refused_before_any_file_and_a_scripted_part_is_measured_without_hooks(self):
+        scripted = torch.jit.script(nn.Sequential(nn.Linear(2, 3), nn.ReLU()))
+        with self.assertRaisesRegex(TypeError, 'TorchScript'):
+            gradscope.watch(scripted, every=1, log_dir=self.log_dir, name='script')
+        self.assertFalse(os.path.exists(self.run_path('script')))
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), torch.jit.script(nn.Sequential(nn.Linear(8, 8), nn.ReLU())), nn.Linear(8, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='mixed')
+        model(torch.randn(3, 4)).sum().backward()
+        w.step()
+        w.close()
+        (s,) = self.snapshots('mixed')
+        self.assertEqual([(l['name'], l['type']) for l in s['layers']], [('0', 'Linear'), ('1.0', 'Linear'), ('2', 'Linear')])
+        self.assertEqual(s['layers'][1]['gradNorm'], model[1][0].weight.grad.norm().item())
+        self.assertEqual(s['activations'], [])
 
     def test_data_parallel_wrapper_is_unwrapped(self):
         inner = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))

@@ -315,6 +315,19 @@ describe('gradscope view (a PyTorch run log)', function () {
     assert.match(stdout.split('\n')[0], / · every 5\+ steps, paced to 4 % overhead · 3 snapshots · /);
   });
 
+  it('the loss: left out when w.step() was given none, printed when the run logged NaN', () => {
+    const text = fs.readFileSync(fixture, 'utf8');
+    const without = path.join(dir, 'no-loss.jsonl');
+    fs.writeFileSync(without, text.replace(/"loss":[^,]+,/g, ''));
+    assert.match(gradscope(['view', without]).stdout.split('\n')[1], /^step 10$/);
+    const nan = path.join(dir, 'nan-loss.jsonl');
+    const lines = text.split('\n');
+    const last = lines.map(l => l.startsWith('{"type":"snapshot"')).lastIndexOf(true);
+    lines[last] = lines[last].replace(/"loss":[^,]+,/, '"loss":null,"nonFinite":{"loss":"NaN"},');
+    fs.writeFileSync(nan, lines.join('\n'));
+    assert.match(gradscope(['view', nan]).stdout.split('\n')[1], /^step 10 · loss NaN$/);
+  });
+
   it('--json: one object with the run, its modules and the latest snapshot', () => {
     const { code, stdout } = gradscope(['view', fixture, '--json']);
     assert.equal(code, EXIT.done);
