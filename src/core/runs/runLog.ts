@@ -275,7 +275,10 @@ export class RunLogParser {
         continue;
       }
       if (module.params.length === 0) continue;
-      const weight = module.params.find(p => p.name === 'weight') ?? module.params[0];
+      // the parameter python/gradscope reports as the weight: `weight`, an old-style reparametrization's direction
+      // (nn.utils.weight_norm's weight_v, spectral_norm's weight_orig), else the first
+      const weight = ['weight', 'weight_v', 'weight_orig'].map(name => module.params.find(p => p.name === name)).find(p => p !== undefined)
+        ?? module.params[0];
       const shape = weight.shape;
       layers.push({
         index: layers.length, name: module.name || '(model)', type: module.type,

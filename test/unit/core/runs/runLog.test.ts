@@ -115,6 +115,12 @@ describe('core/runs/runLog', () => {
     assert.equal(parser.state.layout, layout + 1);
   });
 
+  it('a weight_norm module: units and fan-in from weight_v (python/gradscope measures it), not from the bias listed first', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([{ name: 'conv', type: 'Conv1d', params: [{ name: 'bias', shape: [8] }, { name: 'weight_g', shape: [8, 1, 1] }, { name: 'weight_v', shape: [8, 4, 3] }] }])));
+    assert.deepEqual(parser.state.layers.map(l => [l.name, l.units, l.fanIn]), [['conv', 8, 12]]);
+  });
+
   it('an activation whose input came through a functional op keeps the pairing from the modules\' order', () => {
     const parser = new RunLogParser();
     parser.feed(Buffer.from(meta([linear('fc1', 4, 2), sigmoid('act'), linear('fc2', 1, 4)])));
