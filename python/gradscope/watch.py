@@ -926,14 +926,31 @@ class Watcher:
                         'z': [batch.add_scalars(c[2]) for c in calls.z], 'zn': [c[0] for c in calls.z],
                         'zc': [(c[0], c[1], c[4]) for c in calls.z]}
                 zt = self._tail_input(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
-                z_tails.append((plan, zt))
+                z_tails.append((plan, None, zt))
+                z_index = len(z_tails) - 1
+                # one module called after several others (`self.act = nn.ReLU()` used after each layer): each call
+                # is also summarized on its own, with the module whose output was its input
+                sources = chain.fed_from.get(id(m), [])
+                per_call = len(calls.z) > 1 and len(sources) == len(calls.z) and \
+                    len({s for s in sources if s is not None}) > 1
+                call_z_index = []
+                if per_call:
+                    plan['perCall'] = [self._name_of.get(s) if s is not None else None for s in sources]
+                    plan['call_zdist'], plan['call_adist'] = [None] * len(calls.z), [None] * len(calls.z)
+                    for i, c in enumerate(calls.z):
+                        z_tails.append((plan, i, (c[3], c[2][5], c[2][6])))
+                        call_z_index.append(len(z_tails) - 1)
                 if calls.a:
                     plan['a'] = [batch.add_scalars(c[1]) for c in calls.a]
                     plan['an'] = [c[0] for c in calls.a]
                     # f non-decreasing and the samples aligned: a's order statistics sit where z's do (one sort)
                     aligned = spec.monotone and plan['an'] == plan['zn']
-                    a_tails.append((plan, self._tail_input(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3]),
-                                    len(z_tails) - 1 if aligned else None))
+                    a_tails.append((plan, None, self._tail_input(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3]),
+                                    z_index if aligned else None))
+                    if per_call and len(calls.a) == len(calls.z):
+                        for i, c in enumerate(calls.a):
+                            same = spec.monotone and c[0] == calls.z[i][0]
+                            a_tails.append((plan, i, (c[2], c[1][2], c[1][3]), call_z_index[i] if same else None))
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = batch.add_scalars([wt.mean(), wt.min(), wt.max()])
@@ -945,12 +962,18 @@ class Watcher:
         # percentiles and histograms of every sample at once (one sort per group of equal-sized samples; a sample
         # of a = f(z) with f non-decreasing reuses the positions of z's order statistics)
         with torch.no_grad():
-            tails = [t + (None,) for _, t in z_tails] + [t + (k,) for _, t, k in a_tails]  # k: into z_tails
+            tails = [t + (None,) for _, _, t in z_tails] + [t + (k,) for _, _, t, k in a_tails]  # k: into z_tails
             dist = _batched_tails(tails, batch)
-            for (plan, _), slot in zip(z_tails, dist):
-                plan['zdist'] = slot
-            for (plan, _, _), slot in zip(a_tails, dist[len(z_tails):]):
-                plan['adist'] = slot
+            for (plan, call, _), slot in zip(z_tails, dist):
+                if call is None:
+                    plan['zdist'] = slot
+                else:
+                    plan['call_zdist'][call] = slot
+            for (plan, call, _, _), slot in zip(a_tails, dist[len(z_tails):]):
+                if call is None:
+                    plan['adist'] = slot
+                else:
+                    plan['call_adist'][call] = slot
         self._calls = {}
         self._chain = _Chain()
 
@@ -1101,7 +1124,23 @@ class Watcher:
         entry['z'] = self._distribution(plan['z'], plan['zn'], plan['zdist'], values, 3)
         if 'a' in plan:
             entry['a'] = self._distribution(plan['a'], plan['an'], plan['adist'], values, 0)
+        if 'perCall' in plan:
+            entry['perCall'] = [self._call_entry(plan, i, source, values) for i, source in enumerate(plan['perCall'])]
         return entry
+
+    def _call_entry(self, plan, i, source, values):
+        """One call of an activation module called after several modules: its shares and distributions, and
+        `from`, the module whose output was its input (null when that was not a module's output)."""
+        n, units, complement = plan['zc'][i]
+        v = plan['z'][i].get(values)
+        saturated = n - v[1] if complement else v[1]
+        dead = units - v[2] if complement else v[2]
+        call = {'from': source, 'elements': n, 'saturation': saturated / n, 'saturatedLow': v[0] / n,
+                'saturatedHigh': (saturated - v[0]) / n, 'dead': dead / units if units else 0.0,
+                'z': self._distribution([plan['z'][i]], [n], plan['call_zdist'][i], values, 3)}
+        if plan['call_adist'][i] is not None:
+            call['a'] = self._distribution([plan['a'][i]], [plan['an'][i]], plan['call_adist'][i], values, 0)
+        return call
 
     # -- output -------------------------------------------------------------------------------------------------
 

@@ -318,6 +318,60 @@ class Aggregation(RunTestCase):
             self.assertEqual(counts[len(counts) // 2], 21, side)
             self.assertEqual(sum(counts), 21, side)
 
+    def test_one_module_called_after_several_layers_is_also_summarized_per_call(self):
+        # `self.act = nn.Tanh()` used after each layer: the module's numbers cover every call, and `perCall` gives
+        # each call's own, with the module that fed it
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.act = nn.Tanh()
+                self.fc1, self.fc2, self.fc3 = nn.Linear(6, 12), nn.Linear(12, 12), nn.Linear(12, 1)
+                with torch.no_grad():
+                    self.fc2.weight.mul_(30)  # the second call saturates, the first hardly
+
+            def forward(self, x):
+                return self.fc3(self.act(self.fc2(self.act(self.fc1(x)))))
+
+        torch.manual_seed(0)
+        model = Net().double()
+        capture = Capture(model.act)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='reused')
+        model(torch.randn(40, 6, dtype=torch.float64)).sum().backward()
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('reused')[0]['activations']
+        self.assertEqual(entry['calls'], 2)
+        calls = entry['perCall']
+        self.assertEqual([c['from'] for c in calls], ['fc1', 'fc2'])
+        for call, (z, _) in zip(calls, capture.seen):
+            want = independent_rule(nn.Tanh(), z, 1.0, 0.0)
+            for key, value in want.items():
+                self.assertAlmostEqual(call[key], value, places=12, msg=key)
+            self.assertEqual(call['elements'], z.numel())
+            self.assertEqual((call['z']['min'], call['z']['max']), (z.min().item(), z.max().item()))
+            for got, exp in zip(call['z']['percentiles'], tensorboard_percentiles(z)):
+                self.assertAlmostEqual(got, exp, places=12)
+            a = torch.tanh(z)
+            self.assertAlmostEqual(call['a']['mean'], a.mean().item(), places=12)
+            self.assertEqual(sum(call['a']['histogram']['counts']), z.numel())
+        self.assertLess(calls[0]['saturation'], 0.2)
+        self.assertGreater(calls[1]['saturation'], 0.5)
+        both = torch.cat([z for z, _ in capture.seen])
+        self.assertAlmostEqual(entry['saturation'], independent_rule(nn.Tanh(), both, 1.0, 0.0)['saturation'], places=12)
+
+    def test_calls_fed_by_one_module_are_not_split(self):
+        # two micro-batches through the same layers (gradient accumulation): one module feeds every call
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='accumulated')
+        for _ in range(2):
+            model(torch.randn(5, 3)).sum().backward()
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('accumulated')[0]['activations']
+        self.assertEqual(entry['calls'], 2)
+        self.assertNotIn('perCall', entry)
+
 
 class Units(RunTestCase):
     def test_conv_units_are_channels_and_sequence_units_are_features(self):

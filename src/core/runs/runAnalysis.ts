@@ -126,7 +126,8 @@ export function moduleTable(state: RunLogState): string {
       const flat = layer.lowSlopeKind === 'inactive' ? layer.inactive : layer.saturation;
       rows.push([
         layer.path, info?.type ?? '?', String(layer.units),
-        info?.activationModule !== undefined ? `${layer.activation} (${info.activationModule})` : '—',
+        info?.activationModule !== undefined
+          ? `${layer.activation} (${info.activationModule}${info.activationCall !== undefined ? `, call ${info.activationCall + 1}` : ''})` : '—',
         formatNumber(layer.gradNorm), out > 0 && Number.isFinite(out) ? formatNumber(layer.gradNorm / out) : '—',
         formatNumber(layer.updateRatio),
         layer.lowSlopeKind === 'none' ? '—' : formatPercent(flat), layer.lowSlopeKind === 'none' ? '—' : formatPercent(layer.dead),

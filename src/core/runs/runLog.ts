@@ -62,6 +62,8 @@ export interface RunLayerInfo {
   fanIn: number;
   /** The activation module that follows it before the next parameterized module, if any. */
   activationModule?: string;
+  /** Which call of that module it feeds, when one module is called after several (its snapshot entry's `perCall`). */
+  activationCall?: number;
   activation: ActivationName;
 }
 
@@ -308,6 +310,27 @@ export class RunLogParser {
     let changed = false;
     for (const [name, entry] of activations) {
       const kind = this.activationKind.get(name);
+      if (kind !== undefined && Array.isArray(entry.perCall)) {
+        // one module called after several (`self.act = nn.ReLU()` after each layer): each call on its own module
+        const owners = entry.perCall.map(call => (isObject(call) && typeof call.from === 'string' ? layers.find(l => l.name === call.from) : undefined));
+        if (owners.some(owner => owner !== undefined)) {
+          for (const layer of layers) {
+            if (layer.activationModule === name) {
+              layer.activationModule = undefined;
+              layer.activationCall = undefined;
+              layer.activation = 'linear';
+            }
+          }
+          owners.forEach((owner, call) => {
+            if (owner === undefined) return;
+            owner.activationModule = name;
+            owner.activationCall = call;
+            owner.activation = kind;
+          });
+          changed = true;
+        }
+        continue;
+      }
       const owner = typeof entry.from === 'string' ? layers.find(l => l.name === entry.from) : undefined;
       if (kind === undefined || owner === undefined || owner.activationModule === name) continue;
       for (const layer of layers) {
@@ -317,10 +340,19 @@ export class RunLogParser {
         }
       }
       owner.activationModule = name;
+      owner.activationCall = undefined;
       owner.activation = kind;
       changed = true;
     }
     if (changed) this.state.layout++;
+  }
+
+  /** The snapshot's numbers for the activation a module feeds: the module's entry, or the one call of it that module fed. */
+  private activationEntry(info: RunLayerInfo, activations: Map<string, Record<string, unknown>>): Record<string, unknown> | undefined {
+    const entry = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
+    if (entry === undefined || info.activationCall === undefined) return entry;
+    const call = Array.isArray(entry.perCall) ? entry.perCall[info.activationCall] : undefined;
+    return isObject(call) ? call : undefined;
   }
 
   private readSnapshot(record: Record<string, unknown>): Snapshot | undefined {
@@ -334,7 +366,7 @@ export class RunLogParser {
     const layers: LayerProbe[] = [];
     for (const info of state.layers) {
       const layer = byName.get(info.name === '(model)' ? '' : info.name);
-      const act = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
+      const act = this.activationEntry(info, activations);
       layers.push(this.toProbe(info, layer, act, step));
     }
     this.addSplits(layers, byName, activations);
