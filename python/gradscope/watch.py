@@ -151,7 +151,7 @@ def _forward_weight(module, name, param):
     itself, or the tensor an old-style reparametrization's pre-hook left in `module.weight` (nn.utils.weight_norm,
     spectral_norm). A torch.nn.utils.parametrize tensor is computed on access (and spectral_norm's power iteration
     would advance the training's own state), so it is not read: None."""
-    if name == 'weight':
+    if name == 'weight' and dict(_direct_params(module)).get('weight') is param:
         return param
     effective = module.__dict__.get('weight')
     return effective if isinstance(effective, torch.Tensor) else None

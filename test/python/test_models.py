@@ -164,37 +164,38 @@ class Models(RunTestCase):
 
         def make():
             torch.manual_seed(0)
-            return nn.Sequential(parametrizations.spectral_norm(nn.Linear(6, 12)), nn.ReLU(),
+            return nn.Sequential(nn.Linear(6, 12), nn.ReLU(), parametrizations.spectral_norm(nn.Linear(12, 12)), nn.Tanh(),
                                  nn.utils.weight_norm(nn.Linear(12, 12)), nn.Tanh(), nn.Linear(12, 1))
         model, twin = make(), make()
         w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='reparam')
-        grads = []
+        expected = []
         data = [torch.randn(5, 6) for _ in range(3)]
         opt = torch.optim.SGD(model.parameters(), lr=0.05)
         for x in data:
             opt.zero_grad()
             model(x).pow(2).mean().backward()
-            grads.append((model[0].parametrizations.weight.original.grad.norm().item(), model[2].weight_v.grad.norm().item(),
-                          torch.linalg.matrix_norm(model[2].weight.detach(), 2).item()))
+            expected.append((model[2].parametrizations.weight.original.grad.norm().item(), model[4].weight_v.grad.norm().item(),
+                             torch.linalg.matrix_norm(model[4].weight.detach(), 2).item()))
             w.step()
             opt.step()
         w.close()
         meta = read_run(self.run_path('reparam'))[0]
         params = {m['name']: [p['name'] for p in m['params']] for m in meta['modules']}
-        self.assertEqual(params['0'], ['weight', 'bias'])
-        self.assertEqual(params['0.parametrizations.weight'], [], 'the originals are listed once, on their module')
-        self.assertEqual(params['2'], ['bias', 'weight_g', 'weight_v'])
+        self.assertEqual(params['2'], ['weight', 'bias'])
+        self.assertEqual(params['2.parametrizations.weight'], [], 'the originals are listed once, on their module')
+        self.assertEqual(params['4'], ['bias', 'weight_g', 'weight_v'])
         snaps = self.snapshots('reparam')
         self.assertEqual(len(snaps), 3)
-        for s, (g0, g2, sigma2) in zip(snaps, grads):
+        for s, (g2, g4, sigma4) in zip(snaps, expected):
             layers = {l['name']: l for l in s['layers']}
-            self.assertEqual(sorted(layers), ['0', '2', '4'])
-            self.assertEqual((layers['0']['param'], layers['0']['gradNorm']), ('weight', g0))
-            self.assertEqual((layers['2']['param'], layers['2']['gradNorm']), ('weight_v', g2))
-            # ‖W‖₂ of the weight the forward pass used (weight_norm's module.weight); none read for a parametrize
-            # tensor, whose every read would compute it (and advance spectral_norm's power iteration)
-            self.assertAlmostEqual(layers['2']['spectralNorm'], sigma2, places=5)
-            self.assertNotIn('spectralNorm', layers['0'])
+            self.assertEqual(sorted(layers), ['0', '2', '4', '6'])
+            self.assertEqual((layers['2']['param'], layers['2']['gradNorm']), ('weight', g2))
+            self.assertEqual((layers['4']['param'], layers['4']['gradNorm']), ('weight_v', g4))
+            # ‖W‖₂ of the weight the forward pass used (weight_norm's module.weight); none for a parametrize tensor,
+            # whose every read computes it (and advances spectral_norm's power iteration), though fed by an activation
+            self.assertAlmostEqual(layers['4']['spectralNorm'], sigma4, places=5)
+            self.assertNotIn('spectralNorm', layers['2'])
+            self.assertIn('spectralNorm', layers['6'])
         # watching did not touch the training: the same steps without it give the same weights and power-iteration state
         opt = torch.optim.SGD(twin.parameters(), lr=0.05)
         for x in data:
