@@ -928,18 +928,23 @@ class Watcher:
                 zt = self._tail_input(calls.z, 3, lambda c: c[2][5], lambda c: c[2][6])
                 z_tails.append((plan, None, zt))
                 z_index = len(z_tails) - 1
-                # one module called after several others (`self.act = nn.ReLU()` used after each layer): each call
-                # is also summarized on its own, with the module whose output was its input
+                # one module called after several others (`self.act = nn.ReLU()` after each layer, a ResNet block's
+                # relu after bn1 and after the residual sum): its calls are also summarized by the module whose
+                # output was their input (None: not a module's output), each group on its own
                 sources = chain.fed_from.get(id(m), [])
-                per_call = len(calls.z) > 1 and len(sources) == len(calls.z) and \
-                    len({s for s in sources if s is not None}) > 1
-                call_z_index = []
-                if per_call:
-                    plan['perCall'] = [self._name_of.get(s) if s is not None else None for s in sources]
-                    plan['call_zdist'], plan['call_adist'] = [None] * len(calls.z), [None] * len(calls.z)
-                    for i, c in enumerate(calls.z):
-                        z_tails.append((plan, i, (c[3], c[2][5], c[2][6])))
-                        call_z_index.append(len(z_tails) - 1)
+                groups = {}
+                if len(calls.z) > 1 and len(sources) == len(calls.z):
+                    for i, source in enumerate(sources):
+                        groups.setdefault(source, []).append(i)
+                group_z_index = []
+                if len(groups) > 1:
+                    plan['bySource'] = [(self._name_of.get(source) if source is not None else None, group)
+                                        for source, group in groups.items()]
+                    plan['group_zdist'], plan['group_adist'] = [None] * len(groups), [None] * len(groups)
+                    for g, (_, group) in enumerate(plan['bySource']):
+                        z_tails.append((plan, g, self._tail_input([calls.z[i] for i in group], 3,
+                                                                  lambda c: c[2][5], lambda c: c[2][6])))
+                        group_z_index.append(len(z_tails) - 1)
                 if calls.a:
                     plan['a'] = [batch.add_scalars(c[1]) for c in calls.a]
                     plan['an'] = [c[0] for c in calls.a]
@@ -947,10 +952,10 @@ class Watcher:
                     aligned = spec.monotone and plan['an'] == plan['zn']
                     a_tails.append((plan, None, self._tail_input(calls.a, 2, lambda c: c[1][2], lambda c: c[1][3]),
                                     z_index if aligned else None))
-                    if per_call and len(calls.a) == len(calls.z):
-                        for i, c in enumerate(calls.a):
-                            same = spec.monotone and c[0] == calls.z[i][0]
-                            a_tails.append((plan, i, (c[2], c[1][2], c[1][3]), call_z_index[i] if same else None))
+                    if group_z_index and len(calls.a) == len(calls.z):
+                        for g, (_, group) in enumerate(plan['bySource']):
+                            tail = self._tail_input([calls.a[i] for i in group], 2, lambda c: c[1][2], lambda c: c[1][3])
+                            a_tails.append((plan, g, tail, group_z_index[g] if aligned else None))
                 if spec.learned:
                     wt = m.weight.detach()
                     plan['prelu'] = batch.add_scalars([wt.mean(), wt.min(), wt.max()])
@@ -964,16 +969,16 @@ class Watcher:
         with torch.no_grad():
             tails = [t + (None,) for _, _, t in z_tails] + [t + (k,) for _, _, t, k in a_tails]  # k: into z_tails
             dist = _batched_tails(tails, batch)
-            for (plan, call, _), slot in zip(z_tails, dist):
-                if call is None:
+            for (plan, group, _), slot in zip(z_tails, dist):
+                if group is None:
                     plan['zdist'] = slot
                 else:
-                    plan['call_zdist'][call] = slot
-            for (plan, call, _, _), slot in zip(a_tails, dist[len(z_tails):]):
-                if call is None:
+                    plan['group_zdist'][group] = slot
+            for (plan, group, _, _), slot in zip(a_tails, dist[len(z_tails):]):
+                if group is None:
                     plan['adist'] = slot
                 else:
-                    plan['call_adist'][call] = slot
+                    plan['group_adist'][group] = slot
         self._calls = {}
         self._chain = _Chain()
 
@@ -1124,23 +1129,34 @@ class Watcher:
         entry['z'] = self._distribution(plan['z'], plan['zn'], plan['zdist'], values, 3)
         if 'a' in plan:
             entry['a'] = self._distribution(plan['a'], plan['an'], plan['adist'], values, 0)
-        if 'perCall' in plan:
-            entry['perCall'] = [self._call_entry(plan, i, source, values) for i, source in enumerate(plan['perCall'])]
+        if 'bySource' in plan:
+            entry['bySource'] = [self._group_entry(plan, g, source, group, values)
+                                 for g, (source, group) in enumerate(plan['bySource'])]
         return entry
 
-    def _call_entry(self, plan, i, source, values):
-        """One call of an activation module called after several modules: its shares and distributions, and
-        `from`, the module whose output was its input (null when that was not a module's output)."""
-        n, units, complement = plan['zc'][i]
-        v = plan['z'][i].get(values)
-        saturated = n - v[1] if complement else v[1]
-        dead = units - v[2] if complement else v[2]
-        call = {'from': source, 'elements': n, 'saturation': saturated / n, 'saturatedLow': v[0] / n,
-                'saturatedHigh': (saturated - v[0]) / n, 'dead': dead / units if units else 0.0,
-                'z': self._distribution([plan['z'][i]], [n], plan['call_zdist'][i], values, 3)}
-        if plan['call_adist'][i] is not None:
-            call['a'] = self._distribution([plan['a'][i]], [plan['an'][i]], plan['call_adist'][i], values, 0)
-        return call
+    def _group_entry(self, plan, g, source, group, values):
+        """The calls of an activation module fed by one module (`from`; null: not a module's output), when other
+        calls of it were fed by others: their shares and distributions, counted as for the module's own entry."""
+        low = high = dead = 0.0
+        n_total = units_total = 0
+        for i in group:
+            n, units, complement = plan['zc'][i]
+            v = plan['z'][i].get(values)
+            saturated = n - v[1] if complement else v[1]
+            low += v[0]
+            high += saturated - v[0]
+            dead += units - v[2] if complement else v[2]
+            n_total += n
+            units_total += units
+        entry = {'from': source, 'calls': len(group), 'elements': n_total, 'saturation': (low + high) / n_total,
+                 'saturatedLow': low / n_total, 'saturatedHigh': high / n_total,
+                 'dead': dead / units_total if units_total else 0.0,
+                 'z': self._distribution([plan['z'][i] for i in group], [plan['zn'][i] for i in group],
+                                         plan['group_zdist'][g], values, 3)}
+        if plan['group_adist'][g] is not None:
+            entry['a'] = self._distribution([plan['a'][i] for i in group], [plan['an'][i] for i in group],
+                                            plan['group_adist'][g], values, 0)
+        return entry
 
     # -- output -------------------------------------------------------------------------------------------------
 

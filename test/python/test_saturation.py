@@ -318,16 +318,16 @@ class Aggregation(RunTestCase):
             self.assertEqual(counts[len(counts) // 2], 21, side)
             self.assertEqual(sum(counts), 21, side)
 
-    def test_one_module_called_after_several_layers_is_also_summarized_per_call(self):
-        # `self.act = nn.Tanh()` used after each layer: the module's numbers cover every call, and `perCall` gives
-        # each call's own, with the module that fed it
+    def test_one_module_called_after_several_layers_is_also_summarized_by_source(self):
+        # `self.act = nn.Tanh()` used after each layer, in two micro-batches: the module's numbers cover every call,
+        # and `bySource` gives those of the calls each module fed
         class Net(nn.Module):
             def __init__(self):
                 super().__init__()
                 self.act = nn.Tanh()
                 self.fc1, self.fc2, self.fc3 = nn.Linear(6, 12), nn.Linear(12, 12), nn.Linear(12, 1)
                 with torch.no_grad():
-                    self.fc2.weight.mul_(30)  # the second call saturates, the first hardly
+                    self.fc2.weight.mul_(30)  # after fc2 it saturates, after fc1 hardly
 
             def forward(self, x):
                 return self.fc3(self.act(self.fc2(self.act(self.fc1(x)))))
@@ -336,28 +336,58 @@ class Aggregation(RunTestCase):
         model = Net().double()
         capture = Capture(model.act)
         w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='reused')
-        model(torch.randn(40, 6, dtype=torch.float64)).sum().backward()
+        for _ in range(2):
+            model(torch.randn(40, 6, dtype=torch.float64)).sum().backward()
         w.step()
         w.close()
         (entry,) = self.snapshots('reused')[0]['activations']
-        self.assertEqual(entry['calls'], 2)
-        calls = entry['perCall']
-        self.assertEqual([c['from'] for c in calls], ['fc1', 'fc2'])
-        for call, (z, _) in zip(calls, capture.seen):
+        self.assertEqual(entry['calls'], 4)
+        groups = entry['bySource']
+        self.assertEqual([(g['from'], g['calls']) for g in groups], [('fc1', 2), ('fc2', 2)])
+        seen = [z for z, _ in capture.seen]
+        for g, z in zip(groups, (torch.cat(seen[0::2]), torch.cat(seen[1::2]))):
             want = independent_rule(nn.Tanh(), z, 1.0, 0.0)
             for key, value in want.items():
-                self.assertAlmostEqual(call[key], value, places=12, msg=key)
-            self.assertEqual(call['elements'], z.numel())
-            self.assertEqual((call['z']['min'], call['z']['max']), (z.min().item(), z.max().item()))
-            for got, exp in zip(call['z']['percentiles'], tensorboard_percentiles(z)):
+                self.assertAlmostEqual(g[key], value, places=12, msg=key)
+            self.assertEqual(g['elements'], z.numel())
+            self.assertEqual((g['z']['min'], g['z']['max']), (z.min().item(), z.max().item()))
+            for got, exp in zip(g['z']['percentiles'], tensorboard_percentiles(z)):
                 self.assertAlmostEqual(got, exp, places=12)
             a = torch.tanh(z)
-            self.assertAlmostEqual(call['a']['mean'], a.mean().item(), places=12)
-            self.assertEqual(sum(call['a']['histogram']['counts']), z.numel())
-        self.assertLess(calls[0]['saturation'], 0.2)
-        self.assertGreater(calls[1]['saturation'], 0.5)
-        both = torch.cat([z for z, _ in capture.seen])
-        self.assertAlmostEqual(entry['saturation'], independent_rule(nn.Tanh(), both, 1.0, 0.0)['saturation'], places=12)
+            self.assertAlmostEqual(g['a']['mean'], a.mean().item(), places=12)
+            self.assertEqual(sum(g['a']['histogram']['counts']), z.numel())
+        self.assertLess(groups[0]['saturation'], 0.2)
+        self.assertGreater(groups[1]['saturation'], 0.5)
+        self.assertAlmostEqual(entry['saturation'], independent_rule(nn.Tanh(), torch.cat(seen), 1.0, 0.0)['saturation'],
+                               places=12)
+
+    def test_a_resnet_blocks_relu_after_bn1_and_after_the_sum(self):
+        # torchvision's BasicBlock calls its one self.relu twice: after bn1, and after out + identity
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1, self.bn1 = nn.Conv2d(3, 3, 3, padding=1), nn.BatchNorm2d(3)
+                self.relu = nn.ReLU()
+                self.conv2, self.bn2 = nn.Conv2d(3, 3, 3, padding=1), nn.BatchNorm2d(3)
+
+            def forward(self, x):
+                out = self.relu(self.bn1(self.conv1(x)))
+                return self.relu(self.bn2(self.conv2(out)) + x)
+
+        torch.manual_seed(0)
+        model = Block()
+        capture = Capture(model.relu)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='block')
+        model(torch.randn(2, 3, 5, 5)).sum().backward()
+        w.step()
+        w.close()
+        (entry,) = self.snapshots('block')[0]['activations']
+        after_bn1, after_sum = entry['bySource']
+        self.assertEqual((after_bn1['from'], after_sum['from']), ('bn1', None))
+        for g, (z, _) in zip((after_bn1, after_sum), capture.seen):
+            want = independent_rule(nn.ReLU(), z, 1.0, 0.0, unit_axis=1)
+            for key, value in want.items():
+                self.assertAlmostEqual(g[key], value, places=12, msg=key)
 
     def test_calls_fed_by_one_module_are_not_split(self):
         # two micro-batches through the same layers (gradient accumulation): one module feeds every call
@@ -370,7 +400,7 @@ class Aggregation(RunTestCase):
         w.close()
         (entry,) = self.snapshots('accumulated')[0]['activations']
         self.assertEqual(entry['calls'], 2)
-        self.assertNotIn('perCall', entry)
+        self.assertNotIn('bySource', entry)
 
 
 class Units(RunTestCase):

@@ -127,7 +127,7 @@ export function moduleTable(state: RunLogState): string {
       rows.push([
         layer.path, info?.type ?? '?', String(layer.units),
         info?.activationModule !== undefined
-          ? `${layer.activation} (${info.activationModule}${info.activationCall !== undefined ? `, call ${info.activationCall + 1}` : ''})` : '—',
+          ? `${layer.activation} (${info.activationModule}${info.activationGroup !== undefined ? ', shared' : ''})` : '—',
         formatNumber(layer.gradNorm), out > 0 && Number.isFinite(out) ? formatNumber(layer.gradNorm / out) : '—',
         formatNumber(layer.updateRatio),
         layer.lowSlopeKind === 'none' ? '—' : formatPercent(flat), layer.lowSlopeKind === 'none' ? '—' : formatPercent(layer.dead),

@@ -62,8 +62,8 @@ export interface RunLayerInfo {
   fanIn: number;
   /** The activation module that follows it before the next parameterized module, if any. */
   activationModule?: string;
-  /** Which call of that module it feeds, when one module is called after several (its snapshot entry's `perCall`). */
-  activationCall?: number;
+  /** Which of that module's `bySource` groups it feeds, when the module is called after several (one `self.act` reused). */
+  activationGroup?: number;
   activation: ActivationName;
 }
 
@@ -301,7 +301,8 @@ export class RunLogParser {
    * Pairs each activation with the module its input came from, as the first snapshot with activations recorded it
    * (`from`: the module whose output was exactly the activation's input), over the guess from the modules' order:
    * nn.TransformerEncoderLayer registers its activation after norm1 and norm2 but calls it between linear1 and
-   * linear2. An activation without `from` (its input came through a functional op) keeps the guess.
+   * linear2. A module called after several (`bySource`) goes on each of them with the calls it fed. An activation
+   * without `from` (its input came through a functional op) keeps the guess.
    */
   private pairByCalls(activations: Map<string, Record<string, unknown>>): void {
     if (this.pairedByCalls || activations.size === 0) return;
@@ -310,21 +311,21 @@ export class RunLogParser {
     let changed = false;
     for (const [name, entry] of activations) {
       const kind = this.activationKind.get(name);
-      if (kind !== undefined && Array.isArray(entry.perCall)) {
-        // one module called after several (`self.act = nn.ReLU()` after each layer): each call on its own module
-        const owners = entry.perCall.map(call => (isObject(call) && typeof call.from === 'string' ? layers.find(l => l.name === call.from) : undefined));
+      if (kind !== undefined && Array.isArray(entry.bySource)) {
+        // one module called after several (`self.act = nn.ReLU()` after each layer): the calls each module fed, on it
+        const owners = entry.bySource.map(group => (isObject(group) && typeof group.from === 'string' ? layers.find(l => l.name === group.from) : undefined));
         if (owners.some(owner => owner !== undefined)) {
           for (const layer of layers) {
             if (layer.activationModule === name) {
               layer.activationModule = undefined;
-              layer.activationCall = undefined;
+              layer.activationGroup = undefined;
               layer.activation = 'linear';
             }
           }
-          owners.forEach((owner, call) => {
+          owners.forEach((owner, group) => {
             if (owner === undefined) return;
             owner.activationModule = name;
-            owner.activationCall = call;
+            owner.activationGroup = group;
             owner.activation = kind;
           });
           changed = true;
@@ -340,19 +341,19 @@ export class RunLogParser {
         }
       }
       owner.activationModule = name;
-      owner.activationCall = undefined;
+      owner.activationGroup = undefined;
       owner.activation = kind;
       changed = true;
     }
     if (changed) this.state.layout++;
   }
 
-  /** The snapshot's numbers for the activation a module feeds: the module's entry, or the one call of it that module fed. */
+  /** The snapshot's numbers for the activation a module feeds: the module's entry, or those of its calls this module fed. */
   private activationEntry(info: RunLayerInfo, activations: Map<string, Record<string, unknown>>): Record<string, unknown> | undefined {
     const entry = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
-    if (entry === undefined || info.activationCall === undefined) return entry;
-    const call = Array.isArray(entry.perCall) ? entry.perCall[info.activationCall] : undefined;
-    return isObject(call) ? call : undefined;
+    if (entry === undefined || info.activationGroup === undefined) return entry;
+    const group = Array.isArray(entry.bySource) ? entry.bySource[info.activationGroup] : undefined;
+    return isObject(group) ? group : undefined;
   }
 
   private readSnapshot(record: Record<string, unknown>): Snapshot | undefined {

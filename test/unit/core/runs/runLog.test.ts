@@ -115,7 +115,7 @@ describe('core/runs/runLog', () => {
     assert.equal(parser.state.layout, layout + 1);
   });
 
-  it('one activation module called after several layers: each layer shows the call it fed', () => {
+  it('one activation module called after several layers: each layer shows the calls it fed', () => {
     const tanh = { name: 'act', type: 'Tanh', params: [], activation: { name: 'tanh', params: {}, maxSlope: 1, threshold: 0.05, split: 0 } };
     const parser = new RunLogParser();
     parser.feed(Buffer.from(meta([tanh, linear('fc1', 4, 2), linear('fc2', 4, 4), linear('fc3', 1, 4)])));
@@ -123,19 +123,19 @@ describe('core/runs/runLog', () => {
     const dist = (mean: number) => ({ mean, std: 1, min: -1, max: 1, percentiles: [-1, -0.5, -0.4, -0.2, 0, 0.2, 0.4, 0.5, 1], histogram: null });
     record.activations = [{
       name: 'act', units: 4, calls: 2, elements: 16, saturation: 0.5, saturatedLow: 0.25, saturatedHigh: 0.25, dead: 0, z: dist(0), a: dist(0),
-      perCall: [
-        { from: 'fc1', elements: 8, saturation: 0.125, saturatedLow: 0.125, saturatedHigh: 0, dead: 0, z: dist(0.1), a: dist(0.05) },
-        { from: 'fc2', elements: 8, saturation: 0.875, saturatedLow: 0.375, saturatedHigh: 0.5, dead: 0.25, z: dist(2), a: dist(0.9) },
+      bySource: [
+        { from: 'fc1', calls: 1, elements: 8, saturation: 0.125, saturatedLow: 0.125, saturatedHigh: 0, dead: 0, z: dist(0.1), a: dist(0.05) },
+        { from: 'fc2', calls: 1, elements: 8, saturation: 0.875, saturatedLow: 0.375, saturatedHigh: 0.5, dead: 0.25, z: dist(2), a: dist(0.9) },
       ],
     }];
     parser.feed(Buffer.from(JSON.stringify(record) + '\n'));
-    assert.deepEqual(parser.state.layers.map(l => [l.name, l.activation, l.activationModule, l.activationCall]),
+    assert.deepEqual(parser.state.layers.map(l => [l.name, l.activation, l.activationModule, l.activationGroup]),
       [['fc1', 'tanh', 'act', 0], ['fc2', 'tanh', 'act', 1], ['fc3', 'linear', undefined, undefined]]);
     const [fc1, fc2, fc3] = parser.state.snapshots[0].layers;
     assert.deepEqual([fc1.saturation, fc1.saturatedLow, fc1.z.mean, fc1.a.mean], [0.125, 0.125, 0.1, 0.05]);
     assert.deepEqual([fc2.saturation, fc2.saturatedHigh, fc2.dead, fc2.z.mean], [0.875, 0.5, 0.25, 2]);
     assert.equal(fc3.saturation, 0);
-    assert.match(moduleTable(parser.state).split('\n')[2], /^fc2 +Linear +4 +tanh \(act, call 2\) /);
+    assert.match(moduleTable(parser.state).split('\n')[2], /^fc2 +Linear +4 +tanh \(act, shared\) /);
   });
 
   it('a weight_norm module: units and fan-in from weight_v (python/gradscope measures it), not from the bias listed first', () => {
