@@ -510,6 +510,9 @@ class Watcher:
 
         modules = list(self.model.named_modules())
         self._modules = modules
+        #: modules whose weight had no shape yet when the meta record was written (nn.LazyLinear before its first
+        #: forward pass): their first snapshot with one gives it (`shape` in the layer entry)
+        self._unshaped = set()
         self._layers = [(n, m) for n, m in modules if not _is_parametrization_list(m) and _measured_params(m)]
         self._activations = []
         for n, m in modules:
@@ -818,6 +821,8 @@ class Watcher:
         entries = []
         specs = {id(m): s for _, m, s in self._activations}
         for n, m in self._modules:
+            if any(_shape(p) is None for _, p in _measured_params(m)):
+                self._unshaped.add(n)
             entry = {'name': n, 'type': _type_name(m),
                      'params': [] if _is_parametrization_list(m)
                      else [{'name': pn, 'shape': _shape(p)} for pn, p in _measured_params(m)]}
@@ -857,6 +862,11 @@ class Watcher:
             pname, w = _main_param(measured)
             b = dict(measured).get('bias')
             plan = {'name': n, 'type': _type_name(m), 'param': pname}
+            if n in self._unshaped:
+                shape = _shape(w)
+                if shape is not None:
+                    plan['shape'] = shape
+                    self._unshaped.discard(n)
             with torch.no_grad():
                 # per layer: [‖g‖, mean|g|, max|g|]? [‖g_bias‖]? ‖W‖ [‖W − W_prev‖]?
                 parts = []
@@ -1059,6 +1069,8 @@ class Watcher:
     @staticmethod
     def _layer_entry(plan, values):
         entry = {'name': plan['name'], 'type': plan['type'], 'param': plan['param']}
+        if 'shape' in plan:
+            entry['shape'] = plan['shape']
         numbers = iter(plan['slot'].get(values))
         if plan['grad']:
             norm, mean_abs, max_abs = next(numbers), next(numbers), next(numbers)

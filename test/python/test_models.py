@@ -221,6 +221,22 @@ class Models(RunTestCase):
         self.assertEqual(s['layers'][1]['gradNorm'], model[1][0].weight.grad.norm().item())
         self.assertEqual(s['activations'], [])
 
+    def test_a_lazy_module_gives_its_shape_in_its_first_snapshot(self):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')  # "Lazy modules are a new feature under heavy development"
+            model = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.Linear(8, 1))
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='lazy')
+        train_steps(model, lambda: torch.randn(4, 5), w, 2)
+        w.close()
+        meta = read_run(self.run_path('lazy'))[0]
+        self.assertEqual([(m['name'], m['type'], [p['shape'] for p in m['params']]) for m in meta['modules']][1],
+                         ('0', 'LazyLinear', [None, None]))
+        first, second = self.snapshots('lazy')
+        self.assertEqual((first['layers'][0]['type'], first['layers'][0]['shape']), ('Linear', [8, 5]))
+        self.assertNotIn('shape', first['layers'][1], 'a shape known from the meta record is not repeated')
+        self.assertNotIn('shape', second['layers'][0], 'given once')
+
     def test_data_parallel_wrapper_is_unwrapped(self):
         inner = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
         model = nn.DataParallel(inner)  # without CUDA it runs the module itself

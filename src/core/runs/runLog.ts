@@ -348,6 +348,28 @@ export class RunLogParser {
     if (changed) this.state.layout++;
   }
 
+  /**
+   * A weight without a shape in the meta record (nn.LazyLinear before its first forward pass) gets it from the first
+   * snapshot that gives one (`shape`), with the type the module became (LazyLinear → Linear).
+   */
+  private shapeLazyLayers(records: Map<string, Record<string, unknown>>): void {
+    let changed = false;
+    for (const info of this.state.layers) {
+      const record = records.get(info.name === '(model)' ? '' : info.name);
+      const shape = record?.shape;
+      if (!Array.isArray(shape) || !shape.every(d => typeof d === 'number')) continue;
+      const units = shape.length > 0 ? shape[0] : 1;
+      const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+      const type = typeof record?.type === 'string' ? record.type : info.type;
+      if (units === info.units && fanIn === info.fanIn && type === info.type) continue;
+      info.units = units;
+      info.fanIn = fanIn;
+      info.type = type;
+      changed = true;
+    }
+    if (changed) this.state.layout++;
+  }
+
   /** The snapshot's numbers for the activation a module feeds: the module's entry, or those of its calls this module fed. */
   private activationEntry(info: RunLayerInfo, activations: Map<string, Record<string, unknown>>): Record<string, unknown> | undefined {
     const entry = info.activationModule !== undefined ? activations.get(info.activationModule) : undefined;
@@ -363,6 +385,7 @@ export class RunLogParser {
     if (Array.isArray(record.layers)) for (const layer of record.layers) if (isObject(layer) && typeof layer.name === 'string') byName.set(layer.name, layer);
     const activations = new Map<string, Record<string, unknown>>();
     if (Array.isArray(record.activations)) for (const a of record.activations) if (isObject(a) && typeof a.name === 'string') activations.set(a.name, a);
+    this.shapeLazyLayers(byName);
     this.pairByCalls(activations);
     const layers: LayerProbe[] = [];
     for (const info of state.layers) {

@@ -138,6 +138,19 @@ describe('core/runs/runLog', () => {
     assert.match(moduleTable(parser.state).split('\n')[2], /^fc2 +Linear +4 +tanh \(act, shared\) /);
   });
 
+  it('a lazy module: units and fan-in from the first snapshot that gives its shape, the type it became', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([{ name: 'fc', type: 'LazyLinear', params: [{ name: 'weight', shape: null }, { name: 'bias', shape: null }] }])));
+    assert.deepEqual(parser.state.layers.map(l => [l.units, l.fanIn, l.type]), [[1, 1, 'LazyLinear']]);
+    const layout = parser.state.layout;
+    const record = JSON.parse(snap(0, [1], ['fc']));
+    record.layers[0].shape = [8, 5];
+    parser.feed(Buffer.from(JSON.stringify(record) + '\n' + snap(1, [2], ['fc'])));
+    assert.deepEqual(parser.state.layers.map(l => [l.units, l.fanIn, l.type]), [[8, 5, 'Linear']]);
+    assert.equal(parser.state.layout, layout + 1);
+    assert.equal(parser.state.snapshots.length, 2);
+  });
+
   it('a weight_norm module: units and fan-in from weight_v (python/gradscope measures it), not from the bias listed first', () => {
     const parser = new RunLogParser();
     parser.feed(Buffer.from(meta([{ name: 'conv', type: 'Conv1d', params: [{ name: 'bias', shape: [8] }, { name: 'weight_g', shape: [8, 1, 1] }, { name: 'weight_v', shape: [8, 4, 3] }] }])));
