@@ -271,7 +271,7 @@ class _Chain:
     """What the measured step's forward and backward passes showed of Linear → activation → Linear chains."""
 
     __slots__ = ('producer_calls', 'fed_by', 'fed_from', 'last_output', 'last_activation', 'delta_sq', 'act_sq',
-                 'recent_norms')
+                 'recent_norms', 'backward_hooks', 'backward_seen')
 
     def __init__(self):
         self.producer_calls = {}    # id(module) -> forward calls
@@ -282,6 +282,8 @@ class _Chain:
         self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
         self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
         self.recent_norms = []      # [(weakref to a gradient, its norm)]: the last two the hooks normed
+        self.backward_hooks = 0     # norm hooks put on the graph by the forward passes
+        self.backward_seen = False  # whether a backward pass ran any of them
 
 
 def _norm_hook(chain, store, index, out):
@@ -289,7 +291,10 @@ def _norm_hook(chain, store, index, out):
     with the snapshot's other numbers). The gradient an activation's node passes back to its input is the very
     tensor the producer's node then receives: its norm is taken once (`chain.recent_norms`: weak references to the
     last two gradients normed, so no gradient is kept alive, and a live referent is surely the same tensor)."""
+    chain.backward_hooks += 1
+
     def hook(grad_inputs, grad_outputs):
+        chain.backward_seen = True
         grads = grad_outputs if out else grad_inputs
         g = grads[index] if index < len(grads) else None
         if g is None:
@@ -843,6 +848,13 @@ class Watcher:
         }
 
     def _snapshot(self, step, loss):
+        chain = self._chain
+        if chain.backward_hooks and not chain.backward_seen and 'order' not in self._warned:
+            # the forward pass was seen, its backward pass was not: the gradients read now are an older step's
+            self._warned.add('order')
+            warnings.warn(f'gradscope: step {step} was measured before its backward pass ran: call w.step() after '
+                          'loss.backward() (the gradients of this snapshot are from an earlier step, or none)',
+                          RuntimeWarning, stacklevel=3)
         batch = _Batch()
         loss_slot = None
         loss_value = None
@@ -856,7 +868,6 @@ class Watcher:
         new_previous = {}
         update_norms = {}
         spectral = []  # (plan, matrix, key): after the loop, so BLAS calls do not interleave with the passes above
-        chain = self._chain
         for n, m in self._layers:
             measured = _measured_params(m)
             pname, w = _main_param(measured)

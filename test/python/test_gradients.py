@@ -155,6 +155,34 @@ class HookLifeCycle(RunTestCase):
         for s in self.snapshots('hooks'):
             self.assertEqual([a['name'] for a in s['activations']], ['1', '3'])
 
+    def test_a_step_measured_before_its_backward_pass_warns_once(self):
+        import warnings
+        model = mlp(act=nn.ReLU)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='order')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            for _ in range(3):
+                loss = model(torch.randn(8, 5)).pow(2).mean()
+                w.step(loss)  # too early: before loss.backward()
+                loss.backward()
+        w.close()
+        messages = [str(c.message) for c in caught if issubclass(c.category, RuntimeWarning)]
+        self.assertEqual(len(messages), 1, messages)
+        self.assertRegex(messages[0], r'step 0 was measured before its backward pass ran: call w\.step\(\) after loss\.backward\(\)')
+        # the right order, a validation pass under no_grad, and a forward pass left without backward all stay quiet
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='order-ok')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            for _ in range(3):
+                loss = model(torch.randn(8, 5)).pow(2).mean()
+                loss.backward()
+                with torch.no_grad():
+                    model(torch.randn(4, 5))
+                model(torch.randn(4, 5))  # e.g. a logged output, grad enabled, never backpropagated
+                w.step(loss)
+        w.close()
+        self.assertEqual([str(c.message) for c in caught if issubclass(c.category, RuntimeWarning)], [])
+
     def test_close_removes_hooks_attached_for_a_step_never_reached(self):
         model = mlp()
         w = gradscope.watch(model, every=3, log_dir=self.log_dir, name='early')
