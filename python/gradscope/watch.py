@@ -849,7 +849,8 @@ class Watcher:
 
     def _snapshot(self, step, loss):
         chain = self._chain
-        if chain.backward_hooks and not chain.backward_seen and 'order' not in self._warned:
+        backward_seen = chain.backward_seen
+        if chain.backward_hooks and not backward_seen and 'order' not in self._warned:
             # the forward pass was seen, its backward pass was not: the gradients read now are an older step's
             self._warned.add('order')
             warnings.warn(f'gradscope: step {step} was measured before its backward pass ran: call w.step() after '
@@ -1011,6 +1012,13 @@ class Watcher:
             record['loss'] = loss_value
         record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
         record['activations'] = [self._activation_entry(p, values) for p in act_plans]
+        if backward_seen and record['layers'] and 'zeroed' not in self._warned:
+            norms = [entry['gradNorm'] for entry in record['layers'] if not entry.get('noGrad')]
+            if all(norm == 0 for norm in norms):  # none at all, or every one exactly 0
+                self._warned.add('zeroed')
+                warnings.warn(f'gradscope: at step {step} a backward pass ran but every gradient is '
+                              f'{"None" if not norms else "0"}: was w.step() called after optimizer.zero_grad()? '
+                              'Call it between loss.backward() and zero_grad()', RuntimeWarning, stacklevel=3)
         return record
 
     def _chain_ends(self, chain, module):

@@ -183,6 +183,26 @@ class HookLifeCycle(RunTestCase):
         w.close()
         self.assertEqual([str(c.message) for c in caught if issubclass(c.category, RuntimeWarning)], [])
 
+    def test_a_step_measured_after_zero_grad_warns_once(self):
+        import warnings
+        for set_to_none in (True, False):
+            with self.subTest(set_to_none=set_to_none):
+                model = mlp(act=nn.ReLU)
+                opt = torch.optim.SGD(model.parameters(), lr=0.1)
+                w = gradscope.watch(model, every=1, log_dir=self.log_dir, name=f'zeroed-{set_to_none}')
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter('always')
+                    for _ in range(3):
+                        model(torch.randn(8, 5)).pow(2).mean().backward()
+                        opt.step()
+                        opt.zero_grad(set_to_none=set_to_none)
+                        w.step()  # too late: the gradients are gone
+                w.close()
+                messages = [str(c.message) for c in caught if issubclass(c.category, RuntimeWarning)]
+                self.assertEqual(len(messages), 1, messages)
+                self.assertRegex(messages[0], r'at step 0 a backward pass ran but every gradient is '
+                                 + ('None' if set_to_none else '0') + r': was w\.step\(\) called after optimizer\.zero_grad\(\)\?')
+
     def test_close_removes_hooks_attached_for_a_step_never_reached(self):
         model = mlp()
         w = gradscope.watch(model, every=3, log_dir=self.log_dir, name='early')
