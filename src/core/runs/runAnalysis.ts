@@ -105,6 +105,10 @@ export function runReadingNotes(state: RunLogState): CoreText[] {
     const more = state.unmeasured.length > 8 ? ` (+${state.unmeasured.length - 8})` : '';
     notes.push(coreText('runs.unmeasured', { modules: named.join(', ') + more }));
   }
+  // every gradient None (zero_grad(set_to_none=True), torch 2's default) or exactly 0: read after zero_grad()
+  if (latest !== undefined && latest.layers.length > 0 && latest.layers.every(l => l.gradNorm === 0)) {
+    notes.push(coreText('runs.noGradients', { step: latest.step }));
+  }
   const recorded = state.meta?.modules.some(m => m.activation !== undefined) ?? false;
   if (state.layers.length > 0 && !recorded && state.unmeasured.length === 0) notes.push(coreText('runs.noActivations'));
   if (state.layers.length > 1 && !(latest?.layers.some(l => l.backward !== undefined) ?? false)) notes.push(coreText('runs.splitNote'));

@@ -66,6 +66,16 @@ describe('a PyTorch run in Korean', () => {
     assert.deepEqual(runMetaOf(parser.state, '/runs/m.jsonl').notes.slice(1), english);
   });
 
+  it('the note for gradients read after zero_grad(), in Korean', () => {
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta([linear('fc1', 4, 4), linear('fc2', 1, 4)]) + snap(7, [0, 0], ['fc1', 'fc2'])));
+    const texts = runNoteTexts(parser.state, runWarnings(parser.state));
+    const note = texts.find(t => typeof t !== 'string' && t.id === 'runs.noGradients');
+    assert.ok(note !== undefined);
+    assert.equal(inKorean(() => localizeArg(note)),
+      '단계 7에서 모든 모듈의 기울기가 없거나 0입니다: optimizer.zero_grad() 뒤에 부르면 w.step()은 이미 지워진 기울기를 읽습니다. loss.backward()와 zero_grad() 사이에 부르세요');
+  });
+
   it('the headline says how the run was measured: every N steps, or paced to a share of the time', () => {
     const headline = (extra: Record<string, unknown>) => {
       const parser = new RunLogParser();

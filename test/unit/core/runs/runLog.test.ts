@@ -273,6 +273,20 @@ describe('core/runs/runAnalysis', () => {
     assert.deepEqual(runReadingNotes(readRunLogFile(FIXTURE)).map(t => t.id).filter(id => id !== 'runs.splitNote'), []);
   });
 
+  it('every gradient missing or 0 (w.step() after zero_grad()): a note that says where to call it', () => {
+    const cleared = new RunLogParser();
+    const record = JSON.parse(snap(4, [0, 0], ['fc1', 'fc2']));
+    record.layers[0] = { name: 'fc1', type: 'Linear', gradNorm: null, noGrad: true, biasGradNorm: null, weightNorm: 1, updateRatio: null, gradMeanAbs: null, gradMaxAbs: null };
+    cleared.feed(Buffer.from(meta([linear('fc1', 4, 4), linear('fc2', 1, 4)]) + JSON.stringify(record) + '\n'));
+    const note = runReadingNotes(cleared.state).find(t => t.id === 'runs.noGradients');
+    assert.ok(note !== undefined);
+    assert.match(runNotes(cleared.state, []).join('\n'), /Every module's gradient is missing or 0 at step 4: .*call it between loss\.backward\(\) and zero_grad\(\)/);
+    // one module with a gradient is enough to say nothing
+    const fine = new RunLogParser();
+    fine.feed(Buffer.from(meta([linear('fc1', 4, 4), linear('fc2', 1, 4)]) + snap(4, [0, 1e-12], ['fc1', 'fc2'])));
+    assert.equal(runReadingNotes(fine.state).find(t => t.id === 'runs.noGradients'), undefined);
+  });
+
   it('live, stalled, ended', () => {
     assert.equal(runLiveness({ end: undefined }, 1000, 5000, 30), 'live');
     assert.equal(runLiveness({ end: undefined }, 1000, 40000, 30), 'stalled');
