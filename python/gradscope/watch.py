@@ -38,6 +38,12 @@ _RELU_FORWARD = nn.ReLU.forward  # a subclass with a forward of its own computes
 _DEBUG = bool(os.environ.get('GRADSCOPE_DEBUG'))
 #: ‖x‖ without Tensor.norm's Python wrapper (the same kernel and bits for a 2-norm over every element)
 _norm = torch.linalg.vector_norm
+#: The open watcher of each model (weak both ways): a second watch() on a model closes the first, whose hooks would
+#: otherwise keep recording every forward pass (a notebook cell run again).
+_WATCHING = weakref.WeakKeyDictionary()
+#: Forward calls of one module recorded for one measured step; beyond it (w.step() not called once per step) the
+#: hooks stop recording until the snapshot, which covers these calls.
+MAX_CALLS_PER_STEP = 64
 #: One encoder for every record (json.dumps with these options builds a new one per call).
 _ENCODER = json.JSONEncoder(separators=(',', ':'), allow_nan=False)
 
@@ -493,6 +499,13 @@ class Watcher:
         self._pacer = _Pacer(every, max_overhead) if max_overhead is not None else None
         self._next = 0  # the next step to measure
         self.model = _unwrap(model)
+        earlier = _WATCHING.get(self.model)
+        earlier = earlier() if earlier is not None else None
+        if earlier is not None and not earlier._closed:
+            warnings.warn(f'gradscope: watch() on a model that is already watched: the earlier watcher '
+                          f'({earlier.path or "no file"}, {earlier._step} steps) is closed first', RuntimeWarning,
+                          stacklevel=3)
+            earlier.close(reason='replaced')
         self.every = every
         self.rank, self.world_size = _rank_and_world()
         if ranks == 'all':
@@ -567,6 +580,7 @@ class Watcher:
                 w.close(reason='exit')
         self._atexit = close_at_exit
         atexit.register(close_at_exit)
+        _WATCHING[self.model] = weakref.ref(self)
         self._attach()
 
     # -- the public API ----------------------------------------------------------------------------------------
@@ -665,7 +679,11 @@ class Watcher:
                 return
             try:
                 chain = self._chain
-                chain.producer_calls[key] = chain.producer_calls.get(key, 0) + 1
+                calls = chain.producer_calls.get(key, 0)
+                if calls >= MAX_CALLS_PER_STEP:
+                    self._too_many_calls()
+                    return
+                chain.producer_calls[key] = calls + 1
                 # the activation whose output is exactly this module's input (the same tensor object)
                 if inputs and chain.last_activation is not None and inputs[0] is chain.last_activation[1]:
                     chain.fed_by[key] = chain.last_activation[0]
@@ -705,8 +723,12 @@ class Watcher:
                 return
             try:
                 chain = self._chain
+                sources = chain.fed_from.setdefault(id(module), [])
+                if len(sources) >= MAX_CALLS_PER_STEP:
+                    self._too_many_calls()
+                    return
                 last = chain.last_output
-                chain.fed_from.setdefault(id(module), []).append(last[0] if last is not None and last[1] is z else None)
+                sources.append(last[0] if last is not None and last[1] is z else None)
                 with torch.no_grad():
                     self._record_input(module, spec, z.detach())
             except Exception as e:
@@ -1221,6 +1243,13 @@ class Watcher:
             except Exception as e:
                 self._warn_once('name', e)
         return name
+
+    def _too_many_calls(self):
+        if 'calls' not in self._warned:
+            self._warned.add('calls')
+            warnings.warn(f'gradscope: more than {MAX_CALLS_PER_STEP} forward passes of one module since the hooks '
+                          f'were attached for step {self._step}: the rest are not recorded until w.step() (call it once '
+                          'per training step)', RuntimeWarning, stacklevel=4)
 
     def _warn_once(self, where, error):
         if _DEBUG:

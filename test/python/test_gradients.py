@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import gradscope
-from helpers import RunTestCase
+from helpers import RunTestCase, read_run
 
 
 def mlp(seed=0, act=nn.Tanh):
@@ -202,6 +202,51 @@ class HookLifeCycle(RunTestCase):
                 self.assertEqual(len(messages), 1, messages)
                 self.assertRegex(messages[0], r'at step 0 a backward pass ran but every gradient is '
                                  + ('None' if set_to_none else '0') + r': was w\.step\(\) called after optimizer\.zero_grad\(\)\?')
+
+    def test_watching_a_watched_model_again_closes_the_earlier_watcher(self):
+        # a notebook cell run twice: the first watcher's hooks would otherwise record every forward pass for ever
+        import warnings
+        model = mlp(act=nn.ReLU)
+        first = gradscope.watch(model, every=1, log_dir=self.log_dir, name='first')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            second = gradscope.watch(model, every=1, log_dir=self.log_dir, name='second')
+        self.assertEqual(len(caught), 1)
+        self.assertRegex(str(caught[0].message), r'already watched: the earlier watcher \(.*first\.jsonl, 0 steps\) is closed first')
+        end = read_run(self.run_path('first'))[-1]
+        self.assertEqual((end['type'], end['reason']), ('end', 'replaced'))
+        with self.assertRaises(RuntimeError):
+            first.step()
+        self.assertEqual(len(model[1]._forward_pre_hooks), 1, 'only the second watcher hooks the model')
+        model(torch.randn(4, 5)).sum().backward()
+        second.step()
+        second.close()
+        self.assertEqual(len(self.snapshots('second')), 1)
+        self.assertEqual(self.snapshots('first'), [])
+        # another model, or a closed watcher, is left alone
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            gradscope.watch(model, every=1, log_dir=self.log_dir, name='third').close()
+            gradscope.watch(mlp(), every=1, log_dir=self.log_dir, name='fourth').close()
+        self.assertEqual(caught, [])
+
+    def test_forward_passes_without_w_step_are_recorded_up_to_a_limit(self):
+        import warnings
+        from gradscope.watch import MAX_CALLS_PER_STEP
+        model = mlp(act=nn.ReLU)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='nostep')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            for _ in range(MAX_CALLS_PER_STEP + 30):
+                model(torch.randn(4, 5)).sum().backward()
+        messages = [str(c.message) for c in caught]
+        self.assertEqual(len(messages), 1, messages)
+        self.assertRegex(messages[0], rf'more than {MAX_CALLS_PER_STEP} forward passes of one module')
+        w.step()
+        w.close()
+        (s,) = self.snapshots('nostep')
+        self.assertEqual([a['calls'] for a in s['activations']], [MAX_CALLS_PER_STEP] * len(s['activations']))
+        self.assertEqual(s['activations'][0]['elements'], MAX_CALLS_PER_STEP * 4 * model[0].out_features)
 
     def test_close_removes_hooks_attached_for_a_step_never_reached(self):
         model = mlp()
