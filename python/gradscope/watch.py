@@ -78,9 +78,27 @@ def _rank_and_world():
     return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
 
 
+def _notebook_name():
+    """The notebook's file stem inside a Jupyter kernel (VS Code sets __vsc_ipynb_file__, JupyterLab __session__ in
+    the user namespace), 'notebook' when it is not known; None outside a kernel."""
+    script = os.path.basename(sys.argv[0]) if sys.argv else ''
+    if not script.startswith('ipykernel_launcher') and 'ipykernel' not in sys.modules:
+        return None
+    try:
+        shell = sys.modules['IPython'].get_ipython() if 'IPython' in sys.modules else None
+        names = shell.user_ns if shell is not None else {}
+        for key in ('__vsc_ipynb_file__', '__session__'):
+            path = names.get(key)
+            if isinstance(path, str) and path.endswith('.ipynb'):
+                return os.path.splitext(os.path.basename(path))[0]
+    except Exception:
+        pass
+    return 'notebook'
+
+
 def _default_name():
     script = sys.argv[0] if sys.argv else ''
-    stem = os.path.splitext(os.path.basename(script))[0] if script not in ('', '-c', '-m') else ''
+    stem = _notebook_name() or (os.path.splitext(os.path.basename(script))[0] if script not in ('', '-c', '-m') else '')
     return f"{stem or 'python'}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 

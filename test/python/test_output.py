@@ -92,6 +92,28 @@ class Records(RunTestCase):
             w.close()
             self.assertEqual(w.path, os.path.join(explicit, 'e.jsonl'))
 
+    def test_a_notebook_run_is_named_after_the_notebook(self):
+        import types
+        cwd = os.getcwd()
+        os.chdir(self.log_dir)
+        self.addCleanup(os.chdir, cwd)
+        kernel = ['/usr/lib/python3/dist-packages/ipykernel_launcher.py', '-f', '/tmp/kernel-1.json']
+        shell = types.SimpleNamespace(user_ns={'__vsc_ipynb_file__': '/work/notes/Vanishing gradients.ipynb'})
+        ipython = types.SimpleNamespace(get_ipython=lambda: shell)
+        with mock.patch.dict(os.environ, {'GRADSCOPE_LOG_DIR': ''}), mock.patch.object(sys, 'argv', kernel):
+            with mock.patch.dict(sys.modules, {'IPython': ipython}):
+                w = gradscope.watch(tiny())
+                w.close()
+                self.assertRegex(os.path.basename(w.path), r'^Vanishing_gradients-\d{8}-\d{6}\.jsonl$')
+                shell.user_ns = {'__session__': '/work/notes/lab.ipynb'}  # JupyterLab
+                w = gradscope.watch(tiny())
+                w.close()
+                self.assertRegex(os.path.basename(w.path), r'^lab-\d{8}-\d{6}\.jsonl$')
+                shell.user_ns = {}
+                w = gradscope.watch(tiny())
+                w.close()
+                self.assertRegex(os.path.basename(w.path), r'^notebook-\d{8}-\d{6}\.jsonl$')
+
     def test_other_ranks_write_nothing_by_default(self):
         with mock.patch.dict(os.environ, {'RANK': '1', 'WORLD_SIZE': '2'}):
             model = tiny()
