@@ -866,11 +866,11 @@ class Watcher:
         entries = []
         specs = {id(m): s for _, m, s in self._activations}
         for n, m in self._modules:
-            if any(_shape(p) is None for _, p in _measured_params(m)):
+            params = [] if _is_parametrization_list(m) else [{'name': pn, 'shape': _shape(p)}
+                                                             for pn, p in _measured_params(m)]
+            if any(p['shape'] is None for p in params):
                 self._unshaped.add(n)
-            entry = {'name': n, 'type': _type_name(m),
-                     'params': [] if _is_parametrization_list(m)
-                     else [{'name': pn, 'shape': _shape(p)} for pn, p in _measured_params(m)]}
+            entry = {'name': n, 'type': _type_name(m), 'params': params}
             spec = specs.get(id(m))
             if spec is not None:
                 entry['activation'] = spec.meta(m)
@@ -890,12 +890,11 @@ class Watcher:
     def _snapshot(self, step, loss):
         chain = self._chain
         backward_seen = chain.backward_seen
-        if chain.backward_hooks and not backward_seen and 'order' not in self._warned:
+        if chain.backward_hooks and not backward_seen:
             # the forward pass was seen, its backward pass was not: the gradients read now are an older step's
-            self._warned.add('order')
-            warnings.warn(f'gradscope: step {step} was measured before its backward pass ran: call w.step() after '
-                          'loss.backward() (the gradients of this snapshot are from an earlier step, or none)',
-                          RuntimeWarning, stacklevel=3)
+            self._advise_once('order', f'step {step} was measured before its backward pass ran: call w.step() after '
+                              'loss.backward() (the gradients of this snapshot are from an earlier step, or none)',
+                              stacklevel=4)
         batch = _Batch()
         loss_slot = None
         loss_value = None
@@ -1052,13 +1051,12 @@ class Watcher:
             record['loss'] = loss_value
         record['layers'] = [self._layer_entry(p, values) for p in layer_plans]
         record['activations'] = [self._activation_entry(p, values) for p in act_plans]
-        if backward_seen and record['layers'] and 'zeroed' not in self._warned:
+        if backward_seen and record['layers']:
             norms = [entry['gradNorm'] for entry in record['layers'] if not entry.get('noGrad')]
             if all(norm == 0 for norm in norms):  # none at all, or every one exactly 0
-                self._warned.add('zeroed')
-                warnings.warn(f'gradscope: at step {step} a backward pass ran but every gradient is '
-                              f'{"None" if not norms else "0"}: was w.step() called after optimizer.zero_grad()? '
-                              'Call it between loss.backward() and zero_grad()', RuntimeWarning, stacklevel=3)
+                self._advise_once('zeroed', f'at step {step} a backward pass ran but every gradient is '
+                                  f'{"None" if not norms else "0"}: was w.step() called after optimizer.zero_grad()? '
+                                  'Call it between loss.backward() and zero_grad()', stacklevel=4)
         return record
 
     def _chain_ends(self, chain, module):
@@ -1169,15 +1167,23 @@ class Watcher:
         return {'mean': mean, 'std': std, 'min': vmin, 'max': vmax, 'percentiles': [vmin] + inner + [vmax],
                 'histogram': {'min': vmin, 'max': vmax, 'counts': hist} if finite else None}
 
-    def _activation_entry(self, plan, values):
-        spec = plan['spec']
+    @staticmethod
+    def _counts(plan, calls, values):
+        """Saturated-low, saturated-high and dead-unit counts summed over the given calls of an activation module
+        (indices into its plan's per-call numbers; for a complement call those are live and alive counts)."""
         low = high = dead = 0.0
-        for slot, (n, units, complement) in zip(plan['z'], plan['zc']):
-            v = slot.get(values)
+        for i in calls:
+            n, units, complement = plan['zc'][i]
+            v = plan['z'][i].get(values)
             saturated = n - v[1] if complement else v[1]
             low += v[0]
             high += saturated - v[0]
             dead += units - v[2] if complement else v[2]
+        return low, high, dead
+
+    def _activation_entry(self, plan, values):
+        spec = plan['spec']
+        low, high, dead = self._counts(plan, range(plan['calls']), values)
         total = plan['elements']
         dead_units = plan['units'] * plan['calls']
         entry = {'name': plan['name'], 'type': type(plan['module']).__name__, 'activation': spec.name,
@@ -1208,17 +1214,9 @@ class Watcher:
     def _group_entry(self, plan, g, source, group, values):
         """The calls of an activation module fed by one module (`from`; null: not a module's output), when other
         calls of it were fed by others: their shares and distributions, counted as for the module's own entry."""
-        low = high = dead = 0.0
-        n_total = units_total = 0
-        for i in group:
-            n, units, complement = plan['zc'][i]
-            v = plan['z'][i].get(values)
-            saturated = n - v[1] if complement else v[1]
-            low += v[0]
-            high += saturated - v[0]
-            dead += units - v[2] if complement else v[2]
-            n_total += n
-            units_total += units
+        low, high, dead = self._counts(plan, group, values)
+        n_total = sum(plan['zc'][i][0] for i in group)
+        units_total = sum(plan['zc'][i][1] for i in group)
         entry = {'from': source, 'calls': len(group), 'elements': n_total, 'saturation': (low + high) / n_total,
                  'saturatedLow': low / n_total, 'saturatedHigh': high / n_total,
                  'dead': dead / units_total if units_total else 0.0,
@@ -1263,11 +1261,16 @@ class Watcher:
         return name
 
     def _too_many_calls(self):
-        if 'calls' not in self._warned:
-            self._warned.add('calls')
-            warnings.warn(f'gradscope: more than {MAX_CALLS_PER_STEP} forward passes of one module since the hooks '
-                          f'were attached for step {self._step}: the rest are not recorded until w.step() (call it once '
-                          'per training step)', RuntimeWarning, stacklevel=4)
+        self._advise_once('calls', f'more than {MAX_CALLS_PER_STEP} forward passes of one module since the hooks were '
+                          f'attached for step {self._step}: the rest are not recorded until w.step() (call it once per '
+                          'training step)', stacklevel=5)
+
+    def _advise_once(self, key, message, stacklevel):
+        """A RuntimeWarning about how the watcher is used, once per watcher and kind (`key`); unlike _warn_once,
+        nothing failed, so it is not raised under GRADSCOPE_DEBUG."""
+        if key not in self._warned:
+            self._warned.add(key)
+            warnings.warn(f'gradscope: {message}', RuntimeWarning, stacklevel=stacklevel)
 
     def _warn_once(self, where, error):
         if _DEBUG:

@@ -103,6 +103,11 @@ export const UNTABLED_TORCH_ACTIVATIONS: ReadonlySet<string> = new Set([
   'Hardswish', 'CELU', 'RReLU', 'LogSigmoid', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold',
 ]);
 
+/** A weight's units (its first dimension) and fan-in (the product of the others), as the core counts them. */
+function unitsAndFanIn(shape: number[]): { units: number; fanIn: number } {
+  return { units: shape.length > 0 ? shape[0] : 1, fanIn: shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1 };
+}
+
 /** Parses a run log incrementally. Feed it bytes in order; `state` is always what is readable so far. */
 export class RunLogParser {
   readonly state: RunLogState = {
@@ -281,12 +286,7 @@ export class RunLogParser {
       // (nn.utils.weight_norm's weight_v, spectral_norm's weight_orig), else the first
       const weight = ['weight', 'weight_v', 'weight_orig'].map(name => module.params.find(p => p.name === name)).find(p => p !== undefined)
         ?? module.params[0];
-      const shape = weight.shape;
-      layers.push({
-        index: layers.length, name: module.name || '(model)', type: module.type,
-        units: shape.length > 0 ? shape[0] : 1, fanIn: shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1,
-        activation: 'linear',
-      });
+      layers.push({ index: layers.length, name: module.name || '(model)', type: module.type, ...unitsAndFanIn(weight.shape), activation: 'linear' });
     }
     this.state.layers = layers;
     this.state.unmeasured = unmeasured;
@@ -308,6 +308,15 @@ export class RunLogParser {
     if (this.pairedByCalls || activations.size === 0) return;
     this.pairedByCalls = true;
     const layers = this.state.layers;
+    /** The activation off the modules the guess from order (or an earlier pairing) put it on. */
+    const unpair = (name: string): void => {
+      for (const layer of layers) {
+        if (layer.activationModule !== name) continue;
+        layer.activationModule = undefined;
+        layer.activationGroup = undefined;
+        layer.activation = 'linear';
+      }
+    };
     let changed = false;
     for (const [name, entry] of activations) {
       const kind = this.activationKind.get(name);
@@ -315,13 +324,7 @@ export class RunLogParser {
         // one module called after several (`self.act = nn.ReLU()` after each layer): the calls each module fed, on it
         const owners = entry.bySource.map(group => (isObject(group) && typeof group.from === 'string' ? layers.find(l => l.name === group.from) : undefined));
         if (owners.some(owner => owner !== undefined)) {
-          for (const layer of layers) {
-            if (layer.activationModule === name) {
-              layer.activationModule = undefined;
-              layer.activationGroup = undefined;
-              layer.activation = 'linear';
-            }
-          }
+          unpair(name);
           owners.forEach((owner, group) => {
             if (owner === undefined) return;
             owner.activationModule = name;
@@ -334,12 +337,7 @@ export class RunLogParser {
       }
       const owner = typeof entry.from === 'string' ? layers.find(l => l.name === entry.from) : undefined;
       if (kind === undefined || owner === undefined || owner.activationModule === name) continue;
-      for (const layer of layers) {
-        if (layer.activationModule === name) {
-          layer.activationModule = undefined;
-          layer.activation = 'linear';
-        }
-      }
+      unpair(name);
       owner.activationModule = name;
       owner.activationGroup = undefined;
       owner.activation = kind;
@@ -358,8 +356,7 @@ export class RunLogParser {
       const record = records.get(info.name === '(model)' ? '' : info.name);
       const shape = record?.shape;
       if (!Array.isArray(shape) || !shape.every(d => typeof d === 'number')) continue;
-      const units = shape.length > 0 ? shape[0] : 1;
-      const fanIn = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
+      const { units, fanIn } = unitsAndFanIn(shape);
       const type = typeof record?.type === 'string' ? record.type : info.type;
       if (units === info.units && fanIn === info.fanIn && type === info.type) continue;
       info.units = units;
