@@ -146,7 +146,8 @@ def _measured_params(module):
 
 
 #: The parameter that holds a weight's direction under the old-style reparametrizations (nn.utils.weight_norm:
-#: weight_g · weight_v / ‖weight_v‖; nn.utils.spectral_norm: weight_orig / σ), which remove `weight` itself.
+#: weight_g · weight_v / ‖weight_v‖; nn.utils.spectral_norm: weight_orig / σ), which remove `weight` itself. The
+#: reader (src/core/runs/runLog.ts, buildLayers) takes a layer's units from the same names.
 _REPARAMETRIZED_WEIGHT = ('weight_v', 'weight_orig')
 
 
