@@ -302,8 +302,11 @@ class _Chain:
         self.producer_calls = {}    # id(module) -> forward calls
         self.fed_by = {}            # id(producer) -> id(activation) whose output was exactly its input
         self.fed_from = {}          # id(activation) -> per call: id(producer) whose output was exactly its input
-        self.last_output = None     # (id(producer), output) of the latest producer forward
-        self.last_activation = None  # (id(activation), output) of the latest activation forward
+        # (id(module), weak reference to its output) of the latest producer / activation forward. Weak: a strong
+        # one would close a cycle that Python's collector cannot see (the output's grad_fn, a C++ node, holds the
+        # norm hooks, which hold this chain), and every measured step would leak its last outputs and their graph
+        self.last_output = None
+        self.last_activation = None
         self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
         self.act_sq = {}            # id(activation) -> ([‖∂L/∂z‖ per call], [‖∂L/∂a‖ per call])
         self.recent_norms = []      # [(weakref to a gradient, its norm)]: the last two the hooks normed
@@ -704,9 +707,10 @@ class Watcher:
                     return
                 chain.producer_calls[key] = calls + 1
                 # the activation whose output is exactly this module's input (the same tensor object)
-                if inputs and chain.last_activation is not None and inputs[0] is chain.last_activation[1]:
-                    chain.fed_by[key] = chain.last_activation[0]
-                chain.last_output = (key, output) if isinstance(output, torch.Tensor) else None
+                last = chain.last_activation
+                if inputs and last is not None and inputs[0] is last[1]():
+                    chain.fed_by[key] = last[0]
+                chain.last_output = (key, weakref.ref(output)) if isinstance(output, torch.Tensor) else None
                 if isinstance(output, torch.Tensor) and output.grad_fn is not None:
                     # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
                     # which sees the gradient before any in-place op on the output changes what it means
@@ -747,7 +751,7 @@ class Watcher:
                     self._too_many_calls()
                     return
                 last = chain.last_output
-                sources.append(last[0] if last is not None and last[1] is z else None)
+                sources.append(last[0] if last is not None and last[1]() is z else None)
                 with torch.no_grad():
                     self._record_input(module, spec, z.detach())
             except Exception as e:
@@ -763,7 +767,7 @@ class Watcher:
                 return
             try:
                 chain = self._chain
-                chain.last_activation = (id(module), output)
+                chain.last_activation = (id(module), weakref.ref(output))
                 if output.grad_fn is not None:
                     grads = chain.act_sq.setdefault(id(module), ([], []))
                     node = output.grad_fn

@@ -155,6 +155,26 @@ class HookLifeCycle(RunTestCase):
         for s in self.snapshots('hooks'):
             self.assertEqual([a['name'] for a in s['activations']], ['1', '3'])
 
+    def test_a_measured_step_keeps_nothing_of_its_forward_pass_alive(self):
+        import gc
+        import weakref
+        model = mlp(act=nn.ReLU)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='alive')
+        outputs = []
+        for _ in range(3):
+            hidden = model[3](model[2](model[1](model[0](torch.randn(8, 5)))))  # the last activation's output
+            out = model[4](hidden)  # the last producer's
+            loss = out.pow(2).mean()
+            loss.backward()
+            w.step(loss)
+            outputs += [weakref.ref(hidden), weakref.ref(out)]
+            del hidden, out, loss
+        # the hooks on the graph's nodes must not keep the step's outputs (and through them its graph) alive; a
+        # cycle through autograd's C++ nodes is one that Python's collector cannot see, so it would not help
+        gc.collect()
+        self.assertEqual([ref() for ref in outputs], [None] * 6)
+        w.close()
+
     def test_a_step_measured_before_its_backward_pass_warns_once(self):
         import warnings
         model = mlp(act=nn.ReLU)
