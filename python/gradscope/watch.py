@@ -186,6 +186,13 @@ def _forward_weight(module, name, param):
     return effective if isinstance(effective, torch.Tensor) else None
 
 
+def _unwritable(error, log_dir):
+    """The OSError of a run file that cannot be made, of the same type (a PermissionError stays one), saying where
+    and what to do."""
+    return type(error)(error.errno, f'gradscope cannot write its run file in {log_dir} ({error.strerror or error}): '
+                       'pass watch() a log_dir it can write, or set GRADSCOPE_LOG_DIR', error.filename)
+
+
 def _non_finite_name(x):
     return 'NaN' if x != x else ('Infinity' if x > 0 else '-Infinity')
 
@@ -582,7 +589,10 @@ class Watcher:
         if ranks == 'all' or (not isinstance(ranks, int) and self.world_size > 1):
             name = f'{name}.rank{self.rank}'
         log_dir = log_dir or os.environ.get('GRADSCOPE_LOG_DIR') or os.path.join(os.getcwd(), '.gradscope', 'runs')
-        os.makedirs(log_dir, exist_ok=True)
+        try:
+            os.makedirs(log_dir, exist_ok=True)
+        except OSError as e:
+            raise _unwritable(e, log_dir) from e
         path = os.path.join(log_dir, f'{name}.jsonl')
         if auto:
             k = 2
@@ -592,11 +602,14 @@ class Watcher:
         self.path = path
         self.name = os.path.splitext(os.path.basename(path))[0]
         self._needs_newline = False
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            with open(path, 'rb') as f:
-                f.seek(-1, os.SEEK_END)
-                self._needs_newline = f.read(1) != b'\n'
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            if os.path.exists(path) and os.path.getsize(path) > 0:
+                with open(path, 'rb') as f:
+                    f.seek(-1, os.SEEK_END)
+                    self._needs_newline = f.read(1) != b'\n'
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as e:
+            raise _unwritable(e, log_dir) from e
         self._write(self._meta())
         self_ref = weakref.ref(self)
 

@@ -92,6 +92,21 @@ class Records(RunTestCase):
             w.close()
             self.assertEqual(w.path, os.path.join(explicit, 'e.jsonl'))
 
+    def test_a_folder_it_cannot_write_in_is_named_with_what_to_do(self):
+        blocker = os.path.join(self.log_dir, 'a-file')
+        with open(blocker, 'w') as f:
+            f.write('not a folder')
+        os.mkdir(os.path.join(self.log_dir, 'taken.jsonl'))  # the run's file name is a folder
+        for log_dir, name, error in ((os.path.join(blocker, 'runs'), 'r', (NotADirectoryError, FileExistsError)),
+                                     (self.log_dir, 'taken', IsADirectoryError)):
+            model = tiny()
+            with self.assertRaises(error) as caught:
+                gradscope.watch(model, log_dir=log_dir, name=name)
+            message = str(caught.exception)
+            self.assertIn(f'cannot write its run file in {log_dir}', message)
+            self.assertIn('GRADSCOPE_LOG_DIR', message)
+            self.assert_no_hooks(model)
+
     def test_a_notebook_run_is_named_after_the_notebook(self):
         import types
         cwd = os.getcwd()
