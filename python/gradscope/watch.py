@@ -303,6 +303,11 @@ def _per_unit_reduced(mask, z, axis, units, largest):
     return cube.amax(dim=2).amax(dim=0) if largest else cube.amin(dim=2).amin(dim=0)
 
 
+def _is_unchanged(tensor, last):
+    """Whether `tensor` is the output `last` (see _Chain.last_output) recorded, not changed in place since."""
+    return last is not None and tensor is last[1]() and tensor._version == last[2]
+
+
 class _Chain:
     """What the measured step's forward and backward passes showed of Linear → activation → Linear chains."""
 
@@ -313,9 +318,11 @@ class _Chain:
         self.producer_calls = {}    # id(module) -> forward calls
         self.fed_by = {}            # id(producer) -> id(activation) whose output was exactly its input
         self.fed_from = {}          # id(activation) -> per call: id(producer) whose output was exactly its input
-        # (id(module), weak reference to its output) of the latest producer / activation forward. Weak: a strong
-        # one would close a cycle that Python's collector cannot see (the output's grad_fn, a C++ node, holds the
-        # norm hooks, which hold this chain), and every measured step would leak its last outputs and their graph
+        # (id(module), weak reference to its output, the output's version) of the latest producer / activation
+        # forward. Weak: a strong one would close a cycle that Python's collector cannot see (the output's grad_fn,
+        # a C++ node, holds the norm hooks, which hold this chain), and every measured step would leak its last
+        # outputs and their graph. The version tells an output changed in place since (a ResNet block's
+        # `out += identity` after bn2: the same tensor object, no longer bn2's output)
         self.last_output = None
         self.last_activation = None
         self.delta_sq = {}          # id(producer) -> [‖∂L/∂output‖ per call] (tensors, filled by the backward pass)
@@ -725,9 +732,10 @@ class Watcher:
                 chain.producer_calls[key] = calls + 1
                 # the activation whose output is exactly this module's input (the same tensor object)
                 last = chain.last_activation
-                if inputs and last is not None and inputs[0] is last[1]():
+                if inputs and _is_unchanged(inputs[0], last):
                     chain.fed_by[key] = last[0]
-                chain.last_output = (key, weakref.ref(output)) if isinstance(output, torch.Tensor) else None
+                chain.last_output = (key, weakref.ref(output), output._version) \
+                    if isinstance(output, torch.Tensor) else None
                 if isinstance(output, torch.Tensor) and output.grad_fn is not None:
                     # ‖∂L/∂(output)‖ as the backward pass computes it: a hook on the node that made the output,
                     # which sees the gradient before any in-place op on the output changes what it means
@@ -768,7 +776,7 @@ class Watcher:
                     self._too_many_calls()
                     return
                 last = chain.last_output
-                sources.append(last[0] if last is not None and last[1]() is z else None)
+                sources.append(last[0] if _is_unchanged(z, last) else None)
                 with torch.no_grad():
                     self._record_input(module, spec, z.detach())
             except Exception as e:
@@ -784,7 +792,7 @@ class Watcher:
                 return
             try:
                 chain = self._chain
-                chain.last_activation = (id(module), weakref.ref(output))
+                chain.last_activation = (id(module), weakref.ref(output), output._version)
                 if output.grad_fn is not None:
                     grads = chain.act_sq.setdefault(id(module), ([], []))
                     node = output.grad_fn

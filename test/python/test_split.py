@@ -127,6 +127,44 @@ class SplitFields(RunTestCase):
         # act's output also feeds the loss directly: ∂L/∂a is more than what reaches b, and is logged as such
         self.assertIn('gradOutNorm', acts['act'])
 
+    def test_an_output_changed_in_place_is_no_longer_the_modules_output(self):
+        torch.manual_seed(0)
+
+        class Residual(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(6, 6)
+                self.act = nn.ReLU()
+                self.b = nn.Linear(6, 6)
+                self.act2 = nn.GELU()  # keeps its input for the backward pass, not its output
+                self.c = nn.Linear(6, 1)
+                self.inner = nn.Linear(6, 6)
+                self.relu = nn.ReLU()
+
+            def forward(self, x):
+                h = self.a(x)
+                h += x  # a ResNet block's `out += identity`: the same tensor object, no longer a's output
+                h2 = self.act2(self.b(self.act(h)))
+                h2 *= 2  # act2's output scaled in place before c takes it
+                # one module fed by `inner` and then by an in-place sum of inner's output: two groups
+                r = self.relu(self.inner(h2))
+                s = self.inner(r)
+                s += r
+                return self.c(self.relu(s)).sum()
+
+        model = Residual()
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='inplace')
+        model(torch.randn(8, 6)).backward()
+        w.step()
+        w.close()
+        (s,) = self.snapshots('inplace')
+        acts = {a['name']: a for a in s['activations']}
+        self.assertNotIn('from', acts['act'])
+        self.assertEqual(acts['act'].get('to'), 'b')
+        self.assertEqual(acts['act2'].get('from'), 'b')
+        self.assertNotIn('to', acts['act2'])
+        self.assertEqual([g['from'] for g in acts['relu']['bySource']], ['inner', None])
+
     def test_a_module_called_twice_names_no_chain_and_sums_its_deltas(self):
         torch.manual_seed(0)
         lin = nn.Linear(4, 4)
