@@ -1,7 +1,7 @@
 """What gradscope.watch costs a real training loop on the CPU: a 4-layer MLP and a small CNN.
 
     PYTHONPATH=python /usr/bin/python3 python/bench_overhead.py [--rounds 30] [--every 10] [--snapshots 2]
-        [--windows 200] [--baseline DIR] [--max-overhead 0.05]
+        [--windows 200] [--baseline DIR] [--max-overhead 0.05] [--resnet18 30]
 
 Each round trains the same model for every × snapshots steps without gradscope and with it (order alternating
 between rounds, watch() and close() inside the timed part), on synthetic data drawn up front; the overhead is the
@@ -232,6 +232,9 @@ def main():
                         help='also time the windows side by side against the gradscope package under DIR')
     parser.add_argument('--max-overhead', type=float, metavar='F',
                         help='also time one run of every × (windows + 1) steps watched with max_overhead=F')
+    parser.add_argument('--resnet18', type=int, default=0, metavar='WINDOWS',
+                        help="also time this many every-step windows of torchvision's resnet18 (3x64x64, batch 32; "
+                             'needs torchvision, e.g. Debian\'s python3-torchvision)')
     parser.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (default: the cores)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -249,6 +252,10 @@ def main():
         if args.windows > 0:
             bench_windows('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
             bench_windows('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
+        if args.resnet18 > 0:
+            import torchvision
+            bench_windows('torchvision resnet18, 3x64x64', lambda: torchvision.models.resnet18(num_classes=10),
+                          (3, 64, 64), 32, argparse.Namespace(**{**vars(args), 'windows': args.resnet18}), log_dir)
         if args.max_overhead is not None and args.windows > 0:
             bench_paced('4-layer MLP 256-512-512-512-10', mlp, (256,), 128, args, log_dir)
             bench_paced('CNN 2 conv + 2 linear, 3x32x32', cnn, (3, 32, 32), 64, args, log_dir)
