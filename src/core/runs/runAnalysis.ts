@@ -38,6 +38,8 @@ export function runWarnings(state: RunLogState, thresholds: ProbeThresholds = DE
   if (latest !== undefined) {
     for (const w of warningsFromSnapshot(latest, thresholds, coreText('runs.atStep', { step: latest.step }))) {
       const layer = w.layerIndex === undefined ? undefined : latest.layers[w.layerIndex];
+      // a normalization layer's scale or a parameter that is no weight: no ratio rule (see runReadingNotes)
+      if ((w.kind === 'vanishing' || w.kind === 'exploding') && w.layerIndex !== undefined && state.layers[w.layerIndex]?.gradientCompared === false) continue;
       // The config editor's text says "layer 3 (32 sigmoid)"; a PyTorch run names the module instead.
       const name = layer?.name;
       if (name === undefined || layer === undefined) {
@@ -108,6 +110,13 @@ export function runReadingNotes(state: RunLogState): CoreText[] {
   // every gradient None (zero_grad(set_to_none=True), torch 2's default) or exactly 0: read after zero_grad()
   if (latest !== undefined && latest.layers.length > 0 && latest.layers.every(l => l.gradNorm === 0)) {
     notes.push(coreText('runs.noGradients', { step: latest.step }));
+  }
+  if (latest !== undefined && latest.layers.length > 1) {
+    const apart = state.layers.slice(0, latest.layers.length - 1).filter(l => !l.gradientCompared).map(l => l.name);
+    if (apart.length > 0) {
+      const more = apart.length > 8 ? ` (+${apart.length - 8})` : '';
+      notes.push(coreText('runs.notCompared', { modules: apart.slice(0, 8).join(', ') + more }));
+    }
   }
   const recorded = state.meta?.modules.some(m => m.activation !== undefined) ?? false;
   if (state.layers.length > 0 && !recorded && state.unmeasured.length === 0) notes.push(coreText('runs.noActivations'));

@@ -65,7 +65,16 @@ export interface RunLayerInfo {
   /** Which of that module's `bySource` groups it feeds, when the module is called after several (one `self.act` reused). */
   activationGroup?: number;
   activation: ActivationName;
+  /**
+   * Whether the vanishing and exploding warnings hold its ‖∂L/∂W‖ against the output module's (the config editor's
+   * rule, made for weight layers): false for a normalization layer (its gradient is its scale's) and for a module
+   * whose parameter is not a weight (a position-bias table, a class token, ConvNeXt's layer scale).
+   */
+  gradientCompared: boolean;
 }
+
+/** Normalization layers by their class name: LayerNorm, BatchNorm2d, GroupNorm, InstanceNorm1d, RMSNorm, LayerNorm2d … */
+const NORMALIZATION_TYPE = /Norm(\d+d)?$/;
 
 export interface RunLogState {
   meta: RunLogMeta | undefined;
@@ -286,7 +295,10 @@ export class RunLogParser {
       // (nn.utils.weight_norm's weight_v, spectral_norm's weight_orig), else the first
       const weight = ['weight', 'weight_v', 'weight_orig'].map(name => module.params.find(p => p.name === name)).find(p => p !== undefined)
         ?? module.params[0];
-      layers.push({ index: layers.length, name: module.name || '(model)', type: module.type, ...unitsAndFanIn(weight.shape), activation: 'linear' });
+      layers.push({
+        index: layers.length, name: module.name || '(model)', type: module.type, ...unitsAndFanIn(weight.shape), activation: 'linear',
+        gradientCompared: weight.name.includes('weight') && !NORMALIZATION_TYPE.test(module.type),
+      });
     }
     this.state.layers = layers;
     this.state.unmeasured = unmeasured;

@@ -242,6 +242,27 @@ describe('core/runs/runAnalysis', () => {
     assert.match(moduleTable(parser.state).split('\n')[1], /^enc\.0 +Linear +4 +sigmoid \(enc\.1\) +1e-5 +1e-5/);
   });
 
+  it('holds no normalization layer and no parameter that is not a weight against the output module, and says so', () => {
+    const parser = new RunLogParser();
+    const module = (name: string, type: string, param: string, shape: number[]) => ({ name, type, params: [{ name: param, shape }] });
+    // a ViT-like order: class token, a LayerNorm, a bias table, a BatchNorm, then weight layers; every norm far below
+    const names = ['vit', 'enc.ln', 'attn', 'bn', 'enc.fc', 'norm', 'head'];
+    parser.feed(Buffer.from(meta([module('vit', 'VisionTransformer', 'class_token', [1, 1, 32]), module('enc.ln', 'LayerNorm', 'weight', [32]),
+      module('attn', 'ShiftedWindowAttention', 'relative_position_bias_table', [169, 3]), module('bn', 'BatchNorm2d', 'weight', [32]),
+      linear('enc.fc', 32, 32), module('norm', 'RMSNorm', 'weight', [32]), linear('head', 10, 32)])
+      + snap(0, [1e-7, 1e-6, 1e-8, 1e-7, 1e-5, 1e-6, 1], names)));
+    assert.deepEqual(parser.state.layers.map(l => l.gradientCompared), [false, false, false, false, true, false, true]);
+    // the weight layer still is, by the same rule and threshold
+    assert.deepEqual(runWarnings(parser.state).map(w => [w.kind, w.module]), [['vanishing', 'enc.fc']]);
+    const note = runReadingNotes(parser.state).find(t => t.id === 'runs.notCompared');
+    assert.deepEqual(note?.args, { modules: 'vit, enc.ln, attn, bn, norm' });
+    // a weight named otherwise (an old-style weight_norm's direction, an attention's in_proj_weight) is a weight
+    const other = new RunLogParser();
+    other.feed(Buffer.from(meta([module('mha', 'MultiheadAttention', 'in_proj_weight', [96, 32]), linear('head', 1, 32)]) + snap(0, [1e-6, 1], ['mha', 'head'])));
+    assert.deepEqual(runWarnings(other.state).map(w => [w.kind, w.module]), [['vanishing', 'mha']]);
+    assert.equal(runReadingNotes(other.state).find(t => t.id === 'runs.notCompared'), undefined);
+  });
+
   it('NaN gradients (written as null + nonFinite) are restored and warned about by module', () => {
     const parser = new RunLogParser();
     const bad = { type: 'snapshot', step: 7, finite: false, layers: [{ name: 'fc', gradNorm: null, nonFinite: { gradNorm: 'NaN' }, biasGradNorm: 1, weightNorm: 1, updateRatio: 0, gradMeanAbs: 0, gradMaxAbs: 0 }], activations: [] };
