@@ -99,7 +99,7 @@ export function runNoteTexts(state: RunLogState, warnings: readonly RunWarning[]
  * What the views cannot show for this run and why: activation modules outside the table (named), no activation
  * module at all (functional activations), no chain for the gradient-loss split. Also printed by `gradscope view`.
  */
-export function runReadingNotes(state: RunLogState): CoreText[] {
+export function runReadingNotes(state: RunLogState, thresholds: ProbeThresholds = DEFAULT_PROBE_THRESHOLDS): CoreText[] {
   const notes: CoreText[] = [];
   const latest = state.snapshots.at(-1);
   if (state.unmeasured.length > 0) {
@@ -112,7 +112,12 @@ export function runReadingNotes(state: RunLogState): CoreText[] {
     notes.push(coreText('runs.noGradients', { step: latest.step }));
   }
   if (latest !== undefined && latest.layers.length > 1) {
-    const apart = state.layers.slice(0, latest.layers.length - 1).filter(l => !l.gradientCompared).map(l => l.name);
+    // the modules left out of the ratio rule that it would have warned about (a tiny ratio in the table, no warning)
+    const out = latest.layers[latest.layers.length - 1].gradNorm;
+    const apart = state.layers.slice(0, latest.layers.length - 1).filter((l, i) => {
+      const ratio = latest.layers[i].gradNorm / out;
+      return !l.gradientCompared && (ratio < thresholds.vanishingRatio || ratio > thresholds.explodingRatio);
+    }).map(l => l.name);
     if (apart.length > 0) {
       const more = apart.length > 8 ? ` (+${apart.length - 8})` : '';
       notes.push(coreText('runs.notCompared', { modules: apart.slice(0, 8).join(', ') + more }));

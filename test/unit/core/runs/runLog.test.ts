@@ -256,6 +256,10 @@ describe('core/runs/runAnalysis', () => {
     assert.deepEqual(runWarnings(parser.state).map(w => [w.kind, w.module]), [['vanishing', 'enc.fc']]);
     const note = runReadingNotes(parser.state).find(t => t.id === 'runs.notCompared');
     assert.deepEqual(note?.args, { modules: 'vit, enc.ln, attn, bn, norm' });
+    // named only where the rule would have warned: a BatchNorm at 0.5 of the last module is not
+    const calm = new RunLogParser();
+    calm.feed(Buffer.from(meta([module('bn', 'BatchNorm1d', 'weight', [4]), linear('head', 1, 4)]) + snap(0, [0.5, 1], ['bn', 'head'])));
+    assert.equal(runReadingNotes(calm.state).find(t => t.id === 'runs.notCompared'), undefined);
     // a weight named otherwise (an old-style weight_norm's direction, an attention's in_proj_weight) is a weight
     const other = new RunLogParser();
     other.feed(Buffer.from(meta([module('mha', 'MultiheadAttention', 'in_proj_weight', [96, 32]), linear('head', 1, 32)]) + snap(0, [1e-6, 1], ['mha', 'head'])));
