@@ -1140,7 +1140,7 @@ class Watcher:
                 # The warm start is last snapshot's vector: where the weights have turned since (a direction that
                 # grew overtakes the one it tracked, as Adam does early on), the estimate is still rising after the
                 # least iterations, and two would leave it far below (12 % on a 512×512 layer of the bench MLP
-                # trained by Adam, lr 1e-3, against 0.9 % so). NaN stops at once.
+                # trained by Adam, lr 1e-3, against 0.8 % so). NaN stops at once.
                 value = sigma.item()
                 if k >= least and not value - previous > POWER_TOLERANCE * value:
                     break

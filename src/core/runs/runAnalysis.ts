@@ -31,15 +31,31 @@ export interface RunWarning {
   text?: CoreText;
 }
 
+/**
+ * The config editor's warnings on the latest snapshot (same rules and thresholds), split into those a run shows and
+ * the names of the modules the ratio rule leaves out (RunLayerInfo.gradientCompared: a normalization layer's scale, a
+ * parameter that is no weight) where it would have warned, which runReadingNotes names instead.
+ */
+function latestWarnings(state: RunLogState, thresholds: ProbeThresholds): { shown: ProbeWarning[]; leftOut: string[] } {
+  const latest = state.snapshots.at(-1);
+  const shown: ProbeWarning[] = [];
+  const leftOut: string[] = [];
+  if (latest === undefined) return { shown, leftOut };
+  for (const w of warningsFromSnapshot(latest, thresholds, coreText('runs.atStep', { step: latest.step }))) {
+    const info = w.layerIndex === undefined ? undefined : state.layers[w.layerIndex];
+    if ((w.kind === 'vanishing' || w.kind === 'exploding') && info?.gradientCompared === false) leftOut.push(info.name);
+    else shown.push(w);
+  }
+  return { shown, leftOut };
+}
+
 /** Warnings on the latest snapshot, each naming its module, plus NaN/Inf gradients wherever they were logged. */
 export function runWarnings(state: RunLogState, thresholds: ProbeThresholds = DEFAULT_PROBE_THRESHOLDS): RunWarning[] {
   const latest = state.snapshots.at(-1);
   const warnings: RunWarning[] = [];
   if (latest !== undefined) {
-    for (const w of warningsFromSnapshot(latest, thresholds, coreText('runs.atStep', { step: latest.step }))) {
+    for (const w of latestWarnings(state, thresholds).shown) {
       const layer = w.layerIndex === undefined ? undefined : latest.layers[w.layerIndex];
-      // a normalization layer's scale or a parameter that is no weight: no ratio rule (see runReadingNotes)
-      if ((w.kind === 'vanishing' || w.kind === 'exploding') && w.layerIndex !== undefined && state.layers[w.layerIndex]?.gradientCompared === false) continue;
       // The config editor's text says "layer 3 (32 sigmoid)"; a PyTorch run names the module instead.
       const name = layer?.name;
       if (name === undefined || layer === undefined) {
@@ -111,17 +127,11 @@ export function runReadingNotes(state: RunLogState, thresholds: ProbeThresholds 
   if (latest !== undefined && latest.layers.length > 0 && latest.layers.every(l => l.gradNorm === 0)) {
     notes.push(coreText('runs.noGradients', { step: latest.step }));
   }
-  if (latest !== undefined && latest.layers.length > 1) {
-    // the modules left out of the ratio rule that it would have warned about (a tiny ratio in the table, no warning)
-    const out = latest.layers[latest.layers.length - 1].gradNorm;
-    const apart = state.layers.slice(0, latest.layers.length - 1).filter((l, i) => {
-      const ratio = latest.layers[i].gradNorm / out;
-      return !l.gradientCompared && (ratio < thresholds.vanishingRatio || ratio > thresholds.explodingRatio);
-    }).map(l => l.name);
-    if (apart.length > 0) {
-      const more = apart.length > 8 ? ` (+${apart.length - 8})` : '';
-      notes.push(coreText('runs.notCompared', { modules: apart.slice(0, 8).join(', ') + more }));
-    }
+  // the modules left out of the ratio rule that it would have warned about (a tiny ratio in the table, no warning)
+  const apart = latestWarnings(state, thresholds).leftOut;
+  if (apart.length > 0) {
+    const more = apart.length > 8 ? ` (+${apart.length - 8})` : '';
+    notes.push(coreText('runs.notCompared', { modules: apart.slice(0, 8).join(', ') + more }));
   }
   const recorded = state.meta?.modules.some(m => m.activation !== undefined) ?? false;
   if (state.layers.length > 0 && !recorded && state.unmeasured.length === 0) notes.push(coreText('runs.noActivations'));
