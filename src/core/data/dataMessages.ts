@@ -84,6 +84,7 @@ export const DATA_MESSAGES = {
   'data.note.constantColumn': 'column \'{column}\' is constant ({value}): it carries no information and is left unscaled',
   'data.note.constantTarget': 'target \'{target}\' is constant ({value}): there is nothing to learn',
   'data.note.integerClasses': 'target \'{target}\' has {count} integer values ({classes}): read as classes (set data.task to \'regression\' to predict it as a number)',
+  'data.note.decimalComma': 'semicolon-separated: {count} values with a decimal comma read as numbers (first \'{value}\' at line {line}, column \'{column}\')',
   'data.note.noHeader': '{file} has no header row: columns are named \'column 1\', \'column 2\', …',
   'data.note.split': '{train} training rows, {val} validation rows',
   'data.note.splitStandardised': '{train} training rows, {val} validation rows, inputs standardised',

@@ -23,6 +23,8 @@ export const MAX_REGRESSION_TARGET = 1e150;
 export const MAX_CLASSES = 100;
 
 const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A number with a decimal comma ("5,1", "-0,25e3"), read as such only in a semicolon-separated file (see readCell). */
+const COMMA_NUMBER_PATTERN = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 
 export interface ColumnChoice {
   /** Input columns by name or 0-based index; default: every column but the target. */
@@ -40,7 +42,7 @@ export interface ColumnChoice {
 /** Maps a row reference (a line number, or an item index in a JSON array) and field to a place in the file. */
 export type Locator = (rowRef: number, field: number, fieldColumns?: number[]) => SourceLocation;
 
-type Cell = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'text'; text: string };
+type Cell = { kind: 'missing' } | { kind: 'number'; value: number; comma?: true } | { kind: 'text'; text: string };
 
 /**
  * The fast path for the common cell, a plain decimal number ("-1.5e3"): its value, or NaN when the cell needs the
@@ -62,8 +64,12 @@ function plainNumber(raw: unknown): number {
   return Number.isFinite(value) ? value : NaN;
 }
 
-/** How a cell reads: missing, a finite number, or text. Non-finite numbers (1e999) count as text: not usable. */
-export function readCell(raw: unknown): Cell {
+/**
+ * How a cell reads: missing, a finite number, or text. Non-finite numbers (1e999) count as text: not usable. With
+ * `decimalComma` (a semicolon-separated file, the spreadsheet export of locales that write 5,1 for 5.1), a number
+ * with one decimal comma reads as that number; thousands separators ("1.234,5") are not guessed at and stay text.
+ */
+export function readCell(raw: unknown, decimalComma = false): Cell {
   if (raw === null || raw === undefined) return { kind: 'missing' };
   if (typeof raw === 'number') return Number.isFinite(raw) ? { kind: 'number', value: raw } : { kind: 'text', text: String(raw) };
   if (typeof raw === 'boolean') return { kind: 'text', text: String(raw) };
@@ -73,6 +79,10 @@ export function readCell(raw: unknown): Cell {
     if (NUMBER_PATTERN.test(s)) {
       const value = Number(s);
       return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'text', text: s };
+    }
+    if (decimalComma && COMMA_NUMBER_PATTERN.test(s)) {
+      const value = Number(s.replace(',', '.'));
+      return Number.isFinite(value) ? { kind: 'number', value, comma: true } : { kind: 'text', text: s };
     }
     if (MISSING_TOKENS.includes(s.toLowerCase())) return { kind: 'missing' };
     return { kind: 'text', text: s };
@@ -104,6 +114,9 @@ export class DatasetBuilder {
   private readonly keyIsNumber: boolean[] = [];
   private keysOverflowed = false;
   private firstText?: { text: string; location: SourceLocation };
+  /** Cells read with a decimal comma, and the first of them (for the note that says so). */
+  private commaCells = 0;
+  private firstComma?: { text: string; location: SourceLocation; column: string };
   private readonly neededWidth: number;
   /** The row being read, before it is known to be complete. */
   private readonly rowInputs: Float64Array;
@@ -114,6 +127,8 @@ export class DatasetBuilder {
     private readonly fileLabel: string,
     private readonly locate: Locator,
     private readonly forcedTask?: Task,
+    /** Read "5,1" as 5.1 (a semicolon-separated file): see readCell. */
+    private readonly decimalComma = false,
   ) {
     if (columnNames.length === 0) throw new InputError(coreText('data.noColumns', { file: fileLabel }));
     this.targetIndex = choice.target === undefined
@@ -168,7 +183,7 @@ export class DatasetBuilder {
         inputs[k] = fast;
         continue;
       }
-      const cell = readCell(raw);
+      const cell = readCell(raw, this.decimalComma);
       if (cell.kind === 'missing') return this.skip(rowRef, field, fieldColumns);
       if (cell.kind === 'text') {
         const hint = /^[+-]?\d+,\d+$/.test(cell.text) ? coreText('data.decimalComma') : '';
@@ -177,12 +192,14 @@ export class DatasetBuilder {
           this.locate(rowRef, field, fieldColumns),
         );
       }
+      if (cell.comma) this.noteComma(raw, rowRef, field, fieldColumns);
       inputs[k] = cell.value;
     }
     const targetField = this.targetIndex;
     const rawTarget = targetField < values.length ? values[targetField] : undefined;
     const fastTarget = plainNumber(rawTarget);
-    const target: Cell = fastTarget === fastTarget ? { kind: 'number', value: fastTarget } : readCell(rawTarget);
+    const target: Cell = fastTarget === fastTarget ? { kind: 'number', value: fastTarget } : readCell(rawTarget, this.decimalComma);
+    if (target.kind === 'number' && target.comma) this.noteComma(rawTarget, rowRef, targetField, fieldColumns);
     if (target.kind === 'missing') return this.skip(rowRef, targetField, fieldColumns);
     if (target.kind === 'text' && this.firstText === undefined) {
       this.firstText = { text: target.text, location: this.locate(rowRef, targetField, fieldColumns) };
@@ -210,6 +227,12 @@ export class DatasetBuilder {
     this.refs[slot] = rowRef;
   }
 
+  private noteComma(raw: unknown, rowRef: number, field: number, fieldColumns?: number[]): void {
+    if (this.commaCells++ === 0) {
+      this.firstComma = { text: String(raw).trim(), location: this.locate(rowRef, field, fieldColumns), column: this.columnNames[field] };
+    }
+  }
+
   /** The width the chosen columns need; rows with fewer fields count as missing values. */
   get requiredWidth(): number {
     return this.neededWidth;
@@ -227,6 +250,12 @@ export class DatasetBuilder {
     if (this.skipped > 0) {
       const first = this.firstSkipped!;
       notes.push(coreText(this.skipped === 1 ? 'data.note.skippedOne' : 'data.note.skipped', { count: this.skipped, line: first.location.line, column: first.column }));
+    }
+    if (this.commaCells > 0) {
+      const first = this.firstComma!;
+      notes.push(coreText('data.note.decimalComma', {
+        count: this.commaCells.toLocaleString('en-US'), value: clip(first.text), line: first.location.line, column: first.column,
+      }));
     }
     if (this.usable > n) {
       notes.push(coreText('data.note.sampled', { usable: this.usable.toLocaleString('en-US'), n: n.toLocaleString('en-US') }));

@@ -141,6 +141,7 @@ class DelimitedReader implements ChunkReader {
   private pending: { fields: string[]; line: number; columns: number[] }[] = [];
   private builder?: DatasetBuilder;
   private headerLine?: number;
+  private decimalComma = false;
   private readonly locate: Locator;
 
   constructor(private readonly label: string, private readonly options: ReadDatasetOptions) {
@@ -162,6 +163,9 @@ class DelimitedReader implements ChunkReader {
     const head = this.head;
     this.head = '';
     const delimiter = this.options.delimiter ?? sniffDelimiter(head.slice(0, SNIFF_CHARS), this.label);
+    // A semicolon-separated file is the spreadsheet export of locales that write 5,1 for 5.1 (the comma being
+    // taken): there a decimal comma is read as one. Not in a tab-separated file, where "1,234" may be a thousand.
+    this.decimalComma = delimiter === ';';
     this.tokenizer = new DelimitedTokenizer(delimiter, (fields, line, columns) => this.onRecord(fields, line, columns), this.label);
     this.tokenizer.push(head);
   }
@@ -188,7 +192,7 @@ class DelimitedReader implements ChunkReader {
   private startBuilder(): void {
     const [first, second] = this.pending;
     if (!first) throw new InputError(coreText('data.noDataRows', { file: this.label }));
-    const header = this.options.header ?? looksLikeHeader(first.fields, second?.fields);
+    const header = this.options.header ?? looksLikeHeader(first.fields, second?.fields, this.decimalComma);
     let names: string[];
     let rows = this.pending;
     if (header) {
@@ -199,7 +203,7 @@ class DelimitedReader implements ChunkReader {
       const width = Math.max(...this.pending.map(r => r.fields.length));
       names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
     }
-    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task);
+    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task, this.decimalComma);
     this.pending = [];
     for (const r of rows) this.builder.addRow(r.fields, r.line, r.columns);
   }
@@ -209,11 +213,11 @@ class DelimitedReader implements ChunkReader {
  * A first row is a header when every field is text, or when some column holds text there and a number in the next
  * row. (A text target alone, "1.5,2,cat", does not make a header: its column is text in both rows.)
  */
-export function looksLikeHeader(first: string[], second: string[] | undefined): boolean {
-  const kinds = first.map(f => readCell(f).kind);
+export function looksLikeHeader(first: string[], second: string[] | undefined, decimalComma = false): boolean {
+  const kinds = first.map(f => readCell(f, decimalComma).kind);
   if (kinds.every(k => k === 'text')) return true;
   if (!second) return false;
-  return kinds.some((k, i) => k === 'text' && i < second.length && readCell(second[i]).kind === 'number');
+  return kinds.some((k, i) => k === 'text' && i < second.length && readCell(second[i], decimalComma).kind === 'number');
 }
 
 function uniqueNames(names: string[]): string[] {

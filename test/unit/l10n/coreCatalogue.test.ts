@@ -171,7 +171,7 @@ describe('core message catalogue', () => {
     try {
       const file = path.join(dir, 'data.csv');
       fs.writeFileSync(file, 'x,y\n1,2\n3,4\n5,6\n1,5;\n');
-      fs.writeFileSync(path.join(dir, 'comma.csv'), 'x;y\n1;2\n3;4\n1,5;6\n');
+      fs.writeFileSync(path.join(dir, 'comma.tsv'), 'x\ty\n1\t2\n3\t4\n1,5\t6\n');
       const errorOf = async (name: string, options = {}) => {
         try {
           await readDatasetFile(path.join(dir, name), options);
@@ -181,7 +181,7 @@ describe('core message catalogue', () => {
         }
         assert.fail(`${name} was read`);
       };
-      const cell = await errorOf('comma.csv');
+      const cell = await errorOf('comma.tsv');
       assert.equal(cell.message, "column 'x' (1): '1,5' is not a number (a decimal comma? numbers are read with '.' as the decimal point)");
       assert.deepEqual([cell.location?.line, cell.location?.column], [4, 1]);
       assert.equal(inKorean(() => localizeCoreOr(cell.text, cell.message)), "'x' 열(1번째): '1,5'은(는) 숫자가 아닙니다 (소수점으로 쉼표를 썼나요? 숫자는 '.'를 소수점으로 읽습니다)");

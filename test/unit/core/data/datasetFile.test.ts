@@ -78,8 +78,31 @@ describe('dataset files: CSV and TSV', () => {
     });
   });
 
-  it('hints at a decimal comma', () => {
-    assert.throws(() => parseDatasetText('x;y\n1,5;2\n', 'eu.csv'), inputError(/'1,5' is not a number \(a decimal comma\? numbers are read with '\.' as the decimal point\)/, { line: 2, column: 1 }));
+  it('hints at a decimal comma where a comma cannot be one (a comma- or tab-separated file)', () => {
+    const hint = /'1,5' is not a number \(a decimal comma\? numbers are read with '\.' as the decimal point\)/;
+    assert.throws(() => parseDatasetText('x,y\n"1,5",2\n', 'us.csv'), inputError(hint, { line: 2, column: 1 }));
+    // in a tab-separated file "1,234" may be a thousand: not guessed at
+    assert.throws(() => parseDatasetText('x\ty\n1,5\t2\n', 'tab.tsv'), inputError(hint, { line: 2, column: 1 }));
+  });
+
+  it('reads decimal commas in a semicolon-separated file (a European spreadsheet export), and says so', () => {
+    const text = '\uFEFF"Länge";"Breite";"Art"\r\n5,1;3,5;setosa\r\n-0,25;,5;setosa\r\n7;3,2e1;versicolor\r\n6,3;3.5;versicolor\r\n';
+    const ds = parseDatasetText(text, 'iris-de.csv');
+    assert.deepEqual(ds.inputNames, ['Länge', 'Breite']);
+    assert.deepEqual([...ds.x], [5.1, 3.5, -0.25, 0.5, 7, 32, 6.3, 3.5]);
+    assert.deepEqual(ds.classes, ['setosa', 'versicolor']);
+    assert.ok(ds.notes.includes("semicolon-separated: 6 values with a decimal comma read as numbers (first '5,1' at line 2, column 'Länge')"), ds.notes.join('|'));
+    // a decimal-comma target is a number, so a regression target, not 4 class labels
+    const reg = parseDatasetText('x;y\n1;0,5\n2;1,25\n3;2,5\n4;3,75\n', 'reg.csv');
+    assert.equal(reg.task, 'regression');
+    assert.deepEqual([...reg.y], [0.5, 1.25, 2.5, 3.75]);
+    // the header is told from numbers with a decimal comma too (else '5,1;3,5' would look like a row of text)
+    const headless = parseDatasetText('5,1;3,5;1\n4,9;3;0\n', 'nohead.csv');
+    assert.deepEqual([...headless.x], [5.1, 3.5, 4.9, 3]);
+    // thousands separators are not guessed at: '1.234,5' stays text, with the file's place
+    assert.throws(() => parseDatasetText('x;y\n1.234,5;2\n', 'eu.csv'), inputError(/'1\.234,5' is not a number/, { line: 2, column: 1 }));
+    // without decimal commas a semicolon file has no such note (UCI's wine-quality files: ';' and '.')
+    assert.ok(!parseDatasetText('"a";"b"\n7.4;0.7\n7.8;0.88\n', 'wine.csv').notes.some(n => /decimal comma/.test(n)));
   });
 
   it('points at the right line after a quoted field with newlines', () => {
