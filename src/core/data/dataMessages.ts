@@ -55,6 +55,7 @@ export const DATA_MESSAGES = {
   // columns and rows (datasetBuilder.ts)
   'data.noColumns': '{file} has no columns',
   'data.oneColumn': '{file} has only one column (\'{column}\'): there is no input column besides the target',
+  'data.spaceSeparated': '{file} has only one column (\'{column}\'): its values are separated by spaces, and Gradscope reads comma-, tab- or semicolon-separated files (save it as CSV, or put tabs between the values)',
   'data.inputIsTarget': 'column \'{column}\' is both an input and the target',
   'data.inputTwice': 'input column \'{column}\' is listed twice',
   'data.tooManyFields': 'this row has {fields} fields but the header has {width} (an unquoted delimiter inside a value?)',

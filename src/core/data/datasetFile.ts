@@ -195,13 +195,24 @@ class DelimitedReader implements ChunkReader {
     const header = this.options.header ?? looksLikeHeader(first.fields, second?.fields, this.decimalComma);
     let names: string[];
     let rows = this.pending;
+    // Lines that all end in a delimiter ("a,b,c," — some exporters write one) have an empty last field, not a
+    // column: an unnamed, empty last column is dropped (a row with a value there still fails, as too many fields)
+    const trailing = (fields: string[]) => fields.length > 1 && fields[fields.length - 1].trim() === '';
     if (header) {
-      names = uniqueNames(first.fields.map((f, i) => f.trim() || `column ${i + 1}`));
+      let width = first.fields.length;
+      while (width > 1 && first.fields[width - 1].trim() === '' && this.pending.slice(1).every(r => !(r.fields[width - 1] ?? '').trim())) width--;
+      names = uniqueNames(first.fields.slice(0, width).map((f, i) => f.trim() || `column ${i + 1}`));
       this.headerLine = first.line;
       rows = this.pending.slice(1);
     } else {
-      const width = Math.max(...this.pending.map(r => r.fields.length));
+      let width = Math.max(...this.pending.map(r => r.fields.length));
+      if (this.pending.every(r => r.fields.length === width && trailing(r.fields))) width--;
       names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
+    }
+    if (names.length === 1 && header && /\S[ \t]+\S/.test(names[0]) && rows.some(r => /\S[ \t]+\S/.test(r.fields[0] ?? ''))) {
+      // "x y label" / "1 2 0": a file separated by runs of spaces (UCI's .data files), which is no delimiter here
+      throw new InputError(coreText('data.spaceSeparated', { file: this.label, column: names[0] }),
+        { file: this.label, line: first.line, column: 1 });
     }
     this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task, this.decimalComma);
     this.pending = [];

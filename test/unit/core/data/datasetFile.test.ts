@@ -105,6 +105,25 @@ describe('dataset files: CSV and TSV', () => {
     assert.ok(!parseDatasetText('"a";"b"\n7.4;0.7\n7.8;0.88\n', 'wine.csv').notes.some(n => /decimal comma/.test(n)));
   });
 
+  it('drops the empty last column of lines that all end in a delimiter', () => {
+    const ds = parseDatasetText('a,b,c,\n1,2,0,\n3,4,1,\n5,6,0,\n', 'trail.csv');
+    assert.deepEqual([ds.inputNames, ds.targetName, [...ds.x], [...ds.y]], [['a', 'b'], 'c', [1, 2, 3, 4, 5, 6], [0, 1, 0]]);
+    const headless = parseDatasetText('1,2,0.5,\n3,4,1.5,\n5,6,2,\n', 'trail.csv');
+    assert.deepEqual([headless.inputNames, [...headless.y]], [['column 1', 'column 2'], [0.5, 1.5, 2]]);
+    // a value in that column later on is a row too wide, with its place
+    assert.throws(() => parseDatasetText('a,b,c,\n1,2,0,\n3,4,1,9\n', 'trail.csv'), inputError(/this row has 4 fields but the header has 3/, { line: 3, column: 7 }));
+    // a named last column stays, empty or not
+    assert.deepEqual(parseDatasetText('a,b,c,d\n1,2,0,\n3,4,1,7\n', 'named.csv').inputNames, ['a', 'b', 'c']);
+  });
+
+  it('says so when a file is separated by spaces, which is no delimiter it reads', () => {
+    assert.throws(() => parseDatasetText(' 0.00632  18.00   2.310\n 0.02731   0.00   7.070\n', 'housing.data'),
+      inputError(/housing\.data has only one column \('0\.00632  18\.00   2\.310'\): its values are separated by spaces/, { line: 1, column: 1 }));
+    assert.throws(() => parseDatasetText('x y label\n1 2 0\n3 4 1\n', 'xy.txt'), inputError(/save it as CSV, or put tabs between the values/));
+    // a one-column file whose name has a space is still a one-column file, not space-separated
+    assert.throws(() => parseDatasetText('body mass\n1\n2\n', 'one.csv'), inputError(/has only one column \('body mass'\): there is no input column/));
+  });
+
   it('points at the right line after a quoted field with newlines', () => {
     const text = 'note,x,y\n"multi\nline",1,2\n"ok",oops,3\n';
     assert.throws(() => parseDatasetText(text, 'n.csv', { inputs: ['x'], target: 'y' }), inputError(/'oops' is not a number/, { line: 4, column: 6 }));
