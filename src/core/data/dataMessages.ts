@@ -86,6 +86,7 @@ export const DATA_MESSAGES = {
   'data.note.constantTarget': 'target \'{target}\' is constant ({value}): there is nothing to learn',
   'data.note.integerClasses': 'target \'{target}\' has {count} integer values ({classes}): read as classes (set data.task to \'regression\' to predict it as a number)',
   'data.note.decimalComma': 'semicolon-separated: {count} values with a decimal comma read as numbers (first \'{value}\' at line {line}, column \'{column}\')',
+  'data.note.indexColumn': '\'{column}\' has no name and only increasing whole numbers: a saved row index (pandas\' to_csv writes one), left out of the inputs (list it in data.inputs to use it)',
   'data.note.noHeader': '{file} has no header row: columns are named \'column 1\', \'column 2\', …',
   'data.note.split': '{train} training rows, {val} validation rows',
   'data.note.splitStandardised': '{train} training rows, {val} validation rows, inputs standardised',

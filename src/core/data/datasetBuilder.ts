@@ -91,6 +91,14 @@ export function readCell(raw: unknown, decimalComma = false): Cell {
   return { kind: 'text', text: boundedJson(raw, 200) };
 }
 
+/** What the reader knows of the file that the columns do not say. */
+export interface BuilderReading {
+  /** Read "5,1" as 5.1 (a semicolon-separated file): see readCell. */
+  decimalComma?: boolean;
+  /** The header's first field was empty (the column is named 'column 1'): it may be a saved row index. */
+  unnamedFirstColumn?: boolean;
+}
+
 export class DatasetBuilder {
   readonly inputIndices: number[];
   readonly targetIndex: number;
@@ -114,6 +122,10 @@ export class DatasetBuilder {
   private readonly keyIsNumber: boolean[] = [];
   private keysOverflowed = false;
   private firstText?: { text: string; location: SourceLocation };
+  private readonly decimalComma: boolean;
+  /** Which input (position among the inputs) may be a saved row index, or -1; and its last value. */
+  private indexInput = -1;
+  private lastIndex = -Infinity;
   /** Cells read with a decimal comma, and the first of them (for the note that says so). */
   private commaCells = 0;
   private firstComma?: { text: string; location: SourceLocation; column: string };
@@ -127,9 +139,9 @@ export class DatasetBuilder {
     private readonly fileLabel: string,
     private readonly locate: Locator,
     private readonly forcedTask?: Task,
-    /** Read "5,1" as 5.1 (a semicolon-separated file): see readCell. */
-    private readonly decimalComma = false,
+    reading: BuilderReading = {},
   ) {
+    this.decimalComma = reading.decimalComma ?? false;
     if (columnNames.length === 0) throw new InputError(coreText('data.noColumns', { file: fileLabel }));
     this.targetIndex = choice.target === undefined
       ? columnNames.length - 1
@@ -147,6 +159,9 @@ export class DatasetBuilder {
     for (const i of this.inputIndices) {
       if (seen.has(i)) throw new InputError(coreText('data.inputTwice', { column: columnNames[i] }));
       seen.add(i);
+    }
+    if (reading.unnamedFirstColumn && choice.inputs === undefined && this.inputIndices[0] === 0 && this.inputIndices.length > 1) {
+      this.indexInput = 0;
     }
     this.inputNames = this.inputIndices.map(i => columnNames[i]);
     this.targetName = columnNames[this.targetIndex];
@@ -204,6 +219,11 @@ export class DatasetBuilder {
     if (target.kind === 'text' && this.firstText === undefined) {
       this.firstText = { text: target.text, location: this.locate(rowRef, targetField, fieldColumns) };
     }
+    if (this.indexInput >= 0) {
+      const v = inputs[this.indexInput];
+      if (Number.isInteger(v) && v > this.lastIndex) this.lastIndex = v;
+      else this.indexInput = -1;
+    }
     const key = this.keyOf(target);
 
     // Reservoir sampling (Algorithm R): the first rowLimit rows fill the store, then row t replaces a random slot
@@ -240,12 +260,25 @@ export class DatasetBuilder {
 
   finish(name: string, extraNotes: CoreText[] = []): Dataset {
     const n = this.stored;
-    const d = this.d;
     const notes: CoreText[] = [...extraNotes];
     if (n === 0) {
       throw new InputError(this.skipped > 0
         ? coreText('data.allRowsMissing', { file: this.fileLabel, rows: this.skipped, line: this.firstSkipped!.location.line, column: this.firstSkipped!.column })
         : coreText('data.noUsableRows', { file: this.fileLabel }));
+    }
+    let d = this.d;
+    let inputNames = this.inputNames;
+    let stored = this.x;
+    if (this.indexInput >= 0 && this.usable >= 3) {
+      // an unnamed first column of ever-increasing whole numbers on every row is a saved row index (pandas'
+      // to_csv writes one by default): as an input it would only teach the rows' order. Left out, and said so.
+      const k = this.indexInput;
+      const kept = new Float64Array(n * (d - 1));
+      for (let i = 0, o = 0; i < n; i++) for (let j = 0; j < d; j++) if (j !== k) kept[o++] = stored[i * d + j];
+      notes.push(coreText('data.note.indexColumn', { column: inputNames[k] }));
+      inputNames = inputNames.filter((_, j) => j !== k);
+      d -= 1;
+      stored = kept;
     }
     if (this.skipped > 0) {
       const first = this.firstSkipped!;
@@ -260,7 +293,7 @@ export class DatasetBuilder {
     if (this.usable > n) {
       notes.push(coreText('data.note.sampled', { usable: this.usable.toLocaleString('en-US'), n: n.toLocaleString('en-US') }));
     }
-    const x = this.x.slice(0, n * d);
+    const x = stored === this.x ? stored.slice(0, n * d) : stored;
     for (let k = 0; k < d; k++) {
       let min = Infinity;
       let max = -Infinity;
@@ -270,11 +303,11 @@ export class DatasetBuilder {
         if (v > max) max = v;
       }
       if (min === max && n > 1) {
-        notes.push(coreText('data.note.constantColumn', { column: this.inputNames[k], value: min }));
+        notes.push(coreText('data.note.constantColumn', { column: inputNames[k], value: min }));
       }
     }
     const { task, y, classes } = this.decideTarget(n, notes);
-    return { name, inputNames: this.inputNames, targetName: this.targetName, n, d, x, y, task, classes, ...notesOf(notes) };
+    return { name, inputNames, targetName: this.targetName, n, d, x, y, task, classes, ...notesOf(notes) };
   }
 
   private decideTarget(n: number, notes: CoreText[]): { task: Task; y: Float64Array; classes?: string[] } {

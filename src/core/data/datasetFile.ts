@@ -214,7 +214,9 @@ class DelimitedReader implements ChunkReader {
       throw new InputError(coreText('data.spaceSeparated', { file: this.label, column: names[0] }),
         { file: this.label, line: first.line, column: 1 });
     }
-    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task, this.decimalComma);
+    this.builder = new DatasetBuilder(names, this.options, this.label, this.locate, this.options.task, {
+      decimalComma: this.decimalComma, unnamedFirstColumn: header && first.fields.length > 1 && first.fields[0].trim() === '',
+    });
     this.pending = [];
     for (const r of rows) this.builder.addRow(r.fields, r.line, r.columns);
   }

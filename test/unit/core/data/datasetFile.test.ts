@@ -105,6 +105,23 @@ describe('dataset files: CSV and TSV', () => {
     assert.ok(!parseDatasetText('"a";"b"\n7.4;0.7\n7.8;0.88\n', 'wine.csv').notes.some(n => /decimal comma/.test(n)));
   });
 
+  it("leaves out a saved row index (pandas' to_csv: an unnamed first column of increasing whole numbers)", () => {
+    // a dropped row (5) leaves a gap, as after pandas' dropna; the row with a missing value is skipped, not checked
+    const text = ',x1,x2,label\n0,0.1,1E-5,True\n1,0.3,2e-1,False\n2,0.5,3,True\n3,,4,False\n4,0.9,5,True\n6,1.1,6,False\n';
+    const ds = parseDatasetText(text, 'pandas.csv');
+    assert.deepEqual(ds.inputNames, ['x1', 'x2']);
+    assert.deepEqual([...ds.x], [0.1, 1e-5, 0.3, 0.2, 0.5, 3, 0.9, 5, 1.1, 6]);
+    assert.ok(ds.notes.includes("'column 1' has no name and only increasing whole numbers: a saved row index (pandas' to_csv writes one), left out of the inputs (list it in data.inputs to use it)"), ds.notes.join('|'));
+    // listed, it is an input
+    assert.deepEqual(parseDatasetText(text, 'pandas.csv', { inputs: ['column 1', 'x1'] }).inputNames, ['column 1', 'x1']);
+    // not increasing, not whole, or named: an input like any other
+    for (const other of [',x,y\n0,1,2\n2,3,4\n1,5,6\n', ',x,y\n0.5,1,2\n1.5,3,4\n2.5,5,6\n', 'id,x,y\n0,1,2\n1,3,4\n2,5,6\n']) {
+      const read = parseDatasetText(other, 'other.csv');
+      assert.equal(read.d, 2, other);
+      assert.ok(!read.notes.some(n => /row index/.test(n)), other);
+    }
+  });
+
   it('drops the empty last column of lines that all end in a delimiter', () => {
     const ds = parseDatasetText('a,b,c,\n1,2,0,\n3,4,1,\n5,6,0,\n', 'trail.csv');
     assert.deepEqual([ds.inputNames, ds.targetName, [...ds.x], [...ds.y]], [['a', 'b'], 'c', [1, 2, 3, 4, 5, 6], [0, 1, 0]]);
