@@ -47,7 +47,7 @@ export const DATA_MESSAGES = {
   'data.json.itemNotArray': 'item {item} is not an array like the first one',
   'data.json.itemNotObject': 'item {item} is not an object like the first one',
   'data.json.arrayOf': '{file} must hold an array of objects or of arrays (found an array of {found})',
-  'data.json.needsXY': '{file} must be an array of rows, or an object with "x" (rows of inputs) and "y" (targets)',
+  'data.json.needsXY': '{file} must be an array of rows, an object with "x" (rows of inputs) and "y" (targets), or a pandas DataFrame.to_json shape (orient \'columns\', \'index\', \'split\' or \'table\')',
   'data.json.xyLength': '"x" has {x} rows but "y" has {y}',
   'data.json.rowWidth': 'row {row} of "x" has {count} values, the first has {width}',
   'data.json.oneTarget': '"y" must hold one value per row (several outputs are not supported)',

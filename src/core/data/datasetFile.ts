@@ -369,28 +369,13 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       });
       return builder.finish(label);
     }
-    if (first !== null && typeof first === 'object') {
-      const keys: string[] = [];
-      const known = new Set<string>();
-      for (const item of items) {
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-        for (const k of Object.keys(item)) if (!known.has(k)) { known.add(k); keys.push(k); }
-      }
-      const builder = new DatasetBuilder(keys, options, label,
-        (item, field) => locateItem(keys[field] !== undefined && hasKey(items[item], keys[field]) ? [item, keys[field]] : [item]), options.task);
-      items.forEach((item, i) => {
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-          throw new InputError(coreText('data.json.itemNotObject', { item: i + 1 }), locateItem([i]));
-        }
-        const record = item as Record<string, unknown>;
-        builder.addRow(keys.map(k => record[k]), i);
-      });
-      return builder.finish(label);
-    }
+    if (first !== null && typeof first === 'object') return recordsDataset(items, [], label, options, locateItem);
     throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? coreText('data.jsType.nulls') : jsTypeText(first) }), locateItem([0]));
   }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
+    const pandas = pandasDataset(record, label, options, locateItem);
+    if (pandas) return pandas;
     if (!Array.isArray(record.x) || !Array.isArray(record.y)) {
       throw new InputError(coreText('data.json.needsXY', { file: label }), { file: label, line: 1, column: 1 });
     }
@@ -420,6 +405,81 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
     return builder.finish(label);
   }
   throw new InputError(coreText('data.json.shape', { file: label }), { file: label, line: 1, column: 1 });
+}
+
+type ItemLocator = (jsonPath: (string | number)[]) => SourceLocation;
+
+/** An array of objects (under `at` in the file), one row each; the keys of them all, in order of appearance, name
+ * the columns (`leftOut`: keys that are no column unless listed, e.g. the index of pandas' table orient). */
+function recordsDataset(items: unknown[], at: (string | number)[], label: string, options: ReadDatasetOptions,
+  locateItem: ItemLocator, leftOut: string[] = []): Dataset {
+  const keys: string[] = [];
+  const known = new Set<string>();
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+    for (const k of Object.keys(item)) if (!known.has(k)) { known.add(k); keys.push(k); }
+  }
+  const listed = new Set([...(options.inputs ?? []), ...(options.target !== undefined ? [options.target] : [])]);
+  const columns = keys.filter(k => !leftOut.includes(k) || listed.has(k));
+  const builder = new DatasetBuilder(columns, options, label,
+    (item, field) => locateItem(columns[field] !== undefined && hasKey(items[item], columns[field]) ? [...at, item, columns[field]] : [...at, item]), options.task);
+  items.forEach((item, i) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new InputError(coreText('data.json.itemNotObject', { item: i + 1 }), locateItem([...at, i]));
+    }
+    const record = item as Record<string, unknown>;
+    builder.addRow(columns.map(k => record[k]), i);
+  });
+  return builder.finish(label);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * pandas' DataFrame.to_json shapes, told apart by their keys: orient 'split' ({"columns": […], "data": [[…]]}),
+ * 'table' ({"schema": {…}, "data": [{…}]}: the schema's primary key, pandas' index, is no column unless listed),
+ * 'columns', the default ({column: {row label: value}}), and 'index' ({row label: {column: value}}, told from
+ * 'columns' by whole-number outer keys and not inner ones). Undefined for any other object.
+ */
+function pandasDataset(record: Record<string, unknown>, label: string, options: ReadDatasetOptions, locateItem: ItemLocator): Dataset | undefined {
+  if (Array.isArray(record.columns) && Array.isArray(record.data) && record.columns.every(c => typeof c === 'string' || typeof c === 'number')) {
+    const names = record.columns.map(String);
+    const rows = record.data as unknown[];
+    if (rows.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), locateItem(['data']));
+    const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem(['data', item, field]), options.task);
+    rows.forEach((row, i) => {
+      if (!Array.isArray(row)) throw new InputError(coreText('data.json.itemNotArray', { item: i + 1 }), locateItem(['data', i]));
+      builder.addRow(row, i);
+    });
+    return builder.finish(label);
+  }
+  if (isPlainObject(record.schema) && Array.isArray(record.data)) {
+    const rows = record.data as unknown[];
+    if (rows.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), locateItem(['data']));
+    const key = record.schema.primaryKey;
+    const leftOut = Array.isArray(key) ? key.filter((k): k is string => typeof k === 'string') : typeof key === 'string' ? [key] : [];
+    return recordsDataset(rows, ['data'], label, options, locateItem, leftOut);
+  }
+  const outer = Object.keys(record);
+  if (outer.length === 0 || !outer.every(k => isPlainObject(record[k]))) return undefined;
+  const whole = (k: string) => /^-?\d+$/.test(k);
+  const firstInner = Object.keys(record[outer[0]] as Record<string, unknown>);
+  if (outer.every(whole) && !firstInner.every(whole)) {
+    // 'index': one object per row label, a record each
+    return recordsDataset(outer.map(k => record[k]), [], label, options, (path) => locateItem([outer[path[0] as number], ...path.slice(1)]));
+  }
+  // 'columns': the row labels of every column, in order of appearance
+  const labels: string[] = [];
+  const seen = new Set<string>();
+  for (const c of outer) for (const r of Object.keys(record[c] as Record<string, unknown>)) if (!seen.has(r)) { seen.add(r); labels.push(r); }
+  if (labels.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), { file: label, line: 1, column: 1 });
+  const columns = outer.map(c => record[c] as Record<string, unknown>);
+  const builder = new DatasetBuilder(outer, options, label,
+    (row, field) => locateItem(hasKey(columns[field], labels[row]) ? [outer[field], labels[row]] : [outer[field]]), options.task);
+  labels.forEach((r, i) => builder.addRow(columns.map(c => c[r]), i));
+  return builder.finish(label);
 }
 
 function hasKey(item: unknown, key: string): boolean {

@@ -202,6 +202,33 @@ describe('dataset files: JSON and JSON Lines', () => {
     assert.deepEqual([...xy.y], [0.1, 0.2, 0.3]);
   });
 
+  it("reads every shape of pandas' DataFrame.to_json alike (orients columns, index, split, table), null as missing", () => {
+    // the texts pandas 1.5 writes for DataFrame({'len': [5.1, 4.9, 7.0], 'wid': [3.5, None, 3.2], 'kind': ['a', 'a', 'b']})
+    // after .drop(index=[1]) is undone: row labels 0, 1, 2
+    const shapes: Record<string, string> = {
+      columns: '{"len":{"0":5.1,"1":4.9,"2":7.0},"wid":{"0":3.5,"1":null,"2":3.2},"kind":{"0":"a","1":"a","2":"b"}}',
+      index: '{"0":{"len":5.1,"wid":3.5,"kind":"a"},"1":{"len":4.9,"wid":null,"kind":"a"},"2":{"len":7.0,"wid":3.2,"kind":"b"}}',
+      split: '{"columns":["len","wid","kind"],"index":[0,1,2],"data":[[5.1,3.5,"a"],[4.9,null,"a"],[7.0,3.2,"b"]]}',
+      table: '{"schema":{"fields":[{"name":"index","type":"integer"},{"name":"len","type":"number"},{"name":"wid","type":"number"},'
+        + '{"name":"kind","type":"string"}],"primaryKey":["index"],"pandas_version":"1.4.0"},"data":[{"index":0,"len":5.1,"wid":3.5,'
+        + '"kind":"a"},{"index":1,"len":4.9,"wid":null,"kind":"a"},{"index":2,"len":7.0,"wid":3.2,"kind":"b"}]}',
+    };
+    for (const [orient, text] of Object.entries(shapes)) {
+      const ds = parseDatasetText(text, `${orient}.json`);
+      assert.deepEqual([ds.inputNames, ds.targetName, [...ds.x], ds.classes, ds.n], [['len', 'wid'], 'kind', [5.1, 3.5, 7, 3.2], ['a', 'b'], 2], orient);
+      assert.ok(ds.notes.some(n => /1 row skipped for missing values/.test(n)), orient);
+    }
+    // table orient: the primary key (pandas' index) is a column when listed
+    assert.deepEqual(parseDatasetText(shapes.table, 't.json', { inputs: ['index', 'len'] }).inputNames, ['index', 'len']);
+    // a bad cell of the columns orient is pointed at where it is written
+    assert.throws(() => parseDatasetText('{"a":{"0":1,"1":2},\n "y":{"0":1,"1":"x"}}', 'c.json', { task: 'regression' }),
+      inputError(/target 'y' has text values/));
+    assert.throws(() => parseDatasetText('{"a":{"0":1,\n "1":"oops"},"y":{"0":1,"1":2}}', 'c.json'),
+      inputError(/column 'a' \(1\): 'oops' is not a number/, { line: 2, column: 6 }));
+    // any other object is still refused, naming the shapes read
+    assert.throws(() => parseDatasetText('{"rows":[1,2]}', 'o.json'), inputError(/or a pandas DataFrame\.to_json shape \(orient 'columns', 'index', 'split' or 'table'\)/));
+  });
+
   it('locates a bad JSON value by line and column', () => {
     const text = '[\n  {"a": 1, "y": 2},\n  {"a": "oops", "y": 3}\n]';
     assert.throws(() => parseDatasetText(text, 'bad.json'), inputError(/column 'a' \(1\): 'oops' is not a number/, { line: 3, column: 9 }));
