@@ -12,7 +12,7 @@ import { CONFIG_LIMITS } from './configSchema';
 import { InputError, type SourceLocation } from '../inputError';
 import { coreText, jsTypeText, type CoreText } from '../messages';
 import { writeFileAtomicSync } from '../io/atomicWrite';
-import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
+import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset, isJsonObject as isObject } from '../io/jsonLimits';
 import { readRegularTextSync } from '../io/regularFile';
 
 export const MODEL_FORMAT = 'gradscope-model';
@@ -277,9 +277,6 @@ export function parseModelFile(text: string, label = 'model.json'): LoadedModel 
   return { spec: { inputs, layers: specs }, params, file };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function locate(text: string, file: string, at?: (string | number)[], offset?: number): SourceLocation {
   let where = offset ?? 0;

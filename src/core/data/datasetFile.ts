@@ -10,7 +10,7 @@ import { DatasetBuilder, readCell, type ColumnChoice, type Locator } from './dat
 import { InputError, type SourceLocation } from '../inputError';
 import { coreText, jsTypeText, type CoreText } from '../messages';
 import { assertUnchanged, openRegularFile } from '../io/regularFile';
-import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset } from '../io/jsonLimits';
+import { MAX_JSON_DEPTH, boundedJson, excessiveNestingOffset, isJsonObject } from '../io/jsonLimits';
 
 export type DatasetFormat = 'delimited' | 'json' | 'jsonl';
 
@@ -416,7 +416,7 @@ function recordsDataset(items: unknown[], at: (string | number)[], label: string
   const keys: string[] = [];
   const known = new Set<string>();
   for (const item of items) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+    if (!isJsonObject(item)) continue;
     for (const k of Object.keys(item)) if (!known.has(k)) { known.add(k); keys.push(k); }
   }
   const listed = new Set([...(options.inputs ?? []), ...(options.target !== undefined ? [options.target] : [])]);
@@ -424,17 +424,10 @@ function recordsDataset(items: unknown[], at: (string | number)[], label: string
   const builder = new DatasetBuilder(columns, options, label,
     (item, field) => locateItem(columns[field] !== undefined && hasKey(items[item], columns[field]) ? [...at, item, columns[field]] : [...at, item]), options.task);
   items.forEach((item, i) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new InputError(coreText('data.json.itemNotObject', { item: i + 1 }), locateItem([...at, i]));
-    }
-    const record = item as Record<string, unknown>;
-    builder.addRow(columns.map(k => record[k]), i);
+    if (!isJsonObject(item)) throw new InputError(coreText('data.json.itemNotObject', { item: i + 1 }), locateItem([...at, i]));
+    builder.addRow(columns.map(k => item[k]), i);
   });
   return builder.finish(label);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**
@@ -455,7 +448,7 @@ function pandasDataset(record: Record<string, unknown>, label: string, options: 
     });
     return builder.finish(label);
   }
-  if (isPlainObject(record.schema) && Array.isArray(record.data)) {
+  if (isJsonObject(record.schema) && Array.isArray(record.data)) {
     const rows = record.data as unknown[];
     if (rows.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), locateItem(['data']));
     const key = record.schema.primaryKey;
@@ -463,7 +456,7 @@ function pandasDataset(record: Record<string, unknown>, label: string, options: 
     return recordsDataset(rows, ['data'], label, options, locateItem, leftOut);
   }
   const outer = Object.keys(record);
-  if (outer.length === 0 || !outer.every(k => isPlainObject(record[k]))) return undefined;
+  if (outer.length === 0 || !outer.every(k => isJsonObject(record[k]))) return undefined;
   const whole = (k: string) => /^-?\d+$/.test(k);
   const firstInner = Object.keys(record[outer[0]] as Record<string, unknown>);
   if (outer.every(whole) && !firstInner.every(whole)) {

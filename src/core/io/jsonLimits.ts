@@ -4,6 +4,11 @@
 import { parseTree, type Node as JsonNode, type ParseError, type ParseOptions } from 'jsonc-parser';
 
 
+/** Whether a parsed JSON value is an object (not null, not an array): the one guard the core's readers share. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Deeper than this, a config, model or data file is refused before any tree is built. Real files nest < 10. */
 export const MAX_JSON_DEPTH = 100;
 

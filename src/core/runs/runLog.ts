@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { ACTIVATIONS } from '../activations/activations';
 import { coreText, formatCoreText, type CoreText } from '../messages';
+import { isJsonObject as isObject } from '../io/jsonLimits';
 import type { ActivationName, BackwardSplit, Distribution, LayerProbe, Snapshot } from '../types';
 
 /** The format this reader understands; a newer file is read as far as it matches, with a note. */
@@ -567,9 +568,6 @@ function asActivation(name: string): ActivationName | undefined {
   return Object.prototype.hasOwnProperty.call(ACTIVATIONS, name) ? name as ActivationName : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function num(value: unknown): number {
   return typeof value === 'number' ? value : Number.NaN;
