@@ -197,16 +197,16 @@ class DelimitedReader implements ChunkReader {
     let rows = this.pending;
     // Lines that all end in a delimiter ("a,b,c," — some exporters write one) have an empty last field, not a
     // column: an unnamed, empty last column is dropped (a row with a value there still fails, as too many fields)
-    const trailing = (fields: string[]) => fields.length > 1 && fields[fields.length - 1].trim() === '';
+    const blankAt = (fields: string[], i: number) => !(fields[i] ?? '').trim();
     if (header) {
+      rows = this.pending.slice(1);
       let width = first.fields.length;
-      while (width > 1 && first.fields[width - 1].trim() === '' && this.pending.slice(1).every(r => !(r.fields[width - 1] ?? '').trim())) width--;
+      while (width > 1 && blankAt(first.fields, width - 1) && rows.every(r => blankAt(r.fields, width - 1))) width--;
       names = uniqueNames(first.fields.slice(0, width).map((f, i) => f.trim() || `column ${i + 1}`));
       this.headerLine = first.line;
-      rows = this.pending.slice(1);
     } else {
       let width = Math.max(...this.pending.map(r => r.fields.length));
-      if (this.pending.every(r => r.fields.length === width && trailing(r.fields))) width--;
+      if (width > 1 && this.pending.every(r => r.fields.length === width && blankAt(r.fields, width - 1))) width--;
       names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
     }
     if (names.length === 1 && header && /\S[ \t]+\S/.test(names[0]) && rows.some(r => /\S[ \t]+\S/.test(r.fields[0] ?? ''))) {
