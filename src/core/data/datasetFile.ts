@@ -362,12 +362,7 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
       let width = 0;
       for (const item of items) if (Array.isArray(item) && item.length > width) width = item.length;
       const names = Array.from({ length: width }, (_, i) => `column ${i + 1}`);
-      const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem([item, field]), options.task);
-      items.forEach((item, i) => {
-        if (!Array.isArray(item)) throw new InputError(coreText('data.json.itemNotArray', { item: i + 1 }), locateItem([i]));
-        builder.addRow(item, i);
-      });
-      return builder.finish(label);
+      return arraysDataset(items, [], names, label, options, locateItem);
     }
     if (first !== null && typeof first === 'object') return recordsDataset(items, [], label, options, locateItem);
     throw new InputError(coreText('data.json.arrayOf', { file: label, found: first === undefined ? coreText('data.jsType.nulls') : jsTypeText(first) }), locateItem([0]));
@@ -409,6 +404,17 @@ export function parseJsonDataset(text: string, label: string, options: ReadDatas
 
 type ItemLocator = (jsonPath: (string | number)[]) => SourceLocation;
 
+/** An array of arrays (under `at` in the file), one row each, its columns named `names`. */
+function arraysDataset(items: unknown[], at: (string | number)[], names: string[], label: string, options: ReadDatasetOptions,
+  locateItem: ItemLocator): Dataset {
+  const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem([...at, item, field]), options.task);
+  items.forEach((item, i) => {
+    if (!Array.isArray(item)) throw new InputError(coreText('data.json.itemNotArray', { item: i + 1 }), locateItem([...at, i]));
+    builder.addRow(item, i);
+  });
+  return builder.finish(label);
+}
+
 /** An array of objects (under `at` in the file), one row each; the keys of them all, in order of appearance, name
  * the columns (`leftOut`: keys that are no column unless listed, e.g. the index of pandas' table orient). */
 function recordsDataset(items: unknown[], at: (string | number)[], label: string, options: ReadDatasetOptions,
@@ -441,12 +447,7 @@ function pandasDataset(record: Record<string, unknown>, label: string, options: 
     const names = record.columns.map(String);
     const rows = record.data as unknown[];
     if (rows.length === 0) throw new InputError(coreText('data.noDataRows', { file: label }), locateItem(['data']));
-    const builder = new DatasetBuilder(names, options, label, (item, field) => locateItem(['data', item, field]), options.task);
-    rows.forEach((row, i) => {
-      if (!Array.isArray(row)) throw new InputError(coreText('data.json.itemNotArray', { item: i + 1 }), locateItem(['data', i]));
-      builder.addRow(row, i);
-    });
-    return builder.finish(label);
+    return arraysDataset(rows, ['data'], names, label, options, locateItem);
   }
   if (isJsonObject(record.schema) && Array.isArray(record.data)) {
     const rows = record.data as unknown[];
