@@ -1143,18 +1143,18 @@ class Watcher:
             for k in range(1, (POWER_ITERATIONS_COLD if cold else POWER_ITERATIONS_MAX) + 1):
                 u = torch.mv(W, v)        # ‖u‖ = ‖Wv‖ ≤ ‖W‖₂
                 v = torch.mv(W.t(), u)    # ‖v‖ / ‖u‖ = ‖Wᵀu‖ / ‖u‖, between ‖u‖ and ‖W‖₂
-                norms = torch.stack([_norm(u), _norm(v)])
-                if cold and k < POWER_ITERATIONS_COLD:
-                    v = v / norms[1].clamp_min(torch.finfo(W.dtype).tiny)
+                if cold and k < POWER_ITERATIONS_COLD:  # no stopping test yet: only v's norm is needed
+                    v = v / _norm(v).clamp_min(torch.finfo(W.dtype).tiny)
                     continue
                 # The warm start is last snapshot's vector: where the weights have turned since (a direction that
                 # grew overtakes the one it tracked, as Adam does early on), the two estimates are still apart and
                 # the iterations go on. NaN stops at once.
-                low, high = norms.tolist()
-                value = math.nan if math.isnan(low) or math.isnan(high) else high / low if low > 0 else 0.0
+                norm_u, norm_v = torch.stack([_norm(u), _norm(v)]).tolist()
+                value = math.nan if math.isnan(norm_u) or math.isnan(norm_v) else \
+                    norm_v / norm_u if norm_u > 0 else 0.0
                 if value > 0:
-                    v = v / norms[1]
-                if not value - low > POWER_TOLERANCE * value:
+                    v = v / norm_v
+                if not value - norm_u > POWER_TOLERANCE * value:
                     break
             sigma = torch.tensor(value, dtype=W.dtype, device=W.device)
             if math.isfinite(value) and value > 0:
