@@ -981,6 +981,8 @@ class Watcher:
                     else:
                         parts += [g.new_zeros(())] * 3
                 plan['grad'] = g is not None
+                # frozen (fine-tuning a part of a model): no gradient by design, not one that vanished
+                plan['frozen'] = g is None and not w.requires_grad
                 plan['biasGrad'] = b is not None and b.grad is not None
                 if plan['biasGrad']:
                     parts.append(_norm(b.grad.coalesce().values() if b.grad.is_sparse else b.grad))
@@ -1187,6 +1189,8 @@ class Watcher:
         else:
             norm = mean_abs = max_abs = None
             entry['noGrad'] = True
+            if plan['frozen']:
+                entry['frozen'] = True
         entry['gradNorm'] = norm
         entry['biasGradNorm'] = next(numbers) if plan['biasGrad'] else None
         weight_norm = next(numbers)

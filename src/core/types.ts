@@ -111,6 +111,11 @@ export interface LayerProbe {
   /** The activation that follows this layer (before or after a batch norm), 'linear' when none. */
   activation: ActivationName;
   gradNorm: number;
+  /**
+   * A PyTorch run's module whose weight does not require a gradient (requires_grad=False: a frozen part of a model
+   * being fine-tuned): its gradNorm is 0 by design, so it is not held against the output for a vanishing gradient.
+   */
+  frozen?: boolean;
   biasGradNorm: number;
   gradMeanAbs: number;
   gradMaxAbs: number;

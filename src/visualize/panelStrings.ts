@@ -135,6 +135,7 @@ export function panelStrings() {
     tipErrorSignal: l10n.t('error signal ‖δ‖ = ‖∂L/∂z‖'),
     tipDeltaRatio: l10n.t('‖δ‖ ÷ output layer’s'),
     tipWeightGradient: l10n.t('weight gradient ‖∂L/∂W‖'),
+    tipFrozen: l10n.t('none: frozen (requires_grad=False)'),
     tipGradRatio: l10n.t('‖∂L/∂W‖ ÷ output layer’s'),
     tipBiasGradient: l10n.t('bias gradNorm'),
     tipInactive: l10n.t('inactive (zero slope)'),

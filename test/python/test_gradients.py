@@ -426,6 +426,40 @@ class EvalMode(RunTestCase):
         self.assertEqual(snaps[1]['layers'][1]['gradNorm'], model[1].weight.grad.norm().item())
         self.assertEqual(snaps[0]['activations'][0]['elements'], 16 * 8)
 
+    def test_a_frozen_layer_is_marked_frozen_until_it_is_unfrozen(self):
+        # fine-tuning: the first layer's weight frozen (its bias still trains), unfrozen after two snapshots
+        model = mlp()
+        model[0].weight.requires_grad_(False)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='frozen')
+        for k in range(4):
+            if k == 2:
+                model[0].weight.requires_grad_(True)
+            opt.zero_grad()
+            model(torch.randn(8, 5)).pow(2).mean().backward()
+            w.step()
+            opt.step()
+        w.close()
+        snaps = self.snapshots('frozen')
+        first = [s['layers'][0] for s in snaps]
+        self.assertEqual([l.get('frozen') for l in first], [True, True, None, None])
+        self.assertEqual([l.get('noGrad') for l in first], [True, True, None, None])
+        self.assertIsNone(first[0]['gradNorm'])
+        self.assertIsInstance(first[0]['biasGradNorm'], float)  # the bias trains
+        self.assertEqual(first[3]['gradNorm'], model[0].weight.grad.norm().item())
+        # a weight that requires a gradient but got none (unused this step) is not called frozen
+        self.assertTrue(all('frozen' not in l for s in snaps for l in s['layers'][1:]))
+
+    def test_a_weight_unused_in_the_step_has_no_gradient_but_is_not_frozen(self):
+        model = mlp()
+        w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='unused')
+        model[4](model[3](model[2](torch.randn(4, 16)))).sum().backward()  # layer 0 not in this forward pass
+        w.step()
+        w.close()
+        layer = self.snapshots('unused')[0]['layers'][0]
+        self.assertTrue(layer['noGrad'])
+        self.assertNotIn('frozen', layer)
+
     def read_all(self, name):
         from helpers import read_run
         return read_run(self.run_path(name))

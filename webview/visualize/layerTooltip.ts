@@ -68,8 +68,8 @@ export class LayerTooltip {
       [t('tipErrorSignal'), formatNumber(layer.deltaNorm)],
       [t('tipDeltaRatio'), formatNumber(deltaRatio)],
       ...this.splitRows(layer),
-      [t('tipWeightGradient'), formatNumber(layer.gradNorm)],
-      [t('tipGradRatio'), formatNumber(ratio)],
+      [t('tipWeightGradient'), layer.frozen === true ? t('tipFrozen') : formatNumber(layer.gradNorm)],
+      [t('tipGradRatio'), layer.frozen === true ? '—' : formatNumber(ratio)],
       [t('tipBiasGradient'), formatNumber(layer.biasGradNorm)],
       isPiecewiseLinear(layer.activation)
         ? [t('tipInactive'), formatPercent(saturationStack(layer).inactive)]

@@ -34,7 +34,8 @@ export interface RunWarning {
 /**
  * The config editor's warnings on the latest snapshot (same rules and thresholds), split into those a run shows and
  * the names of the modules the ratio rule leaves out (RunLayerInfo.gradientCompared: a normalization layer's scale, a
- * parameter that is no weight) where it would have warned, which runReadingNotes names instead.
+ * parameter that is no weight) where it would have warned, which runReadingNotes names instead. A frozen module
+ * (requires_grad=False) has no gradient by design: no vanishing warning, runReadingNotes names it apart.
  */
 function latestWarnings(state: RunLogState, thresholds: ProbeThresholds): { shown: ProbeWarning[]; leftOut: string[] } {
   const latest = state.snapshots.at(-1);
@@ -43,7 +44,9 @@ function latestWarnings(state: RunLogState, thresholds: ProbeThresholds): { show
   if (latest === undefined) return { shown, leftOut };
   for (const w of warningsFromSnapshot(latest, thresholds, coreText('runs.atStep', { step: latest.step }))) {
     const info = w.layerIndex === undefined ? undefined : state.layers[w.layerIndex];
-    if ((w.kind === 'vanishing' || w.kind === 'exploding') && info?.gradientCompared === false) leftOut.push(info.name);
+    const gradient = w.kind === 'vanishing' || w.kind === 'exploding';
+    if (gradient && w.layerIndex !== undefined && latest.layers[w.layerIndex]?.frozen === true) continue;
+    if (gradient && info?.gradientCompared === false) leftOut.push(info.name);
     else shown.push(w);
   }
   return { shown, leftOut };
@@ -124,8 +127,14 @@ export function runReadingNotes(state: RunLogState, thresholds: ProbeThresholds 
     notes.push(coreText('runs.unmeasured', { modules: named.join(', ') + more }));
   }
   // every gradient None (zero_grad(set_to_none=True), torch 2's default) or exactly 0: read after zero_grad()
-  if (latest !== undefined && latest.layers.length > 0 && latest.layers.every(l => l.gradNorm === 0)) {
+  const trainable = latest?.layers.filter(l => l.frozen !== true) ?? [];
+  if (latest !== undefined && trainable.length > 0 && trainable.every(l => l.gradNorm === 0)) {
     notes.push(coreText('runs.noGradients', { step: latest.step }));
+  }
+  const frozen = latest?.layers.filter(l => l.frozen === true).map(l => l.name ?? l.path) ?? [];
+  if (frozen.length > 0) {
+    const more = frozen.length > 8 ? ` (+${frozen.length - 8})` : '';
+    notes.push(coreText('runs.frozen', { modules: frozen.slice(0, 8).join(', ') + more }));
   }
   // the modules left out of the ratio rule that it would have warned about (a tiny ratio in the table, no warning)
   const apart = latestWarnings(state, thresholds).leftOut;
@@ -156,7 +165,8 @@ export function moduleTable(state: RunLogState): string {
         layer.path, info?.type ?? '?', String(layer.units),
         info?.activationModule !== undefined
           ? `${layer.activation} (${info.activationModule}${info.activationGroup !== undefined ? ', shared' : ''})` : '—',
-        formatNumber(layer.gradNorm), out > 0 && Number.isFinite(out) ? formatNumber(layer.gradNorm / out) : '—',
+        layer.frozen === true ? RUN_MESSAGES['runs.frozenCell'] : formatNumber(layer.gradNorm),
+        out > 0 && Number.isFinite(out) && layer.frozen !== true ? formatNumber(layer.gradNorm / out) : '—',
         formatNumber(layer.updateRatio),
         layer.lowSlopeKind === 'none' ? '—' : formatPercent(flat), layer.lowSlopeKind === 'none' ? '—' : formatPercent(layer.dead),
       ]);

@@ -440,6 +440,7 @@ export class RunLogParser {
       inactiveHigh: lowSlopeKind === 'inactive' ? high : 0,
       dead: share('dead'),
     };
+    if (layer?.noGrad === true && layer.frozen === true) probe.frozen = true;
     if (act !== undefined && isObject(act.preluSlope)) {
       const p = act.preluSlope;
       probe.preluSlope = { mean: num(p.mean), min: num(p.min), max: num(p.max) };

@@ -17,6 +17,8 @@ export const RUN_MESSAGES = {
   'runs.splitNote': 'Where the gradient is lost: the exact split (activation × weight factors) is shown where the forward pass runs a module straight into an activation module and that straight into an nn.Linear, with ‖∂L/∂z‖ logged (gradscope 0.2 or later); this run has no such chain in its latest snapshot: the gradient norms, their decay to the last module and the saturation shares are shown instead',
   'runs.unmeasured': 'Not measured: {modules}: activation modules outside Gradscope\'s table, so their saturation and dead units are not shown (it measures nn.Sigmoid, Tanh, ReLU, ReLU6, Hardtanh, LeakyReLU, PReLU, ELU, SELU, GELU, SiLU, Mish, Softplus, Softsign and Hardsigmoid)',
   'runs.notCompared': 'Not held against the last module for vanishing or exploding gradients: {modules}: a normalization layer\'s gradient is its scale\'s, and a parameter that is not a weight (a bias table, a token) has no error signal to lose; their ‖∂L/∂W‖ are in the table',
+  'runs.frozen': 'Frozen (requires_grad=False), so not held against the last module for vanishing gradients: {modules}',
+  'runs.frozenCell': 'frozen',
   'runs.noGradients': 'Every module\'s gradient is missing or 0 at step {step}: called after optimizer.zero_grad(), w.step() finds the gradients already cleared; call it between loss.backward() and zero_grad()',
   'runs.noActivations': 'No activation module was recorded, so saturation and dead units are not shown: functional activations (F.relu, torch.sigmoid, the activation inside nn.TransformerEncoderLayer) cannot be hooked; the module form (nn.ReLU()) can',
   'runs.warningNote': '⚠ {message}',

@@ -312,6 +312,39 @@ describe('core/runs/runAnalysis', () => {
     assert.equal(runReadingNotes(fine.state).find(t => t.id === 'runs.noGradients'), undefined);
   });
 
+  it('a frozen module (requires_grad=False): no vanishing warning, named in a note, "frozen" in the table', () => {
+    const names = ['backbone', 'mid', 'head'];
+    const modules = [linear('backbone', 4, 4), linear('mid', 4, 4), linear('head', 1, 4)];
+    const record = JSON.parse(snap(3, [0, 1e-9, 1], names));
+    record.layers[0] = { ...record.layers[0], gradNorm: null, noGrad: true, frozen: true, gradMeanAbs: null, gradMaxAbs: null };
+    const parser = new RunLogParser();
+    parser.feed(Buffer.from(meta(modules) + JSON.stringify(record) + '\n'));
+    const layers = parser.state.snapshots[0].layers;
+    assert.deepEqual(layers.map(l => l.frozen), [true, undefined, undefined]);
+    // the unfrozen module whose gradient did vanish is still warned about; the frozen one is not
+    assert.deepEqual(runWarnings(parser.state).filter(w => w.kind === 'vanishing').map(w => w.module), ['mid']);
+    const note = runReadingNotes(parser.state).find(t => t.id === 'runs.frozen');
+    assert.deepEqual(note?.args, { modules: 'backbone' });
+    const rows = moduleTable(parser.state).split('\n');
+    assert.match(rows[1], /^backbone +Linear +4 +— +frozen +— /);
+    assert.match(rows[2], /^mid +Linear +4 +— +1e-9 +1e-9 /);
+    // every trainable gradient 0 while a part is frozen: still the zero_grad() note; a frozen part alone is no sign of it
+    const cleared = JSON.parse(JSON.stringify(record));
+    cleared.layers[1].gradNorm = 0;
+    cleared.layers[2].gradNorm = 0;
+    const both = new RunLogParser();
+    both.feed(Buffer.from(meta(modules) + JSON.stringify(cleared) + '\n'));
+    assert.ok(runReadingNotes(both.state).some(t => t.id === 'runs.noGradients'));
+    assert.ok(!runReadingNotes(parser.state).some(t => t.id === 'runs.noGradients'));
+    // noGrad without frozen (a module unused in that step) stays a gradient of 0, as before
+    const unused = JSON.parse(JSON.stringify(record));
+    delete unused.layers[0].frozen;
+    const plain = new RunLogParser();
+    plain.feed(Buffer.from(meta(modules) + JSON.stringify(unused) + '\n'));
+    assert.equal(plain.state.snapshots[0].layers[0].frozen, undefined);
+    assert.deepEqual(runWarnings(plain.state).filter(w => w.kind === 'vanishing').map(w => w.module), ['backbone', 'mid']);
+  });
+
   it('live, stalled, ended', () => {
     assert.equal(runLiveness({ end: undefined }, 1000, 5000, 30), 'live');
     assert.equal(runLiveness({ end: undefined }, 1000, 40000, 30), 'stalled');
