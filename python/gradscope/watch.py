@@ -989,7 +989,12 @@ class Watcher:
                 wd = w.detach()
                 parts.append(_weight_norm(wd))
                 key = id(w)
-                if key in update_norms:  # a parameter shared by two modules: its copy is already updated
+                if plan['frozen']:
+                    # no copy of a frozen weight (a pretrained backbone, the base of a LoRA fine-tune: a copy could
+                    # be most of the memory): no updateRatio while it stays frozen
+                    plan['update'] = False
+                    update_norms[key] = None
+                elif key in update_norms:  # a parameter shared by two modules: its copy is already updated
                     plan['update'] = update_norms[key] is not None
                     if plan['update']:
                         parts.append(update_norms[key])

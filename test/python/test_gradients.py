@@ -432,12 +432,14 @@ class EvalMode(RunTestCase):
         model[0].weight.requires_grad_(False)
         opt = torch.optim.SGD(model.parameters(), lr=0.1)
         w = gradscope.watch(model, every=1, log_dir=self.log_dir, name='frozen')
+        kept = []  # whether a copy of the first weight is kept after each snapshot
         for k in range(4):
             if k == 2:
                 model[0].weight.requires_grad_(True)
             opt.zero_grad()
             model(torch.randn(8, 5)).pow(2).mean().backward()
             w.step()
+            kept.append(id(model[0].weight) in w._previous_weights)
             opt.step()
         w.close()
         snaps = self.snapshots('frozen')
@@ -447,6 +449,10 @@ class EvalMode(RunTestCase):
         self.assertIsNone(first[0]['gradNorm'])
         self.assertIsInstance(first[0]['biasGradNorm'], float)  # the bias trains
         self.assertEqual(first[3]['gradNorm'], model[0].weight.grad.norm().item())
+        # no copy of a frozen weight is kept, so no update ratio until one snapshot after it was unfrozen
+        self.assertEqual([l['updateRatio'] is None for l in first], [True, True, True, False])
+        self.assertTrue(all(l['updateRatio'] is not None for s in snaps[1:] for l in s['layers'][1:]))
+        self.assertEqual(kept, [False, False, True, True])
         # a weight that requires a gradient but got none (unused this step) is not called frozen
         self.assertTrue(all('frozen' not in l for s in snaps for l in s['layers'][1:]))
 
