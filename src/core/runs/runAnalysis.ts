@@ -167,7 +167,7 @@ export function moduleTable(state: RunLogState): string {
           ? `${layer.activation} (${info.activationModule}${info.activationGroup !== undefined ? ', shared' : ''})` : '—',
         layer.frozen === true ? RUN_MESSAGES['runs.frozenCell'] : formatNumber(layer.gradNorm),
         out > 0 && Number.isFinite(out) && layer.frozen !== true ? formatNumber(layer.gradNorm / out) : '—',
-        formatNumber(layer.updateRatio),
+        layer.frozen === true ? '—' : formatNumber(layer.updateRatio),
         layer.lowSlopeKind === 'none' ? '—' : formatPercent(flat), layer.lowSlopeKind === 'none' ? '—' : formatPercent(layer.dead),
       ]);
     });

@@ -326,7 +326,7 @@ describe('core/runs/runAnalysis', () => {
     const note = runReadingNotes(parser.state).find(t => t.id === 'runs.frozen');
     assert.deepEqual(note?.args, { modules: 'backbone' });
     const rows = moduleTable(parser.state).split('\n');
-    assert.match(rows[1], /^backbone +Linear +4 +— +frozen +— /);
+    assert.match(rows[1], /^backbone +Linear +4 +— +frozen +— +— /);
     assert.match(rows[2], /^mid +Linear +4 +— +1e-9 +1e-9 /);
     // every trainable gradient 0 while a part is frozen: still the zero_grad() note; a frozen part alone is no sign of it
     const cleared = JSON.parse(JSON.stringify(record));
